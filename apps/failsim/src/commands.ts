@@ -1,0 +1,27 @@
+// The commands failsim offers, and which of them exist yet. The dashboard and the
+// scenario runner arrive with their issues; until then the CLI says so plainly.
+
+/** One command of the failsim CLI. */
+export interface CommandInfo {
+  readonly usage: string;
+  readonly summary: string;
+  readonly available: boolean;
+}
+
+/** Every command, in the order `failsim --help` lists them. */
+export const commands: readonly CommandInfo[] = [
+  { usage: 'failsim', summary: 'open the dashboard on the default scenario', available: false },
+  { usage: 'failsim dash NAME|FILE [--profile V] [--speed X] [--free]', summary: 'open the dashboard on a scenario', available: false },
+  { usage: 'failsim run NAME|FILE [--json|--markdown]', summary: 'run a scenario and check its expectations', available: false },
+  { usage: 'failsim list', summary: 'list the scenario library', available: false },
+  { usage: 'failsim show NAME', summary: 'print a scenario file', available: false },
+  { usage: 'failsim compare NAME --profile A --profile B', summary: 'compare a scenario across version profiles', available: false },
+  { usage: 'failsim serve [NAME|FILE] [--port P]', summary: 'serve a Kubernetes API for real kubectl', available: false },
+];
+
+/** The text `failsim` prints while the dashboard does not exist yet. */
+export const commandList = (version: string): string => {
+  const width = Math.max(...commands.map((c) => c.usage.length));
+  const lines = commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}${c.available ? '' : ' (not built yet)'}`);
+  return [`failsim ${version}: Kubernetes node and storage failures, simulated in virtual time`, '', 'Commands:', ...lines, ''].join('\n');
+};

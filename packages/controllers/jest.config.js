@@ -1,0 +1,3 @@
+import base from '../../tools/jest.base.js';
+
+export default { ...base, displayName: 'controllers' };

@@ -1,0 +1,207 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { createSimulation } from '../simulation.js';
+import { left, right } from '../testing/either.js';
+
+const pod = (name: string, extra: Partial<Pod['spec']> = {}): Pod => ({
+  metadata: { name, namespace: 'default', labels: { app: 'web' } },
+  spec: { containers: [{ name: 'c', image: 'nginx:1.17' }], ...extra },
+});
+
+describe('ApiServer create and get', () => {
+  it('stamps uid, resourceVersion, creationTimestamp in virtual time, apiVersion and kind', () => {
+    const sim = createSimulation({ seed: 7 });
+    const client = sim.api.client('test');
+    sim.clock.runFor(5_000);
+    const created = right(client.create('Pod', pod('web-0')));
+    expect(created.kind).toBe('Pod');
+    expect(created.apiVersion).toBe('v1');
+    expect(created.metadata?.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(created.metadata?.creationTimestamp).toBe('2019-06-01T00:00:05Z');
+    expect(Number(created.metadata?.resourceVersion)).toBeGreaterThan(0);
+    expect(right(client.get('Pod', 'web-0', 'default'))).toBe(created);
+  });
+
+  it('keeps one cluster-wide resourceVersion counter across kinds', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const a = right(client.create('Node', { metadata: { name: 'w1' } }));
+    const b = right(client.create('Pod', pod('p')));
+    const c = right(client.create('Node', { metadata: { name: 'w2' } }));
+    const rvs = [a, b, c].map((o) => Number(o.metadata?.resourceVersion));
+    expect(rvs).toEqual([rvs[0], rvs[0]! + 1, rvs[0]! + 2]);
+    expect(sim.api.resourceVersion).toBe(String(rvs[2]));
+  });
+
+  it('answers NotFound and AlreadyExists with upstream texts and codes', () => {
+    const client = createSimulation().api.client('test');
+    const missing = left(client.get('Pod', 'nope', 'default'));
+    expect(missing).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404, message: 'pods "nope" not found' });
+    right(client.create('StorageClass', { metadata: { name: 'thin' }, provisioner: 'kubernetes.io/vsphere-volume' }));
+    const dup = left(client.create('StorageClass', { metadata: { name: 'thin' }, provisioner: 'x' }));
+    expect(dup).toMatchObject({ reason: 'AlreadyExists', code: 409, message: 'storageclasses.storage.k8s.io "thin" already exists' });
+  });
+
+  it('refuses a namespace that does not exist, and invalid objects, with field errors', () => {
+    const client = createSimulation().api.client('test');
+    expect(left(client.create('Pod', { ...pod('p'), metadata: { name: 'p', namespace: 'cassandra' } })).message).toBe('namespaces "cassandra" not found');
+    const bad = left(client.create('Pod', { metadata: { name: 'Bad_Name' }, spec: { containers: [] } }));
+    expect(bad.reason).toBe('Invalid');
+    expect(bad.code).toBe(422);
+    expect(bad.message).toContain('Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain');
+    expect(bad.message).toContain('spec.containers: Required value');
+    expect(bad.details?.causes?.map((c) => c.field)).toEqual(['metadata.name', 'spec.containers']);
+  });
+
+  it('generates names from generateName with the seeded random source', () => {
+    const names = [1, 2].map(() => {
+      const client = createSimulation({ seed: 3 }).api.client('test');
+      return right(client.create('Pod', { ...pod(''), metadata: { generateName: 'web-' } })).metadata?.name;
+    });
+    expect(names[0]).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(names[0]).toBe(names[1]);
+  });
+
+  it('returns deeply frozen objects so nobody edits server state by accident', () => {
+    const client = createSimulation().api.client('test');
+    const created = right(client.create('Pod', pod('p')));
+    expect(Object.isFrozen(created)).toBe(true);
+    expect(Object.isFrozen(created.spec?.containers[0])).toBe(true);
+    expect(() => {
+      (created.metadata as { name: string }).name = 'x';
+    }).toThrow(TypeError);
+  });
+});
+
+describe('ApiServer update and patch', () => {
+  it('is a Conflict to update with a stale resourceVersion', () => {
+    const client = createSimulation().api.client('test');
+    const v1 = right(client.create('Node', { metadata: { name: 'w1' } }));
+    const v2 = right(client.update('Node', { ...v1, metadata: { ...v1.metadata, labels: { a: 'b' } } }));
+    expect(Number(v2.metadata?.resourceVersion)).toBeGreaterThan(Number(v1.metadata?.resourceVersion));
+    const stale = left(client.update('Node', { ...v1, metadata: { ...v1.metadata, labels: { a: 'c' } } }));
+    expect(stale).toMatchObject({
+      reason: 'Conflict',
+      code: 409,
+      message: 'Operation cannot be fulfilled on nodes "w1": the object has been modified; please apply your changes to the latest version and try again',
+    });
+    expect(right(client.get('Node', 'w1')).metadata?.labels).toEqual({ a: 'b' });
+  });
+
+  it('does not write when nothing changed', () => {
+    const client = createSimulation().api.client('test');
+    const v1 = right(client.create('Node', { metadata: { name: 'w1' } }));
+    const v2 = right(client.update('Node', { ...v1 }));
+    expect(v2.metadata?.resourceVersion).toBe(v1.metadata?.resourceVersion);
+  });
+
+  it('moves generation only when spec changes, and splits spec from status', () => {
+    const client = createSimulation().api.client('test');
+    const sts = right(
+      client.create('StatefulSet', {
+        metadata: { name: 'cassandra' },
+        spec: {
+          serviceName: 'cassandra',
+          selector: { matchLabels: { app: 'cassandra' } },
+          template: { metadata: { labels: { app: 'cassandra' } }, spec: { containers: [{ name: 'cassandra', image: 'cassandra:3' }] } },
+        },
+      }),
+    );
+    expect(sts.metadata?.generation).toBe(1);
+    expect(sts.spec?.podManagementPolicy).toBe('OrderedReady');
+    const labelled = right(client.update('StatefulSet', { ...sts, metadata: { ...sts.metadata, labels: { x: 'y' } } }));
+    expect(labelled.metadata?.generation).toBe(1);
+    const scaled = right(client.update('StatefulSet', { ...labelled, spec: { ...labelled.spec!, replicas: 3 }, status: { replicas: 99 } }));
+    expect(scaled.metadata?.generation).toBe(2);
+    expect(scaled.status?.replicas).toBeUndefined();
+    const status = right(client.updateStatus('StatefulSet', { ...scaled, spec: { ...scaled.spec!, replicas: 5 }, status: { replicas: 3 } }));
+    expect(status.status?.replicas).toBe(3);
+    expect(status.spec?.replicas).toBe(3);
+    expect(status.metadata?.generation).toBe(2);
+  });
+
+  it('applies the strategic merge patches kubectl sends for taint, cordon and label', () => {
+    const client = createSimulation().api.client('kubectl');
+    right(client.create('Node', { metadata: { name: 'w1', labels: { zone: 'a' } }, spec: { taints: [{ key: 'a', effect: 'NoSchedule' }] } }));
+    // kubectl taint sends the whole list, the new taint first (NodeSpec.taints has no merge key).
+    right(client.patch('Node', 'w1', { spec: { taints: [{ key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' }, { key: 'a', effect: 'NoSchedule' }] } }));
+    right(client.patch('Node', 'w1', { spec: { unschedulable: true } }));
+    const node = right(client.patch('Node', 'w1', { metadata: { labels: { zone: null, disk: 'ssd' } } }));
+    expect(node.spec?.taints?.map((t) => t.key)).toEqual(['node.kubernetes.io/out-of-service', 'a']);
+    expect(node.spec?.unschedulable).toBe(true);
+    expect(node.metadata?.labels).toEqual({ disk: 'ssd' });
+    const merged = right(client.patch('Node', 'w1', { spec: { taints: [{ key: 'only', effect: 'NoSchedule' }] } }, { type: 'merge' }));
+    expect(merged.spec?.taints?.map((t) => t.key)).toEqual(['only']);
+  });
+
+  it('refuses a patch that carries a stale resourceVersion and changes to immutable pod fields', () => {
+    const client = createSimulation().api.client('test');
+    const created = right(client.create('Pod', pod('p')));
+    expect(left(client.patch('Pod', 'p', { metadata: { resourceVersion: '1' } }, { type: 'merge' })).reason).toBe('Conflict');
+    const forbidden = left(client.update('Pod', { ...created, spec: { ...created.spec!, restartPolicy: 'Never' } }));
+    expect(forbidden.reason).toBe('Invalid');
+    expect(forbidden.message).toContain('spec: Forbidden: pod updates may not change fields other than');
+    right(client.update('Pod', { ...created, spec: { ...created.spec!, containers: [{ ...created.spec!.containers[0]!, image: 'nginx:1.18' }] } }));
+  });
+
+  it('binds a pod once through the binding subresource', () => {
+    const client = createSimulation().api.client('default-scheduler');
+    right(client.create('Pod', pod('p')));
+    const bound = right(client.bind('p', 'default', 'w1'));
+    expect(bound.spec?.nodeName).toBe('w1');
+    expect(bound.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status).toBe('True');
+    expect(left(client.bind('p', 'default', 'w2')).message).toContain('is already assigned to node "w1"');
+  });
+});
+
+describe('ApiServer list and selectors', () => {
+  it('lists sorted by namespace and name, filtered by namespace, labels and fields', () => {
+    const client = createSimulation().api.client('test');
+    right(client.create('Namespace', { metadata: { name: 'cassandra' } }));
+    right(client.create('Pod', { ...pod('b'), spec: { ...pod('b').spec!, nodeName: 'w1' } }));
+    right(client.create('Pod', { ...pod('a'), metadata: { name: 'a', labels: { app: 'db' } } }));
+    right(client.create('Pod', { ...pod('c'), metadata: { name: 'c', namespace: 'cassandra', labels: { app: 'db' } }, spec: { ...pod('c').spec!, nodeName: 'w1' } }));
+    const names = (o: { items: readonly Pod[] }): string[] => o.items.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`);
+    expect(names(right(client.list('Pod')))).toEqual(['cassandra/c', 'default/a', 'default/b']);
+    expect(names(right(client.list('Pod', { namespace: 'default' })))).toEqual(['default/a', 'default/b']);
+    expect(names(right(client.list('Pod', { labelSelector: 'app in (db)' })))).toEqual(['cassandra/c', 'default/a']);
+    expect(names(right(client.list('Pod', { fieldSelector: 'spec.nodeName=w1' })))).toEqual(['cassandra/c', 'default/b']);
+    expect(names(right(client.list('Pod', { fieldSelector: 'spec.nodeName=w1,metadata.namespace!=cassandra' })))).toEqual(['default/b']);
+    expect(left(client.list('Pod', { fieldSelector: 'spec.foo=bar' })).message).toContain('field label not supported: spec.foo');
+    expect(left(client.list('Pod', { labelSelector: 'app in (' })).reason).toBe('BadRequest');
+  });
+});
+
+describe('ApiServer admission', () => {
+  it('defaults pods and adds the DefaultTolerationSeconds tolerations', () => {
+    const client = createSimulation().api.client('test');
+    const created = right(client.create('Pod', pod('p')));
+    expect(created.spec).toMatchObject({ restartPolicy: 'Always', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst' });
+    expect(created.spec?.containers[0]?.imagePullPolicy).toBe('IfNotPresent');
+    expect(created.status).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
+    expect(created.spec?.tolerations).toEqual([
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ]);
+  });
+
+  it('keeps a toleration the pod already has and honours the flags', () => {
+    const sim = createSimulation({ admission: { defaultUnreachableTolerationSeconds: 60 } });
+    const client = sim.api.client('test');
+    const created = right(
+      client.create('Pod', pod('p', { tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }] })),
+    );
+    expect(created.spec?.tolerations).toEqual([
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 60 },
+    ]);
+    const tolerateAll = right(client.create('Pod', pod('q', { tolerations: [{ operator: 'Exists' }] })));
+    expect(tolerateAll.spec?.tolerations).toEqual([{ operator: 'Exists' }]);
+  });
+
+  it('keeps the status a kubelet registers its Node with', () => {
+    const client = createSimulation().api.client('kubelet', 'node/w1');
+    const node: Node = { metadata: { name: 'w1' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
+    expect(right(client.create('Node', node)).status?.conditions?.[0]?.status).toBe('True');
+  });
+});

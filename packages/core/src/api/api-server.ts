@@ -1,0 +1,634 @@
+// The API server: the only shared state of a simulation, as in Kubernetes. It models the
+// parts of kube-apiserver's generic registry (k8s.io/apiserver pkg/registry/generic/registry/store.go)
+// that failure handling depends on: one cluster-wide resourceVersion, optimistic
+// concurrency, graceful deletion and finalizers (rest/delete.go BeforeDelete), the status
+// subresource, admission, watches from a resourceVersion, and the caller's reachability.
+import * as E from 'fp-ts/lib/Either.js';
+import { Observable } from 'rxjs';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import type { SimClock } from '../kernel/clock.js';
+import type { SeededRandom } from '../kernel/random.js';
+import type { Trace, WriteTraceEntry } from '../trace/trace.js';
+import {
+  applyDefaults,
+  defaultAdmissionOptions,
+  mutate,
+  podSpecUpdateErrors,
+  prepareForCreate,
+  validate,
+  type AdmissionOptions,
+} from './admission.js';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  gone,
+  invalid,
+  notFound,
+  unreachable,
+  type ApiError,
+  type FieldError,
+} from './errors.js';
+import { compileFieldSelector, fieldsForKind, parseFieldSelector } from './fields.js';
+import { deepEqual, freezeCopy } from './immutable.js';
+import { parseLabelSelector } from './labels.js';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch.js';
+import { CONTROL_PLANE, type Location, type Reachability } from './reachability.js';
+import { kinds, resources, type Kind, type KubeObject, type ObjectOf } from './resources.js';
+import { ChangeLog, type Change, type WatchEvent } from './watch.js';
+import { ApiClient } from './client.js';
+
+/** Who makes a call: the component (kubelet, node-lifecycle-controller…) and where it runs. */
+export interface Caller {
+  readonly location: Location;
+  readonly component: string;
+}
+
+/** Options of a list. Selectors use kubectl's string syntax. */
+export interface ListOptions {
+  /** Only this namespace; all namespaces when omitted. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+}
+
+/** Options of a watch: a list's, plus where to start. */
+export interface WatchOptions extends ListOptions {
+  /**
+   * Start after this resourceVersion, replaying what the caller missed. Omitted or "0":
+   * start now, with a synthetic ADDED for every object that matches (upstream's semantics).
+   */
+  readonly resourceVersion?: string;
+}
+
+/** A list result: the items, sorted by namespace/name, and the resourceVersion it reflects. */
+export interface ObjectList<T> {
+  readonly items: readonly T[];
+  readonly resourceVersion: string;
+}
+
+/** DeleteOptions, as upstream's. */
+export interface DeleteOptions {
+  readonly namespace?: string;
+  /** Seconds before the object is removed; Pods default to their terminationGracePeriodSeconds. 0 forces. */
+  readonly gracePeriodSeconds?: number;
+  /** What becomes of dependents: Background (default), Foreground or Orphan. */
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+}
+
+/** The patch types the server accepts, by their content type's short name. */
+export type PatchType = 'merge' | 'strategic' | 'json';
+
+/** Options of a patch. */
+export interface PatchOptions {
+  readonly namespace?: string;
+  /** Default: strategic (what kubectl sends for built-in kinds). */
+  readonly type?: PatchType;
+  readonly subresource?: 'status';
+}
+
+/** Options of an update. */
+export interface UpdateOptions {
+  readonly subresource?: 'status';
+}
+
+/** Construction options of an {@link ApiServer}. */
+export interface ApiServerOptions {
+  readonly clock: SimClock;
+  readonly random: SeededRandom;
+  readonly trace: Trace;
+  readonly reachability: Reachability;
+  readonly admission?: Partial<AdmissionOptions>;
+  /** How many changes the server keeps for watches that resume (etcd compaction). Default 100,000. */
+  readonly watchCacheSize?: number;
+  /** kube-apiserver --event-ttl: Events are removed this long after their last update. Default 1 h; 0 keeps them. */
+  readonly eventTTLSeconds?: number;
+}
+
+type Obj = KubeObject & Record<string, unknown>;
+type Meta = ObjectMeta & { [key: string]: unknown };
+type Result<T> = E.Either<ApiError, T>;
+
+interface Watcher {
+  readonly kind: Kind | undefined;
+  readonly location: Location;
+  readonly matches: (obj: KubeObject) => boolean;
+  readonly emit: (event: WatchEvent) => void;
+  readonly fail: (error: ApiError) => void;
+  lastRv: number;
+  stalled: boolean;
+}
+
+/** A Namespace's spec.finalizers ("kubernetes") hold it until the namespace controller empties it. */
+const hasSpecFinalizers = (obj: KubeObject): boolean =>
+  obj.kind === 'Namespace' && ((obj as { spec?: { finalizers?: string[] } }).spec?.finalizers ?? []).length > 0;
+
+const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const keyOf = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
+const compareKeys = (a: [string, KubeObject], b: [string, KubeObject]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/**
+ * A Kubernetes-like API server over Kubernetes object shapes, in virtual time. Components
+ * use it through {@link ApiServer.client}; calls are synchronous and return fp-ts Eithers.
+ */
+export class ApiServer {
+  readonly clock: SimClock;
+  readonly reachability: Reachability;
+  readonly #random: SeededRandom;
+  readonly #trace: Trace;
+  readonly #admission: AdmissionOptions;
+  readonly #eventTTLms: number;
+  readonly #stores = new Map<Kind, Map<string, KubeObject>>(kinds.map((k) => [k, new Map()]));
+  readonly #log: ChangeLog;
+  readonly #watchers = new Map<Kind | undefined, Set<Watcher>>();
+  readonly #eventExpiry = new Map<string, { cancel(): void }>();
+  #rv = 0;
+  #pending: (Change | Watcher)[] = [];
+  #delivering = false;
+  #deliveredRv = 0;
+
+  constructor(options: ApiServerOptions) {
+    this.clock = options.clock;
+    this.reachability = options.reachability;
+    this.#random = options.random.fork('kube-apiserver');
+    this.#trace = options.trace;
+    this.#admission = { ...defaultAdmissionOptions, ...options.admission };
+    this.#eventTTLms = (options.eventTTLSeconds ?? 3600) * 1000;
+    this.#log = new ChangeLog(options.watchCacheSize ?? 100_000);
+    this.reachability.onChange(({ location, reachable }) => {
+      this.#trace.record({ t: this.clock.now(), type: 'reachability', location, reachable });
+      if (reachable) this.#resumeWatchers(location);
+    });
+  }
+
+  /** The current cluster-wide resourceVersion (that of the last committed write). */
+  get resourceVersion(): string {
+    return String(this.#rv);
+  }
+
+  /** A client for `component` running at `location` (default: the control plane). */
+  client(component: string, location: Location = CONTROL_PLANE): ApiClient {
+    return new ApiClient(this, { component, location });
+  }
+
+  // ---- reads -------------------------------------------------------------------------
+
+  /** GET one object. */
+  get<K extends Kind>(caller: Caller, kind: K, name: string, namespace?: string): Result<ObjectOf<K>> {
+    const r = resources[kind];
+    if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'Get', `${r.resource}/${name}`));
+    const obj = this.#store(kind).get(keyOf(this.#ns(kind, namespace), name));
+    return obj ? E.right(obj as ObjectOf<K>) : E.left(notFound(r, name));
+  }
+
+  /** LIST objects of a kind, filtered by namespace and selectors. */
+  list<K extends Kind>(caller: Caller, kind: K, options: ListOptions = {}): Result<ObjectList<ObjectOf<K>>> {
+    const r = resources[kind];
+    if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'List', r.resource));
+    const matcher = this.#matcher(kind, options);
+    if (E.isLeft(matcher)) return matcher;
+    const items = [...this.#store(kind).entries()]
+      .sort(compareKeys)
+      .map(([, obj]) => obj)
+      .filter(matcher.right) as ObjectOf<K>[];
+    return E.right({ items, resourceVersion: String(this.#rv) });
+  }
+
+  /** WATCH a kind (or every kind when `kind` is undefined) from a resourceVersion. */
+  watch<K extends Kind>(caller: Caller, kind: K | undefined, options: WatchOptions = {}): Observable<WatchEvent<ObjectOf<K>>> {
+    return new Observable<WatchEvent<ObjectOf<K>>>((subscriber) => {
+      const what = kind ? resources[kind].resource : 'all resources';
+      if (!this.reachability.isReachable(caller.location)) {
+        subscriber.error(unreachable(caller.location, 'Watch', what));
+        return;
+      }
+      const matcher = kind ? this.#matcher(kind, options) : E.right(() => true);
+      if (E.isLeft(matcher)) {
+        subscriber.error(matcher.left);
+        return;
+      }
+      const watcher: Watcher = {
+        kind,
+        location: caller.location,
+        matches: matcher.right,
+        emit: (event) => subscriber.next(event as WatchEvent<ObjectOf<K>>),
+        fail: (error) => subscriber.error(error),
+        lastRv: this.#rv,
+        stalled: false,
+      };
+      const from = options.resourceVersion && options.resourceVersion !== '0' ? Number(options.resourceVersion) : undefined;
+      if (from !== undefined && !Number.isInteger(from)) {
+        subscriber.error(badRequest(`invalid resource version: "${options.resourceVersion}"`));
+        return;
+      }
+      if (from === undefined) {
+        for (const k of kind ? [kind] : kinds) {
+          for (const [, obj] of [...this.#store(k).entries()].sort(compareKeys)) {
+            if (watcher.matches(obj)) watcher.emit({ type: 'ADDED', object: obj });
+          }
+        }
+      } else {
+        const missed = this.#log.since(from, this.#rv);
+        if (!missed) {
+          subscriber.error(gone(`too old resource version: ${from} (${this.#log.oldestResumable})`));
+          return;
+        }
+        watcher.lastRv = from;
+        for (const change of missed) this.#offer(watcher, change);
+        watcher.lastRv = this.#rv;
+      }
+      let set = this.#watchers.get(kind);
+      if (!set) this.#watchers.set(kind, (set = new Set()));
+      set.add(watcher);
+      return () => set.delete(watcher);
+    });
+  }
+
+  // ---- writes ------------------------------------------------------------------------
+
+  /** CREATE: admission, defaults, uid, resourceVersion, creationTimestamp. */
+  create<K extends Kind>(caller: Caller, kind: K, input: ObjectOf<K>, namespace?: string): Result<ObjectOf<K>> {
+    const r = resources[kind];
+    const inMeta = ((input as KubeObject).metadata ?? {}) as Meta;
+    if (!this.reachability.isReachable(caller.location)) {
+      return E.left(unreachable(caller.location, 'Post', `${r.resource}/${inMeta.name ?? inMeta.generateName ?? ''}`));
+    }
+    const ns = r.namespaced ? (inMeta.namespace ?? namespace ?? 'default') : undefined;
+    if (r.namespaced && inMeta.namespace && namespace && inMeta.namespace !== namespace) {
+      return E.left(badRequest(`the namespace of the provided object does not match the namespace sent on the request`));
+    }
+    if (ns !== undefined) {
+      const nsObj = this.#store('Namespace').get(ns);
+      if (!nsObj) return E.left(notFound(resources.Namespace, ns));
+      if (nsObj.metadata?.deletionTimestamp) {
+        return E.left(forbidden(r, inMeta.name ?? '', `unable to create new content in namespace ${ns} because it is being terminated`));
+      }
+    }
+    const name = inMeta.name || (inMeta.generateName ? this.#generateName(inMeta.generateName) : '');
+    const meta: Meta = {
+      ...inMeta,
+      name,
+      ...(ns !== undefined ? { namespace: ns } : {}),
+      uid: this.#random.uuid(),
+      resourceVersion: undefined,
+      creationTimestamp: this.clock.iso(),
+      deletionTimestamp: undefined,
+      deletionGracePeriodSeconds: undefined,
+      ...(r.tracksGeneration ? { generation: 1 } : { generation: undefined }),
+    };
+    if (ns === undefined) delete meta.namespace;
+    let obj: Obj = { ...(input as Obj), apiVersion: r.apiVersion, kind, metadata: meta };
+    obj = prepareForCreate(kind, mutate(kind, applyDefaults(kind, obj), this.#admission));
+    const errors = validate(kind, obj);
+    if (errors.length > 0) return E.left(invalid(kind, r.group, name, errors));
+    if (this.#store(kind).has(keyOf(ns, name))) return E.left(alreadyExists(r, name));
+    return E.right(this.#commit(caller, 'create', kind, obj, undefined) as unknown as ObjectOf<K>);
+  }
+
+  /** UPDATE (PUT) the object or its status subresource; a stale resourceVersion is a Conflict. */
+  update<K extends Kind>(caller: Caller, kind: K, input: ObjectOf<K>, options: UpdateOptions = {}): Result<ObjectOf<K>> {
+    const r = resources[kind];
+    const inMeta = ((input as KubeObject).metadata ?? {}) as Meta;
+    const name = inMeta.name ?? '';
+    if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'Put', `${r.resource}/${name}`));
+    const key = keyOf(this.#ns(kind, inMeta.namespace), name);
+    const old = this.#store(kind).get(key) as Obj | undefined;
+    if (!old) return E.left(notFound(r, name));
+    if (inMeta.resourceVersion && inMeta.resourceVersion !== old.metadata?.resourceVersion) return E.left(conflict(r, name));
+    if (inMeta.uid && inMeta.uid !== old.metadata?.uid) {
+      return E.left(conflict(r, name, `Precondition failed: UID in precondition: ${inMeta.uid}, UID in object meta: ${old.metadata?.uid}`));
+    }
+    return this.#updateFrom(caller, kind, old, input as Obj, options.subresource === 'status' ? 'status' : 'update') as Result<ObjectOf<K>>;
+  }
+
+  /** PATCH with a JSON merge, strategic merge or JSON patch. */
+  patch<K extends Kind>(caller: Caller, kind: K, name: string, patch: unknown, options: PatchOptions = {}): Result<ObjectOf<K>> {
+    const r = resources[kind];
+    if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'Patch', `${r.resource}/${name}`));
+    const old = this.#store(kind).get(keyOf(this.#ns(kind, options.namespace), name)) as Obj | undefined;
+    if (!old) return E.left(notFound(r, name));
+    const type = options.type ?? 'strategic';
+    const patched: Result<unknown> =
+      type === 'merge' ? E.right(applyMergePatch(old, patch)) : type === 'json' ? applyJsonPatch(old, patch) : applyStrategicMergePatch(old, patch, kind);
+    if (E.isLeft(patched)) return patched;
+    const next = patched.right as Obj;
+    const rv = (next.metadata as Meta | undefined)?.resourceVersion;
+    if (rv && rv !== old.metadata?.resourceVersion) return E.left(conflict(r, name));
+    if (next.metadata?.name !== name || (r.namespaced && next.metadata?.namespace !== old.metadata?.namespace)) {
+      return E.left(badRequest('the name of the object and the name sent on the request must match'));
+    }
+    return this.#updateFrom(caller, kind, old, next, options.subresource === 'status' ? 'status' : 'patch') as Result<ObjectOf<K>>;
+  }
+
+  /**
+   * DELETE. A Pod bound to a node is deleted gracefully: it gets deletionTimestamp and
+   * deletionGracePeriodSeconds and stays (Terminating) until deleted with grace 0 (its
+   * kubelet does that). Finalizers keep any object until they are all removed.
+   * Returns the object as it now stands, or as it was when removed.
+   */
+  delete<K extends Kind>(caller: Caller, kind: K, name: string, options: DeleteOptions = {}): Result<ObjectOf<K>> {
+    const r = resources[kind];
+    if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'Delete', `${r.resource}/${name}`));
+    const key = keyOf(this.#ns(kind, options.namespace), name);
+    const old = this.#store(kind).get(key) as Obj | undefined;
+    if (!old) return E.left(notFound(r, name));
+    const meta = old.metadata as Meta;
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== meta.uid) {
+      return E.left(conflict(r, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`));
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
+      return E.left(
+        conflict(r, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`),
+      );
+    }
+    const requested = options.gracePeriodSeconds;
+    if (requested !== undefined && (!Number.isInteger(requested) || requested < 0)) {
+      return E.left(invalid('DeleteOptions', '', '', [{ field: 'gracePeriodSeconds', type: 'Invalid value', value: requested, detail: 'must be greater than or equal to 0' }]));
+    }
+    const grace = this.#gracePeriod(kind, old, requested);
+    const finalizers = [...(meta.finalizers ?? [])];
+    const propagation = options.propagationPolicy ?? 'Background';
+    if (!meta.deletionTimestamp) {
+      if (propagation === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+      if (propagation === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+    }
+    if (finalizers.length === 0 && grace === 0 && !hasSpecFinalizers(old)) return E.right(this.#remove(caller, kind, key, old) as unknown as ObjectOf<K>);
+
+    let deletionTimestamp = meta.deletionTimestamp;
+    let deletionGracePeriodSeconds = meta.deletionGracePeriodSeconds;
+    if (!deletionTimestamp) {
+      deletionTimestamp = this.clock.iso(this.clock.now() + grace * 1000);
+      deletionGracePeriodSeconds = grace;
+    } else if ((deletionGracePeriodSeconds ?? 0) > grace) {
+      // Already terminating: a delete may only shorten the grace period (rest.BeforeDelete).
+      const start = Date.parse(deletionTimestamp) - this.clock.epochMs - (deletionGracePeriodSeconds ?? 0) * 1000;
+      deletionTimestamp = this.clock.iso(start + grace * 1000);
+      deletionGracePeriodSeconds = grace;
+    } else if (finalizers.length === (meta.finalizers?.length ?? 0)) {
+      return E.right(old as unknown as ObjectOf<K>);
+    }
+    const next: Obj = { ...old, metadata: { ...meta, finalizers: finalizers.length ? finalizers : undefined, deletionTimestamp, deletionGracePeriodSeconds } };
+    // A namespace being deleted says so in its phase until its content is gone.
+    if (kind === 'Namespace') next.status = { ...(old.status as object), phase: 'Terminating' };
+    const committed = this.#commit(caller, 'delete', kind, next, old);
+    return E.right(this.#removeIfFinal(caller, kind, key, committed) as unknown as ObjectOf<K>);
+  }
+
+  /** The pods/binding subresource: the scheduler's way to set spec.nodeName. */
+  bind(caller: Caller, podName: string, namespace: string, nodeName: string): Result<Pod> {
+    const r = resources.Pod;
+    if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'Post', `pods/${podName}/binding`));
+    const old = this.#store('Pod').get(keyOf(namespace, podName)) as Pod | undefined;
+    if (!old) return E.left(notFound(r, podName));
+    if (old.metadata?.deletionTimestamp) return E.left(conflict(r, podName, `pod ${podName} is being deleted, cannot be assigned to a host`));
+    if (old.spec?.nodeName) return E.left(conflict(r, podName, `pod ${podName} is already assigned to node "${old.spec.nodeName}"`));
+    const conditions = (old.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+    const next = {
+      ...old,
+      spec: { ...old.spec!, nodeName },
+      status: { ...old.status, conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: this.clock.iso() }] },
+    } as Pod;
+    return E.right(this.#commit(caller, 'update', 'Pod', next as Obj, old as Obj) as Pod);
+  }
+
+  // ---- internals ---------------------------------------------------------------------
+
+  #store(kind: Kind): Map<string, KubeObject> {
+    return this.#stores.get(kind)!;
+  }
+
+  #ns(kind: Kind, namespace: string | undefined): string | undefined {
+    return resources[kind].namespaced ? (namespace ?? 'default') : undefined;
+  }
+
+  #generateName(prefix: string): string {
+    let suffix = '';
+    for (let i = 0; i < 5; i++) suffix += GENERATE_NAME_ALPHABET[this.#random.int(0, GENERATE_NAME_ALPHABET.length)];
+    return prefix + suffix;
+  }
+
+  #matcher(kind: Kind, options: ListOptions): Result<(obj: KubeObject) => boolean> {
+    const labels = parseLabelSelector(options.labelSelector ?? '');
+    if (E.isLeft(labels)) return E.left(labels.left);
+    const reqs = parseFieldSelector(options.fieldSelector ?? '');
+    if (E.isLeft(reqs)) return E.left(reqs.left);
+    const fields = compileFieldSelector(reqs.right, fieldsForKind(kind), kind);
+    if (E.isLeft(fields)) return E.left(fields.left);
+    const namespace = resources[kind].namespaced ? options.namespace : undefined;
+    const labelMatcher = labels.right;
+    const fieldMatcher = fields.right;
+    return E.right(
+      (obj) =>
+        (namespace === undefined || obj.metadata?.namespace === namespace) &&
+        (labelMatcher.empty || labelMatcher.matches(obj.metadata?.labels)) &&
+        fieldMatcher(obj),
+    );
+  }
+
+  /** The grace period a delete gets (pod strategy CheckGracefulDelete); 0 for other kinds. */
+  #gracePeriod(kind: Kind, obj: Obj, requested: number | undefined): number {
+    if (kind !== 'Pod') return 0;
+    const pod = obj as Pod;
+    if (!pod.spec?.nodeName) return 0;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
+    return requested ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+  }
+
+  #updateFrom(caller: Caller, kind: Kind, old: Obj, input: Obj, verb: 'update' | 'patch' | 'status'): Result<KubeObject> {
+    const r = resources[kind];
+    const oldMeta = old.metadata as Meta;
+    const inMeta = (input.metadata ?? {}) as Meta;
+    const name = oldMeta.name ?? '';
+    let next: Obj;
+    if (verb === 'status') {
+      next = { ...old, status: input.status };
+    } else {
+      next = {
+        ...input,
+        apiVersion: r.apiVersion,
+        kind,
+        metadata: {
+          ...inMeta,
+          name: oldMeta.name,
+          namespace: oldMeta.namespace,
+          uid: oldMeta.uid,
+          creationTimestamp: oldMeta.creationTimestamp,
+          deletionTimestamp: oldMeta.deletionTimestamp,
+          deletionGracePeriodSeconds: oldMeta.deletionGracePeriodSeconds,
+          generation: oldMeta.generation,
+          resourceVersion: oldMeta.resourceVersion,
+        },
+      };
+      if (r.hasStatus) next.status = old.status;
+      next = mutate(kind, applyDefaults(kind, next), this.#admission);
+      const errors: FieldError[] = validate(kind, next);
+      if (kind === 'Pod') {
+        errors.push(...podSpecUpdateErrors((old as Pod).spec!, (next as Pod).spec!, deepEqual));
+      }
+      if (oldMeta.deletionTimestamp) {
+        const added = (inMeta.finalizers ?? []).filter((f) => !(oldMeta.finalizers ?? []).includes(f));
+        if (added.length > 0) {
+          errors.push({ field: 'metadata.finalizers', type: 'Forbidden', detail: `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}` });
+        }
+      }
+      if (errors.length > 0) return E.left(invalid(kind, r.group, name, errors));
+      if (r.tracksGeneration && !deepEqual(old.spec, next.spec)) {
+        next = { ...next, metadata: { ...(next.metadata as Meta), generation: (oldMeta.generation ?? 0) + 1 } };
+      }
+    }
+    if (deepEqual(old, next)) return E.right(old);
+    const key = keyOf(oldMeta.namespace, name);
+    const committed = this.#commit(caller, verb, kind, next, old);
+    return E.right(this.#removeIfFinal(caller, kind, key, committed));
+  }
+
+  /** An object being deleted whose last finalizer went and whose grace period is 0 is removed. */
+  #removeIfFinal(caller: Caller, kind: Kind, key: string, obj: KubeObject): KubeObject {
+    const meta = obj.metadata;
+    if (meta?.deletionTimestamp && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0 && !hasSpecFinalizers(obj)) {
+      return this.#remove(caller, kind, key, obj);
+    }
+    return obj;
+  }
+
+  #commit(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, input: Obj, old: KubeObject | undefined): KubeObject {
+    const rv = ++this.#rv;
+    const meta: Meta = { ...(input.metadata as Meta), resourceVersion: String(rv) };
+    for (const k of Object.keys(meta)) if (meta[k] === undefined) delete meta[k];
+    const obj = freezeCopy({ ...input, metadata: meta }) as KubeObject;
+    this.#store(kind).set(keyOf(meta.namespace, meta.name ?? ''), obj);
+    this.#record(caller, verb, kind, obj, rv);
+    if (kind === 'Event') this.#expireEventLater(keyOf(meta.namespace, meta.name ?? ''));
+    this.#publish({ rv, kind, type: old ? 'MODIFIED' : 'ADDED', object: obj, ...(old ? { old } : {}) });
+    return obj;
+  }
+
+  #remove(caller: Caller, kind: Kind, key: string, old: KubeObject): KubeObject {
+    const rv = ++this.#rv;
+    const obj = freezeCopy({ ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } }) as KubeObject;
+    this.#store(kind).delete(key);
+    if (kind === 'Event') {
+      this.#eventExpiry.get(key)?.cancel();
+      this.#eventExpiry.delete(key);
+    }
+    this.#record(caller, 'remove', kind, obj, rv);
+    this.#publish({ rv, kind, type: 'DELETED', object: obj, old });
+    return obj;
+  }
+
+  #record(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, obj: KubeObject, rv: number): void {
+    const meta = obj.metadata ?? {};
+    this.#trace.record({
+      t: this.clock.now(),
+      type: 'write',
+      verb,
+      kind,
+      ...(meta.namespace ? { namespace: meta.namespace } : {}),
+      name: meta.name ?? '',
+      resourceVersion: String(rv),
+      by: `${caller.component}@${caller.location}`,
+    });
+  }
+
+  /** Events live for --event-ttl after their last write, as etcd leases make them. */
+  #expireEventLater(key: string): void {
+    if (this.#eventTTLms <= 0) return;
+    this.#eventExpiry.get(key)?.cancel();
+    this.#eventExpiry.set(
+      key,
+      this.clock.schedule(
+        this.#eventTTLms,
+        () => {
+          this.#eventExpiry.delete(key);
+          const obj = this.#store('Event').get(key);
+          if (obj) this.#remove({ component: 'kube-apiserver', location: CONTROL_PLANE }, 'Event', key, obj);
+        },
+        { owner: 'kube-apiserver', purpose: `event TTL of ${key}` },
+      ),
+    );
+  }
+
+  // ---- watch delivery ----------------------------------------------------------------
+  // Changes are delivered one at a time to every watcher, in commit order, even when a
+  // watcher's handler writes (its change is queued behind the one being delivered).
+
+  #publish(change: Change): void {
+    this.#log.append(change);
+    this.#pending.push(change);
+    this.#drain();
+  }
+
+  #resumeWatchers(location: Location): void {
+    for (const set of this.#watchers.values()) {
+      for (const watcher of set) if (watcher.location === location && watcher.stalled) this.#pending.push(watcher);
+    }
+    this.#drain();
+  }
+
+  #drain(): void {
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      for (let i = 0; i < this.#pending.length; i++) {
+        const item = this.#pending[i]!;
+        if ('rv' in item) {
+          for (const watcher of this.#watchersOf(item.kind)) this.#offer(watcher, item);
+          this.#deliveredRv = item.rv;
+        } else {
+          this.#catchUp(item);
+        }
+      }
+    } finally {
+      this.#pending = [];
+      this.#delivering = false;
+    }
+  }
+
+  *#watchersOf(kind: Kind): Iterable<Watcher> {
+    const own = this.#watchers.get(kind);
+    if (own) yield* [...own];
+    const all = this.#watchers.get(undefined);
+    if (all) yield* [...all];
+  }
+
+  #offer(watcher: Watcher, change: Change): void {
+    if (change.rv <= watcher.lastRv || watcher.stalled) return;
+    if (!this.reachability.isReachable(watcher.location)) {
+      // It saw everything before this change; resuming replays from here.
+      watcher.stalled = true;
+      watcher.lastRv = change.rv - 1;
+      return;
+    }
+    watcher.lastRv = change.rv;
+    const now = watcher.matches(change.object);
+    const before = change.old !== undefined && change.type === 'MODIFIED' && watcher.matches(change.old);
+    if (change.type === 'DELETED') {
+      if (now) watcher.emit({ type: 'DELETED', object: change.object });
+    } else if (now) {
+      watcher.emit({ type: before || change.type === 'ADDED' ? change.type : 'ADDED', object: change.object });
+    } else if (before) {
+      // The object left the watch's selector: upstream's filtered watch says DELETED.
+      watcher.emit({ type: 'DELETED', object: change.object });
+    }
+  }
+
+  /** A watcher whose location is reachable again replays what it missed, or fails with 410. */
+  #catchUp(watcher: Watcher): void {
+    if (!watcher.stalled || !this.reachability.isReachable(watcher.location)) return;
+    const missed = this.#log.since(watcher.lastRv, this.#deliveredRv);
+    watcher.stalled = false;
+    if (!missed) {
+      this.#watchers.get(watcher.kind)?.delete(watcher);
+      watcher.fail(gone(`too old resource version: ${watcher.lastRv} (${this.#log.oldestResumable})`));
+      return;
+    }
+    for (const change of missed) {
+      if (watcher.kind === undefined || change.kind === watcher.kind) this.#offer(watcher, change);
+      else watcher.lastRv = change.rv;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+// List + watch with a local cache, like client-go's reflector and shared informer: list,
+// then watch from the list's resourceVersion; when the watch expires (410), relist and
+// turn the difference into events; when the caller cannot reach the server, wait until it
+// can. A watch of an unreachable caller simply stalls and catches up (see ApiServer).
+import * as E from 'fp-ts/lib/Either.js';
+import { filter, Observable, share, take, type Subscription } from 'rxjs';
+import type { ListOptions } from './api-server.js';
+import type { ApiClient } from './client.js';
+import type { ApiError } from './errors.js';
+import { resources, type Kind, type KubeObject, type ObjectOf } from './resources.js';
+
+/** A change the informer saw, with the object before it for MODIFIED and DELETED. */
+export interface InformerEvent<T> {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  readonly object: T;
+  readonly old?: T;
+}
+
+/** The informer's cache key: `namespace/name`, or `name` for cluster-scoped objects. */
+export const cacheKey = (obj: KubeObject): string =>
+  obj.metadata?.namespace ? `${obj.metadata.namespace}/${obj.metadata.name ?? ''}` : (obj.metadata?.name ?? '');
+
+const isRetriable = (e: ApiError): boolean => e.reason === 'Unreachable';
+const isExpired = (e: ApiError): boolean => e.reason === 'Expired' || e.reason === 'Gone';
+
+/** A cache of one kind kept current by list + watch. Start it with {@link Informer.events$}. */
+export class Informer<K extends Kind> {
+  readonly #cache = new Map<string, ObjectOf<K>>();
+  #synced = false;
+
+  /**
+   * Every change, starting with an ADDED per listed object. Hot and shared: the first
+   * subscriber starts the list + watch, the last one to leave stops it. The cache is up to
+   * date when a subscriber sees an event.
+   */
+  readonly events$: Observable<InformerEvent<ObjectOf<K>>>;
+
+  constructor(
+    readonly client: ApiClient,
+    readonly kind: K,
+    readonly options: ListOptions = {},
+  ) {
+    this.events$ = new Observable<InformerEvent<ObjectOf<K>>>((subscriber) => {
+      let watch: Subscription | undefined;
+      let wait: Subscription | undefined;
+      let lastRv = '';
+      const emit = (event: InformerEvent<ObjectOf<K>>): void => {
+        if (event.type === 'DELETED') this.#cache.delete(cacheKey(event.object));
+        else this.#cache.set(cacheKey(event.object), event.object);
+        subscriber.next(event);
+      };
+      const retryWhenReachable = (then: () => void): void => {
+        wait = this.client.reachable$.pipe(filter(Boolean), take(1)).subscribe(then);
+      };
+      const relist = (): void => {
+        const listed = this.client.list(this.kind, this.options);
+        if (E.isLeft(listed)) {
+          if (isRetriable(listed.left)) retryWhenReachable(relist);
+          else subscriber.error(listed.left);
+          return;
+        }
+        const seen = new Set<string>();
+        for (const object of listed.right.items) {
+          const key = cacheKey(object);
+          seen.add(key);
+          const old = this.#cache.get(key);
+          if (!old) emit({ type: 'ADDED', object });
+          else if (old.metadata?.resourceVersion !== object.metadata?.resourceVersion) emit({ type: 'MODIFIED', object, old });
+        }
+        for (const [key, old] of [...this.#cache]) if (!seen.has(key)) emit({ type: 'DELETED', object: old, old });
+        this.#synced = true;
+        lastRv = listed.right.resourceVersion;
+        watchFrom();
+      };
+      const watchFrom = (): void => {
+        watch = this.client.watch(this.kind, { ...this.options, resourceVersion: lastRv }).subscribe({
+          next: (event) => {
+            lastRv = event.object.metadata?.resourceVersion ?? lastRv;
+            const old = this.#cache.get(cacheKey(event.object));
+            emit({ type: event.type, object: event.object, ...(old ? { old } : {}) });
+          },
+          error: (error: ApiError) => {
+            if (isExpired(error)) relist();
+            else if (isRetriable(error)) retryWhenReachable(watchFrom);
+            else subscriber.error(error);
+          },
+        });
+      };
+      relist();
+      return () => {
+        watch?.unsubscribe();
+        wait?.unsubscribe();
+        this.#synced = false;
+      };
+    }).pipe(share());
+  }
+
+  /** True once the first list has been applied to the cache. */
+  get hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  /** The cached object, if any (namespace defaults to "default" for namespaced kinds). */
+  get(name: string, namespace?: string): ObjectOf<K> | undefined {
+    return this.#cache.get(resources[this.kind].namespaced ? `${namespace ?? 'default'}/${name}` : name);
+  }
+
+  /** Every cached object, in key order. */
+  list(): ObjectOf<K>[] {
+    return [...this.#cache.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+  }
+
+  /** Number of cached objects. */
+  get size(): number {
+    return this.#cache.size;
+  }
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { createSimulation } from '../simulation.js';
+import { right } from '../testing/either.js';
+import type { ApiError } from './errors.js';
+import type { WatchEvent } from './watch.js';
+
+const pod = (name: string, labels: Record<string, string> = {}): Pod => ({
+  metadata: { name, labels },
+  spec: { containers: [{ name: 'c', image: 'nginx' }] },
+});
+const summary = (events: WatchEvent[]): string[] => events.map((e) => `${e.type} ${e.object.metadata?.name}@${e.object.metadata?.resourceVersion}`);
+
+describe('watch', () => {
+  it('gives two watchers the same changes in the same order, even when a handler writes', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const rv = sim.api.resourceVersion;
+    const first: WatchEvent[] = [];
+    const second: WatchEvent[] = [];
+    // The first watcher reacts to every ADDED pod by labelling it: a write inside delivery.
+    client.watch('Pod', { resourceVersion: rv }).subscribe((e) => {
+      first.push(e);
+      if (e.type === 'ADDED') right(client.patch('Pod', e.object.metadata!.name!, { metadata: { labels: { seen: 'yes' } } }));
+    });
+    client.watch('Pod', { resourceVersion: rv }).subscribe((e) => second.push(e));
+    right(client.create('Pod', pod('a')));
+    right(client.create('Pod', pod('b')));
+    expect(summary(first)).toEqual(summary(second));
+    expect(first.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED a', 'MODIFIED a', 'ADDED b', 'MODIFIED b']);
+    const rvs = first.map((e) => Number(e.object.metadata?.resourceVersion));
+    expect([...rvs].sort((x, y) => x - y)).toEqual(rvs);
+  });
+
+  it('replays what a watch from an old resourceVersion missed, then goes on live', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const start = sim.api.resourceVersion;
+    right(client.create('Pod', pod('a')));
+    right(client.delete('Pod', 'a'));
+    right(client.create('Pod', pod('b')));
+    const seen: WatchEvent[] = [];
+    client.watch('Pod', { resourceVersion: start }).subscribe((e) => seen.push(e));
+    right(client.create('Pod', pod('c')));
+    expect(seen.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED a', 'DELETED a', 'ADDED b', 'ADDED c']);
+  });
+
+  it('starts with a synthetic ADDED per object when no resourceVersion is given', () => {
+    const client = createSimulation().api.client('test');
+    right(client.create('Pod', pod('b')));
+    right(client.create('Pod', pod('a')));
+    const seen: WatchEvent[] = [];
+    client.watch('Pod').subscribe((e) => seen.push(e));
+    expect(seen.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED a', 'ADDED b']);
+  });
+
+  it('fails with 410 Expired from a resourceVersion older than the watch cache', () => {
+    const sim = createSimulation({ watchCacheSize: 3 });
+    const client = sim.api.client('test');
+    for (const name of ['a', 'b', 'c', 'd', 'e']) right(client.create('Pod', pod(name)));
+    let error: ApiError | undefined;
+    client.watch('Pod', { resourceVersion: '1' }).subscribe({ error: (e: ApiError) => (error = e) });
+    expect(error).toMatchObject({ reason: 'Expired', code: 410 });
+    expect(error?.message).toMatch(/^too old resource version: 1 \(\d+\)$/);
+  });
+
+  it('turns objects entering and leaving a selector into ADDED and DELETED', () => {
+    const client = createSimulation().api.client('test');
+    const seen: WatchEvent[] = [];
+    client.watch('Pod', { labelSelector: 'tier=db' }).subscribe((e) => seen.push(e));
+    right(client.create('Pod', pod('a')));
+    right(client.patch('Pod', 'a', { metadata: { labels: { tier: 'db' } } }));
+    right(client.patch('Pod', 'a', { metadata: { labels: { tier: 'db', x: '1' } } }));
+    right(client.patch('Pod', 'a', { metadata: { labels: { tier: 'web' } } }));
+    expect(seen.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+  });
+
+  it('watches by field selector, as a kubelet watches its own pods', () => {
+    const client = createSimulation().api.client('test');
+    const seen: string[] = [];
+    client.watch('Pod', { fieldSelector: 'spec.nodeName=w1' }).subscribe((e) => seen.push(`${e.type} ${e.object.metadata?.name}`));
+    right(client.create('Pod', pod('a')));
+    right(client.bind('a', 'default', 'w1'));
+    right(client.create('Pod', pod('b')));
+    right(client.bind('b', 'default', 'w2'));
+    expect(seen).toEqual(['ADDED a']);
+  });
+
+  it('stops delivering after unsubscribe', () => {
+    const client = createSimulation().api.client('test');
+    const seen: WatchEvent[] = [];
+    const sub = client.watch('Pod').subscribe((e) => seen.push(e));
+    right(client.create('Pod', pod('a')));
+    sub.unsubscribe();
+    right(client.create('Pod', pod('b')));
+    expect(seen).toHaveLength(1);
+  });
+});

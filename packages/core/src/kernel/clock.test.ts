@@ -1,0 +1,376 @@
+import { describe, it, expect } from '@jest/globals';
+import { SimClock, type TimerHandle, type TimerLabel } from './clock.js';
+
+const label: TimerLabel = { owner: 'test', purpose: 'a timer' };
+
+/** Schedules timers that append their name to `log` when they run. */
+function recorder(clock: SimClock): { log: string[]; at: (delay: number, name: string) => void } {
+  const log: string[] = [];
+  return { log, at: (delay, name) => void clock.schedule(delay, () => log.push(name), label) };
+}
+
+describe('SimClock time and dates', () => {
+  it('starts at 0 on the default epoch', () => {
+    const clock = new SimClock();
+    expect(clock.now()).toBe(0);
+    expect(clock.epochMs).toBe(Date.parse('2019-06-01T00:00:00Z'));
+    expect(clock.date().toISOString()).toBe('2019-06-01T00:00:00.000Z');
+  });
+
+  it('accepts an epoch as a string or a Date and rejects an invalid one', () => {
+    expect(new SimClock({ epoch: '2020-01-02T03:04:05Z' }).iso()).toBe('2020-01-02T03:04:05Z');
+    expect(new SimClock({ epoch: new Date(Date.UTC(2021, 0, 1)) }).iso()).toBe('2021-01-01T00:00:00Z');
+    expect(() => new SimClock({ epoch: 'not a date' })).toThrow(RangeError);
+  });
+
+  it('formats metav1.Time truncated to seconds and MicroTime with six digits', () => {
+    const clock = new SimClock();
+    expect(clock.iso(5_999)).toBe('2019-06-01T00:00:05Z');
+    expect(clock.isoMicro(5_123)).toBe('2019-06-01T00:00:05.123000Z');
+    expect(clock.isoMicro(5_123.456)).toBe('2019-06-01T00:00:05.123456Z');
+    expect(clock.isoMicro(0.123)).toBe('2019-06-01T00:00:00.000123Z');
+    expect(clock.isoMicro(0)).toBe('2019-06-01T00:00:00.000000Z');
+    expect(clock.iso(-1)).toBe('2019-05-31T23:59:59Z');
+    expect(clock.date(86_400_000).toISOString()).toBe('2019-06-02T00:00:00.000Z');
+  });
+
+  it('formats the current time by default', () => {
+    const clock = new SimClock();
+    clock.runUntil(65_000);
+    expect(clock.iso()).toBe('2019-06-01T00:01:05Z');
+    expect(clock.isoMicro()).toBe('2019-06-01T00:01:05.000000Z');
+  });
+});
+
+describe('SimClock ordering', () => {
+  it('runs timers by due time, then by scheduling order', () => {
+    const clock = new SimClock();
+    const { log, at } = recorder(clock);
+    at(30, 'c');
+    at(10, 'a1');
+    at(20, 'b');
+    at(10, 'a2');
+    at(10, 'a3');
+    expect(clock.runUntilIdle()).toBe(5);
+    expect(log).toEqual(['a1', 'a2', 'a3', 'b', 'c']);
+    expect(clock.now()).toBe(30);
+  });
+
+  it('runs a timer scheduled for the current time after the running one and its peers', () => {
+    const clock = new SimClock();
+    const log: string[] = [];
+    clock.schedule(
+      10,
+      () => {
+        log.push('first');
+        clock.schedule(0, () => log.push('nested'), label);
+      },
+      label,
+    );
+    clock.schedule(10, () => log.push('second'), label);
+    clock.runUntilIdle();
+    expect(log).toEqual(['first', 'second', 'nested']);
+    expect(clock.now()).toBe(10);
+  });
+
+  it('clamps a negative delay and a past time to now, and rejects NaN and Infinity', () => {
+    const clock = new SimClock();
+    clock.runUntil(100);
+    expect(clock.schedule(-5, () => undefined, label).dueAt).toBe(100);
+    expect(clock.scheduleAt(50, () => undefined, label).dueAt).toBe(100);
+    expect(() => clock.schedule(NaN, () => undefined, label)).toThrow(RangeError);
+    expect(() => clock.schedule(Infinity, () => undefined, label)).toThrow(RangeError);
+    expect(() => clock.scheduleAt(NaN, () => undefined, label)).toThrow(RangeError);
+    expect(clock.pendingCount).toBe(2);
+  });
+
+  it('keeps order and the heap invariant over many random timers with ties', () => {
+    const clock = new SimClock();
+    const seen: [number, number][] = [];
+    let seed = 7;
+    for (let i = 0; i < 5_000; i++) {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      const handle = clock.schedule(seed % 97, () => seen.push([clock.now(), handle.id]), label);
+    }
+    clock.runUntilIdle();
+    expect(seen).toHaveLength(5_000);
+    const sorted = [...seen].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    expect(seen).toEqual(sorted);
+  });
+
+  it('assigns ids from a per-clock counter', () => {
+    const a = new SimClock();
+    const b = new SimClock();
+    expect([a.schedule(1, () => undefined, label).id, a.schedule(1, () => undefined, label).id]).toEqual([1, 2]);
+    expect(b.schedule(1, () => undefined, label).id).toBe(1);
+  });
+});
+
+describe('SimClock running', () => {
+  it('step runs exactly the next timer and reports an empty queue', () => {
+    const clock = new SimClock();
+    const { log, at } = recorder(clock);
+    at(10, 'a');
+    at(20, 'b');
+    expect(clock.step()).toBe(true);
+    expect(log).toEqual(['a']);
+    expect(clock.now()).toBe(10);
+    expect(clock.step()).toBe(true);
+    expect(clock.step()).toBe(false);
+    expect(clock.now()).toBe(20);
+    expect(clock.eventsRun).toBe(2);
+  });
+
+  it('runUntil runs timers due at or before the time, then moves time to it', () => {
+    const clock = new SimClock();
+    const { log, at } = recorder(clock);
+    at(10, 'a');
+    at(20, 'b');
+    at(21, 'c');
+    expect(clock.runUntil(20)).toBe(2);
+    expect(log).toEqual(['a', 'b']);
+    expect(clock.now()).toBe(20);
+    expect(clock.runUntil(15)).toBe(0);
+    expect(clock.now()).toBe(20);
+    expect(clock.runFor(100)).toBe(1);
+    expect(clock.now()).toBe(120);
+    expect(() => clock.runUntil(NaN)).toThrow(RangeError);
+    expect(() => clock.runUntil(Infinity)).toThrow(RangeError);
+  });
+
+  it('runUntil runs timers scheduled during the run when they fall inside the window', () => {
+    const clock = new SimClock();
+    const times: number[] = [];
+    const tick = (): void => {
+      times.push(clock.now());
+      clock.schedule(5_000, tick, label);
+    };
+    clock.schedule(5_000, tick, label);
+    expect(clock.runUntil(20_000)).toBe(4);
+    expect(times).toEqual([5_000, 10_000, 15_000, 20_000]);
+    expect(clock.pendingCount).toBe(1);
+  });
+
+  it('runUntilIdle stops at maxEvents with time at the last event run', () => {
+    const clock = new SimClock();
+    const { log, at } = recorder(clock);
+    at(10, 'a');
+    at(20, 'b');
+    at(30, 'c');
+    expect(clock.runUntilIdle({ maxEvents: 2 })).toBe(2);
+    expect(log).toEqual(['a', 'b']);
+    expect(clock.now()).toBe(20);
+    expect(clock.runUntilIdle({ maxEvents: 0 })).toBe(0);
+    expect(() => clock.runUntilIdle({ maxEvents: -1 })).toThrow(RangeError);
+  });
+
+  it('runUntilIdle with until does not run later timers nor jump time', () => {
+    const clock = new SimClock();
+    const { log, at } = recorder(clock);
+    at(10, 'a');
+    at(50, 'b');
+    expect(clock.runUntilIdle({ until: 40 })).toBe(1);
+    expect(log).toEqual(['a']);
+    expect(clock.now()).toBe(10);
+    expect(clock.nextDueAt()).toBe(50);
+  });
+
+  it('lets an action error propagate and stays consistent', () => {
+    const clock = new SimClock();
+    const { log, at } = recorder(clock);
+    at(10, 'a');
+    clock.schedule(
+      20,
+      () => {
+        throw new Error('boom');
+      },
+      label,
+    );
+    at(30, 'c');
+    expect(() => clock.runUntil(100)).toThrow('boom');
+    expect(clock.now()).toBe(20);
+    expect(clock.eventsRun).toBe(2);
+    expect(clock.pendingCount).toBe(1);
+    expect(clock.runUntil(100)).toBe(1);
+    expect(log).toEqual(['a', 'c']);
+    expect(clock.now()).toBe(100);
+  });
+
+  it('refuses to be run from inside an action', () => {
+    const clock = new SimClock();
+    let inner: unknown;
+    clock.schedule(
+      10,
+      () => {
+        try {
+          clock.step();
+        } catch (error) {
+          inner = error;
+        }
+      },
+      label,
+    );
+    clock.runUntilIdle();
+    expect(inner).toBeInstanceOf(Error);
+    expect(clock.step()).toBe(false);
+  });
+});
+
+describe('SimClock cancellation and introspection', () => {
+  it('cancel skips the timer, updates counts and is idempotent', () => {
+    const clock = new SimClock();
+    const { log } = recorder(clock);
+    const a = clock.schedule(10, () => log.push('a'), label);
+    const b = clock.schedule(20, () => log.push('b'), label);
+    expect(a.active).toBe(true);
+    expect(clock.pendingCount).toBe(2);
+    a.cancel();
+    a.cancel();
+    expect(a.active).toBe(false);
+    expect(clock.pendingCount).toBe(1);
+    expect(clock.nextDueAt()).toBe(20);
+    clock.runUntilIdle();
+    expect(log).toEqual(['b']);
+    expect(b.active).toBe(false);
+    b.cancel();
+    expect(clock.pendingCount).toBe(0);
+    expect(clock.nextDueAt()).toBeUndefined();
+  });
+
+  it('a handle stays inactive after its slot is reused by a later timer', () => {
+    const clock = new SimClock();
+    const first = clock.schedule(10, () => undefined, label);
+    clock.runUntilIdle();
+    const second = clock.schedule(10, () => undefined, label);
+    expect(first.active).toBe(false);
+    expect(second.active).toBe(true);
+    first.cancel();
+    expect(second.active).toBe(true);
+    expect(clock.pendingCount).toBe(1);
+    const cancelled = clock.schedule(5, () => undefined, label);
+    cancelled.cancel();
+    expect(clock.nextDueAt()).toBe(20);
+    const third = clock.schedule(1, () => undefined, label);
+    expect(cancelled.active).toBe(false);
+    expect(third.active).toBe(true);
+  });
+
+  it('a handle is inactive inside its own action', () => {
+    const clock = new SimClock();
+    let inside: boolean | undefined;
+    const handle = clock.schedule(10, () => (inside = handle.active), label);
+    clock.runUntilIdle();
+    expect(inside).toBe(false);
+  });
+
+  it('a timer can cancel another due at the same time', () => {
+    const clock = new SimClock();
+    const log: string[] = [];
+    clock.schedule(10, () => later.cancel(), label);
+    const later = clock.schedule(10, () => log.push('later'), label);
+    clock.runUntilIdle();
+    expect(log).toEqual([]);
+    expect(clock.eventsRun).toBe(1);
+  });
+
+  it('compacts under heavy cancellation without losing live timers', () => {
+    const clock = new SimClock();
+    let ran = 0;
+    const keep: TimerHandle[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const handle = clock.schedule(1_000 + (i % 50), () => ran++, label);
+      if (i % 10 === 0) keep.push(handle);
+      else handle.cancel();
+    }
+    expect(clock.pendingCount).toBe(1_000);
+    expect(clock.pending()).toHaveLength(1_000);
+    expect(keep.every((h) => h.active)).toBe(true);
+    expect(clock.runUntilIdle()).toBe(1_000);
+    expect(ran).toBe(1_000);
+  });
+
+  it('pending lists live timers by (dueAt, id) with their labels', () => {
+    const clock = new SimClock();
+    const grace: TimerLabel = { owner: 'node-lifecycle', purpose: 'grace period of node w2' };
+    const monitor: TimerLabel = { owner: 'node-lifecycle', purpose: 'monitor tick' };
+    clock.schedule(40_000, () => undefined, grace);
+    clock.schedule(5_000, () => undefined, monitor).cancel();
+    clock.schedule(5_000, () => undefined, monitor);
+    clock.schedule(40_000, () => undefined, monitor);
+    expect(clock.pending()).toEqual([
+      { id: 3, dueAt: 5_000, owner: 'node-lifecycle', purpose: 'monitor tick' },
+      { id: 1, dueAt: 40_000, owner: 'node-lifecycle', purpose: 'grace period of node w2' },
+      { id: 4, dueAt: 40_000, owner: 'node-lifecycle', purpose: 'monitor tick' },
+    ]);
+  });
+});
+
+describe('SimClock against a reference model', () => {
+  it('matches a sorted-list queue over random schedule, cancel, step and run operations', () => {
+    let seed = 12_345;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+      return seed % n;
+    };
+    const clock = new SimClock();
+    // The reference: live timers by id with their due time, fired ids in order, its own time.
+    const model = new Map<number, number>();
+    let modelNow = 0;
+    const modelFired: number[] = [];
+    const fired: number[] = [];
+    const handles: TimerHandle[] = [];
+    const modelRun = (until: number, max: number): void => {
+      const due: [number, number][] = [];
+      for (const entry of model) if (entry[1] <= until) due.push(entry);
+      due.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+      for (const [id, at] of due.slice(0, max)) {
+        model.delete(id);
+        modelNow = at;
+        modelFired.push(id);
+      }
+    };
+    const schedule = (delay: number): void => {
+      const handle = clock.schedule(delay, () => fired.push(handle.id), label);
+      handles.push(handle);
+      model.set(handle.id, modelNow + delay);
+    };
+    // Collected rather than asserted one by one: tens of thousands of expect() calls are slow.
+    const activeMismatches: number[] = [];
+    const countMismatches: number[] = [];
+    const cancel = (handle: TimerHandle): void => {
+      if (handle.active !== model.has(handle.id)) activeMismatches.push(handle.id);
+      handle.cancel();
+      model.delete(handle.id);
+    };
+    for (let op = 0; op < 6_000; op++) {
+      const kind = rand(100);
+      if (kind < 50) {
+        schedule(rand(4) === 0 ? 0 : rand(500));
+      } else if (kind < 80) {
+        const handle = handles[rand(handles.length)];
+        if (handle) cancel(handle);
+      } else if (kind < 90) {
+        clock.step();
+        modelRun(Infinity, 1);
+      } else if (kind < 99) {
+        const until = modelNow + rand(300);
+        clock.runUntil(until);
+        modelRun(until, Infinity);
+        modelNow = Math.max(modelNow, until);
+      } else {
+        // A burst of timers mostly cancelled again, enough to make the heap compact.
+        const start = handles.length;
+        for (let i = 0; i < 3_000; i++) schedule(rand(1_000));
+        for (let i = start; i < handles.length; i++) if (rand(10) !== 0) cancel(handles[i]!);
+      }
+      if (clock.pendingCount !== model.size) countMismatches.push(op);
+    }
+    expect(activeMismatches).toEqual([]);
+    expect(countMismatches).toEqual([]);
+    clock.runUntilIdle();
+    modelRun(Infinity, Infinity);
+    expect(fired).toEqual(modelFired);
+    expect(clock.now()).toBe(modelNow);
+    expect(handles.every((h) => !h.active)).toBe(true);
+  });
+});

@@ -5,6 +5,7 @@
 // validation failsim needs to reject bad manifests with upstream's field errors.
 import type { Container, Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import type { FieldError } from './errors.js';
+import { withChanges } from './immutable.js';
 import type { Kind, KubeObject } from './resources.js';
 
 /** API-server flags that admission reads, with upstream defaults. */
@@ -39,27 +40,52 @@ const defaultPullPolicy = (image: string | undefined): string => {
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 };
 
-const defaultContainer = (c: Container): Container => ({
-  terminationMessagePath: '/dev/termination-log',
-  terminationMessagePolicy: 'File',
-  imagePullPolicy: defaultPullPolicy(c.image),
-  resources: {},
-  ...c,
-});
+/**
+ * `obj` with `values` filled in where it has no value. Returns `obj` itself when nothing
+ * was missing, so re-defaulting a stored object (on every update) allocates nothing and
+ * keeps its frozen subtrees shared.
+ */
+const withDefaults = <T extends object>(obj: T, values: Partial<T>): T => {
+  let out: T | undefined;
+  for (const key in values) {
+    if (obj[key] !== undefined) continue;
+    // Clone-then-add keeps V8 on its fast object-copy path ({...values, ...obj} is not).
+    out ??= withChanges(obj, {});
+    out[key] = values[key] as T[typeof key];
+  }
+  return out ?? obj;
+};
+
+/** Maps `items` with `f`, returning `items` itself when `f` changed none of them. */
+const mapShared = <T>(items: readonly T[], f: (item: T) => T): readonly T[] => {
+  const mapped = items.map(f);
+  return mapped.every((m, i) => m === items[i]) ? items : mapped;
+};
+
+const defaultContainer = (c: Container): Container =>
+  withDefaults(c, {
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+    imagePullPolicy: defaultPullPolicy(c.image),
+    resources: {},
+  });
 
 /** SetDefaults_PodSpec and SetDefaults_Container for the fields failsim's model reads. */
-export const defaultPodSpec = (spec: PodSpec): PodSpec => ({
-  restartPolicy: 'Always',
-  terminationGracePeriodSeconds: 30,
-  dnsPolicy: 'ClusterFirst',
-  schedulerName: 'default-scheduler',
-  securityContext: {},
-  enableServiceLinks: true,
-  priority: 0,
-  ...spec,
-  containers: (spec.containers ?? []).map(defaultContainer),
-  ...(spec.initContainers ? { initContainers: spec.initContainers.map(defaultContainer) } : {}),
-});
+export const defaultPodSpec = (spec: PodSpec): PodSpec => {
+  const withSpecDefaults = withDefaults(spec, {
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: 'ClusterFirst',
+    schedulerName: 'default-scheduler',
+    securityContext: {},
+    enableServiceLinks: true,
+    priority: 0,
+  });
+  const containers = mapShared(spec.containers ?? [], defaultContainer) as Container[];
+  const initContainers = spec.initContainers ? (mapShared(spec.initContainers, defaultContainer) as Container[]) : undefined;
+  if (withSpecDefaults === spec && containers === spec.containers && initContainers === spec.initContainers) return spec;
+  return withChanges(withSpecDefaults, initContainers ? { containers, initContainers } : { containers });
+};
 
 /**
  * DefaultTolerationSeconds: adds `not-ready` and `unreachable` NoExecute tolerations for
@@ -79,62 +105,70 @@ export const withDefaultTolerations = (spec: PodSpec, options: AdmissionOptions)
   if (!tolerates(TAINT_NODE_UNREACHABLE)) {
     added.push({ key: TAINT_NODE_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: options.defaultUnreachableTolerationSeconds });
   }
-  return added.length === 0 ? spec : { ...spec, tolerations: [...tolerations, ...added] };
+  return added.length === 0 ? spec : withChanges(spec, { tolerations: [...tolerations, ...added] });
 };
 
 const withPodTemplateDefaults = (spec: Record<string, unknown>): Record<string, unknown> => {
   const template = spec.template as { spec?: PodSpec } | undefined;
-  return template?.spec ? { ...spec, template: { ...template, spec: defaultPodSpec(template.spec) } } : spec;
+  if (!template?.spec) return spec;
+  const podSpec = defaultPodSpec(template.spec);
+  return podSpec === template.spec ? spec : withChanges(spec, { template: withChanges(template, { spec: podSpec }) });
+};
+
+/** `obj` with its spec defaulted by `f`; `obj` itself when the spec did not change. */
+const withSpec = (obj: Obj, f: (spec: Record<string, unknown>) => Record<string, unknown>): Obj => {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  const next = f(spec);
+  return next === spec && obj.spec !== undefined ? obj : withChanges(obj, { spec: next });
 };
 
 /** Defaulting for every served kind (SetDefaults_*), before validation. */
 export const applyDefaults = (kind: Kind, obj: Obj): Obj => {
-  const spec = (obj.spec ?? {}) as Record<string, unknown>;
   switch (kind) {
     case 'Pod':
-      return { ...obj, spec: defaultPodSpec(spec as unknown as PodSpec) };
+      return withSpec(obj, (spec) => defaultPodSpec(spec as unknown as PodSpec) as unknown as Record<string, unknown>);
     case 'StatefulSet':
-      return {
-        ...obj,
-        spec: withPodTemplateDefaults({
-          replicas: 1,
-          podManagementPolicy: 'OrderedReady',
-          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
-          revisionHistoryLimit: 10,
-          persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-          ...spec,
-        }),
-      };
+      return withSpec(obj, (spec) =>
+        withPodTemplateDefaults(
+          withDefaults(spec, {
+            replicas: 1,
+            podManagementPolicy: 'OrderedReady',
+            updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+            revisionHistoryLimit: 10,
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+          }),
+        ),
+      );
     case 'Deployment':
-      return {
-        ...obj,
-        spec: withPodTemplateDefaults({
-          replicas: 1,
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
-          revisionHistoryLimit: 10,
-          progressDeadlineSeconds: 600,
-          ...spec,
-        }),
-      };
+      return withSpec(obj, (spec) =>
+        withPodTemplateDefaults(
+          withDefaults(spec, {
+            replicas: 1,
+            strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
+            revisionHistoryLimit: 10,
+            progressDeadlineSeconds: 600,
+          }),
+        ),
+      );
     case 'ReplicaSet':
-      return { ...obj, spec: withPodTemplateDefaults({ replicas: 1, ...spec }) };
+      return withSpec(obj, (spec) => withPodTemplateDefaults(withDefaults(spec, { replicas: 1 })));
     case 'DaemonSet':
-      return {
-        ...obj,
-        spec: withPodTemplateDefaults({
-          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
-          revisionHistoryLimit: 10,
-          ...spec,
-        }),
-      };
+      return withSpec(obj, (spec) =>
+        withPodTemplateDefaults(
+          withDefaults(spec, {
+            updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+            revisionHistoryLimit: 10,
+          }),
+        ),
+      );
     case 'PersistentVolume':
-      return { ...obj, spec: { persistentVolumeReclaimPolicy: 'Retain', volumeMode: 'Filesystem', ...spec } };
+      return withSpec(obj, (spec) => withDefaults(spec, { persistentVolumeReclaimPolicy: 'Retain', volumeMode: 'Filesystem' }));
     case 'PersistentVolumeClaim':
-      return { ...obj, spec: { volumeMode: 'Filesystem', ...spec } };
+      return withSpec(obj, (spec) => withDefaults(spec, { volumeMode: 'Filesystem' }));
     case 'StorageClass':
-      return { reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate', ...obj };
+      return withDefaults(obj, { reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' });
     case 'Namespace':
-      return { ...obj, spec: { finalizers: ['kubernetes'], ...spec } };
+      return withSpec(obj, (spec) => withDefaults(spec, { finalizers: ['kubernetes'] }));
     default:
       return obj;
   }
@@ -143,7 +177,9 @@ export const applyDefaults = (kind: Kind, obj: Obj): Obj => {
 /** Mutating admission plugins, on create and update (DefaultTolerationSeconds on Pods). */
 export const mutate = (kind: Kind, obj: Obj, options: AdmissionOptions): Obj => {
   if (kind === 'Pod' && options.defaultTolerationSeconds) {
-    return { ...obj, spec: withDefaultTolerations((obj.spec ?? {}) as PodSpec, options) };
+    const spec = obj.spec as PodSpec;
+    const tolerated = withDefaultTolerations(spec, options);
+    return tolerated === spec ? obj : withChanges(obj, { spec: tolerated });
   }
   return obj;
 };
@@ -153,21 +189,21 @@ export const prepareForCreate = (kind: Kind, obj: Obj): Obj => {
   switch (kind) {
     case 'Pod': {
       const pod = obj as Pod;
-      return { ...obj, status: { phase: 'Pending', qosClass: qosClass(pod.spec) } };
+      return withChanges(obj, { status: { phase: 'Pending', qosClass: qosClass(pod.spec) } });
     }
     case 'Namespace':
-      return { ...obj, status: { phase: 'Active' } };
+      return withChanges(obj, { status: { phase: 'Active' } });
     case 'PersistentVolume':
-      return { ...obj, status: { phase: 'Pending' } };
+      return withChanges(obj, { status: { phase: 'Pending' } });
     case 'PersistentVolumeClaim':
-      return { ...obj, status: { phase: 'Pending' } };
+      return withChanges(obj, { status: { phase: 'Pending' } });
     case 'StatefulSet':
     case 'Deployment':
     case 'ReplicaSet':
     case 'DaemonSet':
     case 'PodDisruptionBudget':
     case 'VolumeAttachment':
-      return { ...obj, status: kind === 'VolumeAttachment' ? { attached: false } : {} };
+      return withChanges(obj, { status: kind === 'VolumeAttachment' ? { attached: false } : {} });
     default:
       return obj;
   }
@@ -272,6 +308,7 @@ export const validate = (kind: Kind, obj: Obj): FieldError[] => {
  * terminationGracePeriodSeconds; everything else is immutable.
  */
 export const podSpecUpdateErrors = (oldSpec: PodSpec, newSpec: PodSpec, equal: (a: unknown, b: unknown) => boolean): FieldError[] => {
+  if (oldSpec === newSpec) return [];
   const strip = (s: PodSpec): unknown => ({
     ...s,
     containers: s.containers.map((c) => ({ ...c, image: undefined })),

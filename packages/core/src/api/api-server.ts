@@ -32,12 +32,13 @@ import {
   type FieldError,
 } from './errors.js';
 import { compileFieldSelector, fieldsForKind, parseFieldSelector } from './fields.js';
-import { deepEqual, freezeCopy } from './immutable.js';
+import { deepEqual, freezeCopy, freezeOwned, withChanges } from './immutable.js';
 import { parseLabelSelector } from './labels.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch.js';
 import { CONTROL_PLANE, type Location, type Reachability } from './reachability.js';
 import { kinds, resources, type Kind, type KubeObject, type ObjectOf } from './resources.js';
 import { ChangeLog, type Change, type WatchEvent } from './watch.js';
+import { ObjectStore } from './object-store.js';
 import { ApiClient } from './client.js';
 
 /** Who makes a call: the component (kubelet, node-lifecycle-controller…) and where it runs. */
@@ -120,15 +121,41 @@ interface Watcher {
   readonly fail: (error: ApiError) => void;
   lastRv: number;
   stalled: boolean;
+  active: boolean;
 }
+
+const NO_WATCHERS: readonly Watcher[] = [];
 
 /** A Namespace's spec.finalizers ("kubernetes") hold it until the namespace controller empties it. */
 const hasSpecFinalizers = (obj: KubeObject): boolean =>
   obj.kind === 'Namespace' && ((obj as { spec?: { finalizers?: string[] } }).spec?.finalizers ?? []).length > 0;
 
+/** Metadata fields only the server sets; a client's values for them are ignored. */
+const SERVER_OWNED_META = ['name', 'namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'resourceVersion'] as const;
+const SERVER_OWNED_META_SET: ReadonlySet<string> = new Set(SERVER_OWNED_META);
+
+/**
+ * The client's metadata with the server-owned fields taken from `owned`, without
+ * undefined members (they would show as present-but-empty keys).
+ */
+const serverMeta = (client: Meta, owned: Partial<Record<(typeof SERVER_OWNED_META)[number], unknown>>): Meta => {
+  const out: Record<string, unknown> = {};
+  for (const key in client) {
+    const value = client[key];
+    if (value !== undefined && !SERVER_OWNED_META_SET.has(key)) out[key] = value;
+  }
+  for (const key of SERVER_OWNED_META) {
+    const value = owned[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+};
+
+/** `component@location` per caller, built once: the trace names the writer of every write. */
+const writerNames = new WeakMap<Caller, string>();
+
 const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const keyOf = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
-const compareKeys = (a: [string, KubeObject], b: [string, KubeObject]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /**
  * A Kubernetes-like API server over Kubernetes object shapes, in virtual time. Components
@@ -141,9 +168,10 @@ export class ApiServer {
   readonly #trace: Trace;
   readonly #admission: AdmissionOptions;
   readonly #eventTTLms: number;
-  readonly #stores = new Map<Kind, Map<string, KubeObject>>(kinds.map((k) => [k, new Map()]));
+  readonly #stores = new Map<Kind, ObjectStore>(kinds.map((k) => [k, new ObjectStore()]));
   readonly #log: ChangeLog;
-  readonly #watchers = new Map<Kind | undefined, Set<Watcher>>();
+  /** Watchers by kind (undefined: every kind), as arrays rebuilt on (un)subscribe, since delivery iterates them on every write. */
+  readonly #watchers = new Map<Kind | undefined, readonly Watcher[]>();
   readonly #eventExpiry = new Map<string, { cancel(): void }>();
   #rv = 0;
   #pending: (Change | Watcher)[] = [];
@@ -180,7 +208,7 @@ export class ApiServer {
   get<K extends Kind>(caller: Caller, kind: K, name: string, namespace?: string): Result<ObjectOf<K>> {
     const r = resources[kind];
     if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'Get', `${r.resource}/${name}`));
-    const obj = this.#store(kind).get(keyOf(this.#ns(kind, namespace), name));
+    const obj = this.#store(kind).get(this.#ns(kind, namespace), name);
     return obj ? E.right(obj as ObjectOf<K>) : E.left(notFound(r, name));
   }
 
@@ -190,10 +218,8 @@ export class ApiServer {
     if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'List', r.resource));
     const matcher = this.#matcher(kind, options);
     if (E.isLeft(matcher)) return matcher;
-    const items = [...this.#store(kind).entries()]
-      .sort(compareKeys)
-      .map(([, obj]) => obj)
-      .filter(matcher.right) as ObjectOf<K>[];
+    const namespace = resources[kind].namespaced ? options.namespace : undefined;
+    const items = this.#store(kind).list(namespace).filter(matcher.right) as ObjectOf<K>[];
     return E.right({ items, resourceVersion: String(this.#rv) });
   }
 
@@ -218,6 +244,7 @@ export class ApiServer {
         fail: (error) => subscriber.error(error),
         lastRv: this.#rv,
         stalled: false,
+        active: true,
       };
       const from = options.resourceVersion && options.resourceVersion !== '0' ? Number(options.resourceVersion) : undefined;
       if (from !== undefined && !Number.isInteger(from)) {
@@ -226,7 +253,7 @@ export class ApiServer {
       }
       if (from === undefined) {
         for (const k of kind ? [kind] : kinds) {
-          for (const [, obj] of [...this.#store(k).entries()].sort(compareKeys)) {
+          for (const obj of this.#store(k).list()) {
             if (watcher.matches(obj)) watcher.emit({ type: 'ADDED', object: obj });
           }
         }
@@ -240,10 +267,8 @@ export class ApiServer {
         for (const change of missed) this.#offer(watcher, change);
         watcher.lastRv = this.#rv;
       }
-      let set = this.#watchers.get(kind);
-      if (!set) this.#watchers.set(kind, (set = new Set()));
-      set.add(watcher);
-      return () => set.delete(watcher);
+      this.#watchers.set(kind, [...(this.#watchers.get(kind) ?? []), watcher]);
+      return () => this.#unregister(watcher);
     });
   }
 
@@ -261,30 +286,25 @@ export class ApiServer {
       return E.left(badRequest(`the namespace of the provided object does not match the namespace sent on the request`));
     }
     if (ns !== undefined) {
-      const nsObj = this.#store('Namespace').get(ns);
+      const nsObj = this.#store('Namespace').get(undefined, ns);
       if (!nsObj) return E.left(notFound(resources.Namespace, ns));
       if (nsObj.metadata?.deletionTimestamp) {
         return E.left(forbidden(r, inMeta.name ?? '', `unable to create new content in namespace ${ns} because it is being terminated`));
       }
     }
     const name = inMeta.name || (inMeta.generateName ? this.#generateName(inMeta.generateName) : '');
-    const meta: Meta = {
-      ...inMeta,
+    const meta = serverMeta(inMeta, {
       name,
-      ...(ns !== undefined ? { namespace: ns } : {}),
+      namespace: ns,
       uid: this.#random.uuid(),
-      resourceVersion: undefined,
       creationTimestamp: this.clock.iso(),
-      deletionTimestamp: undefined,
-      deletionGracePeriodSeconds: undefined,
-      ...(r.tracksGeneration ? { generation: 1 } : { generation: undefined }),
-    };
-    if (ns === undefined) delete meta.namespace;
-    let obj: Obj = { ...(input as Obj), apiVersion: r.apiVersion, kind, metadata: meta };
+      generation: r.tracksGeneration ? 1 : undefined,
+    });
+    let obj: Obj = withChanges(input as Obj, { apiVersion: r.apiVersion, kind, metadata: meta });
     obj = prepareForCreate(kind, mutate(kind, applyDefaults(kind, obj), this.#admission));
     const errors = validate(kind, obj);
     if (errors.length > 0) return E.left(invalid(kind, r.group, name, errors));
-    if (this.#store(kind).has(keyOf(ns, name))) return E.left(alreadyExists(r, name));
+    if (this.#store(kind).get(ns, name)) return E.left(alreadyExists(r, name));
     return E.right(this.#commit(caller, 'create', kind, obj, undefined) as unknown as ObjectOf<K>);
   }
 
@@ -294,8 +314,7 @@ export class ApiServer {
     const inMeta = ((input as KubeObject).metadata ?? {}) as Meta;
     const name = inMeta.name ?? '';
     if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'Put', `${r.resource}/${name}`));
-    const key = keyOf(this.#ns(kind, inMeta.namespace), name);
-    const old = this.#store(kind).get(key) as Obj | undefined;
+    const old = this.#store(kind).get(this.#ns(kind, inMeta.namespace), name) as Obj | undefined;
     if (!old) return E.left(notFound(r, name));
     if (inMeta.resourceVersion && inMeta.resourceVersion !== old.metadata?.resourceVersion) return E.left(conflict(r, name));
     if (inMeta.uid && inMeta.uid !== old.metadata?.uid) {
@@ -308,7 +327,7 @@ export class ApiServer {
   patch<K extends Kind>(caller: Caller, kind: K, name: string, patch: unknown, options: PatchOptions = {}): Result<ObjectOf<K>> {
     const r = resources[kind];
     if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'Patch', `${r.resource}/${name}`));
-    const old = this.#store(kind).get(keyOf(this.#ns(kind, options.namespace), name)) as Obj | undefined;
+    const old = this.#store(kind).get(this.#ns(kind, options.namespace), name) as Obj | undefined;
     if (!old) return E.left(notFound(r, name));
     const type = options.type ?? 'strategic';
     const patched: Result<unknown> =
@@ -332,8 +351,7 @@ export class ApiServer {
   delete<K extends Kind>(caller: Caller, kind: K, name: string, options: DeleteOptions = {}): Result<ObjectOf<K>> {
     const r = resources[kind];
     if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'Delete', `${r.resource}/${name}`));
-    const key = keyOf(this.#ns(kind, options.namespace), name);
-    const old = this.#store(kind).get(key) as Obj | undefined;
+    const old = this.#store(kind).get(this.#ns(kind, options.namespace), name) as Obj | undefined;
     if (!old) return E.left(notFound(r, name));
     const meta = old.metadata as Meta;
     const pre = options.preconditions;
@@ -356,7 +374,7 @@ export class ApiServer {
       if (propagation === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
       if (propagation === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
     }
-    if (finalizers.length === 0 && grace === 0 && !hasSpecFinalizers(old)) return E.right(this.#remove(caller, kind, key, old) as unknown as ObjectOf<K>);
+    if (finalizers.length === 0 && grace === 0 && !hasSpecFinalizers(old)) return E.right(this.#remove(caller, kind, old) as unknown as ObjectOf<K>);
 
     let deletionTimestamp = meta.deletionTimestamp;
     let deletionGracePeriodSeconds = meta.deletionGracePeriodSeconds;
@@ -375,14 +393,14 @@ export class ApiServer {
     // A namespace being deleted says so in its phase until its content is gone.
     if (kind === 'Namespace') next.status = { ...(old.status as object), phase: 'Terminating' };
     const committed = this.#commit(caller, 'delete', kind, next, old);
-    return E.right(this.#removeIfFinal(caller, kind, key, committed) as unknown as ObjectOf<K>);
+    return E.right(this.#removeIfFinal(caller, kind, committed) as unknown as ObjectOf<K>);
   }
 
   /** The pods/binding subresource: the scheduler's way to set spec.nodeName. */
   bind(caller: Caller, podName: string, namespace: string, nodeName: string): Result<Pod> {
     const r = resources.Pod;
     if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'Post', `pods/${podName}/binding`));
-    const old = this.#store('Pod').get(keyOf(namespace, podName)) as Pod | undefined;
+    const old = this.#store('Pod').get(namespace, podName) as Pod | undefined;
     if (!old) return E.left(notFound(r, podName));
     if (old.metadata?.deletionTimestamp) return E.left(conflict(r, podName, `pod ${podName} is being deleted, cannot be assigned to a host`));
     if (old.spec?.nodeName) return E.left(conflict(r, podName, `pod ${podName} is already assigned to node "${old.spec.nodeName}"`));
@@ -397,7 +415,7 @@ export class ApiServer {
 
   // ---- internals ---------------------------------------------------------------------
 
-  #store(kind: Kind): Map<string, KubeObject> {
+  #store(kind: Kind): ObjectStore {
     return this.#stores.get(kind)!;
   }
 
@@ -445,27 +463,19 @@ export class ApiServer {
     const name = oldMeta.name ?? '';
     let next: Obj;
     if (verb === 'status') {
-      next = { ...old, status: input.status };
+      next = withChanges(old, { status: input.status });
     } else {
       next = {
         ...input,
         apiVersion: r.apiVersion,
         kind,
-        metadata: {
-          ...inMeta,
-          name: oldMeta.name,
-          namespace: oldMeta.namespace,
-          uid: oldMeta.uid,
-          creationTimestamp: oldMeta.creationTimestamp,
-          deletionTimestamp: oldMeta.deletionTimestamp,
-          deletionGracePeriodSeconds: oldMeta.deletionGracePeriodSeconds,
-          generation: oldMeta.generation,
-          resourceVersion: oldMeta.resourceVersion,
-        },
+        metadata: serverMeta(inMeta, oldMeta),
       };
       if (r.hasStatus) next.status = old.status;
-      next = mutate(kind, applyDefaults(kind, next), this.#admission);
-      const errors: FieldError[] = validate(kind, next);
+      // A spec the server stored was already defaulted and admitted; only a new one needs it.
+      if (next.spec !== old.spec || kind === 'StorageClass') next = mutate(kind, applyDefaults(kind, next), this.#admission);
+      // Only the name (immutable) and spec are validated; an unchanged spec was valid.
+      const errors: FieldError[] = next.spec === old.spec ? [] : validate(kind, next);
       if (kind === 'Pod') {
         errors.push(...podSpecUpdateErrors((old as Pod).spec!, (next as Pod).spec!, deepEqual));
       }
@@ -477,41 +487,44 @@ export class ApiServer {
       }
       if (errors.length > 0) return E.left(invalid(kind, r.group, name, errors));
       if (r.tracksGeneration && !deepEqual(old.spec, next.spec)) {
-        next = { ...next, metadata: { ...(next.metadata as Meta), generation: (oldMeta.generation ?? 0) + 1 } };
+        next = withChanges(next, { metadata: withChanges(next.metadata as Meta, { generation: (oldMeta.generation ?? 0) + 1 }) });
       }
     }
     if (deepEqual(old, next)) return E.right(old);
-    const key = keyOf(oldMeta.namespace, name);
     const committed = this.#commit(caller, verb, kind, next, old);
-    return E.right(this.#removeIfFinal(caller, kind, key, committed));
+    return E.right(this.#removeIfFinal(caller, kind, committed));
   }
 
   /** An object being deleted whose last finalizer went and whose grace period is 0 is removed. */
-  #removeIfFinal(caller: Caller, kind: Kind, key: string, obj: KubeObject): KubeObject {
+  #removeIfFinal(caller: Caller, kind: Kind, obj: KubeObject): KubeObject {
     const meta = obj.metadata;
     if (meta?.deletionTimestamp && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0 && !hasSpecFinalizers(obj)) {
-      return this.#remove(caller, kind, key, obj);
+      return this.#remove(caller, kind, obj);
     }
     return obj;
   }
 
   #commit(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, input: Obj, old: KubeObject | undefined): KubeObject {
     const rv = ++this.#rv;
-    const meta: Meta = { ...(input.metadata as Meta), resourceVersion: String(rv) };
-    for (const k of Object.keys(meta)) if (meta[k] === undefined) delete meta[k];
-    const obj = freezeCopy({ ...input, metadata: meta }) as KubeObject;
-    this.#store(kind).set(keyOf(meta.namespace, meta.name ?? ''), obj);
+    // `input` and its metadata are objects this server just built (never a caller's), so
+    // they are completed and frozen in place; their members are frozen copies.
+    const meta: Meta = Object.isFrozen(input.metadata) ? withChanges(input.metadata as Meta, {}) : (input.metadata as Meta);
+    (meta as Record<string, unknown>).resourceVersion = String(rv);
+    input.metadata = meta;
+    const obj = freezeOwned(input) as KubeObject;
+    this.#store(kind).set(obj);
     this.#record(caller, verb, kind, obj, rv);
-    if (kind === 'Event') this.#expireEventLater(keyOf(meta.namespace, meta.name ?? ''));
-    this.#publish({ rv, kind, type: old ? 'MODIFIED' : 'ADDED', object: obj, ...(old ? { old } : {}) });
+    if (kind === 'Event') this.#expireEventLater(obj);
+    this.#publish(old ? { rv, kind, type: 'MODIFIED', object: obj, old } : { rv, kind, type: 'ADDED', object: obj });
     return obj;
   }
 
-  #remove(caller: Caller, kind: Kind, key: string, old: KubeObject): KubeObject {
+  #remove(caller: Caller, kind: Kind, old: KubeObject): KubeObject {
     const rv = ++this.#rv;
     const obj = freezeCopy({ ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } }) as KubeObject;
-    this.#store(kind).delete(key);
+    this.#store(kind).delete(old.metadata?.namespace, old.metadata?.name ?? '');
     if (kind === 'Event') {
+      const key = keyOf(old.metadata?.namespace, old.metadata?.name ?? '');
       this.#eventExpiry.get(key)?.cancel();
       this.#eventExpiry.delete(key);
     }
@@ -522,20 +535,24 @@ export class ApiServer {
 
   #record(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, obj: KubeObject, rv: number): void {
     const meta = obj.metadata ?? {};
-    this.#trace.record({
-      t: this.clock.now(),
-      type: 'write',
-      verb,
-      kind,
-      ...(meta.namespace ? { namespace: meta.namespace } : {}),
-      name: meta.name ?? '',
-      resourceVersion: String(rv),
-      by: `${caller.component}@${caller.location}`,
-    });
+    const t = this.clock.now();
+    const name = meta.name ?? '';
+    const resourceVersion = String(rv);
+    let by = writerNames.get(caller);
+    if (by === undefined) writerNames.set(caller, (by = `${caller.component}@${caller.location}`));
+    // Two literals rather than a conditional spread: this runs on every write.
+    this.#trace.record(
+      meta.namespace
+        ? { t, type: 'write', verb, kind, namespace: meta.namespace, name, resourceVersion, by }
+        : { t, type: 'write', verb, kind, name, resourceVersion, by },
+    );
   }
 
   /** Events live for --event-ttl after their last write, as etcd leases make them. */
-  #expireEventLater(key: string): void {
+  #expireEventLater(event: KubeObject): void {
+    const namespace = event.metadata?.namespace;
+    const name = event.metadata?.name ?? '';
+    const key = keyOf(namespace, name);
     if (this.#eventTTLms <= 0) return;
     this.#eventExpiry.get(key)?.cancel();
     this.#eventExpiry.set(
@@ -544,8 +561,8 @@ export class ApiServer {
         this.#eventTTLms,
         () => {
           this.#eventExpiry.delete(key);
-          const obj = this.#store('Event').get(key);
-          if (obj) this.#remove({ component: 'kube-apiserver', location: CONTROL_PLANE }, 'Event', key, obj);
+          const obj = this.#store('Event').get(namespace, name);
+          if (obj) this.#remove({ component: 'kube-apiserver', location: CONTROL_PLANE }, 'Event', obj);
         },
         { owner: 'kube-apiserver', purpose: `event TTL of ${key}` },
       ),
@@ -563,8 +580,8 @@ export class ApiServer {
   }
 
   #resumeWatchers(location: Location): void {
-    for (const set of this.#watchers.values()) {
-      for (const watcher of set) if (watcher.location === location && watcher.stalled) this.#pending.push(watcher);
+    for (const watchers of this.#watchers.values()) {
+      for (const watcher of watchers) if (watcher.location === location && watcher.stalled) this.#pending.push(watcher);
     }
     this.#drain();
   }
@@ -576,7 +593,8 @@ export class ApiServer {
       for (let i = 0; i < this.#pending.length; i++) {
         const item = this.#pending[i]!;
         if ('rv' in item) {
-          for (const watcher of this.#watchersOf(item.kind)) this.#offer(watcher, item);
+          for (const watcher of this.#watchers.get(item.kind) ?? NO_WATCHERS) this.#offer(watcher, item);
+          for (const watcher of this.#watchers.get(undefined) ?? NO_WATCHERS) this.#offer(watcher, item);
           this.#deliveredRv = item.rv;
         } else {
           this.#catchUp(item);
@@ -588,15 +606,16 @@ export class ApiServer {
     }
   }
 
-  *#watchersOf(kind: Kind): Iterable<Watcher> {
-    const own = this.#watchers.get(kind);
-    if (own) yield* [...own];
-    const all = this.#watchers.get(undefined);
-    if (all) yield* [...all];
+  #unregister(watcher: Watcher): void {
+    watcher.active = false;
+    this.#watchers.set(
+      watcher.kind,
+      (this.#watchers.get(watcher.kind) ?? []).filter((w) => w !== watcher),
+    );
   }
 
   #offer(watcher: Watcher, change: Change): void {
-    if (change.rv <= watcher.lastRv || watcher.stalled) return;
+    if (change.rv <= watcher.lastRv || watcher.stalled || !watcher.active) return;
     if (!this.reachability.isReachable(watcher.location)) {
       // It saw everything before this change; resuming replays from here.
       watcher.stalled = true;
@@ -622,7 +641,7 @@ export class ApiServer {
     const missed = this.#log.since(watcher.lastRv, this.#deliveredRv);
     watcher.stalled = false;
     if (!missed) {
-      this.#watchers.get(watcher.kind)?.delete(watcher);
+      this.#unregister(watcher);
       watcher.fail(gone(`too old resource version: ${watcher.lastRv} (${this.#log.oldestResumable})`));
       return;
     }

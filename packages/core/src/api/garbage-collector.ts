@@ -25,6 +25,7 @@ export class GarbageCollector {
   readonly #client: ApiClient;
   readonly #objects = new Map<string, Node>();
   readonly #dependents = new Map<string, Set<string>>();
+  readonly #namespaces = new Map<string, Node>();
 
   constructor(client: ApiClient) {
     this.#client = client;
@@ -48,6 +49,7 @@ export class GarbageCollector {
     const previous = this.#objects.get(uid);
     if (previous) for (const ref of ownersOf(previous.object)) this.#dependents.get(ref.uid)?.delete(uid);
     this.#objects.set(uid, node);
+    if (node.kind === 'Namespace') this.#namespaces.set(node.object.metadata?.name ?? '', node);
     for (const ref of ownersOf(node.object)) {
       let set = this.#dependents.get(ref.uid);
       if (!set) this.#dependents.set(ref.uid, (set = new Set()));
@@ -73,11 +75,10 @@ export class GarbageCollector {
       if (dependent) this.#collectIfOrphaned(dependent);
     }
     this.#dependents.delete(uid);
+    if (node.kind === 'Namespace') this.#namespaces.delete(node.object.metadata?.name ?? '');
     const namespace = node.object.metadata?.namespace;
-    if (namespace) {
-      const ns = [...this.#objects.values()].find((n) => n.kind === 'Namespace' && n.object.metadata?.name === namespace);
-      if (ns?.object.metadata?.deletionTimestamp) this.#emptyNamespace(ns);
-    }
+    const ns = namespace ? this.#namespaces.get(namespace) : undefined;
+    if (ns?.object.metadata?.deletionTimestamp) this.#emptyNamespace(ns);
   }
 
   /** A dependent none of whose owners exist any more is deleted (background propagation). */

@@ -8,28 +8,65 @@
 export const freezeCopy = <T>(value: T): T => {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
   if (Array.isArray(value)) {
-    return Object.freeze(value.map((v: unknown) => freezeCopy(v))) as T;
+    const out: unknown[] = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = freezeCopy(value[i] as unknown);
+    return Object.freeze(out) as T;
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v !== undefined) out[k] = freezeCopy(v);
+  // Object.assign is V8's fast clone; members are then replaced in place (see withChanges).
+  const out = Object.assign({}, value) as Record<string, unknown>;
+  let hasUndefined = false;
+  for (const key in out) {
+    const member = out[key];
+    if (member === undefined) hasUndefined = true;
+    else if (member !== null && typeof member === 'object' && !Object.isFrozen(member)) out[key] = freezeCopy(member);
   }
+  if (hasUndefined) for (const key in out) if (out[key] === undefined) delete out[key];
   return Object.freeze(out) as T;
 };
+
+/**
+ * Freezes `value`, an object its caller just built and nobody else holds, in place; its
+ * members become frozen copies (or stay shared when already frozen). Undefined members
+ * stay as they are, so build such objects without them.
+ */
+export const freezeOwned = <T extends object>(value: T): T => {
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const member = record[key];
+    if (member !== null && typeof member === 'object' && !Object.isFrozen(member)) record[key] = freezeCopy(member);
+  }
+  return Object.freeze(value);
+};
+
+/**
+ * `{ ...base, ...changes }`, built with Object.assign: on Node 20, a spread copy that then
+ * gains keys the source did not have costs ~3 µs (V8 leaves its fast clone path), where
+ * Object.assign costs ~0.3 µs. The API server's write path does this several times per write.
+ */
+export const withChanges = <T extends object, U extends object>(base: T, changes: U): Omit<T, keyof U> & U =>
+  Object.assign({}, base, changes);
 
 /** Structural equality of JSON-like values (undefined members count as absent). */
 export const deepEqual = (a: unknown, b: unknown): boolean => {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
   }
+  if (Array.isArray(b)) return false;
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
-  const ka = Object.keys(ra).filter((k) => ra[k] !== undefined);
-  const kb = Object.keys(rb).filter((k) => rb[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(rb, k) && deepEqual(ra[k], rb[k]));
+  let count = 0;
+  for (const k in ra) {
+    const v = ra[k];
+    if (v === undefined) continue;
+    count++;
+    if (!deepEqual(v, rb[k])) return false;
+  }
+  for (const k in rb) if (rb[k] !== undefined) count--;
+  return count === 0;
 };
 
 /** A mutable deep copy, for callers that want to edit what they read. */

@@ -56,13 +56,15 @@ class Draft {
 
   set(k: string, v: unknown): void {
     if (this.has(k) && this.get(k) === v) return;
-    this.#copy ??= { ...this.#base };
-    Object.defineProperty(this.#copy, k, { value: v, writable: true, enumerable: true, configurable: true });
+    this.#copy ??= Object.assign({}, this.#base);
+    // Plain assignment is the fast path; "__proto__" must be defined, or it would set the prototype.
+    if (k === '__proto__') Object.defineProperty(this.#copy, k, { value: v, writable: true, enumerable: true, configurable: true });
+    else (this.#copy)[k] = v;
   }
 
   delete(k: string): void {
     if (!this.has(k)) return;
-    this.#copy ??= { ...this.#base };
+    this.#copy ??= Object.assign({}, this.#base);
     Reflect.deleteProperty(this.#copy, k);
   }
 

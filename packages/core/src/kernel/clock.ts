@@ -287,7 +287,7 @@ class TimerQueue {
       n++;
     }
     this.size = n;
-    void 0;
+    for (let i = (n >>> 1) - 1; i >= 0; i--) this.siftDown(i, times[i]!, ids[i]!, slots[i]!);
   }
 }
 
@@ -344,6 +344,8 @@ export class SimClock {
   readonly epochMs: number;
 
   private nowMs = 0;
+  private isoSecond = Number.NaN;
+  private isoText = '';
   private ran = 0;
   private running = false;
   private readonly queue = new TimerQueue();
@@ -365,7 +367,13 @@ export class SimClock {
 
   /** `t` (default: now) as a metav1.Time string, truncated to seconds: `2019-06-01T00:00:05Z`. */
   iso(t: number = this.nowMs): string {
-    return new Date(this.epochMs + Math.floor(t)).toISOString().slice(0, 19) + 'Z';
+    // Every API write stamps a time, mostly the same second as the last: remember it.
+    const second = Math.floor(t / 1000);
+    if (second !== this.isoSecond) {
+      this.isoSecond = second;
+      this.isoText = new Date(this.epochMs + second * 1000).toISOString().slice(0, 19) + 'Z';
+    }
+    return this.isoText;
   }
 
   /** `t` (default: now) as a metav1.MicroTime string, truncated to µs: `2019-06-01T00:00:05.123000Z`. */

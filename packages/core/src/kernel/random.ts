@@ -41,8 +41,11 @@ function seedText(seed: number | string): string {
   return String(seed);
 }
 
+const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** `word` as 8 hex digits; a table lookup, since every API create draws a uid. */
 function hex8(word: number): string {
-  return word.toString(16).padStart(8, '0');
+  return HEX_BYTES[word >>> 24]! + HEX_BYTES[(word >>> 16) & 255]! + HEX_BYTES[(word >>> 8) & 255]! + HEX_BYTES[word & 255]!;
 }
 
 /**

@@ -1,0 +1,50 @@
+import { describe, expect, it } from '@jest/globals';
+import { deepEqual, freezeCopy, freezeOwned, thaw, withChanges } from './immutable.js';
+
+describe('freezeCopy', () => {
+  it('copies and deeply freezes, dropping undefined members', () => {
+    const input = { a: { b: [1, { c: 2 }] }, gone: undefined };
+    const frozen = freezeCopy(input);
+    expect(frozen).toEqual({ a: { b: [1, { c: 2 }] } });
+    expect(Object.keys(frozen)).toEqual(['a']);
+    expect(Object.isFrozen(frozen.a.b[1])).toBe(true);
+    expect(Object.isFrozen(input.a)).toBe(false);
+  });
+
+  it('shares subtrees that are already frozen', () => {
+    const shared = freezeCopy({ x: 1 });
+    const copy = freezeCopy({ shared, other: { y: 2 } });
+    expect(copy.shared).toBe(shared);
+  });
+});
+
+describe('freezeOwned', () => {
+  it('freezes the object itself and copies its unfrozen members', () => {
+    const member = { x: 1 };
+    const owned = freezeOwned({ member });
+    expect(Object.isFrozen(owned)).toBe(true);
+    expect(owned.member).not.toBe(member);
+    expect(Object.isFrozen(owned.member)).toBe(true);
+  });
+});
+
+describe('deepEqual', () => {
+  it('compares structure, treating undefined members as absent', () => {
+    expect(deepEqual({ a: [1, { b: 'x' }] }, { a: [1, { b: 'x' }] })).toBe(true);
+    expect(deepEqual({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(deepEqual({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(deepEqual([1, 2], [2, 1])).toBe(false);
+    expect(deepEqual([], {})).toBe(false);
+    expect(deepEqual(null, {})).toBe(false);
+  });
+});
+
+describe('withChanges and thaw', () => {
+  it('build new objects and leave the inputs alone', () => {
+    const base = Object.freeze({ a: 1, b: 2 });
+    expect(withChanges(base, { b: 3, c: 4 })).toEqual({ a: 1, b: 3, c: 4 });
+    const thawed = thaw(freezeCopy({ a: { b: 1 } }));
+    thawed.a.b = 2;
+    expect(thawed.a.b).toBe(2);
+  });
+});

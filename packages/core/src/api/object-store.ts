@@ -1,0 +1,73 @@
+// Storage of one kind: objects by namespace, then name. Nested maps rather than
+// "namespace/name" keys because every read and write looks an object up, and building and
+// hashing a fresh key string each time was a measurable share of a write.
+import type { KubeObject } from './resources.js';
+
+const CLUSTER = '';
+const byName = (a: KubeObject, b: KubeObject): number => {
+  const x = a.metadata?.name ?? '';
+  const y = b.metadata?.name ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/** The objects of one kind, with lists sorted as etcd returns them (namespace, then name). */
+export class ObjectStore {
+  readonly #namespaces = new Map<string, Map<string, KubeObject>>();
+  /** Sorted lists by namespace, dropped when a namespace gains or loses an object. */
+  readonly #sorted = new Map<string, readonly KubeObject[]>();
+  #size = 0;
+
+  /** Number of stored objects. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The object, if stored. `namespace` is undefined for cluster-scoped kinds. */
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.#namespaces.get(namespace ?? CLUSTER)?.get(name);
+  }
+
+  /** Stores (adds or replaces) an object under its metadata's namespace and name. */
+  set(obj: KubeObject): void {
+    const namespace = obj.metadata?.namespace ?? CLUSTER;
+    const name = obj.metadata?.name ?? '';
+    let objects = this.#namespaces.get(namespace);
+    if (!objects) this.#namespaces.set(namespace, (objects = new Map<string, KubeObject>()));
+    const replaced = objects.has(name);
+    objects.set(name, obj);
+    if (replaced) {
+      const sorted = this.#sorted.get(namespace);
+      if (sorted) this.#sorted.set(namespace, sorted.map((o) => (o.metadata?.name === name ? obj : o)));
+    } else {
+      this.#size++;
+      this.#sorted.delete(namespace);
+    }
+  }
+
+  /** Removes an object; false when it was not stored. */
+  delete(namespace: string | undefined, name: string): boolean {
+    const ns = namespace ?? CLUSTER;
+    const objects = this.#namespaces.get(ns);
+    if (!objects?.delete(name)) return false;
+    this.#size--;
+    this.#sorted.delete(ns);
+    if (objects.size === 0) this.#namespaces.delete(ns);
+    return true;
+  }
+
+  /** The objects of one namespace (or all, namespaces in order), sorted by name. */
+  list(namespace?: string): readonly KubeObject[] {
+    if (namespace !== undefined) return this.#sortedIn(namespace);
+    const namespaces = [...this.#namespaces.keys()].sort();
+    return namespaces.length === 1 ? this.#sortedIn(namespaces[0]!) : namespaces.flatMap((ns) => this.#sortedIn(ns));
+  }
+
+  #sortedIn(namespace: string): readonly KubeObject[] {
+    let sorted = this.#sorted.get(namespace);
+    if (!sorted) {
+      sorted = [...(this.#namespaces.get(namespace)?.values() ?? [])].sort(byName);
+      this.#sorted.set(namespace, sorted);
+    }
+    return sorted;
+  }
+}

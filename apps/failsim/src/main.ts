@@ -1,8 +1,9 @@
 // Entry point of the failsim CLI (bundled by tools/bundle-cli.js into dist/cli.js).
 import { Command } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import { commandList } from './commands.js';
 
-const VERSION = '0.1.0';
+const VERSION = packageJson.version;
 
 const program = new Command()
   .name('failsim')

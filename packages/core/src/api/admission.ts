@@ -25,8 +25,9 @@ export const defaultAdmissionOptions: AdmissionOptions = {
   defaultTolerationSeconds: true,
 };
 
-/** Taint keys the node lifecycle controller puts on failing nodes. */
+/** The taint the node lifecycle controller puts on a node whose Ready condition is False. */
 export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready';
+/** The taint the node lifecycle controller puts on a node whose Ready condition is Unknown. */
 export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
 
 type Mutable<T> = { -readonly [P in keyof T]: T[P] };

@@ -68,6 +68,16 @@ const referenceOf = (obj: KubeObject, fieldPath?: string): ObjectReference => ({
 /** Last event-name nanos per server, so two recorders never pick the same name. */
 const lastNanosByServer = new WeakMap<object, bigint>();
 
+/** client-go keeps its correlation caches in LRUs of 4096 entries (maxLruCacheEntries). */
+const CACHE_ENTRIES = 4096;
+
+/** Sets `key` in `map`, dropping the least recently set entry beyond {@link CACHE_ENTRIES}. */
+const remember = <V>(map: Map<string, V>, key: string, value: V): void => {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > CACHE_ENTRIES) map.delete(map.keys().next().value!);
+};
+
 const objectKey = (ref: ObjectReference): string => [ref.kind, ref.namespace, ref.name, ref.uid, ref.apiVersion].join('\u0000');
 
 /** Records Events for one component through its client. */
@@ -101,7 +111,7 @@ export class EventRecorder {
     const similarKey = [this.#source.component, this.#source.host, objKey, type, reason].join('\u0000');
     let similar = this.#similar.get(similarKey);
     if (!similar || now - similar.first > this.#options.similarWindowMs) {
-      this.#similar.set(similarKey, (similar = { messages: new Set(), first: now }));
+      remember(this.#similar, similarKey, (similar = { messages: new Set(), first: now }));
     }
     similar.messages.add(message);
     const combined = similar.messages.size >= this.#options.maxSimilarEvents;
@@ -140,7 +150,7 @@ export class EventRecorder {
     };
     const created = this.#client.create('Event', event);
     if (E.isLeft(created)) return undefined;
-    this.#logged.set(logKey, { name: created.right.metadata?.name ?? '', namespace, count, firstTimestamp: created.right.firstTimestamp ?? stamp });
+    remember(this.#logged, logKey, { name: created.right.metadata?.name ?? '', namespace, count, firstTimestamp: created.right.firstTimestamp ?? stamp });
     return this.#traced(created.right, now);
   }
 
@@ -181,7 +191,7 @@ export class EventRecorder {
 
   #takeToken(key: string, now: number): boolean {
     let bucket = this.#buckets.get(key);
-    if (!bucket) this.#buckets.set(key, (bucket = { tokens: this.#options.burst, last: now }));
+    if (!bucket) remember(this.#buckets, key, (bucket = { tokens: this.#options.burst, last: now }));
     const refilled = Math.floor((now - bucket.last) / this.#options.refillMs);
     if (refilled > 0) {
       bucket.tokens = Math.min(this.#options.burst, bucket.tokens + refilled);

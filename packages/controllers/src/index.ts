@@ -1,5 +1,8 @@
 /**
- * Skeleton: this package's public API is not built yet. See README.md for what it will hold.
+ * @failsim/controllers — the Kubernetes control plane and the kubelet as reconcilers on
+ * @failsim/core's API server, with version profiles.
  * @packageDocumentation
  */
-export {};
+export * from './profiles/profile.js';
+export * from './profiles/profiles.js';
+export * from './runtime/index.js';

@@ -3,7 +3,7 @@
 // turn the difference into events; when the caller cannot reach the server, wait until it
 // can. A watch of an unreachable caller simply stalls and catches up (see ApiServer).
 import * as E from 'fp-ts/lib/Either.js';
-import { filter, Observable, share, take, type Subscription } from 'rxjs';
+import { filter, Observable, take, type Subscriber, type Subscription } from 'rxjs';
 import type { ListOptions } from './api-server.js';
 import type { ApiClient } from './client.js';
 import type { ApiError } from './errors.js';
@@ -23,15 +23,21 @@ export const cacheKey = (obj: KubeObject): string =>
 const isRetriable = (e: ApiError): boolean => e.reason === 'Unreachable';
 const isExpired = (e: ApiError): boolean => e.reason === 'Expired' || e.reason === 'Gone';
 
-/** A cache of one kind kept current by list + watch. Start it with {@link Informer.events$}. */
+/**
+ * A cache of one kind kept current by list + watch, shared by every subscriber of
+ * {@link Informer.events$} — like client-go's shared informer with its event handlers.
+ */
 export class Informer<K extends Kind> {
   readonly #cache = new Map<string, ObjectOf<K>>();
+  readonly #subscribers = new Set<Subscriber<InformerEvent<ObjectOf<K>>>>();
+  #stop: (() => void) | undefined;
   #synced = false;
 
   /**
-   * Every change, starting with an ADDED per listed object. Hot and shared: the first
-   * subscriber starts the list + watch, the last one to leave stops it. The cache is up to
-   * date when a subscriber sees an event.
+   * Every change. The first subscriber starts the list + watch (an ADDED per listed
+   * object); a subscriber that joins later first gets an ADDED per cached object, as a
+   * handler added to a running client-go informer does. When the last one leaves, the
+   * watch stops. The cache is up to date when a subscriber sees an event.
    */
   readonly events$: Observable<InformerEvent<ObjectOf<K>>>;
 
@@ -41,58 +47,17 @@ export class Informer<K extends Kind> {
     readonly options: ListOptions = {},
   ) {
     this.events$ = new Observable<InformerEvent<ObjectOf<K>>>((subscriber) => {
-      let watch: Subscription | undefined;
-      let wait: Subscription | undefined;
-      let lastRv = '';
-      const emit = (event: InformerEvent<ObjectOf<K>>): void => {
-        if (event.type === 'DELETED') this.#cache.delete(cacheKey(event.object));
-        else this.#cache.set(cacheKey(event.object), event.object);
-        subscriber.next(event);
-      };
-      const retryWhenReachable = (then: () => void): void => {
-        wait = this.client.reachable$.pipe(filter(Boolean), take(1)).subscribe(then);
-      };
-      const relist = (): void => {
-        const listed = this.client.list(this.kind, this.options);
-        if (E.isLeft(listed)) {
-          if (isRetriable(listed.left)) retryWhenReachable(relist);
-          else subscriber.error(listed.left);
-          return;
-        }
-        const seen = new Set<string>();
-        for (const object of listed.right.items) {
-          const key = cacheKey(object);
-          seen.add(key);
-          const old = this.#cache.get(key);
-          if (!old) emit({ type: 'ADDED', object });
-          else if (old.metadata?.resourceVersion !== object.metadata?.resourceVersion) emit({ type: 'MODIFIED', object, old });
-        }
-        for (const [key, old] of [...this.#cache]) if (!seen.has(key)) emit({ type: 'DELETED', object: old, old });
-        this.#synced = true;
-        lastRv = listed.right.resourceVersion;
-        watchFrom();
-      };
-      const watchFrom = (): void => {
-        watch = this.client.watch(this.kind, { ...this.options, resourceVersion: lastRv }).subscribe({
-          next: (event) => {
-            lastRv = event.object.metadata?.resourceVersion ?? lastRv;
-            const old = this.#cache.get(cacheKey(event.object));
-            emit({ type: event.type, object: event.object, ...(old ? { old } : {}) });
-          },
-          error: (error: ApiError) => {
-            if (isExpired(error)) relist();
-            else if (isRetriable(error)) retryWhenReachable(watchFrom);
-            else subscriber.error(error);
-          },
-        });
-      };
-      relist();
+      if (this.#stop) for (const object of this.list()) subscriber.next({ type: 'ADDED', object });
+      this.#subscribers.add(subscriber);
+      if (!this.#stop) this.#stop = this.#run();
       return () => {
-        watch?.unsubscribe();
-        wait?.unsubscribe();
-        this.#synced = false;
+        this.#subscribers.delete(subscriber);
+        if (this.#subscribers.size === 0) {
+          this.#stop?.();
+          this.#stop = undefined;
+        }
       };
-    }).pipe(share());
+    });
   }
 
   /** True once the first list has been applied to the cache. */
@@ -113,5 +78,67 @@ export class Informer<K extends Kind> {
   /** Number of cached objects. */
   get size(): number {
     return this.#cache.size;
+  }
+
+  /** Starts list + watch; returns what stops it. */
+  #run(): () => void {
+    let watch: Subscription | undefined;
+    let wait: Subscription | undefined;
+    let stopped = false;
+    let lastRv = '';
+    const emit = (event: InformerEvent<ObjectOf<K>>): void => {
+      if (event.type === 'DELETED') this.#cache.delete(cacheKey(event.object));
+      else this.#cache.set(cacheKey(event.object), event.object);
+      for (const subscriber of [...this.#subscribers]) subscriber.next(event);
+    };
+    const fail = (error: ApiError): void => {
+      for (const subscriber of [...this.#subscribers]) subscriber.error(error);
+    };
+    const retryWhenReachable = (then: () => void): void => {
+      wait = this.client.reachable$.pipe(filter(Boolean), take(1)).subscribe(then);
+    };
+    const relist = (): void => {
+      if (stopped) return;
+      const listed = this.client.list(this.kind, this.options);
+      if (E.isLeft(listed)) {
+        if (isRetriable(listed.left)) retryWhenReachable(relist);
+        else fail(listed.left);
+        return;
+      }
+      const seen = new Set<string>();
+      for (const object of listed.right.items) {
+        const key = cacheKey(object);
+        seen.add(key);
+        const old = this.#cache.get(key);
+        if (!old) emit({ type: 'ADDED', object });
+        else if (old.metadata?.resourceVersion !== object.metadata?.resourceVersion) emit({ type: 'MODIFIED', object, old });
+      }
+      for (const [key, old] of [...this.#cache]) if (!seen.has(key)) emit({ type: 'DELETED', object: old, old });
+      this.#synced = true;
+      lastRv = listed.right.resourceVersion;
+      watchFrom();
+    };
+    const watchFrom = (): void => {
+      if (stopped) return;
+      watch = this.client.watch(this.kind, { ...this.options, resourceVersion: lastRv }).subscribe({
+        next: (event) => {
+          lastRv = event.object.metadata?.resourceVersion ?? lastRv;
+          const old = this.#cache.get(cacheKey(event.object));
+          emit(old ? { type: event.type, object: event.object, old } : { type: event.type, object: event.object });
+        },
+        error: (error: ApiError) => {
+          if (isExpired(error)) relist();
+          else if (isRetriable(error)) retryWhenReachable(watchFrom);
+          else fail(error);
+        },
+      });
+    };
+    relist();
+    return () => {
+      stopped = true;
+      watch?.unsubscribe();
+      wait?.unsubscribe();
+      this.#synced = false;
+    };
   }
 }

@@ -88,3 +88,20 @@ describe('reachability', () => {
     expect(() => createSimulation().reachability.set('control-plane', false)).toThrow(RangeError);
   });
 });
+
+describe('Informer sharing', () => {
+  it('replays its cache as ADDED to a subscriber that joins late, and keeps one watch', () => {
+    const sim = createSimulation();
+    const kubectl = sim.api.client('kubectl');
+    right(kubectl.create('Pod', pod('a')));
+    const informer = new Informer(sim.api.client('controller'), 'Pod');
+    const first: string[] = [];
+    const second: string[] = [];
+    informer.events$.subscribe((e) => first.push(`${e.type} ${e.object.metadata?.name}`));
+    right(kubectl.create('Pod', pod('b')));
+    informer.events$.subscribe((e) => second.push(`${e.type} ${e.object.metadata?.name}`));
+    right(kubectl.delete('Pod', 'a', { gracePeriodSeconds: 0 }));
+    expect(first).toEqual(['ADDED a', 'ADDED b', 'DELETED a']);
+    expect(second).toEqual(['ADDED a', 'ADDED b', 'DELETED a']);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './context.js';
+export * from './periodic.js';
+export * from './pod-util.js';
+export * from './work-queue.js';

@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { Observable } from 'rxjs';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import type { SimClock } from '../kernel/clock.js';
 import type { SeededRandom } from '../kernel/random.js';
@@ -25,15 +26,17 @@ import {
   conflict,
   forbidden,
   gone,
+  internalError,
   invalid,
   notFound,
+  tooManyRequests,
   unreachable,
   type ApiError,
   type FieldError,
 } from './errors.js';
 import { compileFieldSelector, fieldsForKind, parseFieldSelector } from './fields.js';
 import { deepEqual, freezeCopy, freezeOwned, withChanges } from './immutable.js';
-import { parseLabelSelector } from './labels.js';
+import { labelSelectorFromObject, parseLabelSelector } from './labels.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch.js';
 import { CONTROL_PLANE, type Location, type Reachability } from './reachability.js';
 import { kinds, resources, type Kind, type KubeObject, type ObjectOf } from './resources.js';
@@ -411,6 +414,53 @@ export class ApiServer {
       status: { ...old.status, conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: this.clock.iso() }] },
     } as Pod;
     return E.right(this.#commit(caller, 'update', 'Pod', next as Obj, old as Obj) as Pod);
+  }
+
+  /**
+   * The pods/eviction subresource (policy/v1 Eviction; pkg/registry/core/pod/storage/eviction.go):
+   * a graceful delete that a PodDisruptionBudget can refuse with 429 while it allows no
+   * disruption. A pod that is terminal, pending or already being deleted is deleted without
+   * consulting budgets; an allowed eviction takes one disruption from the budget's status.
+   */
+  evict(caller: Caller, podName: string, namespace: string, options: Omit<DeleteOptions, 'namespace'> = {}): Result<Pod> {
+    const r = resources.Pod;
+    if (!this.reachability.isReachable(caller.location)) return E.left(unreachable(caller.location, 'Post', `pods/${podName}/eviction`));
+    const pod = this.#store('Pod').get(namespace, podName) as Pod | undefined;
+    if (!pod) return E.left(notFound(r, podName));
+    const phase = pod.status?.phase;
+    const ignoreBudgets = phase === 'Succeeded' || phase === 'Failed' || phase === 'Pending' || pod.metadata?.deletionTimestamp !== undefined;
+    if (!ignoreBudgets) {
+      const budgets = (this.#store('PodDisruptionBudget').list(namespace) as PodDisruptionBudget[]).filter((pdb) => {
+        const selector = labelSelectorFromObject(pdb.spec?.selector);
+        return E.isRight(selector) && !selector.right.empty && selector.right.matches(pod.metadata?.labels);
+      });
+      if (budgets.length > 1) {
+        return E.left(internalError('This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.'));
+      }
+      const [budget] = budgets;
+      if (budget) {
+        const status = budget.status;
+        if ((status?.disruptionsAllowed ?? 0) <= 0) {
+          return E.left(
+            tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", [
+              {
+                reason: 'DisruptionBudget',
+                message: `The disruption budget ${budget.metadata?.name ?? ''} needs ${status?.desiredHealthy ?? 0} healthy pods and has ${status?.currentHealthy ?? 0} currently`,
+              },
+            ]),
+          );
+        }
+        const disruptedPods = { ...status?.disruptedPods, [podName]: this.clock.iso() };
+        this.#commit(
+          caller,
+          'status',
+          'PodDisruptionBudget',
+          withChanges(budget as Obj, { status: { ...status, disruptionsAllowed: (status?.disruptionsAllowed ?? 0) - 1, disruptedPods } }),
+          budget,
+        );
+      }
+    }
+    return this.delete<'Pod'>(caller, 'Pod', podName, { ...options, namespace });
   }
 
   // ---- internals ---------------------------------------------------------------------

@@ -85,6 +85,11 @@ export class ApiClient implements Caller {
     return this.server.bind(this, podName, namespace, nodeName);
   }
 
+  /** Evicts a Pod (the pods/eviction subresource): a graceful delete PodDisruptionBudgets may refuse with 429. */
+  evict(podName: string, namespace: string, options?: Omit<DeleteOptions, 'namespace'>): E.Either<ApiError, Pod> {
+    return this.server.evict(this, podName, namespace, options);
+  }
+
   /** WATCH `kind` from a resourceVersion; errors with an ApiError (Unreachable, Expired…). */
   watch<K extends Kind>(kind: K, options?: WatchOptions): Observable<WatchEvent<ObjectOf<K>>> {
     return this.server.watch(this, kind, options);

@@ -140,3 +140,30 @@ describe('cascading deletion through ownerReferences', () => {
     expect(left(client.get('Namespace', 'cassandra')).reason).toBe('NotFound');
   });
 });
+
+describe('eviction', () => {
+  const setup = (disruptionsAllowed: number) => {
+    const client = createSimulation().api.client('kubectl');
+    right(client.create('Pod', { ...pod('db-0', 'w1'), metadata: { name: 'db-0', labels: { app: 'db' } } }));
+    right(client.updateStatus('Pod', { ...right(client.get('Pod', 'db-0')), status: { phase: 'Running' } }));
+    const pdb = right(client.create('PodDisruptionBudget', { metadata: { name: 'db' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'db' } } } }));
+    right(client.updateStatus('PodDisruptionBudget', { ...pdb, status: { disruptionsAllowed, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1 } }));
+    return client;
+  };
+
+  it('is refused with 429 while the disruption budget allows none', () => {
+    const client = setup(0);
+    const refused = left(client.evict('db-0', 'default'));
+    expect(refused).toMatchObject({ reason: 'TooManyRequests', code: 429, message: "Cannot evict pod as it would violate the pod's disruption budget." });
+    expect(refused.details?.causes?.[0]?.message).toBe('The disruption budget db needs 1 healthy pods and has 1 currently');
+    expect(right(client.get('Pod', 'db-0')).metadata?.deletionTimestamp).toBeUndefined();
+  });
+
+  it('deletes gracefully and takes one disruption when the budget allows it', () => {
+    const client = setup(1);
+    expect(right(client.evict('db-0', 'default')).metadata?.deletionTimestamp).toBeDefined();
+    const pdb = right(client.get('PodDisruptionBudget', 'db'));
+    expect(pdb.status?.disruptionsAllowed).toBe(0);
+    expect(Object.keys(pdb.status?.disruptedPods ?? {})).toEqual(['db-0']);
+  });
+});

@@ -12,6 +12,8 @@ export type ApiErrorReason =
   | 'Gone'
   | 'Expired'
   | 'MethodNotAllowed'
+  | 'TooManyRequests'
+  | 'InternalError'
   | 'Unreachable';
 
 /** A cause inside `details.causes`, as for a field validation error. */
@@ -120,6 +122,13 @@ export const formatFieldError = (e: FieldError): string => {
   const value = e.type === 'Invalid value' || e.type === 'Unsupported value' || e.type === 'Duplicate value' ? `: ${JSON.stringify(e.value)}` : '';
   return `${e.field}: ${e.type}${value}${e.detail ? `: ${e.detail}` : ''}`;
 };
+
+/** A request the server refuses for now (429), as an eviction a disruption budget forbids. */
+export const tooManyRequests = (message: string, causes: readonly StatusCause[] = []): ApiError =>
+  status('TooManyRequests', 429, message, causes.length ? { causes } : undefined);
+
+/** A failure of the server itself (500). */
+export const internalError = (message: string): ApiError => status('InternalError', 500, message);
 
 /** True when `e` is an ApiError with the given reason; handy in tests and retry loops. */
 export const isReason = (e: ApiError, reason: ApiErrorReason): boolean => e.reason === reason;

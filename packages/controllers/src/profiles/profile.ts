@@ -46,6 +46,25 @@ export interface KubeOptions {
   readonly defaultNotReadyTolerationSeconds: number;
   /** --default-unreachable-toleration-seconds. */
   readonly defaultUnreachableTolerationSeconds: number;
+  // kube-scheduler (§8; pkg/scheduler)
+  /**
+   * percentageOfNodesToScore: share of nodes searched for feasible ones once a cluster has
+   * 100 or more (50 in 1.12; 0 = adaptive, 50 − nodes/125 and at least 5, from 1.14).
+   */
+  readonly percentageOfNodesToScore: number;
+  /** podInitialBackoffSeconds: back-off after a pod's first failed attempt, in seconds; 0 = none (1.12–1.14, no backoff queue). */
+  readonly podInitialBackoffSeconds: number;
+  /** podMaxBackoffSeconds: longest back-off of a pod that keeps failing, in seconds. */
+  readonly podMaxBackoffSeconds: number;
+  /**
+   * --pod-max-in-unschedulable-pods-duration: an unschedulable pod not moved by any event is
+   * retried after this long (checked every 30 s); 0 = never (v1.12.4, before k/k PR #72558's
+   * cherry-pick to 1.12.6); 60 s in 1.13–1.21; 5 min from 1.22.
+   */
+  readonly podMaxInUnschedulablePodsDuration: number;
+  // persistent volume controller (pkg/controller/volume/persistentvolume)
+  /** --pvclaimbinder-sync-period: the PV controller's resync of claims and volumes. */
+  readonly pvClaimBinderSyncPeriod: number;
 }
 
 /** Feature gates whose default decides failure handling, as the version had them. */
@@ -62,6 +81,13 @@ export interface FeatureGates {
   readonly SeparateTaintEvictionController: boolean;
   /** DisruptionTarget pod conditions (beta-on 1.26, GA 1.31). */
   readonly PodDisruptionConditions: boolean;
+  /**
+   * The node lifecycle controller leaves nodes named like masters (`…master`, `…master-xyz`)
+   * out of zone disruption checks (unconditional ≤1.15, beta-on gate 1.16–1.20, GA-off 1.21; §2.4).
+   */
+  readonly LegacyNodeRoleBehavior: boolean;
+  /** Nodes labelled `node.kubernetes.io/exclude-disruption` are left out of zone disruption checks (alpha 1.16, beta-on 1.19, GA 1.21; §2.4). */
+  readonly NodeDisruptionExclusion: boolean;
 }
 
 /** Behaviour changes that are not feature gates. */
@@ -72,6 +98,20 @@ export interface Behaviours {
   readonly podNotReadyEvent: boolean;
   /** Node conditions the controller sets Unknown besides Ready (§2.2). */
   readonly monitoredConditions: readonly string[];
+  /**
+   * A node's eviction zone (GetZoneKey) falls back to the `topology.kubernetes.io/zone` and
+   * `region` labels when the `failure-domain.beta.kubernetes.io/*` ones are absent (1.17+;
+   * before, only the beta labels count; §2.4).
+   */
+  readonly zoneKeyTopologyLabels: boolean;
+  /**
+   * kube-scheduler's algorithm: 'predicates' (predicates and priorities, ≤1.17: a node's
+   * first failing predicate, scores 0–10, ties round-robin), 'filter-plugins' (1.18: the
+   * scheduling framework, VolumeBinding as a filter, scores 0–100, random ties),
+   * 'prefilter-plugins' (1.19+: unbound claims rejected in PreFilter, 1.22+ plugin order,
+   * preemption summary in FailedScheduling).
+   */
+  readonly schedulerFramework: 'predicates' | 'filter-plugins' | 'prefilter-plugins';
 }
 
 /** Texts users see that changed between versions (§8). */
@@ -94,6 +134,20 @@ export interface ProfileTexts {
   readonly failedSchedulingStyle: 'taints-not-tolerated' | 'taint-kv-not-tolerated' | 'untolerated-taint';
   /** Event source of the taint eviction controller. */
   readonly taintEvictionComponent: 'taint-controller' | 'taint-eviction-controller';
+  /**
+   * ScalingReplicaSet event of the Deployment controller: `Scaled up replica set web-5d4f8b7c69 to 3`;
+   * the previous size was added by k/k PR #101142 (2021) and moved first by PR #125118 (1.31).
+   */
+  readonly scalingReplicaSet: (direction: 'up' | 'down', replicaSet: string, newScale: number, oldScale: number) => string;
+  /** FailedScheduling reason of a node the pod's nodeSelector or required node affinity excludes. */
+  readonly nodeAffinityMismatch: string;
+  /** FailedScheduling reason of a node already running as many pods as it allows. */
+  readonly tooManyPods: string;
+  /**
+   * End of FailedScheduling's `preemption: …` part: '' = the version prints none (≤1.23),
+   * '..' = 1.25–1.28 (k/k issue #121760), '.' after the fix.
+   */
+  readonly failedSchedulingPreemptionEnd: '' | '.' | '..';
 }
 
 /** Everything a version changes. */

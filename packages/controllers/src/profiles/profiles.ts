@@ -16,6 +16,10 @@ const texts112: ProfileTexts = {
   backOff: () => 'Back-off restarting failed container',
   failedSchedulingStyle: 'taints-not-tolerated',
   taintEvictionComponent: 'taint-controller',
+  scalingReplicaSet: (direction, rs, to) => `Scaled ${direction} replica set ${rs} to ${to}`,
+  nodeAffinityMismatch: "node(s) didn't match node selector",
+  tooManyPods: 'Insufficient pods',
+  failedSchedulingPreemptionEnd: '',
 };
 
 /** Kubernetes 1.12 (the article's PKS cluster, v1.12.4): legacy NodeLost eviction, no Lease. */
@@ -40,6 +44,11 @@ export const profile112: VersionProfile = {
     terminatedPodGCThreshold: 12500,
     defaultNotReadyTolerationSeconds: 300,
     defaultUnreachableTolerationSeconds: 300,
+    percentageOfNodesToScore: 50,
+    podInitialBackoffSeconds: 0,
+    podMaxBackoffSeconds: 0,
+    podMaxInUnschedulablePodsDuration: 0,
+    pvClaimBinderSyncPeriod: seconds(15),
   },
   features: {
     TaintBasedEvictions: false,
@@ -48,11 +57,15 @@ export const profile112: VersionProfile = {
     NodeOutOfServiceVolumeDetach: false,
     SeparateTaintEvictionController: false,
     PodDisruptionConditions: false,
+    LegacyNodeRoleBehavior: true,
+    NodeDisruptionExclusion: false,
   },
   behaviours: {
     podGCOrphanQuarantine: 0,
     podNotReadyEvent: false,
     monitoredConditions: ['OutOfDisk', 'MemoryPressure', 'DiskPressure'],
+    zoneKeyTopologyLabels: false,
+    schedulerFramework: 'predicates',
   },
   texts: texts112,
 };
@@ -62,7 +75,7 @@ export const profile114: VersionProfile = {
   ...profile112,
   name: '1.14',
   kubeletVersion: 'v1.14.3',
-  options: { ...profile112.options, nodeStatusReportFrequency: seconds(60) },
+  options: { ...profile112.options, nodeStatusReportFrequency: seconds(60), percentageOfNodesToScore: 0, podMaxInUnschedulablePodsDuration: seconds(60) },
   features: { ...profile112.features, TaintBasedEvictions: true, NodeLease: true },
   behaviours: { ...profile112.behaviours, monitoredConditions: ['OutOfDisk', 'MemoryPressure', 'DiskPressure', 'PIDPressure'] },
   texts: {
@@ -79,9 +92,15 @@ export const profile118: VersionProfile = {
   ...profile114,
   name: '1.18',
   kubeletVersion: 'v1.18.20',
-  options: { ...profile114.options, nodeStatusReportFrequency: seconds(300) },
-  behaviours: { ...profile114.behaviours, podGCOrphanQuarantine: seconds(40), monitoredConditions: ['MemoryPressure', 'DiskPressure', 'PIDPressure'] },
-  texts: { ...profile114.texts, failedSchedulingStyle: 'taint-kv-not-tolerated' },
+  options: { ...profile114.options, nodeStatusReportFrequency: seconds(300), podInitialBackoffSeconds: 1, podMaxBackoffSeconds: 10 },
+  behaviours: {
+    ...profile114.behaviours,
+    podGCOrphanQuarantine: seconds(40),
+    monitoredConditions: ['MemoryPressure', 'DiskPressure', 'PIDPressure'],
+    zoneKeyTopologyLabels: true,
+    schedulerFramework: 'filter-plugins',
+  },
+  texts: { ...profile114.texts, failedSchedulingStyle: 'taint-kv-not-tolerated', tooManyPods: 'Too many pods' },
 };
 
 /** Kubernetes 1.28: out-of-service taint GA, DisruptionTarget conditions, pod NotReady events. */
@@ -89,13 +108,23 @@ export const profile128: VersionProfile = {
   ...profile118,
   name: '1.28',
   kubeletVersion: 'v1.28.15',
-  features: { ...profile118.features, NodeOutOfServiceVolumeDetach: true, PodDisruptionConditions: true },
-  behaviours: { ...profile118.behaviours, podNotReadyEvent: true },
+  options: { ...profile118.options, podMaxInUnschedulablePodsDuration: seconds(300) },
+  features: {
+    ...profile118.features,
+    NodeOutOfServiceVolumeDetach: true,
+    PodDisruptionConditions: true,
+    LegacyNodeRoleBehavior: false,
+    NodeDisruptionExclusion: true,
+  },
+  behaviours: { ...profile118.behaviours, podNotReadyEvent: true, schedulerFramework: 'prefilter-plugins' },
   texts: {
     ...profile118.texts,
     pulled: (image, pullMs) => `Successfully pulled image "${image}" in ${pullSeconds(pullMs)} (${pullSeconds(pullMs)} including waiting)`,
     backOff: (container, pod) => `Back-off restarting failed container ${container} in pod ${pod}`,
     failedSchedulingStyle: 'untolerated-taint',
+    scalingReplicaSet: (direction, rs, to, from) => `Scaled ${direction} replica set ${rs} to ${to} from ${from}`,
+    nodeAffinityMismatch: "node(s) didn't match Pod's node affinity/selector",
+    failedSchedulingPreemptionEnd: '..',
   },
 };
 
@@ -106,7 +135,12 @@ export const profile132: VersionProfile = {
   kubeletVersion: 'v1.32.9',
   options: { ...profile128.options, nodeMonitorGracePeriod: seconds(50) },
   features: { ...profile128.features, SeparateTaintEvictionController: true },
-  texts: { ...profile128.texts, taintEvictionComponent: 'taint-eviction-controller' },
+  texts: {
+    ...profile128.texts,
+    taintEvictionComponent: 'taint-eviction-controller',
+    scalingReplicaSet: (direction, rs, to, from) => `Scaled ${direction} replica set ${rs} from ${from} to ${to}`,
+    failedSchedulingPreemptionEnd: '.',
+  },
 };
 
 /** Every shipped profile, oldest first. */

@@ -1,0 +1,116 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { SeededRandom } from '@failsim/core';
+import { InstantCreations, NAME_ALPHABET, OwnerIndex, compareForDeletion, computeHash, isPodAvailable, podFromTemplate, randomSuffix, safeEncodeString } from './controller-utils.js';
+
+const pod = (name: string, extra: { node?: string; phase?: string; ready?: string; created?: string; restarts?: number } = {}): Pod => ({
+  metadata: { name, creationTimestamp: extra.created ?? '2019-06-01T00:00:00Z' },
+  spec: { containers: [], ...(extra.node ? { nodeName: extra.node } : {}) },
+  status: {
+    phase: extra.phase ?? 'Running',
+    ...(extra.ready ? { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: extra.ready }] } : {}),
+    ...(extra.restarts !== undefined ? { containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: true, restartCount: extra.restarts }] } : {}),
+  },
+});
+
+describe('computeHash', () => {
+  it('is stable, key-order independent, and changes with the template or collision count', () => {
+    const a = computeHash({ metadata: { labels: { app: 'web', tier: 'x' } }, spec: { containers: [{ name: 'n', image: 'nginx' }] } });
+    const b = computeHash({ spec: { containers: [{ image: 'nginx', name: 'n' }] }, metadata: { labels: { tier: 'x', app: 'web' } } });
+    expect(a).toBe(b);
+    expect(a).toMatch(new RegExp(`^[${NAME_ALPHABET}]{1,10}$`));
+    expect(computeHash({ spec: { containers: [{ name: 'n', image: 'nginx:2' }] } })).not.toBe(a);
+    expect(computeHash({ x: 1 }, 1)).not.toBe(computeHash({ x: 1 }));
+  });
+
+  it('safe-encodes digits as rand.SafeEncodeString does', () => {
+    // '0' and '1' are char codes 48 and 49: indexes 21 and 22 of the alphabet, '4' and '5'.
+    expect(safeEncodeString('01')).toBe('45');
+  });
+});
+
+describe('randomSuffix', () => {
+  it('draws five characters of the generateName alphabet, reproducibly', () => {
+    const a = randomSuffix(new SeededRandom(1));
+    expect(a).toMatch(new RegExp(`^[${NAME_ALPHABET}]{5}$`));
+    expect(randomSuffix(new SeededRandom(1))).toBe(a);
+  });
+});
+
+describe('compareForDeletion (ActivePods)', () => {
+  const order = (pods: Pod[]): string[] => pods.slice().sort(compareForDeletion).map((p) => p.metadata?.name ?? '');
+
+  it('puts unscheduled, then pending, then not-ready pods first', () => {
+    expect(
+      order([
+        pod('ready', { node: 'w1', ready: '2019-06-01T00:00:05Z' }),
+        pod('notready', { node: 'w1' }),
+        pod('pending', { node: 'w1', phase: 'Pending' }),
+        pod('unscheduled', { phase: 'Pending' }),
+        pod('unknown', { node: 'w1', phase: 'Unknown' }),
+      ]),
+    ).toEqual(['unscheduled', 'pending', 'unknown', 'notready', 'ready']);
+  });
+
+  it('then the most recently ready, the most restarted, the newest', () => {
+    expect(order([pod('early', { node: 'w', ready: '2019-06-01T00:00:01Z' }), pod('late', { node: 'w', ready: '2019-06-01T00:00:09Z' })])).toEqual(['late', 'early']);
+    expect(order([pod('calm', { node: 'w', restarts: 0 }), pod('flappy', { node: 'w', restarts: 4 })])).toEqual(['flappy', 'calm']);
+    expect(order([pod('old', { node: 'w', created: '2019-06-01T00:00:00Z' }), pod('new', { node: 'w', created: '2019-06-01T00:01:00Z' })])).toEqual(['new', 'old']);
+  });
+});
+
+describe('isPodAvailable', () => {
+  it('needs minReadySeconds of readiness', () => {
+    const p = pod('p', { ready: '2019-06-01T00:00:00Z' });
+    const epoch = Date.parse('2019-06-01T00:00:00Z');
+    expect(isPodAvailable(p, 0, epoch)).toBe(true);
+    expect(isPodAvailable(p, 10, epoch + 9_999)).toBe(false);
+    expect(isPodAvailable(p, 10, epoch + 10_000)).toBe(true);
+    expect(isPodAvailable(pod('q'), 0, epoch)).toBe(false);
+  });
+});
+
+describe('OwnerIndex', () => {
+  it('groups children by controller uid and keeps orphans by namespace, following updates', () => {
+    const index = new OwnerIndex<Pod>();
+    const owned: Pod = { metadata: { name: 'a', namespace: 'ns', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true }] } };
+    const orphan: Pod = { metadata: { name: 'b', namespace: 'ns' } };
+    index.apply({ type: 'ADDED', object: owned });
+    index.apply({ type: 'ADDED', object: orphan });
+    expect(index.owned('u1').map((p) => p.metadata?.name)).toEqual(['a']);
+    expect(index.orphans('ns').map((p) => p.metadata?.name)).toEqual(['b']);
+    const adopted: Pod = { metadata: { ...orphan.metadata, ownerReferences: owned.metadata?.ownerReferences } };
+    index.apply({ type: 'MODIFIED', object: adopted, old: orphan });
+    expect(index.owned('u1').map((p) => p.metadata?.name)).toEqual(['a', 'b']);
+    expect(index.orphans('ns')).toEqual([]);
+    index.apply({ type: 'DELETED', object: owned, old: owned });
+    expect(index.owned('u1').map((p) => p.metadata?.name)).toEqual(['b']);
+  });
+});
+
+describe('InstantCreations', () => {
+  it('remembers creations of the current instant only', () => {
+    let now = 0;
+    const created = new InstantCreations(() => now);
+    created.record('ns/rs', 'rs-abcde');
+    expect(created.unseen('ns/rs', () => false)).toEqual(['rs-abcde']);
+    expect(created.unseen('ns/rs', (n) => n === 'rs-abcde')).toEqual([]);
+    now = 1;
+    expect(created.unseen('ns/rs', () => false)).toEqual([]);
+  });
+});
+
+describe('podFromTemplate', () => {
+  it('copies labels, annotations and spec, and sets the controller reference', () => {
+    const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'ns', uid: 'u1' } };
+    const p = podFromTemplate({ metadata: { labels: { app: 'a' }, annotations: { k: 'v' } }, spec: { containers: [{ name: 'c', image: 'i' }] } }, owner, 'rs-x');
+    expect(p.metadata).toEqual({
+      name: 'rs-x',
+      namespace: 'ns',
+      labels: { app: 'a' },
+      annotations: { k: 'v' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true, blockOwnerDeletion: true }],
+    });
+    expect(p.spec?.containers).toEqual([{ name: 'c', image: 'i' }]);
+  });
+});

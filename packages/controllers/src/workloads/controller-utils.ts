@@ -1,0 +1,261 @@
+// What the workload controllers share, as upstream's pkg/controller/controller_utils.go
+// (GetPodFromTemplate, ComputeHash, the generated-name suffix, ActivePods ordering) and
+// pkg/controller/controller_ref_manager.go (claiming orphans) — Kubernetes 1.28 unless a
+// comment says otherwise. Upstream's controllers find their children through the shared
+// informer's cache; here an {@link OwnerIndex} keeps them by owner uid so a reconcile costs
+// what its owner has, not what the cluster has.
+import * as E from 'fp-ts/lib/Either.js';
+import type { PodTemplateSpec, Pod } from 'kubernetes-types/core/v1.js';
+import type { LabelSelector, ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
+import { labelSelectorFromObject, type ApiClient, type InformerEvent, type KubeObject, type LabelMatcher, type SeededRandom } from '@failsim/core';
+import { controllerOf, isPodReady } from '../runtime/pod-util.js';
+
+/** Label the Deployment controller puts on its ReplicaSets and their pods (DefaultDeploymentUniqueLabelKey). */
+export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
+/** Label StatefulSet and DaemonSet pods carry with their revision (ControllerRevisionHashLabelKey). */
+export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';
+/** Label naming a StatefulSet pod (StatefulSetPodNameLabel, since 1.9). */
+export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+
+/** The alphabet of upstream's generated names (k8s.io/apimachinery pkg/util/rand: no vowels, no 0/1/3). */
+export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** Five characters of {@link NAME_ALPHABET}, as the API server appends to a generateName. */
+export const randomSuffix = (random: SeededRandom): string => {
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[random.int(0, NAME_ALPHABET.length)];
+  return suffix;
+};
+
+/**
+ * rand.SafeEncodeString: each character of `text` mapped onto {@link NAME_ALPHABET}, so
+ * hashes never spell words and never look like numbers.
+ */
+export const safeEncodeString = (text: string): string => {
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += NAME_ALPHABET[text.charCodeAt(i) % NAME_ALPHABET.length];
+  return out;
+};
+
+/** JSON with object keys sorted, so equal objects always give the same text. */
+const canonicalJson = (value: unknown): string => {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+};
+
+/** FNV-1a, 32 bits, over the UTF-8 bytes of `text` (hash/fnv New32a). */
+const fnv32a = (text: string): number => {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+};
+
+/**
+ * A stable hash of a pod template, as ComputeHash gives the pod-template-hash: FNV-1a of
+ * the template (plus the collision count, when there is one), printed in decimal and
+ * safe-encoded — up to 10 characters. Upstream hashes Go's spew dump of the struct; failsim
+ * hashes canonical JSON, so values differ from a real cluster's but are just as stable.
+ *
+ * @example computeHash({ metadata: { labels: { app: 'web' } }, spec }) // e.g. "5d4f8b7c69"
+ */
+export const computeHash = (template: unknown, collisionCount?: number): string =>
+  safeEncodeString(String(fnv32a(canonicalJson(template) + (collisionCount !== undefined ? `/${collisionCount}` : ''))));
+
+/** The owner reference a controller puts on what it creates (controller=true, blockOwnerDeletion=true). */
+export const controllerRef = (owner: KubeObject): OwnerReference => ({
+  apiVersion: owner.apiVersion ?? 'apps/v1',
+  kind: owner.kind ?? '',
+  name: owner.metadata?.name ?? '',
+  uid: owner.metadata?.uid ?? '',
+  controller: true,
+  blockOwnerDeletion: true,
+});
+
+/**
+ * A new Pod from a template (GetPodFromTemplate): its labels, annotations and finalizers,
+ * its spec, and the controller reference. The caller names it.
+ */
+export const podFromTemplate = (template: PodTemplateSpec | undefined, owner: KubeObject, name: string): Pod => {
+  const meta: ObjectMeta = {
+    name,
+    namespace: owner.metadata?.namespace ?? 'default',
+    labels: { ...template?.metadata?.labels },
+    ownerReferences: [controllerRef(owner)],
+  };
+  if (template?.metadata?.annotations) meta.annotations = { ...template.metadata.annotations };
+  if (template?.metadata?.finalizers) meta.finalizers = [...template.metadata.finalizers];
+  return { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: { ...template?.spec, containers: template?.spec?.containers ?? [] } };
+};
+
+/** The compiled `spec.selector` of a workload; an invalid selector selects nothing. */
+export const selectorOf = (selector: LabelSelector | undefined): LabelMatcher | undefined => {
+  const compiled = labelSelectorFromObject(selector);
+  return E.isRight(compiled) ? compiled.right : undefined;
+};
+
+/** `key` of an object as the work queues and informer caches use it: `namespace/name`. */
+const objectKey = (obj: KubeObject): string => `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+
+/**
+ * Children of one kind grouped by the uid of their controller, plus the orphans (no
+ * controller reference) by namespace, kept current from an informer's events. Lets a
+ * reconcile read "the pods of ReplicaSet x" without scanning every pod.
+ */
+export class OwnerIndex<T extends KubeObject> {
+  readonly #byOwner = new Map<string, Map<string, T>>();
+  readonly #orphans = new Map<string, Map<string, T>>();
+
+  /** Applies an informer event; call it before reacting to the event. */
+  apply(event: InformerEvent<T>): void {
+    if (event.old) this.#remove(event.old);
+    if (event.type !== 'DELETED') this.#add(event.object);
+  }
+
+  /** The children whose controller has `uid`. */
+  owned(uid: string | undefined): T[] {
+    return [...(this.#byOwner.get(uid ?? '')?.values() ?? [])];
+  }
+
+  /** The children of `namespace` that no controller owns. */
+  orphans(namespace: string | undefined): T[] {
+    return [...(this.#orphans.get(namespace ?? '')?.values() ?? [])];
+  }
+
+  #bucket(obj: T): [Map<string, Map<string, T>>, string] {
+    const ref = controllerOf(obj);
+    return ref ? [this.#byOwner, ref.uid] : [this.#orphans, obj.metadata?.namespace ?? ''];
+  }
+
+  #add(obj: T): void {
+    const [map, key] = this.#bucket(obj);
+    let bucket = map.get(key);
+    if (!bucket) map.set(key, (bucket = new Map<string, T>()));
+    bucket.set(objectKey(obj), obj);
+  }
+
+  #remove(obj: T): void {
+    const [map, key] = this.#bucket(obj);
+    const bucket = map.get(key);
+    bucket?.delete(objectKey(obj));
+    if (bucket?.size === 0) map.delete(key);
+  }
+}
+
+/**
+ * Adopts `orphan` for `owner` (ControllerRefManager.AdoptPod): adds the controller
+ * reference with a patch that fails if the orphan changed meanwhile. Returns the adopted
+ * object, or undefined if the API refused (someone else adopted it, it changed or went).
+ */
+export const adopt = <T extends KubeObject>(client: ApiClient, kind: 'Pod' | 'ReplicaSet', owner: KubeObject, orphan: T): T | undefined => {
+  const patched = client.patch(
+    kind,
+    orphan.metadata?.name ?? '',
+    {
+      metadata: {
+        resourceVersion: orphan.metadata?.resourceVersion,
+        ownerReferences: [...(orphan.metadata?.ownerReferences ?? []), controllerRef(owner)],
+      },
+    },
+    { type: 'merge', namespace: orphan.metadata?.namespace ?? 'default' },
+  );
+  return E.isRight(patched) ? (patched.right as unknown as T) : undefined;
+};
+
+/** Parses a metav1.Time; undefined for a missing or bad value. */
+export const timeOf = (stamp: string | undefined | null): number | undefined => {
+  if (!stamp) return undefined;
+  const ms = Date.parse(stamp);
+  return Number.isNaN(ms) ? undefined : ms;
+};
+
+/** The Ready condition's lastTransitionTime of a ready pod (podReadyTime), as epoch ms. */
+export const podReadyTime = (pod: Pod): number | undefined =>
+  isPodReady(pod) ? timeOf(pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime) : undefined;
+
+/**
+ * Available = ready for at least `minReadySeconds` (podutil.IsPodAvailable). `nowEpochMs`
+ * is the wall date of the simulation's now.
+ */
+export const isPodAvailable = (pod: Pod, minReadySeconds: number, nowEpochMs: number): boolean => {
+  if (!isPodReady(pod)) return false;
+  if (minReadySeconds <= 0) return true;
+  const since = podReadyTime(pod);
+  return since !== undefined && since + minReadySeconds * 1000 <= nowEpochMs;
+};
+
+/** afterOrZero as an order: a missing time first, then the later time first; 0 when equal. */
+const laterOrZeroFirst = (a: number | undefined, b: number | undefined): number => {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return b - a;
+};
+
+const maxRestarts = (pod: Pod): number => Math.max(0, ...(pod.status?.containerStatuses ?? []).map((c) => c.restartCount));
+const PHASE_ORDER: Readonly<Record<string, number>> = { Pending: 0, Unknown: 1, Running: 2 };
+
+/**
+ * Upstream's ActivePods.Less: which of two pods a scale-down deletes first — unassigned
+ * before assigned, Pending before Unknown before Running, not ready before ready, ready
+ * for less time before more, more restarts before fewer, newer before older.
+ * Returns a negative number when `a` goes first.
+ */
+export const compareForDeletion = (a: Pod, b: Pod): number => {
+  const aNode = a.spec?.nodeName ?? '';
+  const bNode = b.spec?.nodeName ?? '';
+  if (aNode !== bNode && (aNode === '' || bNode === '')) return aNode === '' ? -1 : 1;
+  const aPhase = PHASE_ORDER[a.status?.phase ?? ''] ?? 0;
+  const bPhase = PHASE_ORDER[b.status?.phase ?? ''] ?? 0;
+  if (aPhase !== bPhase) return aPhase - bPhase;
+  if (isPodReady(a) !== isPodReady(b)) return isPodReady(a) ? 1 : -1;
+  if (isPodReady(a) && isPodReady(b)) {
+    const order = laterOrZeroFirst(podReadyTime(a), podReadyTime(b));
+    if (order !== 0) return order;
+  }
+  const ra = maxRestarts(a);
+  const rb = maxRestarts(b);
+  if (ra !== rb) return rb - ra;
+  return laterOrZeroFirst(timeOf(a.metadata?.creationTimestamp), timeOf(b.metadata?.creationTimestamp));
+};
+
+/**
+ * What upstream's ControllerExpectations guard against, reduced to one instant: the names
+ * a controller created for an owner at the current virtual time. A reconcile that runs
+ * again in the same instant counts them even if its cache has not seen them yet, so it
+ * never creates twice. Older records are dropped: by then the informer has caught up.
+ */
+export class InstantCreations {
+  #at = Number.NaN;
+  readonly #byOwner = new Map<string, Set<string>>();
+
+  constructor(private readonly now: () => number) {}
+
+  /** Notes that `name` was created for `owner` now. */
+  record(owner: string, name: string): void {
+    this.#roll();
+    let names = this.#byOwner.get(owner);
+    if (!names) this.#byOwner.set(owner, (names = new Set()));
+    names.add(name);
+  }
+
+  /** Names created for `owner` this instant that `seen` does not know yet. */
+  unseen(owner: string, seen: (name: string) => boolean): string[] {
+    this.#roll();
+    return [...(this.#byOwner.get(owner) ?? [])].filter((name) => !seen(name));
+  }
+
+  #roll(): void {
+    const now = this.now();
+    if (now !== this.#at) {
+      this.#at = now;
+      this.#byOwner.clear();
+    }
+  }
+}

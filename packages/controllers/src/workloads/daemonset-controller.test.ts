@@ -1,0 +1,207 @@
+import { describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
+import type { Node, Pod, PodSpec } from 'kubernetes-types/core/v1.js';
+import { createSimulation, type ApiClient, type Simulation } from '@failsim/core';
+import { defaultTimings } from '../runtime/context.js';
+import { profile114 } from '../profiles/profiles.js';
+import { DaemonSetController, addDaemonPodTolerations, nodeShouldRunDaemonPod, targetNodeName } from './daemonset-controller.js';
+import { PodGCController } from './pod-gc-controller.js';
+import { TestBinder, TestKubelet, createNode, eventsAbout, removedAt, setNodeReady } from './test-support.js';
+
+const setup = (nodes: string[] = ['w1', 'w2', 'w3']): { sim: Simulation; kubectl: ApiClient; kubelets: Map<string, TestKubelet> } => {
+  const sim = createSimulation({ seed: 9 });
+  const kubectl = sim.api.client('kubectl');
+  for (const n of nodes) createNode(kubectl, n);
+  new TestBinder(sim).start();
+  const kubelets = new Map(nodes.map((n) => [n, new TestKubelet(sim, n, { startMs: 1_000 }).start()]));
+  new DaemonSetController({ sim, profile: profile114, timings: defaultTimings }).start();
+  return { sim, kubectl, kubelets };
+};
+
+const daemonSet = (spec: Partial<PodSpec> = {}): DaemonSet => ({
+  metadata: { name: 'fluentd', namespace: 'kube-system' },
+  spec: {
+    selector: { matchLabels: { app: 'fluentd' } },
+    template: { metadata: { labels: { app: 'fluentd' } }, spec: { containers: [{ name: 'fluentd', image: 'fluentd:v1' }], ...spec } },
+  },
+});
+
+const dsPods = (kubectl: ApiClient): Pod[] => {
+  const list = kubectl.list('Pod', { namespace: 'kube-system' });
+  return E.isRight(list) ? [...list.right.items] : [];
+};
+
+const byNode = (kubectl: ApiClient): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const pod of dsPods(kubectl)) counts[pod.spec?.nodeName ?? '(unbound)'] = (counts[pod.spec?.nodeName ?? '(unbound)'] ?? 0) + 1;
+  return counts;
+};
+
+const dsStatus = (kubectl: ApiClient): DaemonSet['status'] => {
+  const ds = kubectl.get('DaemonSet', 'fluentd', 'kube-system');
+  return E.isRight(ds) ? ds.right.status : undefined;
+};
+
+const node = (name: string, extra: Partial<Node> = {}): Node => ({ metadata: { name, labels: {} }, ...extra });
+
+describe('DaemonSetController', () => {
+  it('creates one pod per node, pinned by node affinity, with the daemon tolerations', () => {
+    const { sim, kubectl } = setup();
+    kubectl.create('DaemonSet', daemonSet());
+    sim.clock.runUntil(5_000);
+    expect(byNode(kubectl)).toEqual({ w1: 1, w2: 1, w3: 1 });
+    for (const pod of dsPods(kubectl)) {
+      expect(pod.metadata?.name).toMatch(/^fluentd-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+      expect(pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms).toEqual([
+        { matchFields: [{ key: 'metadata.name', operator: 'In', values: [pod.spec?.nodeName] }] },
+      ]);
+      // No tolerationSeconds: DefaultTolerationSeconds saw them and added nothing.
+      expect(pod.spec?.tolerations).toEqual([
+        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+        { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+      ]);
+      expect(pod.metadata?.labels?.['controller-revision-hash']).toBeDefined();
+      expect(pod.metadata?.ownerReferences?.[0]).toEqual(expect.objectContaining({ kind: 'DaemonSet', name: 'fluentd', controller: true }));
+    }
+    expect(eventsAbout(kubectl, 'fluentd', 'SuccessfulCreate').map((e) => e.message).sort()).toEqual(dsPods(kubectl).map((p) => `Created pod: ${p.metadata?.name}`).sort());
+    expect(dsStatus(kubectl)).toEqual(
+      expect.objectContaining({ desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 3, numberAvailable: 3, updatedNumberScheduled: 3, numberMisscheduled: 0 }),
+    );
+  });
+
+  it('honours nodeSelector and untolerated taints, but tolerates cordoned nodes', () => {
+    const sim = createSimulation({ seed: 9 });
+    const kubectl = sim.api.client('kubectl');
+    createNode(kubectl, 'db1', { labels: { role: 'db' } });
+    createNode(kubectl, 'db2', { labels: { role: 'db' }, taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] });
+    createNode(kubectl, 'db3', { labels: { role: 'db' }, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] });
+    createNode(kubectl, 'web1');
+    new TestBinder(sim).start();
+    new DaemonSetController({ sim, profile: profile114, timings: defaultTimings }).start();
+    kubectl.create('DaemonSet', daemonSet({ nodeSelector: { role: 'db' } }));
+    sim.clock.runUntil(5_000);
+    expect(byNode(kubectl)).toEqual({ db1: 1, db3: 1 });
+    expect(dsStatus(kubectl)?.desiredNumberScheduled).toBe(2);
+  });
+
+  it('adds a pod when a node joins, and none for a NotReady node', () => {
+    const { sim, kubectl } = setup(['w1']);
+    kubectl.create('DaemonSet', daemonSet());
+    sim.clock.runUntil(5_000);
+    sim.clock.scheduleAt(10_000, () => createNode(kubectl, 'w2'), { owner: 'test', purpose: 'w2 joins' });
+    sim.clock.scheduleAt(10_000, () => createNode(kubectl, 'w3', { ready: 'False', taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] }), {
+      owner: 'test',
+      purpose: 'w3 joins NotReady',
+    });
+    sim.clock.runUntil(20_000);
+    expect(byNode(kubectl)).toEqual({ w1: 1, w2: 1 });
+  });
+
+  it('keeps its pod on an unreachable node (NoExecute tolerated forever)', () => {
+    const { sim, kubectl, kubelets } = setup(['w1', 'w2']);
+    kubectl.create('DaemonSet', daemonSet());
+    sim.clock.runUntil(5_000);
+    kubelets.get('w2')!.alive = false;
+    setNodeReady(kubectl, 'w2', 'Unknown');
+    kubectl.patch(
+      'Node',
+      'w2',
+      {
+        spec: {
+          taints: [
+            { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' },
+            { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' },
+          ],
+        },
+      },
+      { type: 'merge' },
+    );
+    sim.clock.runUntil(600_000);
+    expect(byNode(kubectl)).toEqual({ w1: 1, w2: 1 });
+    expect(dsPods(kubectl).every((p) => !p.metadata?.deletionTimestamp)).toBe(true);
+  });
+
+  it('does not re-create the pod of a deleted node after PodGC removed it', () => {
+    const { sim, kubectl } = setup(['w1', 'w2']);
+    new PodGCController({ sim, profile: profile114, timings: defaultTimings }).start();
+    kubectl.create('DaemonSet', daemonSet());
+    sim.clock.runUntil(5_000);
+    const onW2 = dsPods(kubectl).find((p) => p.spec?.nodeName === 'w2')!;
+    kubectl.delete('Node', 'w2');
+    sim.clock.runUntil(120_000);
+    expect(removedAt(sim, onW2.metadata?.name ?? '', 'kube-system')).toBe(20_000);
+    expect(byNode(kubectl)).toEqual({ w1: 1 });
+    expect(eventsAbout(kubectl, 'fluentd', 'SuccessfulCreate')).toHaveLength(2);
+    expect(dsStatus(kubectl)?.desiredNumberScheduled).toBe(1);
+  });
+
+  it('deletes a failed daemon pod and re-creates it, backing off per node', () => {
+    const { sim, kubectl } = setup(['w1']);
+    kubectl.create('DaemonSet', daemonSet());
+    sim.clock.runUntil(5_000);
+    const fail = (): void => {
+      const pod = dsPods(kubectl).find((p) => !p.metadata?.deletionTimestamp)!;
+      kubectl.updateStatus('Pod', { ...pod, status: { ...pod.status, phase: 'Failed' } });
+    };
+    fail();
+    sim.clock.runUntil(5_000);
+    expect(eventsAbout(kubectl, 'fluentd', 'FailedDaemonPod')).toHaveLength(1);
+    expect(eventsAbout(kubectl, 'fluentd', 'FailedDaemonPod')[0]?.message).toMatch(/^Found failed daemon pod kube-system\/fluentd-[a-z0-9]{5} on node w1, will try to kill it$/);
+    expect(dsPods(kubectl)).toHaveLength(1);
+    // The replacement fails at once: the back-off (now 1 s) holds the next deletion until t=6 s.
+    fail();
+    sim.clock.runUntil(5_999);
+    expect(dsPods(kubectl).filter((p) => p.status?.phase === 'Failed')).toHaveLength(1);
+    sim.clock.runUntil(6_000);
+    expect(dsPods(kubectl).filter((p) => p.status?.phase === 'Failed')).toHaveLength(0);
+    expect(dsPods(kubectl)).toHaveLength(1);
+  });
+
+  it('deletes a second pod on the same node, keeping the oldest', () => {
+    const { sim, kubectl } = setup(['w1']);
+    kubectl.create('DaemonSet', daemonSet());
+    sim.clock.runUntil(5_000);
+    const [first] = dsPods(kubectl);
+    kubectl.create('Pod', { metadata: { name: 'extra', namespace: 'kube-system', labels: { app: 'fluentd' } }, spec: { nodeName: 'w1', containers: [{ name: 'f', image: 'fluentd:v1' }] } });
+    sim.clock.runUntil(6_000);
+    expect(dsPods(kubectl).map((p) => p.metadata?.name)).toEqual([first?.metadata?.name]);
+  });
+});
+
+describe('daemon pod helpers', () => {
+  it('adds network-unavailable only for hostNetwork pods, replacing equal tolerations', () => {
+    const spec = addDaemonPodTolerations({ containers: [], hostNetwork: true, tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' }] });
+    expect(spec.tolerations?.filter((t) => t.key === 'node.kubernetes.io/not-ready')).toHaveLength(1);
+    expect(spec.tolerations).toContainEqual({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
+    expect(addDaemonPodTolerations({ containers: [] }).tolerations).toHaveLength(6);
+  });
+
+  it('tells shouldRun from shouldContinueRunning as NodeShouldRunDaemonPod', () => {
+    const ds = daemonSet();
+    expect(nodeShouldRunDaemonPod(node('a'), ds)).toEqual({ shouldRun: true, shouldContinueRunning: true });
+    expect(nodeShouldRunDaemonPod(node('a', { spec: { taints: [{ key: 'x', effect: 'NoSchedule' }] } }), ds)).toEqual({ shouldRun: false, shouldContinueRunning: true });
+    expect(nodeShouldRunDaemonPod(node('a', { spec: { taints: [{ key: 'x', effect: 'NoExecute' }] } }), ds)).toEqual({ shouldRun: false, shouldContinueRunning: false });
+    expect(nodeShouldRunDaemonPod(node('a', { spec: { taints: [{ key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' }] } }), ds)).toEqual({
+      shouldRun: false,
+      shouldContinueRunning: false,
+    });
+  });
+
+  it('finds the target node from spec.nodeName or the metadata.name affinity', () => {
+    expect(targetNodeName({ spec: { containers: [], nodeName: 'w1' } })).toBe('w1');
+    expect(
+      targetNodeName({
+        spec: {
+          containers: [],
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['w2'] }] }] } } },
+        },
+      }),
+    ).toBe('w2');
+    expect(targetNodeName({ spec: { containers: [] } })).toBeUndefined();
+  });
+});

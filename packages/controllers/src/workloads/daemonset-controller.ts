@@ -1,0 +1,353 @@
+// The DaemonSet controller, as upstream's pkg/controller/daemon/daemon_controller.go
+// (syncDaemonSet, manage, podsShouldBeOnNode, NodeShouldRunDaemonPod, syncNodes,
+// updateDaemonSetStatus) and util/daemonset_util.go (AddOrUpdateDaemonPodTolerations,
+// ReplaceDaemonSetPodNodeNameNodeAffinity, GetTargetNodeName) of Kubernetes 1.28;
+// reference §5.3. Since 1.12 (ScheduleDaemonSetPods) the controller does not bind its
+// pods: it pins each to its node with a required node affinity on metadata.name and lets
+// the default scheduler bind it. Its pods tolerate not-ready and unreachable NoExecute
+// forever, so node failure never evicts them; a deleted node's pods are left to PodGC and
+// not re-created. Not modelled: rolling updates of the template (pods keep their
+// revision, as with OnDelete), surge, and the scheduler predicates 1.12–1.17 also ran.
+import * as E from 'fp-ts/lib/Either.js';
+import type { Subscription } from 'rxjs';
+import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
+import type { Affinity, Node, Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
+import { EventRecorder, Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
+import type { Component, ControllerContext } from '../runtime/context.js';
+import { TAINTS, controllerOf, isPodActive, isPodReady, isTerminating, keyOf, splitKey, toleratesTaint } from '../runtime/pod-util.js';
+import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
+import {
+  CONTROLLER_REVISION_HASH_LABEL,
+  InstantCreations,
+  OwnerIndex,
+  adopt,
+  computeHash,
+  isPodAvailable,
+  podFromTemplate,
+  randomSuffix,
+  selectorOf,
+  timeOf,
+} from './controller-utils.js';
+import { podMatchesNodeSelector } from '../scheduling/node-affinity.js';
+
+/**
+ * AddOrUpdateDaemonPodTolerations: not-ready and unreachable NoExecute without
+ * tolerationSeconds (so DefaultTolerationSeconds adds none), the condition taints and
+ * unschedulable NoSchedule, and network-unavailable for hostNetwork pods.
+ */
+export const addDaemonPodTolerations = (spec: PodSpec): PodSpec => {
+  const wanted: Toleration[] = [
+    { key: TAINTS.notReady, operator: 'Exists', effect: 'NoExecute' },
+    { key: TAINTS.unreachable, operator: 'Exists', effect: 'NoExecute' },
+    { key: TAINTS.diskPressure, operator: 'Exists', effect: 'NoSchedule' },
+    { key: TAINTS.memoryPressure, operator: 'Exists', effect: 'NoSchedule' },
+    { key: TAINTS.pidPressure, operator: 'Exists', effect: 'NoSchedule' },
+    { key: TAINTS.unschedulable, operator: 'Exists', effect: 'NoSchedule' },
+    ...(spec.hostNetwork ? [{ key: TAINTS.networkUnavailable, operator: 'Exists', effect: 'NoSchedule' }] : []),
+  ];
+  // AddOrUpdateTolerationInPodSpec: a toleration with the same key, operator, value and effect is replaced.
+  const same = (a: Toleration, b: Toleration): boolean => a.key === b.key && (a.operator ?? 'Equal') === b.operator && (a.value ?? '') === '' && a.effect === b.effect;
+  const kept = (spec.tolerations ?? []).filter((t) => !wanted.some((w) => same(t, w)));
+  return { ...spec, tolerations: [...kept, ...wanted] };
+};
+
+/** ReplaceDaemonSetPodNodeNameNodeAffinity: the required node affinity becomes `metadata.name In [node]`. */
+export const nodeNameAffinity = (affinity: Affinity | undefined, node: string): Affinity => ({
+  ...affinity,
+  nodeAffinity: {
+    ...affinity?.nodeAffinity,
+    requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] },
+  },
+});
+
+/** GetTargetNodeName: spec.nodeName, else the node the metadata.name affinity names. */
+export const targetNodeName = (pod: Pod): string | undefined => {
+  if (pod.spec?.nodeName) return pod.spec.nodeName;
+  for (const term of pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
+    for (const field of term.matchFields ?? []) {
+      if (field.key === 'metadata.name' && field.operator === 'In' && field.values?.length === 1) return field.values[0];
+    }
+  }
+  return undefined;
+};
+
+/**
+ * NodeShouldRunDaemonPod: `shouldRun` when a new daemon pod belongs on the node (node name,
+ * affinity, and NoSchedule/NoExecute taints all tolerated), `shouldContinueRunning` when
+ * an existing one may stay (only NoExecute taints matter then).
+ */
+export const nodeShouldRunDaemonPod = (node: Node, ds: DaemonSet): { shouldRun: boolean; shouldContinueRunning: boolean } => {
+  const spec = addDaemonPodTolerations(ds.spec?.template?.spec ?? { containers: [] });
+  const nodeName = node.metadata?.name ?? '';
+  if (spec.nodeName && spec.nodeName !== nodeName) return { shouldRun: false, shouldContinueRunning: false };
+  if (!podMatchesNodeSelector({ spec }, node)) return { shouldRun: false, shouldContinueRunning: false };
+  const untolerated = (effects: readonly string[]): boolean =>
+    (node.spec?.taints ?? []).some((t) => effects.includes(t.effect) && !toleratesTaint(spec.tolerations, t));
+  if (untolerated(['NoSchedule', 'NoExecute'])) return { shouldRun: false, shouldContinueRunning: !untolerated(['NoExecute']) };
+  return { shouldRun: true, shouldContinueRunning: true };
+};
+
+/** client-go flowcontrol.Backoff for failed daemon pods: 1 s doubling to 15 min per node. */
+const BACKOFF_INITIAL = 1_000;
+const BACKOFF_MAX = 15 * 60_000;
+
+const byCreation = (a: Pod, b: Pod): number =>
+  (timeOf(a.metadata?.creationTimestamp) ?? 0) - (timeOf(b.metadata?.creationTimestamp) ?? 0) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+
+/**
+ * DaemonSetController: one pod per eligible node.
+ *
+ * A node is eligible when the template's nodeSelector and required node affinity match it
+ * and it has no NoSchedule/NoExecute taint the pod (with the daemon tolerations added)
+ * does not tolerate. Pods are named `<ds>-<5 random characters>` and pinned to their node
+ * through node affinity; failed pods are deleted with a per-node back-off; excess pods and
+ * pods on nodes they must leave are deleted. Events: `SuccessfulCreate` `Created pod: <p>`,
+ * `SuccessfulDelete` `Deleted pod: <p>`, Warning `FailedDaemonPod`.
+ */
+export class DaemonSetController implements Component {
+  readonly name = 'daemonset-controller';
+  readonly #ctx: ControllerContext;
+  readonly #client: ApiClient;
+  readonly #recorder: EventRecorder;
+  readonly #random: SeededRandom;
+  readonly #sets: Informer<'DaemonSet'>;
+  readonly #pods: Informer<'Pod'>;
+  readonly #nodes: Informer<'Node'>;
+  readonly #index = new OwnerIndex<Pod>();
+  readonly #queue: WorkQueue;
+  readonly #created: InstantCreations;
+  readonly #backoff = new Map<string, { delay: number; last: number }>();
+  readonly #subscriptions: Subscription[] = [];
+
+  constructor(ctx: ControllerContext) {
+    this.#ctx = ctx;
+    this.#client = ctx.sim.api.client(this.name);
+    this.#recorder = new EventRecorder(this.#client, { component: this.name }, { trace: ctx.sim.trace });
+    this.#random = ctx.sim.random.fork(this.name);
+    this.#sets = new Informer(this.#client, 'DaemonSet');
+    this.#pods = new Informer(this.#client, 'Pod');
+    this.#nodes = new Informer(this.#client, 'Node');
+    this.#queue = new WorkQueue(ctx.sim.clock, (key) => this.#sync(key), { owner: this.name });
+    this.#created = new InstantCreations(() => ctx.sim.clock.now());
+  }
+
+  start(): void {
+    this.#subscriptions.push(this.#sets.events$.subscribe((e) => this.#queue.add(keyOf(e.object))));
+    this.#subscriptions.push(this.#pods.events$.subscribe((e) => this.#onPod(e)));
+    this.#subscriptions.push(this.#nodes.events$.subscribe((e) => this.#onNode(e)));
+  }
+
+  stop(): void {
+    for (const s of this.#subscriptions.splice(0)) s.unsubscribe();
+    this.#queue.stop();
+  }
+
+  #onPod(event: InformerEvent<Pod>): void {
+    this.#index.apply(event);
+    for (const pod of event.old ? [event.old, event.object] : [event.object]) {
+      const ref = controllerOf(pod);
+      if (ref) {
+        if (ref.kind === 'DaemonSet') this.#queue.add(`${pod.metadata?.namespace ?? 'default'}/${ref.name}`);
+      } else if (event.type !== 'DELETED') {
+        for (const ds of this.#sets.list()) {
+          if (ds.metadata?.namespace === pod.metadata?.namespace && selectorOf(ds.spec?.selector)?.matches(pod.metadata?.labels)) this.#queue.add(keyOf(ds));
+        }
+      }
+    }
+  }
+
+  /** addNode / updateNode: the DaemonSets whose verdict on the node changed. Deleted nodes are PodGC's business. */
+  #onNode(event: InformerEvent<Node>): void {
+    if (event.type === 'DELETED') return;
+    for (const ds of this.#sets.list()) {
+      const now = nodeShouldRunDaemonPod(event.object, ds);
+      if (event.type === 'ADDED') {
+        if (now.shouldRun) this.#queue.add(keyOf(ds));
+        continue;
+      }
+      const before = event.old ? nodeShouldRunDaemonPod(event.old, ds) : undefined;
+      if (!before || before.shouldRun !== now.shouldRun || before.shouldContinueRunning !== now.shouldContinueRunning) this.#queue.add(keyOf(ds));
+    }
+  }
+
+  #sync(key: string): ReconcileResult {
+    const { namespace, name } = splitKey(key);
+    const ds = this.#sets.get(name, namespace);
+    if (!ds) return;
+    const selector = selectorOf(ds.spec?.selector);
+    if (!selector || selector.empty) return;
+    const hash = computeHash(ds.spec?.template);
+    const byNode = this.#nodeToDaemonPods(ds, selector);
+    const nodes = this.#nodes.list();
+    let result: ReconcileResult = undefined;
+    if (!ds.metadata?.deletionTimestamp) result = this.#manage(ds, nodes, byNode, hash);
+    const status = this.#updateStatus(ds, nodes, this.#nodeToDaemonPods(ds, selector), hash);
+    if (!status) return { retry: true };
+    const minReadySeconds = ds.spec?.minReadySeconds ?? 0;
+    if (minReadySeconds > 0 && status.numberReady !== status.numberAvailable) {
+      const wait = minReadySeconds * 1000;
+      return { ...result, requeueAfter: Math.min(result?.requeueAfter ?? wait, wait) };
+    }
+    return result;
+  }
+
+  /** getNodesToDaemonPods: claimed pods by target node, without terminal pods already being deleted. */
+  #nodeToDaemonPods(ds: DaemonSet, selector: LabelMatcher): Map<string, Pod[]> {
+    const pods = this.#index.owned(ds.metadata?.uid).filter((p) => selector.matches(p.metadata?.labels));
+    if (!ds.metadata?.deletionTimestamp) {
+      for (const orphan of this.#index.orphans(ds.metadata?.namespace)) {
+        if (!isPodActive(orphan) || !selector.matches(orphan.metadata?.labels)) continue;
+        const adopted = adopt(this.#client, 'Pod', ds, orphan);
+        if (adopted) pods.push(adopted);
+      }
+    }
+    const byNode = new Map<string, Pod[]>();
+    for (const pod of pods) {
+      const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+      if (terminal && isTerminating(pod)) continue;
+      const node = targetNodeName(pod);
+      if (node === undefined) continue;
+      byNode.set(node, [...(byNode.get(node) ?? []), pod]);
+    }
+    return byNode;
+  }
+
+  /** manage: which nodes need a pod and which pods must go, then syncNodes. */
+  #manage(ds: DaemonSet, nodes: readonly Node[], byNode: ReadonlyMap<string, Pod[]>, hash: string): ReconcileResult {
+    // Creations are recorded as `<pod>@<node>`: the node is what tells whether one is missing.
+    const unseen = this.#created.unseen(keyOf(ds), (entry) => this.#pods.get(entry.slice(0, entry.lastIndexOf('@')), ds.metadata?.namespace) !== undefined);
+    const pendingNodes = new Set(unseen.map((entry) => entry.slice(entry.lastIndexOf('@') + 1)));
+    const needing: string[] = [];
+    const doomed: Pod[] = [];
+    let requeueAfter: number | undefined;
+    const now = this.#ctx.sim.clock.now();
+    for (const node of nodes) {
+      const nodeName = node.metadata?.name ?? '';
+      const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(node, ds);
+      const pods = byNode.get(nodeName) ?? [];
+      const exists = pods.length > 0 || pendingNodes.has(nodeName);
+      if (shouldRun && !exists) {
+        needing.push(nodeName);
+      } else if (shouldContinueRunning) {
+        const running: Pod[] = [];
+        for (const pod of pods) {
+          if (isTerminating(pod)) continue;
+          if (pod.status?.phase === 'Failed') {
+            // A kubelet that keeps rejecting the pod must not make us hot-loop.
+            const backoffKey = `${ds.metadata?.uid ?? ''}/${ds.metadata?.generation ?? 0}/${nodeName}`;
+            const wait = this.#inBackoff(backoffKey, now);
+            if (wait > 0) {
+              requeueAfter = Math.min(requeueAfter ?? Infinity, wait);
+              continue;
+            }
+            this.#nextBackoff(backoffKey, now);
+            this.#recorder.warning(ds, 'FailedDaemonPod', `Found failed daemon pod ${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''} on node ${nodeName}, will try to kill it`);
+            doomed.push(pod);
+          } else {
+            running.push(pod);
+          }
+        }
+        // More than one running pod on the node: keep the oldest.
+        if (running.length > 1) doomed.push(...running.sort(byCreation).slice(1));
+      } else if (pods.length > 0) {
+        doomed.push(...pods.filter((p) => !isTerminating(p)));
+      }
+    }
+    // Pods pinned to nodes that no longer exist and never scheduled: no one else would delete them.
+    const known = new Set(nodes.map((n) => n.metadata?.name ?? ''));
+    for (const [nodeName, pods] of byNode) {
+      if (!known.has(nodeName)) doomed.push(...pods.filter((p) => !p.spec?.nodeName && !isTerminating(p)));
+    }
+    let failed = false;
+    for (const nodeName of needing) failed = !this.#createPod(ds, nodeName, hash) || failed;
+    for (const pod of doomed) {
+      const podName = pod.metadata?.name ?? '';
+      const deleted = this.#client.delete('Pod', podName, { namespace: pod.metadata?.namespace ?? 'default' });
+      if (E.isRight(deleted)) this.#recorder.normal(ds, 'SuccessfulDelete', `Deleted pod: ${podName}`);
+      else if (deleted.left.reason !== 'NotFound') {
+        this.#recorder.warning(ds, 'FailedDelete', `Error deleting: ${deleted.left.message}`);
+        failed = true;
+      }
+    }
+    if (failed) return { retry: true };
+    return requeueAfter !== undefined ? { requeueAfter } : undefined;
+  }
+
+  #createPod(ds: DaemonSet, nodeName: string, hash: string): boolean {
+    const template = ds.spec?.template;
+    const spec = addDaemonPodTolerations(template?.spec ?? { containers: [] });
+    const withRevision = { ...template, metadata: { ...template?.metadata, labels: { ...template?.metadata?.labels, [CONTROLLER_REVISION_HASH_LABEL]: hash } }, spec };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const podName = `${ds.metadata?.name ?? ''}-${randomSuffix(this.#random)}`;
+      const pod = podFromTemplate(withRevision, ds, podName);
+      const created = this.#client.create('Pod', { ...pod, spec: { ...pod.spec, containers: pod.spec?.containers ?? [], affinity: nodeNameAffinity(spec.affinity, nodeName) } });
+      if (E.isRight(created)) {
+        this.#created.record(keyOf(ds), `${podName}@${nodeName}`);
+        this.#recorder.normal(ds, 'SuccessfulCreate', `Created pod: ${podName}`);
+        return true;
+      }
+      if (created.left.reason === 'AlreadyExists') continue;
+      this.#recorder.warning(ds, 'FailedCreate', `Error creating: ${created.left.message}`);
+      return false;
+    }
+    return false;
+  }
+
+  /** IsInBackOffSinceUpdate: ms left of the node's back-off, 0 when none. */
+  #inBackoff(key: string, now: number): number {
+    const entry = this.#backoff.get(key);
+    if (!entry) return 0;
+    const left = entry.last + entry.delay - now;
+    return left > 0 ? left : 0;
+  }
+
+  /** Backoff.Next: 1 s, then doubling to 15 min; forgotten after twice the maximum without failures. */
+  #nextBackoff(key: string, now: number): void {
+    const entry = this.#backoff.get(key);
+    const expired = !entry || now - entry.last > 2 * BACKOFF_MAX;
+    this.#backoff.set(key, { delay: expired ? BACKOFF_INITIAL : Math.min(entry.delay * 2, BACKOFF_MAX), last: now });
+  }
+
+  /** updateDaemonSetStatus: counts over eligible nodes and their oldest daemon pod; undefined when the write failed. */
+  #updateStatus(ds: DaemonSet, nodes: readonly Node[], byNode: ReadonlyMap<string, Pod[]>, hash: string): DaemonSetStatus | undefined {
+    const nowEpoch = this.#ctx.sim.clock.epochMs + this.#ctx.sim.clock.now();
+    const minReadySeconds = ds.spec?.minReadySeconds ?? 0;
+    let desired = 0;
+    let scheduled = 0;
+    let misscheduled = 0;
+    let ready = 0;
+    let available = 0;
+    let updated = 0;
+    for (const node of nodes) {
+      const { shouldRun } = nodeShouldRunDaemonPod(node, ds);
+      const pods = (byNode.get(node.metadata?.name ?? '') ?? []).slice().sort(byCreation);
+      if (shouldRun) {
+        desired++;
+        const pod = pods[0];
+        if (!pod) continue;
+        scheduled++;
+        if (isPodReady(pod)) {
+          ready++;
+          if (isPodAvailable(pod, minReadySeconds, nowEpoch)) available++;
+        }
+        if (pod.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash) updated++;
+      } else if (pods.length > 0) {
+        misscheduled++;
+      }
+    }
+    const status: DaemonSetStatus = {
+      ...ds.status,
+      desiredNumberScheduled: desired,
+      currentNumberScheduled: scheduled,
+      numberMisscheduled: misscheduled,
+      numberReady: ready,
+      numberAvailable: available,
+      numberUnavailable: desired - available,
+      updatedNumberScheduled: updated,
+      observedGeneration: ds.metadata?.generation ?? 0,
+    };
+    if (deepEqual(ds.status, status)) return status;
+    const written = this.#client.updateStatus('DaemonSet', { ...ds, status });
+    return E.isRight(written) || written.left.reason === 'NotFound' ? status : undefined;
+  }
+}

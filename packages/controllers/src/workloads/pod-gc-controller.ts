@@ -1,0 +1,219 @@
+// The pod garbage collector of kube-controller-manager, as upstream's
+// pkg/controller/podgc/gc_controller.go: Kubernetes 1.28 (k/k main, klog v2 era), with the
+// pre-1.17 orphan path of the same file before k/k PR #82365 (reference §4.1–4.4). A loop
+// every 20 s (wait.UntilWithContext, sliding) deletes, in this order: terminated pods over
+// --terminated-pod-gc-threshold, terminating pods on out-of-service NotReady nodes (gate
+// NodeOutOfServiceVolumeDetach), pods bound to nodes that no longer exist, and terminating
+// pods never scheduled. Every delete is a force delete (grace 0); from 1.26 a pod not yet
+// terminal is first patched to phase Failed (gate PodDisruptionConditions).
+import * as E from 'fp-ts/lib/Either.js';
+import type { Subscription } from 'rxjs';
+import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import { Informer, cacheKey, type ApiClient, type InformerEvent, type TimerHandle } from '@failsim/core';
+import type { Component, ControllerContext } from '../runtime/context.js';
+import { every, type Periodic } from '../runtime/periodic.js';
+import { isNodeReady, isTerminating, TAINTS } from '../runtime/pod-util.js';
+import { timeOf } from './controller-utils.js';
+
+/** gcCheckPeriod: a constant upstream (not a flag). */
+export const GC_CHECK_PERIOD = 20_000;
+
+/** Options of the {@link PodGCController}; timers and gates come from the profile. */
+export interface PodGCOptions {
+  /** Period of the loop (ms); upstream's gcCheckPeriod constant, 20 s. */
+  readonly gcCheckPeriod?: number;
+}
+
+const isTerminated = (pod: Pod): boolean => {
+  const phase = pod.status?.phase;
+  return phase !== 'Pending' && phase !== 'Running' && phase !== 'Unknown';
+};
+
+/** Oldest first, names breaking ties (byCreationTimestamp). */
+const byCreation = (a: Pod, b: Pod): number => {
+  const ta = timeOf(a.metadata?.creationTimestamp) ?? 0;
+  const tb = timeOf(b.metadata?.creationTimestamp) ?? 0;
+  if (ta !== tb) return ta - tb;
+  const na = a.metadata?.name ?? '';
+  const nb = b.metadata?.name ?? '';
+  return na < nb ? -1 : na > nb ? 1 : 0;
+};
+
+/**
+ * PodGCController: force-deletes pods nobody else will ever delete.
+ *
+ * Orphans — pods whose `spec.nodeName` names no Node, e.g. after `kubectl delete node` —
+ * go on the first run after the Node went before 1.17 (0–20 s; the Node list comes from
+ * the API each run). From 1.17 a missing name is quarantined for
+ * `behaviours.podGCOrphanQuarantine` (40 s) and a fresh GET must still say NotFound, so
+ * they go 40–60 s after the Node.
+ *
+ * @example
+ * ```ts
+ * const gc = new PodGCController({ sim, profile: profile118, timings: defaultTimings });
+ * gc.start();
+ * kubectl.delete('Node', 'w2');
+ * sim.clock.runFor(60_000); // w2's pods are gone
+ * ```
+ */
+export class PodGCController implements Component {
+  readonly name = 'pod-garbage-collector';
+  readonly #ctx: ControllerContext;
+  readonly #client: ApiClient;
+  readonly #period: number;
+  readonly #pods: Informer<'Pod'>;
+  readonly #nodes: Informer<'Node'>;
+  /** Pod keys by spec.nodeName (bound pods only). */
+  readonly #byNode = new Map<string, Map<string, Pod>>();
+  readonly #terminating = new Map<string, Pod>();
+  readonly #terminated = new Map<string, Pod>();
+  /** The delaying queue of node names (nodeQueue): names waiting out their quarantine, and names ready. */
+  readonly #quarantined = new Map<string, TimerHandle>();
+  readonly #ready = new Set<string>();
+  readonly #subscriptions: Subscription[] = [];
+  #loop: Periodic | undefined;
+
+  constructor(ctx: ControllerContext, options: PodGCOptions = {}) {
+    this.#ctx = ctx;
+    this.#client = ctx.sim.api.client(this.name);
+    this.#period = options.gcCheckPeriod ?? GC_CHECK_PERIOD;
+    this.#pods = new Informer(this.#client, 'Pod');
+    this.#nodes = new Informer(this.#client, 'Node');
+  }
+
+  start(): void {
+    this.#subscriptions.push(this.#pods.events$.subscribe((event) => this.#index(event)));
+    this.#subscriptions.push(this.#nodes.events$.subscribe());
+    this.#loop = every(this.#ctx.sim.clock, this.#period, { owner: this.name, purpose: 'pod GC pass (gcCheckPeriod)' }, () => this.gc());
+  }
+
+  stop(): void {
+    this.#loop?.stop();
+    for (const s of this.#subscriptions.splice(0)) s.unsubscribe();
+    for (const timer of this.#quarantined.values()) timer.cancel();
+    this.#quarantined.clear();
+    this.#ready.clear();
+  }
+
+  /** One pass of the loop (gc); the loop calls it every gcCheckPeriod. */
+  gc(): void {
+    if (this.#ctx.profile.options.terminatedPodGCThreshold > 0) this.#gcTerminated();
+    if (this.#ctx.profile.features.NodeOutOfServiceVolumeDetach) this.#gcTerminating();
+    this.#gcOrphaned();
+    this.#gcUnscheduledTerminating();
+  }
+
+  #index(event: InformerEvent<Pod>): void {
+    const key = cacheKey(event.object);
+    if (event.old) {
+      this.#byNode.get(event.old.spec?.nodeName ?? '')?.delete(key);
+      if (this.#byNode.get(event.old.spec?.nodeName ?? '')?.size === 0) this.#byNode.delete(event.old.spec?.nodeName ?? '');
+    }
+    this.#terminating.delete(key);
+    this.#terminated.delete(key);
+    if (event.type === 'DELETED') return;
+    const pod = event.object;
+    const node = pod.spec?.nodeName;
+    if (node) {
+      let pods = this.#byNode.get(node);
+      if (!pods) this.#byNode.set(node, (pods = new Map<string, Pod>()));
+      pods.set(key, pod);
+    }
+    if (isTerminating(pod)) this.#terminating.set(key, pod);
+    if (isTerminated(pod)) this.#terminated.set(key, pod);
+  }
+
+  #gcTerminated(): void {
+    const excess = this.#terminated.size - this.#ctx.profile.options.terminatedPodGCThreshold;
+    if (excess <= 0) return;
+    for (const pod of [...this.#terminated.values()].sort(byCreation).slice(0, excess)) this.#markFailedAndDelete(pod);
+  }
+
+  /** gcTerminating (KEP-2268): terminating pods on a NotReady node with the out-of-service taint. */
+  #gcTerminating(): void {
+    const doomed = [...this.#terminating.values()].filter((pod) => {
+      const node = this.#nodes.get(pod.spec?.nodeName ?? '');
+      return node !== undefined && !isNodeReady(node) && (node.spec?.taints ?? []).some((t) => t.key === TAINTS.outOfService);
+    });
+    for (const pod of doomed.sort(byCreation)) this.#markFailedAndDelete(pod);
+  }
+
+  #gcOrphaned(): void {
+    const quarantine = this.#ctx.profile.behaviours.podGCOrphanQuarantine;
+    if (quarantine <= 0) {
+      this.#gcOrphanedFromApiList();
+      return;
+    }
+    const known = (name: string): boolean => this.#nodes.get(name) !== undefined;
+    for (const nodeName of this.#byNode.keys()) if (!known(nodeName)) this.#addAfter(nodeName, quarantine);
+    // discoverDeletedNodes: only names whose quarantine is over, each checked by a fresh GET.
+    const deleted: string[] = [];
+    for (const nodeName of [...this.#ready]) {
+      this.#ready.delete(nodeName);
+      if (known(nodeName)) continue;
+      const got = this.#client.get('Node', nodeName);
+      // Any other error: the name comes back to the queue on a later pass if still needed.
+      if (E.isLeft(got) && got.left.reason === 'NotFound') deleted.push(nodeName);
+    }
+    const condition: PodCondition = {
+      type: 'DisruptionTarget',
+      status: 'True',
+      reason: 'DeletionByPodGC',
+      message: 'PodGC: node no longer exists',
+      lastTransitionTime: this.#ctx.sim.clock.iso(),
+    };
+    for (const nodeName of deleted) {
+      for (const pod of [...(this.#byNode.get(nodeName)?.values() ?? [])]) this.#markFailedAndDelete(pod, condition);
+    }
+  }
+
+  /** Before 1.17: the Node list straight from the API, and every pod on an unlisted node goes now. */
+  #gcOrphanedFromApiList(): void {
+    const nodes = this.#client.list('Node');
+    if (E.isLeft(nodes)) return;
+    const names = new Set(nodes.right.items.map((n: Node) => n.metadata?.name ?? ''));
+    for (const [nodeName, pods] of [...this.#byNode]) {
+      if (names.has(nodeName)) continue;
+      for (const pod of [...pods.values()]) this.#markFailedAndDelete(pod);
+    }
+  }
+
+  #gcUnscheduledTerminating(): void {
+    for (const pod of [...this.#terminating.values()]) if (!pod.spec?.nodeName) this.#markFailedAndDelete(pod);
+  }
+
+  /** nodeQueue.AddAfter: a name already waiting keeps its earlier time. */
+  #addAfter(nodeName: string, delayMs: number): void {
+    if (this.#ready.has(nodeName)) return;
+    const waiting = this.#quarantined.get(nodeName);
+    if (waiting?.active) return;
+    this.#quarantined.set(
+      nodeName,
+      this.#ctx.sim.clock.schedule(
+        delayMs,
+        () => {
+          this.#quarantined.delete(nodeName);
+          this.#ready.add(nodeName);
+        },
+        { owner: this.name, purpose: `quarantine of unknown node ${nodeName}` },
+      ),
+    );
+  }
+
+  /**
+   * markFailedAndDeletePodWithCondition: with PodDisruptionConditions a pod not yet
+   * terminal is first patched to Failed (plus `condition`, for orphans), since no kubelet
+   * may ever do it; then it is deleted with grace 0.
+   */
+  #markFailedAndDelete(pod: Pod, condition?: PodCondition): void {
+    const name = pod.metadata?.name ?? '';
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const phase = pod.status?.phase;
+    if (this.#ctx.profile.features.PodDisruptionConditions && phase !== 'Succeeded' && phase !== 'Failed') {
+      const status = condition ? { phase: 'Failed', conditions: [condition] } : { phase: 'Failed' };
+      const patched = this.#client.patch('Pod', name, { status }, { namespace, subresource: 'status' });
+      if (E.isLeft(patched)) return;
+    }
+    this.#client.delete('Pod', name, { namespace, gracePeriodSeconds: 0 });
+  }
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from '@jest/globals';
+import { SeededRandom, SimClock } from '@failsim/core';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { ContainerRuntime } from './container-runtime.js';
+
+const setup = (images: string[] = []) => {
+  const clock = new SimClock();
+  const runtime = new ContainerRuntime({
+    clock,
+    random: new SeededRandom('rt'),
+    nodeName: 'w1',
+    runtimeVersion: 'docker://18.6.1',
+    podCIDR: '10.200.3.0/24',
+    hostIP: '10.0.0.13',
+    images,
+  });
+  return { clock, runtime };
+};
+
+const pod = (uid: string, hostNetwork = false): Pod => ({
+  metadata: { name: `p-${uid}`, namespace: 'default', uid },
+  spec: { containers: [{ name: 'app', image: 'nginx:1.17' }], ...(hostNetwork ? { hostNetwork } : {}) },
+});
+
+describe('ContainerRuntime sandboxes', () => {
+  it('hands out pod IPs round-robin from .2 of the pod CIDR, host IP for host-network pods', () => {
+    const { runtime } = setup();
+    expect(runtime.runSandbox(pod('a')).ip).toBe('10.200.3.2');
+    expect(runtime.runSandbox(pod('b')).ip).toBe('10.200.3.3');
+    expect(runtime.runSandbox(pod('h', true)).ip).toBe('10.0.0.13');
+    runtime.stopSandbox('a');
+    // host-local continues after the last address it reserved, it does not reuse .2 at once.
+    expect(runtime.runSandbox(pod('c')).ip).toBe('10.200.3.4');
+    expect(runtime.pod('a')?.sandbox?.ready).toBe(false);
+  });
+});
+
+describe('ContainerRuntime containers', () => {
+  it('creates, starts and lets a container exit on its own, telling listeners', () => {
+    const { clock, runtime } = setup();
+    const exits: string[] = [];
+    runtime.onContainerExit((uid) => exits.push(`${uid}@${clock.now()}`));
+    runtime.runSandbox(pod('a'));
+    const c = runtime.createContainer('a', { name: 'app', image: 'nginx:1.17' }, 0);
+    expect(c.id).toMatch(/^docker:\/\/[0-9a-f]{64}$/);
+    expect(c.imageID).toMatch(/^docker-pullable:\/\/nginx@sha256:[0-9a-f]{64}$/);
+    clock.runFor(100);
+    runtime.startContainer('a', c.id, { afterMs: 5_000, exitCode: 2 });
+    expect(runtime.latest('a', 'app')).toMatchObject({ state: 'running', startedAt: 100 });
+    clock.runFor(5_000);
+    expect(runtime.latest('a', 'app')).toMatchObject({ state: 'exited', finishedAt: 5_100, exitCode: 2, reason: 'Error' });
+    expect(exits).toEqual(['a@5100']);
+    const next = runtime.createContainer('a', { name: 'app', image: 'nginx:1.17' }, 1);
+    expect(runtime.latest('a', 'app')).toBe(next);
+    expect(runtime.pod('a')?.containers).toHaveLength(2);
+  });
+
+  it('stops a container after the time asked, keeping an earlier deadline when asked again', () => {
+    const { clock, runtime } = setup();
+    runtime.runSandbox(pod('a'));
+    const c = runtime.createContainer('a', { name: 'app', image: 'nginx:1.17' }, 0);
+    runtime.startContainer('a', c.id, { afterMs: 60_000, exitCode: 1 });
+    runtime.stopContainer('a', c.id, 1_000, 0);
+    runtime.stopContainer('a', c.id, 30_000, 137);
+    expect(runtime.latest('a', 'app')?.stoppingUntil).toBe(1_000);
+    clock.runFor(1_000);
+    expect(runtime.latest('a', 'app')).toMatchObject({ state: 'exited', exitCode: 0, reason: 'Completed', finishedAt: 1_000 });
+    expect(runtime.latest('a', 'app')?.stoppingUntil).toBeUndefined();
+    clock.runFor(60_000);
+    expect(runtime.latest('a', 'app')?.exitCode).toBe(0);
+  });
+
+  it('forgets a removed pod and frees its IP', () => {
+    const { runtime } = setup();
+    runtime.runSandbox(pod('a'));
+    runtime.removePod('a');
+    expect(runtime.pod('a')).toBeUndefined();
+    expect(runtime.pods()).toEqual([]);
+  });
+});
+
+describe('ContainerRuntime images', () => {
+  it('pulls one image at a time; a second pull of the same image joins the first', () => {
+    const { clock, runtime } = setup(['pause:3.1']);
+    expect(runtime.hasImage('pause:3.1')).toBe(true);
+    expect(runtime.pullImage('pause:3.1', 4_000)).toBe(0);
+    expect(runtime.pullImage('nginx:1.17', 4_000)).toBe(4_000);
+    expect(runtime.pullImage('redis:5', 4_000)).toBe(8_000);
+    expect(runtime.pullImage('nginx:1.17', 4_000)).toBe(4_000);
+    clock.runFor(4_000);
+    expect([runtime.hasImage('nginx:1.17'), runtime.hasImage('redis:5')]).toEqual([true, false]);
+    clock.runFor(4_000);
+    expect(runtime.images().map((i) => i.names[1]).sort()).toEqual(['nginx:1.17', 'pause:3.1', 'redis:5']);
+    const sizes = runtime.images().map((i) => i.sizeBytes);
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+  });
+});
+
+describe('ContainerRuntime power-off', () => {
+  it('kills every container where it stood (exit 255), ends sandboxes and pulls, keeps images and records', () => {
+    const { clock, runtime } = setup(['nginx:1.17']);
+    runtime.runSandbox(pod('a'));
+    const c = runtime.createContainer('a', { name: 'app', image: 'nginx:1.17' }, 0);
+    runtime.startContainer('a', c.id, { afterMs: 10_000, exitCode: 1 });
+    runtime.pullImage('redis:5', 4_000);
+    clock.runFor(2_000);
+    runtime.powerOff();
+    expect(runtime.latest('a', 'app')).toMatchObject({ state: 'exited', exitCode: 255, reason: 'Error', finishedAt: 2_000 });
+    expect(runtime.pod('a')?.sandbox?.ready).toBe(false);
+    clock.runFor(20_000);
+    expect(runtime.latest('a', 'app')?.finishedAt).toBe(2_000);
+    expect(runtime.hasImage('redis:5')).toBe(false);
+    expect(runtime.hasImage('nginx:1.17')).toBe(true);
+    // After the boot the pull starts afresh.
+    expect(runtime.pullImage('redis:5', 4_000)).toBe(26_000);
+  });
+});

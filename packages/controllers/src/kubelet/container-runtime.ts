@@ -1,0 +1,376 @@
+// The node's container runtime as the kubelet sees it through the CRI (upstream's
+// dockershim in 1.12/1.14, containerd later): pod sandboxes with their IPs from the
+// node's pod CIDR (host-local IPAM), containers with their attempts, the image store
+// with a serialised puller (the kubelet's default --serialize-image-pulls=true,
+// pkg/kubelet/images/puller.go), and what a power-off leaves behind. It outlives the
+// kubelet process: a kubelet restart finds its containers still running, a power-off
+// turns them into exited records (Docker keeps them on disk, so the next attempt counts
+// on from them).
+import { SeededRandom, type SimClock, type TimerHandle, type TimerLabel } from '@failsim/core';
+import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+
+/** Where a container is in its life. */
+export type ContainerState = 'created' | 'running' | 'exited';
+
+/** One container attempt. Records are immutable; the runtime replaces them. */
+export interface RuntimeContainer {
+  /** `docker://<64 hex>` (the scheme is the runtime's). */
+  readonly id: string;
+  readonly podUid: string;
+  /** The sandbox it runs in; a container of an older sandbox is dead for good. */
+  readonly sandboxId: string;
+  readonly name: string;
+  readonly image: string;
+  readonly imageID: string;
+  /** The attempt number, which the kubelet reports as restartCount. */
+  readonly restartCount: number;
+  readonly state: ContainerState;
+  readonly createdAt: number;
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+  readonly exitCode?: number;
+  /** Terminated reason: `Completed` (exit 0) or `Error`. */
+  readonly reason?: string;
+  /** Set once a stop was asked for: when the container will have exited. */
+  readonly stoppingUntil?: number;
+}
+
+/** A pod sandbox (the pause container and its network namespace). */
+export interface RuntimeSandbox {
+  readonly id: string;
+  readonly ip: string;
+  readonly ready: boolean;
+  readonly createdAt: number;
+}
+
+/** What the runtime holds for one pod. */
+export interface RuntimePod {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** The pod as the kubelet last created a sandbox for it (what runtime labels keep: grace period, container specs). */
+  readonly pod: Pod;
+  /** The newest sandbox, if any. */
+  readonly sandbox?: RuntimeSandbox;
+  /** Every container attempt still on disk, oldest first. */
+  readonly containers: readonly RuntimeContainer[];
+}
+
+/** An image in the store, as node.status.images lists it. */
+export interface RuntimeImage {
+  readonly names: readonly string[];
+  readonly sizeBytes: number;
+}
+
+/** How and when a started container exits on its own. */
+export interface ContainerExit {
+  readonly afterMs: number;
+  readonly exitCode: number;
+}
+
+/** Construction options of a {@link ContainerRuntime}. */
+export interface ContainerRuntimeOptions {
+  readonly clock: SimClock;
+  readonly random: SeededRandom;
+  readonly nodeName: string;
+  /** `docker://18.6.1`: the scheme names container ids (`docker://…`). */
+  readonly runtimeVersion: string;
+  /** The node's pod CIDR, e.g. `10.200.1.0/24`. */
+  readonly podCIDR: string;
+  /** The node's IP: what host-network pods get. */
+  readonly hostIP: string;
+  /** Images already on the node's disk. */
+  readonly images?: readonly string[];
+}
+
+interface PodRecord {
+  uid: string;
+  namespace: string;
+  name: string;
+  pod: Pod;
+  sandbox?: RuntimeSandbox;
+  containers: RuntimeContainer[];
+}
+
+const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+const hex64 = (random: SeededRandom): string => {
+  let out = '';
+  for (let i = 0; i < 8; i++) out += hex8(random.int(0, 2 ** 32));
+  return out;
+};
+
+/** `nginx:1.17` → `nginx`; `registry:5000/app` → `registry:5000/app`. */
+const repository = (image: string): string => {
+  const at = image.indexOf('@');
+  if (at >= 0) return image.slice(0, at);
+  const colon = image.lastIndexOf(':');
+  return colon > image.lastIndexOf('/') ? image.slice(0, colon) : image;
+};
+
+const parseIPv4 = (ip: string): number => ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+const formatIPv4 = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+
+/**
+ * The container runtime of one node. Timers it schedules (container exits, stops, image
+ * pulls) belong to the runtime, not to the kubelet: they go on while the kubelet process
+ * is down and end only with {@link ContainerRuntime.powerOff}.
+ */
+export class ContainerRuntime {
+  readonly #clock: SimClock;
+  readonly #random: SeededRandom;
+  readonly #scheme: string;
+  readonly #hostIP: string;
+  readonly #pods = new Map<string, PodRecord>();
+  readonly #images = new Map<string, RuntimeImage>();
+  readonly #pulls = new Map<string, { doneAt: number; timer: TimerHandle }>();
+  readonly #timers = new Map<string, TimerHandle>();
+  readonly #listeners = new Set<(podUid: string) => void>();
+  readonly #label: (purpose: string) => TimerLabel;
+  readonly #ipFirst: number;
+  readonly #ipCount: number;
+  readonly #ipsInUse = new Set<number>();
+  #lastIp = -1;
+  #pullerFreeAt = 0;
+
+  constructor(options: ContainerRuntimeOptions) {
+    this.#clock = options.clock;
+    this.#random = options.random;
+    this.#scheme = options.runtimeVersion.split('://')[0] ?? 'docker';
+    this.#hostIP = options.hostIP;
+    const owner = `container-runtime/${options.nodeName}`;
+    this.#label = (purpose) => ({ owner, purpose });
+    const [base = '10.200.0.0', bits = '24'] = options.podCIDR.split('/');
+    const size = 2 ** (32 - Number(bits));
+    // host-local IPAM: .1 is the bridge's gateway, the last address is broadcast.
+    this.#ipFirst = parseIPv4(base) + 2;
+    this.#ipCount = Math.max(1, size - 3);
+    for (const image of options.images ?? []) this.#addImage(image);
+  }
+
+  /** The scheme of container ids: `docker`, `containerd`… */
+  get scheme(): string {
+    return this.#scheme;
+  }
+
+  /** Calls `listener` with a pod's uid whenever one of its containers exits (the PLEG's relist, without its 1 s delay). */
+  onContainerExit(listener: (podUid: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  // ---- images --------------------------------------------------------------------
+
+  /** True when `image` is in the store. */
+  hasImage(image: string): boolean {
+    return this.#images.has(image);
+  }
+
+  /** The store's images, largest first (the order node.status.images uses). */
+  images(): RuntimeImage[] {
+    return [...this.#images.values()].sort((a, b) => b.sizeBytes - a.sizeBytes || (a.names[0] ?? '').localeCompare(b.names[0] ?? ''));
+  }
+
+  /** The image's id as a container status shows it (`docker-pullable://nginx@sha256:…`). */
+  imageID(image: string): string {
+    const digest = `sha256:${hex64(new SeededRandom(`image:${repository(image)}`))}`;
+    return this.#scheme === 'docker' ? `docker-pullable://${repository(image)}@${digest}` : `${repository(image)}@${digest}`;
+  }
+
+  /**
+   * Pulls `image`, taking `durationMs` once the serial puller is free; a pull of an image
+   * already being pulled joins it. Returns when the image will be present (now if it is).
+   */
+  pullImage(image: string, durationMs: number): number {
+    if (this.#images.has(image)) return this.#clock.now();
+    const pending = this.#pulls.get(image);
+    if (pending) return pending.doneAt;
+    const doneAt = Math.max(this.#clock.now(), this.#pullerFreeAt) + durationMs;
+    this.#pullerFreeAt = doneAt;
+    const timer = this.#clock.scheduleAt(
+      doneAt,
+      () => {
+        this.#pulls.delete(image);
+        this.#addImage(image);
+      },
+      this.#label(`pull image ${image}`),
+    );
+    this.#pulls.set(image, { doneAt, timer });
+    return doneAt;
+  }
+
+  // ---- pods and containers ------------------------------------------------------
+
+  /** The runtime's view of one pod. */
+  pod(uid: string): RuntimePod | undefined {
+    return this.#pods.get(uid);
+  }
+
+  /** Every pod the runtime holds anything for, by uid. */
+  pods(): RuntimePod[] {
+    return [...this.#pods.values()];
+  }
+
+  /** The newest attempt of container `name` of pod `uid`. */
+  latest(uid: string, name: string): RuntimeContainer | undefined {
+    const containers = this.#pods.get(uid)?.containers ?? [];
+    for (let i = containers.length - 1; i >= 0; i--) if (containers[i]?.name === name) return containers[i];
+    return undefined;
+  }
+
+  /** Creates a new sandbox for `pod` (the old one, if any, must be stopped), with an IP from the pod CIDR. */
+  runSandbox(pod: Pod): RuntimeSandbox {
+    const uid = pod.metadata?.uid ?? '';
+    const record = this.#record(pod);
+    if (record.sandbox?.ready) this.stopSandbox(uid);
+    const ip = pod.spec?.hostNetwork ? this.#hostIP : this.#allocateIP();
+    record.sandbox = { id: hex64(this.#random), ip, ready: true, createdAt: this.#clock.now() };
+    return record.sandbox;
+  }
+
+  /** Stops pod `uid`'s sandbox and gives its IP back; its containers must be stopped already. */
+  stopSandbox(uid: string): void {
+    const record = this.#pods.get(uid);
+    if (!record?.sandbox?.ready) return;
+    this.#releaseIP(record.sandbox.ip);
+    record.sandbox = { ...record.sandbox, ready: false };
+  }
+
+  /** Creates (not starts) attempt `restartCount` of `container` in pod `uid`'s current sandbox. */
+  createContainer(uid: string, container: Container, restartCount: number): RuntimeContainer {
+    const record = this.#pods.get(uid);
+    if (!record?.sandbox?.ready) throw new Error(`container-runtime: pod ${uid} has no running sandbox`);
+    const image = container.image ?? '';
+    const created: RuntimeContainer = {
+      id: `${this.#scheme}://${hex64(this.#random)}`,
+      podUid: uid,
+      sandboxId: record.sandbox.id,
+      name: container.name,
+      image,
+      imageID: this.imageID(image),
+      restartCount,
+      state: 'created',
+      createdAt: this.#clock.now(),
+    };
+    // A created container that never started (its kubelet died mid-start) is replaced.
+    record.containers = [...record.containers.filter((c) => !(c.name === container.name && c.state === 'created')), created];
+    return created;
+  }
+
+  /** Starts a created container; with `exit`, it exits on its own that long after. */
+  startContainer(uid: string, id: string, exit?: ContainerExit): void {
+    const started = this.#update(uid, id, (c) => (c.state === 'created' ? { ...c, state: 'running', startedAt: this.#clock.now() } : c));
+    if (started?.state !== 'running' || !exit) return;
+    this.#timers.set(
+      id,
+      this.#clock.schedule(exit.afterMs, () => this.#exit(uid, id, exit.exitCode), this.#label(`container ${started.name} of ${this.#podName(uid)} exits`)),
+    );
+  }
+
+  /**
+   * Stops a running container (SIGTERM, then SIGKILL at the deadline): it exits after
+   * `afterMs` with `exitCode`. A container already stopping keeps its earlier deadline.
+   */
+  stopContainer(uid: string, id: string, afterMs: number, exitCode: number): void {
+    const container = this.#pods.get(uid)?.containers.find((c) => c.id === id);
+    if (!container || container.state === 'exited' || container.stoppingUntil !== undefined) return;
+    if (container.state === 'created') {
+      this.#exit(uid, id, 0);
+      return;
+    }
+    const until = this.#clock.now() + afterMs;
+    this.#update(uid, id, (c) => ({ ...c, stoppingUntil: until }));
+    this.#timers.get(id)?.cancel();
+    this.#timers.set(id, this.#clock.scheduleAt(until, () => this.#exit(uid, id, exitCode), this.#label(`stop container ${container.name} of ${this.#podName(uid)}`)));
+  }
+
+  /** Forgets pod `uid` (the kubelet's container GC once the pod is gone): its IP goes back. */
+  removePod(uid: string): void {
+    const record = this.#pods.get(uid);
+    if (!record) return;
+    if (record.sandbox?.ready) this.#releaseIP(record.sandbox.ip);
+    for (const c of record.containers) {
+      this.#timers.get(c.id)?.cancel();
+      this.#timers.delete(c.id);
+    }
+    this.#pods.delete(uid);
+  }
+
+  /**
+   * The machine loses power: every container dies where it stood (exit 255, as Docker
+   * reports containers it finds dead after a reboot), sandboxes die and their IPs go
+   * back, pulls in progress are lost. Images on disk and the exited records stay.
+   */
+  powerOff(): void {
+    const now = this.#clock.now();
+    for (const timer of this.#timers.values()) timer.cancel();
+    this.#timers.clear();
+    for (const { timer } of this.#pulls.values()) timer.cancel();
+    this.#pulls.clear();
+    this.#pullerFreeAt = 0;
+    for (const record of this.#pods.values()) {
+      record.containers = record.containers.map((c) =>
+        c.state === 'exited' ? c : { ...c, state: 'exited', finishedAt: now, exitCode: 255, reason: 'Error', stoppingUntil: undefined },
+      );
+      if (record.sandbox?.ready) record.sandbox = { ...record.sandbox, ready: false };
+    }
+    this.#ipsInUse.clear();
+  }
+
+  #record(pod: Pod): PodRecord {
+    const uid = pod.metadata?.uid ?? '';
+    let record = this.#pods.get(uid);
+    if (!record) {
+      record = { uid, namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '', pod, containers: [] };
+      this.#pods.set(uid, record);
+    }
+    record.pod = pod;
+    return record;
+  }
+
+  #podName(uid: string): string {
+    const record = this.#pods.get(uid);
+    return record ? `${record.namespace}/${record.name}` : uid;
+  }
+
+  #update(uid: string, id: string, change: (c: RuntimeContainer) => RuntimeContainer): RuntimeContainer | undefined {
+    const record = this.#pods.get(uid);
+    if (!record) return undefined;
+    let updated: RuntimeContainer | undefined;
+    record.containers = record.containers.map((c) => (c.id === id ? (updated = change(c)) : c));
+    return updated;
+  }
+
+  #exit(uid: string, id: string, exitCode: number): void {
+    this.#timers.delete(id);
+    const exited = this.#update(uid, id, (c) => {
+      const { stoppingUntil: _, ...rest } = c;
+      return { ...rest, state: 'exited', finishedAt: this.#clock.now(), exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' };
+    });
+    if (exited) for (const listener of [...this.#listeners]) listener(uid);
+  }
+
+  #addImage(image: string): void {
+    // Sizes are made up but stable per image: 20–500 MB.
+    const sizeBytes = new SeededRandom(`image-size:${repository(image)}`).int(20_000_000, 500_000_000);
+    const digest = this.imageID(image).replace(/^docker-pullable:\/\//, '');
+    this.#images.set(image, { names: [digest, image], sizeBytes });
+  }
+
+  /** host-local IPAM hands out addresses round-robin from the last one it reserved. */
+  #allocateIP(): string {
+    for (let i = 1; i <= this.#ipCount; i++) {
+      const candidate = (this.#lastIp + i) % this.#ipCount;
+      if (!this.#ipsInUse.has(candidate)) {
+        this.#ipsInUse.add(candidate);
+        this.#lastIp = candidate;
+        return formatIPv4(this.#ipFirst + candidate);
+      }
+    }
+    throw new Error('container-runtime: no free IP left in the pod CIDR');
+  }
+
+  #releaseIP(ip: string): void {
+    if (ip === this.#hostIP) return;
+    this.#ipsInUse.delete(parseIPv4(ip) - this.#ipFirst);
+  }
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from '@jest/globals';
+import { createSimulation, nodeLocation, type WriteTraceEntry } from '@failsim/core';
+import type { Node } from 'kubernetes-types/core/v1.js';
+import { KubeletNodeStatus, nodeStatusHasChanged, setNodeStatus, type NodeStatusSource } from './kubelet-node-status.js';
+
+const source = (bootID = 'boot-1', volumesInUse: string[] = []): NodeStatusSource => ({
+  addresses: [{ type: 'InternalIP', address: '10.0.0.10' }],
+  capacity: { cpu: '4', memory: '16Gi', pods: '110' },
+  allocatable: { cpu: '4', memory: '16Gi', pods: '110' },
+  nodeInfo: {
+    machineID: 'm',
+    systemUUID: 'S',
+    bootID,
+    kernelVersion: 'k',
+    osImage: 'o',
+    containerRuntimeVersion: 'docker://18.6.1',
+    kubeletVersion: 'v1.14.3',
+    kubeProxyVersion: 'v1.14.3',
+    operatingSystem: 'linux',
+    architecture: 'amd64',
+  },
+  daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+  images: [],
+  volumesInUse,
+});
+
+const recorder = () => {
+  const events: string[] = [];
+  return { events, record: (type: string, reason: string, message: string) => events.push(`${type} ${reason}: ${message}`) };
+};
+
+describe('setNodeStatus', () => {
+  it('adds the pressure conditions False and Ready True to a new node, with events for the pressure conditions only', () => {
+    const r = recorder();
+    const status = setNodeStatus({ metadata: { name: 'w1' } }, 'w1', source(), '2019-06-01T00:00:00Z', r.record);
+    expect(status.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual(['MemoryPressure=False', 'DiskPressure=False', 'PIDPressure=False', 'Ready=True']);
+    expect(r.events).toEqual([
+      'Normal NodeHasSufficientMemory: Node w1 status is now: NodeHasSufficientMemory',
+      'Normal NodeHasNoDiskPressure: Node w1 status is now: NodeHasNoDiskPressure',
+      'Normal NodeHasSufficientPID: Node w1 status is now: NodeHasSufficientPID',
+    ]);
+  });
+
+  it('turns Unknown conditions back, records NodeReady and Rebooted, and drops OutOfDisk', () => {
+    const r = recorder();
+    const node: Node = {
+      metadata: { name: 'w1' },
+      status: {
+        nodeInfo: source('boot-0').nodeInfo,
+        capacity: { 'example.com/gpu': '1' },
+        conditions: ['OutOfDisk', 'MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'].map((type) => ({
+          type,
+          status: 'Unknown',
+          reason: 'NodeStatusUnknown',
+          message: 'Kubelet stopped posting node status.',
+          lastTransitionTime: '2019-06-01T00:00:45Z',
+        })),
+      },
+    };
+    const status = setNodeStatus(node, 'w1', source('boot-1', ['kubernetes.io/vsphere-volume/v1']), '2019-06-01T00:05:00Z', r.record);
+    expect(status.conditions?.map((c) => [c.type, c.status, c.lastTransitionTime, c.lastHeartbeatTime])).toEqual([
+      ['MemoryPressure', 'False', '2019-06-01T00:05:00Z', '2019-06-01T00:05:00Z'],
+      ['DiskPressure', 'False', '2019-06-01T00:05:00Z', '2019-06-01T00:05:00Z'],
+      ['PIDPressure', 'False', '2019-06-01T00:05:00Z', '2019-06-01T00:05:00Z'],
+      ['Ready', 'True', '2019-06-01T00:05:00Z', '2019-06-01T00:05:00Z'],
+    ]);
+    expect(r.events).toEqual([
+      'Warning Rebooted: Node w1 has been rebooted, boot id: boot-1',
+      'Normal NodeHasSufficientMemory: Node w1 status is now: NodeHasSufficientMemory',
+      'Normal NodeHasNoDiskPressure: Node w1 status is now: NodeHasNoDiskPressure',
+      'Normal NodeHasSufficientPID: Node w1 status is now: NodeHasSufficientPID',
+      'Normal NodeReady: Node w1 status is now: NodeReady',
+    ]);
+    expect(status.capacity).toEqual({ 'example.com/gpu': '1', cpu: '4', memory: '16Gi', pods: '110' });
+    expect(status.volumesInUse).toEqual(['kubernetes.io/vsphere-volume/v1']);
+    expect(setNodeStatus({ ...node, status }, 'w1', source('boot-1'), '2019-06-01T00:05:10Z', r.record).volumesInUse).toBeUndefined();
+  });
+
+  it('keeps transition times of unchanged conditions and records nothing', () => {
+    const first = setNodeStatus({ metadata: { name: 'w1' } }, 'w1', source(), '2019-06-01T00:00:00Z', () => undefined);
+    const r = recorder();
+    const second = setNodeStatus({ metadata: { name: 'w1' }, status: first }, 'w1', source(), '2019-06-01T00:00:10Z', r.record);
+    expect(second.conditions?.every((c) => c.lastTransitionTime === '2019-06-01T00:00:00Z' && c.lastHeartbeatTime === '2019-06-01T00:00:10Z')).toBe(true);
+    expect(r.events).toEqual([]);
+    expect(nodeStatusHasChanged(first, second)).toBe(false);
+    expect(nodeStatusHasChanged(first, { ...second, volumesInUse: ['v'] })).toBe(true);
+  });
+});
+
+const loop = (nodeLease: boolean) => {
+  const sim = createSimulation();
+  const client = sim.api.client('kubelet', nodeLocation('w1'));
+  const status = new KubeletNodeStatus({
+    clock: sim.clock,
+    client,
+    nodeName: 'w1',
+    owner: 'kubelet/w1',
+    labels: { 'kubernetes.io/hostname': 'w1' },
+    registerWithTaints: [],
+    nodeStatusUpdateFrequency: 10_000,
+    nodeStatusReportFrequency: 60_000,
+    nodeLease,
+    source: () => source(),
+    recordEvent: () => undefined,
+  });
+  const nodeWrites = () => sim.trace.entries.filter((e): e is WriteTraceEntry => e.type === 'write' && e.kind === 'Node').map((e) => [e.verb, e.t]);
+  return { sim, status, nodeWrites };
+};
+
+describe('KubeletNodeStatus', () => {
+  it('retries registration while cut off, sleeping 100 ms doubling to 7 s', () => {
+    const { sim, status, nodeWrites } = loop(true);
+    sim.reachability.set(nodeLocation('w1'), false);
+    status.start();
+    sim.clock.runFor(10_000);
+    sim.reachability.set(nodeLocation('w1'), true);
+    sim.clock.runFor(10_000);
+    // Attempts at 0.1, 0.3, 0.7, 1.5, 3.1, 6.3, 12.7 s.
+    expect(nodeWrites()).toEqual([['create', 12_700]]);
+    expect(status.registrationCompleted).toBe(true);
+  });
+
+  it('with the NodeLease gate posts an unchanged status only every report frequency; without it every tick', () => {
+    const lease = loop(true);
+    lease.status.start();
+    lease.sim.clock.runFor(130_000);
+    expect(lease.nodeWrites()).toEqual([
+      ['create', 100],
+      ['status', 60_100],
+      ['status', 120_100],
+    ]);
+    expect(lease.status.lastStatusReportTime).toBe(120_100);
+    const noLease = loop(false);
+    noLease.status.start();
+    noLease.sim.clock.runFor(30_000);
+    expect(noLease.nodeWrites()).toEqual([
+      ['create', 100],
+      ['status', 10_100],
+      ['status', 20_100],
+    ]);
+  });
+
+  it('never registers again in the same process once its Node is deleted', () => {
+    const { sim, status, nodeWrites } = loop(false);
+    status.start();
+    sim.clock.runFor(1_000);
+    sim.api.client('kubectl').delete('Node', 'w1');
+    sim.clock.runFor(60_000);
+    expect(nodeWrites().filter(([verb]) => verb === 'create')).toEqual([['create', 100]]);
+    status.stop();
+    sim.clock.runFor(60_000);
+    expect(sim.clock.pending().filter((t) => t.owner === 'kubelet/w1')).toEqual([]);
+  });
+});

@@ -1,0 +1,287 @@
+// Node registration and node status heartbeats of the kubelet:
+// pkg/kubelet/kubelet_node_status.go (registerWithAPIServer, tryRegisterWithAPIServer,
+// initialNode, syncNodeStatus, updateNodeStatus, tryUpdateNodeStatus,
+// nodeStatusHasChanged) and pkg/kubelet/nodestatus/setters.go (MachineInfo, VersionInfo,
+// ReadyCondition, the pressure conditions, VolumesInUse, RemoveOutOfDiskCondition) ·
+// 1.13–1.16 era (klog v1, NodeLease-gated report frequency). Facts: reference §1.1, §1.2.
+import * as E from 'fp-ts/lib/Either.js';
+import { deepEqual, type ApiClient, type EventType, type SimClock, type TimerHandle, type TimerLabel } from '@failsim/core';
+import type { ContainerImage, Node, NodeAddress, NodeCondition, NodeDaemonEndpoints, NodeStatus, NodeSystemInfo, Taint } from 'kubernetes-types/core/v1.js';
+
+/** nodeStatusUpdateRetry: immediate retries of a failed status update. */
+const NODE_STATUS_UPDATE_RETRY = 5;
+/** registerWithAPIServer sleeps 100 ms before its first attempt, doubling to 7 s. */
+const REGISTER_FIRST_SLEEP_MS = 100;
+const REGISTER_MAX_SLEEP_MS = 7_000;
+
+/** volutil.ControllerManagedAttachAnnotation: the attach/detach controller attaches this node's volumes. */
+export const CONTROLLER_MANAGED_ATTACH_ANNOTATION = 'volumes.kubernetes.io/controller-managed-attach-detach';
+
+/** Labels the kubelet reconciles on a node that was previously registered (updateDefaultLabels). */
+export const DEFAULT_NODE_LABELS: readonly string[] = [
+  'kubernetes.io/hostname',
+  'failure-domain.beta.kubernetes.io/zone',
+  'failure-domain.beta.kubernetes.io/region',
+  'beta.kubernetes.io/instance-type',
+  'kubernetes.io/os',
+  'kubernetes.io/arch',
+  'beta.kubernetes.io/os',
+  'beta.kubernetes.io/arch',
+];
+
+/** What the kubelet knows about its machine when it computes node status. */
+export interface NodeStatusSource {
+  readonly addresses: readonly NodeAddress[];
+  readonly capacity: Readonly<Record<string, string>>;
+  readonly allocatable: Readonly<Record<string, string>>;
+  /** Machine and version info, with the current boot id. */
+  readonly nodeInfo: NodeSystemInfo;
+  readonly daemonEndpoints: NodeDaemonEndpoints;
+  readonly images: readonly ContainerImage[];
+  readonly volumesInUse: readonly string[];
+}
+
+/** Records an Event on the kubelet's Node reference. */
+export type NodeEventRecorder = (type: EventType, reason: string, message: string) => void;
+
+const pressure = (type: string, reason: string, message: string, event: string) => ({ type, reason, message, event });
+
+/** The pressure conditions the kubelet posts as False, in setter order (nodestatus/setters.go). */
+const PRESSURE_CONDITIONS = [
+  pressure('MemoryPressure', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', 'NodeHasSufficientMemory'),
+  pressure('DiskPressure', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', 'NodeHasNoDiskPressure'),
+  pressure('PIDPressure', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', 'NodeHasSufficientPID'),
+] as const;
+
+/** `Node <n> status is now: <Reason>` (recordNodeStatusEvent). */
+export const nodeStatusEventMessage = (nodeName: string, reason: string): string => `Node ${nodeName} status is now: ${reason}`;
+
+/**
+ * The kubelet's node status setters applied to `node`, in upstream's order, returning the
+ * new status. Condition events are recorded as the setters do: a pressure condition that
+ * becomes False (also when new), Ready when an existing Ready condition changes, and the
+ * Warning `Rebooted` when the boot id differs from the one the Node has.
+ */
+export const setNodeStatus = (node: Node, nodeName: string, source: NodeStatusSource, now: string, record: NodeEventRecorder): NodeStatus => {
+  const old = node.status ?? {};
+  // MachineInfo: capacity, allocatable, boot id.
+  const oldBootID = old.nodeInfo?.bootID ?? '';
+  if (oldBootID !== '' && oldBootID !== source.nodeInfo.bootID) {
+    record('Warning', 'Rebooted', `Node ${nodeName} has been rebooted, boot id: ${source.nodeInfo.bootID}`);
+  }
+  const conditions: NodeCondition[] = [...(old.conditions ?? [])];
+  for (const p of PRESSURE_CONDITIONS) {
+    const i = conditions.findIndex((c) => c.type === p.type);
+    const current = i >= 0 ? conditions[i] : undefined;
+    let next: NodeCondition = { ...(current ?? { type: p.type, status: 'Unknown' }), lastHeartbeatTime: now };
+    if (next.status !== 'False') {
+      next = { ...next, status: 'False', reason: p.reason, message: p.message, lastTransitionTime: now };
+      record('Normal', p.event, nodeStatusEventMessage(nodeName, p.event));
+    }
+    if (i >= 0) conditions[i] = next;
+    else conditions.push(next);
+  }
+  // ReadyCondition: nothing in the model makes a running kubelet not ready.
+  const ready: NodeCondition = { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now };
+  const readyAt = conditions.findIndex((c) => c.type === 'Ready');
+  const oldReady = readyAt >= 0 ? conditions[readyAt] : undefined;
+  if (!oldReady) conditions.push({ ...ready, lastTransitionTime: now });
+  else if (oldReady.status === ready.status) conditions[readyAt] = { ...ready, lastTransitionTime: oldReady.lastTransitionTime };
+  else {
+    conditions[readyAt] = { ...ready, lastTransitionTime: now };
+    record('Normal', 'NodeReady', nodeStatusEventMessage(nodeName, 'NodeReady'));
+  }
+  const status: NodeStatus = {
+    ...old,
+    addresses: [...source.addresses],
+    capacity: { ...old.capacity, ...source.capacity },
+    allocatable: { ...old.allocatable, ...source.allocatable },
+    nodeInfo: source.nodeInfo,
+    daemonEndpoints: source.daemonEndpoints,
+    images: [...source.images],
+    // RemoveOutOfDiskCondition: the kubelet stopped reporting OutOfDisk in 1.12 and removes a stale one.
+    conditions: conditions.filter((c) => c.type !== 'OutOfDisk'),
+  };
+  if (source.volumesInUse.length > 0) status.volumesInUse = [...source.volumesInUse];
+  else delete status.volumesInUse;
+  return status;
+};
+
+const withoutHeartbeats = (conditions: readonly NodeCondition[] | undefined): NodeCondition[] =>
+  [...(conditions ?? [])].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0)).map(({ lastHeartbeatTime: _, ...rest }) => rest);
+
+/** nodeStatusHasChanged: any difference but the conditions' heartbeat times. */
+export const nodeStatusHasChanged = (original: NodeStatus | undefined, status: NodeStatus | undefined): boolean => {
+  if (!deepEqual(withoutHeartbeats(original?.conditions), withoutHeartbeats(status?.conditions))) return true;
+  return !deepEqual({ ...original, conditions: undefined }, { ...status, conditions: undefined });
+};
+
+/** Construction options of {@link KubeletNodeStatus}. */
+export interface KubeletNodeStatusOptions {
+  readonly clock: SimClock;
+  readonly client: ApiClient;
+  readonly nodeName: string;
+  /** Owner shown on the loop's timers. */
+  readonly owner: string;
+  /** The labels the kubelet registers with (defaults and --node-labels). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** --register-with-taints. */
+  readonly registerWithTaints: readonly Taint[];
+  /** --node-status-update-frequency (ms). */
+  readonly nodeStatusUpdateFrequency: number;
+  /** nodeStatusReportFrequency (ms); used only with `nodeLease`. */
+  readonly nodeStatusReportFrequency: number;
+  /** The NodeLease gate: an unchanged status is posted only every report frequency. */
+  readonly nodeLease: boolean;
+  /** Reads the machine's current state. */
+  readonly source: () => NodeStatusSource;
+  /** Called once the Node is registered. */
+  readonly onRegistered?: () => void;
+  readonly recordEvent: NodeEventRecorder;
+}
+
+/**
+ * The kubelet's node status loop (syncNodeStatus under wait.Until): registers the Node
+ * once per process, then every nodeStatusUpdateFrequency GETs the Node, applies the
+ * setters and writes the status — each time, or with the NodeLease gate only when it
+ * changed or nodeStatusReportFrequency has passed since the last write. A Node deleted
+ * after registration is never re-created by this process.
+ */
+export class KubeletNodeStatus {
+  readonly #o: KubeletNodeStatusOptions;
+  readonly #syncLabel: TimerLabel;
+  readonly #registerLabel: TimerLabel;
+  #timer: TimerHandle | undefined;
+  #running = false;
+  #registrationCompleted = false;
+  #registerSleep = REGISTER_FIRST_SLEEP_MS;
+  #lastStatusReportTime = -Infinity;
+  #lastNodeUnschedulable = false;
+
+  constructor(options: KubeletNodeStatusOptions) {
+    this.#o = options;
+    this.#syncLabel = { owner: options.owner, purpose: `node status update of ${options.nodeName}` };
+    this.#registerLabel = { owner: options.owner, purpose: `register node ${options.nodeName}` };
+  }
+
+  /** True once this process registered its Node (a one-way flag, as upstream's registrationCompleted). */
+  get registrationCompleted(): boolean {
+    return this.#registrationCompleted;
+  }
+
+  /** Virtual time of the last status write, -Infinity before the first. */
+  get lastStatusReportTime(): number {
+    return this.#lastStatusReportTime;
+  }
+
+  /** Starts the loop: the first sync runs now. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#timer = this.#o.clock.schedule(0, () => this.#syncNodeStatus(), this.#syncLabel);
+  }
+
+  /** Stops the loop. */
+  stop(): void {
+    this.#running = false;
+    this.#timer?.cancel();
+    this.#timer = undefined;
+  }
+
+  #syncNodeStatus(): void {
+    if (!this.#running) return;
+    if (!this.#registrationCompleted) {
+      // registerWithAPIServer blocks the loop, sleeping before each attempt.
+      this.#timer = this.#o.clock.schedule(this.#registerSleep, () => this.#registerAttempt(), this.#registerLabel);
+      return;
+    }
+    this.#updateNodeStatus();
+    this.#timer = this.#o.clock.schedule(this.#o.nodeStatusUpdateFrequency, () => this.#syncNodeStatus(), this.#syncLabel);
+  }
+
+  #registerAttempt(): void {
+    if (!this.#running) return;
+    this.#registerSleep = Math.min(this.#registerSleep * 2, REGISTER_MAX_SLEEP_MS);
+    if (!this.#tryRegisterWithAPIServer(this.#initialNode())) {
+      this.#timer = this.#o.clock.schedule(this.#registerSleep, () => this.#registerAttempt(), this.#registerLabel);
+      return;
+    }
+    this.#registrationCompleted = true;
+    this.#o.onRegistered?.();
+    this.#updateNodeStatus();
+    this.#timer = this.#o.clock.schedule(this.#o.nodeStatusUpdateFrequency, () => this.#syncNodeStatus(), this.#syncLabel);
+  }
+
+  /** initialNode: labels, the attach/detach annotation, registration taints, and the setters' status. */
+  #initialNode(): Node {
+    const { nodeName, labels, registerWithTaints } = this.#o;
+    const node: Node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: nodeName, labels: { ...labels }, annotations: { [CONTROLLER_MANAGED_ATTACH_ANNOTATION]: 'true' } },
+      spec: registerWithTaints.length > 0 ? { taints: [...registerWithTaints] } : {},
+    };
+    return { ...node, status: this.#setNodeStatus(node) };
+  }
+
+  #tryRegisterWithAPIServer(node: Node): boolean {
+    const { client, nodeName } = this.#o;
+    const created = client.create('Node', node);
+    if (E.isRight(created)) return true;
+    if (created.left.reason !== 'AlreadyExists') return false;
+    const got = client.get('Node', nodeName);
+    if (E.isLeft(got)) return false;
+    // "Node <n> was previously registered": only the attach/detach annotation and the
+    // default labels are reconciled; cordon, taints and other labels stay as they are.
+    const existing = got.right;
+    const annotations = { ...existing.metadata?.annotations, [CONTROLLER_MANAGED_ATTACH_ANNOTATION]: 'true' };
+    const labels = { ...existing.metadata?.labels };
+    for (const key of DEFAULT_NODE_LABELS) {
+      const wanted = node.metadata?.labels?.[key];
+      if (wanted === undefined) continue;
+      if (wanted === '') delete labels[key];
+      else labels[key] = wanted;
+    }
+    if (deepEqual(annotations, existing.metadata?.annotations ?? {}) && deepEqual(labels, existing.metadata?.labels ?? {})) return true;
+    return E.isRight(client.update('Node', { ...existing, metadata: { ...existing.metadata, labels, annotations } }));
+  }
+
+  #updateNodeStatus(): void {
+    for (let i = 0; i < NODE_STATUS_UPDATE_RETRY; i++) {
+      const result = this.#tryUpdateNodeStatus();
+      // Only a conflict can succeed on an immediate retry; a missing Node or an unreachable
+      // server fails the same way five times (upstream logs each and gives up until the next tick).
+      if (result !== 'conflict') return;
+    }
+  }
+
+  #tryUpdateNodeStatus(): 'ok' | 'conflict' | 'failed' {
+    const { client, clock, nodeName } = this.#o;
+    const got = client.get('Node', nodeName);
+    if (E.isLeft(got)) return 'failed';
+    const node = got.right;
+    const status = this.#setNodeStatus(node);
+    this.#recordSchedulableEvent(node);
+    const now = clock.now();
+    if (this.#o.nodeLease && now < this.#lastStatusReportTime + this.#o.nodeStatusReportFrequency && !nodeStatusHasChanged(node.status, status)) {
+      return 'ok';
+    }
+    const updated = client.updateStatus('Node', { ...node, status });
+    if (E.isLeft(updated)) return updated.left.reason === 'Conflict' ? 'conflict' : 'failed';
+    this.#lastStatusReportTime = now;
+    return 'ok';
+  }
+
+  #setNodeStatus(node: Node): NodeStatus {
+    return setNodeStatus(node, this.#o.nodeName, this.#o.source(), this.#o.clock.iso(), this.#o.recordEvent);
+  }
+
+  /** recordNodeSchedulableEvent: the kubelet reports a cordon or uncordon it notices. */
+  #recordSchedulableEvent(node: Node): void {
+    const unschedulable = node.spec?.unschedulable === true;
+    if (unschedulable === this.#lastNodeUnschedulable) return;
+    const reason = unschedulable ? 'NodeNotSchedulable' : 'NodeSchedulable';
+    this.#o.recordEvent('Normal', reason, nodeStatusEventMessage(this.#o.nodeName, reason));
+    this.#lastNodeUnschedulable = unschedulable;
+  }
+}

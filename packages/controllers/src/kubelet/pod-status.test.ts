@@ -1,0 +1,141 @@
+import { describe, expect, it } from '@jest/globals';
+import { SimClock } from '@failsim/core';
+import type { ContainerStatus, Pod } from 'kubernetes-types/core/v1.js';
+import type { RuntimeContainer, RuntimePod } from './container-runtime.js';
+import { containerStatus, generatePodStatus, getPhase, podQOSClass, type PodStatusInput } from './pod-status.js';
+
+const clock = new SimClock();
+const pod = (restartPolicy: 'Always' | 'OnFailure' | 'Never' = 'Always', names = ['app']): Pod => ({
+  metadata: { name: 'p', namespace: 'default', uid: 'u' },
+  spec: { restartPolicy, containers: names.map((name) => ({ name, image: 'nginx:1.17' })) },
+});
+
+const attempt = (name: string, restartCount: number, state: RuntimeContainer['state'], extra: Partial<RuntimeContainer> = {}): RuntimeContainer => ({
+  id: `docker://${name}${restartCount}`,
+  podUid: 'u',
+  sandboxId: 's',
+  name,
+  image: 'nginx:1.17',
+  imageID: 'docker-pullable://nginx@sha256:x',
+  restartCount,
+  state,
+  createdAt: 0,
+  ...(state !== 'created' ? { startedAt: 1_000 } : {}),
+  ...(state === 'exited' ? { finishedAt: 2_000, exitCode: 1, reason: 'Error' } : {}),
+  ...extra,
+});
+
+const runtimePod = (containers: RuntimeContainer[]): RuntimePod => ({
+  uid: 'u',
+  namespace: 'default',
+  name: 'p',
+  pod: pod(),
+  sandbox: { id: 's', ip: '10.200.0.7', ready: true, createdAt: 0 },
+  containers,
+});
+
+const input = (p: Pod, containers: RuntimeContainer[] | undefined, extra: Partial<PodStatusInput> = {}): PodStatusInput => ({
+  pod: p,
+  runtimePod: containers ? runtimePod(containers) : undefined,
+  hostIP: '10.0.0.10',
+  isReady: () => true,
+  clock,
+  ...extra,
+});
+
+const spec = { name: 'app', image: 'nginx:1.17' };
+
+describe('containerStatus', () => {
+  it('shows a container the runtime does not have yet as ContainerCreating', () => {
+    expect(containerStatus(input(pod(), undefined), spec)).toEqual({
+      name: 'app',
+      image: 'nginx:1.17',
+      imageID: '',
+      ready: false,
+      restartCount: 0,
+      state: { waiting: { reason: 'ContainerCreating' } },
+    });
+  });
+
+  it('shows a running attempt with its readiness, id and the previous attempt as lastState', () => {
+    const status = containerStatus(input(pod(), [attempt('app', 0, 'exited'), attempt('app', 1, 'running')], { isReady: () => false }), spec);
+    expect(status).toEqual({
+      name: 'app',
+      image: 'nginx:1.17',
+      imageID: 'docker-pullable://nginx@sha256:x',
+      ready: false,
+      restartCount: 1,
+      containerID: 'docker://app1',
+      state: { running: { startedAt: '2019-06-01T00:00:01Z' } },
+      lastState: {
+        terminated: { exitCode: 1, reason: 'Error', startedAt: '2019-06-01T00:00:01Z', finishedAt: '2019-06-01T00:00:02Z', containerID: 'docker://app0' },
+      },
+    });
+  });
+
+  it('shows an exited attempt in back-off as waiting, with the exit as lastState', () => {
+    const waiting = new Map([['app', { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container=app pod=p_default(u)' }]]);
+    const status = containerStatus(input(pod(), [attempt('app', 3, 'exited')], { waiting }), spec);
+    expect(status.state).toEqual({ waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container=app pod=p_default(u)' } });
+    expect(status.lastState?.terminated?.exitCode).toBe(1);
+    expect(status.restartCount).toBe(3);
+  });
+});
+
+describe('getPhase', () => {
+  const s = (name: string, state: ContainerStatus['state'], lastState?: ContainerStatus['lastState']): ContainerStatus => ({
+    name,
+    image: '',
+    imageID: '',
+    ready: false,
+    restartCount: 0,
+    ...(state ? { state } : {}),
+    ...(lastState ? { lastState } : {}),
+  });
+  const running = { running: {} };
+  const ok = { terminated: { exitCode: 0 } };
+  const failed = { terminated: { exitCode: 1 } };
+  const waiting = { waiting: { reason: 'ContainerCreating' } };
+
+  it('follows upstream for each mix of container states and restart policy', () => {
+    expect(getPhase(pod('Always', ['a', 'b']), [s('a', running), s('b', waiting)])).toBe('Pending');
+    expect(getPhase(pod('Always', ['a', 'b']), [s('a', running), s('b', { waiting: { reason: 'CrashLoopBackOff' } }, failed)])).toBe('Running');
+    expect(getPhase(pod('Always', ['a']), [s('a', failed)])).toBe('Running');
+    expect(getPhase(pod('Never', ['a', 'b']), [s('a', ok), s('b', ok)])).toBe('Succeeded');
+    expect(getPhase(pod('Never', ['a', 'b']), [s('a', ok), s('b', failed)])).toBe('Failed');
+    expect(getPhase(pod('OnFailure', ['a']), [s('a', failed)])).toBe('Running');
+    expect(getPhase(pod('OnFailure', ['a']), [s('a', ok)])).toBe('Succeeded');
+    expect(getPhase(pod('Always', ['a', 'b']), [s('a', running)])).toBe('Pending');
+  });
+});
+
+describe('generatePodStatus', () => {
+  it('lists unready containers in Ready and ContainersReady, with host and pod IPs and the QoS class', () => {
+    const p = pod('Always', ['app', 'sidecar']);
+    const status = generatePodStatus(input(p, [attempt('app', 0, 'running')], { isReady: () => true }));
+    expect(status).toMatchObject({ phase: 'Pending', hostIP: '10.0.0.10', podIP: '10.200.0.7', qosClass: 'BestEffort' });
+    expect(status.conditions).toEqual([
+      { type: 'Initialized', status: 'True' },
+      { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [sidecar]' },
+      { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [sidecar]' },
+      { type: 'PodScheduled', status: 'True' },
+    ]);
+  });
+
+  it('is Ready when every container runs and is ready; PodCompleted once it succeeded', () => {
+    expect(generatePodStatus(input(pod(), [attempt('app', 0, 'running')])).conditions?.[1]).toEqual({ type: 'Ready', status: 'True' });
+    const done = generatePodStatus(input(pod('Never'), [attempt('app', 0, 'exited', { exitCode: 0, reason: 'Completed' })]));
+    expect(done.phase).toBe('Succeeded');
+    expect(done.conditions?.[1]).toEqual({ type: 'Ready', status: 'False', reason: 'PodCompleted' });
+  });
+});
+
+describe('podQOSClass', () => {
+  it('is BestEffort without requests or limits, Guaranteed with equal limits, else Burstable', () => {
+    const withResources = (resources: object): Pod => ({ spec: { containers: [{ name: 'a', resources }] } });
+    expect(podQOSClass(withResources({}))).toBe('BestEffort');
+    expect(podQOSClass(withResources({ limits: { cpu: '1', memory: '1Gi' } }))).toBe('Guaranteed');
+    expect(podQOSClass(withResources({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } }))).toBe('Guaranteed');
+    expect(podQOSClass(withResources({ requests: { cpu: '500m' } }))).toBe('Burstable');
+  });
+});

@@ -1,0 +1,351 @@
+// The kubelet's per-pod sync: pkg/kubelet/pod_workers.go (one worker per pod UID, never
+// two syncs of a pod at once, requeue after backOffPeriod on a sync error),
+// pkg/kubelet/kubelet.go (syncPod: status first, WaitForAttachAndMount, then the runtime;
+// HandlePodRemoves/podKiller: "Pod has been deleted and must be killed"),
+// pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, SyncPod: sandbox
+// changed → new sandbox and every container restarted; doBackOff; containers started in
+// order, each pulled, created, started), kuberuntime_container.go (killContainer: the
+// grace period is deletionGracePeriodSeconds, else terminationGracePeriodSeconds, at
+// least minimumGracePeriodInSeconds = 2) and pkg/kubelet/images/image_manager.go
+// (EnsureImageExists: the pull policy decides Pulling/Pulled or "already present") · v1.14.
+// Facts: reference §1.3, §1.4, §8.
+import type { EventRecorder } from '@failsim/core';
+import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { ControllerContext } from '../runtime/context.js';
+import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
+import { Backoff, goDuration } from './backoff.js';
+import type { ContainerExit, ContainerRuntime, RuntimeContainer, RuntimePod } from './container-runtime.js';
+import { generatePodStatus, type WaitingReason } from './pod-status.js';
+import type { ProberManager } from './prober-manager.js';
+import { STATUS_SYNC_PERIOD_MS, type StatusManager } from './status-manager.js';
+import type { VolumeManager } from './volume-manager.js';
+
+/** kuberuntime_container.go minimumGracePeriodInSeconds: the runtime never gets less to stop a container. */
+export const MINIMUM_GRACE_PERIOD_SECONDS = 2;
+/** --sync-frequency: upstream resyncs every pod this often; here only a pod whose mirror pod could not be made. */
+export const SYNC_FREQUENCY_MS = 60_000;
+/** volumemanager podAttachAndMountRetryInterval: how often a waiting pod re-checks its volumes. */
+export const POD_ATTACH_AND_MOUNT_RETRY_INTERVAL_MS = 300;
+/** Exit code of a container killed at the end of its grace period (128 + SIGKILL). */
+const SIGKILL_EXIT_CODE = 137;
+
+/** When a started container exits on its own: ms after its start (exit code 1), or an exit with its code. */
+export type ExitHook = (pod: Pod, container: Container, restartCount: number) => number | ContainerExit | undefined;
+
+/** How long a container takes to exit after SIGTERM (ms). */
+export type TerminationHook = (pod: Pod, container: Container) => number;
+
+/** Where the pod workers read their pods from. */
+export interface PodSource {
+  /** The pod to run for `uid` now (an API pod bound here, or a static pod); undefined once it is gone. */
+  pod(uid: string): Pod | undefined;
+  /** The API object `pod`'s status goes to: the pod itself as cached, or a static pod's mirror pod. */
+  statusTarget(pod: Pod): Pod | undefined;
+  /** Whether every pod source has been read once: before that, a pod not found may just not be listed yet. */
+  sourcesReady(): boolean;
+  /** Keeps a static pod's mirror pod in place (true for other pods); false when it could not. */
+  syncMirrorPod(pod: Pod): boolean;
+}
+
+/** Construction options of {@link PodWorkers}. */
+export interface PodWorkersOptions {
+  readonly ctx: ControllerContext;
+  readonly owner: string;
+  readonly hostIP: string;
+  readonly runtime: ContainerRuntime;
+  readonly statusManager: StatusManager;
+  readonly prober: ProberManager;
+  readonly volumeManager: VolumeManager;
+  readonly recorder: EventRecorder;
+  readonly source: PodSource;
+  readonly exitAfter: ExitHook;
+  readonly terminationDuration: TerminationHook;
+}
+
+const uidOf = (pod: Pod): string => pod.metadata?.uid ?? '';
+const fieldPath = (container: Container | RuntimeContainer): string => `spec.containers{${container.name}}`;
+/** format.Pod: `name_namespace(uid)`. */
+const formatPod = (pod: Pod): string => `${pod.metadata?.name ?? ''}_${pod.metadata?.namespace ?? 'default'}(${uidOf(pod)})`;
+const isLive = (c: RuntimeContainer): boolean => c.state !== 'exited';
+const liveContainers = (rp: RuntimePod | undefined): RuntimeContainer[] => (rp?.containers ?? []).filter(isLive);
+const minDefined = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+
+/** The restart policy's verdict on a container that exited with `exitCode`. */
+const shouldRestart = (pod: Pod, exitCode: number | undefined): boolean => {
+  const policy = pod.spec?.restartPolicy ?? 'Always';
+  return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+};
+
+/**
+ * The grace period the runtime gets to stop `pod`'s containers (killContainer):
+ * deletionGracePeriodSeconds, else terminationGracePeriodSeconds, never under 2 s.
+ */
+export const containerGracePeriodSeconds = (pod: Pod | undefined): number =>
+  Math.max(MINIMUM_GRACE_PERIOD_SECONDS, pod?.metadata?.deletionGracePeriodSeconds ?? pod?.spec?.terminationGracePeriodSeconds ?? MINIMUM_GRACE_PERIOD_SECONDS);
+
+/**
+ * Syncs each pod of one kubelet towards what it should be: running (volumes, sandbox,
+ * containers in order, restarts with CrashLoopBackOff), terminating (Killing, stop within
+ * the grace period, final status, DELETE with grace 0), or gone (kill what still runs).
+ * Level-based: any change only enqueues the pod's UID; a sync re-reads the pod source
+ * and the runtime. A pod whose container is being pulled, created or started is not
+ * synced again until that finishes.
+ */
+export class PodWorkers {
+  readonly #o: PodWorkersOptions;
+  readonly #queue: WorkQueue;
+  readonly #backoff: Backoff;
+  readonly #inFlight = new Map<string, { cancel(): void }>();
+  readonly #known = new Map<string, Pod>();
+  readonly #admitted = new Set<string>();
+  readonly #waitingForVolumes = new Set<string>();
+
+  constructor(options: PodWorkersOptions) {
+    this.#o = options;
+    const { clock } = options.ctx.sim;
+    this.#queue = new WorkQueue(clock, (uid) => this.#sync(uid), { owner: options.owner });
+    this.#backoff = new Backoff(options.ctx.profile.options.backOffPeriod, options.ctx.profile.options.maxContainerBackOff);
+  }
+
+  /** Queues pod `uid` for a sync. */
+  enqueue(uid: string): void {
+    this.#queue.add(uid);
+  }
+
+  /** Queues every pod that waits for its volumes to be mounted or unmounted. */
+  recheckVolumes(): void {
+    for (const uid of this.#waitingForVolumes) this.#queue.add(uid);
+  }
+
+  /** Stops syncing: queued syncs and operations in progress end (the runtime's own timers go on). */
+  stop(): void {
+    this.#queue.stop();
+    for (const op of this.#inFlight.values()) op.cancel();
+    this.#inFlight.clear();
+  }
+
+  #sync(uid: string): ReconcileResult {
+    if (this.#inFlight.has(uid)) return;
+    this.#waitingForVolumes.delete(uid);
+    const pod = this.#o.source.pod(uid);
+    const rp = this.#o.runtime.pod(uid);
+    if (!pod) return this.#o.source.sourcesReady() ? this.#removed(uid, rp) : undefined;
+    this.#known.set(uid, pod);
+    if (pod.metadata?.deletionTimestamp) return this.#terminate(uid, pod, rp);
+    const phase = this.#o.statusManager.status(uid)?.phase ?? pod.status?.phase;
+    if ((phase === 'Succeeded' || phase === 'Failed') && liveContainers(rp).length === 0) return this.#finished(uid, pod);
+    return this.#syncPod(uid, pod, rp);
+  }
+
+  /** The pod left the API (or the manifest dir): kill what still runs, then forget it. No API call. */
+  #removed(uid: string, rp: RuntimePod | undefined): ReconcileResult {
+    // After a kubelet restart the runtime's labels are all that is left of a deleted pod.
+    const known = this.#known.get(uid) ?? rp?.pod;
+    if (liveContainers(rp).length > 0) {
+      // "Pod has been deleted and must be killed".
+      this.#killContainers(known, uid, rp);
+      return;
+    }
+    const { runtime, prober, statusManager, volumeManager } = this.#o;
+    runtime.stopSandbox(uid);
+    runtime.removePod(uid);
+    prober.removePod(uid);
+    statusManager.removePod(uid);
+    if (known) {
+      volumeManager.podRemoved(known);
+      this.#backoff.forget(this.#backoffPrefix(known));
+    }
+    this.#known.delete(uid);
+    this.#admitted.delete(uid);
+  }
+
+  /** A pod with a deletionTimestamp: stop its containers, then confirm the deletion. */
+  #terminate(uid: string, pod: Pod, rp: RuntimePod | undefined): ReconcileResult {
+    if (liveContainers(rp).length > 0) {
+      this.#killContainers(pod, uid, rp);
+      return;
+    }
+    const { runtime, prober, statusManager, volumeManager } = this.#o;
+    runtime.stopSandbox(uid);
+    prober.removePod(uid);
+    const posted = this.#postStatus(uid, pod, undefined);
+    volumeManager.podRemoved(pod);
+    if (volumeManager.podVolumesExist(pod)) {
+      // status manager canBeDeleted: not before the pod's volumes are unmounted.
+      this.#waitingForVolumes.add(uid);
+      return { requeueAfter: STATUS_SYNC_PERIOD_MS };
+    }
+    if (statusManager.deletePod(pod) === 'failed') return { requeueAfter: STATUS_SYNC_PERIOD_MS };
+    return posted;
+  }
+
+  /** A pod whose containers all exited for good (restartPolicy Never/OnFailure): release its sandbox and volumes. */
+  #finished(uid: string, pod: Pod): ReconcileResult {
+    this.#o.runtime.stopSandbox(uid);
+    this.#o.prober.removePod(uid);
+    this.#o.volumeManager.podRemoved(pod);
+    return this.#postStatus(uid, pod, undefined);
+  }
+
+  /** Killing event and a graceful stop for each live container not yet stopping. */
+  #killContainers(pod: Pod | undefined, uid: string, rp: RuntimePod | undefined): void {
+    const { runtime, recorder, ctx } = this.#o;
+    const graceMs = containerGracePeriodSeconds(pod) * 1000;
+    for (const c of liveContainers(rp)) {
+      if (c.stoppingUntil !== undefined) continue;
+      const spec = pod?.spec?.containers?.find((s) => s.name === c.name);
+      if (pod) recorder.event(pod, 'Normal', 'Killing', ctx.profile.texts.killing(c.name, c.id), fieldPath(c));
+      const wantsMs = pod && spec ? this.#o.terminationDuration(pod, spec) : 0;
+      const stopMs = Math.min(wantsMs, graceMs);
+      runtime.stopContainer(uid, c.id, stopMs, wantsMs > graceMs ? SIGKILL_EXIT_CODE : 0);
+    }
+  }
+
+  #syncPod(uid: string, pod: Pod, rp: RuntimePod | undefined): ReconcileResult {
+    const { runtime, recorder, volumeManager, prober, source, ctx } = this.#o;
+    if (!this.#admitted.has(uid)) {
+      // Admission always accepts in the model; the probe workers start with the pod.
+      this.#admitted.add(uid);
+      prober.addPod(pod);
+    }
+    let requeueAfter = source.syncMirrorPod(pod) ? undefined : SYNC_FREQUENCY_MS;
+    if (volumeManager.waitForAttachAndMount(pod) !== 'ready') {
+      this.#waitingForVolumes.add(uid);
+      requeueAfter = minDefined(requeueAfter, this.#postStatus(uid, pod, undefined)?.requeueAfter);
+      if (!volumeManager.onChange) requeueAfter = minDefined(requeueAfter, POD_ATTACH_AND_MOUNT_RETRY_INTERVAL_MS);
+      return requeueAfter === undefined ? undefined : { requeueAfter };
+    }
+    let sandboxId = rp?.sandbox?.ready ? rp.sandbox.id : undefined;
+    if (!sandboxId) {
+      const attempted = (rp?.containers ?? []).length > 0;
+      if (attempted && pod.spec?.restartPolicy === 'Never') return this.#postStatus(uid, pod, undefined) ?? (requeueAfter === undefined ? undefined : { requeueAfter });
+      if (rp?.sandbox) recorder.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+      sandboxId = runtime.runSandbox(pod).id;
+    }
+    const waiting = new Map<string, WaitingReason>();
+    const now = ctx.sim.clock.now();
+    for (const container of pod.spec?.containers ?? []) {
+      const latest = runtime.latest(uid, container.name);
+      if (latest?.state === 'running' && latest.sandboxId === sandboxId) continue;
+      if (latest?.state === 'exited') {
+        if (!shouldRestart(pod, latest.exitCode)) continue;
+        const key = this.#backoffKey(pod, container);
+        const finishedAt = latest.finishedAt ?? now;
+        if (this.#backoff.isInBackOffSince(key, finishedAt, now)) {
+          const delay = this.#backoff.get(key);
+          recorder.event(pod, 'Warning', 'BackOff', ctx.profile.texts.backOff(container.name, formatPod(pod)), fieldPath(container));
+          waiting.set(container.name, {
+            reason: 'CrashLoopBackOff',
+            message: `back-off ${goDuration(delay)} restarting failed container=${container.name} pod=${formatPod(pod)}`,
+          });
+          // Upstream resyncs a pod in back-off every backOffPeriod (no jitter here).
+          requeueAfter = minDefined(requeueAfter, Math.min(delay - (now - finishedAt), ctx.profile.options.backOffPeriod));
+          continue;
+        }
+        this.#backoff.next(key, finishedAt, now);
+      }
+      const neverPull = this.#neverPull(pod, container);
+      if (neverPull) {
+        waiting.set(container.name, neverPull);
+        continue;
+      }
+      const sameAttempt = latest?.state === 'created' && latest.sandboxId === sandboxId;
+      this.#startContainer(uid, pod, container, latest ? latest.restartCount + (sameAttempt ? 0 : 1) : 0);
+      break;
+    }
+    const posted = this.#postStatus(uid, pod, waiting);
+    requeueAfter = minDefined(requeueAfter, posted?.requeueAfter);
+    const phase = this.#o.statusManager.status(uid)?.phase;
+    if ((phase === 'Succeeded' || phase === 'Failed') && liveContainers(runtime.pod(uid)).length === 0) this.#finished(uid, pod);
+    return requeueAfter === undefined ? undefined : { requeueAfter };
+  }
+
+  /** ErrImageNeverPull: pull policy Never and the image is not on the node. */
+  #neverPull(pod: Pod, container: Container): WaitingReason | undefined {
+    const image = container.image ?? '';
+    if (container.imagePullPolicy !== 'Never' || this.#o.runtime.hasImage(image)) return undefined;
+    const message = `Container image "${image}" is not present with pull policy of Never`;
+    this.#o.recorder.event(pod, 'Warning', 'ErrImageNeverPull', message, fieldPath(container));
+    return { reason: 'ErrImageNeverPull', message };
+  }
+
+  /** Pull (per the pull policy), create, start: one operation in progress for the pod until the container runs. */
+  #startContainer(uid: string, pod: Pod, container: Container, restartCount: number): void {
+    const { runtime, recorder, ctx } = this.#o;
+    const { clock } = ctx.sim;
+    const { texts } = ctx.profile;
+    const { timings } = ctx;
+    const image = container.image ?? '';
+    const podName = `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
+    const label = (what: string) => ({ owner: this.#o.owner, purpose: `${what} container ${container.name} of ${podName}` });
+    let timer: { cancel(): void } | undefined;
+    this.#inFlight.set(uid, { cancel: () => timer?.cancel() });
+    const finish = (): void => {
+      this.#inFlight.delete(uid);
+      this.#queue.add(uid);
+    };
+    const start = (): void => {
+      const created = this.#o.runtime.pod(uid)?.sandbox?.ready ? runtime.createContainer(uid, container, restartCount) : undefined;
+      if (!created) return finish();
+      recorder.event(pod, 'Normal', 'Created', texts.created(container.name), fieldPath(container));
+      timer = clock.schedule(
+        timings.containerStart,
+        () => {
+          runtime.startContainer(uid, created.id, this.#exitOf(pod, container, restartCount));
+          recorder.event(pod, 'Normal', 'Started', texts.started(container.name), fieldPath(container));
+          finish();
+        },
+        label('start'),
+      );
+    };
+    const create = (): void => {
+      timer = clock.schedule(timings.containerCreate, start, label('create'));
+    };
+    const alwaysPull = container.imagePullPolicy === 'Always';
+    if (!alwaysPull && runtime.hasImage(image)) {
+      recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, fieldPath(container));
+      return create();
+    }
+    recorder.event(pod, 'Normal', 'Pulling', texts.pulling(image), fieldPath(container));
+    const requestedAt = clock.now();
+    // An image already on disk is "pulled" again at once when the policy is Always: only its digest is checked.
+    const doneAt = runtime.hasImage(image) ? requestedAt : runtime.pullImage(image, timings.imagePull);
+    timer = clock.scheduleAt(
+      doneAt,
+      () => {
+        recorder.event(pod, 'Normal', 'Pulled', texts.pulled(image, doneAt - requestedAt), fieldPath(container));
+        create();
+      },
+      label('pull image for'),
+    );
+  }
+
+  #exitOf(pod: Pod, container: Container, restartCount: number): ContainerExit | undefined {
+    const exit = this.#o.exitAfter(pod, container, restartCount);
+    return typeof exit === 'number' ? { afterMs: exit, exitCode: 1 } : exit;
+  }
+
+  /** Writes the pod's status if it changed; a failed write is retried after the status manager's sync period. */
+  #postStatus(uid: string, pod: Pod, waiting: ReadonlyMap<string, WaitingReason> | undefined): { requeueAfter: number } | undefined {
+    const { runtime, prober, statusManager, source, hostIP, ctx } = this.#o;
+    const generated = generatePodStatus({
+      pod,
+      runtimePod: runtime.pod(uid),
+      hostIP,
+      isReady: (c) => prober.isReady(c),
+      ...(waiting ? { waiting } : {}),
+      clock: ctx.sim.clock,
+    });
+    const write = statusManager.setPodStatus(uid, generated, source.statusTarget(pod));
+    return write.result === 'failed' ? { requeueAfter: STATUS_SYNC_PERIOD_MS } : undefined;
+  }
+
+  /** getStableKey without the container hash: `name_namespace_uid_container`. */
+  #backoffKey(pod: Pod, container: Container): string {
+    return `${this.#backoffPrefix(pod)}${container.name}`;
+  }
+
+  #backoffPrefix(pod: Pod): string {
+    return `${pod.metadata?.name ?? ''}_${pod.metadata?.namespace ?? 'default'}_${uidOf(pod)}_`;
+  }
+}

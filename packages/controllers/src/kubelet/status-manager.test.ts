@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import { createSimulation, nodeLocation, type ApiError } from '@failsim/core';
+import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
+import { StatusManager } from './status-manager.js';
+
+const right = <T>(r: E.Either<ApiError, T>): T => {
+  if (E.isLeft(r)) throw new Error(r.left.message);
+  return r.right;
+};
+
+const setup = () => {
+  const sim = createSimulation();
+  const kubectl = sim.api.client('kubectl');
+  const manager = new StatusManager(sim.clock, sim.api.client('kubelet', nodeLocation('w1')));
+  const pod = right(kubectl.create('Pod', { metadata: { name: 'web-0' }, spec: { nodeName: 'w1', containers: [{ name: 'app', image: 'nginx:1.17' }] } }));
+  const current = (): Pod => right(kubectl.get('Pod', 'web-0'));
+  return { sim, kubectl, manager, pod, uid: pod.metadata?.uid ?? '', current };
+};
+
+const generated = (ready: boolean): PodStatus => ({
+  phase: 'Running',
+  hostIP: '10.0.0.10',
+  conditions: [
+    { type: 'Initialized', status: 'True' },
+    { type: 'Ready', status: ready ? 'True' : 'False' },
+    { type: 'ContainersReady', status: ready ? 'True' : 'False' },
+    { type: 'PodScheduled', status: 'True' },
+  ],
+});
+
+describe('StatusManager', () => {
+  it('writes a new status with startTime and transition times, and nothing when it did not change', () => {
+    const { sim, manager, uid, current } = setup();
+    sim.clock.runFor(2_000);
+    expect(manager.setPodStatus(uid, generated(false), current()).result).toBe('written');
+    const first = current().status;
+    expect(first?.startTime).toBe('2019-06-01T00:00:02Z');
+    sim.clock.runFor(5_000);
+    expect(manager.setPodStatus(uid, generated(false), current()).result).toBe('unchanged');
+    expect(manager.setPodStatus(uid, generated(true), current()).result).toBe('written');
+    const second = current().status;
+    expect(second?.startTime).toBe('2019-06-01T00:00:02Z');
+    expect(second?.conditions?.map((c) => [c.type, c.lastTransitionTime])).toEqual([
+      ['Initialized', '2019-06-01T00:00:02Z'],
+      ['Ready', '2019-06-01T00:00:07Z'],
+      ['ContainersReady', '2019-06-01T00:00:07Z'],
+      ['PodScheduled', '2019-06-01T00:00:02Z'],
+    ]);
+  });
+
+  it('keeps the scheduler PodScheduled condition and conditions it does not own', () => {
+    const sim = createSimulation();
+    const kubectl = sim.api.client('kubectl');
+    right(kubectl.create('Pod', { metadata: { name: 'web-0' }, spec: { containers: [{ name: 'app', image: 'nginx:1.17' }] } }));
+    sim.clock.runFor(1_000);
+    right(sim.api.client('default-scheduler').bind('web-0', 'default', 'w1'));
+    const bound = right(kubectl.get('Pod', 'web-0'));
+    right(
+      kubectl.updateStatus('Pod', {
+        ...bound,
+        status: { ...bound.status, conditions: [...(bound.status?.conditions ?? []), { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager' }] },
+      }),
+    );
+    sim.clock.runFor(1_000);
+    const manager = new StatusManager(sim.clock, sim.api.client('kubelet', nodeLocation('w1')));
+    manager.setPodStatus(bound.metadata?.uid ?? '', generated(true), right(kubectl.get('Pod', 'web-0')));
+    const conditions = right(kubectl.get('Pod', 'web-0')).status?.conditions;
+    expect(conditions?.find((c) => c.type === 'PodScheduled')).toEqual({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2019-06-01T00:00:01Z' });
+    expect(conditions?.find((c) => c.type === 'DisruptionTarget')?.reason).toBe('DeletionByTaintManager');
+  });
+
+  it('tells when someone else changed the status and puts its own back', () => {
+    const { kubectl, manager, uid, current } = setup();
+    manager.setPodStatus(uid, generated(true), current());
+    expect(manager.needsReconcile(uid, current())).toBe(false);
+    const pod = current();
+    right(kubectl.updateStatus('Pod', { ...pod, status: { ...pod.status, conditions: pod.status?.conditions?.map((c) => (c.type === 'Ready' ? { ...c, status: 'False' } : c)) } }));
+    expect(manager.needsReconcile(uid, current())).toBe(true);
+    expect(manager.syncPod(uid, current()).result).toBe('written');
+    expect(current().status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  });
+
+  it('reports a failed write while cut off, and a pod that is gone', () => {
+    const { sim, kubectl, manager, uid, current } = setup();
+    const pod = current();
+    sim.reachability.set(nodeLocation('w1'), false);
+    expect(manager.setPodStatus(uid, generated(true), pod).result).toBe('failed');
+    sim.reachability.set(nodeLocation('w1'), true);
+    right(kubectl.delete('Pod', 'web-0', { gracePeriodSeconds: 0 }));
+    expect(manager.syncPod(uid, pod).result).toBe('gone');
+  });
+
+  it('deletes with grace 0 and a UID precondition, leaving a recreated pod of the same name alone', () => {
+    const { kubectl, manager, pod, current } = setup();
+    right(kubectl.delete('Pod', 'web-0'));
+    expect(current().metadata?.deletionTimestamp).toBeDefined();
+    expect(manager.deletePod(pod)).toBe('deleted');
+    expect(E.isLeft(kubectl.get('Pod', 'web-0'))).toBe(true);
+    right(kubectl.create('Pod', { metadata: { name: 'web-0' }, spec: { nodeName: 'w1', containers: [{ name: 'app', image: 'nginx:1.17' }] } }));
+    expect(manager.deletePod(pod)).toBe('gone');
+    expect(E.isRight(kubectl.get('Pod', 'web-0'))).toBe(true);
+  });
+});

@@ -1,0 +1,104 @@
+// The kubelet's pod status manager: pkg/kubelet/status/status_manager.go · v1.14
+// (SetPodStatus / updateStatusInternal: startTime and condition transition times kept
+// from the previous status; syncPod: write when the API's status differs from the
+// kubelet's, keeping conditions the kubelet does not own; the final DELETE with grace 0
+// and a UID precondition once the pod can be deleted; syncBatch every 10 s rewrites a
+// status someone else changed). A failed write is retried by the pod workers after the
+// same 10 s.
+import * as E from 'fp-ts/lib/Either.js';
+import { deepEqual, type ApiClient, type SimClock } from '@failsim/core';
+import type { Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
+import { KUBELET_POD_CONDITIONS } from './pod-status.js';
+
+/** status_manager.go syncPeriod: how often upstream retries statuses it could not write. */
+export const STATUS_SYNC_PERIOD_MS = 10_000;
+
+/** What a write attempt came to. */
+export type StatusWrite =
+  | { readonly result: 'unchanged' }
+  | { readonly result: 'written'; readonly pod: Pod }
+  /** The server could not be reached or refused for now: try again later. */
+  | { readonly result: 'failed' }
+  /** The object is gone or is another pod by now (recreated under the same name). */
+  | { readonly result: 'gone' };
+
+const isKubeletCondition = (c: PodCondition): boolean => KUBELET_POD_CONDITIONS.includes(c.type);
+
+/** Keeps the kubelet's last status per pod and writes it to the API server. */
+export class StatusManager {
+  readonly #clock: SimClock;
+  readonly #client: ApiClient;
+  readonly #statuses = new Map<string, PodStatus>();
+
+  constructor(clock: SimClock, client: ApiClient) {
+    this.#clock = clock;
+    this.#client = client;
+  }
+
+  /** The last status the kubelet set for pod `uid`. */
+  status(uid: string): PodStatus | undefined {
+    return this.#statuses.get(uid);
+  }
+
+  /**
+   * Sets the kubelet's status of pod `uid` — `generated` completed with startTime and
+   * condition transition times from the previous status (the kubelet's, else `target`'s)
+   * — and writes it to `target` (the API pod, or a static pod's mirror pod) when the
+   * API's status differs. Conditions the kubelet does not own are kept as the API has them.
+   */
+  setPodStatus(uid: string, generated: PodStatus, target: Pod | undefined): StatusWrite {
+    const previous = this.#statuses.get(uid) ?? target?.status;
+    const now = this.#clock.iso();
+    const conditions = (generated.conditions ?? []).map((c) => {
+      const old = previous?.conditions?.find((o) => o.type === c.type);
+      // The scheduler's PodScheduled (set at binding) is kept as it is.
+      if (c.type === 'PodScheduled' && old?.status === 'True') return old;
+      return { ...c, lastTransitionTime: old?.status === c.status ? old.lastTransitionTime : now };
+    });
+    const status: PodStatus = { ...generated, conditions, startTime: previous?.startTime ?? now };
+    this.#statuses.set(uid, status);
+    return this.syncPod(uid, target);
+  }
+
+  /** needsReconcile: whether `target`'s status differs from the kubelet's status of pod `uid`. */
+  needsReconcile(uid: string, target: Pod | undefined): boolean {
+    const status = this.#statuses.get(uid);
+    return status !== undefined && target !== undefined && !deepEqual(this.#merged(status, target), target.status);
+  }
+
+  /** syncPod: writes the kubelet's status of pod `uid` to `target` if the API's differs. */
+  syncPod(uid: string, target: Pod | undefined): StatusWrite {
+    const status = this.#statuses.get(uid);
+    if (!status || !target) return { result: 'unchanged' };
+    const merged = this.#merged(status, target);
+    if (deepEqual(merged, target.status)) return { result: 'unchanged' };
+    const written = this.#client.updateStatus('Pod', { ...target, status: merged });
+    if (E.isRight(written)) return { result: 'written', pod: written.right };
+    return written.left.reason === 'NotFound' ? { result: 'gone' } : { result: 'failed' };
+  }
+
+  /**
+   * The final DELETE of a terminated pod (grace 0, UID precondition), which removes the
+   * object. 'gone' when it was already removed or replaced by a pod of the same name.
+   */
+  deletePod(pod: Pod): 'deleted' | 'failed' | 'gone' {
+    const uid = pod.metadata?.uid ?? '';
+    const deleted = this.#client.delete('Pod', pod.metadata?.name ?? '', {
+      namespace: pod.metadata?.namespace ?? 'default',
+      gracePeriodSeconds: 0,
+      preconditions: { uid },
+    });
+    if (E.isRight(deleted)) return 'deleted';
+    return deleted.left.reason === 'NotFound' || deleted.left.reason === 'Conflict' ? 'gone' : 'failed';
+  }
+
+  /** The kubelet's status with the conditions it does not own as `target` has them. */
+  #merged(status: PodStatus, target: Pod): PodStatus {
+    return { ...status, conditions: [...(status.conditions ?? []), ...(target.status?.conditions ?? []).filter((c) => !isKubeletCondition(c))] };
+  }
+
+  /** Forgets pod `uid`. */
+  removePod(uid: string): void {
+    this.#statuses.delete(uid);
+  }
+}

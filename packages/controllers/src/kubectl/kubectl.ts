@@ -3,8 +3,8 @@
 // drain (k8s.io/kubectl pkg/drain: evictions honouring PodDisruptionBudgets, retried
 // every 5 s; then polling every 1 s until the pods are gone), taint, scale.
 import * as E from 'fp-ts/lib/Either.js';
-import { concat, defer, EMPTY, from, Observable, of, timer } from 'rxjs';
-import { expand, filter, map, mergeMap, take, takeWhile, timeout as within } from 'rxjs/operators';
+import { concat, defer, EMPTY, from, merge, Observable, of, timer } from 'rxjs';
+import { endWith, expand, filter, map, mergeMap, take, takeWhile } from 'rxjs/operators';
 import { createSimScheduler, resolveKind, resources, type ApiClient, type ApiError, type Kind, type KubeObject, type ObjectOf } from '@failsim/core';
 import type { Pod, Taint } from 'kubernetes-types/core/v1.js';
 import type { ControllerContext } from '../runtime/context.js';
@@ -166,7 +166,16 @@ export class Kubectl {
       const warning = skipped.length ? [`Warning: ignoring DaemonSet-managed Pods: ${skipped.join(', ')}`] : [];
       const evictions = from(evict).pipe(mergeMap((pod) => this.#evictUntilGone(pod, options, scheduler)));
       const work = concat(of(...cordoned.right, ...warning), evictions, of(`node/${node} drained`));
-      return options.timeout ? work.pipe(within({ first: options.timeout, each: options.timeout, scheduler })) : work;
+      if (!options.timeout) return work;
+      // --timeout bounds the whole drain (kubectl's global timeout), not the gap between lines.
+      const seconds = options.timeout / 1000;
+      const deadline$ = timer(options.timeout, scheduler).pipe(
+        map((): string => {
+          throw new Error(`error: unable to drain node "${node}" due to error: global timeout reached: ${seconds}s, continuing command...`);
+        }),
+      );
+      const DONE = '\u0000done';
+      return merge(work.pipe(endWith(DONE)), deadline$).pipe(takeWhile((line) => line !== DONE));
     });
   }
 

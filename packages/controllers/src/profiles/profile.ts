@@ -58,8 +58,8 @@ export interface KubeOptions {
   readonly podMaxBackoffSeconds: number;
   /**
    * --pod-max-in-unschedulable-pods-duration: an unschedulable pod not moved by any event is
-   * retried after this long (checked every 30 s); 0 = never (v1.12.4, before k/k PR #72558's
-   * cherry-pick to 1.12.6); 60 s in 1.13–1.21; 5 min from 1.22.
+   * retried after this long (checked every 30 s); 0 = never (v1.12.4: k/k PR #72558, merged for
+   * 1.14, reached 1.12 only in a later patch via PR #73463); 60 s in 1.14–1.21; 5 min from 1.22.
    */
   readonly podMaxInUnschedulablePodsDuration: number;
   // persistent volume controller (pkg/controller/volume/persistentvolume)

@@ -1,0 +1,75 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { profile112, profile128 } from '../profiles/profiles.js';
+import { withOverrides } from '../profiles/profiles.js';
+import type { VersionProfile } from '../profiles/profile.js';
+import { filterNode, isFilterError, NODE_NOT_READY, schedulingTaints, taintReason, type FilterContext } from './filters.js';
+import { nodeSelectorMatcher } from './node-affinity.js';
+import { podRequests } from './pod-requests.js';
+import { SchedulerCache } from './scheduler-cache.js';
+
+const node = (name: string, extra: Partial<Node> = {}, ready = 'True'): Node => ({
+  metadata: { name },
+  status: { allocatable: { cpu: '1', memory: '1Gi', pods: '10' }, conditions: [{ type: 'Ready', status: ready }] },
+  ...extra,
+});
+
+const pod: Pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', resources: { requests: { cpu: '2' } } }] } };
+
+const context = (profile: VersionProfile, p: Pod = pod, unboundImmediate = false): FilterContext => ({
+  pod: p,
+  requests: podRequests(p),
+  matchesNodeSelector: nodeSelectorMatcher(p),
+  profile,
+  volumes: { boundVolumes: [], missingVolumes: [], delayedClaims: [], unboundImmediate },
+  listers: { claim: () => undefined, volume: () => undefined, storageClass: () => undefined, volumes: () => [] },
+});
+
+const info = (n: Node) => {
+  const cache = new SchedulerCache();
+  cache.setNode(n);
+  return cache.nodeInfo(n.metadata?.name ?? '')!;
+};
+
+describe('schedulingTaints', () => {
+  it('adds the readiness taint the node lifecycle controller would add, unless it is there', () => {
+    expect(schedulingTaints(node('w1', {}, 'Unknown'), profile128)).toEqual([{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }]);
+    expect(schedulingTaints(node('w1', {}, 'False'), profile128)).toEqual([{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }]);
+    const tainted = node('w1', { spec: { taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }, { key: 'x', effect: 'PreferNoSchedule' }] } }, 'Unknown');
+    expect(schedulingTaints(tainted, profile128)).toEqual([{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }]);
+    expect(schedulingTaints(node('w1'), profile128)).toEqual([]);
+  });
+
+  it('words a taint per failedSchedulingStyle', () => {
+    const taint = { key: 'dedicated', value: 'db', effect: 'NoSchedule' };
+    expect(taintReason(taint, profile112)).toBe("node(s) had taints that the pod didn't tolerate");
+    expect(taintReason(taint, profile128)).toBe('node(s) had untolerated taint {dedicated: db}');
+  });
+});
+
+describe('filterNode', () => {
+  it('reports all reasons of GeneralPredicates together in the predicates era', () => {
+    const p: Pod = { ...pod, spec: { ...pod.spec!, nodeSelector: { disk: 'ssd' } } };
+    expect(filterNode(context(profile112, p), info(node('w1')))).toEqual({
+      reasons: ['Insufficient cpu', "node(s) didn't match node selector"],
+      unresolvable: true,
+    });
+    // The framework stops at the first rejecting plugin: affinity before resources since 1.22.
+    expect(filterNode(context(profile128, p), info(node('w1')))).toEqual({ reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true });
+  });
+
+  it('checks readiness as a predicate when TaintNodesByCondition is off', () => {
+    const legacy = withOverrides(profile112, { features: { TaintNodesByCondition: false } });
+    expect(filterNode(context(legacy), info(node('w1', {}, 'False')))).toEqual({ reasons: [NODE_NOT_READY], unresolvable: true });
+  });
+
+  it('turns an unbound Immediate claim into an error before 1.19', () => {
+    const result = filterNode(context(profile112, { ...pod, spec: { containers: [] } }, true), info(node('w1')));
+    expect(isFilterError(result) && result.error).toBe('pod has unbound immediate PersistentVolumeClaims');
+  });
+
+  it('lets a pod that tolerates the unschedulable taint onto a cordoned node', () => {
+    const p: Pod = { metadata: { name: 'ds' }, spec: { containers: [], tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] } };
+    expect(filterNode(context(profile128, p), info(node('w1', { spec: { unschedulable: true } })))).toBeUndefined();
+  });
+});

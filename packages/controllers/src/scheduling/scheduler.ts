@@ -1,0 +1,436 @@
+// kube-scheduler's default scheduler: picks a node for each pending pod and binds it.
+// Models pkg/scheduler/scheduler.go (scheduleOne) and core/generic_scheduler.go of v1.12–v1.18
+// (Schedule, findNodesThatFit, numFeasibleNodesToFind, selectHost) and schedule_one.go of
+// v1.28–v1.32 (schedulePod, findNodesThatFitPod, handleSchedulingFailure), with the event
+// handlers of eventhandlers.go (v1.15+; factory.go before). What changed between those
+// versions comes from the profile: behaviours.schedulerFramework (the algorithm generation),
+// texts (FailedScheduling wording), options (back-off, flush of unschedulable pods, the share
+// of nodes searched). Facts: shared/reference/kubernetes-node-failure.md §5.4 and §8.
+import * as E from 'fp-ts/lib/Either.js';
+import { deepEqual, EventRecorder, Informer, type ApiClient, type InformerEvent, type SeededRandom, type TimerHandle } from '@failsim/core';
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import type { StorageClass } from 'kubernetes-types/storage/v1.js';
+import type { Subscription } from 'rxjs';
+import type { Component, ControllerContext } from '../runtime/context.js';
+import { keyOf } from '../runtime/pod-util.js';
+import { ANN_SELECTED_NODE, claimKey, isClaimBound, isVolumeBoundToClaim, ANN_BOUND_BY_CONTROLLER } from '../volume/volume-util.js';
+import { findMatchingVolume } from '../volume/volume-matching.js';
+import { aggregateErrors, fitErrorMessage, type FitErrorStyle, type NodeRejection } from './failure-message.js';
+import { filterNode, isFilterError, type FilterContext } from './filters.js';
+import { nodeSelectorMatcher } from './node-affinity.js';
+import { podRequests } from './pod-requests.js';
+import { SchedulerCache, type NodeInfo } from './scheduler-cache.js';
+import { SchedulingQueue, type FailureKind, type QueuedPod } from './scheduling-queue.js';
+import { scoreNodes } from './scoring.js';
+import { getPodVolumes, UNBOUND_IMMEDIATE_CLAIMS, type PodVolumes, type VolumeListers } from './volume-binding.js';
+
+/** The default scheduler's name: its event source and the schedulerName of the pods it takes. */
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+/** ErrNoNodesAvailable. */
+export const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
+
+/** minFeasibleNodesToFind. */
+const MIN_FEASIBLE_NODES_TO_FIND = 100;
+/** minFeasibleNodesPercentageToFind. */
+const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+/** Options of the {@link Scheduler}. */
+export interface SchedulerOptions {
+  /** spec.schedulerName of the pods it schedules (its profile name). Default "default-scheduler". */
+  readonly schedulerName?: string;
+}
+
+/**
+ * How many feasible nodes an attempt looks for before it stops searching
+ * (numFeasibleNodesToFind): all below 100 nodes; else `percentageOfNodesToScore` percent,
+ * or with 0 the adaptive 50 − nodes/125 percent (at least 5), and never fewer than 100.
+ */
+export const numFeasibleNodesToFind = (numAllNodes: number, percentageOfNodesToScore: number): number => {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND || percentageOfNodesToScore >= 100) return numAllNodes;
+  let percentage = percentageOfNodesToScore;
+  if (percentage <= 0) percentage = Math.max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND, 50 - Math.trunc(numAllNodes / 125));
+  return Math.max(MIN_FEASIBLE_NODES_TO_FIND, Math.trunc((numAllNodes * percentage) / 100));
+};
+
+/** A scheduling attempt's outcome: a node, or why not. */
+type Attempt =
+  | { readonly node: string; readonly volumes: PodVolumes }
+  | { readonly message: string; readonly kind: FailureKind };
+
+/** A pod whose node is chosen and that waits for its WaitForFirstConsumer claims to bind (PreBind). */
+interface WaitingPod {
+  readonly qp: QueuedPod;
+  readonly node: string;
+  readonly claims: readonly string[];
+}
+
+/** The node properties whose change can make a pod schedulable (nodeSchedulingPropertiesChanged). */
+const schedulingPropertiesChanged = (old: Node, node: Node): boolean => {
+  const conditions = (n: Node) => Object.fromEntries((n.status?.conditions ?? []).map((c) => [c.type, c.status]));
+  return (
+    !!old.spec?.unschedulable !== !!node.spec?.unschedulable ||
+    !deepEqual(old.status?.allocatable, node.status?.allocatable) ||
+    !deepEqual(old.metadata?.labels, node.metadata?.labels) ||
+    !deepEqual(old.spec?.taints, node.spec?.taints) ||
+    !deepEqual(conditions(old), conditions(node))
+  );
+};
+
+/** Whether a pending pod changed in a way that may make it schedulable (isPodUpdated: not only its status). */
+const podUpdated = (old: Pod | undefined, pod: Pod): boolean => {
+  if (!old) return true;
+  const strip = (p: Pod) => ({ metadata: { ...p.metadata, resourceVersion: undefined, generation: undefined, managedFields: undefined }, spec: p.spec });
+  return !deepEqual(strip(old), strip(pod));
+};
+
+/**
+ * The default scheduler: watches pending pods of its schedulerName and the nodes, filters
+ * the nodes (cordon, taints including the readiness taints, node selector and affinity,
+ * resources, volume node affinity and binding), scores the rest, binds the pod to the best
+ * (ties broken as the version does: round-robin before v1.16, a seeded random choice
+ * after) and records `Scheduled`, or records `FailedScheduling` with upstream's summary and
+ * retries when the cluster changes, after back-off, or when the unschedulable pods are flushed.
+ */
+export class Scheduler implements Component {
+  readonly name = DEFAULT_SCHEDULER_NAME;
+  readonly #ctx: ControllerContext;
+  readonly #schedulerName: string;
+  readonly #cache = new SchedulerCache();
+  readonly #waiting = new Map<string, WaitingPod>();
+  #client: ApiClient | undefined;
+  #recorder: EventRecorder | undefined;
+  #random: SeededRandom | undefined;
+  #queue: SchedulingQueue | undefined;
+  #pods: Informer<'Pod'> | undefined;
+  #claims: Informer<'PersistentVolumeClaim'> | undefined;
+  #volumes: Informer<'PersistentVolume'> | undefined;
+  #classes: Informer<'StorageClass'> | undefined;
+  #volumeList: readonly PersistentVolume[] | undefined;
+  #subscriptions: Subscription[] = [];
+  #drainTimer: TimerHandle | undefined;
+  #nextStartNodeIndex = 0;
+  #lastNodeIndex = 0;
+
+  constructor(ctx: ControllerContext, options: SchedulerOptions = {}) {
+    this.#ctx = ctx;
+    this.#schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+  }
+
+  /** Pods per queue (active, backoff, unschedulable) and those waiting for their volumes. */
+  get pending(): { readonly active: number; readonly backoff: number; readonly unschedulable: number; readonly waitingForVolumes: number } {
+    return { ...(this.#queue?.counts ?? { active: 0, backoff: 0, unschedulable: 0 }), waitingForVolumes: this.#waiting.size };
+  }
+
+  /** Starts watching and scheduling. */
+  start(): void {
+    const { sim, profile } = this.#ctx;
+    const client = sim.api.client(DEFAULT_SCHEDULER_NAME);
+    this.#client = client;
+    this.#recorder = new EventRecorder(client, { component: DEFAULT_SCHEDULER_NAME }, { trace: sim.trace });
+    this.#random = sim.random.fork('scheduler');
+    this.#queue = new SchedulingQueue(
+      sim.clock,
+      {
+        owner: this.name,
+        initialBackoffMs: profile.options.podInitialBackoffSeconds * 1000,
+        maxBackoffMs: profile.options.podMaxBackoffSeconds * 1000,
+        maxInUnschedulableMs: profile.options.podMaxInUnschedulablePodsDuration,
+        errorsToBackoff: profile.behaviours.schedulerFramework === 'prefilter-plugins',
+      },
+      () => this.#armDrain(),
+    );
+    const nodes = new Informer(client, 'Node');
+    this.#claims = new Informer(client, 'PersistentVolumeClaim');
+    this.#volumes = new Informer(client, 'PersistentVolume');
+    this.#classes = new Informer(client, 'StorageClass');
+    this.#pods = new Informer(client, 'Pod');
+    this.#subscriptions = [
+      nodes.events$.subscribe((e) => this.#onNode(e)),
+      this.#classes.events$.subscribe((e) => this.#onClass(e)),
+      this.#volumes.events$.subscribe((e) => this.#onVolume(e)),
+      this.#claims.events$.subscribe((e) => this.#onClaim(e)),
+      this.#pods.events$.subscribe((e) => this.#onPod(e)),
+    ];
+  }
+
+  /** Stops every watch and timer. */
+  stop(): void {
+    for (const s of this.#subscriptions) s.unsubscribe();
+    this.#subscriptions = [];
+    this.#queue?.stop();
+    this.#drainTimer?.cancel();
+  }
+
+  // ---- event handlers (they only update caches and move pods between queues) ----------
+
+  #onNode(event: InformerEvent<Node>): void {
+    const node = event.object;
+    if (event.type === 'DELETED') {
+      this.#cache.removeNode(node.metadata?.name ?? '');
+      return;
+    }
+    this.#cache.setNode(node);
+    if (event.type === 'ADDED' || !event.old || schedulingPropertiesChanged(event.old, node)) this.#queue?.moveAll();
+  }
+
+  #onClass(event: InformerEvent<StorageClass>): void {
+    if (event.type === 'ADDED') this.#queue?.moveAll();
+  }
+
+  #onVolume(event: InformerEvent<PersistentVolume>): void {
+    this.#volumeList = undefined;
+    if (event.type !== 'DELETED') this.#queue?.moveAll();
+  }
+
+  #onClaim(event: InformerEvent<PersistentVolumeClaim>): void {
+    if (event.type === 'DELETED') return;
+    this.#queue?.moveAll();
+    if (isClaimBound(event.object)) this.#volumesBound(claimKey(event.object));
+  }
+
+  #onPod(event: InformerEvent<Pod>): void {
+    const pod = event.object;
+    const key = keyOf(pod);
+    const queue = this.#queue;
+    if (!queue) return;
+    if (event.type === 'DELETED') {
+      queue.delete(key);
+      this.#waiting.delete(key);
+      // A pod leaving a node frees room (MoveAllToActiveQueue on assigned pod delete).
+      if (this.#cache.removePod(key)) queue.moveAll();
+      return;
+    }
+    if (pod.spec?.nodeName) {
+      queue.delete(key);
+      this.#waiting.delete(key);
+      const counted = this.#cache.hasPod(key);
+      this.#cache.setPod(pod);
+      // Reaching Succeeded/Failed takes the pod out of the assigned-pod informer: a delete.
+      if (counted && !this.#cache.hasPod(key)) queue.moveAll();
+      return;
+    }
+    if ((pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) !== this.#schedulerName || this.#waiting.has(key)) return;
+    if (pod.metadata?.deletionTimestamp) {
+      queue.delete(key);
+      return;
+    }
+    if (event.type === 'ADDED') queue.add(pod);
+    else queue.update(pod, podUpdated(event.old, pod));
+  }
+
+  // ---- scheduling --------------------------------------------------------------------
+
+  #armDrain(): void {
+    if (this.#drainTimer?.active) return;
+    this.#drainTimer = this.#ctx.sim.clock.schedule(0, () => this.#drain(), { owner: this.name, purpose: 'schedule pending pods' });
+  }
+
+  /** scheduleOne, for every pod in activeQ: attempts take no virtual time. */
+  #drain(): void {
+    const queue = this.#queue;
+    if (!queue) return;
+    for (let qp = queue.pop(); qp; qp = queue.pop()) this.#scheduleOne(qp, queue.schedulingCycle);
+  }
+
+  #scheduleOne(qp: QueuedPod, cycle: number): void {
+    const current = this.#pods?.get(qp.pod.metadata?.name ?? '', qp.pod.metadata?.namespace);
+    // Level-based: act on the pod as it is now, not as it was queued.
+    if (!current || current.spec?.nodeName || current.metadata?.deletionTimestamp || current.metadata?.uid !== qp.pod.metadata?.uid) return;
+    qp.pod = current;
+    const attempt = this.#schedulePod(current);
+    if ('message' in attempt) {
+      this.#fail(qp, cycle, attempt.message, attempt.kind);
+      return;
+    }
+    if (attempt.volumes.delayedClaims.length > 0) {
+      this.#bindVolumes(qp, cycle, attempt.node, attempt.volumes);
+      return;
+    }
+    this.#bind(qp, cycle, attempt.node);
+  }
+
+  #listers(): VolumeListers {
+    return {
+      claim: (namespace, name) => this.#claims?.get(name, namespace),
+      volume: (name) => this.#volumes?.get(name),
+      storageClass: (name) => this.#classes?.get(name),
+      volumes: () => (this.#volumeList ??= this.#volumes?.list() ?? []),
+    };
+  }
+
+  #fitErrorStyle(pod: Pod): FitErrorStyle {
+    return { preemptionEnd: this.#ctx.profile.texts.failedSchedulingPreemptionEnd, preemptionNever: pod.spec?.preemptionPolicy === 'Never' };
+  }
+
+  /** Schedule (generic_scheduler.go) / schedulePod (schedule_one.go). */
+  #schedulePod(pod: Pod): Attempt {
+    const { profile } = this.#ctx;
+    const framework = profile.behaviours.schedulerFramework;
+    const listers = this.#listers();
+    const infos = this.#cache.nodeInfos();
+    const numNodes = infos.length;
+    if (framework === 'prefilter-plugins' && numNodes === 0) return { message: NO_NODES_AVAILABLE, kind: 'error' };
+    const claims = getPodVolumes(pod, listers);
+    // A missing or deleted claim fails the pod before any node: an error (podPassesBasicChecks)
+    // or, since v1.19, the VolumeBinding PreFilter's rejection of every node.
+    const preFilterMessage = E.isLeft(claims)
+      ? claims.left
+      : framework === 'prefilter-plugins' && claims.right.unboundImmediate
+        ? UNBOUND_IMMEDIATE_CLAIMS
+        : undefined;
+    if (preFilterMessage !== undefined && framework === 'prefilter-plugins') {
+      const rejections: NodeRejection[] = infos.map(() => ({ reasons: [preFilterMessage], unresolvable: true }));
+      return { message: fitErrorMessage(numNodes, rejections, this.#fitErrorStyle(pod), preFilterMessage), kind: 'rejected' };
+    }
+    if (E.isLeft(claims)) return { message: claims.left, kind: 'error' };
+    if (numNodes === 0) return { message: NO_NODES_AVAILABLE, kind: 'error' };
+
+    const ctx: FilterContext = { pod, requests: podRequests(pod), matchesNodeSelector: nodeSelectorMatcher(pod), profile, volumes: claims.right, listers };
+    const toFind = numFeasibleNodesToFind(numNodes, profile.options.percentageOfNodesToScore);
+    const feasible: NodeInfo[] = [];
+    const rejections: NodeRejection[] = [];
+    const errors = new Map<string, number>();
+    const start = this.#nextStartNodeIndex % numNodes;
+    let processed = 0;
+    for (; processed < numNodes && feasible.length < toFind; processed++) {
+      const info = infos[(start + processed) % numNodes]!;
+      const result = filterNode(ctx, info);
+      if (result === undefined) feasible.push(info);
+      else if (isFilterError(result)) {
+        // Predicate errors are collected and aggregated; a framework filter error ends the attempt.
+        if (framework !== 'predicates') return { message: result.error, kind: 'error' };
+        errors.set(result.error, (errors.get(result.error) ?? 0) + 1);
+      } else rejections.push(result);
+    }
+    this.#nextStartNodeIndex = (start + processed) % numNodes;
+    if (errors.size > 0) return { message: aggregateErrors(errors), kind: 'error' };
+    if (feasible.length === 0) return { message: fitErrorMessage(numNodes, rejections, this.#fitErrorStyle(pod)), kind: 'rejected' };
+    if (feasible.length === 1) return { node: feasible[0]!.name, volumes: claims.right };
+    return { node: this.#selectHost(pod, feasible), volumes: claims.right };
+  }
+
+  /** selectHost: the best score; ties round-robin (≤v1.15) or one at random by reservoir sampling. */
+  #selectHost(pod: Pod, feasible: readonly NodeInfo[]): string {
+    const scores = scoreNodes(pod, feasible, this.#ctx.profile);
+    if (this.#ctx.profile.behaviours.schedulerFramework === 'predicates') {
+      // findMaxScores, then lastNodeIndex modulo their number.
+      let best = -Infinity;
+      let count = 0;
+      for (const score of scores) {
+        if (score > best) {
+          best = score;
+          count = 1;
+        } else if (score === best) count++;
+      }
+      let nth = this.#lastNodeIndex++ % count;
+      for (let i = 0; i < scores.length; i++) if (scores[i] === best && nth-- === 0) return feasible[i]!.name;
+    }
+    let selected = 0;
+    let ties = 1;
+    for (let i = 1; i < scores.length; i++) {
+      if (scores[i]! > scores[selected]!) {
+        selected = i;
+        ties = 1;
+      } else if (scores[i] === scores[selected] && this.#random!.int(0, ++ties) === 0) selected = i;
+    }
+    return feasible[selected]!.name;
+  }
+
+  /**
+   * PreBind of VolumeBinding for WaitForFirstConsumer claims: a matching volume is pre-bound
+   * to the claim, otherwise the claim is annotated with the chosen node for the provisioner;
+   * the pod stays reserved on the node (assumed) until the PV controller binds every claim.
+   */
+  #bindVolumes(qp: QueuedPod, cycle: number, node: string, volumes: PodVolumes): void {
+    const client = this.#client!;
+    const nodeObject = this.#cache.nodeInfo(node)?.node;
+    for (const { claim } of volumes.delayedClaims) {
+      const match = nodeObject ? findMatchingVolume(claim, this.#listers().volumes(), { node: nodeObject }) : undefined;
+      const result =
+        match !== undefined
+          ? isVolumeBoundToClaim(match, claim)
+            ? E.right(match)
+            : client.update('PersistentVolume', {
+                ...match,
+                metadata: { ...match.metadata, annotations: { ...match.metadata?.annotations, [ANN_BOUND_BY_CONTROLLER]: 'yes' } },
+                spec: {
+                  ...match.spec,
+                  claimRef: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: claim.metadata?.namespace, name: claim.metadata?.name, uid: claim.metadata?.uid },
+                },
+              })
+          : claim.metadata?.annotations?.[ANN_SELECTED_NODE] === node
+            ? E.right(claim)
+            : client.patch('PersistentVolumeClaim', claim.metadata?.name ?? '', { metadata: { annotations: { [ANN_SELECTED_NODE]: node } } }, {
+                type: 'merge',
+                namespace: claim.metadata?.namespace,
+              });
+      if (E.isLeft(result)) {
+        this.#fail(qp, cycle, `running PreBind plugin "VolumeBinding": binding volumes: ${result.left.message}`, 'error');
+        return;
+      }
+    }
+    const claims = volumes.delayedClaims.map(({ claim }) => claimKey(claim));
+    this.#waiting.set(qp.key, { qp, node, claims });
+    this.#cache.setPod({ ...qp.pod, spec: { ...qp.pod.spec!, nodeName: node } });
+    this.#volumesBound(claims[0] ?? '');
+  }
+
+  /** A claim got bound: finish binding the pods that waited for it and all their other claims. */
+  #volumesBound(key: string): void {
+    for (const waiting of [...this.#waiting.values()]) {
+      if (!waiting.claims.includes(key)) continue;
+      const allBound = waiting.claims.every((k) => {
+        const [namespace = 'default', name = ''] = k.split('/');
+        const claim = this.#claims?.get(name, namespace);
+        return claim !== undefined && isClaimBound(claim);
+      });
+      if (!allBound) continue;
+      this.#waiting.delete(waiting.qp.key);
+      this.#bind(waiting.qp, this.#queue?.schedulingCycle ?? 0, waiting.node);
+    }
+  }
+
+  /** Bind: the pods/binding subresource, then Scheduled. */
+  #bind(qp: QueuedPod, cycle: number, node: string): void {
+    const pod = qp.pod;
+    const bound = this.#client!.bind(pod.metadata?.name ?? '', pod.metadata?.namespace ?? 'default', node);
+    if (E.isLeft(bound)) {
+      this.#cache.removePod(qp.key);
+      const current = this.#pods?.get(pod.metadata?.name ?? '', pod.metadata?.namespace);
+      // Someone else bound it, or it is being deleted: nothing left to do.
+      if (!current || current.spec?.nodeName || current.metadata?.deletionTimestamp) return;
+      this.#fail(qp, cycle, `Binding rejected: ${bound.left.message}`, 'error');
+      return;
+    }
+    this.#cache.setPod(bound.right);
+    this.#recorder?.normal(bound.right, 'Scheduled', this.#ctx.profile.texts.scheduled(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '', node));
+  }
+
+  /**
+   * handleSchedulingFailure: back to the queue, event, PodScheduled condition. The pod is
+   * queued first, so the watch event of its own status update finds it waiting and (being
+   * a status change only) leaves it there.
+   */
+  #fail(qp: QueuedPod, cycle: number, message: string, kind: FailureKind): void {
+    const pod = this.#pods?.get(qp.pod.metadata?.name ?? '', qp.pod.metadata?.namespace) ?? qp.pod;
+    this.#queue?.addUnschedulable(qp, cycle, kind);
+    this.#recorder?.warning(pod, 'FailedScheduling', message);
+    this.#setUnschedulableCondition(pod, message);
+  }
+
+  /** PodScheduled=False/Unschedulable with the message, written only when it changes. */
+  #setUnschedulableCondition(pod: Pod, message: string): void {
+    const conditions = pod.status?.conditions ?? [];
+    const old = conditions.find((c) => c.type === 'PodScheduled');
+    if (old && old.status === 'False' && old.reason === 'Unschedulable' && old.message === message) return;
+    const condition: PodCondition = {
+      type: 'PodScheduled',
+      status: 'False',
+      reason: 'Unschedulable',
+      message,
+      lastTransitionTime: old?.status === 'False' ? old.lastTransitionTime : this.#ctx.sim.clock.iso(),
+    };
+    this.#client?.updateStatus('Pod', { ...pod, status: { ...pod.status, conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), condition] } });
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { profile112, profile128 } from '../profiles/profiles.js';
+import { SchedulerCache } from './scheduler-cache.js';
+import { maxNodeScore, scoreNodes } from './scoring.js';
+
+const node = (name: string, taints?: Node['spec']): Node => ({
+  metadata: { name, labels: { zone: name === 'w1' ? 'a' : 'b' } },
+  spec: taints,
+  status: { allocatable: { cpu: '1', memory: '1000Mi', pods: '110' } },
+});
+
+const owned = (name: string, nodeName?: string, cpu = '100m'): Pod => ({
+  metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: 'sts', controller: true }] },
+  spec: { nodeName, containers: [{ name: 'c', resources: { requests: { cpu, memory: '100Mi' } } }] },
+});
+
+const infos = (cache: SchedulerCache) => cache.nodeNames().map((n) => cache.nodeInfo(n)!);
+
+describe('scoreNodes', () => {
+  it('scores on 0–10 before the framework and 0–100 after', () => {
+    expect([maxNodeScore('predicates'), maxNodeScore('prefilter-plugins')]).toEqual([10, 100]);
+  });
+
+  it('prefers the less requested node (1.12: least requested + balanced + spread + affinity + taints)', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(node('w1'));
+    cache.setNode(node('w2'));
+    cache.setPod({ metadata: { name: 'x', namespace: 'default' }, spec: { nodeName: 'w1', containers: [{ name: 'c', resources: { requests: { cpu: '500m', memory: '100Mi' } } }] } });
+    const [w1, w2] = scoreNodes(owned('new'), infos(cache), profile112);
+    // w1: cpu (1000−600)·10/1000 = 4, memory (1000−200)·10/1000 = 8 → 6; balanced 10·(1−|0.6−0.2|) = 6;
+    // w2: cpu 9, memory 9 → 9; balanced 10; spread, affinity, taints equal.
+    expect(w2! - w1!).toBe(3 + 4);
+  });
+
+  it('spreads pods of one controller and avoids PreferNoSchedule taints', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(node('w1'));
+    cache.setNode(node('w2', { taints: [{ key: 'spot', effect: 'PreferNoSchedule' }] }));
+    cache.setNode(node('w3'));
+    cache.setPod(owned('web-0', 'w1'));
+    const [w1, w2, w3] = scoreNodes(owned('web-1'), infos(cache), profile128);
+    expect(w3).toBeGreaterThan(w1!);
+    expect(w3).toBeGreaterThan(w2!);
+  });
+});

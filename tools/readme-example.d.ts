@@ -1,0 +1,2 @@
+/** Runs a package README's example and returns its output beside the README's expected output. */
+export declare const runReadmeExample: (packageRoot: string) => { printed: string; expected: string | undefined };

@@ -10,6 +10,20 @@ const byName = (a: KubeObject, b: KubeObject): number => {
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
+/** Index of the object named `name` in a list sorted by name, or -1. */
+const indexOf = (sorted: readonly KubeObject[], name: string): number => {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = sorted[mid]?.metadata?.name ?? '';
+    if (at === name) return mid;
+    if (at < name) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+};
+
 /** The objects of one kind, with lists sorted as etcd returns them (namespace, then name). */
 export class ObjectStore {
   readonly #namespaces = new Map<string, Map<string, KubeObject>>();
@@ -36,8 +50,14 @@ export class ObjectStore {
     const replaced = objects.has(name);
     objects.set(name, obj);
     if (replaced) {
-      const sorted = this.#sorted.get(namespace);
-      if (sorted) this.#sorted.set(namespace, sorted.map((o) => (o.metadata?.name === name ? obj : o)));
+      // Replace in place, found by binary search: a Lease or Node update must not cost
+      // O(objects in the namespace). Callers never keep a list across writes.
+      const sorted = this.#sorted.get(namespace) as KubeObject[] | undefined;
+      if (sorted) {
+        const at = indexOf(sorted, name);
+        if (at >= 0) sorted[at] = obj;
+        else this.#sorted.delete(namespace);
+      }
     } else {
       this.#size++;
       this.#sorted.delete(namespace);

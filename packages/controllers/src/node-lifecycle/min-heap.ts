@@ -1,0 +1,107 @@
+// A binary min-heap: the node lifecycle controller keeps its per-node deadlines in one so a
+// monitor pass visits only the nodes whose time has come (DESIGN.md principle 5), and the
+// zone queues order waiting nodes by when they may be processed, as upstream's TimedQueue
+// (container/heap) does.
+
+/**
+ * A binary min-heap ordered by `before`. Insertion order does not break ties: give
+ * `before` a sequence number when equal keys must come out first-in, first-out.
+ *
+ * @example
+ * ```ts
+ * const heap = new MinHeap<number>((a, b) => a < b);
+ * heap.push(3); heap.push(1);
+ * heap.pop(); // 1
+ * ```
+ */
+export class MinHeap<T> {
+  readonly #items: T[] = [];
+  readonly #before: (a: T, b: T) => boolean;
+
+  constructor(before: (a: T, b: T) => boolean) {
+    this.#before = before;
+  }
+
+  /** Number of entries. */
+  get size(): number {
+    return this.#items.length;
+  }
+
+  /** The smallest entry, if any, without removing it. */
+  peek(): T | undefined {
+    return this.#items[0];
+  }
+
+  /** Adds an entry: O(log n). */
+  push(item: T): void {
+    this.#items.push(item);
+    this.#up(this.#items.length - 1);
+  }
+
+  /** Removes and returns the smallest entry, if any: O(log n). */
+  pop(): T | undefined {
+    return this.removeAt(0);
+  }
+
+  /** Index of the first entry `match` accepts, or -1: O(n), like upstream's linear scans. */
+  findIndex(match: (item: T) => boolean): number {
+    return this.#items.findIndex(match);
+  }
+
+  /** Removes and returns the entry at `index` (from {@link MinHeap.findIndex}): O(log n). */
+  removeAt(index: number): T | undefined {
+    const items = this.#items;
+    if (index < 0 || index >= items.length) return undefined;
+    const removed = items[index];
+    const last = items.pop()!;
+    if (index < items.length) {
+      items[index] = last;
+      this.#down(index);
+      this.#up(index);
+    }
+    return removed;
+  }
+
+  /** Restores order after the entry at `index` changed its key in place. */
+  fix(index: number): void {
+    this.#down(index);
+    this.#up(index);
+  }
+
+  /** Every entry, in heap (not sorted) order. */
+  values(): readonly T[] {
+    return this.#items;
+  }
+
+  /** Drops every entry. */
+  clear(): void {
+    this.#items.length = 0;
+  }
+
+  #up(index: number): void {
+    const items = this.#items;
+    let i = index;
+    while (i > 0) {
+      const parent = (i - 1) >>> 1;
+      if (!this.#before(items[i]!, items[parent]!)) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+
+  #down(index: number): void {
+    const items = this.#items;
+    const n = items.length;
+    let i = index;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      let child = left;
+      if (right < n && this.#before(items[right]!, items[left]!)) child = right;
+      if (!this.#before(items[child]!, items[i]!)) break;
+      [items[i], items[child]] = [items[child]!, items[i]!];
+      i = child;
+    }
+  }
+}

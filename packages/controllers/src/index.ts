@@ -19,6 +19,7 @@ export { PvcProtectionController } from './volume/pvc-protection-controller.js';
 export { FakeProvisioner, type FakeProvisionerOptions, type ProvisionOptions, type ProvisionedVolume, type VolumeProvisioner } from './volume/volume-provisioner.js';
 export { DisruptionController } from './disruption/disruption-controller.js';
 export { Kubectl, type DrainOptions, type KubectlResult } from './kubectl/kubectl.js';
+export { NODE_UNREACHABLE_POD_REASON, podColumns, type PodColumns } from './kubectl/printers.js';
 export { articleCluster, createCluster, NodeMachines, type Cluster, type ClusterOptions, type NodeMachineState, type NodeSpec } from './cluster/cluster.js';
 export { controlPlaneStaticPods, kubeSystemWorkloads } from './cluster/kube-system.js';
 export { DEFAULT_SCHEDULER_NAME, NO_NODES_AVAILABLE, numFeasibleNodesToFind } from './scheduling/scheduler.js';

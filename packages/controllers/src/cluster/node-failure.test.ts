@@ -2,6 +2,7 @@
 // come from shared/reference/kubernetes-node-failure.md §9. Outcomes emerge from the
 // controllers and kubelets; the specs only inject the fault and read the API.
 import { describe, expect, it } from '@jest/globals';
+import { podColumns } from '../kubectl/printers.js';
 import type { Cluster } from './cluster.js';
 import { articleWorkloads, eventsAbout, must, nodeOf, podOf, readyOf, settledArticleCluster, standalonePod, timeUntil } from './test-fixtures.js';
 
@@ -93,6 +94,7 @@ describe('worker power-off on 1.14 (reference §9.1)', () => {
     expect(web0?.metadata?.uid).toBe(web0Uid);
     expect(web0?.metadata?.deletionTimestamp).toBeDefined();
     expect(web0?.status?.reason).toBeUndefined();
+    expect(podColumns(web0!).status).toBe('Terminating');
     expect(podOf(kubectl, 'standalone')?.metadata?.deletionTimestamp).toBeDefined();
     expect(must(kubectl.list('Pod', { labelSelector: 'app=web' })).items).toHaveLength(1);
   });
@@ -125,6 +127,7 @@ describe('worker power-off on 1.12: the legacy eviction path (reference §2.5)',
     const web0 = podOf(kubectl, 'web-0');
     expect(web0?.status?.reason).toBe('NodeLost');
     expect(web0?.status?.message).toBe(`Node ${node} which was running pod web-0 is unresponsive`);
+    expect(podColumns(web0!).status).toBe('Unknown');
     expect(nodeEvents.some((e) => e.reason === 'DeletingAllPods' && e.message === `Node ${node} event: Deleting all Pods from Node ${node}.`)).toBe(true);
     expect(web0Events.some((e) => e.reason === 'NodeControllerEviction' && e.message === `Marking for deletion Pod web-0 from Node ${node}`)).toBe(true);
     // An hour later the pod is still there, Terminating: nothing can confirm its deletion.

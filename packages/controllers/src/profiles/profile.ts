@@ -65,6 +65,18 @@ export interface KubeOptions {
   // persistent volume controller (pkg/controller/volume/persistentvolume)
   /** --pvclaimbinder-sync-period: the PV controller's resync of claims and volumes. */
   readonly pvClaimBinderSyncPeriod: number;
+  // attach/detach controller (storage reference §2)
+  /** ReconcilerLoopPeriod of the attach/detach controller (100 ms, hard-coded upstream). */
+  readonly attachDetachReconcilerLoopPeriod: number;
+  /** ReconcilerMaxWaitForUnmountDuration (6 min, hard-coded upstream). */
+  readonly maxWaitForUnmountDuration: number;
+  /** --attach-detach-reconcile-sync-period (60 s). */
+  readonly attachDetachReconcileSyncPeriod: number;
+  /** --disable-force-detach-on-timeout (1.30+; default false). */
+  readonly disableForceDetachOnTimeout: boolean;
+  // kubelet volume manager (storage reference §2, §4)
+  /** podAttachAndMountTimeout (2 min 3 s). */
+  readonly podAttachAndMountTimeout: number;
 }
 
 /** Feature gates whose default decides failure handling, as the version had them. */
@@ -112,6 +124,10 @@ export interface Behaviours {
    * preemption summary in FailedScheduling).
    */
   readonly schedulerFramework: 'predicates' | 'filter-plugins' | 'prefilter-plugins';
+  /** Force detach after maxWaitForUnmountDuration only from an unhealthy node (PR #110721, 1.25); before, the timeout alone sufficed. */
+  readonly forceDetachRequiresUnhealthyNode: boolean;
+  /** In-tree kubernetes.io/vsphere-volume served by the CSI driver (CSIMigrationvSphere: beta-on 1.25, GA 1.26). */
+  readonly csiMigrationvSphere: boolean;
 }
 
 /** Texts users see that changed between versions (§8). */
@@ -148,6 +164,8 @@ export interface ProfileTexts {
    * '..' = 1.25–1.28 (k/k issue #121760), '.' after the fix.
    */
   readonly failedSchedulingPreemptionEnd: '' | '.' | '..';
+  /** How the kubelet words a timed-out volume wait (storage reference §4): pre-1.16 text, 1.16–1.27 text, or no event (1.28+). */
+  readonly failedMountStyle: 'unable-to-mount-volumes-for-pod' | 'unable-to-attach-or-mount' | 'no-event-on-timeout';
 }
 
 /** Everything a version changes. */

@@ -20,6 +20,7 @@ const texts112: ProfileTexts = {
   nodeAffinityMismatch: "node(s) didn't match node selector",
   tooManyPods: 'Insufficient pods',
   failedSchedulingPreemptionEnd: '',
+  failedMountStyle: 'unable-to-mount-volumes-for-pod',
 };
 
 /** Kubernetes 1.12 (the article's PKS cluster, v1.12.4): legacy NodeLost eviction, no Lease. */
@@ -49,6 +50,11 @@ export const profile112: VersionProfile = {
     podMaxBackoffSeconds: 0,
     podMaxInUnschedulablePodsDuration: 0,
     pvClaimBinderSyncPeriod: seconds(15),
+    attachDetachReconcilerLoopPeriod: 100,
+    maxWaitForUnmountDuration: seconds(360),
+    attachDetachReconcileSyncPeriod: seconds(60),
+    disableForceDetachOnTimeout: false,
+    podAttachAndMountTimeout: seconds(123),
   },
   features: {
     TaintBasedEvictions: false,
@@ -66,6 +72,8 @@ export const profile112: VersionProfile = {
     monitoredConditions: ['OutOfDisk', 'MemoryPressure', 'DiskPressure'],
     zoneKeyTopologyLabels: false,
     schedulerFramework: 'predicates',
+    forceDetachRequiresUnhealthyNode: false,
+    csiMigrationvSphere: false,
   },
   texts: texts112,
 };
@@ -100,7 +108,7 @@ export const profile118: VersionProfile = {
     zoneKeyTopologyLabels: true,
     schedulerFramework: 'filter-plugins',
   },
-  texts: { ...profile114.texts, failedSchedulingStyle: 'taint-kv-not-tolerated', tooManyPods: 'Too many pods' },
+  texts: { ...profile114.texts, failedSchedulingStyle: 'taint-kv-not-tolerated', tooManyPods: 'Too many pods', failedMountStyle: 'unable-to-attach-or-mount' },
 };
 
 /** Kubernetes 1.28: out-of-service taint GA, DisruptionTarget conditions, pod NotReady events. */
@@ -116,9 +124,16 @@ export const profile128: VersionProfile = {
     LegacyNodeRoleBehavior: false,
     NodeDisruptionExclusion: true,
   },
-  behaviours: { ...profile118.behaviours, podNotReadyEvent: true, schedulerFramework: 'prefilter-plugins' },
+  behaviours: {
+    ...profile118.behaviours,
+    podNotReadyEvent: true,
+    schedulerFramework: 'prefilter-plugins',
+    forceDetachRequiresUnhealthyNode: true,
+    csiMigrationvSphere: true,
+  },
   texts: {
     ...profile118.texts,
+    failedMountStyle: 'no-event-on-timeout',
     pulled: (image, pullMs) => `Successfully pulled image "${image}" in ${pullSeconds(pullMs)} (${pullSeconds(pullMs)} including waiting)`,
     backOff: (container, pod) => `Back-off restarting failed container ${container} in pod ${pod}`,
     failedSchedulingStyle: 'untolerated-taint',

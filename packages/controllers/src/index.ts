@@ -38,3 +38,5 @@ export {
   claimClass,
   isClaimBound,
 } from './volume/volume-util.js';
+export { formatRows, runCql, type CqlshSession, type VolumeData } from './apps/cqlsh.js';
+export { findPlugin, type AttachableVolumePlugin } from './storage/volume-plugin.js';

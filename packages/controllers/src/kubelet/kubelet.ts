@@ -16,7 +16,7 @@ import { PodWorkers, type ExitHook, type PodSource, type TerminationHook } from 
 import { ProberManager, type ProbeHook } from './prober-manager.js';
 import { CONFIG_MIRROR_ANNOTATION, isMirrorPod, isMirrorPodOf, isStaticPod, mirrorPodOf, staticPod } from './static-pods.js';
 import { STATUS_SYNC_PERIOD_MS, StatusManager } from './status-manager.js';
-import { ImmediateVolumeManager, type VolumeManager } from './volume-manager.js';
+import { ImmediateVolumeManager, type VolumeManager, type VolumeManagerFactory } from './volume-manager.js';
 
 /** Resource quantities a node reports (capacity or allocatable). */
 export interface NodeResources {
@@ -50,8 +50,8 @@ export interface KubeletConfig {
   readonly staticPods?: readonly Pod[];
   /** Images already on the machine's disk. */
   readonly images?: readonly string[];
-  /** The volume manager; default: every volume mounted at once ({@link ImmediateVolumeManager}). */
-  readonly volumeManager?: VolumeManager;
+  /** The volume manager, or a factory of it; default: every volume mounted at once ({@link ImmediateVolumeManager}). */
+  readonly volumeManager?: VolumeManager | VolumeManagerFactory;
   /** Readiness probe results; default: every probe passes. */
   readonly probe?: ProbeHook;
   /** When a started container exits on its own; default: never. */
@@ -193,7 +193,8 @@ export class Kubelet implements Component {
       hostIP: this.#machine.hostIP,
       ...(config.images ? { images: config.images } : {}),
     });
-    this.#volumeManager = config.volumeManager ?? new ImmediateVolumeManager();
+    this.#volumeManager =
+      typeof config.volumeManager === 'function' ? config.volumeManager(ctx, config.nodeName) : (config.volumeManager ?? new ImmediateVolumeManager());
   }
 
   /** True while the kubelet process runs. */
@@ -227,12 +228,14 @@ export class Kubelet implements Component {
       bootID: () => this.#bootID,
     });
     this.#process.start();
+    this.#volumeManager.start?.();
   }
 
   /** Stops the kubelet process; with `containers: 'kill'` the machine powers off and every container dies. */
   stop(options: KubeletStopOptions = {}): void {
     this.#process?.stop();
     this.#process = undefined;
+    this.#volumeManager.stop?.({ poweredOff: options.containers === 'kill' });
     if (options.containers === 'kill') {
       this.#runtime.powerOff();
       this.#poweredOff = true;

@@ -4,6 +4,7 @@
 // storage model (attach/detach, mounts, vSphere) plugs in its own implementation; the
 // default one here mounts everything at once.
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { ControllerContext } from '../runtime/context.js';
 
 /** What {@link VolumeManager.waitForAttachAndMount} answers. */
 export type MountState = 'ready' | { readonly waitingFor: readonly string[] };
@@ -29,7 +30,20 @@ export interface VolumeManager {
    * (upstream's podAttachAndMountRetryInterval) and every 10 s for unmounts.
    */
   onChange?(listener: () => void): () => void;
+  /** Optional: a kubelet process started on the node; the manager's loops may run. */
+  start?(): void;
+  /**
+   * Optional: the kubelet process stopped, so the manager's loops and operations stop with
+   * it; `poweredOff`: the machine went down too and every mount with it.
+   */
+  stop?(options: { readonly poweredOff: boolean }): void;
 }
+
+/**
+ * Builds a node's volume manager from the kubelet's context and node name, for embedders
+ * that only know the node (e.g. `createCluster`'s `kubeletFor`).
+ */
+export type VolumeManagerFactory = (ctx: ControllerContext, nodeName: string) => VolumeManager;
 
 /**
  * The default volume manager: every volume, PVC-backed or not, is mounted the instant a

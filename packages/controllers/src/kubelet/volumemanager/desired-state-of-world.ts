@@ -1,0 +1,75 @@
+// The kubelet volume manager's desired state: pkg/kubelet/volumemanager/cache/
+// desired_state_of_world.go · v1.12 — the pods that should run on this node and, for each,
+// the volumes that should be attached and mounted, by the pod's own volume name (the
+// "outer volume spec name", e.g. cassandra-data) and the volume's unique name.
+import type { PersistentVolume, Pod } from 'kubernetes-types/core/v1.js';
+import type { AttachableVolumePlugin } from '../../storage/volume-plugin.js';
+
+/** One volume of one pod that should be mounted. */
+export interface VolumeToMount {
+  readonly podUid: string;
+  /** The pod's name for the volume (spec.volumes[].name). */
+  readonly outerName: string;
+  /** The volume's unique name: `<plugin>/<volume id>` for attachable volumes (what volumesInUse lists). */
+  readonly uniqueName: string;
+  /** Attachable volumes go through attach verification and the plugin; the others mount at once. */
+  readonly attachable: boolean;
+  /** The PV behind a claim, for the plugin. */
+  readonly pv?: PersistentVolume;
+  readonly plugin?: AttachableVolumePlugin;
+}
+
+interface PodToMount {
+  pod: Pod;
+  readonly volumes: Map<string, VolumeToMount>;
+}
+
+const uidOf = (pod: Pod): string => pod.metadata?.uid ?? '';
+
+/** The pods and volumes the node should have mounted. */
+export class DesiredStateOfWorld {
+  readonly #pods = new Map<string, PodToMount>();
+
+  /** Adds `pod` (or refreshes its object), without volumes yet. */
+  addPod(pod: Pod): void {
+    const known = this.#pods.get(uidOf(pod));
+    if (known) known.pod = pod;
+    else this.#pods.set(uidOf(pod), { pod, volumes: new Map() });
+  }
+
+  /** AddPodToVolume: `volume` should be mounted for its pod (the pod must have been added). */
+  addVolume(volume: VolumeToMount): void {
+    this.#pods.get(volume.podUid)?.volumes.set(volume.outerName, volume);
+  }
+
+  /** DeletePodFromVolume for every volume of the pod: the pod is gone or terminated. */
+  removePod(uid: string): void {
+    this.#pods.delete(uid);
+  }
+
+  /** The latest object of pod `uid`, if desired. */
+  pod(uid: string): Pod | undefined {
+    return this.#pods.get(uid)?.pod;
+  }
+
+  /** Whether pod `uid` still wants its volume `outerName`. */
+  hasVolume(uid: string, outerName: string): boolean {
+    return this.#pods.get(uid)?.volumes.has(outerName) ?? false;
+  }
+
+  /** Whether pod `uid`'s volume `outerName` is in the desired state. */
+  volume(uid: string, outerName: string): VolumeToMount | undefined {
+    return this.#pods.get(uid)?.volumes.get(outerName);
+  }
+
+  /** GetVolumesToMount: every volume of every pod. */
+  *volumesToMount(): IterableIterator<VolumeToMount> {
+    for (const { volumes } of this.#pods.values()) yield* volumes.values();
+  }
+
+  /** Whether any pod wants the attachable volume `uniqueName`. */
+  wantsVolume(uniqueName: string): boolean {
+    for (const v of this.volumesToMount()) if (v.uniqueName === uniqueName) return true;
+    return false;
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { ActualStateOfWorld } from './actual-state-of-world.js';
+
+describe('ActualStateOfWorld', () => {
+  it('assumes a new attachment mounted, and takes volumesInUse as the truth afterwards', () => {
+    const asw = new ActualStateOfWorld();
+    asw.markVolumeAsAttached('p/v1', undefined, 'w1', '/dev/sdb');
+    expect(asw.getAttachedVolumes()[0]?.mountedByNode).toBe(true);
+    expect(asw.setVolumesMountedByNode([], 'w1')).toBe(true);
+    expect(asw.getAttachedVolumes()[0]?.mountedByNode).toBe(false);
+    asw.setVolumesMountedByNode(['p/v1'], 'w1');
+    expect(asw.getAttachedVolumes()[0]?.mountedByNode).toBe(true);
+  });
+
+  it('keeps the first detach request time until reset', () => {
+    const asw = new ActualStateOfWorld();
+    asw.markVolumeAsAttached('p/v1', undefined, 'w1', '');
+    expect(asw.setDetachRequestTime('p/v1', 'w1', 1_000)).toBe(0);
+    expect(asw.setDetachRequestTime('p/v1', 'w1', 5_000)).toBe(4_000);
+    asw.resetDetachRequestTime('p/v1', 'w1');
+    expect(asw.setDetachRequestTime('p/v1', 'w1', 9_000)).toBe(0);
+  });
+
+  it('reports confirmed attachments only, and Uncertain ones do not count for Multi-Attach', () => {
+    const asw = new ActualStateOfWorld();
+    asw.markVolumeAsAttached('p/v1', undefined, 'w1', '/dev/sdb');
+    asw.markVolumeAsUncertain('p/v1', undefined, 'w2');
+    expect(asw.getAttachState('p/v1', 'w2')).toBe('Uncertain');
+    expect(asw.getNodesForAttachedVolume('p/v1')).toEqual(['w1']);
+    expect([...asw.getVolumesToReportAttached()]).toEqual([['w1', [{ name: 'p/v1', devicePath: '/dev/sdb' }]]]);
+    expect(asw.statusUpdateNeeded).toBe(false);
+    expect(asw.removeVolumeFromReportAsAttached('p/v1', 'w1')).toBe(true);
+    expect([...asw.getVolumesToReportAttached()]).toEqual([['w1', []]]);
+    asw.markVolumeAsDetached('p/v1', 'w1');
+    expect(asw.getAttachState('p/v1', 'w1')).toBe('Detached');
+  });
+});

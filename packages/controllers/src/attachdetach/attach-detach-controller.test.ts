@@ -1,0 +1,300 @@
+import { describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import { profile114, profile128, withOverrides } from '../profiles/profiles.js';
+import { attachmentName } from './operation-executor.js';
+import {
+  createBoundClaim,
+  createManagedNode,
+  createPodWithClaim,
+  eventsFor,
+  forceDeletePod,
+  setNodeReady,
+  setup,
+  setVolumesInUse,
+  taintNode,
+  uniqueName,
+  type Harness,
+} from './test-fixtures.js';
+
+const SIX_MIN = 360_000;
+
+/** A pod on w1 using pv-1, attached and reported mounted by the kubelet. */
+const mountedOnW1 = (h: Harness, at = 1_000): void => {
+  createManagedNode(h.client, 'w1');
+  createManagedNode(h.client, 'w2');
+  createBoundClaim(h.client, 'data', 'pv-1');
+  h.sim.clock.runUntil(at);
+  createPodWithClaim(h.client, 'web-0', 'w1', 'data');
+  setVolumesInUse(h.client, 'w1', [uniqueName('pv-1')]);
+  h.sim.clock.runFor(1_000);
+  expect(h.plugin.isAttached('pv-1', 'w1')).toBe(true);
+};
+
+const detachTimes = (h: Harness): number[] => h.plugin.callsOf('detach').map((c) => c.at);
+
+describe('AttachDetachController', () => {
+  it('attaches a scheduled pod volume at the next pass, tells the pod and lists it in node status', () => {
+    const h = setup(profile114, { attachDurationMs: 2_000 });
+    createManagedNode(h.client, 'w1');
+    createBoundClaim(h.client, 'data', 'pv-1');
+    h.sim.clock.runUntil(1_050);
+    createPodWithClaim(h.client, 'web-0', 'w1', 'data');
+    h.sim.clock.runFor(5_000);
+    // On the 100 ms grid: the pod appeared at 1.05 s, the pass at 1.1 s starts the attach.
+    expect(h.plugin.callsOf('attach').map((c) => [c.volume, c.node, c.at])).toEqual([['pv-1', 'w1', 1_100]]);
+    const events = eventsFor(h.client, 'web-0');
+    expect(events.map((e) => [e.type, e.reason, e.message])).toEqual([
+      ['Normal', 'SuccessfulAttachVolume', 'AttachVolume.Attach succeeded for volume "pv-1" '],
+    ]);
+    expect(events[0]!.firstTimestamp).toBe(h.sim.clock.iso(3_100));
+    const node = h.client.get('Node', 'w1');
+    expect(E.isRight(node) && node.right.status?.volumesAttached).toEqual([{ name: uniqueName('pv-1'), devicePath: '/dev/disk/by-id/fake-pv-1' }]);
+  });
+
+  it('detaches an unmounted volume at the next pass and clears node status first', () => {
+    const h = setup(profile114);
+    mountedOnW1(h);
+    setVolumesInUse(h.client, 'w1', []); // the kubelet unmounted it
+    h.sim.clock.runUntil(10_030);
+    forceDeletePod(h.client, 'web-0');
+    h.sim.clock.runFor(1_000);
+    expect(detachTimes(h)).toEqual([10_100]);
+    expect(h.plugin.isAttached('pv-1', 'w1')).toBe(false);
+    const node = h.client.get('Node', 'w1');
+    expect(E.isRight(node) && node.right.status?.volumesAttached).toBeUndefined();
+    expect(h.adc.reconciler.forcedDetaches).toEqual([]);
+  });
+
+  it('keeps the volume of a Terminating pod whose containers still run (DetermineVolumeAction)', () => {
+    const h = setup(profile114);
+    mountedOnW1(h);
+    h.client.delete('Pod', 'web-0'); // graceful: deletionTimestamp, containers still running
+    h.sim.clock.runFor(3_600_000);
+    expect(detachTimes(h)).toEqual([]);
+  });
+
+  describe('force detach after maxWaitForUnmountDuration (6 min)', () => {
+    it('1.14: detaches a still-mounted volume from a healthy node at 6 min', () => {
+      const h = setup(profile114);
+      mountedOnW1(h);
+      h.sim.clock.runUntil(10_000);
+      forceDeletePod(h.client, 'web-0');
+      h.sim.clock.runUntil(10_000 + SIX_MIN - 1);
+      expect(detachTimes(h)).toEqual([]);
+      h.sim.clock.runFor(1_000);
+      expect(detachTimes(h)).toEqual([10_000 + SIX_MIN]);
+      expect(h.adc.reconciler.forcedDetaches.map((f) => f.reason)).toEqual(['timeout']);
+    });
+
+    it('1.28: never from a healthy node, at 6 min from an unhealthy one', () => {
+      const h = setup(profile128);
+      mountedOnW1(h);
+      h.sim.clock.runUntil(10_000);
+      forceDeletePod(h.client, 'web-0');
+      h.sim.clock.runUntil(3_600_050);
+      expect(detachTimes(h)).toEqual([]);
+      // The timer has long run out: the node turning NotReady detaches at the next pass.
+      setNodeReady(h.client, 'w1', 'Unknown');
+      h.sim.clock.runFor(1_000);
+      expect(detachTimes(h)).toEqual([3_600_100]);
+
+      const g = setup(profile128);
+      mountedOnW1(g);
+      setNodeReady(g.client, 'w1', 'Unknown');
+      g.sim.clock.runUntil(10_000);
+      forceDeletePod(g.client, 'web-0');
+      g.sim.clock.runUntil(10_000 + SIX_MIN - 1);
+      expect(detachTimes(g)).toEqual([]);
+      g.sim.clock.runFor(1_000);
+      expect(detachTimes(g)).toEqual([10_000 + SIX_MIN]);
+    });
+
+    it('--disable-force-detach-on-timeout: never, even from an unhealthy node', () => {
+      const h = setup(withOverrides(profile128, { options: { disableForceDetachOnTimeout: true } }));
+      mountedOnW1(h);
+      setNodeReady(h.client, 'w1', 'Unknown');
+      h.sim.clock.runUntil(10_000);
+      forceDeletePod(h.client, 'web-0');
+      h.sim.clock.runFor(3_600_000);
+      expect(detachTimes(h)).toEqual([]);
+    });
+
+    it('out-of-service taint: detaches at once (gate NodeOutOfServiceVolumeDetach)', () => {
+      const h = setup(profile128);
+      mountedOnW1(h);
+      setNodeReady(h.client, 'w1', 'Unknown');
+      h.sim.clock.runUntil(10_000);
+      forceDeletePod(h.client, 'web-0');
+      h.sim.clock.runUntil(20_050);
+      taintNode(h.client, 'w1', { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' });
+      h.sim.clock.runFor(1_000);
+      expect(detachTimes(h)).toEqual([20_100]);
+      expect(h.adc.reconciler.forcedDetaches.map((f) => f.reason)).toEqual(['out-of-service']);
+
+      // 1.14 has no such gate: the taint changes nothing, the 6 min timer decides.
+      const g = setup(profile114);
+      mountedOnW1(g);
+      g.sim.clock.runUntil(10_000);
+      forceDeletePod(g.client, 'web-0');
+      g.sim.clock.runUntil(20_050);
+      taintNode(g.client, 'w1', { key: 'node.kubernetes.io/out-of-service', effect: 'NoExecute' });
+      g.sim.clock.runFor(SIX_MIN);
+      expect(detachTimes(g)).toEqual([10_000 + SIX_MIN]);
+    });
+
+    it('resets the timer when the volume is desired again on the node', () => {
+      const h = setup(profile114);
+      mountedOnW1(h);
+      h.sim.clock.runUntil(10_000);
+      forceDeletePod(h.client, 'web-0');
+      h.sim.clock.runUntil(200_000);
+      createPodWithClaim(h.client, 'web-0', 'w1', 'data');
+      h.sim.clock.runUntil(300_000);
+      forceDeletePod(h.client, 'web-0');
+      h.sim.clock.runUntil(300_000 + SIX_MIN + 1_000);
+      expect(detachTimes(h)).toEqual([300_000 + SIX_MIN]);
+    });
+  });
+
+  describe('Multi-Attach', () => {
+    it('names the pods that still use the volume on the other node, once', () => {
+      const h = setup(profile114);
+      createManagedNode(h.client, 'w1');
+      createManagedNode(h.client, 'w2');
+      createBoundClaim(h.client, 'data', 'pv-1');
+      createPodWithClaim(h.client, 'web-0', 'w1', 'data');
+      h.sim.clock.runFor(1_000);
+      createPodWithClaim(h.client, 'web-1', 'w2', 'data');
+      h.sim.clock.runFor(600_000);
+      const events = eventsFor(h.client, 'web-1');
+      expect(events.map((e) => [e.type, e.reason, e.message, e.count])).toEqual([
+        ['Warning', 'FailedAttachVolume', 'Multi-Attach error for volume "pv-1" Volume is already used by pod(s) web-0', 1],
+      ]);
+      expect(h.plugin.callsOf('attach').map((c) => c.node)).toEqual(['w1']);
+    });
+
+    it("says 'exclusively attached' when no pod on the other node uses it, and attaches after the detach", () => {
+      const h = setup(profile114);
+      mountedOnW1(h);
+      h.sim.clock.runUntil(10_000);
+      forceDeletePod(h.client, 'web-0');
+      createPodWithClaim(h.client, 'web-0', 'w2', 'data');
+      h.sim.clock.runFor(SIX_MIN + 1_000);
+      const events = eventsFor(h.client, 'web-0');
+      expect(events.map((e) => [e.reason, e.message, e.count])).toEqual([
+        ['SuccessfulAttachVolume', 'AttachVolume.Attach succeeded for volume "pv-1" ', 1],
+        ['FailedAttachVolume', 'Multi-Attach error for volume "pv-1" Volume is already exclusively attached to one node and can\'t be attached to another', 1],
+        // The new web-0 is a new object (new uid), so a new Event.
+        ['SuccessfulAttachVolume', 'AttachVolume.Attach succeeded for volume "pv-1" ', 1],
+      ]);
+      // Detach (6 min after the delete) and the attach to w2 in the same pass: detaches come first.
+      expect(detachTimes(h)).toEqual([10_000 + SIX_MIN]);
+      expect(h.plugin.callsOf('attach').map((c) => [c.node, c.at])).toEqual([
+        ['w1', 1_000],
+        ['w2', 10_000 + SIX_MIN + 100],
+      ]);
+    });
+
+    it('lets ReadWriteMany volumes attach to several nodes', () => {
+      const h = setup(profile114);
+      createManagedNode(h.client, 'w1');
+      createManagedNode(h.client, 'w2');
+      createBoundClaim(h.client, 'shared', 'pv-rwx', ['ReadWriteMany']);
+      createPodWithClaim(h.client, 'a', 'w1', 'shared');
+      createPodWithClaim(h.client, 'b', 'w2', 'shared');
+      h.sim.clock.runFor(1_000);
+      expect(h.plugin.callsOf('attach').map((c) => c.node)).toEqual(['w1', 'w2']);
+    });
+  });
+
+  it('retries a failed attach with back-off 0.5, 1, 2, 4 s and reports each failure', () => {
+    const h = setup(profile114);
+    createManagedNode(h.client, 'w1');
+    createBoundClaim(h.client, 'data', 'pv-1');
+    h.plugin.failAttach("Failed to add disk 'scsi1:0'.", "Failed to add disk 'scsi1:0'.", "Failed to add disk 'scsi1:0'.", "Failed to add disk 'scsi1:0'.");
+    createPodWithClaim(h.client, 'web-0', 'w1', 'data');
+    h.sim.clock.runFor(20_000);
+    expect(h.plugin.callsOf('attach').map((c) => c.at)).toEqual([0, 500, 1_500, 3_500, 7_500]);
+    const events = eventsFor(h.client, 'web-0');
+    expect(events.map((e) => [e.type, e.reason, e.message, e.count])).toEqual([
+      ['Warning', 'FailedAttachVolume', 'AttachVolume.Attach failed for volume "pv-1" : Failed to add disk \'scsi1:0\'.', 4],
+      ['Normal', 'SuccessfulAttachVolume', 'AttachVolume.Attach succeeded for volume "pv-1" ', 1],
+    ]);
+  });
+
+  it('marks a volume the plugin no longer reports detached at the 60 s sync, then attaches it again', () => {
+    const h = setup(profile114);
+    createManagedNode(h.client, 'w1');
+    createBoundClaim(h.client, 'data', 'pv-1');
+    createPodWithClaim(h.client, 'web-0', 'w1', 'data');
+    h.sim.clock.runFor(1_000);
+    h.plugin.forget('pv-1', 'w1');
+    h.sim.clock.runUntil(59_999);
+    expect(h.adc.asw.getAttachState(uniqueName('pv-1'), 'w1')).toBe('Attached');
+    h.sim.clock.runUntil(60_000);
+    expect(h.plugin.callsOf('volumesAreAttached').map((c) => c.at)).toEqual([60_000]);
+    h.sim.clock.runFor(1_000);
+    expect(h.plugin.callsOf('attach').map((c) => c.at)).toEqual([0, 60_100]);
+    expect(h.plugin.isAttached('pv-1', 'w1')).toBe(true);
+  });
+
+  it('after kubectl delete node keeps the volume mounted, so the detach waits 6 min (1.28: a missing node is unhealthy)', () => {
+    const h = setup(profile128);
+    mountedOnW1(h);
+    h.sim.clock.runUntil(10_000);
+    E.getOrElseW(() => undefined)(h.client.delete('Node', 'w1'));
+    h.sim.clock.runUntil(30_000); // PodGC removes the orphan
+    forceDeletePod(h.client, 'web-0');
+    h.sim.clock.runUntil(30_000 + SIX_MIN - 1);
+    expect(detachTimes(h)).toEqual([]);
+    h.sim.clock.runFor(1_000);
+    expect(detachTimes(h)).toEqual([30_000 + SIX_MIN]);
+  });
+
+  it('rebuilds the actual state from node status at start and detaches what no pod wants', () => {
+    const h = setup(profile114, {}, false);
+    createManagedNode(h.client, 'w1');
+    createBoundClaim(h.client, 'data', 'pv-1');
+    const node = h.client.get('Node', 'w1');
+    if (E.isLeft(node)) throw new Error('no node');
+    h.client.updateStatus('Node', { ...node.right, status: { ...node.right.status, volumesAttached: [{ name: uniqueName('pv-1'), devicePath: '/dev/sdb' }] } });
+    h.plugin.attachments.set('pv-1', new Set(['w1']));
+    h.sim.clock.runUntil(5_000);
+    h.adc.start();
+    h.sim.clock.runFor(1_000);
+    expect(detachTimes(h)).toEqual([5_000]);
+  });
+
+  it('works through VolumeAttachment objects for plugins that use them', () => {
+    const h = setup(profile128, { usesVolumeAttachments: true, attachDurationMs: 1_000 });
+    createManagedNode(h.client, 'w1');
+    createBoundClaim(h.client, 'data', 'pv-1');
+    createPodWithClaim(h.client, 'web-0', 'w1', 'data');
+    const name = attachmentName('pv-1', 'failsim.io/fake-attacher', 'w1');
+    expect(name).toMatch(/^csi-[0-9a-f]{64}$/);
+    h.sim.clock.runFor(500);
+    const pending = h.client.get('VolumeAttachment', name);
+    expect(E.isRight(pending) && [pending.right.spec, pending.right.status]).toEqual([
+      { attacher: 'failsim.io/fake-attacher', nodeName: 'w1', source: { persistentVolumeName: 'pv-1' } },
+      { attached: false },
+    ]);
+    h.sim.clock.runFor(1_000);
+    const attached = h.client.get('VolumeAttachment', name);
+    expect(E.isRight(attached) && attached.right.status).toEqual({ attached: true, attachmentMetadata: { devicePath: '/dev/disk/by-id/fake-pv-1' } });
+    forceDeletePod(h.client, 'web-0');
+    h.sim.clock.runFor(1_000);
+    expect(E.isLeft(h.client.get('VolumeAttachment', name))).toBe(true);
+  });
+
+  it('runs no pass while nothing changes', () => {
+    const h = setup(profile128);
+    mountedOnW1(h);
+    h.sim.clock.runUntil(10_000);
+    forceDeletePod(h.client, 'web-0'); // waits on a healthy node forever (1.28)
+    h.sim.clock.runFor(1_000);
+    const passes = h.adc.reconciler.passes;
+    h.sim.clock.runFor(3_600_000);
+    // Only the 6 min mark asks for a look (healthy node: nothing to do then).
+    expect(h.adc.reconciler.passes - passes).toBeLessThanOrEqual(1);
+  });
+});

@@ -1,0 +1,263 @@
+// The attach/detach controller of kube-controller-manager, as upstream's
+// pkg/controller/volume/attachdetach/attach_detach_controller.go (k/k v1.28): informers on
+// Pods, Nodes, PVCs and PVs fill the desired state (pod volumes on the pod's node) and the
+// mounted flags of the actual state (node.status.volumesInUse); at start the actual state is
+// rebuilt from every node's status.volumesAttached and from VolumeAttachments; the
+// reconciler attaches and detaches through the volume plugins. Storage reference §3, §7.
+import * as E from 'fp-ts/lib/Either.js';
+import type { Subscription } from 'rxjs';
+import type { Node, PersistentVolume, Pod } from 'kubernetes-types/core/v1.js';
+import { EventRecorder, Informer, type ApiClient, type InformerEvent } from '@failsim/core';
+import { CONTROLLER_MANAGED_ATTACH_ANNOTATION } from '../kubelet/kubelet-node-status.js';
+import type { Component, ControllerContext } from '../runtime/context.js';
+import { isNodeReady, TAINTS } from '../runtime/pod-util.js';
+import { findPlugin, type AttachableVolumePlugin } from '../storage/volume-plugin.js';
+import { podClaimNames } from '../volume/volume-util.js';
+import { ActualStateOfWorld } from './actual-state-of-world.js';
+import { DesiredStateOfWorld } from './desired-state-of-world.js';
+import { DesiredStateOfWorldPopulator, determineVolumeAction } from './desired-state-of-world-populator.js';
+import { NestedPendingOperations } from './nested-pending-operations.js';
+import { NodeStatusUpdater } from './node-status-updater.js';
+import { OperationExecutor } from './operation-executor.js';
+import { Reconciler } from './reconciler.js';
+
+/** The controller's name, also its event source component. */
+export const ATTACH_DETACH_CONTROLLER_NAME = 'attachdetach-controller';
+
+/** volumes.kubernetes.io/keep-terminated-pod-volumes (KeepTerminatedPodVolumesAnnotation). */
+export const KEEP_TERMINATED_POD_VOLUMES_ANNOTATION = 'volumes.kubernetes.io/keep-terminated-pod-volumes';
+
+/** Construction options of an {@link AttachDetachController}. */
+export interface AttachDetachControllerOptions {
+  /** The attachable volume plugins (the vSphere package provides VCP and CSI ones). */
+  readonly plugins: readonly AttachableVolumePlugin[];
+}
+
+const podKey = (pod: Pod): string => `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
+const claimKey = (namespace: string, name: string): string => `${namespace}/${name}`;
+const hasOutOfServiceTaint = (node: Node | undefined): boolean => (node?.spec?.taints ?? []).some((t) => t.key === TAINTS.outOfService);
+
+/**
+ * AttachDetachController: attaches the volumes scheduled pods need to their nodes and
+ * detaches those no longer needed, with upstream's timers: a pass every 100 ms
+ * (`attachDetachReconcilerLoopPeriod`), the 6 min force detach
+ * (`maxWaitForUnmountDuration`, from healthy nodes only when the profile's
+ * `forceDetachRequiresUnhealthyNode` is false), the out-of-service taint, the 60 s verify
+ * and the 500 ms → 2 min 2 s back-off.
+ *
+ * @example
+ * ```ts
+ * const plugin = new FakeAttachablePlugin(sim.clock);
+ * const adc = new AttachDetachController({ sim, profile: profile114, timings: defaultTimings }, { plugins: [plugin] });
+ * adc.start();
+ * // a pod using a bound PVC lands on w1: "AttachVolume.Attach succeeded for volume "pv-1" " within 100 ms
+ * ```
+ */
+export class AttachDetachController implements Component {
+  readonly name = ATTACH_DETACH_CONTROLLER_NAME;
+  /** The desired state of world (read-only use outside the controller). */
+  readonly dsw = new DesiredStateOfWorld();
+  /** The actual state of world (read-only use outside the controller). */
+  readonly asw = new ActualStateOfWorld();
+  readonly reconciler: Reconciler;
+  readonly #client: ApiClient;
+  readonly #plugins: readonly AttachableVolumePlugin[];
+  readonly #pods: Informer<'Pod'>;
+  readonly #nodes: Informer<'Node'>;
+  readonly #pvcs: Informer<'PersistentVolumeClaim'>;
+  readonly #pvs: Informer<'PersistentVolume'>;
+  readonly #pending = new NestedPendingOperations();
+  readonly #executor: OperationExecutor;
+  readonly #populator: DesiredStateOfWorldPopulator;
+  readonly #subscriptions: Subscription[] = [];
+  /** Pod uid → the (volume, node) entries it holds in the desired state. */
+  readonly #podEntries = new Map<string, Set<string>>();
+  /** Claim key → keys of the pods that use it. */
+  readonly #podsByClaim = new Map<string, Set<string>>();
+
+  constructor(ctx: ControllerContext, options: AttachDetachControllerOptions) {
+    this.#plugins = options.plugins;
+    this.#client = ctx.sim.api.client(this.name);
+    const recorder = new EventRecorder(this.#client, { component: this.name }, { trace: ctx.sim.trace });
+    this.#pods = new Informer(this.#client, 'Pod');
+    this.#nodes = new Informer(this.#client, 'Node');
+    this.#pvcs = new Informer(this.#client, 'PersistentVolumeClaim');
+    this.#pvs = new Informer(this.#client, 'PersistentVolume');
+    const statusUpdater = new NodeStatusUpdater(this.#client, this.#nodes, this.asw);
+    this.#executor = new OperationExecutor({
+      clock: ctx.sim.clock,
+      client: this.#client,
+      recorder,
+      asw: this.asw,
+      pending: this.#pending,
+      owner: this.name,
+      onComplete: () => this.reconciler.wake(),
+    });
+    this.reconciler = new Reconciler({
+      clock: ctx.sim.clock,
+      profile: ctx.profile,
+      dsw: this.dsw,
+      asw: this.asw,
+      executor: this.#executor,
+      pending: this.#pending,
+      statusUpdater,
+      nodes: this.#nodes,
+      recorder,
+      plugins: this.#plugins,
+      pvFor: (volumeName) => this.#pvFor(volumeName),
+      owner: this.name,
+    });
+    this.#populator = new DesiredStateOfWorldPopulator(ctx.sim.clock, this.dsw, this.#pods, (pod) => this.#processPodVolumes(pod, true), this.name);
+    this.dsw.onChange(() => this.reconciler.wake());
+    this.asw.onChange(() => this.reconciler.wake());
+  }
+
+  start(): void {
+    this.#subscriptions.push(this.#pvs.events$.subscribe((e) => this.#pvEvent(e)));
+    this.#subscriptions.push(this.#pvcs.events$.subscribe((e) => this.#reprocessClaim(e.object.metadata?.namespace ?? 'default', e.object.metadata?.name ?? '')));
+    this.#subscriptions.push(this.#nodes.events$.subscribe((e) => this.#nodeEvent(e)));
+    this.#populateActualStateOfWorld();
+    this.#subscriptions.push(this.#pods.events$.subscribe((e) => this.#podEvent(e)));
+    this.reconciler.start();
+    this.#populator.start();
+  }
+
+  stop(): void {
+    this.reconciler.stop();
+    this.#populator.stop();
+    this.#executor.stop();
+    for (const s of this.#subscriptions.splice(0)) s.unsubscribe();
+  }
+
+  /** populateActualStateOfWorld + processVolumeAttachments: the rebuild at start. */
+  #populateActualStateOfWorld(): void {
+    for (const node of this.#nodes.list()) {
+      const nodeName = node.metadata?.name ?? '';
+      for (const attached of node.status?.volumesAttached ?? []) {
+        this.asw.markVolumeAsAttached(attached.name, this.#pvFor(attached.name), nodeName, attached.devicePath);
+      }
+      this.asw.setVolumesMountedByNode(node.status?.volumesInUse ?? [], nodeName);
+      this.#addNodeToDsw(node);
+    }
+    // VolumeAttachments that node status does not reflect are Uncertain: attached or not, the next pass sorts it out.
+    const attachments = this.#client.list('VolumeAttachment');
+    if (E.isLeft(attachments)) return;
+    for (const va of attachments.right.items) {
+      const pvName = va.spec?.source?.persistentVolumeName;
+      const pv = pvName ? this.#pvs.get(pvName) : undefined;
+      const plugin = pv && findPlugin(this.#plugins, pv);
+      if (!pv || !plugin?.usesVolumeAttachments) continue;
+      const volumeName = plugin.uniqueVolumeName(pv);
+      const nodeName = va.spec?.nodeName ?? '';
+      if (this.asw.getAttachState(volumeName, nodeName) !== 'Attached') this.asw.markVolumeAsUncertain(volumeName, pv, nodeName);
+    }
+  }
+
+  #nodeEvent(event: InformerEvent<Node>): void {
+    const node = event.object;
+    const nodeName = node.metadata?.name ?? '';
+    if (event.type === 'DELETED') {
+      // DeleteNode fails while volumes are wanted there (upstream logs it); the node stays managed until its pods go.
+      this.dsw.deleteNode(nodeName);
+      // nodeDelete still processes the last volumesInUse: attachments stay "mounted", so the 6 min timer applies.
+      this.asw.setVolumesMountedByNode(node.status?.volumesInUse ?? [], nodeName);
+      this.reconciler.wake();
+      return;
+    }
+    this.#addNodeToDsw(node);
+    this.asw.setVolumesMountedByNode(node.status?.volumesInUse ?? [], nodeName);
+    // kubernetes/kubernetes#37586: a (re)added Node gets its volumesAttached written again.
+    if (event.type === 'ADDED') this.asw.setNodeStatusUpdateNeeded(nodeName);
+    // Health and the out-of-service taint only matter to the detach pass; other node updates (heartbeats) need no pass.
+    const old = event.old;
+    if (!old || isNodeReady(old) !== isNodeReady(node) || hasOutOfServiceTaint(old) !== hasOutOfServiceTaint(node)) {
+      if (this.asw.getAttachedVolumesForNode(nodeName).length > 0) this.reconciler.wake();
+    }
+  }
+
+  #addNodeToDsw(node: Node): void {
+    const annotations = node.metadata?.annotations ?? {};
+    if (annotations[CONTROLLER_MANAGED_ATTACH_ANNOTATION] === undefined) return;
+    this.dsw.addNode(node.metadata?.name ?? '', annotations[KEEP_TERMINATED_POD_VOLUMES_ANNOTATION] === 'true');
+  }
+
+  #podEvent(event: InformerEvent<Pod>): void {
+    const pod = event.object;
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const key = podKey(pod);
+    for (const claim of podClaimNames(pod)) {
+      const ck = claimKey(namespace, claim);
+      let pods = this.#podsByClaim.get(ck);
+      if (event.type === 'DELETED') {
+        pods?.delete(key);
+        if (pods?.size === 0) this.#podsByClaim.delete(ck);
+        continue;
+      }
+      if (!pods) this.#podsByClaim.set(ck, (pods = new Set()));
+      pods.add(key);
+    }
+    if (event.type === 'DELETED') this.#processPodVolumes(pod, false);
+    else this.#processPodVolumes(pod, determineVolumeAction(pod, this.dsw));
+  }
+
+  #pvEvent(event: InformerEvent<PersistentVolume>): void {
+    const ref = event.object.spec?.claimRef;
+    if (event.type !== 'DELETED' && ref?.name) this.#reprocessClaim(ref.namespace ?? 'default', ref.name);
+  }
+
+  /** A claim or its volume changed: the pods that use it are processed again (syncPVCByKey). */
+  #reprocessClaim(namespace: string, name: string): void {
+    for (const key of [...(this.#podsByClaim.get(claimKey(namespace, name)) ?? [])]) {
+      const slash = key.indexOf('/');
+      const pod = this.#pods.get(key.slice(slash + 1), key.slice(0, slash));
+      if (pod?.spec?.nodeName) this.#processPodVolumes(pod, determineVolumeAction(pod, this.dsw));
+    }
+  }
+
+  /** ProcessPodVolumes: adds or removes the pod's attachable PVC-backed volumes on its node. */
+  #processPodVolumes(pod: Pod, addVolumes: boolean): void {
+    const uid = pod.metadata?.uid ?? podKey(pod);
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName) return;
+    if (!addVolumes) {
+      for (const entry of this.#podEntries.get(uid) ?? []) {
+        const [volumeName = '', entryNode = ''] = entry.split('\u0000');
+        this.dsw.deletePod(uid, volumeName, entryNode);
+      }
+      this.#podEntries.delete(uid);
+      return;
+    }
+    // A pod on a node the controller does not manage is ignored; the populator's re-list picks it up later.
+    if (!this.dsw.nodeExists(nodeName)) return;
+    const namespace = pod.metadata?.namespace ?? 'default';
+    for (const claimName of podClaimNames(pod)) {
+      const pv = this.#boundVolume(namespace, claimName);
+      const plugin = pv && findPlugin(this.#plugins, pv);
+      if (!pv || !plugin) continue;
+      const volumeName = plugin.uniqueVolumeName(pv);
+      if (E.isLeft(this.dsw.addPod(pod, pv, volumeName, nodeName))) continue;
+      let entries = this.#podEntries.get(uid);
+      if (!entries) this.#podEntries.set(uid, (entries = new Set()));
+      entries.add(`${volumeName}\u0000${nodeName}`);
+      // After a start-up rebuild the actual state may know this volume by name only.
+      this.asw.setVolumeSpec(volumeName, pv);
+    }
+  }
+
+  /** The PV bound to the claim (CreateVolumeSpec): the claim must be Bound and the PV's claimRef must carry its uid. */
+  #boundVolume(namespace: string, claimName: string): PersistentVolume | undefined {
+    const pvc = this.#pvcs.get(claimName, namespace);
+    if (!pvc || pvc.status?.phase !== 'Bound' || !pvc.spec?.volumeName) return undefined;
+    const pv = this.#pvs.get(pvc.spec.volumeName);
+    if (!pv || pv.spec?.claimRef?.uid !== pvc.metadata?.uid) return undefined;
+    return pv;
+  }
+
+  #pvFor(volumeName: string): PersistentVolume | undefined {
+    for (const pv of this.#pvs.list()) {
+      const plugin = findPlugin(this.#plugins, pv);
+      if (plugin && plugin.uniqueVolumeName(pv) === volumeName) return pv;
+    }
+    return undefined;
+  }
+}

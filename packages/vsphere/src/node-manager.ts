@@ -1,0 +1,52 @@
+// The VCP's node manager (staging/src/k8s.io/legacy-cloud-providers/vsphere/nodemanager.go,
+// v1.12–v1.24): learns which VM runs each node from the Node objects (the system UUID the
+// kubelet reports is the VM's BIOS UUID) and forgets a node when its Node object is
+// deleted — which is what turns a detach after `kubectl delete node` into a no-op
+// (storage reference §6.3; issue #71829).
+import { Informer, type ApiClient } from '@failsim/core';
+import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Subscription } from 'rxjs';
+import type { Vcenter } from './vcenter.js';
+
+/** vclib's ErrNoVMFound text. */
+export const NO_VM_FOUND = 'No VM found';
+
+/** Node name → VM name, learned from Node objects. */
+export class NodeManager {
+  readonly #vcenter: Vcenter;
+  readonly #informer: Informer<'Node'>;
+  readonly #vmByNode = new Map<string, string>();
+  #subscription: Subscription | undefined;
+
+  constructor(vcenter: Vcenter, client: ApiClient) {
+    this.#vcenter = vcenter;
+    this.#informer = new Informer(client, 'Node');
+  }
+
+  /** Starts watching Nodes. */
+  start(): void {
+    this.#subscription ??= this.#informer.events$.subscribe((event) => {
+      const name = event.object.metadata?.name ?? '';
+      if (event.type === 'DELETED') this.#vmByNode.delete(name);
+      else this.#register(event.object);
+    });
+  }
+
+  /** Stops watching. */
+  stop(): void {
+    this.#subscription?.unsubscribe();
+    this.#subscription = undefined;
+  }
+
+  /** The VM registered for a node, if its Node object was seen and not deleted. */
+  vmFor(nodeName: string): string | undefined {
+    return this.#vmByNode.get(nodeName);
+  }
+
+  // RegisterNode → DiscoverNode: find the VM whose BIOS UUID is the node's system UUID.
+  #register(node: Node): void {
+    const uuid = node.status?.nodeInfo?.systemUUID;
+    const vm = uuid ? this.#vcenter.vmByUuid(uuid) : undefined;
+    if (vm) this.#vmByNode.set(node.metadata?.name ?? '', vm.name);
+  }
+}

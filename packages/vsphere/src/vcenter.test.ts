@@ -1,0 +1,151 @@
+import { describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import { lastValueFrom } from 'rxjs';
+import { smallVcenter } from './testing/small-vcenter.js';
+import type { VimFault } from './task.js';
+import { settled, type Vcenter } from './vcenter.js';
+
+const PV = '[vsanDatastore] kubevols/kubernetes-dynamic-pvc-1.vmdk';
+
+const withPvOnA = (): Vcenter => {
+  const vc = smallVcenter();
+  expect(E.isRight(vc.createDisk({ path: PV, capacityInKB: 1024 * 1024, storagePolicy: 'raid-1' }))).toBe(true);
+  expect(E.isRight(settled(vc.addScsiController('vm-a', 'pvscsi', { durationMs: 0 })))).toBe(true);
+  expect(E.isRight(settled(vc.addDisk('vm-a', { fileName: PV, controllerKey: 1001 }, { durationMs: 0 })))).toBe(true);
+  return vc;
+};
+
+const faultOf = (r: E.Either<VimFault, unknown>): VimFault | undefined => (E.isLeft(r) ? r.left : undefined);
+
+describe('Vcenter inventory', () => {
+  it('keys devices like vSphere: lsilogic-1000 with the system disk, a new pvscsi on bus 1, first data disk scsi1:0 (key 2016)', () => {
+    const vc = withPvOnA();
+    const vm = vc.vm('vm-a')!;
+    expect(vm.moref).toBe('vm-1001');
+    expect(vm.controllers.map((c) => [c.type, c.key, c.busNumber])).toEqual([
+      ['lsilogic', 1000, 0],
+      ['pvscsi', 1001, 1],
+    ]);
+    expect(vm.disks.map((d) => [d.key, d.controllerKey, d.unitNumber, d.fileName])).toEqual([
+      [2000, 1000, 0, '[vsanDatastore] vm-a/vm-a.vmdk'],
+      [2016, 1001, 0, PV],
+    ]);
+    expect(vc.file(PV)?.uuid).toMatch(/^6000C29[0-9a-f]-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
+  it('skips unit 7 when filling a controller', () => {
+    const vc = smallVcenter();
+    const ctl = settled(vc.addScsiController('vm-c', 'pvscsi', { durationMs: 0 }));
+    const key = E.isRight(ctl) ? ctl.right.key : -1;
+    const units: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      vc.createDisk({ path: `[vsanDatastore] d/${i}.vmdk`, capacityInKB: 1 });
+      const added = settled(vc.addDisk('vm-c', { fileName: `[vsanDatastore] d/${i}.vmdk`, controllerKey: key }, { durationMs: 0 }));
+      if (E.isRight(added)) units.push(added.right.unitNumber);
+    }
+    expect(units).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]);
+    vc.createDisk({ path: '[vsanDatastore] d/16.vmdk', capacityInKB: 1 });
+    expect(faultOf(settled(vc.addDisk('vm-c', { fileName: '[vsanDatastore] d/16.vmdk', controllerKey: key }, { durationMs: 0 })))?.message).toBe(
+      "Invalid configuration for device '0'.",
+    );
+  });
+
+  it('refuses a raid-1 disk when fewer than three hosts are up, unless forced', () => {
+    const vc = smallVcenter();
+    vc.setHostConnected('10.27.51.13', false);
+    expect(faultOf(vc.createDisk({ path: PV, capacityInKB: 1, storagePolicy: 'raid-1' }))?.message).toBe(
+      'There are currently 2 usable fault domains. The operation requires 1 more usable fault domains.',
+    );
+    expect(E.isRight(vc.createDisk({ path: PV, capacityInKB: 1, storagePolicy: 'raid-1', forceProvisioning: true }))).toBe(true);
+    expect(faultOf(vc.createDisk({ path: '[vsanDatastore] x.vmdk', capacityInKB: 1, storagePolicy: 'gold' }))?.message).toBe('no pbm profile found with name: "gold"');
+  });
+});
+
+describe('locks', () => {
+  it('a powered-on VM holds a lock on each configured disk; a powered-off VM holds none', () => {
+    const vc = withPvOnA();
+    expect(vc.lockHolder(PV)).toEqual({ path: PV, vm: 'vm-a', host: '10.27.51.11' });
+    settled(vc.powerOff('vm-a', { durationMs: 0 }));
+    expect(vc.lockHolder(PV)).toBeUndefined();
+    expect(vc.locks().some((l) => l.vm === 'vm-a')).toBe(false);
+    expect(vc.vm('vm-a')?.disks.map((d) => d.fileName)).toContain(PV);
+  });
+});
+
+describe('reconfigure: add disk', () => {
+  it("fails with \"Failed to add disk 'scsi1:0'.\" while another powered-on VM holds the file", async () => {
+    const vc = withPvOnA();
+    const ctl = lastValueFrom(vc.addScsiController('vm-b', 'pvscsi', { initiator: 'vsphere-cloud-provider' }));
+    vc.clock.runUntilIdle();
+    const controller = await ctl;
+    const pending = lastValueFrom(vc.addDisk('vm-b', { fileName: PV, controllerKey: controller.key }, { initiator: 'vsphere-cloud-provider' }));
+    vc.clock.runUntilIdle();
+    await expect(pending).rejects.toEqual({
+      message: "Failed to add disk 'scsi1:0'.",
+      details: ['File system specific implementation of LookupAndOpen[file] failed', `Cannot open the disk '${PV}' or one of the snapshot disks it depends on.`],
+    });
+    const task = vc.recentTasks().at(-1)!;
+    expect(task).toMatchObject({ name: 'Reconfigure virtual machine', target: 'vm-b', status: 'Failed', error: "Failed to add disk 'scsi1:0'.", initiator: 'vsphere-cloud-provider' });
+    expect(task.completedAt! - task.startedAt).toBe(1_000);
+    expect(vc.vm('vm-b')?.disks.some((d) => d.fileName === PV)).toBe(false);
+  });
+
+  it('succeeds once the holding VM is powered off, though its configuration still lists the disk', () => {
+    const vc = withPvOnA();
+    settled(vc.powerOff('vm-a', { durationMs: 0 }));
+    settled(vc.addScsiController('vm-b', 'pvscsi', { durationMs: 0 }));
+    const added = settled(vc.addDisk('vm-b', { fileName: PV, controllerKey: 1001 }, { durationMs: 0 }));
+    expect(E.isRight(added) && added.right.unitNumber).toBe(0);
+    expect(vc.vmsWithDisk(PV).map((vm) => vm.name)).toEqual(['vm-a', 'vm-b']);
+    expect(vc.lockHolder(PV)?.vm).toBe('vm-b');
+  });
+});
+
+describe('power', () => {
+  it('power-on fails while a configured disk is locked by another VM, with the CPI-visible text and the vCenter details', () => {
+    const vc = withPvOnA();
+    settled(vc.powerOff('vm-a', { durationMs: 0 }));
+    settled(vc.addScsiController('vm-b', 'pvscsi', { durationMs: 0 }));
+    settled(vc.addDisk('vm-b', { fileName: PV, controllerKey: 1001 }, { durationMs: 0 }));
+    const fault = faultOf(settled(vc.powerOn('vm-a', { durationMs: 0 })));
+    expect(fault).toEqual({
+      message: 'File system specific implementation of OpenFile[file] failed',
+      details: [
+        'An error was received from the ESX host while powering on VM vm-a.',
+        'Failed to start the virtual machine.',
+        "Module 'Disk' power on failed.",
+        `Cannot open the disk '${PV}' or one of the snapshot disks it depends on.`,
+        'Failed to lock the file',
+      ],
+    });
+    expect(vc.vm('vm-a')?.powerState).toBe('poweredOff');
+    // Removing the disk from the old VM (keeping the file) lets it boot.
+    expect(E.isRight(settled(vc.removeDevice('vm-a', 'disk-1001-0', true, { durationMs: 0 })))).toBe(true);
+    expect(E.isRight(settled(vc.powerOn('vm-a', { durationMs: 0 })))).toBe(true);
+    expect(vc.file(PV)).toBeDefined();
+  });
+
+  it('reports state errors and emits power events in virtual time', () => {
+    const vc = smallVcenter();
+    const events: string[] = [];
+    vc.powerEvents$.subscribe((e) => events.push(`${e.at} ${e.vm} ${e.kind}`));
+    vc.powerOff('vm-a');
+    vc.reset('vm-b');
+    vc.clock.runUntilIdle();
+    expect(events).toEqual(['1000 vm-a poweredOff', '2000 vm-b reset']);
+    expect(faultOf(settled(vc.powerOff('vm-a', { durationMs: 0 })))?.message).toBe('The attempted operation cannot be performed in the current state (Powered off).');
+    expect(faultOf(settled(vc.powerOn('vm-b', { durationMs: 0 })))?.message).toBe('The attempted operation cannot be performed in the current state (Powered on).');
+  });
+});
+
+describe('remove device', () => {
+  it('deletes the file and its content unless keepFiles', () => {
+    const vc = withPvOnA();
+    vc.file(PV)!.content.set('mydemo.emp/100', 'Cormac,Cork');
+    expect(E.isRight(settled(vc.removeDevice('vm-a', 'disk-1001-0', true, { durationMs: 0 })))).toBe(true);
+    expect(vc.file(PV)?.content.get('mydemo.emp/100')).toBe('Cormac,Cork');
+    settled(vc.addDisk('vm-a', { fileName: PV, controllerKey: 1001 }, { durationMs: 0 }));
+    expect(E.isRight(settled(vc.removeDevice('vm-a', 'disk-1001-0', false, { durationMs: 0 })))).toBe(true);
+    expect(vc.file(PV)).toBeUndefined();
+  });
+});

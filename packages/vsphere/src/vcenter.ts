@@ -1,0 +1,523 @@
+// A vCenter in virtual time: the inventory (datacenter, cluster, ESXi hosts, datastores,
+// storage policies, VMs, VMDK files), the disk locks ESXi takes, and the tasks that change
+// them, each ending Completed or Failed with vSphere's own texts (storage reference §8.1,
+// §8.2). Models the vSphere API as govmomi drives it (object/virtual_machine.go AddDevice,
+// RemoveDevice, PowerOn, PowerOff, Reset; govmomi v0.20–v0.50) and ESXi's VMFS/vSAN lock
+// semantics: a powered-on VM holds a lock on every disk file it has configured; a
+// powered-off VM holds none.
+import * as E from 'fp-ts/lib/Either.js';
+import type { SeededRandom, SimClock } from '@failsim/core';
+import { Subject, type Observable } from 'rxjs';
+import { canonicalDatastorePath, parseDatastorePath } from './datastore-path.js';
+import type { Datastore, FileLock, HostSystem, PowerState, ScsiController, ScsiControllerType, StoragePolicy, VirtualDisk, VirtualMachine, VmdkFile } from './inventory.js';
+import { TaskManager, vimFault, type TaskDurations, type TaskInfo, type TaskName, type VimFault } from './task.js';
+import { controllerKeyFor, controllerName, diskKeyFor, diskName, freeBus, freeUnit, scsiSlot, SCSI_RESERVED_UNIT, SCSI_UNITS } from './virtual-device-list.js';
+
+/** Options of a {@link Vcenter}. */
+export interface VcenterOptions {
+  /** The simulation clock every task runs on. */
+  readonly clock: SimClock;
+  /** Source of UUIDs (fork one from the simulation's random). */
+  readonly random: SeededRandom;
+  /** Datacenter name; default `Datacenter`. */
+  readonly datacenter?: string;
+  /** Compute cluster name; default `Cluster`. */
+  readonly cluster?: string;
+  /** Virtual task durations. */
+  readonly taskDurations?: Partial<TaskDurations>;
+}
+
+/** Who runs a task and how long it takes. */
+export interface TaskOptions {
+  /** Shown as the task's initiator; default `administrator@vsphere.local`. */
+  readonly initiator?: string;
+  /** Overrides the task's virtual duration (0: completes synchronously). */
+  readonly durationMs?: number;
+}
+
+/** What {@link Vcenter.createVm} takes. */
+export interface VmSpec {
+  readonly name: string;
+  readonly host: string;
+  /** Datastore of the VM's own files; default the first datastore. */
+  readonly datastore?: string;
+  /** BIOS UUID; default a random one. */
+  readonly uuid?: string;
+  readonly powerState?: PowerState;
+  readonly ipAddress?: string;
+  /** Size of the system disk (scsi0:0) in KB; default 3 GiB. 0: no system disk. */
+  readonly systemDiskKB?: number;
+}
+
+/** What {@link Vcenter.createDisk} takes. */
+export interface DiskSpec {
+  /** `[ds] folder/name.vmdk`. */
+  readonly path: string;
+  readonly capacityInKB: number;
+  readonly diskFormat?: VmdkFile['diskFormat'];
+  /** A storage policy name known to the vCenter. */
+  readonly storagePolicy?: string;
+  /** vSAN forceProvisioning: create even when the policy cannot be met. */
+  readonly forceProvisioning?: boolean;
+  /** Register the disk as a first-class disk with this id. */
+  readonly fcdId?: string;
+  readonly parent?: string;
+}
+
+/** What {@link Vcenter.addDisk} takes. */
+export interface AddDiskSpec {
+  /** The existing file to attach. */
+  readonly fileName: string;
+  /** The controller to put it on; default the first controller with a free unit. */
+  readonly controllerKey?: number;
+  /** The unit; default the lowest free one. */
+  readonly unitNumber?: number;
+  readonly diskMode?: VirtualDisk['diskMode'];
+}
+
+/** A power change of a VM, as observed by whatever runs inside it. */
+export interface PowerEvent {
+  readonly vm: string;
+  /** `reset`: off and on again at once (the guest reboots). */
+  readonly kind: 'poweredOn' | 'poweredOff' | 'reset';
+  /** Virtual ms. */
+  readonly at: number;
+}
+
+const DEFAULT_INITIATOR = 'administrator@vsphere.local';
+const GIB_KB = 1024 * 1024;
+
+/** vim25 InvalidPowerState's message. */
+const invalidPowerState = (state: PowerState): VimFault =>
+  vimFault(`The attempted operation cannot be performed in the current state (${state === 'poweredOn' ? 'Powered on' : state === 'poweredOff' ? 'Powered off' : 'Suspended'}).`);
+
+/** vim25 FileLocked's message (storage reference §8.1). */
+const fileLocked = (path: string): VimFault => vimFault(`Unable to access file ${path} since it is locked`);
+
+/** msg.disk.fileNotFound family (storage reference §8.1; wording Unverified across ESXi releases). */
+const fileNotFound = (path: string): VimFault => vimFault(`File ${path} was not found`);
+
+/** The vCenter inventory and its task engine. */
+export class Vcenter {
+  /** Datacenter name. */
+  readonly datacenter: string;
+  /** Compute cluster name. */
+  readonly cluster: string;
+  /** Recent Tasks. */
+  readonly tasks: TaskManager;
+  readonly #clock: SimClock;
+  readonly #random: SeededRandom;
+  readonly #hosts = new Map<string, HostSystem>();
+  readonly #datastores = new Map<string, Datastore>();
+  readonly #policies = new Map<string, StoragePolicy>();
+  readonly #vms = new Map<string, VirtualMachine>();
+  readonly #files = new Map<string, VmdkFile>();
+  readonly #power = new Subject<PowerEvent>();
+  #nextMoref = 1001;
+
+  constructor(options: VcenterOptions) {
+    this.#clock = options.clock;
+    this.#random = options.random;
+    this.datacenter = options.datacenter ?? 'Datacenter';
+    this.cluster = options.cluster ?? 'Cluster';
+    this.tasks = new TaskManager(options.clock, options.taskDurations);
+  }
+
+  /** The virtual clock. */
+  get clock(): SimClock {
+    return this.#clock;
+  }
+
+  /** Every power change of every VM, in order. */
+  get powerEvents$(): Observable<PowerEvent> {
+    return this.#power.asObservable();
+  }
+
+  // ---- inventory -------------------------------------------------------------------
+
+  /** Adds an ESXi host (connected). */
+  addHost(name: string): HostSystem {
+    const host: HostSystem = { name, connected: true };
+    this.#hosts.set(name, host);
+    return host;
+  }
+
+  /** Marks a host connected or not (a failed host does not count for vSAN placement). */
+  setHostConnected(name: string, connected: boolean): void {
+    const host = this.#hosts.get(name);
+    if (host) this.#hosts.set(name, { ...host, connected });
+  }
+
+  /** Adds a datastore. */
+  addDatastore(datastore: Datastore): Datastore {
+    this.#datastores.set(datastore.name, datastore);
+    return datastore;
+  }
+
+  /** Adds a storage policy. */
+  addStoragePolicy(policy: StoragePolicy): StoragePolicy {
+    this.#policies.set(policy.name, policy);
+    return policy;
+  }
+
+  /** ESXi hosts. */
+  hosts(): readonly HostSystem[] {
+    return [...this.#hosts.values()];
+  }
+
+  /** Datastores. */
+  datastores(): readonly Datastore[] {
+    return [...this.#datastores.values()];
+  }
+
+  /** A datastore by name. */
+  datastore(name: string): Datastore | undefined {
+    return this.#datastores.get(name);
+  }
+
+  /** A storage policy by name. */
+  storagePolicy(name: string): StoragePolicy | undefined {
+    return this.#policies.get(name);
+  }
+
+  /** VMs, in creation order. */
+  vms(): readonly VirtualMachine[] {
+    return [...this.#vms.values()];
+  }
+
+  /** A VM by name. */
+  vm(name: string): VirtualMachine | undefined {
+    return this.#vms.get(name);
+  }
+
+  /** A VM by BIOS UUID (case-insensitive), as `SearchIndex.FindByUuid` finds it. */
+  vmByUuid(uuid: string): VirtualMachine | undefined {
+    const wanted = uuid.toLowerCase();
+    return this.vms().find((vm) => vm.uuid.toLowerCase() === wanted);
+  }
+
+  /** VMDK files, in creation order. */
+  files(): readonly VmdkFile[] {
+    return [...this.#files.values()];
+  }
+
+  /** A VMDK file by datastore path (any spacing after the bracket). */
+  file(path: string): VmdkFile | undefined {
+    return this.#files.get(canonicalDatastorePath(path));
+  }
+
+  /** A first-class disk by id. */
+  firstClassDisk(id: string): VmdkFile | undefined {
+    return this.files().find((f) => f.fcdId === id);
+  }
+
+  /** The VMs whose configuration lists the file (powered on or not). */
+  vmsWithDisk(path: string): readonly VirtualMachine[] {
+    const p = canonicalDatastorePath(path);
+    return this.vms().filter((vm) => vm.disks.some((d) => d.fileName === p));
+  }
+
+  /** Every lock: one per disk file of each powered-on VM. */
+  locks(): readonly FileLock[] {
+    return this.vms()
+      .filter((vm) => vm.powerState === 'poweredOn')
+      .flatMap((vm) => vm.disks.map((d) => ({ path: d.fileName, vm: vm.name, host: vm.host })));
+  }
+
+  /** Who holds the lock on a file, other than `except`. */
+  lockHolder(path: string, except?: string): FileLock | undefined {
+    const p = canonicalDatastorePath(path);
+    return this.locks().find((l) => l.path === p && l.vm !== except);
+  }
+
+  /** A fresh virtual-disk UUID in vSphere's form (`6000C29x-xxxx-…`). */
+  newDiskUuid(): string {
+    const hex = (n: number): string => Array.from({ length: n }, () => this.#random.int(0, 16).toString(16)).join('');
+    const raw = `6000C29${hex(25)}`;
+    return `${raw.slice(0, 8)}-${raw.slice(8, 12)}-${raw.slice(12, 16)}-${raw.slice(16, 20)}-${raw.slice(20)}`;
+  }
+
+  /** A fresh RFC 4122 UUID from the seeded random. */
+  newUuid(): string {
+    return this.#random.uuid();
+  }
+
+  /**
+   * Creates a VM with an LSI Logic controller on bus 0 and, unless `systemDiskKB` is 0, its
+   * system disk `[ds] <name>/<name>.vmdk` on scsi0:0. No task: the VM is part of the scene.
+   */
+  createVm(spec: VmSpec): VirtualMachine {
+    const datastore = spec.datastore ?? this.datastores()[0]?.name;
+    if (datastore === undefined) throw new RangeError('createVm: the vCenter has no datastore');
+    if (this.#vms.has(spec.name)) throw new RangeError(`createVm: a VM named "${spec.name}" exists`);
+    if (!this.#hosts.has(spec.host)) throw new RangeError(`createVm: no host "${spec.host}"`);
+    const controller: ScsiController = { key: controllerKeyFor(0), busNumber: 0, type: 'lsilogic' };
+    const systemKB = spec.systemDiskKB ?? 3 * GIB_KB;
+    const disks: VirtualDisk[] = [];
+    if (systemKB > 0) {
+      const file = this.#putFile({ path: `[${datastore}] ${spec.name}/${spec.name}.vmdk`, capacityInKB: systemKB });
+      disks.push({ key: diskKeyFor(0, 0), controllerKey: controller.key, unitNumber: 0, fileName: file.path, capacityInKB: systemKB, diskMode: 'persistent' });
+    }
+    const powerState = spec.powerState ?? 'poweredOn';
+    const vm: VirtualMachine = {
+      moref: `vm-${this.#nextMoref++}`,
+      name: spec.name,
+      uuid: spec.uuid ?? this.#random.uuid(),
+      instanceUuid: this.#random.uuid(),
+      powerState,
+      host: spec.host,
+      datastore,
+      ...(spec.ipAddress !== undefined ? { ipAddress: spec.ipAddress } : {}),
+      controllers: [controller],
+      disks,
+      ...(powerState === 'poweredOn' ? { bootTime: this.#clock.now() } : {}),
+    };
+    this.#vms.set(vm.name, vm);
+    return vm;
+  }
+
+  /**
+   * Creates a VMDK file (a "Create virtual disk" task, applied at once). Fails when the
+   * datastore is unknown, the file exists, or the storage policy needs more hosts than are
+   * connected (unless forced).
+   */
+  createDisk(spec: DiskSpec, options: TaskOptions = {}): E.Either<VimFault, VmdkFile> {
+    const path = canonicalDatastorePath(spec.path);
+    return this.tasks.runNow('Create virtual disk', path, options.initiator ?? DEFAULT_INITIATOR, () => {
+      const parsed = parseDatastorePath(path);
+      if (E.isLeft(parsed)) return E.left(vimFault(parsed.left));
+      if (!this.#datastores.has(parsed.right.datastore)) return E.left(vimFault(`datastore '${parsed.right.datastore}' not found`));
+      if (this.#files.has(path)) return E.left(vimFault(`Cannot complete the operation because the file or folder ${path} already exists`));
+      if (spec.storagePolicy !== undefined) {
+        const policy = this.#policies.get(spec.storagePolicy);
+        if (!policy) return E.left(vimFault(`no pbm profile found with name: "${spec.storagePolicy}"`));
+        const usable = this.hosts().filter((h) => h.connected).length;
+        // vSAN's placement error when a policy needs more fault domains than are up (Unverified wording).
+        if (usable < policy.minHosts && !spec.forceProvisioning) {
+          return E.left(vimFault(`There are currently ${usable} usable fault domains. The operation requires ${policy.minHosts - usable} more usable fault domains.`));
+        }
+      }
+      return E.right(this.#putFile({ ...spec, path }));
+    });
+  }
+
+  /** Deletes a VMDK file (a "Delete file" task, applied at once); fails while a powered-on VM holds it. */
+  deleteDisk(path: string, options: TaskOptions = {}): E.Either<VimFault, void> {
+    const p = canonicalDatastorePath(path);
+    return this.tasks.runNow('Delete file', p, options.initiator ?? DEFAULT_INITIATOR, () => {
+      if (!this.#files.has(p)) return E.left(fileNotFound(p));
+      if (this.lockHolder(p)) return E.left(fileLocked(p));
+      this.#files.delete(p);
+      return E.right(undefined);
+    });
+  }
+
+  // ---- tasks on VMs ----------------------------------------------------------------
+
+  /** Adds a SCSI controller on the lowest free bus (ReconfigVM_Task, device add). */
+  addScsiController(vmName: string, type: ScsiControllerType = 'pvscsi', options: TaskOptions = {}): Observable<ScsiController> {
+    return this.#task('Reconfigure virtual machine', vmName, options, (vm) => {
+      const bus = freeBus(vm);
+      if (bus === undefined) return E.left(vimFault(`SCSI Controller Limit of 4 has been reached, cannot create another SCSI controller`));
+      const controller: ScsiController = { key: controllerKeyFor(bus), busNumber: bus, type };
+      this.#update({ ...vm, controllers: [...vm.controllers, controller].sort((a, b) => a.busNumber - b.busNumber) });
+      return E.right(controller);
+    });
+  }
+
+  /**
+   * Adds an existing disk file to a VM (ReconfigVM_Task, device add without file create).
+   * When the VM is powered on, ESXi opens the file: if another powered-on VM holds its
+   * lock the task fails with "Failed to add disk 'scsiN:U'." (storage reference §6.2, §8.1).
+   * A powered-off VM opens nothing, so the add succeeds whoever holds the file.
+   */
+  addDisk(vmName: string, spec: AddDiskSpec, options: TaskOptions = {}): Observable<VirtualDisk> {
+    return this.#task('Reconfigure virtual machine', vmName, options, (vm) => {
+      const path = canonicalDatastorePath(spec.fileName);
+      const controller =
+        spec.controllerKey !== undefined
+          ? vm.controllers.find((c) => c.key === spec.controllerKey)
+          : vm.controllers.find((c) => freeUnit(vm, c) !== undefined);
+      if (!controller) return E.left(vimFault(`Invalid configuration for device '0'.`));
+      const unit = spec.unitNumber ?? freeUnit(vm, controller);
+      if (unit === undefined || unit === SCSI_RESERVED_UNIT || unit >= SCSI_UNITS || vm.disks.some((d) => d.controllerKey === controller.key && d.unitNumber === unit)) {
+        return E.left(vimFault(`Invalid configuration for device '0'.`));
+      }
+      const slot = scsiSlot(controller.busNumber, unit);
+      const file = this.#files.get(path);
+      if (!file) return E.left(vimFault(`Failed to add disk '${slot}'.`, [fileNotFound(path).message]));
+      if (vm.disks.some((d) => d.fileName === path)) return E.left(vimFault(`Failed to add disk '${slot}'.`, [fileLocked(path).message]));
+      if (vm.powerState === 'poweredOn' && this.lockHolder(path, vm.name)) {
+        return E.left(
+          vimFault(`Failed to add disk '${slot}'.`, [
+            'File system specific implementation of LookupAndOpen[file] failed',
+            `Cannot open the disk '${path}' or one of the snapshot disks it depends on.`,
+          ]),
+        );
+      }
+      const disk: VirtualDisk = {
+        key: diskKeyFor(controller.busNumber, unit),
+        controllerKey: controller.key,
+        unitNumber: unit,
+        fileName: path,
+        capacityInKB: file.capacityInKB,
+        diskMode: spec.diskMode ?? 'independent_persistent',
+      };
+      this.#update({ ...vm, disks: [...vm.disks, disk].sort((a, b) => a.key - b.key) });
+      return E.right(disk);
+    });
+  }
+
+  /**
+   * Removes a device by govc name (`disk-1001-0`, `pvscsi-1001`) — ReconfigVM_Task with
+   * operation remove and, unless `keepFiles`, file operation destroy: the VMDK is deleted
+   * (storage reference §8.2). A controller can only go once it has no disks.
+   */
+  removeDevice(vmName: string, device: string, keepFiles: boolean, options: TaskOptions = {}): Observable<void> {
+    return this.#task('Reconfigure virtual machine', vmName, options, (vm) => {
+      const disk = vm.disks.find((d) => diskName(d) === device);
+      if (disk) {
+        if (!keepFiles && this.lockHolder(disk.fileName, vm.name)) return E.left(fileLocked(disk.fileName));
+        this.#update({ ...vm, disks: vm.disks.filter((d) => d !== disk) });
+        if (!keepFiles) this.#files.delete(disk.fileName);
+        return E.right(undefined);
+      }
+      const controller = vm.controllers.find((c) => controllerName(c) === device);
+      if (controller) {
+        if (vm.disks.some((d) => d.controllerKey === controller.key)) return E.left(vimFault(`Invalid configuration for device '0'.`));
+        this.#update({ ...vm, controllers: vm.controllers.filter((c) => c !== controller) });
+        return E.right(undefined);
+      }
+      return E.left(vimFault(`device '${device}' not found`));
+    });
+  }
+
+  /**
+   * Powers a VM on. ESXi opens and locks every configured disk: a missing file or one
+   * locked by another powered-on VM fails the task. The fault's message is what API
+   * clients report ("File system specific implementation of OpenFile[file] failed", as the
+   * BOSH CPI showed in the seed); its details are what vCenter's task pane lists (§8.1).
+   */
+  powerOn(vmName: string, options: TaskOptions = {}): Observable<void> {
+    return this.#task('Power On virtual machine', vmName, options, (vm) => {
+      if (vm.powerState === 'poweredOn') return E.left(invalidPowerState(vm.powerState));
+      const failure = this.#openDisks(vm);
+      if (failure) return E.left(failure);
+      this.#update({ ...vm, powerState: 'poweredOn', bootTime: this.#clock.now() });
+      this.#power.next({ vm: vm.name, kind: 'poweredOn', at: this.#clock.now() });
+      return E.right(undefined);
+    });
+  }
+
+  /** Powers a VM off (hard): its locks are released at once. */
+  powerOff(vmName: string, options: TaskOptions = {}): Observable<void> {
+    return this.#task('Power Off virtual machine', vmName, options, (vm) => {
+      if (vm.powerState === 'poweredOff') return E.left(invalidPowerState(vm.powerState));
+      const { bootTime: _bootTime, ...rest } = vm;
+      this.#update({ ...rest, powerState: 'poweredOff' });
+      this.#power.next({ vm: vm.name, kind: 'poweredOff', at: this.#clock.now() });
+      return E.right(undefined);
+    });
+  }
+
+  /** Resets a powered-on VM (hard reboot). */
+  reset(vmName: string, options: TaskOptions = {}): Observable<void> {
+    return this.#task('Reset virtual machine', vmName, options, (vm) => {
+      if (vm.powerState !== 'poweredOn') return E.left(invalidPowerState(vm.powerState));
+      this.#update({ ...vm, bootTime: this.#clock.now() });
+      this.#power.next({ vm: vm.name, kind: 'reset', at: this.#clock.now() });
+      return E.right(undefined);
+    });
+  }
+
+  /** Removes a powered-off VM from the inventory; its files stay on the datastore. */
+  unregisterVm(vmName: string, options: TaskOptions = {}): Observable<void> {
+    return this.#task('Unregister virtual machine', vmName, options, (vm) => {
+      if (vm.powerState !== 'poweredOff') return E.left(invalidPowerState(vm.powerState));
+      this.#vms.delete(vm.name);
+      return E.right(undefined);
+    });
+  }
+
+  /** The Recent Tasks pane. */
+  recentTasks(): readonly TaskInfo[] {
+    return this.tasks.recent();
+  }
+
+  // ---- internals -------------------------------------------------------------------
+
+  #task<T>(name: TaskName, vmName: string, options: TaskOptions, op: (vm: VirtualMachine) => E.Either<VimFault, T>): Observable<T> {
+    return this.tasks.run(
+      name,
+      vmName,
+      options.initiator ?? DEFAULT_INITIATOR,
+      () => {
+        // Re-read at completion: the task acts on the VM as it is when ESXi applies it.
+        const vm = this.#vms.get(vmName);
+        return vm ? op(vm) : E.left(vimFault(`vm '${vmName}' not found`));
+      },
+      options.durationMs,
+    );
+  }
+
+  #openDisks(vm: VirtualMachine): VimFault | undefined {
+    for (const disk of vm.disks) {
+      if (!this.#files.has(disk.fileName)) {
+        return vimFault(fileNotFound(disk.fileName).message, [
+          `An error was received from the ESX host while powering on VM ${vm.name}.`,
+          'Failed to start the virtual machine.',
+          "Module 'Disk' power on failed.",
+          `Cannot open the disk '${disk.fileName}' or one of the snapshot disks it depends on.`,
+          `The system cannot find the file specified`,
+        ]);
+      }
+      if (this.lockHolder(disk.fileName, vm.name)) {
+        return vimFault('File system specific implementation of OpenFile[file] failed', [
+          `An error was received from the ESX host while powering on VM ${vm.name}.`,
+          'Failed to start the virtual machine.',
+          "Module 'Disk' power on failed.",
+          `Cannot open the disk '${disk.fileName}' or one of the snapshot disks it depends on.`,
+          'Failed to lock the file',
+        ]);
+      }
+    }
+    return undefined;
+  }
+
+  #putFile(spec: DiskSpec): VmdkFile {
+    const path = canonicalDatastorePath(spec.path);
+    const parsed = parseDatastorePath(path);
+    const file: VmdkFile = {
+      path,
+      datastore: E.isRight(parsed) ? parsed.right.datastore : '',
+      capacityInKB: spec.capacityInKB,
+      uuid: this.newDiskUuid(),
+      diskFormat: spec.diskFormat ?? 'thin',
+      ...(spec.storagePolicy !== undefined ? { storagePolicy: spec.storagePolicy } : {}),
+      ...(spec.fcdId !== undefined ? { fcdId: spec.fcdId } : {}),
+      ...(spec.parent !== undefined ? { parent: spec.parent } : {}),
+      content: new Map(),
+    };
+    this.#files.set(path, file);
+    return file;
+  }
+
+  #update(vm: VirtualMachine): void {
+    this.#vms.set(vm.name, vm);
+  }
+}
+
+/**
+ * Reads the outcome of a task Observable that has already finished (a zero-duration task):
+ * Right with its value, Left with its fault. Left "task still running" otherwise.
+ */
+export const settled = <T>(task: Observable<T>): E.Either<VimFault, T> => {
+  let outcome: E.Either<VimFault, T> = E.left(vimFault('task still running'));
+  task
+    .subscribe({
+      next: (value) => (outcome = E.right(value)),
+      error: (fault: VimFault) => (outcome = E.left(fault)),
+    })
+    .unsubscribe();
+  return outcome;
+};

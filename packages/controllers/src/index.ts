@@ -40,3 +40,4 @@ export {
 } from './volume/volume-util.js';
 export { formatRows, runCql, type CqlshSession, type VolumeData } from './apps/cqlsh.js';
 export { findPlugin, type AttachableVolumePlugin } from './storage/volume-plugin.js';
+export * from './attachdetach/index.js';

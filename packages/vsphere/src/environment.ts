@@ -5,7 +5,7 @@
 // plugins handed to it are bound to the vCenter once the simulation exists.
 import * as E from 'fp-ts/lib/Either.js';
 import { SeededRandom } from '@failsim/core';
-import { createCluster, type Cluster, type ClusterOptions, type KubeletConfig, type NodeSpec, type ProvisionedVolume, type ProvisionOptions, type VolumeProvisioner } from '@failsim/controllers';
+import { createCluster, findProfile, type Cluster, type ClusterOptions, type KubeletConfig, type NodeSpec, type ProvisionedVolume, type ProvisionOptions, type VolumeProvisioner } from '@failsim/controllers';
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { Observable, Subscription } from 'rxjs';
@@ -148,10 +148,14 @@ export const vsphereCluster = (options: VsphereClusterOptions = {}): VsphereClus
   const vcp = new DeferredPlugin(VSPHERE_VOLUME_PLUGIN_NAME, false);
   const csi = new DeferredPlugin(VSPHERE_CSI_DRIVER_NAME, true);
 
+  // The plugin manager asks plugins in order: under CSI migration the driver serves in-tree PVs.
+  const baseProfile = typeof options.profile === 'object' ? options.profile : findProfile(options.profile ?? '1.14');
+  const migrationPlanned = options.overrides?.behaviours?.csiMigrationvSphere ?? baseProfile?.behaviours.csiMigrationvSphere ?? false;
   const cluster = createCluster({
     ...options,
     nodes,
     provisioners: [vcpProvisioner, csiProvisioner],
+    volumePlugins: migrationPlanned ? [csi, vcp] : [vcp, csi],
     kubeletFor: (node) => {
       const spec = specFor.get(node.name)!;
       const extra = options.kubeletFor?.(node, plugins) ?? {};

@@ -4,9 +4,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { createSimulation, nodeLocation, type Simulation, type SimulationOptions } from '@failsim/core';
 import type { Taint } from 'kubernetes-types/core/v1.js';
+import { AttachDetachController } from '../attachdetach/attach-detach-controller.js';
 import { DisruptionController } from '../disruption/disruption-controller.js';
 import { Kubectl } from '../kubectl/kubectl.js';
 import { Kubelet, type KubeletConfig } from '../kubelet/kubelet.js';
+import { KubeletVolumeManager } from '../kubelet/volumemanager/index.js';
+import type { AttachableVolumePlugin } from '../storage/volume-plugin.js';
 import { NodeLifecycleController } from '../node-lifecycle/node-lifecycle-controller.js';
 import { TaintEvictionController } from '../node-lifecycle/taint-eviction-controller.js';
 import type { ProfileOverrides, VersionProfile } from '../profiles/profile.js';
@@ -48,6 +51,12 @@ export interface ClusterOptions extends Pick<SimulationOptions, 'seed' | 'epoch'
   readonly kubeSystem?: boolean;
   /** Volume provisioners for the PV controller (the vSphere package plugs in here). */
   readonly provisioners?: readonly VolumeProvisioner[];
+  /**
+   * Attachable volume plugins (the vSphere package's VCP and CSI). With them the cluster
+   * runs the attach/detach controller and gives every kubelet the real volume manager;
+   * without them volumes count as mounted at once.
+   */
+  readonly volumePlugins?: readonly AttachableVolumePlugin[];
   /** Per-node kubelet config the embedder decides (e.g. the storage model's volume manager). */
   readonly kubeletFor?: (node: NodeSpec) => Partial<KubeletConfig>;
 }
@@ -206,6 +215,7 @@ export const createCluster = (options: ClusterOptions): Cluster => {
     new PvcProtectionController(ctx),
     new DisruptionController(ctx),
     new Scheduler(ctx),
+    ...(options.volumePlugins?.length ? [new AttachDetachController(ctx, { plugins: options.volumePlugins })] : []),
   ];
   for (const controller of controllers) controller.start();
 
@@ -223,6 +233,7 @@ export const createCluster = (options: ClusterOptions): Cluster => {
       labels,
       ...(controlPlane ? { registerWithTaints: [MASTER_TAINT] } : {}),
       ...(controlPlane && options.kubeSystem !== false ? { staticPods: controlPlaneStaticPods(profile.kubeletVersion) } : {}),
+      ...(options.volumePlugins?.length ? { volumeManager: KubeletVolumeManager.factory(options.volumePlugins) } : {}),
       ...node.kubelet,
       ...options.kubeletFor?.(node),
     };

@@ -22,7 +22,7 @@ export interface AttachableVolumePlugin {
   attach(pv: PersistentVolume, nodeName: string): Observable<string>;
   /** Detaches the volume from the node's machine; completes, or errors with the plugin's message. */
   detach(pv: PersistentVolume, nodeName: string): Observable<void>;
-  /** For the periodic verify (60 s): which of these volumes the storage system says are attached to the node. */
+  /** For the periodic verify (60 s): which of these volumes the storage system says are attached to the node, keyed by PersistentVolume name. */
   volumesAreAttached(pvs: readonly PersistentVolume[], nodeName: string): ReadonlyMap<string, boolean>;
   /** Kubelet side: mounts the attached device for a pod (WaitForAttach + MountDevice + SetUp); errors with the plugin's message. */
   mount(pv: PersistentVolume, nodeName: string, podUid: string): Observable<void>;

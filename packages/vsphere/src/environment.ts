@@ -4,7 +4,7 @@
 // (@failsim/controllers createCluster) creates the simulation, so the provisioners and
 // plugins handed to it are bound to the vCenter once the simulation exists.
 import * as E from 'fp-ts/lib/Either.js';
-import { SeededRandom } from '@failsim/core';
+import { EventRecorder, SeededRandom } from '@failsim/core';
 import { createCluster, findProfile, type Cluster, type ClusterOptions, type KubeletConfig, type NodeSpec, type ProvisionedVolume, type ProvisionOptions, type VolumeProvisioner } from '@failsim/controllers';
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
@@ -15,7 +15,8 @@ import { RAID1_POLICY, type StoragePolicy } from './inventory.js';
 import { bindNodeMachines } from './node-machines.js';
 import { NodeManager } from './node-manager.js';
 import type { TaskDurations } from './task.js';
-import { Vcenter } from './vcenter.js';
+import { Vcenter, type FileDeletedEvent } from './vcenter.js';
+import { canonicalDatastorePath } from './datastore-path.js';
 import { VsphereVolumePlugin, VSPHERE_VOLUME_PLUGIN_NAME } from './vcp/vsphere-volume-plugin.js';
 import { VsphereVolumeProvisioner } from './vcp/vsphere-volume-provisioner.js';
 import type { AttachableVolumePlugin } from './volume-plugin.js';
@@ -125,6 +126,8 @@ class DeferredPlugin implements AttachableVolumePlugin {
  * (so the VCP's node manager finds the VMs), VM power driving the node machines, and the
  * VCP and CSI provisioners registered with the PV controller. Power nodes through
  * `vcenter` or `govc` (`vm.power -off <vm>`), not `cluster.machines`, so both agree.
+ * When a VMDK that backs a PV is deleted (`govc device.remove` without `-keep`), a Warning
+ * Event {@link VOLUME_DATA_DELETED} from component `failsim` is recorded on the PV.
  */
 export const vsphereCluster = (options: VsphereClusterOptions = {}): VsphereCluster => {
   const nodes: readonly NodeSpec[] = options.nodes ?? SEED_WORKER_NAMES.map((name) => ({ name, role: 'worker' as const }));
@@ -182,6 +185,7 @@ export const vsphereCluster = (options: VsphereClusterOptions = {}): VsphereClus
   vcpProvisioner.target = new VsphereVolumeProvisioner({ vcenter, defaultDatastore: datastore });
   csiProvisioner.target = new VsphereCsiProvisioner({ vcenter, defaultDatastore: datastore });
   const power: Subscription = bindNodeMachines(vcenter, cluster.machines, vmForNode);
+  const dataLoss: Subscription = reportDeletedVolumeFiles(vcenter, cluster);
 
   return {
     cluster,
@@ -193,8 +197,38 @@ export const vsphereCluster = (options: VsphereClusterOptions = {}): VsphereClus
     nodeManager,
     stop: () => {
       power.unsubscribe();
+      dataLoss.unsubscribe();
       nodeManager.stop();
       cluster.stop();
     },
   };
+};
+
+/** The reason of the Warning Event {@link vsphereCluster} records when a PV's VMDK is deleted. */
+export const VOLUME_DATA_DELETED = 'VolumeDataDeleted';
+
+/** The message of that Event: names the file and the PV. */
+export const volumeDataDeletedMessage = (path: string, pv: string): string =>
+  `VMDK ${path} backing PersistentVolume ${pv} was deleted from the datastore: the volume's data is gone`;
+
+const backs = (pv: PersistentVolume, event: FileDeletedEvent): boolean => {
+  const path = pv.spec?.vsphereVolume?.volumePath;
+  if (path !== undefined && canonicalDatastorePath(path) === event.path) return true;
+  const csi = pv.spec?.csi;
+  return csi?.driver === VSPHERE_CSI_DRIVER_NAME && event.fcdId !== undefined && csi.volumeHandle === event.fcdId;
+};
+
+// Kubernetes never notices a deleted VMDK until an attach or mount fails, and neither
+// vSphere nor Kubernetes has an event for it: this is failsim saying what the operator
+// did (storage reference §8.2, govc device.remove -keep=false), on the PV it destroyed.
+const reportDeletedVolumeFiles = (vcenter: Vcenter, cluster: Cluster): Subscription => {
+  const client = cluster.sim.api.client('failsim');
+  const recorder = new EventRecorder(client, { component: 'failsim' });
+  return vcenter.fileDeleted$.subscribe((event) => {
+    const pvs = client.list('PersistentVolume');
+    if (E.isLeft(pvs)) return;
+    for (const pv of pvs.right.items.filter((p) => backs(p, event))) {
+      recorder.event(pv, 'Warning', VOLUME_DATA_DELETED, volumeDataDeletedMessage(event.path, pv.metadata?.name ?? ''));
+    }
+  });
 };

@@ -29,4 +29,4 @@ export {
   type VsphereVolumeProvisionerOptions,
 } from './vcp/vsphere-volume-provisioner.js';
 export { VsphereCsiPlugin, VsphereCsiProvisioner, VSPHERE_CSI_DRIVER_NAME, type VsphereCsiDriverOptions } from './csi/vsphere-csi-driver.js';
-export { SEED_WORKER_NAMES, vsphereCluster, type VsphereCluster, type VsphereClusterOptions, type VspherePlugins } from './environment.js';
+export { SEED_WORKER_NAMES, VOLUME_DATA_DELETED, volumeDataDeletedMessage, vsphereCluster, type VsphereCluster, type VsphereClusterOptions, type VspherePlugins } from './environment.js';

@@ -148,4 +148,18 @@ describe('remove device', () => {
     expect(E.isRight(settled(vc.removeDevice('vm-a', 'disk-1001-0', false, { durationMs: 0 })))).toBe(true);
     expect(vc.file(PV)).toBeUndefined();
   });
+
+  it('announces each deleted file on fileDeleted$ (device.remove without keep, Delete file), not a kept one', () => {
+    const vc = withPvOnA();
+    const deleted: string[] = [];
+    vc.fileDeleted$.subscribe((e) => deleted.push(`${e.at} ${e.path} ${e.vm ?? '-'}`));
+    settled(vc.removeDevice('vm-a', 'disk-1001-0', true, { durationMs: 0 }));
+    expect(deleted).toEqual([]);
+    settled(vc.addDisk('vm-a', { fileName: PV, controllerKey: 1001 }, { durationMs: 0 }));
+    settled(vc.removeDevice('vm-a', 'disk-1001-0', false, { durationMs: 0 }));
+    expect(deleted).toEqual([`0 ${PV} vm-a`]);
+    vc.createDisk({ path: PV, capacityInKB: 1024 });
+    vc.deleteDisk(PV);
+    expect(deleted).toEqual([`0 ${PV} vm-a`, `0 ${PV} -`]);
+  });
 });

@@ -75,6 +75,18 @@ export interface AddDiskSpec {
   readonly diskMode?: VirtualDisk['diskMode'];
 }
 
+/** A VMDK file removed from its datastore (the data on it is gone). */
+export interface FileDeletedEvent {
+  /** Canonical datastore path of the deleted file. */
+  readonly path: string;
+  /** The first-class disk id the file had, if any (how CSI PVs name it). */
+  readonly fcdId?: string;
+  /** The VM whose reconfigure destroyed it (`device.remove` without `-keep`); absent for a plain file delete. */
+  readonly vm?: string;
+  /** Virtual ms. */
+  readonly at: number;
+}
+
 /** A power change of a VM, as observed by whatever runs inside it. */
 export interface PowerEvent {
   readonly vm: string;
@@ -113,6 +125,7 @@ export class Vcenter {
   readonly #vms = new Map<string, VirtualMachine>();
   readonly #files = new Map<string, VmdkFile>();
   readonly #power = new Subject<PowerEvent>();
+  readonly #fileDeleted = new Subject<FileDeletedEvent>();
   #nextMoref = 1001;
 
   constructor(options: VcenterOptions) {
@@ -131,6 +144,14 @@ export class Vcenter {
   /** Every power change of every VM, in order. */
   get powerEvents$(): Observable<PowerEvent> {
     return this.#power.asObservable();
+  }
+
+  /**
+   * Every VMDK file deleted (`deleteDisk`, or `removeDevice` without `keepFiles`), when
+   * its task completes: what an environment watches to say that a volume's data is gone.
+   */
+  get fileDeleted$(): Observable<FileDeletedEvent> {
+    return this.#fileDeleted.asObservable();
   }
 
   // ---- inventory -------------------------------------------------------------------
@@ -307,7 +328,7 @@ export class Vcenter {
     return this.tasks.runNow('Delete file', p, options.initiator ?? DEFAULT_INITIATOR, () => {
       if (!this.#files.has(p)) return E.left(fileNotFound(p));
       if (this.lockHolder(p)) return E.left(fileLocked(p));
-      this.#files.delete(p);
+      this.#deleteFile(p);
       return E.right(undefined);
     });
   }
@@ -379,7 +400,7 @@ export class Vcenter {
       if (disk) {
         if (!keepFiles && this.lockHolder(disk.fileName, vm.name)) return E.left(fileLocked(disk.fileName));
         this.#update({ ...vm, disks: vm.disks.filter((d) => d !== disk) });
-        if (!keepFiles) this.#files.delete(disk.fileName);
+        if (!keepFiles) this.#deleteFile(disk.fileName, vm.name);
         return E.right(undefined);
       }
       const controller = vm.controllers.find((c) => controllerName(c) === device);
@@ -500,6 +521,13 @@ export class Vcenter {
     };
     this.#files.set(path, file);
     return file;
+  }
+
+  #deleteFile(path: string, vm?: string): void {
+    const file = this.#files.get(path);
+    if (!file) return;
+    this.#files.delete(path);
+    this.#fileDeleted.next({ path, ...(file.fcdId !== undefined ? { fcdId: file.fcdId } : {}), ...(vm !== undefined ? { vm } : {}), at: this.#clock.now() });
   }
 
   #update(vm: VirtualMachine): void {

@@ -18,7 +18,7 @@ export { PvProtectionController } from './volume/pv-protection-controller.js';
 export { PvcProtectionController } from './volume/pvc-protection-controller.js';
 export { FakeProvisioner, type FakeProvisionerOptions, type ProvisionOptions, type ProvisionedVolume, type VolumeProvisioner } from './volume/volume-provisioner.js';
 export { DisruptionController } from './disruption/disruption-controller.js';
-export { Kubectl, type DrainOptions, type KubectlResult } from './kubectl/kubectl.js';
+export { Kubectl, type DrainOptions, type KubectlResult, type VolumeDataResolver } from './kubectl/kubectl.js';
 export { NODE_UNREACHABLE_POD_REASON, podColumns, type PodColumns } from './kubectl/printers.js';
 export { articleCluster, createCluster, NodeMachines, type Cluster, type ClusterOptions, type NodeMachineState, type NodeSpec } from './cluster/cluster.js';
 export { controlPlaneStaticPods, kubeSystemWorkloads } from './cluster/kube-system.js';

@@ -159,6 +159,13 @@ export const vsphereCluster = (options: VsphereClusterOptions = {}): VsphereClus
     nodes,
     provisioners: [vcpProvisioner, csiProvisioner],
     volumePlugins: migrationPlanned ? [csi, vcp] : [vcp, csi],
+    // What a pod's container reads and writes on its volume is the backing VMDK's content.
+    volumeData: (pv) => {
+      const path = pv.spec?.vsphereVolume?.volumePath;
+      const handle = pv.spec?.csi?.driver === VSPHERE_CSI_DRIVER_NAME ? pv.spec.csi.volumeHandle : undefined;
+      const file = path !== undefined ? vcenter.file(canonicalDatastorePath(path)) : handle !== undefined ? vcenter.firstClassDisk(handle) : undefined;
+      return file ? { read: (key) => file.content.get(key), write: (key, value) => void file.content.set(key, value) } : undefined;
+    },
     kubeletFor: (node) => {
       const spec = specFor.get(node.name)!;
       const extra = options.kubeletFor?.(node, plugins) ?? {};

@@ -6,7 +6,7 @@ import { createSimulation, nodeLocation, type Simulation, type SimulationOptions
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import { AttachDetachController } from '../attachdetach/attach-detach-controller.js';
 import { DisruptionController } from '../disruption/disruption-controller.js';
-import { Kubectl } from '../kubectl/kubectl.js';
+import { Kubectl, type VolumeDataResolver } from '../kubectl/kubectl.js';
 import { Kubelet, type KubeletConfig } from '../kubelet/kubelet.js';
 import { KubeletVolumeManager } from '../kubelet/volumemanager/index.js';
 import type { AttachableVolumePlugin } from '../storage/volume-plugin.js';
@@ -57,6 +57,8 @@ export interface ClusterOptions extends Pick<SimulationOptions, 'seed' | 'epoch'
    * without them volumes count as mounted at once.
    */
   readonly volumePlugins?: readonly AttachableVolumePlugin[];
+  /** The data behind a PersistentVolume (a VMDK's content), for `kubectl exec … cqlsh`. */
+  readonly volumeData?: VolumeDataResolver;
   /** Per-node kubelet config the embedder decides (e.g. the storage model's volume manager). */
   readonly kubeletFor?: (node: NodeSpec) => Partial<KubeletConfig>;
 }
@@ -242,7 +244,7 @@ export const createCluster = (options: ClusterOptions): Cluster => {
     kubelet.start();
   });
 
-  const kubectl = new Kubectl(ctx);
+  const kubectl = new Kubectl(ctx, options.volumeData);
   if (options.kubeSystem !== false) {
     const applied = kubectl.apply(kubeSystemWorkloads(profile.kubeletVersion));
     if (E.isLeft(applied)) throw new Error(`kube-system: ${applied.left}`);

@@ -128,3 +128,33 @@ describe('kubectl drain', () => {
     expect(podOf(cluster.sim.api.client('test'), 'web-0')?.metadata?.deletionTimestamp).toBeUndefined();
   });
 });
+
+describe('kubectl exec … cqlsh', () => {
+  it('writes and reads rows through a running pod, into its volume data', async () => {
+    const { articleCluster } = await import('../cluster/cluster.js');
+    const { FakeProvisioner } = await import('../volume/volume-provisioner.js');
+    const files = new Map<string, Map<string, string>>();
+    const cluster = articleCluster({
+      profile: '1.14',
+      seed: 'exec',
+      provisioners: [new FakeProvisioner({ name: 'kubernetes.io/vsphere-volume' })],
+      volumeData: (pv) => {
+        const name = pv.metadata?.name ?? '';
+        if (!files.has(name)) files.set(name, new Map());
+        const file = files.get(name)!;
+        return { read: (k) => file.get(k), write: (k, v) => void file.set(k, v) };
+      },
+    });
+    cluster.sim.clock.runFor(120_000);
+    must(E.mapLeft((message: string) => ({ message }))(cluster.kubectl.apply(articleWorkloads())));
+    cluster.sim.clock.runFor(500);
+    expect(cluster.kubectl.exec('web-0', ['cqlsh', '-e', 'SELECT * FROM k.t'])).toEqual(E.left('error: unable to upgrade connection: container not found ("nginx")'));
+    cluster.sim.clock.runFor(60_000);
+    const cql = "CREATE KEYSPACE k WITH REPLICATION = { 'class' : 'SimpleStrategy', 'replication_factor' : 1 }; CREATE TABLE k.t (id int PRIMARY KEY, v text); INSERT INTO k.t (id, v) VALUES (1, 'x')";
+    expect(lines(cluster.kubectl.exec('web-0', ['cqlsh', '-e', cql]))).toEqual([]);
+    expect(lines(cluster.kubectl.exec('web-0', ['cqlsh', '-e', 'SELECT * FROM k.t'])).slice(1)).toEqual([' id | v', '----+---', '  1 | x', '', '(1 rows)']);
+    expect(E.isLeft(cluster.kubectl.exec('web-0', ['nodetool', 'status']))).toBe(true);
+    expect(E.isLeft(cluster.kubectl.exec('front-nope', ['cqlsh', '-e', 'x']))).toBe(true);
+    cluster.stop();
+  });
+});

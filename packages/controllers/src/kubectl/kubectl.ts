@@ -9,6 +9,11 @@ import { createSimScheduler, resolveKind, resources, type ApiClient, type ApiErr
 import type { Pod, Taint } from 'kubernetes-types/core/v1.js';
 import type { ControllerContext } from '../runtime/context.js';
 import { controllerOf } from '../runtime/pod-util.js';
+import { runCql, type VolumeData } from '../apps/cqlsh.js';
+import type { PersistentVolume } from 'kubernetes-types/core/v1.js';
+
+/** The data of a PersistentVolume's backing storage, if the storage model keeps any. */
+export type VolumeDataResolver = (pv: PersistentVolume) => VolumeData | undefined;
 
 /** What a kubectl verb answers: the lines it prints, or an error line (exit code 1). */
 export type KubectlResult = E.Either<string, readonly string[]>;
@@ -41,9 +46,48 @@ export class Kubectl {
   readonly #client: ApiClient;
   readonly #ctx: ControllerContext;
 
-  constructor(ctx: ControllerContext) {
+  readonly #volumeData: VolumeDataResolver | undefined;
+
+  /** `volumeData` gives `exec` the data of a mounted volume (the storage model's files). */
+  constructor(ctx: ControllerContext, volumeData?: VolumeDataResolver) {
     this.#ctx = ctx;
     this.#client = ctx.sim.api.client('kubectl');
+    this.#volumeData = volumeData;
+  }
+
+  /**
+   * `kubectl exec <pod> [-n ns] -- <command…>`. The containers run what the model knows:
+   * `cqlsh -e "<statement>"` (and `cqlsh -k <keyspace> -e …`) against the data of the
+   * pod's first PersistentVolumeClaim volume. The pod must be Running with its container
+   * running, as the API server's exec requires.
+   */
+  exec(podName: string, command: readonly string[], namespace = 'default'): KubectlResult {
+    const got = this.#client.get('Pod', podName, namespace);
+    if (E.isLeft(got)) return E.left(apiMessage(got.left));
+    const pod = got.right;
+    const container = pod.spec?.containers[0]?.name ?? '';
+    const running = pod.status?.phase === 'Running' && (pod.status.containerStatuses ?? []).some((c) => c.name === container && c.state?.running);
+    if (!running) return E.left(`error: unable to upgrade connection: container not found ("${container}")`);
+    const [program, ...args] = command;
+    if (program !== 'cqlsh') return E.left(`OCI runtime exec failed: exec failed: container_linux.go:345: starting container process caused "exec: ${JSON.stringify(program ?? '')}: executable file not found in $PATH": unknown\ncommand terminated with exit code 126`);
+    const statementAt = args.indexOf('-e');
+    const keyspaceAt = args.indexOf('-k');
+    const statement = statementAt >= 0 ? args[statementAt + 1] : undefined;
+    if (statement === undefined) return E.left('error: failsim models cqlsh only with -e "<statement>"');
+    const claim = (pod.spec?.volumes ?? []).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
+    const pvc = claim ? this.#client.get('PersistentVolumeClaim', claim, namespace) : undefined;
+    const pvName = pvc && E.isRight(pvc) ? pvc.right.spec?.volumeName : undefined;
+    const pv = pvName ? this.#client.get('PersistentVolume', pvName) : undefined;
+    const data = pv && E.isRight(pv) ? this.#volumeData?.(pv.right) : undefined;
+    if (!data) return E.left('Connection error: (\'Unable to connect to any servers\', {\'127.0.0.1\': error(111, "Tried connecting to [(\'127.0.0.1\', 9042)]. Last error: Connection refused")})\ncommand terminated with exit code 1');
+    const session = keyspaceAt >= 0 && args[keyspaceAt + 1] ? { keyspace: args[keyspaceAt + 1]! } : {};
+    const lines: string[] = [];
+    for (const cql of statement.split(';').map((c) => c.trim()).filter(Boolean)) {
+      const result = runCql(data, session, cql);
+      if (E.isLeft(result)) return E.left(`${result.left}\ncommand terminated with exit code 2`);
+      lines.push(...result.right);
+    }
+    return E.right(lines);
   }
 
   /** `kubectl apply -f`: creates each object, or merges it into the existing one. */

@@ -4,7 +4,7 @@
 // operator's actions: kubectl delete node, then govc device.remove -keep.
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { podColumns, runCql, type VolumeData } from '@failsim/controllers';
+import { podColumns } from '@failsim/controllers';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 import { vsphereCluster } from '@failsim/vsphere';
 import { articleCassandra } from './article-workloads.js';
@@ -48,13 +48,14 @@ describe('article: kubectl delete node while the VM keeps running (1.12, VCP)', 
   const pvName = E.isRight(claim) ? claim.right.spec?.volumeName ?? '' : '';
   const pv = client.get('PersistentVolume', pvName);
   const vmdk = E.isRight(pv) ? pv.right.spec?.vsphereVolume?.volumePath ?? '' : '';
-  const data: VolumeData = { read: (k) => vcenter.file(vmdk)?.content.get(k), write: (k, v) => void vcenter.file(vmdk)?.content.set(k, v) };
   for (const cql of [
     "CREATE KEYSPACE mydemo WITH REPLICATION = { 'class' : 'SimpleStrategy', 'replication_factor' : 1 }",
     'CREATE TABLE mydemo.emp(emp_id int PRIMARY KEY, emp_name text, emp_city text, emp_sal varint,emp_phone varint)',
     "INSERT INTO mydemo.emp (emp_id, emp_name, emp_city, emp_phone, emp_sal) VALUES (100, 'Cormac', 'Cork', 999, 1000000)",
   ]) {
-    if (E.isLeft(runCql(data, {}, cql))) throw new Error(cql);
+    // As the article does: kubectl exec cassandra-0 -n cassandra -- cqlsh, through the running pod.
+    const out = cluster.kubectl.exec('cassandra-0', ['cqlsh', '-e', cql], 'cassandra');
+    if (E.isLeft(out)) throw new Error(out.left);
   }
 
   const deleted = clock.now();
@@ -114,7 +115,7 @@ describe('article: kubectl delete node while the VM keeps running (1.12, VCP)', 
     expect((attached! - removedAt) / 1000).toBeLessThanOrEqual(123);
     expect(runUntil(() => pod()?.status?.phase === 'Running', 120_000)).toBeDefined();
     expect(vcenter.vmsWithDisk(vmdk).map((vm) => vm.name)).toEqual([env.vmForNode.get(newNode!)]);
-    const rows = runCql(data, {}, 'SELECT * FROM mydemo.emp');
+    const rows = cluster.kubectl.exec('cassandra-0', ['cqlsh', '-e', 'SELECT * FROM mydemo.emp'], 'cassandra');
     expect(E.isRight(rows) && rows.right).toContain('    100 |     Cork |   Cormac |       999 | 1000000');
     env.stop();
   });

@@ -76,12 +76,15 @@ const running = (seed: string) => {
     'CREATE TABLE mydemo.emp(emp_id int PRIMARY KEY, emp_name text, emp_city text, emp_sal varint,emp_phone varint)',
     "INSERT INTO mydemo.emp (emp_id, emp_name, emp_city, emp_phone, emp_sal) VALUES (100, 'Cormac', 'Cork', 999, 1000000)",
   ]) {
-    if (E.isLeft(runCql(data, {}, cql))) throw new Error(cql);
+    // As the article does: kubectl exec cassandra-0 -n cassandra -- cqlsh, through the running pod.
+    const out = cluster.kubectl.exec('cassandra-0', ['cqlsh', '-e', cql], 'cassandra');
+    if (E.isLeft(out)) throw new Error(out.left);
   }
   const pvDiskName = (vm: string): string => {
     const disk = vcenter.vm(vm)?.disks.find((d) => d.fileName === vmdk);
     return disk ? `disk-${disk.controllerKey}-${disk.unitNumber}` : '';
   };
+  // The VMDK's content read directly: after the file is deleted no pod can run to exec into.
   return { env, client, clock, pod, ready, events, firstAt, runUntil, bosh, first, oldNode, oldVm, pvName, vmdk, data, pvDiskName };
 };
 
@@ -89,7 +92,7 @@ const nonBlank = (lines: readonly string[]): string[] => lines.filter((l) => l.t
 
 describe('article: power-off of the worker VM, kubectl delete node, then bosh cck (1.12, VCP)', () => {
   const w = running('article-power-off');
-  const { env, clock, pod, ready, firstAt, runUntil, bosh, first, oldNode, oldVm, pvName, vmdk, data } = w;
+  const { env, clock, pod, ready, firstAt, runUntil, bosh, first, oldNode, oldVm, pvName, vmdk } = w;
   const { vcenter, govc } = env;
 
   // (a) Power-off.
@@ -112,7 +115,7 @@ describe('article: power-off of the worker VM, kubectl delete node, then bosh cc
   const runningAgain = runUntil(() => pod()?.status?.phase === 'Running', 300_000);
   const disksAfterAttach = vcenter.vmsWithDisk(vmdk).map((vm) => vm.name).sort();
   const lockAfterAttach = vcenter.lockHolder(vmdk)?.vm;
-  const rowsAfterAttach = runCql(data, {}, 'SELECT * FROM mydemo.emp');
+  const rowsAfterAttach = env.cluster.kubectl.exec('cassandra-0', ['cqlsh', '-e', 'SELECT * FROM mydemo.emp'], 'cassandra');
 
   it('powers the VM off and the node goes NotReady after the 40 s grace period', () => {
     expect(E.isRight(off)).toBe(true);
@@ -204,7 +207,7 @@ describe('article: power-off of the worker VM, kubectl delete node, then bosh cc
     // The workload stays where it is, with its data.
     expect(pod()?.spec?.nodeName).toBe(newNode);
     expect(pod()?.status?.phase).toBe('Running');
-    const rows = runCql(data, {}, 'SELECT * FROM mydemo.emp');
+    const rows = env.cluster.kubectl.exec('cassandra-0', ['cqlsh', '-e', 'SELECT * FROM mydemo.emp'], 'cassandra');
     expect(E.isRight(rows) && rows.right).toContain(ROW);
     env.stop();
   });
@@ -214,7 +217,7 @@ describe('article: govc device.remove without -keep deletes the volume (the mist
   const w = running('article-delete-vmdk');
   const { env, clock, pod, firstAt, runUntil, oldNode, oldVm, pvName, vmdk, data } = w;
   const { vcenter, govc } = env;
-  const rowBefore = runCql(data, {}, 'SELECT * FROM mydemo.emp');
+  const rowBefore = env.cluster.kubectl.exec('cassandra-0', ['cqlsh', '-e', 'SELECT * FROM mydemo.emp'], 'cassandra');
   env.cluster.kubectl.deleteNode(oldNode);
   runUntil(() => firstAt('FailedAttachVolume', 'Multi-Attach error') !== undefined, 60_000);
   const diskName = w.pvDiskName(oldVm);

@@ -41,3 +41,20 @@ export {
 export { formatRows, runCql, type CqlshSession, type VolumeData } from './apps/cqlsh.js';
 export { findPlugin, type AttachableVolumePlugin } from './storage/volume-plugin.js';
 export * from './attachdetach/index.js';
+export { humanDuration, shortHumanDuration, translateTimestampSince } from './kubectl/duration-printer.js';
+export {
+  getPods,
+  getNodes,
+  getEvents,
+  nodeStatus,
+  nodeRoles,
+  formatEventSource,
+  sortEvents,
+  DEFAULT_KUBECTL_VERSION,
+  type KubectlVersion,
+  type GetPodsOptions,
+  type GetNodesOptions,
+  type GetEventsOptions,
+} from './kubectl/get-printers.js';
+export { describePod, formatRFC1123Z, podQOSClass, type DescribeOptions } from './kubectl/describe-printer.js';
+export { tabwrite, GET_TAB_WRITER, DESCRIBE_TAB_WRITER, type TabWriterSettings } from './kubectl/printers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { podColumns } from './printers.js';
+import { DESCRIBE_TAB_WRITER, GET_TAB_WRITER, podColumns, tabwrite } from './printers.js';
 
 const pod = (status: Pod['status'], deleting = false): Pod => ({
   metadata: { name: 'web-0', ...(deleting ? { deletionTimestamp: '2019-06-01T00:05:00Z' } : {}) },
@@ -32,5 +32,26 @@ describe('podColumns', () => {
   it('shows init container progress', () => {
     const p: Pod = { ...pod({ phase: 'Pending', initContainerStatuses: [{ name: 'init', ready: false, restartCount: 0, image: 'x', imageID: '', state: { running: {} } }] }), spec: { initContainers: [{ name: 'init' }], containers: [{ name: 'c' }] } };
     expect(podColumns(p).status).toBe('Init:0/1');
+  });
+});
+
+describe('tabwrite', () => {
+  it('aligns columns 3 spaces apart with a minimum width of 6, like kubectl get', () => {
+    expect(tabwrite('NAME\tAGE\tX\na\t5m19s\ty\n', GET_TAB_WRITER)).toEqual(['NAME   AGE     X', 'a      5m19s   y']);
+  });
+
+  it('ends a column at a line without that cell, and pads trailing cells inside an outer column like Go', () => {
+    const text = 'Name:\tweb-0\nLabels:\ta=b\n\tc=d\nContainers:\n  web:\n    Image:\tnginx\n    Restart Count:\t0\nConditions:\nIP:\t\n';
+    expect(tabwrite(text, DESCRIBE_TAB_WRITER)).toEqual([
+      'Name:    web-0',
+      'Labels:  a=b',
+      '         c=d',
+      'Containers:',
+      '  web:',
+      '    Image:          nginx',
+      '    Restart Count:  0',
+      'Conditions:',
+      'IP:  ',
+    ]);
   });
 });

@@ -7,3 +7,12 @@
 export { articleEnvironment, SEED_DEPLOYMENT, SEED_DIRECTOR, type ArticleEnvironment, type ArticleEnvironmentOptions } from './environment/article-environment.js';
 export { defaultVsphereCpiTimings, VsphereCpi, VSPHERE_CPI_INITIATOR, type VsphereCpiOptions, type VsphereCpiTimings } from './environment/vsphere-cpi.js';
 export { articleCassandra } from './environment/article-workloads.js';
+export { parseScenario, parseObjectRef, checkRelativePath, scenarioFromSource, type ParseScenarioOptions } from './format/parse-scenario.js';
+export { loadScenario, type LoadedManifest, type LoadedScenario } from './format/load-scenario.js';
+export { formatScenarioError, formatPath, type ScenarioError } from './format/scenario-error.js';
+export { scenarioSchema } from './format/scenario-schema.js';
+export { parseCommand, splitWords, BOSH_RESOLUTIONS, type Command, type KubectlCommand, type GovcCommand, type BoshCommand, type FaultCommand, type TaintArg } from './format/command.js';
+export { parseTemplate, parseReference, isLiteral, type Reference, type Template } from './format/reference.js';
+export { parseDuration, parseWindow, DURATION_HINT, type TimeWindow } from './format/duration.js';
+export { readYaml, DEFAULT_YAML_LIMITS, type YamlLimits, type YamlSource } from './format/yaml-source.js';
+export type { Scenario, ScenarioStep, StepTrigger, Expectation, ObjectRef, Manifest, ResourceEntry, ScenarioCluster, ScenarioNode, SourcePosition } from './format/scenario.js';

@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadScenario } from './load-scenario.js';
+import { formatScenarioError } from './scenario-error.js';
+
+const testdata = fileURLToPath(new URL('./testdata', import.meta.url));
+
+const base = `metadata: { name: x, title: X }
+profile: "1.14"
+storage: csi
+cluster:
+  nodes: [{ name: w1, role: worker }]
+steps:
+  - at: 1m
+    run: partition node w1
+resources:
+`;
+
+/** A scenario folder in a fresh temporary directory. */
+const folder = (files: Record<string, string>): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'failsim-scenario-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+};
+
+const errorsOf = (path: string): string[] => {
+  const result = loadScenario(path);
+  return E.isLeft(result) ? result.left.map((e) => formatScenarioError(e).replace(path.replace(/x\.yaml$/, ''), '')) : ['(loaded)'];
+};
+
+describe('loadScenario', () => {
+  it('loads the article fixture with its multi-document resource file', () => {
+    const result = loadScenario(join(testdata, 'statefulset-node-poweroff.yaml'));
+    if (E.isLeft(result)) throw new Error(result.left.map(formatScenarioError).join('\n'));
+    expect(result.right.manifests.map((m) => `${m.manifest.kind}/${m.manifest.metadata.name}`)).toEqual(['Namespace/cassandra', 'Service/cassandra', 'StatefulSet/cassandra']);
+    expect(result.right.manifests[2]?.position).toMatchObject({ line: 11, column: 1 });
+  });
+
+  it('refuses a symlink out of the folder', () => {
+    const dir = folder({ 'x.yaml': `${base}  - file: link.yaml\n` });
+    symlinkSync(join(testdata, 'outside', 'cm.yaml'), join(dir, 'link.yaml'));
+    expect(errorsOf(join(dir, 'x.yaml'))).toEqual(['x.yaml:10:5: resources[0].file: path "link.yaml" leads outside the scenario\'s folder (symlink)']);
+  });
+
+  it('refuses a missing file and a manifest without kind, naming the resource file', () => {
+    const dir = folder({ 'x.yaml': `${base}  - file: nope.yaml\n  - file: bad.yaml\n`, 'bad.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: a }\n---\napiVersion: v1\nmetadata:\n  name: b\n' });
+    expect(errorsOf(join(dir, 'x.yaml'))).toEqual([
+      'x.yaml:10:5: resources[0].file: no file "nope.yaml" in the scenario\'s folder',
+      'bad.yaml:5:1: [1]: missing required field "kind"',
+    ]);
+  });
+
+  it('refuses a file that does not exist', () => {
+    expect(E.isLeft(loadScenario('/nonexistent/x.yaml')) && loadScenario('/nonexistent/x.yaml')).toEqual(E.left([{ file: '/nonexistent/x.yaml', line: 1, column: 1, path: '', message: 'no such file' }]));
+  });
+});

@@ -1,0 +1,86 @@
+// loadScenario: read a scenario file and the resource files it names from disk. Resource
+// paths stay inside the scenario's folder: absolute paths and `..` are refused by the
+// parser, and here the real path (symlinks followed) must still be under the folder.
+import * as E from 'fp-ts/lib/Either.js';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { parseScenario, type ParseScenarioOptions } from './parse-scenario.js';
+import type { Manifest, Scenario, SourcePosition } from './scenario.js';
+import type { ScenarioError } from './scenario-error.js';
+import { DEFAULT_YAML_LIMITS, readYaml } from './yaml-source.js';
+
+/** A manifest and where it was written. */
+export interface LoadedManifest {
+  readonly manifest: Manifest;
+  readonly position: SourcePosition;
+}
+
+/** A scenario with every resource loaded, in file order. */
+export interface LoadedScenario extends Scenario {
+  readonly manifests: readonly LoadedManifest[];
+}
+
+const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+const readText = (path: string, maxBytes: number): E.Either<string, string> => {
+  try {
+    const size = statSync(path).size;
+    if (size > maxBytes) return E.left(`file is ${size} bytes, more than the ${maxBytes} allowed`);
+    return E.right(readFileSync(path, 'utf8'));
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    return E.left(code === 'ENOENT' ? 'no such file' : `cannot read (${String(code)})`);
+  }
+};
+
+/**
+ * Reads the scenario at `path` and its resource files. Errors name files as `path` was
+ * given (resource files relative to it).
+ */
+export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, 'file'> = {}): E.Either<ScenarioError[], LoadedScenario> => {
+  const limits = { ...DEFAULT_YAML_LIMITS, ...options.limits };
+  const text = readText(path, limits.maxBytes);
+  if (E.isLeft(text)) return E.left([{ file: path, line: 1, column: 1, path: '', message: text.left }]);
+  const parsed = parseScenario(text.right, { file: path, limits });
+  if (E.isLeft(parsed)) return parsed;
+  const scenario = parsed.right;
+  const folder = realpathSync(dirname(resolve(path)));
+  const errors: ScenarioError[] = [];
+  const manifests: LoadedManifest[] = [];
+  scenario.resources.forEach((entry, i) => {
+    if (entry.source === 'inline') {
+      manifests.push({ manifest: entry.manifest, position: entry.position });
+      return;
+    }
+    const fail = (message: string): void => void errors.push({ ...entry.position, path: `resources[${i}].file`, message });
+    let real: string;
+    try {
+      real = realpathSync(resolve(folder, entry.path));
+    } catch {
+      return fail(`no file "${entry.path}" in the scenario's folder`);
+    }
+    const inside = relative(folder, real);
+    if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || resolve(folder, inside) !== real)
+      return fail(`path "${entry.path}" leads outside the scenario's folder (symlink)`);
+    const file = `${dirname(path)}/${entry.path}`;
+    const content = readText(real, limits.maxBytes);
+    if (E.isLeft(content)) return fail(content.left);
+    const documents = readYaml(content.right, file, true, limits);
+    if (E.isLeft(documents)) return void errors.push(...documents.left);
+    documents.right.forEach((source, d) => {
+      const at = (p: (string | number)[]): SourcePosition => ({ file, ...source.positionOf(p) });
+      const docPath = documents.right.length > 1 ? `[${d}]` : '';
+      const value = source.value as Record<string, unknown>;
+      const bad = (p: (string | number)[], message: string): void => void errors.push({ ...at(p), path: `${docPath}${p.join('.')}`.replace(/^\./, ''), message });
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad([], 'a manifest is a mapping with apiVersion, kind and metadata');
+      const metadata = value['metadata'] as Record<string, unknown> | undefined;
+      if (typeof value['apiVersion'] !== 'string') return bad([], 'missing required field "apiVersion"');
+      if (typeof value['kind'] !== 'string') return bad([], 'missing required field "kind"');
+      if (typeof metadata !== 'object' || metadata === null) return bad([], 'missing required field "metadata"');
+      if (typeof metadata['name'] !== 'string') return bad(['metadata'], 'missing required field "name"');
+      if (!NAME.test(metadata['name'])) return bad(['metadata', 'name'], `invalid name "${metadata['name']}" (lowercase RFC 1123 subdomain)`);
+      manifests.push({ manifest: value as unknown as Manifest, position: at([]) });
+    });
+  });
+  return errors.length > 0 ? E.left(errors) : E.right({ ...scenario, manifests });
+};

@@ -1,0 +1,384 @@
+// parseScenario: YAML text → a validated Scenario, or every error with its position.
+// Order: safe YAML (yaml-source.ts) → JSON Schema (scenario-schema.ts, ajv) → semantic
+// checks (profile keys, durations, commands, references between steps and expectations).
+import { findProfile, profiles, withOverrides, type ProfileOverrides, type VersionProfile } from '@failsim/controllers';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { posix } from 'node:path';
+import { parseCommand } from './command.js';
+import { didYouMean } from './did-you-mean.js';
+import { DURATION_HINT, parseDuration, parseWindow, type TimeWindow } from './duration.js';
+import { parseTemplate, type Template } from './reference.js';
+import type { Expectation, Manifest, ObjectRef, ResourceEntry, Scenario, ScenarioNode, ScenarioStep, SourcePosition, StepTrigger } from './scenario.js';
+import { formatPath, type ScenarioError } from './scenario-error.js';
+import { scenarioSchema } from './scenario-schema.js';
+import { DEFAULT_YAML_LIMITS, readYaml, type YamlLimits, type YamlSource } from './yaml-source.js';
+
+/** Options of parseScenario. */
+export interface ParseScenarioOptions {
+  /** The file name errors carry (as the user should see it). */
+  readonly file: string;
+  /** Size, depth and alias limits; defaults DEFAULT_YAML_LIMITS. */
+  readonly limits?: Partial<YamlLimits>;
+}
+
+type Path = readonly (string | number)[];
+type Json = Record<string, unknown>;
+
+const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+const validate = ajv.compile(scenarioSchema);
+
+const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const PROFILE_NAMES = profiles.map((p) => p.name).join(', ');
+
+const typeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' && Number.isInteger(value) ? 'integer' : typeof value);
+
+/** Instance path '/steps/2/at' → ['steps', 2, 'at'], numbers where the value is an array. */
+const pathOf = (pointer: string, root: unknown): (string | number)[] => {
+  const path: (string | number)[] = [];
+  let value = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(value)) {
+      path.push(Number(segment));
+      value = value[Number(segment)] as unknown;
+    } else {
+      path.push(segment);
+      value = (value as Json | undefined)?.[segment];
+    }
+  }
+  return path;
+};
+
+const valueAt = (root: unknown, path: Path): unknown => path.reduce<unknown>((v, s) => (v as Record<string | number, unknown> | undefined)?.[s], root);
+
+/** One clear message for an ajv error; undefined to drop it (the `if` of if/then/else). */
+const schemaMessage = (error: ErrorObject, value: unknown): { extra?: string; key?: boolean; message: string } | undefined => {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'if':
+      return undefined;
+    case 'additionalProperties': {
+      const name = String(p['additionalProperty']);
+      const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      return { extra: name, key: true, message: `unknown field "${name}"${didYouMean(name, Object.keys(parent?.properties ?? {}))}` };
+    }
+    case 'required':
+      return { message: `missing required field "${String(p['missingProperty'])}"` };
+    case 'type':
+      return { message: `expected ${String(p['type']).replace(',', ' or ')}, got ${typeOf(value)}` };
+    case 'enum':
+      return { message: `must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(value)}` };
+    case 'minItems':
+      return { message: `needs at least ${String(p['limit'])} item${p['limit'] === 1 ? '' : 's'}` };
+    case 'minLength':
+      return { message: 'must not be empty' };
+    case 'minProperties':
+    case 'maxProperties':
+      return { message: 'an expectation has exactly one of state, held, event, data' };
+    case 'minimum':
+    case 'maximum':
+      return { message: `must be an integer from 0 to 4294967295; got ${String(value)}` };
+    case 'pattern': {
+      const text = JSON.stringify(value);
+      if (error.schemaPath.includes('/duration/')) return { message: `invalid duration ${text} ${DURATION_HINT}` };
+      if (error.schemaPath.includes('/window/')) return { message: `invalid window ${text} (use "30s..50s" or "50s")` };
+      if (error.schemaPath.startsWith('#/properties/profile/')) return { message: `unknown profile ${text} (failsim has ${PROFILE_NAMES})` };
+      return { message: `invalid name ${text} (lowercase letters, digits and "-", at most 63 characters)` };
+    }
+    default:
+      return { message: error.message ?? error.keyword };
+  }
+};
+
+/** Checks and builds; every problem goes to `errors` with its position. */
+class Checker {
+  readonly errors: ScenarioError[] = [];
+  constructor(readonly source: YamlSource) {}
+
+  position(path: Path, key = false): SourcePosition {
+    return { file: this.source.file, ...this.source.positionOf(path, key) };
+  }
+
+  fail(path: Path, message: string, key = false): undefined {
+    this.errors.push({ ...this.position(path, key), path: formatPath(path), message });
+    return undefined;
+  }
+
+  /** Right value, or the Left recorded at `path`. */
+  get<T>(path: Path, result: E.Either<string, T>): T | undefined {
+    return E.isRight(result) ? result.right : this.fail(path, result.left);
+  }
+}
+
+const OBJECT_KINDS: Readonly<Record<string, { kind: ObjectRef['kind']; namespaced: boolean }>> = {
+  node: { kind: 'node', namespaced: false }, pv: { kind: 'pv', namespaced: false }, vm: { kind: 'vm', namespaced: false },
+  pod: { kind: 'pod', namespaced: true }, pvc: { kind: 'pvc', namespaced: true }, statefulset: { kind: 'statefulset', namespaced: true },
+  deployment: { kind: 'deployment', namespaced: true },
+};
+
+/** `node/NAME`, `pod/NS/NAME`, … with references allowed in NAME. */
+export const parseObjectRef = (text: string): E.Either<string, ObjectRef> => {
+  const slash = text.indexOf('/');
+  const kindText = slash < 0 ? text : text.slice(0, slash);
+  const spec = OBJECT_KINDS[kindText];
+  if (spec === undefined || slash < 0) return E.left(`invalid object "${text}" (use node/NAME, pod/NAMESPACE/NAME, pvc/NAMESPACE/NAME, pv/NAME or vm/NAME)${didYouMean(kindText, Object.keys(OBJECT_KINDS))}`);
+  let rest = text.slice(slash + 1);
+  let namespace: string | undefined;
+  if (spec.namespaced) {
+    const next = rest.indexOf('/');
+    namespace = next < 0 ? '' : rest.slice(0, next);
+    if (!NAME.test(namespace)) return E.left(`invalid object "${text}" (${kindText} needs ${kindText}/NAMESPACE/NAME)`);
+    rest = rest.slice(next + 1);
+  }
+  return E.map((name: Template): ObjectRef => ({ kind: spec.kind, ...(namespace === undefined ? {} : { namespace }), name }))(parseTemplate(rest));
+};
+
+/** `/regex/flags` → RegExp, anything else stays a substring. */
+const parseMessage = (text: string): E.Either<string, string | RegExp> => {
+  const m = /^\/(.*)\/([dgimsuy]*)$/s.exec(text);
+  if (m === null) return E.right(text);
+  try {
+    return E.right(new RegExp(m[1] ?? '', m[2]));
+  } catch (e) {
+    return E.left(e instanceof Error ? e.message : `invalid regular expression ${text}`);
+  }
+};
+
+/** A relative path that stays inside the scenario's folder (checked again on disk by loadScenario). */
+export const checkRelativePath = (path: string): E.Either<string, string> => {
+  if (posix.isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\')) return E.left(`absolute path "${path}" (use a path relative to the scenario's folder)`);
+  if (path.includes('\\')) return E.left(`path "${path}" uses "\\" (use "/")`);
+  const normal = posix.normalize(path);
+  if (normal === '..' || normal.startsWith('../')) return E.left(`path "${path}" leaves the scenario's folder`);
+  return E.right(normal);
+};
+
+/** Option names that are numbers but not durations (counts, rates, seconds). */
+const PLAIN_NUMBERS = new Set(['nodeEvictionRate', 'secondaryNodeEvictionRate', 'unhealthyZoneThreshold', 'largeClusterSizeThreshold', 'terminatedPodGCThreshold', 'percentageOfNodesToScore']);
+const SCHEDULER_FRAMEWORKS = ['predicates', 'filter-plugins', 'prefilter-plugins'];
+
+/** `--node-monitor-grace-period` / `node-monitor-grace-period` → `nodeMonitorGracePeriod`. */
+const camel = (flag: string): string => flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+const checkOverrides = (c: Checker, raw: Json | undefined, profile: VersionProfile): ProfileOverrides => {
+  const groups = ['options', 'features', 'behaviours'] as const;
+  const result: Record<string, Record<string, unknown>> = {};
+  for (const group of groups) {
+    const given = (raw?.[group] ?? {}) as Json;
+    const defaults = profile[group] as unknown as Json;
+    const known = Object.keys(defaults);
+    const out: Record<string, unknown> = {};
+    for (const [written, value] of Object.entries(given)) {
+      const path = ['overrides', group, written];
+      const name = group === 'features' ? written : camel(written);
+      if (!(name in defaults)) {
+        c.fail(path, `unknown ${group === 'options' ? 'option' : group === 'features' ? 'feature gate' : 'behaviour'} "${written}" of profile ${profile.name}${didYouMean(name, known)}`, true);
+        continue;
+      }
+      const current = defaults[name];
+      if (typeof current === 'number' && !PLAIN_NUMBERS.has(name) && !/Seconds$/.test(name)) {
+        if (typeof value !== 'string') c.fail(path, `expected a duration such as "40s", got ${typeOf(value)}`);
+        else {
+          const ms = c.get(path, parseDuration(value));
+          if (ms !== undefined) out[name] = ms;
+        }
+      } else if (Array.isArray(current)) {
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) c.fail(path, 'expected a list of strings');
+        else out[name] = value;
+      } else if (typeof value !== typeof current) {
+        c.fail(path, `expected ${typeof current}, got ${typeOf(value)}`);
+      } else if (name === 'schedulerFramework' && !SCHEDULER_FRAMEWORKS.includes(String(value))) {
+        c.fail(path, `must be one of ${SCHEDULER_FRAMEWORKS.map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(value)}`);
+      } else out[name] = value;
+    }
+    if (Object.keys(out).length > 0) result[group] = out;
+  }
+  return result;
+};
+
+const checkManifest = (c: Checker, path: Path, manifest: Json): Manifest | undefined => {
+  const metadata = manifest['metadata'] as Json;
+  const name = metadata['name'];
+  if (typeof name === 'string' && !SUBDOMAIN.test(name)) return c.fail([...path, 'metadata', 'name'], `invalid name "${name}" (lowercase RFC 1123 subdomain)`);
+  const namespace = metadata['namespace'];
+  if (typeof namespace === 'string' && !NAME.test(namespace)) return c.fail([...path, 'metadata', 'namespace'], `invalid namespace "${namespace}"`);
+  return manifest as unknown as Manifest;
+};
+
+const checkCluster = (c: Checker, raw: Json): Scenario['cluster'] => {
+  const vsphere = raw['vsphere'] as { hosts: string[]; datastores: { name: string; policies?: string[] }[] } | undefined;
+  const seen = new Set<string>();
+  const nodes: ScenarioNode[] = [];
+  (raw['nodes'] as Json[]).forEach((node, i) => {
+    const name = node['name'] as string;
+    if (seen.has(name)) c.fail(['cluster', 'nodes', i, 'name'], `duplicate node name "${name}"`);
+    seen.add(name);
+    const host = node['host'] as string | undefined;
+    if (host !== undefined && vsphere !== undefined && !vsphere.hosts.includes(host))
+      c.fail(['cluster', 'nodes', i, 'host'], `no host "${host}" in cluster.vsphere.hosts${didYouMean(host, vsphere.hosts)}`);
+    if (host !== undefined && vsphere === undefined) c.fail(['cluster', 'nodes', i, 'host'], 'a host needs cluster.vsphere');
+    nodes.push({ name, role: node['role'] as ScenarioNode['role'], vm: (node['vm'] as string | undefined) ?? name, ...(node['zone'] === undefined ? {} : { zone: node['zone'] as string }), ...(host === undefined ? {} : { host }) });
+  });
+  if (!nodes.some((n) => n.role === 'worker')) c.fail(['cluster', 'nodes'], 'needs at least one worker node');
+  const datastores = (vsphere?.datastores ?? []).map((d) => ({ name: d.name, policies: d.policies ?? [] }));
+  datastores.forEach((d, i) => {
+    if (datastores.findIndex((o) => o.name === d.name) !== i) c.fail(['cluster', 'vsphere', 'datastores', i, 'name'], `duplicate datastore "${d.name}"`);
+  });
+  const bosh = raw['bosh'] as { deployment: string; director?: string } | undefined;
+  if (bosh !== undefined && vsphere === undefined) c.fail(['cluster', 'bosh'], 'a BOSH deployment needs cluster.vsphere (its CPI is the vSphere CPI)');
+  return { nodes, ...(vsphere === undefined ? {} : { vsphere: { hosts: vsphere.hosts, datastores } }), ...(bosh === undefined ? {} : { bosh }) };
+};
+
+const checkSteps = (c: Checker, raw: Json[], cluster: Scenario['cluster'], untilMs: number | undefined): ScenarioStep[] => {
+  const steps: ScenarioStep[] = [];
+  const ids = new Set<string>();
+  raw.forEach((step, i) => {
+    const path = ['steps', i];
+    const id = (step['id'] as string | undefined) ?? `step-${i + 1}`;
+    if (ids.has(id)) c.fail([...path, 'id'], `duplicate step id "${id}"`);
+    ids.add(id);
+    const given = (['at', 'after', 'when'] as const).filter((k) => step[k] !== undefined);
+    if (given.length !== 1) {
+      c.fail(given.length === 0 ? path : [...path, given[1] ?? ''], 'a step has exactly one of at, after, when', given.length > 1);
+      return;
+    }
+    if (step['timeout'] !== undefined && given[0] !== 'when') c.fail([...path, 'timeout'], 'timeout goes with when', true);
+    let trigger: StepTrigger | undefined;
+    if (given[0] === 'at') {
+      const atMs = c.get([...path, 'at'], parseDuration(step['at'] as string));
+      if (atMs !== undefined && untilMs !== undefined && atMs > untilMs) c.fail([...path, 'at'], `${String(step['at'])} is after until (${String(untilMs / 1000)}s)`);
+      if (atMs !== undefined) trigger = { kind: 'at', atMs };
+    } else if (given[0] === 'after') {
+      const afterMs = c.get([...path, 'after'], parseDuration(step['after'] as string));
+      if (afterMs !== undefined) trigger = { kind: 'after', afterMs };
+    } else {
+      const condition = step['when'] as string;
+      // The status is the last word; the object before " is " may hold a `{{ … }}` with spaces.
+      const m = /^(\S.*?)\s+is\s+(\S+)$/.exec(condition.trim());
+      if (m === null) c.fail([...path, 'when'], `invalid condition "${condition}" (use "<object> is <Status>", e.g. "pod/cassandra/cassandra-0 is Running")`);
+      else if (step['timeout'] === undefined) c.fail(path, 'when needs a timeout');
+      else {
+        const object = c.get([...path, 'when'], parseObjectRef(m[1] ?? ''));
+        const timeoutMs = c.get([...path, 'timeout'], parseDuration(step['timeout'] as string));
+        if (object !== undefined && timeoutMs !== undefined) trigger = { kind: 'when', object, status: m[2] ?? '', timeoutMs };
+      }
+    }
+    const line = step['run'] as string;
+    const command = c.get([...path, 'run'], parseCommand(line));
+    if (command?.tool === 'bosh' && cluster.bosh !== undefined && command.deployment !== cluster.bosh.deployment)
+      c.fail([...path, 'run'], `bosh: no deployment "${command.deployment}" (cluster.bosh.deployment is "${cluster.bosh.deployment}")`);
+    if (command?.tool === 'bosh' && cluster.bosh === undefined) c.fail([...path, 'run'], 'bosh: the cluster has no BOSH deployment (cluster.bosh)');
+    if (command?.tool === 'kubectl' && command.verb === 'apply') c.get([...path, 'run'], checkRelativePath(command.file));
+    if (command !== undefined && trigger !== undefined) {
+      const title = step['title'] as string | undefined;
+      steps.push({ id, ...(title === undefined ? {} : { title }), trigger, line, command, position: c.position(path) });
+    }
+  });
+  return steps;
+};
+
+const checkExpectations = (c: Checker, raw: Json[], stepIds: ReadonlySet<string>): Expectation[] => {
+  const out: Expectation[] = [];
+  raw.forEach((item, i) => {
+    const [kind = '', body = {}] = Object.entries(item)[0] as [string, Json];
+    const path = ['expectations', i, kind];
+    const position = c.position(['expectations', i]);
+    const after = body['after'] as string | undefined;
+    if (after !== undefined && !stepIds.has(after)) c.fail([...path, 'after'], `no step with id "${after}"${didYouMean(after, [...stepIds])}`);
+    const opt = { ...(after === undefined ? {} : { after }) };
+    const object = body['object'] === undefined ? undefined : c.get([...path, 'object'], parseObjectRef(body['object'] as string));
+    const within = body['within'] === undefined ? undefined : c.get([...path, 'within'], parseWindow(body['within'] as string));
+    const withinOpt: { within?: TimeWindow } = within === undefined ? {} : { within };
+    if (kind === 'state' && object !== undefined && within !== undefined) out.push({ kind, object, status: body['status'] as string, within, ...opt, position });
+    if (kind === 'held' && object !== undefined) {
+      const forMs = c.get([...path, 'for'], parseDuration(body['for'] as string));
+      if (forMs !== undefined) out.push({ kind, object, status: body['status'] as string, forMs, ...opt, position });
+    }
+    if (kind === 'event') {
+      const message = body['message'] === undefined ? undefined : c.get([...path, 'message'], parseMessage(body['message'] as string));
+      out.push({ kind, reason: body['reason'] as string, ...(message === undefined ? {} : { message }), ...(object === undefined ? {} : { object }), ...opt, ...withinOpt, position });
+    }
+    if (kind === 'data') {
+      const podText = body['pod'] as string;
+      const slash = podText.indexOf('/');
+      const namespace = podText.slice(0, slash);
+      const name = slash > 0 && NAME.test(namespace) ? c.get([...path, 'pod'], parseTemplate(podText.slice(slash + 1))) : c.fail([...path, 'pod'], `invalid pod "${podText}" (use namespace/name)`);
+      if (name !== undefined)
+        out.push({ kind, pod: { namespace, name }, query: body['query'] as string, contains: body['contains'] as string, absent: body['absent'] === true, ...opt, ...withinOpt, position });
+    }
+  });
+  return out;
+};
+
+/** Validates a parsed YAML document as a scenario. */
+export const scenarioFromSource = (source: YamlSource): E.Either<ScenarioError[], Scenario> => {
+  const c = new Checker(source);
+  const root = source.value;
+  if (!validate(root)) {
+    const seen = new Set<string>();
+    for (const error of validate.errors ?? []) {
+      const path = pathOf(error.instancePath, root);
+      const described = schemaMessage(error, valueAt(root, path));
+      if (described === undefined) continue;
+      const full = described.extra === undefined ? path : [...path, described.extra];
+      const key = formatPath(full);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      c.fail(full, described.message, described.key);
+    }
+    return E.left(c.errors);
+  }
+  const doc = source.value as Json;
+  const base = findProfile(doc['profile'] as string);
+  if (base === undefined) {
+    c.fail(['profile'], `unknown profile "${String(doc['profile'])}" (failsim has ${PROFILE_NAMES})`);
+    return E.left(c.errors);
+  }
+  const overrides = checkOverrides(c, doc['overrides'] as Json | undefined, base);
+  const cluster = checkCluster(c, doc['cluster'] as Json);
+  const untilMs = doc['until'] === undefined ? undefined : c.get(['until'], parseDuration(doc['until'] as string));
+  const resources: ResourceEntry[] = [];
+  ((doc['resources'] ?? []) as Json[]).forEach((item, i) => {
+    const position = c.position(['resources', i]);
+    if (typeof item['file'] === 'string') {
+      const path = c.get(['resources', i, 'file'], checkRelativePath(item['file']));
+      if (path !== undefined) resources.push({ source: 'file', path, position });
+    } else {
+      const manifest = checkManifest(c, ['resources', i], item);
+      if (manifest !== undefined) resources.push({ source: 'inline', manifest, position });
+    }
+  });
+  const steps = checkSteps(c, doc['steps'] as Json[], cluster, untilMs);
+  const stepIds = new Set(((doc['steps'] as Json[]) ?? []).map((s, i) => (s['id'] as string | undefined) ?? `step-${i + 1}`));
+  const expectations = checkExpectations(c, (doc['expectations'] ?? []) as Json[], stepIds);
+  if (c.errors.length > 0) return E.left(c.errors);
+  const metadata = doc['metadata'] as Scenario['metadata'];
+  return E.right({
+    file: source.file,
+    metadata,
+    profile: withOverrides(base, overrides),
+    overrides,
+    storage: doc['storage'] as Scenario['storage'],
+    cluster,
+    resources,
+    steps,
+    expectations,
+    seed: (doc['seed'] as number | undefined) ?? 1,
+    ...(untilMs === undefined ? {} : { untilMs }),
+  });
+};
+
+/**
+ * Parses a scenario file's text. Left: every error (file:line:column, field path, one
+ * message each) and no partial result. Resource files are not read: see loadScenario.
+ * @example parseScenario(text, { file: 'scenarios/statefulset-node-poweroff.yaml' })
+ */
+export const parseScenario = (text: string, options: ParseScenarioOptions): E.Either<ScenarioError[], Scenario> => {
+  const limits = { ...DEFAULT_YAML_LIMITS, ...options.limits };
+  const sources = readYaml(text, options.file, false, limits);
+  if (E.isLeft(sources)) return sources;
+  const [source] = sources.right;
+  return source === undefined ? E.left([{ file: options.file, line: 1, column: 1, path: '', message: 'file is empty' }]) : scenarioFromSource(source);
+};

@@ -1,0 +1,171 @@
+// Checking a scenario's expectations against what the run recorded. Each check reads the
+// recorded transitions and events (and, for data, the runner's cqlsh probes), so a failure
+// can say what was expected, what happened instead, and when.
+import * as E from 'fp-ts/lib/Either.js';
+import type { TimeWindow } from '../format/duration.js';
+import type { Expectation, ObjectRef } from '../format/scenario.js';
+import { objectKey, type RecordedEvent, type Transition, type TransitionField } from './recorder.js';
+
+/** The verdict on one expectation. */
+export interface ExpectationResult {
+  readonly description: string;
+  readonly passed: boolean;
+  /** Why: what was seen and when (virtual seconds from the scenario start). */
+  readonly detail: string;
+}
+
+/** What a data probe (`kubectl exec … cqlsh -e …`) answered. */
+export interface DataProbe {
+  readonly at: number;
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+/** What {@link checkExpectation} reads. */
+export interface ExpectationContext {
+  /** When the `after` step ran, seconds; undefined when it never ran. 0 without `after`. */
+  readonly anchor: number | undefined;
+  /** The expectation's object with references resolved, as the recorder names it. */
+  readonly object?: E.Either<string, string>;
+  readonly transitions: readonly Transition[];
+  readonly events: readonly RecordedEvent[];
+  /** The end of the run, seconds. */
+  readonly end: number;
+  /** For data expectations: the probes, oldest first. */
+  readonly probes?: readonly DataProbe[];
+}
+
+/** Formats milliseconds like a scenario duration: 40s, 5m, 1h30m, 500ms. */
+export const formatMs = (ms: number): string => {
+  if (ms === 0) return '0s';
+  if (ms % 1000 !== 0) return `${ms}ms`;
+  let s = ms / 1000;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+};
+
+const windowText = (w: TimeWindow): string => (w.fromMs === 0 ? formatMs(w.toMs) : `${formatMs(w.fromMs)}..${formatMs(w.toMs)}`);
+const refText = (ref: ObjectRef): string => `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name.raw}`;
+const since = (after: string | undefined): string => (after ? `after ${after}` : 'from the start');
+const secs = (s: number): string => `${Math.round(s * 1000) / 1000}s`;
+
+/** The recorder's name and field for a scenario object. */
+export const objectField = (ref: ObjectRef, name: string): E.Either<string, { key: string; field: TransitionField }> => {
+  switch (ref.kind) {
+    case 'node':
+      return E.right({ key: objectKey('Node', name), field: 'status' });
+    case 'pod':
+      return E.right({ key: objectKey('Pod', name, ref.namespace), field: 'status' });
+    case 'vm':
+      return E.right({ key: objectKey('VirtualMachine', name), field: 'power' });
+    default:
+      return E.left(`the runner follows the status of nodes, pods and vms (power), not ${ref.kind}s`);
+  }
+};
+
+/** One sentence for an expectation. */
+export const describeExpectation = (exp: Expectation): string => {
+  switch (exp.kind) {
+    case 'state':
+      return `${refText(exp.object)} is ${exp.status} within ${windowText(exp.within)} ${since(exp.after)}`;
+    case 'held':
+      return `${refText(exp.object)} stays ${exp.status} for ${formatMs(exp.forMs)} ${since(exp.after)}`;
+    case 'event': {
+      const message = exp.message === undefined ? '' : ` with message ${exp.message instanceof RegExp ? String(exp.message) : JSON.stringify(exp.message)}`;
+      const object = exp.object ? ` on ${refText(exp.object)}` : '';
+      return `event ${exp.reason}${message}${object}${exp.within ? ` within ${windowText(exp.within)}` : ''} ${since(exp.after)}`;
+    }
+    case 'data':
+      return `cqlsh "${exp.query}" in pod ${exp.pod.namespace}/${exp.pod.name.raw} ${exp.absent ? 'does not show' : 'shows'} "${exp.contains}"${exp.within ? ` within ${windowText(exp.within)}` : ' at the end'} ${since(exp.after)}`;
+  }
+};
+
+/** The history of one field: [at, value] from the first record on. */
+const history = (transitions: readonly Transition[], key: string, field: TransitionField): { at: number; value: string | null }[] =>
+  transitions.filter((t) => t.object === key && t.field === field).map((t) => ({ at: t.at, value: t.to }));
+
+const valueAt = (h: readonly { at: number; value: string | null }[], at: number): string | null => {
+  let value: string | null = null;
+  for (const c of h) {
+    if (c.at > at) break;
+    value = c.value;
+  }
+  return value;
+};
+
+const show = (v: string | null): string => (v === null ? 'absent' : v);
+
+/** Checks one expectation; never throws. */
+export const checkExpectation = (exp: Expectation, ctx: ExpectationContext): ExpectationResult => {
+  const description = describeExpectation(exp);
+  const fail = (detail: string): ExpectationResult => ({ description, passed: false, detail });
+  const pass = (detail: string): ExpectationResult => ({ description, passed: true, detail });
+  if (ctx.anchor === undefined) return fail(`step "${exp.after ?? ''}" never ran`);
+  const anchor = ctx.anchor;
+  const rel = (at: number): string => `${secs(at)} (${secs(at - anchor)} ${exp.after ? `after ${exp.after}` : 'from the start'})`;
+
+  if (exp.kind === 'state' || exp.kind === 'held') {
+    if (ctx.object === undefined || E.isLeft(ctx.object)) return fail(ctx.object ? ctx.object.left : 'no object');
+    const target = objectField(exp.object, ctx.object.right);
+    if (E.isLeft(target)) return fail(target.left);
+    const { key, field } = target.right;
+    const h = history(ctx.transitions, key, field);
+    if (exp.kind === 'state') {
+      const from = anchor + exp.within.fromMs / 1000;
+      const to = anchor + exp.within.toMs / 1000;
+      if (valueAt(h, from) === exp.status) return pass(`${key} was ${exp.status} at ${rel(from)}`);
+      const hit = h.find((c) => c.at > from && c.at <= to && c.value === exp.status);
+      if (hit) return pass(`${key} became ${exp.status} at ${rel(hit.at)}`);
+      const later = h.find((c) => c.at > to && c.value === exp.status);
+      const earlier = [...h].reverse().find((c) => c.at >= anchor && c.at < from && c.value === exp.status);
+      const seen = later ? `became ${exp.status} only at ${rel(later.at)}` : earlier ? `was ${exp.status} at ${rel(earlier.at)}, before the window, and left it` : `never became ${exp.status}`;
+      return fail(`expected ${key} ${exp.status} between ${secs(from)} and ${secs(to)}; it was ${show(valueAt(h, to))} at ${secs(to)} and ${seen}`);
+    }
+    const startsAt = valueAt(h, anchor) === exp.status ? anchor : h.find((c) => c.at >= anchor && c.value === exp.status)?.at;
+    if (startsAt === undefined) return fail(`expected ${key} to become ${exp.status} and stay so for ${formatMs(exp.forMs)}; it never became ${exp.status} (last ${show(valueAt(h, ctx.end))})`);
+    const until = startsAt + exp.forMs / 1000;
+    const left = h.find((c) => c.at > startsAt && c.value !== exp.status);
+    if (left && left.at < until)
+      return fail(`${key} became ${exp.status} at ${rel(startsAt)} but changed to ${show(left.value)} at ${rel(left.at)}, after ${secs(left.at - startsAt)} of the ${formatMs(exp.forMs)}`);
+    if (until > ctx.end) return fail(`${key} became ${exp.status} at ${rel(startsAt)}; the run ended at ${secs(ctx.end)}, before ${formatMs(exp.forMs)} had passed`);
+    return pass(`${key} was ${exp.status} from ${rel(startsAt)}${left ? ` until ${rel(left.at)}` : ' to the end'}`);
+  }
+
+  if (exp.kind === 'event') {
+    const object = exp.object ? ctx.object : undefined;
+    if (object && E.isLeft(object)) return fail(object.left);
+    const key = object ? objectKeyFor(exp.object!, object.right) : undefined;
+    const from = anchor + (exp.within?.fromMs ?? 0) / 1000;
+    const to = exp.within ? anchor + exp.within.toMs / 1000 : Infinity;
+    const text = (m: string): boolean => exp.message === undefined || (typeof exp.message === 'string' ? m.includes(exp.message) : exp.message.test(m));
+    const candidates = ctx.events.filter((e) => e.reason === exp.reason && text(e.message) && (key === undefined || e.object === key));
+    const hit = candidates.find((e) => e.at >= from && e.at <= to);
+    if (hit) return pass(`${hit.type} ${hit.reason} on ${hit.object} at ${rel(hit.at)}: ${hit.message}`);
+    const what = `${exp.reason}${key ? ` on ${key}` : ''}`;
+    if (candidates.length > 0) {
+      const c = candidates[0]!;
+      return fail(`expected ${what} between ${secs(from)} and ${to === Infinity ? 'the end' : secs(to)}; the first such event was at ${rel(c.at)}: ${c.message}`);
+    }
+    const sameReason = ctx.events.filter((e) => e.reason === exp.reason);
+    return fail(
+      `expected ${what} between ${secs(from)} and ${to === Infinity ? 'the end' : secs(to)}; none was recorded` +
+        (sameReason.length > 0 ? ` (${sameReason.length} ${exp.reason} events with other objects or messages, first at ${secs(sameReason[0]!.at)}: ${sameReason[0]!.message})` : ''),
+    );
+  }
+
+  const probes = ctx.probes ?? [];
+  const ok = (p: DataProbe): boolean => (exp.absent ? !p.output.includes(exp.contains) : p.ok && p.output.includes(exp.contains));
+  const hit = probes.find(ok);
+  if (hit) return pass(`at ${rel(hit.at)} the query answered${exp.absent ? ` without "${exp.contains}"` : ` with "${exp.contains}"`}`);
+  const last = probes[probes.length - 1];
+  if (last === undefined) return fail('the query never ran');
+  return fail(`expected "${exp.contains}" ${exp.absent ? 'absent from' : 'in'} the answer of "${exp.query}"; ${probes.length} tries, the last at ${rel(last.at)} answered: ${last.output}`);
+};
+
+const objectKeyFor = (ref: ObjectRef, name: string): string => {
+  const kinds: Record<ObjectRef['kind'], string> = { node: 'Node', pod: 'Pod', pvc: 'PersistentVolumeClaim', pv: 'PersistentVolume', statefulset: 'StatefulSet', deployment: 'Deployment', vm: 'VirtualMachine' };
+  return objectKey(kinds[ref.kind], name, ref.namespace);
+};

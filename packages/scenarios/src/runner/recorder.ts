@@ -1,0 +1,148 @@
+// What a scenario run records while it runs: every core/v1 Event write and the changes of
+// the fields operators watch (kubectl STATUS of Nodes and Pods, a Pod's node, the VMs a
+// PV's VMDK is attached to, each VM's power). API objects are followed through watches,
+// the vSphere fields through vCenter's task completions, so nothing is polled.
+import { formatEventSource, nodeStatus, podColumns } from '@failsim/controllers';
+import type { Event, Node, PersistentVolume, Pod } from 'kubernetes-types/core/v1.js';
+import type { Subscription } from 'rxjs';
+import type { ArticleEnvironment } from '../environment/article-environment.js';
+import { vmdkOfPv } from './references.js';
+
+/** One Event write (creation or count update), as `kubectl get events` would show it. */
+export interface RecordedEvent {
+  /** Virtual seconds from the scenario start. */
+  readonly at: number;
+  readonly type: string;
+  readonly reason: string;
+  /** `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects. */
+  readonly object: string;
+  readonly message: string;
+  readonly count: number;
+  /** `component, host` as kubectl prints SOURCE. */
+  readonly source: string;
+}
+
+/** The fields a run follows. */
+export type TransitionField = 'status' | 'node' | 'attachedTo' | 'power';
+
+/** A change of one field of one object; `from` null on creation, `to` null on removal. */
+export interface Transition {
+  readonly at: number;
+  /** `Node/name`, `Pod/ns/name`, `PersistentVolume/name`, `VirtualMachine/name`. */
+  readonly object: string;
+  readonly field: TransitionField;
+  readonly from: string | null;
+  readonly to: string | null;
+}
+
+/** `Kind/ns/name` or `Kind/name`. */
+export const objectKey = (kind: string, name: string, namespace?: string): string => (namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`);
+
+/** Records events and transitions of one environment from now on. */
+export class Recorder {
+  readonly events: RecordedEvent[] = [];
+  readonly transitions: Transition[] = [];
+  readonly #env: ArticleEnvironment;
+  readonly #startMs: number;
+  readonly #values = new Map<string, string | null>();
+  readonly #pvs = new Map<string, PersistentVolume>();
+  readonly #subscriptions: Subscription[] = [];
+  #offTask: (() => void) | undefined;
+
+  constructor(env: ArticleEnvironment, startMs: number) {
+    this.#env = env;
+    this.#startMs = startMs;
+  }
+
+  /** Starts watching; VMs that exist now are recorded as created. */
+  start(): void {
+    const client = this.#env.cluster.sim.api.client('scenario-recorder');
+    const sub = <T>(o: { subscribe(f: (v: T) => void): Subscription }, f: (v: T) => void): void => void this.#subscriptions.push(o.subscribe(f));
+    sub(client.watch('Event'), ({ type, object }: { type: string; object: Event }) => {
+      if (type !== 'DELETED') this.#event(object);
+    });
+    sub(client.watch('Node'), ({ type, object }: { type: string; object: Node }) => {
+      const key = objectKey('Node', object.metadata?.name ?? '');
+      this.#set(key, 'status', type === 'DELETED' ? null : nodeStatus(object));
+    });
+    sub(client.watch('Pod'), ({ type, object }: { type: string; object: Pod }) => {
+      const key = objectKey('Pod', object.metadata?.name ?? '', object.metadata?.namespace);
+      const gone = type === 'DELETED';
+      this.#set(key, 'status', gone ? null : podColumns(object).status);
+      // A pod not yet scheduled has no node: nothing to say until it is bound.
+      if (gone || object.spec?.nodeName !== undefined || this.#values.has(`${key}#node`)) this.#set(key, 'node', gone ? null : (object.spec?.nodeName ?? null));
+    });
+    sub(client.watch('PersistentVolume'), ({ type, object }: { type: string; object: PersistentVolume }) => {
+      const name = object.metadata?.name ?? '';
+      if (type === 'DELETED') {
+        this.#pvs.delete(name);
+        this.#set(objectKey('PersistentVolume', name), 'attachedTo', null);
+      } else {
+        this.#pvs.set(name, object);
+        this.#attached(name, object);
+      }
+    });
+    for (const vm of this.#env.vcenter.vms()) this.#set(objectKey('VirtualMachine', vm.name), 'power', vm.powerState);
+    // Power changes and disk reconfigurations are vCenter tasks: re-read when one ends.
+    this.#offTask = this.#env.vcenter.tasks.onTask((task) => {
+      if (task.status === 'Running') return;
+      this.#vsphere();
+    });
+    this.#subscriptions.push(this.#env.vcenter.powerEvents$.subscribe(() => this.#vsphere()));
+  }
+
+  /** Stops watching. */
+  stop(): void {
+    for (const s of this.#subscriptions) s.unsubscribe();
+    this.#offTask?.();
+  }
+
+  /** The value a field had at virtual second `at` (null: absent), from the transitions. */
+  valueAt(object: string, field: TransitionField, at: number): string | null {
+    let value: string | null = null;
+    for (const t of this.transitions) {
+      if (t.at > at) break;
+      if (t.object === object && t.field === field) value = t.to;
+    }
+    return value;
+  }
+
+  /** Virtual seconds since the scenario start. */
+  seconds(): number {
+    return (this.#env.cluster.sim.clock.now() - this.#startMs) / 1000;
+  }
+
+  #vsphere(): void {
+    for (const vm of this.#env.vcenter.vms()) this.#set(objectKey('VirtualMachine', vm.name), 'power', vm.powerState);
+    for (const [name, pv] of this.#pvs) this.#attached(name, pv);
+  }
+
+  #attached(name: string, pv: PersistentVolume): void {
+    const vmdk = vmdkOfPv(this.#env, pv);
+    const vms = vmdk === undefined ? [] : this.#env.vcenter.vmsWithDisk(vmdk).map((vm) => vm.name).sort();
+    this.#set(objectKey('PersistentVolume', name), 'attachedTo', vms.join(','));
+  }
+
+  #set(object: string, field: TransitionField, to: string | null): void {
+    const id = `${object}#${field}`;
+    const from = this.#values.has(id) ? (this.#values.get(id) ?? null) : null;
+    if (this.#values.has(id) && from === to) return;
+    if (!this.#values.has(id) && to === null) return;
+    if (to === null) this.#values.delete(id);
+    else this.#values.set(id, to);
+    this.transitions.push({ at: this.seconds(), object, field, from, to });
+  }
+
+  #event(ev: Event): void {
+    const involved = ev.involvedObject;
+    this.events.push({
+      at: this.seconds(),
+      type: ev.type ?? '',
+      reason: ev.reason ?? '',
+      object: objectKey(involved.kind ?? '', involved.name ?? '', involved.namespace),
+      message: ev.message ?? '',
+      count: ev.count ?? 1,
+      source: formatEventSource(ev),
+    });
+  }
+}

@@ -1,0 +1,382 @@
+// The scenario runner: builds the environment a scenario describes, applies its
+// resources, runs its steps on the simulation clock (at / after / when), records events
+// and transitions, and checks the expectations at the end. The result is the JSON
+// contract of README "Runner".
+import type { NodeSpec, VersionProfile } from '@failsim/controllers';
+import { nodeStatus, podColumns } from '@failsim/controllers';
+import type { KubeObject } from '@failsim/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { articleEnvironment, type ArticleEnvironment } from '../environment/article-environment.js';
+import type { Command } from '../format/command.js';
+import type { LoadedScenario } from '../format/load-scenario.js';
+import { checkRelativePath } from '../format/parse-scenario.js';
+import { parseTemplate, type Template } from '../format/reference.js';
+import type { Expectation, ObjectRef, ScenarioStep } from '../format/scenario.js';
+import { DEFAULT_YAML_LIMITS, readYaml } from '../format/yaml-source.js';
+import { checkExpectation, objectField, type DataProbe, type ExpectationResult } from './expectations.js';
+import { Recorder, type RecordedEvent, type Transition } from './recorder.js';
+import { resolveTemplate } from './references.js';
+
+/** One step as it ran. */
+export interface StepRecord {
+  /** Virtual seconds from the scenario start when the step ran. */
+  readonly at: number;
+  /** The command line with its references resolved. */
+  readonly command: string;
+  readonly ok: boolean;
+  /** What the command printed (or its error), lines joined with "\n". */
+  readonly output: string;
+}
+
+/** The result of a run: a stable JSON contract (README "Runner"). */
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly profile: string;
+  readonly seed: number;
+  readonly passed: boolean;
+  readonly steps: readonly StepRecord[];
+  readonly events: readonly RecordedEvent[];
+  readonly transitions: readonly Transition[];
+  readonly expectations: readonly ExpectationResult[];
+}
+
+/** Options of {@link runScenario}. */
+export interface RunOptions {
+  /** Replaces the scenario's seed. */
+  readonly seed?: number;
+  /** End of the run in virtual ms; replaces the scenario's `until`. */
+  readonly until?: number;
+  /** Replaces the scenario's (already overridden) profile. */
+  readonly profile?: VersionProfile;
+}
+
+/** A scenario ready to run. */
+export interface ScenarioRun {
+  /** The environment (for dashboards and tests that want to look inside). */
+  readonly env: ArticleEnvironment;
+  readonly recorder: Recorder;
+  /** Runs to the end and returns the result. Call once. */
+  runToEnd(): ScenarioResult;
+}
+
+/** How often a `when` condition and a data expectation are re-checked (virtual ms). */
+const POLL_MS = 1_000;
+/** Without `until`, how long the runner waits at most for the steps to finish. */
+const STEPS_LIMIT_MS = 24 * 3_600_000;
+
+const OWNER = 'scenario-runner';
+
+/**
+ * Builds the environment of `loaded` and schedules its steps; nothing runs before
+ * `runToEnd()`.
+ * @example
+ * const loaded = loadScenario('scenarios/statefulset-node-poweroff.yaml');
+ * if (E.isRight(loaded)) console.log(JSON.stringify(runScenario(loaded.right).runToEnd()));
+ */
+export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): ScenarioRun => {
+  const seed = options.seed ?? loaded.seed;
+  const profile = options.profile ?? loaded.profile;
+  const nodes: NodeSpec[] = loaded.cluster.nodes.map((n) => ({ name: n.name, role: n.role, ...(n.zone ? { zone: n.zone } : {}) }));
+  const vmOf = new Map(loaded.cluster.nodes.map((n) => [n.name, n.vm]));
+  const datastore = loaded.cluster.vsphere?.datastores[0]?.name;
+  const policies = [...new Set(loaded.cluster.vsphere?.datastores.flatMap((d) => d.policies) ?? [])];
+  // The scenario's VCP or CSI storage always lives in vSphere; with BOSH the director comes along.
+  const env = articleEnvironment({
+    profile,
+    seed,
+    nodes,
+    vmName: (node) => vmOf.get(node.name) ?? node.name,
+    ...(loaded.cluster.vsphere ? { hosts: loaded.cluster.vsphere.hosts } : {}),
+    ...(datastore ? { datastore } : {}),
+    // A scenario names its policies; each is vSAN's default, RAID-1 with one failure to tolerate.
+    ...(policies.length > 0 ? { storagePolicies: ['raid-1', ...policies.filter((p) => p !== 'raid-1')].map((name) => ({ name, hostFailuresToTolerate: 1, method: 'RAID-1' as const, minHosts: 3 })) } : {}),
+    ...(loaded.cluster.bosh ? { deployment: loaded.cluster.bosh.deployment } : {}),
+  });
+  const clock = env.cluster.sim.clock;
+  const startMs = clock.now();
+  const recorder = new Recorder(env, startMs);
+  const client = env.cluster.sim.api.client(OWNER);
+  const seconds = (): number => (clock.now() - startMs) / 1000;
+
+  const steps: StepRecord[] = [];
+  const stepAt = new Map<string, number>();
+  const resolvedObjects = new Map<Expectation, E.Either<string, string>>();
+  const probes = new Map<Expectation, DataProbe[]>();
+  let stepsDone = false;
+  /** Steps that could not run (a `when` that timed out, a reference that did not resolve). */
+  let broken = 0;
+  const pendingArms = new Map<string, (() => void)[]>();
+  /** A step has started: expectations anchored to it can resolve and arm their probes. */
+  const markStep = (id: string, at: number): void => {
+    stepAt.set(id, at);
+    for (const arm of pendingArms.get(id) ?? []) arm();
+  };
+
+  const templateOf = (ref: ObjectRef): Template => ref.name;
+  const resolveFor = (exp: Expectation): void => {
+    if (exp.kind === 'data') resolvedObjects.set(exp, resolveTemplate(env, exp.pod.name));
+    else if (exp.kind !== 'event' || exp.object) resolvedObjects.set(exp, resolveTemplate(env, templateOf(exp.object!)));
+  };
+
+  /** The live status of an object, as a `when` condition reads it. */
+  const statusNow = (ref: ObjectRef): E.Either<string, string | undefined> => {
+    const name = resolveTemplate(env, ref.name);
+    if (E.isLeft(name)) return name;
+    const target = objectField(ref, name.right);
+    if (E.isLeft(target)) return target;
+    if (ref.kind === 'node') {
+      const node = client.get('Node', name.right);
+      return E.right(E.isRight(node) ? nodeStatus(node.right) : undefined);
+    }
+    if (ref.kind === 'pod') {
+      const pod = client.get('Pod', name.right, ref.namespace);
+      return E.right(E.isRight(pod) ? podColumns(pod.right).status : undefined);
+    }
+    return E.right(env.vcenter.vm(name.right)?.powerState);
+  };
+
+  const applyFile = (file: string): E.Either<string, KubeObject[]> => {
+    const checked = checkRelativePath(file);
+    if (E.isLeft(checked)) return E.left(`error: ${checked.left}`);
+    const path = resolve(dirname(loaded.file), checked.right);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return E.left(`error: the path "${file}" does not exist`);
+    }
+    const docs = readYaml(text, path, true, DEFAULT_YAML_LIMITS);
+    if (E.isLeft(docs)) return E.left(`error: ${docs.left.map((e) => e.message).join('; ')}`);
+    return E.right(docs.right.map((d) => d.value as KubeObject));
+  };
+
+  /** Runs a command; calls `done` once, now or later in virtual time. */
+  const execute = (command: Command, line: string, done: (ok: boolean, output: string) => void): void => {
+    const sync = (result: E.Either<string | { message: string }, readonly string[]>): void =>
+      E.isLeft(result) ? done(false, typeof result.left === 'string' ? result.left : result.left.message) : done(true, result.right.join('\n'));
+    const name = (t: Template): E.Either<string, string> => resolveTemplate(env, t);
+    const withName = (t: Template, f: (n: string) => void): void => {
+      const n = name(t);
+      if (E.isLeft(n)) done(false, n.left);
+      else f(n.right);
+    };
+    const stream = (
+      lines$: { subscribe(o: { next(l: string): void; error(e: unknown): void; complete(): void }): unknown },
+      succeeded: (out: readonly string[]) => boolean = () => true,
+    ): void => {
+      const out: string[] = [];
+      lines$.subscribe({
+        next: (l) => out.push(l),
+        error: (e) => done(false, [...out, e instanceof Error ? e.message : String(e)].join('\n')),
+        complete: () => done(succeeded(out), out.join('\n')),
+      });
+    };
+    const k = env.cluster.kubectl;
+    switch (command.tool) {
+      case 'govc':
+        return sync(env.govc.run(line));
+      case 'bosh': {
+        const run = env.bosh.run(line);
+        if (E.isLeft(run)) return done(false, run.left.message);
+        // bosh prints its failure as the last line, as the CLI exits non-zero.
+        return stream(run.right, (out) => !/^Exit code [1-9]/.test(out[out.length - 1] ?? ''));
+      }
+      case 'failsim':
+        return withName(command.node, (n) => {
+          if (command.verb === 'partition') env.cluster.machines.partition(n);
+          else env.cluster.machines.heal(n);
+          done(true, `node ${n} ${command.verb === 'partition' ? 'partitioned' : 'healed'}`);
+        });
+      case 'kubectl':
+        switch (command.verb) {
+          case 'delete-node':
+            return withName(command.node, (n) => sync(k.deleteNode(n)));
+          case 'delete-pod':
+            return withName(command.pod, (n) =>
+              sync(k.deletePod(n, { ...(command.namespace ? { namespace: command.namespace } : {}), force: command.force, ...(command.gracePeriodSeconds !== undefined ? { gracePeriod: command.gracePeriodSeconds } : {}) })),
+            );
+          case 'drain':
+            return withName(command.node, (n) =>
+              stream(
+                k.drain(n, {
+                  ignoreDaemonsets: command.ignoreDaemonsets, deleteEmptydirData: command.deleteEmptydirData, force: command.force, disableEviction: command.disableEviction,
+                  ...(command.gracePeriodSeconds !== undefined ? { gracePeriod: command.gracePeriodSeconds } : {}), ...(command.timeoutMs !== undefined ? { timeout: command.timeoutMs } : {}),
+                }),
+              ),
+            );
+          case 'cordon':
+            return withName(command.node, (n) => sync(k.cordon(n)));
+          case 'uncordon':
+            return withName(command.node, (n) => sync(k.uncordon(n)));
+          case 'taint-nodes':
+            return withName(command.node, (n) => {
+              const out: string[] = [];
+              for (const t of command.taints) {
+                const spec = `${t.key}${t.value !== undefined ? `=${t.value}` : ''}${t.effect ? `:${t.effect}` : ''}${t.remove ? '-' : ''}`;
+                const r = k.taint(n, spec);
+                if (E.isLeft(r)) return done(false, [...out, r.left].join('\n'));
+                out.push(...r.right);
+              }
+              done(true, out.join('\n'));
+            });
+          case 'scale':
+            return sync(k.scale(command.kind, command.name, command.replicas, command.namespace ?? 'default'));
+          case 'apply': {
+            const objects = applyFile(command.file);
+            if (E.isLeft(objects)) return done(false, objects.left);
+            const ns = command.namespace;
+            return sync(k.apply(ns ? objects.right.map((o) => ({ ...o, metadata: { namespace: ns, ...o.metadata } })) : objects.right));
+          }
+          case 'exec':
+            return withName(command.pod, (n) => sync(k.exec(n, command.command, command.namespace ?? 'default')));
+        }
+    }
+  };
+
+  /** Runs step `i` and, when it is done, schedules the next. */
+  const runStep = (i: number): void => {
+    const step: ScenarioStep | undefined = loaded.steps[i];
+    if (step === undefined) {
+      stepsDone = true;
+      return;
+    }
+    const begin = (): void => {
+      const at = seconds();
+      markStep(step.id, at);
+      for (const exp of loaded.expectations) if (exp.after === step.id) resolveFor(exp);
+      const line = E.chain((t: Template) => resolveTemplate(env, t))(parseTemplate(step.line));
+      const finish = (ok: boolean, output: string): void => {
+        steps.push({ at, command: E.isRight(line) ? line.right : step.line, ok, output });
+        next();
+      };
+      if (E.isLeft(line)) {
+        broken++;
+        return finish(false, line.left);
+      }
+      execute(step.command, line.right, finish);
+    };
+    const next = (): void => runStep(i + 1);
+    const trigger = step.trigger;
+    if (trigger.kind === 'at') {
+      const due = startMs + trigger.atMs;
+      // Steps run in order: an `at` already past (the previous step ran long) runs at once.
+      if (due <= clock.now()) begin();
+      else clock.scheduleAt(due, begin, { owner: OWNER, purpose: `step ${step.id} at ${trigger.atMs / 1000}s` });
+    } else if (trigger.kind === 'after') {
+      clock.schedule(trigger.afterMs, begin, { owner: OWNER, purpose: `step ${step.id} after ${trigger.afterMs / 1000}s` });
+    } else {
+      const deadline = clock.now() + trigger.timeoutMs;
+      const poll = (): void => {
+        const status = statusNow(trigger.object);
+        if (E.isRight(status) && status.right === trigger.status) return begin();
+        if (clock.now() >= deadline) {
+          const last = E.isLeft(status) ? status.left : status.right === undefined ? 'it does not exist' : `it is ${status.right}`;
+          steps.push({
+            at: seconds(), command: step.line, ok: false,
+            output: `step ${step.id}: timed out after ${trigger.timeoutMs / 1000}s waiting for ${trigger.object.kind}/${trigger.object.namespace ? `${trigger.object.namespace}/` : ''}${trigger.object.name.raw} to be ${trigger.status} (${last})`,
+          });
+          markStep(step.id, seconds());
+          broken++;
+          return next();
+        }
+        clock.schedule(POLL_MS, poll, { owner: OWNER, purpose: `step ${step.id}: is ${trigger.object.name.raw} ${trigger.status}?` });
+      };
+      poll();
+    }
+  };
+
+  /** Data expectations with a window: probe every second in it until the answer is right. */
+  const scheduleProbes = (): void => {
+    for (const exp of loaded.expectations) {
+      if (exp.kind !== 'data' || exp.within === undefined) continue;
+      const within = exp.within;
+      const list: DataProbe[] = [];
+      probes.set(exp, list);
+      const anchorMs = (): number | undefined => (exp.after === undefined ? startMs : stepAt.has(exp.after) ? startMs + stepAt.get(exp.after)! * 1000 : undefined);
+      const probe = (endMs: number): void => {
+        const p = probeData(exp);
+        list.push(p);
+        const good = exp.absent ? !p.output.includes(exp.contains) : p.ok && p.output.includes(exp.contains);
+        if (!good && clock.now() + POLL_MS <= endMs) clock.schedule(POLL_MS, () => probe(endMs), { owner: OWNER, purpose: `expectation: cqlsh in ${exp.pod.name.raw}` });
+      };
+      const arm = (): void => {
+        const anchor = anchorMs();
+        if (anchor === undefined) return;
+        clock.scheduleAt(Math.max(clock.now(), anchor + within.fromMs), () => probe(anchor + within.toMs), { owner: OWNER, purpose: `expectation: cqlsh in ${exp.pod.name.raw}` });
+      };
+      if (exp.after === undefined) arm();
+      else pendingArms.set(exp.after, [...(pendingArms.get(exp.after) ?? []), arm]);
+    }
+  };
+  const probeData = (exp: Extract<Expectation, { kind: 'data' }>): DataProbe => {
+    const pod = resolveTemplate(env, exp.pod.name);
+    if (E.isLeft(pod)) return { at: seconds(), ok: false, output: pod.left };
+    const out = env.cluster.kubectl.exec(pod.right, ['cqlsh', '-e', exp.query], exp.pod.namespace);
+    return { at: seconds(), ok: E.isRight(out), output: E.isRight(out) ? out.right.join('\n') : out.left };
+  };
+
+  const runToEnd = (): ScenarioResult => {
+    recorder.start();
+    // As `kubectl apply -f` does with several objects: an error on one does not stop the rest.
+    const results = loaded.manifests.map((m) => env.cluster.kubectl.apply([m.manifest as unknown as KubeObject]));
+    steps.push({
+      at: 0,
+      command: 'kubectl apply -f <resources>',
+      ok: results.every(E.isRight),
+      output: results.map((r) => (E.isRight(r) ? r.right.join('\n') : r.left)).join('\n'),
+    });
+    scheduleProbes();
+    runStep(0);
+    const until = options.until ?? loaded.untilMs;
+    if (until !== undefined) clock.runUntil(startMs + until);
+    else {
+      const limit = startMs + STEPS_LIMIT_MS;
+      while (!stepsDone && clock.now() < limit && clock.step());
+      clock.runUntil(startMs + horizonMs());
+    }
+    for (const exp of loaded.expectations) if (!resolvedObjects.has(exp)) resolveFor(exp);
+    const end = seconds();
+    for (const exp of loaded.expectations) {
+      if (exp.kind !== 'data' || exp.within !== undefined) continue;
+      probes.set(exp, [probeData(exp)]);
+    }
+    recorder.stop();
+    const expectations = loaded.expectations.map((exp) =>
+      checkExpectation(exp, {
+        anchor: exp.after === undefined ? 0 : stepAt.get(exp.after),
+        ...(resolvedObjects.has(exp) ? { object: resolvedObjects.get(exp)! } : {}),
+        transitions: recorder.transitions,
+        events: recorder.events,
+        end,
+        ...(probes.has(exp) ? { probes: probes.get(exp)! } : {}),
+      }),
+    );
+    return {
+      scenario: loaded.metadata.name,
+      profile: profile.name,
+      seed,
+      // A command that answers with an error (bosh cck's "Exit code 1") is an outcome a
+      // scenario may be written to show; a step that could not run at all is not.
+      passed: broken === 0 && expectations.every((e) => e.passed),
+      steps,
+      events: recorder.events,
+      transitions: recorder.transitions,
+      expectations,
+    };
+  };
+
+  /** Without `until`: the run ends when the last expectation can be decided. */
+  const horizonMs = (): number => {
+    let end = clock.now() - startMs;
+    for (const exp of loaded.expectations) {
+      const anchor = exp.after === undefined ? 0 : (stepAt.get(exp.after) ?? 0) * 1000;
+      const span = exp.kind === 'held' ? exp.forMs : exp.kind === 'state' ? exp.within.toMs : (exp.within?.toMs ?? 0);
+      end = Math.max(end, anchor + span);
+    }
+    return end;
+  };
+
+  return { env, recorder, runToEnd };
+};

@@ -20,3 +20,4 @@ export { runScenario, type RunOptions, type ScenarioResult, type ScenarioRun, ty
 export { Recorder, objectKey, type RecordedEvent, type Transition, type TransitionField } from './runner/recorder.js';
 export { checkExpectation, describeExpectation, formatMs, type DataProbe, type ExpectationContext, type ExpectationResult } from './runner/expectations.js';
 export { resolveReference, resolveTemplate, vmdkOfPv } from './runner/references.js';
+export { DEFAULT_SCENARIO, findLibraryScenario, LIBRARY_DIR, libraryScenarios, type LibraryScenario } from './library/library.js';

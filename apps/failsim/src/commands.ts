@@ -1,5 +1,5 @@
-// The commands failsim offers, and which of them exist yet. The dashboard and the
-// scenario runner arrive with their issues; until then the CLI says so plainly.
+// The commands failsim offers, and which of them exist yet. The dashboard, compare and
+// serve arrive with their issues; until then the CLI says so plainly.
 
 /** One command of the failsim CLI. */
 export interface CommandInfo {
@@ -12,14 +12,15 @@ export interface CommandInfo {
 export const commands: readonly CommandInfo[] = [
   { usage: 'failsim', summary: 'open the dashboard on the default scenario', available: false },
   { usage: 'failsim dash NAME|FILE [--profile V] [--speed X] [--free]', summary: 'open the dashboard on a scenario', available: false },
-  { usage: 'failsim run NAME|FILE [--json|--markdown]', summary: 'run a scenario and check its expectations', available: false },
-  { usage: 'failsim list', summary: 'list the scenario library', available: false },
-  { usage: 'failsim show NAME', summary: 'print a scenario file', available: false },
+  { usage: 'failsim run NAME|FILE [--profile V] [--seed N] [--until D] [--output F]', summary: 'run a scenario and check its expectations', available: true },
+  { usage: 'failsim list', summary: 'list the scenario library', available: true },
+  { usage: 'failsim show NAME', summary: 'print a scenario file', available: true },
+  { usage: 'failsim validate FILE...', summary: 'check scenario files', available: true },
   { usage: 'failsim compare NAME --profile A --profile B', summary: 'compare a scenario across version profiles', available: false },
   { usage: 'failsim serve [NAME|FILE] [--port P]', summary: 'serve a Kubernetes API for real kubectl', available: false },
 ];
 
-/** The text `failsim` prints while the dashboard does not exist yet. */
+/** The text `failsim` prints while the dashboard does not exist yet. Each command has `--help`. */
 export const commandList = (version: string): string => {
   const width = Math.max(...commands.map((c) => c.usage.length));
   const lines = commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}${c.available ? '' : ' (not built yet)'}`);

@@ -1,0 +1,8 @@
+import { describe, expect, it } from '@jest/globals';
+import { ExitCode } from './io.js';
+
+describe('ExitCode', () => {
+  it('keeps 1 for a failed run and 2 for bad input', () => {
+    expect(ExitCode).toEqual({ ok: 0, failed: 1, usage: 2 });
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from '@jest/globals';
+import { sampleResult } from './testdata/sample-result.js';
+import { shortObject, transcript } from './transcript.js';
+
+describe('transcript', () => {
+  it('prints the timeline with virtual time in the margin, then the expectations and the verdict', () => {
+    expect(transcript(sampleResult)).toBe(
+      [
+        'T+00:00    $ kubectl apply -f <resources>',
+        '             namespace/cassandra created',
+        'T+05:40    $ govc vm.power -off worker-2   (failed)',
+        '             govc: boom',
+        '',
+        '             more',
+        'T+05:40    pod/cassandra/cassandra-0  status Running → Unknown',
+        'T+05:40    node/worker-2  Warning NodeNotReady: Node worker-2 status is now: NodeNotReady (×3)  [node-controller]',
+        '',
+        'Expectations:',
+        '  ✓ node/worker-2 is NotReady within 50s',
+        '      Node/worker-2 became NotReady at 40s',
+        '  ✗ pod/cassandra/cassandra-0 is Running within 1m',
+        '      never Running',
+        '',
+        'FAILED  sample (profile 1.12, seed 7)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('names objects as scenario files do', () => {
+    expect(shortObject('PersistentVolume/pvc-1')).toBe('pv/pvc-1');
+    expect(shortObject('VirtualMachine/worker-0')).toBe('vm/worker-0');
+    expect(shortObject('ReplicaSet/kube-system/coredns')).toBe('replicaset/kube-system/coredns');
+    expect(shortObject('odd')).toBe('odd');
+  });
+
+  it('shows creation and removal as (none)', () => {
+    const text = transcript({ ...sampleResult, steps: [], events: [], expectations: [], transitions: [{ at: 1, object: 'PersistentVolume/pv-1', field: 'attachedTo', from: null, to: '' }] });
+    expect(text).toContain('T+00:01    pv/pv-1  attachedTo (none) → ""');
+    expect(text).toContain('No expectations.');
+  });
+});

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { PodTemplateSpec, Pod } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector, ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
 import { labelSelectorFromObject, type ApiClient, type InformerEvent, type KubeObject, type LabelMatcher, type SeededRandom } from '@failsim/core';
-import { controllerOf, isPodReady } from '../runtime/pod-util.js';
+import { controllerOf, isPodReady, keyOf } from '../runtime/pod-util.js';
 
 /** Label the Deployment controller puts on its ReplicaSets and their pods (DefaultDeploymentUniqueLabelKey). */
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
@@ -259,3 +259,28 @@ export class InstantCreations {
     }
   }
 }
+
+/**
+ * The keys of the owners of `kind` a pod event concerns, as upstream's addPod/updatePod/
+ * deletePod handlers find them: for the pod before and after the change, its controlling
+ * owner of that kind, or — for an orphan that still exists — every owner in its namespace
+ * whose selector matches it (it may adopt the pod).
+ */
+export const ownerKeysForPodEvent = (
+  event: InformerEvent<Pod>,
+  kind: string,
+  owners: () => readonly { metadata?: { namespace?: string; name?: string }; spec?: { selector?: LabelSelector } }[],
+): string[] => {
+  const keys: string[] = [];
+  for (const pod of event.old ? [event.old, event.object] : [event.object]) {
+    const ref = controllerOf(pod);
+    if (ref) {
+      if (ref.kind === kind) keys.push(`${pod.metadata?.namespace ?? 'default'}/${ref.name}`);
+    } else if (event.type !== 'DELETED') {
+      for (const owner of owners()) {
+        if (owner.metadata?.namespace === pod.metadata?.namespace && selectorOf(owner.spec?.selector)?.matches(pod.metadata?.labels)) keys.push(keyOf(owner));
+      }
+    }
+  }
+  return keys;
+};

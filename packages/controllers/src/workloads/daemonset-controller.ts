@@ -14,7 +14,7 @@ import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Affinity, Node, Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import { EventRecorder, Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
-import { TAINTS, controllerOf, isPodActive, isPodReady, isTerminating, keyOf, splitKey, toleratesTaint } from '../runtime/pod-util.js';
+import { TAINTS, isPodActive, isPodReady, isTerminating, keyOf, splitKey, toleratesTaint } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
@@ -23,6 +23,7 @@ import {
   adopt,
   computeHash,
   isPodAvailable,
+  ownerKeysForPodEvent,
   podFromTemplate,
   randomSuffix,
   selectorOf,
@@ -144,16 +145,7 @@ export class DaemonSetController implements Component {
 
   #onPod(event: InformerEvent<Pod>): void {
     this.#index.apply(event);
-    for (const pod of event.old ? [event.old, event.object] : [event.object]) {
-      const ref = controllerOf(pod);
-      if (ref) {
-        if (ref.kind === 'DaemonSet') this.#queue.add(`${pod.metadata?.namespace ?? 'default'}/${ref.name}`);
-      } else if (event.type !== 'DELETED') {
-        for (const ds of this.#sets.list()) {
-          if (ds.metadata?.namespace === pod.metadata?.namespace && selectorOf(ds.spec?.selector)?.matches(pod.metadata?.labels)) this.#queue.add(keyOf(ds));
-        }
-      }
-    }
+    for (const key of ownerKeysForPodEvent(event, 'DaemonSet', () => this.#sets.list())) this.#queue.add(key);
   }
 
   /** addNode / updateNode: the DaemonSets whose verdict on the node changed. Deleted nodes are PodGC's business. */

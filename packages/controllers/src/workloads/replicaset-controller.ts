@@ -11,9 +11,9 @@ import type { ReplicaSet, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { EventRecorder, Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
-import { controllerOf, isPodActive, isPodReady, keyOf, splitKey } from '../runtime/pod-util.js';
+import { isPodActive, isPodReady, keyOf, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
-import { InstantCreations, OwnerIndex, adopt, compareForDeletion, isPodAvailable, podFromTemplate, randomSuffix, selectorOf } from './controller-utils.js';
+import { InstantCreations, OwnerIndex, adopt, compareForDeletion, isPodAvailable, ownerKeysForPodEvent, podFromTemplate, randomSuffix, selectorOf } from './controller-utils.js';
 
 /** Options of the {@link ReplicaSetController}. */
 export interface ReplicaSetControllerOptions {
@@ -73,16 +73,7 @@ export class ReplicaSetController implements Component {
   /** addPod/updatePod/deletePod: the controlling ReplicaSet, or those an orphan could join. */
   #onPod(event: InformerEvent<Pod>): void {
     this.#index.apply(event);
-    for (const pod of event.old ? [event.old, event.object] : [event.object]) {
-      const ref = controllerOf(pod);
-      if (ref) {
-        if (ref.kind === 'ReplicaSet') this.#queue.add(`${pod.metadata?.namespace ?? 'default'}/${ref.name}`);
-      } else if (event.type !== 'DELETED') {
-        for (const rs of this.#sets.list()) {
-          if (rs.metadata?.namespace === pod.metadata?.namespace && selectorOf(rs.spec?.selector)?.matches(pod.metadata?.labels)) this.#queue.add(keyOf(rs));
-        }
-      }
-    }
+    for (const key of ownerKeysForPodEvent(event, 'ReplicaSet', () => this.#sets.list())) this.#queue.add(key);
   }
 
   #sync(key: string): ReconcileResult {

@@ -12,7 +12,7 @@ import type { StatefulSet, StatefulSetStatus } from 'kubernetes-types/apps/v1.js
 import type { PersistentVolumeClaim, Pod, Volume } from 'kubernetes-types/core/v1.js';
 import { EventRecorder, Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
-import { controllerOf, isRunningAndReady, isTerminating, keyOf, splitKey } from '../runtime/pod-util.js';
+import { isRunningAndReady, isTerminating, keyOf, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
@@ -22,6 +22,7 @@ import {
   adopt,
   computeHash,
   isPodAvailable,
+  ownerKeysForPodEvent,
   podFromTemplate,
   selectorOf,
 } from './controller-utils.js';
@@ -95,16 +96,7 @@ export class StatefulSetController implements Component {
   /** addPod/updatePod/deletePod: enqueue the controlling set, or the sets an orphan could join. */
   #onPod(event: InformerEvent<Pod>): void {
     this.#index.apply(event);
-    for (const pod of event.old ? [event.old, event.object] : [event.object]) {
-      const ref = controllerOf(pod);
-      if (ref) {
-        if (ref.kind === 'StatefulSet') this.#queue.add(`${pod.metadata?.namespace ?? 'default'}/${ref.name}`);
-      } else if (event.type !== 'DELETED') {
-        for (const set of this.#sets.list()) {
-          if (set.metadata?.namespace === pod.metadata?.namespace && selectorOf(set.spec?.selector)?.matches(pod.metadata?.labels)) this.#queue.add(keyOf(set));
-        }
-      }
-    }
+    for (const key of ownerKeysForPodEvent(event, 'StatefulSet', () => this.#sets.list())) this.#queue.add(key);
   }
 
   /** sync: one StatefulSet key, re-read from the informer cache. */

@@ -1,4 +1,4 @@
-// The commands failsim offers, and which of them exist yet. The dashboard, compare and
+// The commands failsim offers, and which of them exist yet. The dashboard and
 // serve arrive with their issues; until then the CLI says so plainly.
 
 /** One command of the failsim CLI. */
@@ -16,7 +16,7 @@ export const commands: readonly CommandInfo[] = [
   { usage: 'failsim list', summary: 'list the scenario library', available: true },
   { usage: 'failsim show NAME', summary: 'print a scenario file', available: true },
   { usage: 'failsim validate FILE...', summary: 'check scenario files', available: true },
-  { usage: 'failsim compare NAME --profile A --profile B', summary: 'compare a scenario across version profiles', available: false },
+  { usage: 'failsim compare NAME --profile A --profile B', summary: 'compare a scenario across version profiles', available: true },
   { usage: 'failsim serve [NAME|FILE] [--port P]', summary: 'serve a Kubernetes API for real kubectl', available: false },
 ];
 

@@ -23,6 +23,20 @@ describe('failsim command line', () => {
     expect(cli('run', 'statefulset-node-poweroff', '--until', '5m', '--output', 'json').stdout).toContain('"scenario": "statefulset-node-poweroff"');
   });
 
+  it('compares a scenario across profiles: 1.12 takes the NodeLost path, 1.28 the taint-based one', () => {
+    const compared = cli('compare', 'statefulset-node-poweroff', '--profile', '1.12', '--profile', '1.28');
+    expect(compared.status).toBe(0);
+    const lines = compared.stdout.split('\n');
+    expect(lines[0]).toMatch(/^MOMENT +PROFILE 1\.12 +PROFILE 1\.28$/);
+    expect(lines.find((l) => l.startsWith('Pod/cassandra/cassandra-0 → Unknown '))).toMatch(/T\+\d\d:\d\d +—$/);
+    expect(lines.find((l) => l.startsWith('TaintManagerEviction on Pod/cassandra/cassandra-0 '))).toMatch(/— +T\+\d\d:\d\d$/);
+    expect(lines.find((l) => l.startsWith('Pod/cassandra/cassandra-0 → Running (#2) '))).toMatch(/T\+1:\d\d:\d\d +T\+1:\d\d:\d\d$/);
+    expect(lines.find((l) => l.startsWith('expectations held '))).toMatch(/8\/8 +\d\/8$/);
+    const one = cli('compare', 'statefulset-node-poweroff', '--profile', '1.12');
+    expect(one.status).toBe(2);
+    expect(one.stderr).toBe('error: compare needs at least two --profile options\n');
+  });
+
   it('prints the command list when run with no arguments', () => {
     expect(run()).toContain('Commands:\n  failsim ');
   });

@@ -6,6 +6,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { commandList } from './commands.js';
 import { listCommand } from './commands/list.js';
 import { runCommand } from './commands/run.js';
+import { compareCommand } from './commands/compare.js';
 import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode, processIo, type ExitCodeValue } from './io.js';
@@ -27,7 +28,7 @@ const program = new Command()
     exit(ExitCode.usage);
   });
 
-for (const command of [listCommand, showCommand, validateCommand, runCommand]) program.addCommand(command(processIo, exit));
+for (const command of [listCommand, showCommand, validateCommand, runCommand, compareCommand]) program.addCommand(command(processIo, exit));
 // Commander exits 1 on its errors; failsim keeps 1 for a failed expectation.
 for (const command of [program, ...program.commands]) command.exitOverride();
 

@@ -1,0 +1,106 @@
+// `failsim compare NAME|FILE --profile A --profile B …`: runs one scenario under several
+// version profiles and prints the key moments side by side — when nodes and pods changed
+// status, when the storage events came, how many expectations held — so the difference
+// between versions reads in one table.
+import { withOverrides, tabwrite, GET_TAB_WRITER, type VersionProfile } from '@failsim/controllers';
+import { formatScenarioError, loadScenario, runScenario, type ScenarioResult } from '@failsim/scenarios';
+import { Command, InvalidArgumentError } from 'commander';
+import { ExitCode, type ExitCodeValue, type Io } from '../io.js';
+import { virtualTime } from '../output/virtual-time.js';
+import { scenarioFile } from '../scenario-source.js';
+import { parseProfileFlag } from './run.js';
+
+/** Events whose first occurrence is a key moment. */
+const KEY_REASONS = new Set([
+  'NodeControllerEviction',
+  'TaintManagerEviction',
+  'FailedAttachVolume',
+  'FailedMount',
+  'SuccessfulAttachVolume',
+  'VolumeDataDeleted',
+]);
+
+/** Objects whose moments matter to the user: everything but the system's own pods. */
+const interesting = (object: string): boolean => !object.startsWith('Pod/kube-system/');
+
+/**
+ * Key moments of one run: label → virtual second. A moment that happens again (a pod
+ * Running again after a failure) gets its occurrence number, so recovery shows too.
+ */
+export const keyMoments = (result: ScenarioResult): Map<string, number> => {
+  const moments = new Map<string, number>();
+  const seen = new Map<string, number>();
+  const first = (label: string, at: number): void => {
+    const n = (seen.get(label) ?? 0) + 1;
+    seen.set(label, n);
+    moments.set(n === 1 ? label : `${label} (#${n})`, at);
+  };
+  for (const t of result.transitions) {
+    if (t.field !== 'status' || !interesting(t.object)) continue;
+    first(`${t.object} ${t.to === null ? 'removed' : `→ ${t.to}`}`, t.at);
+  }
+  // Events aggregate (count moves on one Event), so each reason counts once per object.
+  const reported = new Set<string>();
+  for (const e of result.events) {
+    const label = `${e.reason} on ${e.object}`;
+    if (KEY_REASONS.has(e.reason) && interesting(e.object) && !reported.has(label)) {
+      reported.add(label);
+      first(label, e.at);
+    }
+  }
+  return moments;
+};
+
+/** The comparison table: one row per moment (in order of first occurrence), one column per run. */
+export const compareTable = (runs: readonly { readonly name: string; readonly result: ScenarioResult }[]): string[] => {
+  const perRun = runs.map((r) => keyMoments(r.result));
+  const earliest = new Map<string, number>();
+  for (const moments of perRun) for (const [label, at] of moments) earliest.set(label, Math.min(earliest.get(label) ?? at, at));
+  const labels = [...earliest.keys()].sort((a, b) => earliest.get(a)! - earliest.get(b)! || a.localeCompare(b));
+  const rows = [
+    ['MOMENT', ...runs.map((r) => `PROFILE ${r.name}`)],
+    ...labels.map((label) => [label, ...perRun.map((m) => (m.has(label) ? virtualTime(m.get(label)!) : '—'))]),
+    ['expectations held', ...runs.map((r) => `${r.result.expectations.filter((e) => e.passed).length}/${r.result.expectations.length}`)],
+  ];
+  return tabwrite(rows.map((cells) => cells.join('\t')).join('\n'), GET_TAB_WRITER);
+};
+
+/** Runs scenario `arg` under each profile and prints the table; 0, or 2 for bad input. */
+export const compare = (io: Io, arg: string, profiles: readonly VersionProfile[]): ExitCodeValue => {
+  if (profiles.length < 2) {
+    io.err('error: compare needs at least two --profile options\n');
+    return ExitCode.usage;
+  }
+  const source = scenarioFile(arg);
+  if (!source.ok) {
+    io.err(`${source.error}\n`);
+    return ExitCode.usage;
+  }
+  const loaded = loadScenario(source.file);
+  if (loaded._tag === 'Left') {
+    for (const error of loaded.left) io.err(`${formatScenarioError(error)}\n`);
+    return ExitCode.usage;
+  }
+  const scenario = loaded.right;
+  const runs = profiles.map((profile) => ({
+    name: profile.name,
+    // The scenario's overrides still apply: they say what the scenario is about.
+    result: runScenario(scenario, { profile: withOverrides(profile, scenario.overrides) }).runToEnd(),
+  }));
+  io.out(`${compareTable(runs).join('\n')}\n`);
+  return ExitCode.ok;
+};
+
+const collectProfile = (text: string, previous: VersionProfile[] = []): VersionProfile[] => {
+  const profile = parseProfileFlag(text);
+  if (previous.some((p) => p.name === profile.name)) throw new InvalidArgumentError(`profile ${profile.name} is given twice.`);
+  return [...previous, profile];
+};
+
+/** The `compare` command. */
+export const compareCommand = (io: Io, exit: (code: ExitCodeValue) => void): Command =>
+  new Command('compare')
+    .description('run a scenario under several version profiles and print its key moments side by side')
+    .argument('<NAME|FILE>', 'a scenario of the library (failsim list), or a file path')
+    .requiredOption('--profile <V>', 'a version profile; give it two times or more', collectProfile)
+    .action((arg: string, options: { profile: VersionProfile[] }) => exit(compare(io, arg, options.profile)));

@@ -3,11 +3,11 @@
 // status, when the storage events came, how many expectations held — so the difference
 // between versions reads in one table.
 import { withOverrides, tabwrite, GET_TAB_WRITER, type VersionProfile } from '@failsim/controllers';
-import { formatScenarioError, loadScenario, runScenario, type ScenarioResult } from '@failsim/scenarios';
+import { runScenario, type ScenarioResult } from '@failsim/scenarios';
 import { Command, InvalidArgumentError } from 'commander';
 import { ExitCode, type ExitCodeValue, type Io } from '../io.js';
 import { virtualTime } from '../output/virtual-time.js';
-import { scenarioFile } from '../scenario-source.js';
+import { loadScenarioArgument } from '../scenario-source.js';
 import { parseProfileFlag } from './run.js';
 
 /** Events whose first occurrence is a key moment. */
@@ -71,17 +71,8 @@ export const compare = (io: Io, arg: string, profiles: readonly VersionProfile[]
     io.err('error: compare needs at least two --profile options\n');
     return ExitCode.usage;
   }
-  const source = scenarioFile(arg);
-  if (!source.ok) {
-    io.err(`${source.error}\n`);
-    return ExitCode.usage;
-  }
-  const loaded = loadScenario(source.file);
-  if (loaded._tag === 'Left') {
-    for (const error of loaded.left) io.err(`${formatScenarioError(error)}\n`);
-    return ExitCode.usage;
-  }
-  const scenario = loaded.right;
+  const scenario = loadScenarioArgument(io, arg);
+  if (!scenario) return ExitCode.usage;
   const runs = profiles.map((profile) => ({
     name: profile.name,
     // The scenario's overrides still apply: they say what the scenario is about.

@@ -2,12 +2,12 @@
 // prints the result as a transcript, the JSON contract, or NDJSON records.
 import type { VersionProfile } from '@failsim/controllers';
 import { findProfile, profiles, withOverrides } from '@failsim/controllers';
-import { formatScenarioError, loadScenario, parseDuration, runScenario, type ScenarioResult } from '@failsim/scenarios';
+import { parseDuration, runScenario, type ScenarioResult } from '@failsim/scenarios';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, type ExitCodeValue, type Io } from '../io.js';
 import { ndjson } from '../output/ndjson.js';
 import { transcript } from '../output/transcript.js';
-import { scenarioFile } from '../scenario-source.js';
+import { loadScenarioArgument } from '../scenario-source.js';
 
 /** The formats of `--output`. */
 export const OUTPUTS = ['transcript', 'json', 'ndjson'] as const;
@@ -52,17 +52,8 @@ const render: Record<OutputFormat, (result: ScenarioResult) => string> = {
 
 /** Loads and runs scenario `arg`, prints the result; 0 passed, 1 failed, 2 bad input. */
 export const run = (io: Io, arg: string, flags: RunFlags): ExitCodeValue => {
-  const source = scenarioFile(arg);
-  if (!source.ok) {
-    io.err(`${source.error}\n`);
-    return ExitCode.usage;
-  }
-  const loaded = loadScenario(source.file);
-  if (loaded._tag === 'Left') {
-    for (const error of loaded.left) io.err(`${formatScenarioError(error)}\n`);
-    return ExitCode.usage;
-  }
-  const scenario = loaded.right;
+  const scenario = loadScenarioArgument(io, arg);
+  if (!scenario) return ExitCode.usage;
   const result = runScenario(scenario, {
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     ...(flags.until !== undefined ? { until: flags.until } : {}),

@@ -21,3 +21,4 @@ export { Recorder, objectKey, type RecordedEvent, type Transition, type Transiti
 export { checkExpectation, describeExpectation, formatMs, type DataProbe, type ExpectationContext, type ExpectationResult } from './runner/expectations.js';
 export { resolveReference, resolveTemplate, vmdkOfPv } from './runner/references.js';
 export { DEFAULT_SCENARIO, findLibraryScenario, LIBRARY_DIR, libraryScenarios, type LibraryScenario } from './library/library.js';
+export { ARTICLE_CQL, writeArticleRow } from './environment/article-workloads.js';

@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { podColumns } from '@failsim/controllers';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 import { vsphereCluster } from '@failsim/vsphere';
-import { articleCassandra } from './article-workloads.js';
+import { articleCassandra, writeArticleRow } from './article-workloads.js';
 
 const cassandra = articleCassandra();
 
@@ -48,15 +48,8 @@ describe('article: kubectl delete node while the VM keeps running (1.12, VCP)', 
   const pvName = E.isRight(claim) ? claim.right.spec?.volumeName ?? '' : '';
   const pv = client.get('PersistentVolume', pvName);
   const vmdk = E.isRight(pv) ? pv.right.spec?.vsphereVolume?.volumePath ?? '' : '';
-  for (const cql of [
-    "CREATE KEYSPACE mydemo WITH REPLICATION = { 'class' : 'SimpleStrategy', 'replication_factor' : 1 }",
-    'CREATE TABLE mydemo.emp(emp_id int PRIMARY KEY, emp_name text, emp_city text, emp_sal varint,emp_phone varint)',
-    "INSERT INTO mydemo.emp (emp_id, emp_name, emp_city, emp_phone, emp_sal) VALUES (100, 'Cormac', 'Cork', 999, 1000000)",
-  ]) {
-    // As the article does: kubectl exec cassandra-0 -n cassandra -- cqlsh, through the running pod.
-    const out = cluster.kubectl.exec('cassandra-0', ['cqlsh', '-e', cql], 'cassandra');
-    if (E.isLeft(out)) throw new Error(out.left);
-  }
+  const written = writeArticleRow(cluster.kubectl);
+  if (E.isLeft(written)) throw new Error(written.left);
 
   const deleted = clock.now();
   cluster.kubectl.deleteNode(oldNode);

@@ -8,7 +8,7 @@ import { podColumns, runCql, type VolumeData } from '@failsim/controllers';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import { articleEnvironment, type ArticleEnvironment } from './article-environment.js';
-import { articleCassandra } from './article-workloads.js';
+import { articleCassandra, writeArticleRow } from './article-workloads.js';
 
 const cassandra = articleCassandra();
 
@@ -71,15 +71,8 @@ const running = (seed: string) => {
   const pv = client.get('PersistentVolume', pvName);
   const vmdk = E.isRight(pv) ? (pv.right.spec?.vsphereVolume?.volumePath ?? '') : '';
   const data: VolumeData = { read: (k) => vcenter.file(vmdk)?.content.get(k), write: (k, v) => void vcenter.file(vmdk)?.content.set(k, v) };
-  for (const cql of [
-    "CREATE KEYSPACE mydemo WITH REPLICATION = { 'class' : 'SimpleStrategy', 'replication_factor' : 1 }",
-    'CREATE TABLE mydemo.emp(emp_id int PRIMARY KEY, emp_name text, emp_city text, emp_sal varint,emp_phone varint)',
-    "INSERT INTO mydemo.emp (emp_id, emp_name, emp_city, emp_phone, emp_sal) VALUES (100, 'Cormac', 'Cork', 999, 1000000)",
-  ]) {
-    // As the article does: kubectl exec cassandra-0 -n cassandra -- cqlsh, through the running pod.
-    const out = cluster.kubectl.exec('cassandra-0', ['cqlsh', '-e', cql], 'cassandra');
-    if (E.isLeft(out)) throw new Error(out.left);
-  }
+  const written = writeArticleRow(cluster.kubectl);
+  if (E.isLeft(written)) throw new Error(written.left);
   const pvDiskName = (vm: string): string => {
     const disk = vcenter.vm(vm)?.disks.find((d) => d.fileName === vmdk);
     return disk ? `disk-${disk.controllerKey}-${disk.unitNumber}` : '';

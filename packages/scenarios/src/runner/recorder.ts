@@ -38,20 +38,28 @@ export interface Transition {
 /** `Kind/ns/name` or `Kind/name`. */
 export const objectKey = (kind: string, name: string, namespace?: string): string => (namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`);
 
+/** Told of each record as it is made (a live view, a transcript taking snapshots). */
+export interface RecorderListener {
+  event?(event: RecordedEvent): void;
+  transition?(transition: Transition): void;
+}
+
 /** Records events and transitions of one environment from now on. */
 export class Recorder {
   readonly events: RecordedEvent[] = [];
   readonly transitions: Transition[] = [];
   readonly #env: ArticleEnvironment;
   readonly #startMs: number;
+  readonly #listener: RecorderListener;
   readonly #values = new Map<string, string | null>();
   readonly #pvs = new Map<string, PersistentVolume>();
   readonly #subscriptions: Subscription[] = [];
   #offTask: (() => void) | undefined;
 
-  constructor(env: ArticleEnvironment, startMs: number) {
+  constructor(env: ArticleEnvironment, startMs: number, listener: RecorderListener = {}) {
     this.#env = env;
     this.#startMs = startMs;
+    this.#listener = listener;
   }
 
   /** Starts watching; VMs that exist now are recorded as created. */
@@ -130,12 +138,14 @@ export class Recorder {
     if (!this.#values.has(id) && to === null) return;
     if (to === null) this.#values.delete(id);
     else this.#values.set(id, to);
-    this.transitions.push({ at: this.seconds(), object, field, from, to });
+    const transition: Transition = { at: this.seconds(), object, field, from, to };
+    this.transitions.push(transition);
+    this.#listener.transition?.(transition);
   }
 
   #event(ev: Event): void {
     const involved = ev.involvedObject;
-    this.events.push({
+    const event: RecordedEvent = {
       at: this.seconds(),
       type: ev.type ?? '',
       reason: ev.reason ?? '',
@@ -143,6 +153,8 @@ export class Recorder {
       message: ev.message ?? '',
       count: ev.count ?? 1,
       source: formatEventSource(ev),
-    });
+    };
+    this.events.push(event);
+    this.#listener.event?.(event);
   }
 }

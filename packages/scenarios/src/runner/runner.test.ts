@@ -134,3 +134,39 @@ describe('runScenario: failures', () => {
     });
   });
 });
+
+describe('runScenario: the live handle', () => {
+  it('announces the next step, tells the observer as records are made, and ends as runToEnd does', () => {
+    const seen: string[] = [];
+    const run = runScenario(load(), {
+      observer: {
+        step: (s) => seen.push(`step@${s.at} ${s.command.split(' ').slice(0, 2).join(' ')}`),
+        event: (e) => seen.push(`event ${e.reason}`),
+        transition: (t) => seen.push(`transition ${t.field}`),
+      },
+    });
+    expect(run.nextStep()).toBeUndefined();
+    run.start();
+    run.start();
+    expect(seen.filter((s) => s.startsWith('step@'))).toEqual(['step@0 kubectl apply']);
+    expect(seen.filter((s) => s.startsWith('step@0 kubectl apply'))).toHaveLength(1);
+    // The first step waits for cassandra-0 to be Running.
+    expect(run.nextStep()).toMatchObject({ id: 'ready', condition: 'pod/cassandra/cassandra-0 is Running' });
+    const clock = run.env.cluster.sim.clock;
+    while (run.nextStep()?.id === 'ready') clock.step();
+    // The power-off comes one minute after the ready step, at a known virtual second.
+    const poweroff = run.nextStep()!;
+    expect(poweroff.id).toBe('poweroff');
+    const readyAt = run.recorder.seconds();
+    expect(poweroff.dueAt).toBe(readyAt + 60);
+    expect(run.stepsDone()).toBe(false);
+    const live = run.runToEnd();
+    expect(run.stepsDone()).toBe(true);
+    expect(run.nextStep()).toBeUndefined();
+    expect(seen.filter((s) => s.startsWith('step@'))).toHaveLength(live.steps.length);
+    expect(seen.filter((s) => s.startsWith('event '))).toHaveLength(live.events.length);
+    expect(seen.filter((s) => s.startsWith('transition '))).toHaveLength(live.transitions.length);
+    // Stepping the clock by hand first does not change the story.
+    expect(JSON.stringify(live)).toBe(JSON.stringify(runScenario(load()).runToEnd()));
+  });
+});

@@ -16,7 +16,7 @@ import { parseTemplate, type Template } from '../format/reference.js';
 import type { Expectation, ObjectRef, ScenarioStep } from '../format/scenario.js';
 import { DEFAULT_YAML_LIMITS, readYaml } from '../format/yaml-source.js';
 import { checkExpectation, objectField, type DataProbe, type ExpectationResult } from './expectations.js';
-import { Recorder, type RecordedEvent, type Transition } from './recorder.js';
+import { Recorder, type RecordedEvent, type RecorderListener, type Transition } from './recorder.js';
 import { resolveTemplate } from './references.js';
 
 /** One step as it ran. */
@@ -50,14 +50,46 @@ export interface RunOptions {
   readonly until?: number;
   /** Replaces the scenario's (already overridden) profile. */
   readonly profile?: VersionProfile;
+  /** Told of each step, event and transition as it happens, synchronously, on the simulation clock. */
+  readonly observer?: RunObserver;
 }
 
-/** A scenario ready to run. */
+/** A live view of a run: called as records are made (the environment can be read at that moment). */
+export interface RunObserver extends RecorderListener {
+  /** A step has finished (its `at` is when it started). */
+  step?(step: StepRecord): void;
+}
+
+/** A step not yet started, as a live view announces it. */
+export interface UpcomingStep {
+  readonly id: string;
+  readonly line: string;
+  /** Virtual seconds from the start when it is due; undefined for a `when` step still waiting. */
+  readonly dueAt?: number;
+  /** The `when` condition, as written (`pod/cassandra/cassandra-0 is Running`). */
+  readonly condition?: string;
+}
+
+/**
+ * A scenario ready to run. Batch use: `runToEnd()`. Live use (a dashboard pacing the
+ * clock itself): `start()`, then advance `env.cluster.sim.clock`, read `nextStep()`,
+ * and `finish()` for the result so far.
+ */
 export interface ScenarioRun {
   /** The environment (for dashboards and tests that want to look inside). */
   readonly env: ArticleEnvironment;
   readonly recorder: Recorder;
-  /** Runs to the end and returns the result. Call once. */
+  /** The simulation time (ms) the scenario starts at: its `at` 0. */
+  readonly startMs: number;
+  /** Applies the resources and schedules the steps on the clock; runs nothing. Idempotent. */
+  start(): void;
+  /** The next step that has not started, or undefined when all have. */
+  nextStep(): UpcomingStep | undefined;
+  /** True once every step has run (or could not). */
+  stepsDone(): boolean;
+  /** Checks the expectations at the current time and returns the result; the run can go on. */
+  finish(): ScenarioResult;
+  /** `start()`, runs to `until` (else until the steps are done and every expectation can be decided), `finish()`. */
   runToEnd(): ScenarioResult;
 }
 
@@ -96,7 +128,8 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
   });
   const clock = env.cluster.sim.clock;
   const startMs = clock.now();
-  const recorder = new Recorder(env, startMs);
+  const observer = options.observer ?? {};
+  const recorder = new Recorder(env, startMs, observer);
   const client = env.cluster.sim.api.client(OWNER);
   const seconds = (): number => (clock.now() - startMs) / 1000;
 
@@ -105,6 +138,8 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
   const resolvedObjects = new Map<Expectation, E.Either<string, string>>();
   const probes = new Map<Expectation, DataProbe[]>();
   let stepsDone = false;
+  /** The step being waited for, with when it is due (absolute ms) if known. */
+  let upcoming: { index: number; dueMs?: number } | undefined;
   /** Steps that could not run (a `when` that timed out, a reference that did not resolve). */
   let broken = 0;
   const pendingArms = new Map<string, (() => void)[]>();
@@ -185,9 +220,16 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
       }
       case 'failsim':
         return withName(command.node, (n) => {
-          if (command.verb === 'partition') env.cluster.machines.partition(n);
-          else env.cluster.machines.heal(n);
-          done(true, `node ${n} ${command.verb === 'partition' ? 'partitioned' : 'healed'}`);
+          // The machines throw a RangeError for a node the cluster does not have.
+          try {
+            const machines = env.cluster.machines;
+            if (command.verb === 'partition') machines.partition(n);
+            else if (command.verb === 'heal') machines.heal(n);
+            else machines.restartKubelet(n);
+          } catch (e) {
+            return done(false, `error: ${e instanceof Error ? e.message : String(e)}`);
+          }
+          done(true, `node ${n} ${command.verb === 'partition' ? 'partitioned' : command.verb === 'heal' ? 'healed' : 'kubelet restarted'}`);
         });
       case 'kubectl':
         switch (command.verb) {
@@ -247,8 +289,11 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
       markStep(step.id, at);
       for (const exp of loaded.expectations) if (exp.after === step.id) resolveFor(exp);
       const line = E.chain((t: Template) => resolveTemplate(env, t))(parseTemplate(step.line));
+      upcoming = undefined;
       const finish = (ok: boolean, output: string): void => {
-        steps.push({ at, command: E.isRight(line) ? line.right : step.line, ok, output });
+        const record: StepRecord = { at, command: E.isRight(line) ? line.right : step.line, ok, output };
+        steps.push(record);
+        observer.step?.(record);
         next();
       };
       if (E.isLeft(line)) {
@@ -259,6 +304,7 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
     };
     const next = (): void => runStep(i + 1);
     const trigger = step.trigger;
+    upcoming = { index: i, ...(trigger.kind === 'at' ? { dueMs: Math.max(clock.now(), startMs + trigger.atMs) } : trigger.kind === 'after' ? { dueMs: clock.now() + trigger.afterMs } : {}) };
     if (trigger.kind === 'at') {
       const due = startMs + trigger.atMs;
       // Steps run in order: an `at` already past (the previous step ran long) runs at once.
@@ -273,10 +319,13 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
         if (E.isRight(status) && status.right === trigger.status) return begin();
         if (clock.now() >= deadline) {
           const last = E.isLeft(status) ? status.left : status.right === undefined ? 'it does not exist' : `it is ${status.right}`;
-          steps.push({
+          upcoming = undefined;
+          const record: StepRecord = {
             at: seconds(), command: step.line, ok: false,
             output: `step ${step.id}: timed out after ${trigger.timeoutMs / 1000}s waiting for ${trigger.object.kind}/${trigger.object.namespace ? `${trigger.object.namespace}/` : ''}${trigger.object.name.raw} to be ${trigger.status} (${last})`,
-          });
+          };
+          steps.push(record);
+          observer.step?.(record);
           markStep(step.id, seconds());
           broken++;
           return next();
@@ -317,18 +366,27 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
     return { at: seconds(), ok: E.isRight(out), output: E.isRight(out) ? out.right.join('\n') : out.left };
   };
 
-  const runToEnd = (): ScenarioResult => {
+  let started = false;
+  const start = (): void => {
+    if (started) return;
+    started = true;
     recorder.start();
     // As `kubectl apply -f` does with several objects: an error on one does not stop the rest.
     const results = loaded.manifests.map((m) => env.cluster.kubectl.apply([m.manifest as unknown as KubeObject]));
-    steps.push({
+    const applied: StepRecord = {
       at: 0,
       command: 'kubectl apply -f <resources>',
       ok: results.every(E.isRight),
       output: results.map((r) => (E.isRight(r) ? r.right.join('\n') : r.left)).join('\n'),
-    });
+    };
+    steps.push(applied);
+    observer.step?.(applied);
     scheduleProbes();
     runStep(0);
+  };
+
+  const runToEnd = (): ScenarioResult => {
+    start();
     const until = options.until ?? loaded.untilMs;
     if (until !== undefined) clock.runUntil(startMs + until);
     else {
@@ -336,13 +394,16 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
       while (!stepsDone && clock.now() < limit && clock.step());
       clock.runUntil(startMs + horizonMs());
     }
+    return finish();
+  };
+
+  const finish = (): ScenarioResult => {
     for (const exp of loaded.expectations) if (!resolvedObjects.has(exp)) resolveFor(exp);
     const end = seconds();
     for (const exp of loaded.expectations) {
       if (exp.kind !== 'data' || exp.within !== undefined) continue;
       probes.set(exp, [probeData(exp)]);
     }
-    recorder.stop();
     const expectations = loaded.expectations.map((exp) =>
       checkExpectation(exp, {
         anchor: exp.after === undefined ? 0 : stepAt.get(exp.after),
@@ -378,5 +439,17 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
     return end;
   };
 
-  return { env, recorder, runToEnd };
+  const nextStep = (): UpcomingStep | undefined => {
+    if (upcoming === undefined) return undefined;
+    const step = loaded.steps[upcoming.index]!;
+    const t = step.trigger;
+    return {
+      id: step.id,
+      line: step.line,
+      ...(upcoming.dueMs !== undefined ? { dueAt: (upcoming.dueMs - startMs) / 1000 } : {}),
+      ...(t.kind === 'when' ? { condition: `${t.object.kind}/${t.object.namespace ? `${t.object.namespace}/` : ''}${t.object.name.raw} is ${t.status}` } : {}),
+    };
+  };
+
+  return { env, recorder, startMs, start, nextStep, stepsDone: () => stepsDone, finish, runToEnd };
 };

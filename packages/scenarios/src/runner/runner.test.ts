@@ -170,3 +170,29 @@ describe('runScenario: the live handle', () => {
     expect(JSON.stringify(live)).toBe(JSON.stringify(runScenario(load()).runToEnd()));
   });
 });
+
+describe('runScenario: free runs and commands typed live', () => {
+  it('runs no scripted step with free, and runs a typed command as a step would', () => {
+    const run = runScenario(load(), { free: true });
+    run.start();
+    expect(run.stepsDone()).toBe(true);
+    expect(run.nextStep()).toBeUndefined();
+    run.env.cluster.sim.clock.runFor(5 * 60_000);
+    const records: string[] = [];
+    expect(run.command('kubectl cordon {{ node of pod cassandra/cassandra-0 }}', (r) => records.push(r.output))).toEqual(E.right(undefined));
+    expect(records).toEqual([expect.stringMatching(/^node\/worker-\d cordoned$/)]);
+    const result = run.finish();
+    expect(result.steps.map((s) => s.command.split(' ').slice(0, 2).join(' '))).toEqual(['kubectl apply', 'kubectl cordon']);
+    expect(result.steps[1]!.at).toBe(300);
+  });
+
+  it('refuses a line that does not parse or names nothing, and changes nothing', () => {
+    const run = runScenario(load(), { free: true });
+    run.start();
+    const before = run.env.cluster.sim.api.resourceVersion;
+    expect(run.command('kubectl cordno worker-0')).toEqual(E.left(expect.stringContaining('cordno')));
+    expect(run.command('kubectl cordon {{ node of pod cassandra/nope }}')).toMatchObject({ _tag: 'Left' });
+    expect(run.env.cluster.sim.api.resourceVersion).toBe(before);
+    expect(run.finish().steps).toHaveLength(1);
+  });
+});

@@ -9,7 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { articleEnvironment, type ArticleEnvironment } from '../environment/article-environment.js';
-import type { Command } from '../format/command.js';
+import { parseCommand, type Command } from '../format/command.js';
 import type { LoadedScenario } from '../format/load-scenario.js';
 import { checkRelativePath } from '../format/parse-scenario.js';
 import { parseTemplate, type Template } from '../format/reference.js';
@@ -52,6 +52,8 @@ export interface RunOptions {
   readonly profile?: VersionProfile;
   /** Told of each step, event and transition as it happens, synchronously, on the simulation clock. */
   readonly observer?: RunObserver;
+  /** Load the cluster and the resources but run none of the steps (the user injects the faults). */
+  readonly free?: boolean;
 }
 
 /** A live view of a run: called as records are made (the environment can be read at that moment). */
@@ -87,6 +89,14 @@ export interface ScenarioRun {
   nextStep(): UpcomingStep | undefined;
   /** True once every step has run (or could not). */
   stepsDone(): boolean;
+  /**
+   * Runs one command line now, as a step would (`kubectl …`, `govc …`, `bosh -d … cck …`,
+   * `partition node …`, references allowed). A line that does not parse or whose
+   * references do not resolve changes nothing and is returned as Left; otherwise the
+   * record goes to `steps` and the observer when the command ends (bosh tasks take
+   * virtual time) and to `done`.
+   */
+  command(line: string, done?: (record: StepRecord) => void): E.Either<string, void>;
   /** Checks the expectations at the current time and returns the result; the run can go on. */
   finish(): ScenarioResult;
   /** `start()`, runs to `until` (else until the steps are done and every expectation can be decided), `finish()`. */
@@ -382,7 +392,23 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
     steps.push(applied);
     observer.step?.(applied);
     scheduleProbes();
-    runStep(0);
+    if (options.free) stepsDone = true;
+    else runStep(0);
+  };
+
+  const command = (text: string, done?: (record: StepRecord) => void): E.Either<string, void> => {
+    const parsed = parseCommand(text.trim());
+    if (E.isLeft(parsed)) return parsed;
+    const line = E.chain((t: Template) => resolveTemplate(env, t))(parseTemplate(text.trim()));
+    if (E.isLeft(line)) return line;
+    const at = seconds();
+    execute(parsed.right, line.right, (ok, output) => {
+      const record: StepRecord = { at, command: line.right, ok, output };
+      steps.push(record);
+      observer.step?.(record);
+      done?.(record);
+    });
+    return E.right(undefined);
   };
 
   const runToEnd = (): ScenarioResult => {
@@ -451,5 +477,5 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
     };
   };
 
-  return { env, recorder, startMs, start, nextStep, stepsDone: () => stepsDone, finish, runToEnd };
+  return { env, recorder, startMs, start, nextStep, stepsDone: () => stepsDone, command, finish, runToEnd };
 };

@@ -7,7 +7,7 @@
 export { articleEnvironment, SEED_DEPLOYMENT, SEED_DIRECTOR, type ArticleEnvironment, type ArticleEnvironmentOptions } from './environment/article-environment.js';
 export { defaultVsphereCpiTimings, VsphereCpi, VSPHERE_CPI_INITIATOR, type VsphereCpiOptions, type VsphereCpiTimings } from './environment/vsphere-cpi.js';
 export { articleCassandra } from './environment/article-workloads.js';
-export { parseScenario, parseObjectRef, checkRelativePath, scenarioFromSource, type ParseScenarioOptions } from './format/parse-scenario.js';
+export { parseScenario, parseObjectRef, checkRelativePath, scenarioFromSource, storageMismatch, type ParseScenarioOptions } from './format/parse-scenario.js';
 export { loadScenario, type LoadedManifest, type LoadedScenario } from './format/load-scenario.js';
 export { formatScenarioError, formatPath, type ScenarioError } from './format/scenario-error.js';
 export { scenarioSchema } from './format/scenario-schema.js';
@@ -18,7 +18,7 @@ export { readYaml, DEFAULT_YAML_LIMITS, type YamlLimits, type YamlSource } from 
 export type { Scenario, ScenarioStep, StepTrigger, Expectation, ObjectRef, Manifest, ResourceEntry, ScenarioCluster, ScenarioNode, SourcePosition } from './format/scenario.js';
 export { runScenario, type RunObserver, type RunOptions, type ScenarioResult, type ScenarioRun, type StepRecord, type UpcomingStep } from './runner/runner.js';
 export { Recorder, objectKey, type RecordedEvent, type RecorderListener, type Transition, type TransitionField } from './runner/recorder.js';
-export { checkExpectation, describeExpectation, formatMs, type DataProbe, type ExpectationContext, type ExpectationResult } from './runner/expectations.js';
+export { ABSENT, checkExpectation, expectationField, describeExpectation, formatMs, type DataProbe, type ExpectationContext, type ExpectationResult } from './runner/expectations.js';
 export { resolveReference, resolveTemplate, vmdkOfPv } from './runner/references.js';
 export { DEFAULT_SCENARIO, findLibraryScenario, LIBRARY_DIR, libraryScenarios, type LibraryScenario } from './library/library.js';
 export { ARTICLE_CQL, writeArticleRow } from './environment/article-workloads.js';

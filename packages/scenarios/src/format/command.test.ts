@@ -43,10 +43,16 @@ describe('parseCommand', () => {
     );
     expect(parseCommand('bosh -d dep cck --auto')).toEqual(E.right({ tool: 'bosh', deployment: 'dep', command: 'cck', resolutions: [], mode: 'auto' }));
     expect(parseCommand('partition node w1')).toEqual(E.right({ tool: 'failsim', verb: 'partition', node: lit('w1') }));
+    expect(parseCommand('heal node w1')).toEqual(E.right({ tool: 'failsim', verb: 'heal', node: lit('w1') }));
+    expect(parseCommand('restart-kubelet node {{ node of pod cassandra/cassandra-0 }}')).toEqual(
+      E.right({ tool: 'failsim', verb: 'restart-kubelet', node: { raw: '{{ node of pod cassandra/cassandra-0 }}', parts: [{ kind: 'node-of-pod', namespace: 'cassandra', pod: 'cassandra-0' }] } }),
+    );
   });
   it('refuses what it does not know, with one clear message', () => {
     const bad: [string, string][] = [
-      ['kubeclt get pods', 'unknown command "kubeclt" (use kubectl, govc, bosh, partition, heal) (did you mean "kubectl"?)'],
+      ['kubeclt get pods', 'unknown command "kubeclt" (use kubectl, govc, bosh, partition, heal, restart-kubelet) (did you mean "kubectl"?)'],
+      ['restart-kublet node w1', 'unknown command "restart-kublet" (use kubectl, govc, bosh, partition, heal, restart-kubelet) (did you mean "restart-kubelet"?)'],
+      ['restart-kubelet w1', 'restart-kubelet: use "restart-kubelet node NODE"'],
       ['kubectl get pods', 'kubectl: unknown verb "get" (use delete, drain, cordon, uncordon, taint, scale, apply, exec)'],
       ['kubectl drain w1 --ignore-daemonset', 'kubectl drain: unknown flag "--ignore-daemonset" (did you mean "--ignore-daemonsets"?)'],
       ['kubectl delete pod x --grace-period=soon', 'kubectl delete: flag --grace-period takes a whole number ≥ 0, not "soon"'],

@@ -2,7 +2,8 @@
 // (flags as kubectl v1.32 names them: staging/src/k8s.io/kubectl/pkg/cmd/{delete,drain,
 // taint,scale,apply,exec}), govc (any command, kept generic: vmware/govmomi govc/), the
 // BOSH CLI's cloud check (cloudfoundry/bosh-cli cmd/opts/opts.go CloudCheckOpts: --auto,
-// --resolution, --report) and failsim's own `partition node X` / `heal node X`.
+// --resolution, --report) and failsim's own `partition node X` / `heal node X` /
+// `restart-kubelet node X` (what `systemctl restart kubelet` on the node does).
 // Parsed now so a typo fails at load time; references inside words are resolved at run time.
 import * as E from 'fp-ts/lib/Either.js';
 import { didYouMean } from './did-you-mean.js';
@@ -77,10 +78,10 @@ export interface BoshCommand {
   readonly mode: 'auto' | 'report' | 'interactive';
 }
 
-/** failsim's own network fault on a node's machine. */
+/** failsim's own faults on a node's machine: a network partition, its healing, a kubelet restart. */
 export interface FaultCommand {
   readonly tool: 'failsim';
-  readonly verb: 'partition' | 'heal';
+  readonly verb: 'partition' | 'heal' | 'restart-kubelet';
   readonly node: Template;
 }
 
@@ -359,7 +360,7 @@ const parseBosh = (words: readonly string[]): E.Either<string, BoshCommand> => {
 
 const GOVC_COMMAND = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9_.]*)*$/;
 
-const TOOLS = ['kubectl', 'govc', 'bosh', 'partition', 'heal'];
+const TOOLS = ['kubectl', 'govc', 'bosh', 'partition', 'heal', 'restart-kubelet'];
 
 /**
  * Parses a step's command line.
@@ -386,7 +387,8 @@ export const parseCommand = (line: string): E.Either<string, Command> => {
       return E.right({ tool: 'govc', command, args: templates });
     }
     case 'partition':
-    case 'heal': {
+    case 'heal':
+    case 'restart-kubelet': {
       if (words.length !== 2 || words[0] !== 'node') return E.left(`${tool}: use "${tool} node NODE"`);
       return E.map((node: Word): Command => ({ tool: 'failsim', verb: tool, node }))(template(tool, words[1] ?? ''));
     }

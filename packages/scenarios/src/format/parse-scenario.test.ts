@@ -5,7 +5,8 @@ import { parseScenario } from './parse-scenario.js';
 import { formatScenarioError } from './scenario-error.js';
 
 const FILE = 'scenarios/x.yaml';
-const fixture = new URL('./testdata/statefulset-node-poweroff.yaml', import.meta.url);
+// The library's scenario is the full example (README "Scenario format").
+const fixture = new URL('../../library/statefulset-node-poweroff.yaml', import.meta.url);
 
 /** A small valid scenario; `extra` lines are appended, `replace` swaps text. */
 const base = `metadata: { name: x, title: X }
@@ -26,30 +27,37 @@ const errorsOf = (text: string): string[] => {
 };
 
 describe('parseScenario', () => {
-  it('parses the article\'s statefulset-node-poweroff in full', () => {
-    const result = parseScenario(readFileSync(fixture, 'utf8'), { file: 'testdata/statefulset-node-poweroff.yaml' });
+  it('parses the library\'s statefulset-node-poweroff in full', () => {
+    const result = parseScenario(readFileSync(fixture, 'utf8'), { file: 'library/statefulset-node-poweroff.yaml' });
     if (E.isLeft(result)) throw new Error(result.left.map(formatScenarioError).join('\n'));
     const s = result.right;
     expect(s.metadata.name).toBe('statefulset-node-poweroff');
     expect(s.profile.name).toBe('1.12');
+    expect(s.storage).toBe('vcp');
     expect(s.cluster.nodes.map((n) => n.name)).toEqual(['master-0', 'worker-0', 'worker-1', 'worker-2', 'worker-3']);
     expect(s.cluster.bosh).toEqual({ deployment: 'service-instance_3aa87d05' });
-    expect(s.resources.map((r) => r.source)).toEqual(['inline', 'file']);
+    expect(s.resources.map((r) => (r.source === 'file' ? r.path : r.source))).toEqual(['manifests/cassandra-namespace.yaml', 'manifests/cass-sc.yaml', 'manifests/cassandra-statefulset.yaml']);
+    const pod = { kind: 'pod', namespace: 'cassandra', name: { raw: 'cassandra-0', parts: ['cassandra-0'] } };
     expect(s.steps.map((st) => [st.id, st.trigger])).toEqual([
-      ['ready', { kind: 'when', object: { kind: 'pod', namespace: 'cassandra', name: { raw: 'cassandra-0', parts: ['cassandra-0'] } }, status: 'Running', timeoutMs: 600_000 }],
+      ['ready', { kind: 'when', object: pod, status: 'Running', timeoutMs: 600_000 }],
       ['poweroff', { kind: 'after', afterMs: 60_000 }],
-      ['delete-node', { kind: 'at', atMs: 4_500_000 }],
-      ['cck', { kind: 'after', afterMs: 1_200_000 }],
+      ['delete-node', { kind: 'after', afterMs: 4_200_000 }],
+      ['read-back', { kind: 'when', object: pod, status: 'Running', timeoutMs: 900_000 }],
     ]);
-    expect(s.steps[0]?.command).toMatchObject({ tool: 'kubectl', verb: 'exec', cql: "INSERT INTO mydemo.emp (emp_id, emp_name) VALUES (1, 'Cormac')" });
+    expect(s.steps[0]?.command).toMatchObject({ tool: 'kubectl', verb: 'exec', command: ['cqlsh', '-e', expect.stringContaining("INSERT INTO mydemo.emp (emp_id, emp_name) VALUES (1, 'Cormac')")] });
     expect(s.steps[1]?.command).toMatchObject({ tool: 'govc', command: 'vm.power' });
-    expect(s.steps[3]?.command).toEqual({ tool: 'bosh', deployment: 'service-instance_3aa87d05', command: 'cck', resolutions: ['reboot_vm'], mode: 'interactive' });
-    expect(s.expectations.map((x) => x.kind)).toEqual(['state', 'held', 'event', 'data']);
-    expect(s.expectations[0]).toMatchObject({ within: { fromMs: 30_000, toMs: 50_000 }, after: 'poweroff', position: { line: 46, column: 5 } });
-    expect(s.expectations[1]).toMatchObject({ forMs: 3_600_000 });
-    expect(s.expectations[2]).toMatchObject({ message: /Multi-Attach error for volume/ });
+    expect(s.steps[2]?.command).toMatchObject({ tool: 'kubectl', verb: 'delete-node' });
+    expect(s.expectations.map((x) => x.kind)).toEqual(['state', 'state', 'event', 'held', 'event', 'event', 'state', 'data']);
+    expect(s.expectations[0]).toMatchObject({ within: { fromMs: 30_000, toMs: 50_000 }, after: 'poweroff', position: { line: 51, column: 5 } });
+    expect(s.expectations[3]).toMatchObject({ forMs: 3_600_000 });
+    expect(s.expectations[4]).toMatchObject({ message: /Multi-Attach error for volume/ });
     expect(s.seed).toBe(42);
-    expect(s.untilMs).toBe(7_200_000);
+    expect(s.untilMs).toBeUndefined();
+  });
+
+  it('reads status absent as a plain status (the removal of the object)', () => {
+    const result = parseScenario(`${base}expectations:\n  - held: { object: node/w1, status: absent, for: 1m, after: poweroff }\n`, { file: FILE });
+    expect(E.isRight(result) && result.right.expectations[0]).toMatchObject({ kind: 'held', status: 'absent', forMs: 60_000 });
   });
 
   it('reads a when condition whose object holds a reference', () => {
@@ -77,7 +85,7 @@ describe('parseScenario', () => {
     ['bad metadata name', base.replace('name: x,', 'name: X_1,'), ['scenarios/x.yaml:1:19: metadata.name: invalid name "X_1" (lowercase letters, digits and "-", at most 63 characters)']],
     ['manifest without kind', `${base}resources:\n  - apiVersion: v1\n    metadata: { name: a }\n`, ['scenarios/x.yaml:12:5: resources[0]: missing required field "kind"']],
     ['manifest without metadata.name', `${base}resources:\n  - apiVersion: v1\n    kind: Pod\n    metadata: { namespace: a }\n`, ['scenarios/x.yaml:14:15: resources[0].metadata: missing required field "name"']],
-    ['unknown command', base.replace('partition node w1', 'kubeclt delete node w1'), ['scenarios/x.yaml:10:10: steps[0].run: unknown command "kubeclt" (use kubectl, govc, bosh, partition, heal) (did you mean "kubectl"?)']],
+    ['unknown command', base.replace('partition node w1', 'kubeclt delete node w1'), ['scenarios/x.yaml:10:10: steps[0].run: unknown command "kubeclt" (use kubectl, govc, bosh, partition, heal, restart-kubelet) (did you mean "kubectl"?)']],
     ['unknown kubectl verb', base.replace('partition node w1', 'kubectl get nodes'), ['scenarios/x.yaml:10:10: steps[0].run: kubectl: unknown verb "get" (use delete, drain, cordon, uncordon, taint, scale, apply, exec)']],
     ['bad kubectl flag', base.replace('partition node w1', 'kubectl drain w1 --ignore-daemonset'), ['scenarios/x.yaml:10:10: steps[0].run: kubectl drain: unknown flag "--ignore-daemonset" (did you mean "--ignore-daemonsets"?)']],
     ['bad duration', base.replace('at: 1m', 'at: 5 minutes'), ['scenarios/x.yaml:9:9: steps[0].at: invalid duration "5 minutes" (use 30s, 5m, 1h)']],
@@ -99,6 +107,8 @@ describe('parseScenario', () => {
     ['alias bomb', `${base}x: &a [x, x]\ny: [${Array.from({ length: 20 }, () => '*a').join(', ')}]\n`, ['scenarios/x.yaml:1:1: Excessive alias count indicates a resource exhaustion attack']],
     ['two documents', `${base}---\n${base}`, ['scenarios/x.yaml:11:1: a scenario is one YAML document; found more']],
     ['bosh deployment unknown', `${base.replace('  nodes:', '  vsphere: { hosts: [h1], datastores: [{ name: ds }] }\n  bosh: { deployment: dep }\n  nodes:')}  - after: 1m\n    run: bosh -d other cck --auto\n`, ['scenarios/x.yaml:14:10: steps[1].run: bosh: no deployment "other" (cluster.bosh.deployment is "dep")']],
+    ['a StorageClass of the other storage', `${base}resources:\n  - { apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: { name: sc }, provisioner: csi.vsphere.vmware.com }\n`,
+      ['scenarios/x.yaml:12:95: resources[0].provisioner: StorageClass "sc" uses csi.vsphere.vmware.com but the scenario has storage: vcp (use kubernetes.io/vsphere-volume, or storage: csi)']],
     ['bad regex', `${base}expectations:\n  - event: { reason: X, message: "/a(/" }\n`, ['scenarios/x.yaml:12:34: expectations[0].event.message: Invalid regular expression: /a(/: Unterminated group']],
   ];
   it.each(bad)('refuses %s', (_name, text, expected) => {

@@ -312,6 +312,23 @@ const checkExpectations = (c: Checker, raw: Json[], stepIds: ReadonlySet<string>
   return out;
 };
 
+/** The provisioner of each `storage:` value: the in-tree vSphere volume plugin or the vSphere CSI driver. */
+const STORAGE_PROVISIONERS: Record<Scenario['storage'], string> = { vcp: 'kubernetes.io/vsphere-volume', csi: 'csi.vsphere.vmware.com' };
+
+/**
+ * Why a manifest contradicts the scenario's `storage:` (a StorageClass of the other vSphere
+ * provisioner), or undefined. Other kinds and other provisioners pass. loadScenario can call
+ * it for the manifests of resource files; parseScenario checks inline ones.
+ * @example storageMismatch('csi', { kind: 'StorageClass', metadata: { name: 'sc' }, provisioner: 'kubernetes.io/vsphere-volume' })
+ */
+export const storageMismatch = (storage: Scenario['storage'], manifest: { readonly kind?: unknown; readonly metadata?: { readonly name?: unknown }; readonly [k: string]: unknown }): string | undefined => {
+  if (manifest.kind !== 'StorageClass') return undefined;
+  const provisioner = manifest['provisioner'];
+  const other = storage === 'vcp' ? 'csi' : 'vcp';
+  if (provisioner !== STORAGE_PROVISIONERS[other]) return undefined;
+  return `StorageClass "${String(manifest.metadata?.name)}" uses ${String(provisioner)} but the scenario has storage: ${storage} (use ${STORAGE_PROVISIONERS[storage]}, or storage: ${other})`;
+};
+
 /** Validates a parsed YAML document as a scenario. */
 export const scenarioFromSource = (source: YamlSource): E.Either<ScenarioError[], Scenario> => {
   const c = new Checker(source);
@@ -347,7 +364,11 @@ export const scenarioFromSource = (source: YamlSource): E.Either<ScenarioError[]
       if (path !== undefined) resources.push({ source: 'file', path, position });
     } else {
       const manifest = checkManifest(c, ['resources', i], item);
-      if (manifest !== undefined) resources.push({ source: 'inline', manifest, position });
+      if (manifest !== undefined) {
+        const mismatch = storageMismatch(doc['storage'] as Scenario['storage'], manifest);
+        if (mismatch !== undefined) c.fail(['resources', i, 'provisioner'], mismatch);
+        resources.push({ source: 'inline', manifest, position });
+      }
     }
   });
   const steps = checkSteps(c, doc['steps'] as Json[], cluster, untilMs);

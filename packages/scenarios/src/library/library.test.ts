@@ -11,6 +11,11 @@ import { runScenario } from '../runner/runner.js';
 import { DEFAULT_SCENARIO, findLibraryScenario, LIBRARY_DIR, libraryScenarios } from './library.js';
 
 const ARTICLE = ['recovery-after-poweroff', 'standalone-pod-node-delete', 'standalone-pod-node-poweroff', 'statefulset-node-delete', 'statefulset-node-poweroff'];
+/** The variations beyond the article, with the profile each runs on. */
+const VARIATIONS: Record<string, string> = {
+  'csi-node-poweroff': '1.28', 'deployment-node-poweroff': '1.14', 'drain-with-pv': '1.18', 'force-delete-pod': '1.14',
+  'kubelet-restart': '1.28', 'network-partition': '1.18', 'nongraceful-shutdown': '1.28',
+};
 
 const load = (file: string) => {
   const loaded = loadScenario(file);
@@ -23,7 +28,7 @@ describe('the library', () => {
 
   it('lives in packages/scenarios/library, with the shared manifests', () => {
     expect(basename(LIBRARY_DIR)).toBe('library');
-    for (const m of ['cassandra-namespace.yaml', 'cass-sc.yaml', 'cassandra-statefulset.yaml']) expect(existsSync(join(LIBRARY_DIR, 'manifests', m))).toBe(true);
+    for (const m of ['cassandra-namespace.yaml', 'cass-sc.yaml', 'cass-sc-csi.yaml', 'cassandra-statefulset.yaml']) expect(existsSync(join(LIBRARY_DIR, 'manifests', m))).toBe(true);
   });
 
   it('lists the seed article’s five scenarios on profile 1.12, named after their files', () => {
@@ -32,6 +37,8 @@ describe('the library', () => {
     expect(scenarios).toHaveLength(readdirSync(LIBRARY_DIR).filter((f) => f.endsWith('.yaml')).length);
     expect(names).toEqual([...names].sort());
     for (const name of ARTICLE) expect(scenarios.find((s) => s.name === name)).toMatchObject({ profile: '1.12', file: join(LIBRARY_DIR, `${name}.yaml`) });
+    expect(Object.fromEntries(scenarios.filter((s) => !ARTICLE.includes(s.name)).map((s) => [s.name, s.profile]))).toEqual(VARIATIONS);
+    expect(scenarios).toHaveLength(12);
     for (const s of scenarios) {
       expect(basename(s.file)).toBe(`${s.name}.yaml`);
       expect(s.title.length).toBeGreaterThan(0);

@@ -42,4 +42,40 @@ describe('checkExpectation', () => {
     );
     expect(checkExpectation(exp, { anchor: 5, transitions, events, end: 100 }).passed).toBe(true);
   });
+
+  it('absent: a removal (to null) matches, a re-creation in the same instant ends a hold', () => {
+    const pod = (at: number, from: string | null, to: string | null): Transition => ({ at, object: 'Pod/ns/p', field: 'status', from, to });
+    // Deleted at 100 s and re-created at once; deleted again at 300 s and left so.
+    const h = [pod(0, null, 'Running'), pod(100, 'Running', null), pod(100, null, 'Pending'), pod(300, 'Pending', null)];
+    const ref = { kind: 'pod' as const, namespace: 'ns', name: name('p') };
+    const ctx = { object: E.right('p'), transitions: h, events: [], end: 1000 };
+    const state = (fromMs: number, toMs: number): Expectation => ({ kind: 'state', object: ref, status: 'absent', within: { fromMs, toMs }, position });
+    expect(checkExpectation(state(50_000, 150_000), { ...ctx, anchor: 0 })).toMatchObject({ passed: true, detail: 'Pod/ns/p became absent at 100s (100s from the start)' });
+    expect(checkExpectation(state(150_000, 250_000), { ...ctx, anchor: 0 })).toMatchObject({
+      passed: false,
+      detail: 'expected Pod/ns/p absent between 150s and 250s; it was Pending at 250s and became absent only at 300s (300s from the start)',
+    });
+    const held = (forMs: number, anchor: number) => checkExpectation({ kind: 'held', object: ref, status: 'absent', forMs, position }, { ...ctx, anchor });
+    expect(held(60_000, 50)).toMatchObject({ passed: false, detail: 'Pod/ns/p became absent at 100s (50s from the start) but changed to Pending at 100s (50s from the start), after 0s of the 1m' });
+    expect(held(600_000, 200)).toMatchObject({ passed: true, detail: 'Pod/ns/p was absent from 300s (100s from the start) to the end' });
+    // Before its creation an object is absent too; a name the run never saw is refused.
+    expect(checkExpectation(state(0, 0), { ...ctx, anchor: 0, transitions: [pod(5, null, 'Pending')] }).passed).toBe(true);
+    expect(checkExpectation(state(0, 10_000), { ...ctx, anchor: 0, transitions: [] })).toMatchObject({
+      passed: false,
+      detail: 'Pod/ns/p never existed during the run, so it cannot be seen absent (is the name right?)',
+    });
+  });
+
+  it('held: a hold that starts at the anchor and runs to the end passes', () => {
+    const exp: Expectation = { kind: 'held', object: { kind: 'node', name: name('w1') }, status: 'NotReady', forMs: 100_000, after: 'x', position };
+    expect(checkExpectation(exp, { anchor: 150, object: E.right('w1'), transitions, events: [], end: 1000 })).toMatchObject({ passed: true, detail: 'Node/w1 was NotReady from 150s (0s after x) until 500s (350s after x)' });
+  });
+
+  it('pv: the status is the VMs the disk is attached to', () => {
+    const pv = (at: number, from: string | null, to: string | null): Transition => ({ at, object: 'PersistentVolume/pvc-1', field: 'attachedTo', from, to });
+    const exp: Expectation = { kind: 'held', object: { kind: 'pv', name: name('pvc-1') }, status: 'w1', forMs: 60_000, after: 'x', position };
+    const ctx = { object: E.right('pvc-1'), transitions: [pv(1, null, ''), pv(5, '', 'w1'), pv(200, 'w1', '')], events: [], end: 300 };
+    expect(checkExpectation(exp, { ...ctx, anchor: 10 })).toMatchObject({ passed: true, detail: 'PersistentVolume/pvc-1 was w1 from 10s (0s after x) until 200s (190s after x)' });
+    expect(checkExpectation(exp, { ...ctx, anchor: 150 }).passed).toBe(false);
+  });
 });

@@ -66,6 +66,15 @@ export const objectField = (ref: ObjectRef, name: string): E.Either<string, { ke
   }
 };
 
+/**
+ * The field a `state`/`held` expectation reads: {@link objectField}'s, plus `pv/NAME`, whose
+ * status is the VMs its disk is attached to (the recorder's `attachedTo`: names sorted and
+ * comma-separated, "" for none). Kept apart from objectField, which `when` conditions use too
+ * and whose live lookup knows no PVs.
+ */
+export const expectationField = (ref: ObjectRef, name: string): E.Either<string, { key: string; field: TransitionField }> =>
+  ref.kind === 'pv' ? E.right({ key: objectKey('PersistentVolume', name), field: 'attachedTo' }) : objectField(ref, name);
+
 /** One sentence for an expectation. */
 export const describeExpectation = (exp: Expectation): string => {
   switch (exp.kind) {
@@ -96,7 +105,10 @@ const valueAt = (h: readonly { at: number; value: string | null }[], at: number)
   return value;
 };
 
-const show = (v: string | null): string => (v === null ? 'absent' : v);
+/** The status a `state`/`held` expectation gives for an object that does not exist (removed, or not yet created). */
+export const ABSENT = 'absent';
+
+const show = (v: string | null): string => (v === null ? ABSENT : v);
 
 /** Checks one expectation; never throws. */
 export const checkExpectation = (exp: Expectation, ctx: ExpectationContext): ExpectationResult => {
@@ -109,25 +121,38 @@ export const checkExpectation = (exp: Expectation, ctx: ExpectationContext): Exp
 
   if (exp.kind === 'state' || exp.kind === 'held') {
     if (ctx.object === undefined || E.isLeft(ctx.object)) return fail(ctx.object ? ctx.object.left : 'no object');
-    const target = objectField(exp.object, ctx.object.right);
+    const target = expectationField(exp.object, ctx.object.right);
     if (E.isLeft(target)) return fail(target.left);
     const { key, field } = target.right;
     const h = history(ctx.transitions, key, field);
+    // `absent` is the removal (a transition to null); an object the run never saw cannot
+    // prove it, so a mistyped name fails instead of passing.
+    const want = exp.status === ABSENT ? null : exp.status;
+    if (want === null && h.length === 0) return fail(`${key} never existed during the run, so it cannot be seen ${ABSENT} (is the name right?)`);
     if (exp.kind === 'state') {
       const from = anchor + exp.within.fromMs / 1000;
       const to = anchor + exp.within.toMs / 1000;
-      if (valueAt(h, from) === exp.status) return pass(`${key} was ${exp.status} at ${rel(from)}`);
-      const hit = h.find((c) => c.at > from && c.at <= to && c.value === exp.status);
+      if (valueAt(h, from) === want) return pass(`${key} was ${exp.status} at ${rel(from)}`);
+      // Records at exactly `from` count too: a pod removed and re-created in one instant is
+      // absent at that moment although the value in force at `from` is the new pod's.
+      const hit = h.find((c) => c.at >= from && c.at <= to && c.value === want);
       if (hit) return pass(`${key} became ${exp.status} at ${rel(hit.at)}`);
-      const later = h.find((c) => c.at > to && c.value === exp.status);
-      const earlier = [...h].reverse().find((c) => c.at >= anchor && c.at < from && c.value === exp.status);
+      const later = h.find((c) => c.at > to && c.value === want);
+      const earlier = [...h].reverse().find((c) => c.at >= anchor && c.at < from && c.value === want);
       const seen = later ? `became ${exp.status} only at ${rel(later.at)}` : earlier ? `was ${exp.status} at ${rel(earlier.at)}, before the window, and left it` : `never became ${exp.status}`;
       return fail(`expected ${key} ${exp.status} between ${secs(from)} and ${secs(to)}; it was ${show(valueAt(h, to))} at ${secs(to)} and ${seen}`);
     }
-    const startsAt = valueAt(h, anchor) === exp.status ? anchor : h.find((c) => c.at >= anchor && c.value === exp.status)?.at;
+    // The record that starts the hold: the one in force at the anchor, else the first after it.
+    // Later records are searched by index, not time: a pod deleted and re-created in the same
+    // instant has two records with one `at`, and the second still ends the hold.
+    let atAnchor = -1;
+    for (let i = 0; i < h.length && h[i]!.at <= anchor; i++) atAnchor = i;
+    const holdsAtAnchor = (atAnchor >= 0 ? h[atAnchor]!.value : null) === want;
+    const startIndex = holdsAtAnchor ? atAnchor : h.findIndex((c, i) => i > atAnchor && c.value === want);
+    const startsAt = holdsAtAnchor ? anchor : startIndex >= 0 ? h[startIndex]!.at : undefined;
     if (startsAt === undefined) return fail(`expected ${key} to become ${exp.status} and stay so for ${formatMs(exp.forMs)}; it never became ${exp.status} (last ${show(valueAt(h, ctx.end))})`);
     const until = startsAt + exp.forMs / 1000;
-    const left = h.find((c) => c.at > startsAt && c.value !== exp.status);
+    const left = h.find((c, i) => i > startIndex && c.value !== want);
     if (left && left.at < until)
       return fail(`${key} became ${exp.status} at ${rel(startsAt)} but changed to ${show(left.value)} at ${rel(left.at)}, after ${secs(left.at - startsAt)} of the ${formatMs(exp.forMs)}`);
     if (until > ctx.end) return fail(`${key} became ${exp.status} at ${rel(startsAt)}; the run ended at ${secs(ctx.end)}, before ${formatMs(exp.forMs)} had passed`);

@@ -33,9 +33,13 @@ export {
   defaultAdmissionOptions,
   TAINT_NODE_NOT_READY,
   TAINT_NODE_UNREACHABLE,
+  validate as validateObject,
   type AdmissionOptions,
 } from './api/admission.js';
 export { deepEqual, freezeCopy, thaw } from './api/immutable.js';
 export * from './api/labels.js';
 export * from './api/fields.js';
 export * from './api/patch.js';
+export type { ClockObserver } from './kernel/clock.js';
+export { checkInvariants, type CoreInvariantRule, type InvariantChecker, type InvariantCheckerOptions } from './invariants/invariant-checker.js';
+export { InvariantViolation, formatHistoryEntry, type InvariantHistoryEntry } from './invariants/invariant-violation.js';

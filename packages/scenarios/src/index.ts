@@ -22,3 +22,4 @@ export { ABSENT, checkExpectation, expectationField, describeExpectation, format
 export { resolveReference, resolveTemplate, vmdkOfPv } from './runner/references.js';
 export { DEFAULT_SCENARIO, findLibraryScenario, LIBRARY_DIR, libraryScenarios, type LibraryScenario } from './library/library.js';
 export { ARTICLE_CQL, writeArticleRow } from './environment/article-workloads.js';
+export { detectHazards, HAZARD_SOURCE, type Hazard, type HazardDetector, type HazardDetectorOptions, type HazardKind } from './hazards/detect-hazards.js';

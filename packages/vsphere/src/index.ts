@@ -30,3 +30,4 @@ export {
 } from './vcp/vsphere-volume-provisioner.js';
 export { VsphereCsiPlugin, VsphereCsiProvisioner, VSPHERE_CSI_DRIVER_NAME, type VsphereCsiDriverOptions } from './csi/vsphere-csi-driver.js';
 export { SEED_WORKER_NAMES, VOLUME_DATA_DELETED, volumeDataDeletedMessage, vsphereCluster, type VsphereCluster, type VsphereClusterOptions, type VspherePlugins } from './environment.js';
+export { checkVsphereInvariants, type VsphereInvariantChecker, type VsphereInvariantOptions, type VsphereInvariantRule } from './invariants/vsphere-invariants.js';

@@ -35,6 +35,20 @@ export interface SimClockOptions {
   epoch?: Date | string;
 }
 
+/**
+ * Sees every timer a {@link SimClock} schedules, cancels and fires: the hook an invariant
+ * checker uses (see `checkInvariants`). Attached with {@link SimClock.observe}; a clock
+ * without observers pays one field test per schedule, cancel and firing.
+ */
+export interface ClockObserver {
+  /** A timer was queued: `dueAt` is the time it must not run before. */
+  scheduled(id: number, dueAt: number, label: TimerLabel): void;
+  /** A pending timer was cancelled through its handle. */
+  cancelled(id: number): void;
+  /** A timer is about to run: now() already reads the time it runs at; `previousNow` is the time before. */
+  fired(id: number, label: TimerLabel, previousNow: number): void;
+}
+
 const DEFAULT_EPOCH = '2019-06-01T00:00:00Z';
 
 // Below this many cancelled entries the heap is never compacted: rebuilding a small heap
@@ -62,6 +76,7 @@ class Timer implements TimerHandle {
 
   cancel(): void {
     if (!this.active) return;
+    this.queue.observer?.cancelled(this.id);
     this.queue.cancel(this.slot);
     this.slot = -1;
   }
@@ -97,6 +112,8 @@ class TimerQueue {
   private size = 0;
   /** Entries not cancelled. */
   live = 0;
+  /** Who watches schedules, cancels and firings; undefined (the usual case) costs one test. */
+  observer: ClockObserver | undefined = undefined;
 
   push(dueAt: number, action: () => void, label: TimerLabel): Timer {
     if (this.size === this.times.length) this.growHeap();
@@ -130,6 +147,7 @@ class TimerQueue {
     times[i] = dueAt;
     ids[i] = id;
     slots[i] = slot;
+    if (this.observer !== undefined) this.observer.scheduled(id, dueAt, label);
     return new Timer(id, dueAt, slot, this);
   }
 
@@ -150,6 +168,12 @@ class TimerQueue {
     this.removeTop();
     this.live--;
     return action;
+  }
+
+  /** Id and label of the top timer (live, per peekTime): what an observer is told before it runs. */
+  peekTop(): { id: number; label: TimerLabel } {
+    const slot = this.slots[0]!;
+    return { id: this.ids[0]!, label: this.labels[slot]! };
   }
 
   hasFired(dueAt: number, id: number): boolean {
@@ -349,6 +373,7 @@ export class SimClock {
   private ran = 0;
   private running = false;
   private readonly queue = new TimerQueue();
+  private observers: readonly ClockObserver[] = [];
 
   /** Creates a clock at virtual time 0 with an empty queue; throws RangeError on an unparsable epoch. */
   constructor(options: SimClockOptions = {}) {
@@ -469,6 +494,19 @@ export class SimClock {
     return this.queue.live;
   }
 
+  /**
+   * Attaches an observer of every schedule, cancel and firing from now on (for invariant
+   * checkers; nothing in the simulation depends on it). Returns the detach function.
+   */
+  observe(observer: ClockObserver): () => void {
+    this.observers = [...this.observers, observer];
+    this.queue.observer = fanOut(this.observers);
+    return () => {
+      this.observers = this.observers.filter((o) => o !== observer);
+      this.queue.observer = fanOut(this.observers);
+    };
+  }
+
   /** Total number of timers run since the clock was created. */
   get eventsRun(): number {
     return this.ran;
@@ -503,9 +541,35 @@ export class SimClock {
 
   /** Runs the top timer, due at `dueAt` (from peekTime). */
   private fire(dueAt: number): void {
+    const observer = this.queue.observer;
+    if (observer !== undefined) {
+      this.fireObserved(dueAt, observer);
+      return;
+    }
     const action = this.queue.popAction();
     this.nowMs = dueAt;
     this.ran++;
     action();
   }
+
+  /** {@link SimClock.fire} with an observer told before the action runs. */
+  private fireObserved(dueAt: number, observer: ClockObserver): void {
+    const { id, label } = this.queue.peekTop();
+    const previousNow = this.nowMs;
+    const action = this.queue.popAction();
+    this.nowMs = dueAt;
+    this.ran++;
+    observer.fired(id, label, previousNow);
+    action();
+  }
+}
+
+/** One observer standing for several (or undefined for none, so the hot path stays a single test). */
+function fanOut(observers: readonly ClockObserver[]): ClockObserver | undefined {
+  if (observers.length <= 1) return observers[0];
+  return {
+    scheduled: (id, dueAt, label) => observers.forEach((o) => o.scheduled(id, dueAt, label)),
+    cancelled: (id) => observers.forEach((o) => o.cancelled(id)),
+    fired: (id, label, previousNow) => observers.forEach((o) => o.fired(id, label, previousNow)),
+  };
 }

@@ -1,0 +1,201 @@
+import { describe, expect, it } from '@jest/globals';
+import * as E from 'fp-ts/lib/Either.js';
+import { filter, type Observable } from 'rxjs';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { createSimulation, type Simulation } from '../simulation.js';
+import { nodeLocation } from '../api/reachability.js';
+import type { KubeObject } from '../api/resources.js';
+import type { WatchEvent } from '../api/watch.js';
+import { checkInvariants } from './invariant-checker.js';
+import { InvariantViolation } from './invariant-violation.js';
+
+const pod = (name: string, nodeName?: string): Pod => ({
+  metadata: { name, labels: { app: 'web' } },
+  spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: 'web', image: 'nginx:1.17' }] },
+});
+
+/** A small but busy run: creates, status updates from watch handlers, graceful and forced deletes, a partition, Event expiry. */
+const busyRun = (sim: Simulation): void => {
+  const kubectl = sim.api.client('kubectl');
+  const kubelet = sim.api.client('kubelet', nodeLocation('w1'));
+  // A handler that writes while a change is being delivered: its write queues behind.
+  kubelet.watch('Pod', { fieldSelector: 'spec.nodeName=w1' }).subscribe((event) => {
+    const { name, deletionTimestamp } = event.object.metadata ?? {};
+    if (event.type === 'ADDED') kubelet.patch('Pod', name ?? '', { status: { phase: 'Running' } }, { subresource: 'status', type: 'merge' });
+    if (event.type === 'MODIFIED' && deletionTimestamp !== undefined) kubelet.delete('Pod', name ?? '', { gracePeriodSeconds: 0 });
+  });
+  for (let i = 0; i < 5; i++) kubectl.create('Pod', pod(`web-${i}`, 'w1'));
+  kubectl.create('Pod', pod('pending-0'));
+  kubectl.create('Event', { metadata: { name: 'e1' }, involvedObject: { kind: 'Pod', name: 'web-0' }, reason: 'Test', message: 'hello', type: 'Normal' });
+  sim.clock.schedule(60_000, () => sim.reachability.set(nodeLocation('w1'), false), { owner: 'test', purpose: 'partition w1' });
+  sim.clock.schedule(90_000, () => kubectl.delete('Pod', 'web-1'), { owner: 'test', purpose: 'delete web-1' });
+  sim.clock.schedule(100_000, () => kubectl.delete('Pod', 'pending-0'), { owner: 'test', purpose: 'delete pending-0' });
+  sim.clock.schedule(110_000, () => kubectl.create('Pod', pod('pending-0')), { owner: 'test', purpose: 're-create pending-0' });
+  const cancelled = sim.clock.schedule(120_000, () => kubectl.delete('Pod', 'web-2'), { owner: 'test', purpose: 'cancelled delete' });
+  sim.clock.schedule(10_000, () => cancelled.cancel(), { owner: 'test', purpose: 'cancel' });
+  sim.clock.schedule(300_000, () => sim.reachability.set(nodeLocation('w1'), true), { owner: 'test', purpose: 'heal w1' });
+  sim.clock.schedule(400_000, () => kubectl.delete('Pod', 'web-3', { gracePeriodSeconds: 0 }), { owner: 'test', purpose: 'force delete web-3' });
+  sim.clock.runFor(2 * 3_600_000);
+};
+
+describe('checkInvariants', () => {
+  it('sees no violation in a busy run, and the run behaves as without it', () => {
+    const sim = createSimulation({ seed: 7 });
+    const checker = checkInvariants(sim);
+    busyRun(sim);
+    expect(() => checker.stop()).not.toThrow();
+    expect(checker.violations).toEqual([]);
+    // The same run without a checker writes the same trace: the checker only reads.
+    const plain = createSimulation({ seed: 7 });
+    busyRun(plain);
+    expect(sim.trace.toNDJSON()).toBe(plain.trace.toNDJSON());
+    const kubectl = sim.api.client('kubectl');
+    expect(E.isLeft(kubectl.get('Pod', 'web-1'))).toBe(true);
+    expect(E.isRight(kubectl.get('Pod', 'pending-0'))).toBe(true);
+  });
+
+  it('catches a watch path that drops an event (injected bug), with the missed write and history', () => {
+    // INJECTED BUG: the server's watch is wrapped so that every watch stream drops the
+    // status update that sets web-0 Running — as a delivery bug that skips one change would.
+    const sim = createSimulation({ seed: 7 });
+    const real = sim.api.watch.bind(sim.api);
+    const dropping = ((...args: Parameters<typeof real>) =>
+      (real(...args) as Observable<WatchEvent>).pipe(
+        filter((e) => !(e.object.metadata?.name === 'web-0' && (e.object as Pod).status?.phase === 'Running')),
+      )) as typeof real;
+    sim.api.watch = dropping;
+    const seen: InvariantViolation[] = [];
+    const checker = checkInvariants(sim, { onViolation: (v) => seen.push(v) });
+    const kubectl = sim.api.client('kubectl');
+    kubectl.create('Pod', pod('web-0', 'w1'));
+    kubectl.patch('Pod', 'web-0', { status: { phase: 'Running' } }, { subresource: 'status', type: 'merge' });
+    kubectl.create('Pod', pod('web-1', 'w1'));
+    // The server delivers to watches of the kind first, then to watches of everything.
+    expect(seen.map((v) => v.rule)).toEqual(['watch-order', 'watch-order']);
+    expect(seen[1]!.detail).toBe('watch of all kinds missed write status Pod default/web-0 rv=6 by kubectl@control-plane: after resourceVersion 5 it saw ADDED Pod default/web-1 rv=7');
+    expect(seen[0]!.detail).toBe('watch of Pod missed write status Pod default/web-0 rv=6 by kubectl@control-plane: after resourceVersion 5 it saw ADDED Pod default/web-1 rv=7');
+    expect(seen[0]!.history.map((h) => h.what)).toEqual(
+      expect.arrayContaining(['write create Pod default/web-0 rv=5 by kubectl@control-plane', 'write status Pod default/web-0 rv=6 by kubectl@control-plane']),
+    );
+    expect(checker.violations).toHaveLength(2);
+  });
+
+  it('fails fast by throwing at the next timer firing when no onViolation is given', () => {
+    // INJECTED BUG: the same dropping watch, but the dropped change is the last one, so only
+    // the catch-up check at the next timer firing can see it.
+    const sim = createSimulation({ seed: 7 });
+    const real = sim.api.watch.bind(sim.api);
+    sim.api.watch = ((...args: Parameters<typeof real>) =>
+      (real(...args) as Observable<WatchEvent>).pipe(filter((e) => e.object.metadata?.name !== 'lost'))) as typeof real;
+    checkInvariants(sim);
+    sim.api.client('kubectl').create('Pod', pod('lost'));
+    sim.clock.schedule(1_000, () => undefined, { owner: 'test', purpose: 'tick' });
+    let thrown: unknown;
+    try {
+      sim.clock.runFor(5_000);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(InvariantViolation);
+    const violation = thrown as InvariantViolation;
+    expect(violation.rule).toBe('watch-order');
+    expect(violation.at).toBe(1_000);
+    expect(violation.message).toBe(
+      [
+        'invariant watch-order violated at T+1s: watch of all kinds never saw write create Pod default/lost rv=5 by kubectl@control-plane (last saw resourceVersion 4)',
+        'history (oldest first):',
+        '  T+0s write create Pod default/lost rv=5 by kubectl@control-plane',
+        '  T+1s fired timer #1 test: tick',
+      ].join('\n'),
+    );
+  });
+
+  it('catches a get that still returns a deleted object (injected bug)', () => {
+    // INJECTED BUG: a stale read cache in front of get, which answers for objects the
+    // store no longer has.
+    const sim = createSimulation();
+    const realGet = sim.api.get.bind(sim.api);
+    const stale = new Map<string, KubeObject>();
+    sim.api.get = ((caller, kind, name, namespace) => {
+      const got = realGet(caller, kind, name, namespace);
+      if (E.isRight(got)) stale.set(`${kind}/${name}`, got.right);
+      return E.isLeft(got) && stale.has(`${kind}/${name}`) ? E.right(stale.get(`${kind}/${name}`)!) : got;
+    }) as typeof realGet;
+    const seen: InvariantViolation[] = [];
+    checkInvariants(sim, { onViolation: (v) => seen.push(v) });
+    const kubectl = sim.api.client('kubectl');
+    kubectl.create('Pod', pod('web-0'));
+    kubectl.get('Pod', 'web-0');
+    kubectl.delete('Pod', 'web-0');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.rule).toBe('deleted-not-listed');
+    expect(seen[0]!.detail).toMatch(/^Pod default\/web-0 \(uid [0-9a-f-]+\) was deleted at resourceVersion 6 but get still returns it \(resourceVersion 5\)$/);
+    expect(seen[0]!.history.map((h) => h.what)).toEqual(['write create Pod default/web-0 rv=5 by kubectl@control-plane', 'write remove Pod default/web-0 rv=6 by kubectl@control-plane']);
+  });
+
+  it('catches a list that still returns a deleted object in audit (injected bug)', () => {
+    // INJECTED BUG: list answers from a snapshot taken before the delete.
+    const sim = createSimulation();
+    const kubectl = sim.api.client('kubectl');
+    kubectl.create('Pod', pod('web-0'));
+    const realList = sim.api.list.bind(sim.api);
+    const snapshot = realList({ component: 'x', location: 'control-plane' }, 'Pod');
+    const seen: InvariantViolation[] = [];
+    const checker = checkInvariants(sim, { onViolation: (v) => seen.push(v) });
+    sim.api.list = ((caller, kind, opts) => (kind === 'Pod' ? snapshot : realList(caller, kind, opts))) as typeof realList;
+    kubectl.delete('Pod', 'web-0');
+    checker.audit();
+    expect(seen.map((v) => v.detail)).toEqual([expect.stringMatching(/^Pod default\/web-0 \(uid .+\) is listed after it was deleted$/), 'list of Pod returns 1 objects, the watch shows 0']);
+  });
+
+  it('catches a clock whose now() goes backwards (injected bug)', () => {
+    // INJECTED BUG: now() monkeypatched to read 5 s behind the clock after T+60s.
+    const sim = createSimulation();
+    const seen: InvariantViolation[] = [];
+    checkInvariants(sim, { onViolation: (v) => seen.push(v) });
+    const realNow = sim.clock.now.bind(sim.clock);
+    const kubectl = sim.api.client('kubectl');
+    sim.clock.schedule(60_000, () => kubectl.create('Pod', pod('a')), { owner: 'test', purpose: 'create a' });
+    sim.clock.schedule(61_000, () => {
+      sim.clock.now = () => realNow() - 5_000;
+      kubectl.create('Pod', pod('b'));
+    }, { owner: 'test', purpose: 'create b' });
+    sim.clock.runFor(70_000);
+    expect(seen.map((v) => v.detail)).toEqual(['virtual clock went backwards from 61000 ms to 56000 ms (write create Pod default/b rv=6 by kubectl@control-plane)']);
+    expect(seen[0]!.history.map((h) => `${h.t} ${h.what}`)).toEqual([
+      '60000 fired timer #1 test: create a',
+      '60000 write create Pod default/a rv=5 by kubectl@control-plane',
+      '61000 fired timer #2 test: create b',
+      '56000 write create Pod default/b rv=6 by kubectl@control-plane',
+    ]);
+  });
+
+  it('catches a cancelled timer that still fires, and one that fires before it is due (injected bugs)', () => {
+    const sim = createSimulation();
+    const seen: InvariantViolation[] = [];
+    checkInvariants(sim, { onViolation: (v) => seen.push(v) });
+    // INJECTED BUG 1: the queue's cancel is a no-op, so a cancelled timer keeps its action.
+    const queue = (sim.clock as unknown as { queue: { cancel: (slot: number) => void; peekTime: () => number } }).queue;
+    queue.cancel = () => undefined;
+    sim.clock.schedule(1_000, () => undefined, { owner: 'test', purpose: 'cancelled one' }).cancel();
+    sim.clock.runFor(2_000);
+    expect(seen.map((v) => v.detail)).toEqual(['timer #1 test: cancelled one fired at 1000 ms after it was cancelled']);
+    // INJECTED BUG 2: peekTime reports the top timer 500 ms early.
+    const realPeek = queue.peekTime.bind(queue);
+    queue.peekTime = () => realPeek() - 500;
+    sim.clock.schedule(10_000, () => undefined, { owner: 'test', purpose: 'early one' });
+    sim.clock.step();
+    expect(seen[1]!.detail).toBe('timer #2 test: early one fired at 11500 ms, before its due time 12000 ms');
+    expect(seen[1]!.history.map((h) => h.what)).toEqual(['fired timer #1 test: cancelled one', 'fired timer #2 test: early one']);
+  });
+
+  it('catches a resourceVersion that does not increase (injected bug)', () => {
+    // INJECTED BUG: a writer that records a write with a reused resourceVersion, as a
+    // server whose counter went back would.
+    const sim = createSimulation();
+    const seen: InvariantViolation[] = [];
+    checkInvariants(sim, { onViolation: (v) => seen.push(v) });
+    sim.trace.record({ t: 0, type: 'write', verb: 'create', kind: 'Pod', namespace: 'default', name: 'ghost', resourceVersion: '3', by: 'bug@control-plane' });
+    expect(seen.map((v) => v.detail)).toEqual(['resourceVersion 3 does not follow 4 (write create Pod default/ghost rv=3 by bug@control-plane)']);
+  });
+});

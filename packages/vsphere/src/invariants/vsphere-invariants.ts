@@ -1,0 +1,173 @@
+// The invariant checker of the vSphere model (failsim issue 7). It models no upstream file:
+// it checks the two promises of VMFS/vSAN that the simulated vCenter must keep (storage
+// reference §6.2, §8.1–§8.2): a VMDK is opened by at most one running VM unless it is a
+// multi-writer disk (ESXi's on-disk lock; vim25 VirtualDiskSharing "sharingMultiWriter"),
+// and a file's data survives until a task deletes the file (DeleteDatastoreFile_Task, or
+// ReconfigVM_Task device remove with fileOperation destroy — govc device.remove without
+// -keep). A violation is a bug in failsim: by default it is thrown with the recent tasks.
+import { InvariantViolation, type InvariantHistoryEntry } from '@failsim/core';
+import type { Subscription } from 'rxjs';
+import type { VirtualMachine, VmdkFile } from '../inventory.js';
+import type { TaskInfo } from '../task.js';
+import type { Vcenter } from '../vcenter.js';
+
+/** The rules {@link checkVsphereInvariants} checks. */
+export type VsphereInvariantRule = 'vmdk-single-writer' | 'data-until-deleted';
+
+/** Options of {@link checkVsphereInvariants}. */
+export interface VsphereInvariantOptions {
+  /**
+   * Called on each violation instead of throwing. Without it the violation is thrown from
+   * the task end that revealed it (out of the clock step or govc call running the task);
+   * one seen on a power event is thrown at the end of its task.
+   */
+  readonly onViolation?: (violation: InvariantViolation) => void;
+  /**
+   * Whether `path` may be open by all of `vms` at once (a multi-writer disk). The model has
+   * no multi-writer disks, so by default none is.
+   */
+  readonly isShareable?: (path: string, vms: readonly VirtualMachine[]) => boolean;
+  /** Tasks, power events and file deletions a violation's history shows (default 10). */
+  readonly historyLines?: number;
+}
+
+/** A running vSphere checker, from {@link checkVsphereInvariants}. */
+export interface VsphereInvariantChecker {
+  /** Every violation seen so far, oldest first. */
+  readonly violations: readonly InvariantViolation[];
+  /** Checks now (as at a task end) and throws a pending violation. */
+  check(): void;
+  /** Checks once more, then detaches. */
+  stop(): void;
+}
+
+interface KnownFile {
+  readonly file: VmdkFile;
+  readonly keys: number;
+}
+
+const describeTask = (task: TaskInfo): string =>
+  `${task.id} ${task.name} ${task.target} ${task.status}${task.error !== undefined ? `: ${task.error}` : ''} (by ${task.initiator})`;
+
+/**
+ * Attaches the vSphere invariant checker to a vCenter. On every task end and power event:
+ *
+ * - `vmdk-single-writer`: no VMDK is in the configuration of two powered-on VMs (each
+ *   would hold its lock) unless `isShareable` says it is a multi-writer disk.
+ * - `data-until-deleted`: every VMDK seen before is still there, the same file, with at
+ *   least the keys the guest had written — unless a deletion (`fileDeleted$`) took it.
+ *
+ * Cost per task end: O(VMs × disks + files); tasks are seconds of virtual time apart.
+ *
+ * @example
+ * ```ts
+ * const checker = checkVsphereInvariants(env.vcenter); // throws on the first break
+ * env.cluster.sim.clock.runFor(600_000);
+ * checker.stop();
+ * ```
+ */
+export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvariantOptions = {}): VsphereInvariantChecker => {
+  const historyLines = options.historyLines ?? 10;
+  const isShareable = options.isShareable ?? (() => false);
+  const violations: InvariantViolation[] = [];
+  const reported = new Set<string>();
+  let pendingThrow: InvariantViolation | undefined;
+  // Power events and deletions are not tasks: kept apart to show them in histories.
+  const happenings: InvariantHistoryEntry[] = [];
+  const happened = (entry: InvariantHistoryEntry): void => {
+    happenings.push(entry);
+    if (happenings.length > historyLines) happenings.shift();
+  };
+  const history = (): InvariantHistoryEntry[] => {
+    const tasks = vcenter
+      .recentTasks()
+      .slice(-historyLines)
+      .map((task) => ({ t: task.completedAt ?? task.startedAt, what: `task ${describeTask(task)}` }));
+    return [...tasks, ...happenings].sort((a, b) => a.t - b.t).slice(-historyLines);
+  };
+
+  const report = (rule: VsphereInvariantRule, key: string, detail: string): void => {
+    if (reported.has(key)) return;
+    reported.add(key);
+    const violation = new InvariantViolation(rule, detail, vcenter.clock.now(), history());
+    violations.push(violation);
+    if (options.onViolation) options.onViolation(violation);
+    else pendingThrow ??= violation;
+  };
+  const raisePending = (): void => {
+    const violation = pendingThrow;
+    pendingThrow = undefined;
+    if (violation) throw violation;
+  };
+
+  const known = new Map<string, KnownFile>();
+  const deleted = new Set<string>();
+  const remember = (): void => {
+    known.clear();
+    for (const file of vcenter.files()) known.set(file.path, { file, keys: file.content.size });
+    deleted.clear();
+  };
+  remember();
+
+  const check = (): void => {
+    const openBy = new Map<string, VirtualMachine[]>();
+    for (const vm of vcenter.vms()) {
+      if (vm.powerState !== 'poweredOn') continue;
+      for (const disk of vm.disks) {
+        const vms = openBy.get(disk.fileName);
+        if (vms) vms.push(vm);
+        else openBy.set(disk.fileName, [vm]);
+      }
+    }
+    for (const [path, vms] of openBy) {
+      if (vms.length < 2 || isShareable(path, vms)) continue;
+      const names = vms.map((vm) => vm.name).sort();
+      report('vmdk-single-writer', `open ${path} ${names.join(',')}`, `${path} is open by ${vms.length} powered-on VMs (${names.join(', ')}) and is not a multi-writer disk`);
+    }
+    for (const [path, was] of known) {
+      if (deleted.has(path)) continue;
+      const now = vcenter.file(path);
+      if (now === undefined) {
+        report('data-until-deleted', `gone ${path} ${was.file.uuid}`, `${path} vanished from the datastore without a task deleting it`);
+      } else if (now !== was.file || now.content !== was.file.content) {
+        report('data-until-deleted', `replaced ${path} ${was.file.uuid}`, `${path} was replaced (disk uuid ${was.file.uuid} → ${now.uuid}) without a task deleting it`);
+      } else if (now.content.size < was.keys) {
+        report('data-until-deleted', `lost ${path} ${was.file.uuid} ${now.content.size}`, `data written to ${path} vanished without a delete: ${was.keys - now.content.size} of ${was.keys} keys gone`);
+      }
+    }
+    remember();
+  };
+
+  const untask = vcenter.tasks.onTask((task) => {
+    if (task.status === 'Running') return;
+    check();
+    raisePending();
+  });
+  const subscriptions: Subscription[] = [
+    vcenter.powerEvents$.subscribe((event) => {
+      happened({ t: event.at, what: `power ${event.kind} ${event.vm}` });
+      check();
+    }),
+    vcenter.fileDeleted$.subscribe((event) => {
+      happened({ t: event.at, what: `deleted ${event.path}${event.vm !== undefined ? ` (device removed from ${event.vm})` : ''}` });
+      deleted.add(event.path);
+    }),
+  ];
+
+  return {
+    violations,
+    check: () => {
+      check();
+      raisePending();
+    },
+    stop: () => {
+      try {
+        check();
+        raisePending();
+      } finally {
+        untask();
+        subscriptions.forEach((s) => s.unsubscribe());
+      }
+    },
+  };
+};

@@ -67,7 +67,7 @@ describe('parseCommand', () => {
       ['bosh cck', 'bosh cck: -d DEPLOYMENT is required'],
       ['bosh -d d deploy', 'bosh: unknown command "deploy" (only "bosh -d DEPLOYMENT cck" is supported)'],
       ['partition w1', 'partition: use "partition node NODE"'],
-      ['govc vm.power -off {{ ip of node w1 }}', 'govc vm.power: unknown reference "{{ ip of node w1 }}" (use "node of pod NS/NAME", "vm of node NAME", "vm of pod NS/NAME" or "disk of pvc NS/NAME on vm VM")'],
+      ['govc vm.power -off {{ ip of node w1 }}', 'govc vm.power: unknown reference "{{ ip of node w1 }}" (use "node of pod NS/NAME", "vm of node NAME", "vm of pod NS/NAME", "pv of pvc NS/NAME" or "disk of pvc NS/NAME on vm VM")'],
     ];
     for (const [line, message] of bad) expect([line, parseCommand(line)]).toEqual([line, E.left(message)]);
   });

@@ -33,11 +33,18 @@ const errorsOf = (path: string): string[] => {
 };
 
 describe('loadScenario', () => {
-  it('loads the article fixture with its multi-document resource file', () => {
-    const result = loadScenario(join(testdata, 'statefulset-node-poweroff.yaml'));
+  it('loads the library\'s default scenario with its resource files, each manifest with its position', () => {
+    const result = loadScenario(fileURLToPath(new URL('../../library/statefulset-node-poweroff.yaml', import.meta.url)));
     if (E.isLeft(result)) throw new Error(result.left.map(formatScenarioError).join('\n'));
-    expect(result.right.manifests.map((m) => `${m.manifest.kind}/${m.manifest.metadata.name}`)).toEqual(['Namespace/cassandra', 'Service/cassandra', 'StatefulSet/cassandra']);
-    expect(result.right.manifests[2]?.position).toMatchObject({ line: 11, column: 1 });
+    expect(result.right.manifests.map((m) => `${m.manifest.kind}/${m.manifest.metadata.name}`)).toEqual(['Namespace/cassandra', 'StorageClass/cass-sc', 'StatefulSet/cassandra']);
+    expect(result.right.manifests[2]?.position).toMatchObject({ file: expect.stringMatching(/manifests\/cassandra-statefulset\.yaml$/), line: 4, column: 1 });
+  });
+
+  it('refuses a StorageClass file of the other storage plugin, naming the file and field', () => {
+    const dir = folder({ 'x.yaml': `${base}  - file: sc.yaml\n`, 'sc.yaml': 'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: { name: thin }\nprovisioner: kubernetes.io/vsphere-volume\n' });
+    expect(errorsOf(join(dir, 'x.yaml'))).toEqual([
+      'sc.yaml:4:14: provisioner: StorageClass "thin" uses kubernetes.io/vsphere-volume but the scenario has storage: csi (use csi.vsphere.vmware.com, or storage: vcp)',
+    ]);
   });
 
   it('refuses a symlink out of the folder', () => {
@@ -50,6 +57,7 @@ describe('loadScenario', () => {
     const dir = folder({ 'x.yaml': `${base}  - file: nope.yaml\n  - file: bad.yaml\n`, 'bad.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: a }\n---\napiVersion: v1\nmetadata:\n  name: b\n' });
     expect(errorsOf(join(dir, 'x.yaml'))).toEqual([
       'x.yaml:10:5: resources[0].file: no file "nope.yaml" in the scenario\'s folder',
+      'bad.yaml:1:1: [0].spec.containers: Pod "a" is invalid: spec.containers: Required value',
       'bad.yaml:5:1: [1]: missing required field "kind"',
     ]);
   });

@@ -4,9 +4,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { parseScenario, type ParseScenarioOptions } from './parse-scenario.js';
+import { manifestProblems } from './manifest-check.js';
+import { parseScenario, storageMismatch, type ParseScenarioOptions } from './parse-scenario.js';
 import type { Manifest, Scenario, SourcePosition } from './scenario.js';
-import type { ScenarioError } from './scenario-error.js';
+import { formatPath, type ScenarioError } from './scenario-error.js';
 import { DEFAULT_YAML_LIMITS, readYaml } from './yaml-source.js';
 
 /** A manifest and where it was written. */
@@ -69,9 +70,9 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
     if (E.isLeft(documents)) return void errors.push(...documents.left);
     documents.right.forEach((source, d) => {
       const at = (p: (string | number)[]): SourcePosition => ({ file, ...source.positionOf(p) });
-      const docPath = documents.right.length > 1 ? `[${d}]` : '';
+      const docPath: (string | number)[] = documents.right.length > 1 ? [d] : [];
       const value = source.value as Record<string, unknown>;
-      const bad = (p: (string | number)[], message: string): void => void errors.push({ ...at(p), path: `${docPath}${p.join('.')}`.replace(/^\./, ''), message });
+      const bad = (p: (string | number)[], message: string): void => void errors.push({ ...at(p), path: formatPath([...docPath, ...p]), message });
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad([], 'a manifest is a mapping with apiVersion, kind and metadata');
       const metadata = value['metadata'] as Record<string, unknown> | undefined;
       if (typeof value['apiVersion'] !== 'string') return bad([], 'missing required field "apiVersion"');
@@ -79,6 +80,11 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
       if (typeof metadata !== 'object' || metadata === null) return bad([], 'missing required field "metadata"');
       if (typeof metadata['name'] !== 'string') return bad(['metadata'], 'missing required field "name"');
       if (!NAME.test(metadata['name'])) return bad(['metadata', 'name'], `invalid name "${metadata['name']}" (lowercase RFC 1123 subdomain)`);
+      const problems = manifestProblems(value);
+      for (const p of problems) bad([...p.path], p.message);
+      if (problems.length > 0) return;
+      const mismatch = storageMismatch(scenario.storage, value);
+      if (mismatch !== undefined) return bad(['provisioner'], mismatch);
       manifests.push({ manifest: value as unknown as Manifest, position: at([]) });
     });
   });

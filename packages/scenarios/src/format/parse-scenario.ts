@@ -6,6 +6,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { posix } from 'node:path';
 import { parseCommand } from './command.js';
+import { manifestProblems } from './manifest-check.js';
 import { didYouMean } from './did-you-mean.js';
 import { DURATION_HINT, parseDuration, parseWindow, type TimeWindow } from './duration.js';
 import { parseTemplate, type Template } from './reference.js';
@@ -204,7 +205,9 @@ const checkManifest = (c: Checker, path: Path, manifest: Json): Manifest | undef
   if (typeof name === 'string' && !SUBDOMAIN.test(name)) return c.fail([...path, 'metadata', 'name'], `invalid name "${name}" (lowercase RFC 1123 subdomain)`);
   const namespace = metadata['namespace'];
   if (typeof namespace === 'string' && !NAME.test(namespace)) return c.fail([...path, 'metadata', 'namespace'], `invalid namespace "${namespace}"`);
-  return manifest as unknown as Manifest;
+  const problems = manifestProblems(manifest);
+  for (const p of problems) c.fail([...path, ...p.path], p.message);
+  return problems.length > 0 ? undefined : (manifest as unknown as Manifest);
 };
 
 const checkCluster = (c: Checker, raw: Json): Scenario['cluster'] => {

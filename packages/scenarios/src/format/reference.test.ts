@@ -3,7 +3,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { isLiteral, parseTemplate } from './reference.js';
 
 describe('parseTemplate', () => {
-  it('splits text and the four reference forms', () => {
+  it('splits text and the five reference forms', () => {
+    expect(parseTemplate('pv/{{ pv of pvc cassandra/cassandra-data-cassandra-0 }}')).toEqual(
+      E.right({ raw: 'pv/{{ pv of pvc cassandra/cassandra-data-cassandra-0 }}', parts: ['pv/', { kind: 'pv-of-pvc', namespace: 'cassandra', pvc: 'cassandra-data-cassandra-0' }] }),
+    );
     expect(parseTemplate('node/{{ node of pod cassandra/cassandra-0 }}')).toEqual(
       E.right({ raw: 'node/{{ node of pod cassandra/cassandra-0 }}', parts: ['node/', { kind: 'node-of-pod', namespace: 'cassandra', pod: 'cassandra-0' }] }),
     );
@@ -22,7 +25,7 @@ describe('parseTemplate', () => {
   });
   it('refuses unknown forms, bad names, nesting and unbalanced braces', () => {
     expect(parseTemplate('{{ ip of node w1 }}')).toEqual(
-      E.left('unknown reference "{{ ip of node w1 }}" (use "node of pod NS/NAME", "vm of node NAME", "vm of pod NS/NAME" or "disk of pvc NS/NAME on vm VM")'),
+      E.left('unknown reference "{{ ip of node w1 }}" (use "node of pod NS/NAME", "vm of node NAME", "vm of pod NS/NAME", "pv of pvc NS/NAME" or "disk of pvc NS/NAME on vm VM")'),
     );
     expect(parseTemplate('{{ node of pod cassandra-0 }}')).toEqual(E.left('invalid pod "cassandra-0" (use namespace/name)'));
     expect(parseTemplate('{{ vm of node W1 }}')).toEqual(E.left('invalid node name "W1"'));

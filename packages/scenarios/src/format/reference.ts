@@ -6,6 +6,7 @@
 //              | "vm of node" NAME
 //              | "vm of pod" NS "/" NAME
 //              | "disk of pvc" NS "/" NAME "on vm" VM
+//              | "pv of pvc" NS "/" NAME
 // NAME and NS are Kubernetes names (RFC 1123 subdomain / label); VM a vSphere inventory
 // name (no spaces, no braces). References do not nest: resolve a VM first with its own step.
 import * as E from 'fp-ts/lib/Either.js';
@@ -15,7 +16,8 @@ export type Reference =
   | { readonly kind: 'node-of-pod'; readonly namespace: string; readonly pod: string }
   | { readonly kind: 'vm-of-node'; readonly node: string }
   | { readonly kind: 'vm-of-pod'; readonly namespace: string; readonly pod: string }
-  | { readonly kind: 'disk-of-pvc'; readonly namespace: string; readonly pvc: string; readonly vm: string };
+  | { readonly kind: 'disk-of-pvc'; readonly namespace: string; readonly pvc: string; readonly vm: string }
+  | { readonly kind: 'pv-of-pvc'; readonly namespace: string; readonly pvc: string };
 
 /** Text with references in it: literal parts and references, in order. */
 export interface Template {
@@ -31,7 +33,7 @@ const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const VM = /^[^\s{}]+$/;
 
-const FORMS = '"node of pod NS/NAME", "vm of node NAME", "vm of pod NS/NAME" or "disk of pvc NS/NAME on vm VM"';
+const FORMS = '"node of pod NS/NAME", "vm of node NAME", "vm of pod NS/NAME", "pv of pvc NS/NAME" or "disk of pvc NS/NAME on vm VM"';
 
 const namespaced = (text: string, what: string): E.Either<string, { namespace: string; name: string }> => {
   const [namespace = '', name = '', ...rest] = text.split('/');
@@ -48,6 +50,9 @@ export const parseReference = (inner: string): E.Either<string, Reference> => {
     return E.map(({ namespace, name }: { namespace: string; name: string }): Reference =>
       head === 'node of pod' ? { kind: 'node-of-pod', namespace, pod: name } : { kind: 'vm-of-pod', namespace, pod: name },
     )(namespaced(words[3] ?? '', 'pod'));
+  }
+  if (words.length === 4 && head === 'pv of pvc') {
+    return E.map(({ namespace, name }: { namespace: string; name: string }): Reference => ({ kind: 'pv-of-pvc', namespace, pvc: name }))(namespaced(words[3] ?? '', 'pvc'));
   }
   if (words.length === 4 && head === 'vm of node') {
     const node = words[3] ?? '';

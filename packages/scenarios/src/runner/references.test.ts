@@ -18,5 +18,6 @@ describe('resolveTemplate', () => {
   it('says which lookup failed', () => {
     expect(resolveTemplate(env, template('{{ node of pod ns/p-0 }}'))).toEqual(E.left('cannot resolve a reference in "{{ node of pod ns/p-0 }}": pod ns/p-0 not found'));
     expect(resolveTemplate(env, template('{{ disk of pvc ns/c on vm vm-w1 }}'))).toEqual(E.left('cannot resolve a reference in "{{ disk of pvc ns/c on vm vm-w1 }}": pvc ns/c not found'));
+    expect(resolveTemplate(env, template('pv/{{ pv of pvc ns/c }}'))).toEqual(E.left('cannot resolve a reference in "pv/{{ pv of pvc ns/c }}": pvc ns/c not found'));
   });
 });

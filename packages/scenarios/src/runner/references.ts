@@ -30,6 +30,13 @@ export const resolveReference = (env: ArticleEnvironment, ref: Reference): E.Eit
     const vm = env.vmForNode.get(node);
     return vm === undefined ? E.left(`node ${node} has no VM`) : E.right(vm);
   };
+  const pvOfPvc = (namespace: string, name: string): E.Either<string, PersistentVolume> => {
+    const pvc = client.get('PersistentVolumeClaim', name, namespace);
+    if (E.isLeft(pvc)) return E.left(`pvc ${namespace}/${name} not found`);
+    const pvName = pvc.right.spec?.volumeName;
+    const pv = pvName === undefined ? undefined : client.get('PersistentVolume', pvName);
+    return pv === undefined || E.isLeft(pv) ? E.left(`pvc ${namespace}/${name} is not bound`) : E.right(pv.right);
+  };
   switch (ref.kind) {
     case 'node-of-pod':
       return nodeOfPod(ref.namespace, ref.pod);
@@ -37,12 +44,11 @@ export const resolveReference = (env: ArticleEnvironment, ref: Reference): E.Eit
       return vmOfNode(ref.node);
     case 'vm-of-pod':
       return E.chain(vmOfNode)(nodeOfPod(ref.namespace, ref.pod));
+    case 'pv-of-pvc':
+      return E.map((pv: PersistentVolume) => pv.metadata?.name ?? '')(pvOfPvc(ref.namespace, ref.pvc));
     case 'disk-of-pvc': {
-      const pvc = client.get('PersistentVolumeClaim', ref.pvc, ref.namespace);
-      if (E.isLeft(pvc)) return E.left(`pvc ${ref.namespace}/${ref.pvc} not found`);
-      const pvName = pvc.right.spec?.volumeName;
-      const pv = pvName === undefined ? undefined : client.get('PersistentVolume', pvName);
-      if (pv === undefined || E.isLeft(pv)) return E.left(`pvc ${ref.namespace}/${ref.pvc} is not bound`);
+      const pv = pvOfPvc(ref.namespace, ref.pvc);
+      if (E.isLeft(pv)) return pv;
       const vmdk = vmdkOfPv(env, pv.right);
       const vm = env.vcenter.vm(ref.vm);
       if (vm === undefined) return E.left(`vm ${ref.vm} not found`);

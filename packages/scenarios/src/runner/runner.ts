@@ -15,7 +15,7 @@ import { checkRelativePath } from '../format/parse-scenario.js';
 import { parseTemplate, type Template } from '../format/reference.js';
 import type { Expectation, ObjectRef, ScenarioStep } from '../format/scenario.js';
 import { DEFAULT_YAML_LIMITS, readYaml } from '../format/yaml-source.js';
-import { checkExpectation, objectField, type DataProbe, type ExpectationResult } from './expectations.js';
+import { ABSENT, checkExpectation, objectField, type DataProbe, type ExpectationResult } from './expectations.js';
 import { Recorder, type RecordedEvent, type RecorderListener, type Transition } from './recorder.js';
 import { resolveTemplate } from './references.js';
 
@@ -326,7 +326,7 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
       const deadline = clock.now() + trigger.timeoutMs;
       const poll = (): void => {
         const status = statusNow(trigger.object);
-        if (E.isRight(status) && status.right === trigger.status) return begin();
+        if (E.isRight(status) && (trigger.status === ABSENT ? status.right === undefined : status.right === trigger.status)) return begin();
         if (clock.now() >= deadline) {
           const last = E.isLeft(status) ? status.left : status.right === undefined ? 'it does not exist' : `it is ${status.right}`;
           upcoming = undefined;

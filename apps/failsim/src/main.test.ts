@@ -37,8 +37,11 @@ describe('failsim command line', () => {
     expect(one.stderr).toBe('error: compare needs at least two --profile options\n');
   });
 
-  it('prints the command list when run with no arguments', () => {
-    expect(run()).toContain('Commands:\n  failsim ');
+  it('prints the command list and a hint when run with no arguments and no TTY (the dashboard needs one)', () => {
+    const r = cli();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Commands:\n  failsim ');
+    expect(r.stdout).toContain('failsim: the dashboard needs a terminal (stdout is not a TTY)');
   });
 
   it('prints its version', () => {
@@ -95,7 +98,7 @@ describe('failsim command line', () => {
       [['run', scenario, '--seed', 'abc'], "error: option '--seed <N>' argument 'abc' is invalid. the seed is a non-negative integer."],
       [['run', scenario, '--until', '5min'], `error: option '--until <D>' argument '5min' is invalid. invalid duration "5min" (use 30s, 5m, 1h).`],
       [['run', scenario, '--profile', '1.99'], "error: option '--profile <V>' argument '1.99' is invalid. unknown profile (failsim has 1.12, 1.14, 1.18, 1.28, 1.32)."],
-      [['run', scenario, '--output', 'xml'], "error: option '--output <format>' argument 'xml' is invalid. Allowed choices are transcript, json, ndjson."],
+      [['run', scenario, '--output', 'xml'], "error: option '--output <format>' argument 'xml' is invalid. Allowed choices are transcript, markdown, json, ndjson."],
       [['run', scenario, '--frobnicate'], "error: unknown option '--frobnicate'"],
       [['run'], "error: missing required argument 'NAME|FILE'"],
       [['validate'], "error: missing required argument 'FILE'"],

@@ -2,13 +2,13 @@
 // version profiles and prints the key moments side by side — when nodes and pods changed
 // status, when the storage events came, how many expectations held — so the difference
 // between versions reads in one table.
-import { withOverrides, tabwrite, GET_TAB_WRITER, type VersionProfile } from '@failsim/controllers';
+import { withOverrides, tabwrite, GET_TAB_WRITER, type ProfileOverrides, type VersionProfile } from '@failsim/controllers';
 import { runScenario, type ScenarioResult } from '@failsim/scenarios';
 import { Command, InvalidArgumentError } from 'commander';
 import { ExitCode, type ExitCodeValue, type Io } from '../io.js';
 import { virtualTime } from '../output/virtual-time.js';
 import { loadScenarioArgument } from '../scenario-source.js';
-import { parseProfileFlag } from './run.js';
+import { collectSetting, parseProfileFlag } from './run.js';
 
 /** Events whose first occurrence is a key moment. */
 const KEY_REASONS = new Set([
@@ -65,8 +65,8 @@ export const compareTable = (runs: readonly { readonly name: string; readonly re
   return tabwrite(rows.map((cells) => cells.join('\t')).join('\n'), GET_TAB_WRITER);
 };
 
-/** Runs scenario `arg` under each profile and prints the table; 0, or 2 for bad input. */
-export const compare = (io: Io, arg: string, profiles: readonly VersionProfile[]): ExitCodeValue => {
+/** Runs scenario `arg` under each profile (with `set` over every column) and prints the table; 0, or 2 for bad input. */
+export const compare = (io: Io, arg: string, profiles: readonly VersionProfile[], set?: ProfileOverrides): ExitCodeValue => {
   if (profiles.length < 2) {
     io.err('error: compare needs at least two --profile options\n');
     return ExitCode.usage;
@@ -75,8 +75,8 @@ export const compare = (io: Io, arg: string, profiles: readonly VersionProfile[]
   if (!scenario) return ExitCode.usage;
   const runs = profiles.map((profile) => ({
     name: profile.name,
-    // The scenario's overrides still apply: they say what the scenario is about.
-    result: runScenario(scenario, { profile: withOverrides(profile, scenario.overrides) }).runToEnd(),
+    // The scenario's overrides still apply: they say what the scenario is about; `--set` goes over them.
+    result: runScenario(scenario, { profile: withOverrides(withOverrides(profile, scenario.overrides), set) }).runToEnd(),
   }));
   io.out(`${compareTable(runs).join('\n')}\n`);
   return ExitCode.ok;
@@ -94,4 +94,5 @@ export const compareCommand = (io: Io, exit: (code: ExitCodeValue) => void): Com
     .description('run a scenario under several version profiles and print its key moments side by side')
     .argument('<NAME|FILE>', 'a scenario of the library (failsim list), or a file path')
     .requiredOption('--profile <V>', 'a version profile; give it two times or more', collectProfile)
-    .action((arg: string, options: { profile: VersionProfile[] }) => exit(compare(io, arg, options.profile)));
+    .option('--set <NAME=VALUE>', 'override a profile option, feature gate or behaviour in every column (as run --set); repeatable', collectSetting)
+    .action((arg: string, options: { profile: VersionProfile[]; set?: ProfileOverrides }) => exit(compare(io, arg, options.profile, options.set)));

@@ -1,16 +1,18 @@
 // `failsim run NAME|FILE`: runs a scenario with runScenario of @failsim/scenarios and
-// prints the result as a transcript, the JSON contract, or NDJSON records.
-import type { VersionProfile } from '@failsim/controllers';
+// prints the result as a transcript, a Markdown report, the JSON contract, or NDJSON records.
+import type { ProfileOverrides, VersionProfile } from '@failsim/controllers';
 import { findProfile, profiles, withOverrides } from '@failsim/controllers';
-import { parseDuration, runScenario, type ScenarioResult } from '@failsim/scenarios';
+import { mergeOverrides, parseDuration, parseSetting } from '@failsim/scenarios';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, type ExitCodeValue, type Io } from '../io.js';
+import { captureRun, type Capture } from '../output/capture.js';
+import { markdown } from '../output/markdown.js';
 import { ndjson } from '../output/ndjson.js';
 import { transcript } from '../output/transcript.js';
 import { loadScenarioArgument } from '../scenario-source.js';
 
 /** The formats of `--output`. */
-export const OUTPUTS = ['transcript', 'json', 'ndjson'] as const;
+export const OUTPUTS = ['transcript', 'markdown', 'json', 'ndjson'] as const;
 /** One of {@link OUTPUTS}. */
 export type OutputFormat = (typeof OUTPUTS)[number];
 
@@ -21,6 +23,8 @@ export interface RunFlags {
   /** Virtual ms. */
   readonly until?: number;
   readonly output: OutputFormat;
+  /** `--set NAME=VALUE`…, applied over the scenario's overrides and `--profile`. */
+  readonly set?: ProfileOverrides;
 }
 
 /** `--profile`: a profile failsim ships (`1.12`, `v1.28`…). */
@@ -44,24 +48,41 @@ export const parseUntilFlag = (text: string): number => {
   return ms.right;
 };
 
-const render: Record<OutputFormat, (result: ScenarioResult) => string> = {
-  json: (result) => `${JSON.stringify(result, null, 2)}\n`,
-  ndjson,
-  transcript,
+/**
+ * `--set NAME=VALUE`, collected: each setting merged into the overrides so far (a later
+ * `--set` of the same name wins). Throws commander's InvalidArgumentError with one message
+ * for a missing `=`, an unknown name (with a did-you-mean) or a bad value.
+ * @example collectSetting('node-monitor-grace-period=50s') // { options: { nodeMonitorGracePeriod: 50_000 } }
+ */
+export const collectSetting = (text: string, previous: ProfileOverrides = {}): ProfileOverrides => {
+  // Any profile names every key with its type; the value is checked again under the run's profile.
+  const setting = parseSetting(profiles[0]!, text);
+  if (setting._tag === 'Left') throw new InvalidArgumentError(`${setting.left}.`);
+  return mergeOverrides(previous, setting.right);
+};
+
+const render: Record<OutputFormat, (capture: Capture) => string> = {
+  json: ({ result }) => `${JSON.stringify(result, null, 2)}\n`,
+  markdown,
+  ndjson: ({ result }) => ndjson(result),
+  transcript: ({ result, snapshots }) => transcript(result, snapshots),
 };
 
 /** Loads and runs scenario `arg`, prints the result; 0 passed, 1 failed, 2 bad input. */
 export const run = (io: Io, arg: string, flags: RunFlags): ExitCodeValue => {
   const scenario = loadScenarioArgument(io, arg);
   if (!scenario) return ExitCode.usage;
-  const result = runScenario(scenario, {
+  // Another profile keeps the scenario's overrides: they name what the scenario is about.
+  // `--set` goes last, over both (re-applying the overrides to the scenario's own profile,
+  // which already has them, changes nothing).
+  const profile = flags.profile === undefined && flags.set === undefined ? undefined : withOverrides(withOverrides(flags.profile ?? scenario.profile, scenario.overrides), flags.set);
+  const capture = captureRun(scenario, {
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     ...(flags.until !== undefined ? { until: flags.until } : {}),
-    // Another profile keeps the scenario's overrides: they name what the scenario is about.
-    ...(flags.profile ? { profile: withOverrides(flags.profile, scenario.overrides) } : {}),
-  }).runToEnd();
-  io.out(render[flags.output](result));
-  return result.passed ? ExitCode.ok : ExitCode.failed;
+    ...(profile ? { profile } : {}),
+  });
+  io.out(render[flags.output](capture));
+  return capture.result.passed ? ExitCode.ok : ExitCode.failed;
 };
 
 /** The `run` command. */
@@ -72,5 +93,6 @@ export const runCommand = (io: Io, exit: (code: ExitCodeValue) => void): Command
     .option('--profile <V>', 'run under another version profile (the scenario\'s overrides still apply)', parseProfileFlag)
     .option('--seed <N>', 'replace the scenario\'s seed', parseSeedFlag)
     .option('--until <D>', 'end of the run in virtual time (e.g. 30m, 2h)', parseUntilFlag)
+    .option('--set <NAME=VALUE>', 'override a profile option, feature gate or behaviour by its upstream name (node-monitor-grace-period=50s, NodeOutOfServiceVolumeDetach=false); repeatable', collectSetting)
     .addOption(new Option('--output <format>', 'how to print the result').choices(OUTPUTS).default('transcript'))
     .action((arg: string, options: RunFlags) => exit(run(io, arg, options)));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { sampleResult } from './testdata/sample-result.js';
-import { shortObject, transcript } from './transcript.js';
+import type { Snapshot } from './capture.js';
+import { isSystemObject, shortObject, transcript } from './transcript.js';
 
 describe('transcript', () => {
   it('prints the timeline with virtual time in the margin, then the expectations and the verdict', () => {
@@ -38,5 +39,34 @@ describe('transcript', () => {
     const text = transcript({ ...sampleResult, steps: [], events: [], expectations: [], transitions: [{ at: 1, object: 'PersistentVolume/pv-1', field: 'attachedTo', from: null, to: '' }] });
     expect(text).toContain('T+00:01    pv/pv-1  attachedTo (none) → ""');
     expect(text).toContain('No expectations.');
+  });
+
+  it('indents each snapshot under the last line at or before its time, with the command typed', () => {
+    const snapshots: Snapshot[] = [
+      { at: 340, command: 'kubectl get pods -o wide -n cassandra', lines: ['NAME          READY   STATUS    ', 'cassandra-0   1/1     Unknown'], reason: 'pod/cassandra/cassandra-0 Unknown', typed: true },
+      { at: 341, command: 'vSphere Client: Recent Tasks', lines: ['Task Name'], reason: 'step done', typed: false },
+      { at: 400, command: 'kubectl get events --sort-by=.lastTimestamp', lines: ['LAST SEEN'], reason: 'end of run', typed: true },
+    ];
+    const lines = transcript(sampleResult, snapshots).split('\n');
+    const from = lines.indexOf('T+05:40    node/worker-2  Warning NodeNotReady: Node worker-2 status is now: NodeNotReady (×3)  [node-controller]');
+    expect(lines.slice(from + 1, from + 11)).toEqual([
+      '             $ kubectl get pods -o wide -n cassandra',
+      '             NAME          READY   STATUS',
+      '             cassandra-0   1/1     Unknown',
+      'T+05:41    (step done)',
+      '             [vSphere Client: Recent Tasks]',
+      '             Task Name',
+      'T+06:40    (end of run)',
+      '             $ kubectl get events --sort-by=.lastTimestamp',
+      '             LAST SEEN',
+      '',
+    ]);
+  });
+
+  it('leaves out the lines about kube-system objects', () => {
+    const text = transcript({ ...sampleResult, transitions: [{ at: 1, object: 'Pod/kube-system/coredns-1', field: 'status', from: null, to: 'Pending' }], events: [] });
+    expect(text).not.toContain('coredns');
+    expect(isSystemObject('Pod/kube-system/coredns-1')).toBe(true);
+    expect(isSystemObject('Node/kube-system')).toBe(false);
   });
 });

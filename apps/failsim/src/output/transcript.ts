@@ -1,8 +1,16 @@
-// `failsim run` (default output): the run as a person reads it. One line per step,
-// transition and Event with the virtual time in the left margin, then the expectations
-// with ✓/✗ and their details, then the verdict.
-//   T+05:40  pod/cassandra/cassandra-0  status Running → Unknown
+// `failsim run` (default output): the run as an operator would have followed it. One line
+// per step, transition and Event with the virtual time in the left margin; under the line
+// that changed something, indented, what the operator's terminal would have printed then
+// (`$ kubectl get pods -o wide`, `$ kubectl describe pod …`, vSphere's Recent Tasks — the
+// snapshots of capture.ts); at the end the Events and the Pods described; then the
+// expectations with ✓/✗ and their details, then the verdict. Objects of kube-system are
+// left out of the lines (the cluster's own DNS, proxy and flannel Pods restarting would
+// bury the scenario's story); `--output json` keeps them.
+//   T+05:40    pod/cassandra/cassandra-0  status Running → Unknown
+//                $ kubectl get pods -o wide -n cassandra
+//                NAME          READY   STATUS    RESTARTS   AGE   IP …
 import type { ScenarioResult } from '@failsim/scenarios';
+import type { Snapshot } from './capture.js';
 import { timeline, type TimelineEntry } from './timeline.js';
 import { virtualTime } from './virtual-time.js';
 
@@ -25,16 +33,24 @@ export const shortObject = (key: string): string => {
   return `${SHORT_KIND[kind] ?? kind.toLowerCase()}${key.slice(slash)}`;
 };
 
+/** True for records about the cluster's own objects (`Pod/kube-system/…`), which the readable outputs leave out. */
+export const isSystemObject = (key: string): boolean => key.split('/')[1] === 'kube-system' && key.split('/').length === 3;
+
+/** The timeline of `result` without the cluster's own objects: the story of the scenario. */
+export const storyTimeline = (result: ScenarioResult): TimelineEntry[] => timeline(result).filter((e) => e.type === 'step' || !isSystemObject(e.object));
+
 const MARGIN = 11;
-const value = (v: string | null): string => (v === null ? '(none)' : v === '' ? '""' : v);
+const INDENT = ' '.repeat(MARGIN + 2);
+/** A field's value as the lines print it: `(none)` for absent, `""` for empty. */
+export const value = (v: string | null): string => (v === null ? '(none)' : v === '' ? '""' : v);
+const indented = (lines: readonly string[]): string[] => lines.map((l) => (l.trimEnd() === '' ? '' : `${INDENT}${l.trimEnd()}`));
 
 const entryLines = (entry: TimelineEntry): string[] => {
   const time = virtualTime(entry.at).padEnd(MARGIN);
-  const indent = ' '.repeat(MARGIN + 2);
   switch (entry.type) {
     case 'step': {
       // What the command printed follows, indented, so a failing step shows why.
-      const output = entry.output === '' ? [] : entry.output.split('\n').map((l) => (l === '' ? '' : `${indent}${l}`));
+      const output = entry.output === '' ? [] : indented(entry.output.split('\n'));
       return [`${time}$ ${entry.command}${entry.ok ? '' : '   (failed)'}`, ...output];
     }
     case 'transition':
@@ -46,10 +62,37 @@ const entryLines = (entry: TimelineEntry): string[] => {
   }
 };
 
-/** The transcript of `result`, ending with a newline. */
-export const transcript = (result: ScenarioResult): string => {
-  const lines = timeline(result).flatMap(entryLines);
+/** A snapshot as typed and printed (`$ command`, or `[vSphere Client: Recent Tasks]` for a pane), then its output, indented under the margin. */
+export const snapshotLines = (snapshot: Snapshot): string[] => indented([snapshot.typed ? `$ ${snapshot.command}` : `[${snapshot.command}]`, ...snapshot.lines]);
+
+/**
+ * The transcript of `result`, ending with a newline. Each snapshot goes after the last
+ * line at or before its time; when its second is not the one in the margin above it (a
+ * bosh task ends minutes after its step began, the end of the run), a margin line with
+ * its time and reason comes first.
+ */
+export const transcript = (result: ScenarioResult, snapshots: readonly Snapshot[] = []): string => {
+  const lines: string[] = [];
+  let margin: string | undefined;
+  let next = 0;
+  const emitSnapshotsBefore = (at: number): void => {
+    for (; next < snapshots.length && snapshots[next]!.at < at; next++) {
+      const snapshot = snapshots[next]!;
+      const time = virtualTime(snapshot.at);
+      if (time !== margin) lines.push(`${time.padEnd(MARGIN)}(${snapshot.reason})`);
+      margin = time;
+      lines.push(...snapshotLines(snapshot));
+    }
+  };
+  for (const entry of storyTimeline(result)) {
+    emitSnapshotsBefore(entry.at);
+    lines.push(...entryLines(entry));
+    margin = virtualTime(entry.at);
+  }
+  emitSnapshotsBefore(Infinity);
   const expectations = result.expectations.flatMap((e) => [`  ${e.passed ? '✓' : '✗'} ${e.description}`, ...(e.detail === '' ? [] : [`      ${e.detail}`])]);
-  const verdict = `${result.passed ? 'PASSED' : 'FAILED'}  ${result.scenario} (profile ${result.profile}, seed ${result.seed})`;
-  return [...lines, '', result.expectations.length > 0 ? 'Expectations:' : 'No expectations.', ...expectations, '', verdict, ''].join('\n');
+  return [...lines, '', result.expectations.length > 0 ? 'Expectations:' : 'No expectations.', ...expectations, '', verdict(result), ''].join('\n');
 };
+
+/** `PASSED  name (profile 1.12, seed 7)`. */
+export const verdict = (result: ScenarioResult): string => `${result.passed ? 'PASSED' : 'FAILED'}  ${result.scenario} (profile ${result.profile}, seed ${result.seed})`;

@@ -30,7 +30,7 @@ const readText = (path: string, maxBytes: number): E.Either<string, string> => {
     return E.right(readFileSync(path, 'utf8'));
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    return E.left(code === 'ENOENT' ? 'no such file' : `cannot read (${String(code)})`);
+    return E.left(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : `cannot read (${String(code)})`);
   }
 };
 

@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { posix } from 'node:path';
 import { parseCommand } from './command.js';
 import { manifestProblems } from './manifest-check.js';
+import { camelName, overrideKey, overrideValue, OVERRIDE_GROUPS } from './overrides.js';
 import { didYouMean } from './did-you-mean.js';
 import { DURATION_HINT, parseDuration, parseWindow, type TimeWindow } from './duration.js';
 import { parseTemplate, type Template } from './reference.js';
@@ -156,43 +157,22 @@ export const checkRelativePath = (path: string): E.Either<string, string> => {
   return E.right(normal);
 };
 
-/** Option names that are numbers but not durations (counts, rates, seconds). */
-const PLAIN_NUMBERS = new Set(['nodeEvictionRate', 'secondaryNodeEvictionRate', 'unhealthyZoneThreshold', 'largeClusterSizeThreshold', 'terminatedPodGCThreshold', 'percentageOfNodesToScore']);
-const SCHEDULER_FRAMEWORKS = ['predicates', 'filter-plugins', 'prefilter-plugins'];
-
-/** `--node-monitor-grace-period` / `node-monitor-grace-period` → `nodeMonitorGracePeriod`. */
-const camel = (flag: string): string => flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-
 const checkOverrides = (c: Checker, raw: Json | undefined, profile: VersionProfile): ProfileOverrides => {
-  const groups = ['options', 'features', 'behaviours'] as const;
   const result: Record<string, Record<string, unknown>> = {};
-  for (const group of groups) {
+  for (const group of OVERRIDE_GROUPS) {
     const given = (raw?.[group] ?? {}) as Json;
     const defaults = profile[group] as unknown as Json;
-    const known = Object.keys(defaults);
     const out: Record<string, unknown> = {};
     for (const [written, value] of Object.entries(given)) {
       const path = ['overrides', group, written];
-      const name = group === 'features' ? written : camel(written);
-      if (!(name in defaults)) {
-        c.fail(path, `unknown ${group === 'options' ? 'option' : group === 'features' ? 'feature gate' : 'behaviour'} "${written}" of profile ${profile.name}${didYouMean(name, known)}`, true);
+      const name = overrideKey(profile, group, written);
+      if (name === undefined) {
+        const wanted = group === 'features' ? written : camelName(written);
+        c.fail(path, `unknown ${group === 'options' ? 'option' : group === 'features' ? 'feature gate' : 'behaviour'} "${written}" of profile ${profile.name}${didYouMean(wanted, Object.keys(defaults))}`, true);
         continue;
       }
-      const current = defaults[name];
-      if (typeof current === 'number' && !PLAIN_NUMBERS.has(name) && !/Seconds$/.test(name)) {
-        if (typeof value !== 'string') c.fail(path, `expected a duration such as "40s", got ${typeOf(value)}`);
-        else {
-          const ms = c.get(path, parseDuration(value));
-          if (ms !== undefined) out[name] = ms;
-        }
-      } else if (Array.isArray(current)) {
-        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) c.fail(path, 'expected a list of strings');
-        else out[name] = value;
-      } else if (typeof value !== typeof current) {
-        c.fail(path, `expected ${typeof current}, got ${typeOf(value)}`);
-      } else if (name === 'schedulerFramework' && !SCHEDULER_FRAMEWORKS.includes(String(value))) {
-        c.fail(path, `must be one of ${SCHEDULER_FRAMEWORKS.map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(value)}`);
-      } else out[name] = value;
+      const checked = c.get(path, overrideValue(name, defaults[name], value));
+      if (checked !== undefined) out[name] = checked;
     }
     if (Object.keys(out).length > 0) result[group] = out;
   }

@@ -1,0 +1,207 @@
+// What an operator would have seen during a run: `kubectl get nodes`, `kubectl get pods
+// -o wide`, `kubectl describe pod` and vSphere's Recent Tasks, taken from the live
+// environment through runScenario's observer (README "Runner" of @failsim/scenarios) at
+// each step's end, each Node/Pod STATUS change and each new Warning about a Pod, and at
+// the end `kubectl get events --sort-by=.lastTimestamp` and a describe of every workload
+// Pod. The printers are kubectl's (@failsim/controllers kubectl/get-printers.ts,
+// describe-printer.ts) with the profile's kubectl version, so 1.12 prints `Unknown` and
+// the KIND column as the seed article shows; AGE and LAST SEEN are measured from the
+// snapshot's virtual time.
+//
+// Several changes happen at one instant (a Pod goes Running → NodeLost → Unknown in one
+// node controller pass), so a request for snapshots is served by a zero-delay timer: it
+// runs after everything already due at that instant, and the tables show where the
+// instant settled. A table is kept only when it differs from the last one kept, ages
+// aside: a re-run of `kubectl get nodes` that shows the same rows tells nothing new.
+import { describePod, getEvents, getNodes, getPods, type KubectlVersion } from '@failsim/controllers';
+import type { KubeObject } from '@failsim/core';
+import { runScenario, type LoadedScenario, type RunOptions, type ScenarioResult, type ScenarioRun } from '@failsim/scenarios';
+import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
+import { recentTasks } from './recent-tasks.js';
+
+/** One table or text an operator would have printed, at a virtual time. */
+export interface Snapshot {
+  /** Virtual seconds from the scenario start. */
+  readonly at: number;
+  /** What the operator typed, without the prompt: `kubectl get pods -o wide -n cassandra`. */
+  readonly command: string;
+  /** What it printed, one string per line. */
+  readonly lines: readonly string[];
+  /** Why it was taken, in a few words: `step done`, `node/worker-2 NotReady`, `end of run`. */
+  readonly reason: string;
+  /** True for a command typed at a prompt; false for a pane of a GUI (vSphere's Recent Tasks). */
+  readonly typed: boolean;
+}
+
+/** A run with what an operator would have seen along the way. */
+export interface Capture {
+  readonly result: ScenarioResult;
+  /** `metadata.title` of the scenario. */
+  readonly title: string;
+  /** By virtual time; those of one instant in the order nodes, pods, describes, tasks. */
+  readonly snapshots: readonly Snapshot[];
+}
+
+/** Namespaces whose Pods are the cluster's own, not the scenario's. */
+const SYSTEM_NAMESPACES = new Set(['kube-system']);
+/** Pod STATUS values of a normal start: no describe for them (the story is in the others). */
+const ROUTINE_POD_STATUS = new Set(['Pending', 'ContainerCreating', 'Running', 'Completed']);
+const OWNER = 'failsim-transcript';
+
+/** The kubectl minor version of a profile (`1.12`, `v1.28.15` → `1.28`); the printers' default otherwise. */
+export const kubectlVersionOf = (profile: string): KubectlVersion | undefined => {
+  const minor = /^v?1\.(\d+)/.exec(profile)?.[1];
+  return minor === undefined ? undefined : `1.${Number(minor)}`;
+};
+
+const nsFlag = (namespace: string): string => (namespace === 'default' ? '' : ` -n ${namespace}`);
+
+const byNamespaceAndName = <T extends KubeObject>(a: T, b: T): number =>
+  (a.metadata?.namespace ?? '').localeCompare(b.metadata?.namespace ?? '') || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+
+/**
+ * Runs `loaded` to its end (as `runScenario(…).runToEnd()`) and returns the result with
+ * the snapshots an operator's terminal would have shown.
+ * @example
+ * const { result, snapshots } = captureRun(loaded, { seed: 7 });
+ */
+export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'observer' | 'free'> = {}): Capture => {
+  const snapshots: Snapshot[] = [];
+  const version = kubectlVersionOf((options.profile ?? loaded.profile).name);
+  const printed = new Map<string, string>();
+  let stepsSeen = 0;
+  let lastTasksAt: number | undefined;
+  let setupTasks = 0;
+  /** Per Pod uid, the Warning reasons already answered with a describe. */
+  const warned = new Map<string, Set<string>>();
+  let pending: { reasons: Map<string, string>; describe: Set<string> } | undefined;
+
+  const env = (): ScenarioRun['env'] => run.env;
+  const clock = (): ScenarioRun['env']['cluster']['sim']['clock'] => env().cluster.sim.clock;
+  const seconds = (): number => (clock().now() - run.startMs) / 1000;
+  const client = (): ReturnType<ScenarioRun['env']['cluster']['sim']['api']['client']> => env().cluster.sim.api.client(OWNER);
+  const list = <T>(kind: 'Pod' | 'Node' | 'Event'): T[] => {
+    const r = client().list(kind);
+    return r._tag === 'Right' ? (r.right.items as unknown as T[]) : [];
+  };
+  const workloadPods = (): Pod[] => list<Pod>('Pod').filter((p) => !SYSTEM_NAMESPACES.has(p.metadata?.namespace ?? '')).sort(byNamespaceAndName);
+
+  const keep = (command: string, lines: readonly string[], reason: string, key?: readonly string[], typed = true): void => {
+    if (lines.length === 0) return;
+    if (key !== undefined) {
+      // Same rows as last time, ages aside: nothing new to show.
+      const text = key.join('\n');
+      if (printed.get(command) === text) return;
+      printed.set(command, text);
+    }
+    snapshots.push({ at: seconds(), command, lines, reason, typed });
+  };
+
+  const podsCommand = (pods: readonly Pod[]): { command: string; all: boolean } => {
+    const namespaces = [...new Set(pods.map((p) => p.metadata?.namespace ?? 'default'))];
+    if (namespaces.length > 1) return { command: 'kubectl get pods -o wide --all-namespaces', all: true };
+    return { command: `kubectl get pods -o wide${nsFlag(namespaces[0] ?? 'default')}`, all: false };
+  };
+
+  const describe = (pod: Pod, reason: string): void => {
+    const events = list<Event>('Event');
+    keep(`kubectl describe pod ${pod.metadata?.name ?? ''}${nsFlag(pod.metadata?.namespace ?? 'default')}`, describePod(pod, events, { now: clock().date() }), reason);
+  };
+
+  const tables = (reason: string): void => {
+    const now = clock().date();
+    // The comparison key: the same table measured from the objects' own clock zero, so only ages differ.
+    const zero = clock().date(0);
+    const nodes = list<Node>('Node').sort(byNamespaceAndName);
+    // uids tell a re-created object from the one it replaced, which the rows alone may not.
+    const uids = (objects: readonly KubeObject[]): string[] => objects.map((o) => o.metadata?.uid ?? '');
+    keep('kubectl get nodes', getNodes(nodes, { now }), reason, [...getNodes(nodes, { now: zero }), ...uids(nodes)]);
+    const pods = workloadPods();
+    const { command, all } = podsCommand(pods);
+    const opts = { wide: true, allNamespaces: all, ...(version ? { kubectlVersion: version } : {}) };
+    keep(command, getPods(pods, { ...opts, now }), reason, [...getPods(pods, { ...opts, now: zero }), ...uids(pods)]);
+  };
+
+  const tasks = (reason: string): void => {
+    const vc = env().vcenter;
+    const since = lastTasksAt ?? run.startMs - 1;
+    const now = clock().now();
+    const news = (t: number | undefined): boolean => t !== undefined && t > since && t <= now;
+    // Tasks queued or ended since the last look, as the Recent Tasks pane shows them now;
+    // the environment's own (BOSH creating its disks) came before the story.
+    const fresh = vc.recentTasks().slice(setupTasks).filter((t) => news(t.queuedAt) || news(t.completedAt));
+    lastTasksAt = now;
+    keep('vSphere Client: Recent Tasks', recentTasks(fresh, clock().date(0)), reason, undefined, false);
+  };
+
+  const flush = (): void => {
+    const request = pending;
+    pending = undefined;
+    if (!request) return;
+    const reason = [...request.reasons.values()].join(', ');
+    tables(reason);
+    for (const pod of workloadPods()) if (request.describe.has(`${pod.metadata?.namespace}/${pod.metadata?.name}`)) describe(pod, reason);
+    tasks(reason);
+  };
+
+  /** Asks for snapshots at the end of this instant. */
+  const request = (subject: string, reason: string, describeKey?: string): void => {
+    if (!pending) {
+      pending = { reasons: new Map(), describe: new Set() };
+      clock().schedule(0, flush, { owner: OWNER, purpose: 'print what kubectl shows once this instant settles' });
+    }
+    // One reason per subject, the last: a Pod that went NodeLost then Unknown reads `Unknown`.
+    pending.reasons.set(subject, reason);
+    if (describeKey !== undefined) pending.describe.add(describeKey);
+  };
+
+  const podKey = (object: string): string | undefined => {
+    const [kind, namespace, name] = object.split('/');
+    return kind === 'Pod' && name !== undefined && !SYSTEM_NAMESPACES.has(namespace ?? '') ? `${namespace}/${name}` : undefined;
+  };
+
+  // The observer's callbacks read `run`: they are called from runToEnd, once it is assigned.
+  const run: ScenarioRun = runScenario(loaded, {
+    ...options,
+    observer: {
+      step: () => {
+        stepsSeen++;
+        request('step', 'step done');
+      },
+      transition: (t) => {
+        if (t.field !== 'status') return;
+        const [kind, ...rest] = t.object.split('/');
+        if (kind === 'Node') return request(t.object, `node/${rest.join('/')} ${t.to ?? 'deleted'}`);
+        const key = podKey(t.object);
+        if (key === undefined) return;
+        // A Pod that reaches a status out of the ordinary is described, as an operator would.
+        request(t.object, `pod/${key} ${t.to ?? 'deleted'}`, t.to !== null && !ROUTINE_POD_STATUS.has(t.to) ? key : undefined);
+      },
+      event: (e) => {
+        const key = podKey(e.object);
+        // The first Warning of each reason about a Pod, once the scenario's own steps have begun.
+        if (key === undefined || e.type !== 'Warning' || stepsSeen < 2) return;
+        const [namespace, name] = key.split('/');
+        const pod = client().get('Pod', name!, namespace);
+        const uid = pod._tag === 'Right' ? (pod.right.metadata?.uid ?? key) : key;
+        const seen = warned.get(uid) ?? new Set<string>();
+        warned.set(uid, seen);
+        if (seen.has(e.reason)) return;
+        seen.add(e.reason);
+        request(e.object, `pod/${key} ${e.reason}`, key);
+      },
+    },
+  });
+  setupTasks = run.env.vcenter.recentTasks().length;
+  const result = run.runToEnd();
+  flush();
+  // The end: the Events of each namespace the story touched, oldest first, and every workload Pod described.
+  const events = list<Event>('Event').filter((e) => !SYSTEM_NAMESPACES.has(e.metadata?.namespace ?? ''));
+  const now = clock().date();
+  for (const namespace of [...new Set(events.map((e) => e.metadata?.namespace ?? 'default'))].sort()) {
+    const inNs = events.filter((e) => (e.metadata?.namespace ?? 'default') === namespace);
+    keep(`kubectl get events${nsFlag(namespace)} --sort-by=.lastTimestamp`, getEvents(inNs, { now, ...(version ? { kubectlVersion: version } : {}) }), 'end of run');
+  }
+  for (const pod of workloadPods()) describe(pod, 'end of run');
+  return { result, title: loaded.metadata.title, snapshots };
+};

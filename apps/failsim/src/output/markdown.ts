@@ -1,0 +1,73 @@
+// `failsim run --output markdown`: the run as a report to paste into an issue or a wiki.
+// A title and a one-line summary (scenario, profile, seed, verdict); a timeline table of
+// the steps, the transitions and the Warning Events (the Normal ones are in the
+// transcript); what an operator would have seen (the snapshots of capture.ts) as fenced
+// text blocks under a heading per step; the expectations as a checklist. Like the
+// transcript, objects of kube-system are left out.
+import type { ScenarioResult, StepRecord } from '@failsim/scenarios';
+import type { Capture, Snapshot } from './capture.js';
+import type { TimelineEntry } from './timeline.js';
+import { shortObject, storyTimeline, value } from './transcript.js';
+import { virtualTime } from './virtual-time.js';
+
+/** A table cell: one line, pipes escaped, long text cut. */
+export const cell = (text: string, max = 160): string => {
+  const line = text.replace(/\s*\n\s*/g, ' ').trim();
+  const cut = [...line].length > max ? `${[...line].slice(0, max - 1).join('')}…` : line;
+  return cut.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
+};
+
+/** Inline code that survives backticks in the text. */
+const code = (text: string): string => (text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``);
+
+const time = (at: number): string => virtualTime(at).slice(2);
+
+const row = (entry: TimelineEntry): string | undefined => {
+  switch (entry.type) {
+    case 'step':
+      return `| ${time(entry.at)} | ${cell(code(entry.command))}${entry.ok ? '' : ' (failed)'} | ${cell(entry.output.split('\n').find((l) => l.trim() !== '') ?? '')} |`;
+    case 'transition':
+      return `| ${time(entry.at)} | ${cell(shortObject(entry.object))} | ${entry.field} ${cell(value(entry.from))} → ${cell(value(entry.to))} |`;
+    case 'event':
+      // Normal Events are routine (Pulling, Scheduled…); the Warnings are the story.
+      return entry.eventType === 'Warning' ? `| ${time(entry.at)} | ${cell(shortObject(entry.object))} | ⚠ ${cell(`${entry.reason}: ${entry.message}${entry.count > 1 ? ` (×${entry.count})` : ''}`)} |` : undefined;
+  }
+};
+
+const block = (snapshot: Snapshot): string[] => [
+  `${virtualTime(snapshot.at)} (${snapshot.reason}): ${snapshot.typed ? code(`$ ${snapshot.command}`) : snapshot.command}`,
+  '',
+  '```text',
+  ...snapshot.lines.map((l) => l.trimEnd()),
+  '```',
+  '',
+];
+
+/** The step a snapshot belongs to: the last one started at or before it. */
+const stepOf = (steps: readonly StepRecord[], snapshot: Snapshot): StepRecord | undefined =>
+  [...steps].filter((s) => s.at <= snapshot.at).sort((a, b) => a.at - b.at).pop();
+
+/** The Markdown report of a run, ending with a newline. */
+export const markdown = (capture: Capture): string => {
+  const { result, snapshots, title } = capture;
+  const out: string[] = [`# ${title}`, '', summary(result), '', '## Timeline', '', '| T+ | what | detail |', '|---|---|---|'];
+  out.push(...storyTimeline(result).flatMap((e) => row(e) ?? []), '');
+  if (snapshots.length > 0) {
+    out.push('## What an operator saw', '');
+    let heading: string | undefined;
+    for (const snapshot of snapshots) {
+      const step = snapshot.reason === 'end of run' ? undefined : stepOf(result.steps, snapshot);
+      const h = step ? `### ${virtualTime(step.at)} ${code(step.command.length > 100 ? `${step.command.slice(0, 99)}…` : step.command)}` : `### End of run (${virtualTime(snapshot.at)})`;
+      if (h !== heading) out.push(h, '');
+      heading = h;
+      out.push(...block(snapshot));
+    }
+  }
+  out.push('## Expectations', '');
+  if (result.expectations.length === 0) out.push('No expectations.');
+  for (const e of result.expectations) out.push(`- [${e.passed ? 'x' : ' '}] ${e.description}${e.detail === '' ? '' : ` — ${e.detail}`}`);
+  return [...out, ''].join('\n');
+};
+
+/** `` `name` · profile 1.12 · seed 7 · **PASSED** ``. */
+const summary = (result: ScenarioResult): string => `${code(result.scenario)} · profile ${result.profile} · seed ${result.seed} · **${result.passed ? 'PASSED' : 'FAILED'}**`;

@@ -23,6 +23,8 @@ export const ExitCode = {
   failed: 1,
   /** Bad input: unknown scenario name, unreadable or invalid file, bad flag value. */
   usage: 2,
+  /** A bug in failsim: one of its invariants broke (the message carries the history). */
+  internal: 3,
 } as const;
 
 /** One of {@link ExitCode}'s values. */

@@ -17,7 +17,7 @@ export { parseTemplate, parseReference, isLiteral, type Reference, type Template
 export { parseDuration, parseWindow, DURATION_HINT, type TimeWindow } from './format/duration.js';
 export { readYaml, DEFAULT_YAML_LIMITS, type YamlLimits, type YamlSource } from './format/yaml-source.js';
 export type { Scenario, ScenarioStep, StepTrigger, Expectation, ObjectRef, Manifest, ResourceEntry, ScenarioCluster, ScenarioNode, SourcePosition } from './format/scenario.js';
-export { runScenario, type RunObserver, type RunOptions, type ScenarioResult, type ScenarioRun, type StepRecord, type UpcomingStep } from './runner/runner.js';
+export { runScenario, type HazardRecord, type RunObserver, type RunOptions, type ScenarioResult, type ScenarioRun, type StepRecord, type UpcomingStep } from './runner/runner.js';
 export { Recorder, objectKey, type RecordedEvent, type RecorderListener, type Transition, type TransitionField } from './runner/recorder.js';
 export { ABSENT, checkExpectation, expectationField, describeExpectation, formatMs, type DataProbe, type ExpectationContext, type ExpectationResult } from './runner/expectations.js';
 export { resolveReference, resolveTemplate, vmdkOfPv } from './runner/references.js';

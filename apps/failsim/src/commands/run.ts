@@ -2,6 +2,7 @@
 // prints the result as a transcript, a Markdown report, the JSON contract, or NDJSON records.
 import type { ProfileOverrides, VersionProfile } from '@failsim/controllers';
 import { findProfile, profiles, withOverrides } from '@failsim/controllers';
+import { InvariantViolation } from '@failsim/core';
 import { mergeOverrides, parseDuration, parseSetting } from '@failsim/scenarios';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, type ExitCodeValue, type Io } from '../io.js';
@@ -76,11 +77,19 @@ export const run = (io: Io, arg: string, flags: RunFlags): ExitCodeValue => {
   // `--set` goes last, over both (re-applying the overrides to the scenario's own profile,
   // which already has them, changes nothing).
   const profile = flags.profile === undefined && flags.set === undefined ? undefined : withOverrides(withOverrides(flags.profile ?? scenario.profile, scenario.overrides), flags.set);
-  const capture = captureRun(scenario, {
-    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-    ...(flags.until !== undefined ? { until: flags.until } : {}),
-    ...(profile ? { profile } : {}),
-  });
+  let capture: Capture;
+  try {
+    capture = captureRun(scenario, {
+      ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+      ...(flags.until !== undefined ? { until: flags.until } : {}),
+      ...(profile ? { profile } : {}),
+    });
+  } catch (e) {
+    // Not the scenario's fault: the model broke one of its own rules. Say so, with its history.
+    if (!(e instanceof InvariantViolation)) throw e;
+    io.err(`failsim: internal error, please report it with the scenario: ${e.message}\n`);
+    return ExitCode.internal;
+  }
   io.out(render[flags.output](capture));
   return capture.result.passed ? ExitCode.ok : ExitCode.failed;
 };
@@ -88,7 +97,7 @@ export const run = (io: Io, arg: string, flags: RunFlags): ExitCodeValue => {
 /** The `run` command. */
 export const runCommand = (io: Io, exit: (code: ExitCodeValue) => void): Command =>
   new Command('run')
-    .description('run a scenario and check its expectations (exit 0 passed, 1 failed, 2 bad input)')
+    .description('run a scenario and check its expectations (exit 0 passed, 1 failed, 2 bad input, 3 failsim broke an invariant)')
     .argument('<NAME|FILE>', 'a scenario of the library (failsim list), or a file path')
     .option('--profile <V>', 'run under another version profile (the scenario\'s overrides still apply)', parseProfileFlag)
     .option('--seed <N>', 'replace the scenario\'s seed', parseSeedFlag)

@@ -47,8 +47,14 @@ describe('markdown', () => {
     expect(text).toContain('### End of run (T+08:20)\n\nT+08:20 (end of run): `$ kubectl get events -n cassandra --sort-by=.lastTimestamp`');
   });
 
-  it('lists the expectations as a checklist', () => {
-    expect(text.endsWith('## Expectations\n\n- [x] node/worker-2 is NotReady within 50s — Node/worker-2 became NotReady at 40s\n- [ ] pod/cassandra/cassandra-0 is Running within 1m — never Running\n')).toBe(true);
+  it('lists the expectations as a checklist, then the hazards', () => {
+    expect(text.endsWith([
+      '## Expectations', '',
+      '- [x] node/worker-2 is NotReady within 50s — Node/worker-2 became NotReady at 40s',
+      '- [ ] pod/cassandra/cassandra-0 is Running within 1m — never Running', '',
+      '## Hazards', '',
+      '- ⚠ T+06:40 **SplitBrain**: 2 copies of StatefulSet cassandra/cassandra identity cassandra-0 are running at once', '',
+    ].join('\n'))).toBe(true);
   });
 
   it('leaves the operator section out without snapshots', () => {

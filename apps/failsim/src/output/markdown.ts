@@ -7,7 +7,7 @@
 import type { ScenarioResult, StepRecord } from '@failsim/scenarios';
 import type { Capture, Snapshot } from './capture.js';
 import type { TimelineEntry } from './timeline.js';
-import { shortObject, storyTimeline, value } from './transcript.js';
+import { isSystemObject, shortObject, storyTimeline, value } from './transcript.js';
 import { virtualTime } from './virtual-time.js';
 
 /** A table cell: one line, pipes escaped, long text cut. */
@@ -66,6 +66,8 @@ export const markdown = (capture: Capture): string => {
   out.push('## Expectations', '');
   if (result.expectations.length === 0) out.push('No expectations.');
   for (const e of result.expectations) out.push(`- [${e.passed ? 'x' : ' '}] ${e.description}${e.detail === '' ? '' : ` — ${e.detail}`}`);
+  const hazards = result.hazards.filter((h) => !isSystemObject(h.object));
+  if (hazards.length > 0) out.push('', '## Hazards', '', ...hazards.map((h) => `- ⚠ ${virtualTime(h.at)} **${h.kind}**: ${h.message}`));
   return [...out, ''].join('\n');
 };
 

@@ -91,7 +91,12 @@ export const transcript = (result: ScenarioResult, snapshots: readonly Snapshot[
   }
   emitSnapshotsBefore(Infinity);
   const expectations = result.expectations.flatMap((e) => [`  ${e.passed ? '✓' : '✗'} ${e.description}`, ...(e.detail === '' ? [] : [`      ${e.detail}`])]);
-  return [...lines, '', result.expectations.length > 0 ? 'Expectations:' : 'No expectations.', ...expectations, '', verdict(result), ''].join('\n');
+  // Real-world dangers the run reproduced: not failures of the scenario, but what it warns of.
+  const hazards = result.hazards.filter((h) => !isSystemObject(h.object)).map((h) => `  ⚠ ${virtualTime(h.at)}  ${h.kind}: ${h.message}`);
+  return [
+    ...lines, '', result.expectations.length > 0 ? 'Expectations:' : 'No expectations.', ...expectations,
+    ...(hazards.length > 0 ? ['', 'Hazards:', ...hazards] : []), '', verdict(result), '',
+  ].join('\n');
 };
 
 /** `PASSED  name (profile 1.12, seed 7)`. */

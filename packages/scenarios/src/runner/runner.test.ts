@@ -26,7 +26,7 @@ describe('runScenario: statefulset-node-poweroff (1.12, VCP, BOSH)', () => {
   const deleteNode = step('kubectl delete node');
 
   it('passes, with the contract fields', () => {
-    expect(Object.keys(result)).toEqual(['scenario', 'profile', 'seed', 'passed', 'steps', 'events', 'transitions', 'expectations']);
+    expect(Object.keys(result)).toEqual(['scenario', 'profile', 'seed', 'passed', 'steps', 'events', 'transitions', 'expectations', 'hazards']);
     expect(result).toMatchObject({ scenario: 'statefulset-node-poweroff', profile: '1.12', seed: 42, passed: true });
     expect(result.expectations.map((e) => e.passed)).toEqual([true, true, true, true]);
   });

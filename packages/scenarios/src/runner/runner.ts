@@ -4,7 +4,8 @@
 // contract of README "Runner".
 import type { NodeSpec, VersionProfile } from '@failsim/controllers';
 import { nodeStatus, podColumns } from '@failsim/controllers';
-import type { KubeObject } from '@failsim/core';
+import { checkInvariants, type KubeObject } from '@failsim/core';
+import { checkVsphereInvariants } from '@failsim/vsphere';
 import * as E from 'fp-ts/lib/Either.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { parseTemplate, type Template } from '../format/reference.js';
 import type { Expectation, ObjectRef, ScenarioStep } from '../format/scenario.js';
 import { DEFAULT_YAML_LIMITS, readYaml } from '../format/yaml-source.js';
 import { ABSENT, checkExpectation, objectField, type DataProbe, type ExpectationResult } from './expectations.js';
+import { detectHazards, type Hazard, type HazardKind } from '../hazards/detect-hazards.js';
 import { Recorder, type RecordedEvent, type RecorderListener, type Transition } from './recorder.js';
 import { resolveTemplate } from './references.js';
 
@@ -30,6 +32,15 @@ export interface StepRecord {
   readonly output: string;
 }
 
+/** A real-world danger the run reproduced (README "Hazards"). */
+export interface HazardRecord {
+  /** Virtual seconds from the scenario start. */
+  readonly at: number;
+  readonly kind: HazardKind;
+  readonly object: string;
+  readonly message: string;
+}
+
 /** The result of a run: a stable JSON contract (README "Runner"). */
 export interface ScenarioResult {
   readonly scenario: string;
@@ -40,6 +51,7 @@ export interface ScenarioResult {
   readonly events: readonly RecordedEvent[];
   readonly transitions: readonly Transition[];
   readonly expectations: readonly ExpectationResult[];
+  readonly hazards: readonly HazardRecord[];
 }
 
 /** Options of {@link runScenario}. */
@@ -54,12 +66,19 @@ export interface RunOptions {
   readonly observer?: RunObserver;
   /** Load the cluster and the resources but run none of the steps (the user injects the faults). */
   readonly free?: boolean;
+  /**
+   * Check failsim's own invariants (core and vSphere) while running; default true. A
+   * violation is a bug in failsim: it is thrown as an InvariantViolation with its history.
+   */
+  readonly invariants?: boolean;
 }
 
 /** A live view of a run: called as records are made (the environment can be read at that moment). */
 export interface RunObserver extends RecorderListener {
   /** A step has finished (its `at` is when it started). */
   step?(step: StepRecord): void;
+  /** A real-world danger was found (after its Warning Event was recorded). */
+  hazard?(hazard: HazardRecord): void;
 }
 
 /** A step not yet started, as a live view announces it. */
@@ -140,6 +159,10 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
   const startMs = clock.now();
   const observer = options.observer ?? {};
   const recorder = new Recorder(env, startMs, observer);
+  // The checkers watch from the first write on; the detector reports what the run reproduces.
+  const invariants = options.invariants === false ? undefined : { core: checkInvariants(env.cluster.sim), vsphere: checkVsphereInvariants(env.vcenter) };
+  const hazardRecord = (h: Hazard): HazardRecord => ({ at: (h.at - startMs) / 1000, kind: h.kind, object: h.object, message: h.message });
+  const hazards = detectHazards(env, { onHazard: (h) => observer.hazard?.(hazardRecord(h)) });
   const client = env.cluster.sim.api.client(OWNER);
   const seconds = (): number => (clock.now() - startMs) / 1000;
 
@@ -424,6 +447,9 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
   };
 
   const finish = (): ScenarioResult => {
+    // The O(objects) audits once per result; the per-write checks ran all along.
+    invariants?.core.audit();
+    invariants?.vsphere.check();
     for (const exp of loaded.expectations) if (!resolvedObjects.has(exp)) resolveFor(exp);
     const end = seconds();
     for (const exp of loaded.expectations) {
@@ -451,6 +477,7 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
       events: recorder.events,
       transitions: recorder.transitions,
       expectations,
+      hazards: hazards.hazards.map(hazardRecord),
     };
   };
 

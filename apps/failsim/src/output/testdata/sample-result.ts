@@ -18,4 +18,5 @@ export const sampleResult: ScenarioResult = {
     { description: 'node/worker-2 is NotReady within 50s', passed: true, detail: 'Node/worker-2 became NotReady at 40s' },
     { description: 'pod/cassandra/cassandra-0 is Running within 1m', passed: false, detail: 'never Running' },
   ],
+  hazards: [{ at: 400, kind: 'SplitBrain', object: 'Pod/cassandra/cassandra-0', message: '2 copies of StatefulSet cassandra/cassandra identity cassandra-0 are running at once' }],
 };

@@ -22,5 +22,6 @@ export { Recorder, objectKey, type RecordedEvent, type RecorderListener, type Tr
 export { ABSENT, checkExpectation, expectationField, describeExpectation, formatMs, type DataProbe, type ExpectationContext, type ExpectationResult } from './runner/expectations.js';
 export { resolveReference, resolveTemplate, vmdkOfPv } from './runner/references.js';
 export { DEFAULT_SCENARIO, findLibraryScenario, LIBRARY_DIR, libraryScenarios, type LibraryScenario } from './library/library.js';
+export { ARTICLE_OBSERVATIONS, observationTable, type ArticleObservation } from './library/article-observations.js';
 export { ARTICLE_CQL, writeArticleRow } from './environment/article-workloads.js';
 export { detectHazards, HAZARD_SOURCE, type Hazard, type HazardDetector, type HazardDetectorOptions, type HazardKind } from './hazards/detect-hazards.js';

@@ -10,13 +10,13 @@ export interface CommandInfo {
 
 /** Every command, in the order `failsim --help` lists them. */
 export const commands: readonly CommandInfo[] = [
-  { usage: 'failsim', summary: 'open the dashboard on the default scenario', available: false },
-  { usage: 'failsim dash NAME|FILE [--profile V] [--speed X] [--free]', summary: 'open the dashboard on a scenario', available: false },
-  { usage: 'failsim run NAME|FILE [--profile V] [--seed N] [--until D] [--output F]', summary: 'run a scenario and check its expectations', available: true },
+  { usage: 'failsim', summary: 'open the dashboard on the default scenario', available: true },
+  { usage: 'failsim dash NAME|FILE [--profile V] [--speed X] [--free]', summary: 'open the dashboard on a scenario', available: true },
+  { usage: 'failsim run NAME|FILE [--profile V] [--seed N] [--until D] [--set K=V]... [--output F]', summary: 'run a scenario and check its expectations', available: true },
   { usage: 'failsim list', summary: 'list the scenario library', available: true },
   { usage: 'failsim show NAME', summary: 'print a scenario file', available: true },
   { usage: 'failsim validate FILE...', summary: 'check scenario files', available: true },
-  { usage: 'failsim compare NAME --profile A --profile B', summary: 'compare a scenario across version profiles', available: true },
+  { usage: 'failsim compare NAME --profile A --profile B [--set K=V]...', summary: 'compare a scenario across version profiles', available: true },
   { usage: 'failsim serve [NAME|FILE] [--port P]', summary: 'serve a Kubernetes API for real kubectl', available: false },
 ];
 

@@ -3,10 +3,12 @@
 // own errors (unknown command or flag, missing argument, bad flag value) are bad input.
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
-import { commandList } from './commands.js';
 import { listCommand } from './commands/list.js';
 import { runCommand } from './commands/run.js';
 import { compareCommand } from './commands/compare.js';
+import { dash, dashCommand } from './commands/dash.js';
+import { startDashboard } from './dashboard/start-dashboard.js';
+import { DEFAULT_SCENARIO } from '@failsim/scenarios';
 import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
 import { ExitCode, processIo, type ExitCodeValue } from './io.js';
@@ -22,18 +24,21 @@ const program = new Command()
   .version(VERSION)
   .usage('[options] [command]')
   .argument('[command]')
-  .action((command: string | undefined) => {
-    if (command === undefined) return processIo.out(commandList(VERSION));
+  .action(async (command: string | undefined) => {
+    // No arguments: the dashboard on the default scenario (on a TTY; else the command list and a hint).
+    if (command === undefined) return exit(await dash(processIo, DEFAULT_SCENARIO, {}, dashOptions));
     processIo.err(`error: unknown command '${command}' (failsim with no arguments lists the commands)\n`);
     exit(ExitCode.usage);
   });
 
+const dashOptions = { isTTY: process.stdout.isTTY === true, version: VERSION, start: startDashboard };
+program.addCommand(dashCommand(processIo, exit, dashOptions));
 for (const command of [listCommand, showCommand, validateCommand, runCommand, compareCommand]) program.addCommand(command(processIo, exit));
 // Commander exits 1 on its errors; failsim keeps 1 for a failed expectation.
 for (const command of [program, ...program.commands]) command.exitOverride();
 
 try {
-  program.parse();
+  await program.parseAsync();
 } catch (e) {
   if (!(e instanceof CommanderError)) throw e;
   // Help and --version end here too, with exit code 0; the message is already printed.

@@ -1,0 +1,101 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { render } from 'ink-testing-library';
+import { App } from './App.js';
+import { ThemeContext } from './theme-context.js';
+import { NO_COLOR_THEME } from './theme.js';
+import { testSession } from './test-session.js';
+import type { DashboardSession } from './session.js';
+
+// Lets React apply the state set by a keypress (no timing is asserted).
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+// `:` and `/` open the prompt; the rest of a line arrives at once, as a paste does, then Enter.
+const type = async (stdin: { write(s: string): void }, text: string): Promise<void> => {
+  const prompt = /^([:/])(.*)\r$/.exec(text);
+  const chunks = prompt ? [prompt[1]!, prompt[2]!, '\r'] : [...text];
+  for (const chunk of chunks) {
+    if (chunk === '') continue;
+    stdin.write(chunk);
+    await settle();
+  }
+};
+const app = (session: DashboardSession) =>
+  render(
+    <ThemeContext.Provider value={NO_COLOR_THEME}>
+      <App session={session} columns={160} rows={48} />
+    </ThemeContext.Provider>,
+  );
+
+describe('App command mode', () => {
+  // Each test renders full 160×48 frames of a live run; the work is real, not waiting.
+  jest.setTimeout(30_000);
+
+  it('runs a good step command: echoed in the command log, and the node is gone', async () => {
+    const session = testSession();
+    session.run.env.cluster.sim.clock.runFor(60_000);
+    const { stdin, lastFrame } = app(session);
+    await type(stdin, ':kubectl delete node worker-1\r');
+    expect(lastFrame()).toContain('$ kubectl delete node worker-1');
+    await type(stdin, ':no\r');
+    expect(lastFrame()).not.toMatch(/^worker-1 /m);
+    expect(lastFrame()).toMatch(/^worker-0 +Ready/m);
+    await type(stdin, ':log\r');
+    expect(lastFrame()).toMatch(/T\+01:00 {2}\$ kubectl delete node worker-1 {2}\[ok\]/);
+    expect(lastFrame()).toContain('node "worker-1" deleted');
+  });
+
+  it('refuses a mistyped command with one error line and changes nothing', async () => {
+    const session = testSession();
+    session.run.env.cluster.sim.clock.runFor(60_000);
+    const api = session.run.env.cluster.sim.api;
+    const before = api.resourceVersion;
+    const { stdin, lastFrame } = app(session);
+    await type(stdin, ':kubectl delet node worker-1\r');
+    expect(api.resourceVersion).toBe(before);
+    const errors = (lastFrame() ?? '').split('\n').filter((l) => l.startsWith('✗ '));
+    expect(errors).toHaveLength(1);
+    await type(stdin, ':frobnicate\r');
+    expect(lastFrame()).toContain('✗ unknown command or view "frobnicate"');
+    expect(api.resourceVersion).toBe(before);
+  });
+
+  it('switches views by alias, describes the selection and goes back with Esc', async () => {
+    const session = testSession();
+    session.run.env.cluster.sim.clock.runFor(120_000);
+    const { stdin, lastFrame } = app(session);
+    await type(stdin, ':po\r');
+    expect(lastFrame()).toContain('Pods(all)');
+    await type(stdin, '/cassandra\r');
+    expect(lastFrame()).toContain('/cassandra');
+    await type(stdin, 'd');
+    expect(lastFrame()).toContain('Describe pod/cassandra/cassandra-0');
+    expect(lastFrame()).toMatch(/^Name: +cassandra-0$/m);
+    await type(stdin, '\u001b');
+    await settle();
+    expect(lastFrame()).not.toContain('Describe pod/');
+    await type(stdin, '?');
+    expect(lastFrame()).toContain('Help (Esc or ? closes)');
+  });
+
+  it('a fault key acts on the selected node as the real command', async () => {
+    const session = testSession();
+    session.run.env.cluster.sim.clock.runFor(60_000);
+    const { stdin, lastFrame } = app(session);
+    await type(stdin, 'jc');
+    expect(lastFrame()).toContain('$ kubectl cordon worker-0');
+    expect(lastFrame()).toMatch(/worker-0 +Ready,SchedulingDisabled/);
+  });
+
+  it('space pauses, n steps one event, + speeds up', async () => {
+    const session = testSession();
+    const { stdin, lastFrame } = app(session);
+    await type(stdin, ' ');
+    expect(lastFrame()).toContain('PAUSED');
+    const t = session.run.env.cluster.sim.clock.eventsRun;
+    await type(stdin, 'n');
+    expect(session.run.env.cluster.sim.clock.eventsRun).toBe(t + 1);
+    await type(stdin, '+');
+    expect(lastFrame()).toContain('speed 60×');
+  });
+});

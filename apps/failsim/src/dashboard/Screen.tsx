@@ -1,0 +1,128 @@
+// One frame of the dashboard as a pure function of the session, the UI state and the
+// terminal size: the header, the current view (or the overview of nodes, pods, storage,
+// clocks and events together), overlays, and the bottom line. Only the visible views are
+// sampled, so a frame costs what it shows.
+import { Box } from 'ink';
+import { describeTarget } from './model/describe.js';
+import { sampleClocks } from './model/clocks.js';
+import { sampleHeader } from './model/header.js';
+import { visibleEvents, visibleNodes, visiblePods, visibleStorage } from './model/rows.js';
+import { sampleBoshTasks, sampleVsphereTasks } from './model/tasks.js';
+import type { DashboardSession } from './session.js';
+import type { UiState } from './ui-state.js';
+import { complete } from './views.js';
+import { BoshView } from './views/BoshView.js';
+import { ClocksView } from './views/ClocksView.js';
+import { CommandLine } from './views/CommandLine.js';
+import { CommandLogView } from './views/CommandLogView.js';
+import { DescribeView } from './views/DescribeView.js';
+import { EventsView } from './views/EventsView.js';
+import { Header } from './views/Header.js';
+import { HelpOverlay } from './views/HelpOverlay.js';
+import { NodesView } from './views/NodesView.js';
+import { PodsView } from './views/PodsView.js';
+import { StorageView } from './views/StorageView.js';
+import { TasksView } from './views/TasksView.js';
+
+/** Props of {@link Screen}. */
+export interface ScreenProps {
+  readonly session: DashboardSession;
+  readonly ui: UiState;
+  readonly columns: number;
+  readonly rows: number;
+}
+
+/** Lines of the overview's panels for a body of `h` lines: nodes, pods, storage, clocks, events. */
+export const overviewHeights = (h: number, nodes: number, pods: number, storage: number): [number, number, number, number, number] => {
+  // Each panel: a title and a table header, then rows; small clusters leave room to the events.
+  const want = (n: number, cap: number): number => Math.min(2 + n, Math.max(3, Math.floor(h * cap)));
+  const hn = want(nodes, 0.3);
+  const hp = want(pods, 0.25);
+  const hs = Math.min(1 + Math.max(1, storage) * 2, Math.max(3, Math.floor(h * 0.2)));
+  const rest = Math.max(4, h - hn - hp - hs);
+  const hc = Math.max(2, Math.floor(rest * 0.4));
+  return [hn, hp, hs, hc, Math.max(2, rest - hc)];
+};
+
+/** The frame. */
+export const Screen = ({ session, ui, columns, rows }: ScreenProps) => {
+  const run = session.run;
+  const clock = run.env.cluster.sim.clock;
+  const header = sampleHeader(session.options.loaded, run, session.pacer.state, session.options.free === true);
+  const body = Math.max(6, rows - 4);
+  const filter = ui.filter === '' ? {} : { filter: ui.filter };
+  const main = (() => {
+    if (ui.help) return <HelpOverlay width={columns} />;
+    if (ui.describe) {
+      const t = ui.describe;
+      return <DescribeView title={`${t.kind.toLowerCase()}/${t.namespace ? `${t.namespace}/` : ''}${t.name}`} lines={describeTarget(run, t)} width={columns} height={body} />;
+    }
+    switch (ui.view) {
+      case 'nodes':
+        return <NodesView rows={visibleNodes(run, ui)} width={columns} height={body} selected={ui.selected} {...filter} />;
+      case 'pods':
+        return <PodsView rows={visiblePods(run, ui)} width={columns} height={body} selected={ui.selected} {...filter} />;
+      case 'storage':
+        return <StorageView chains={visibleStorage(run, ui)} width={columns} height={body} selected={ui.selected} {...filter} />;
+      case 'clocks':
+        return <ClocksView groups={sampleClocks(clock, { limit: body })} width={columns} height={body} />;
+      case 'events':
+        return <EventsView rows={visibleEvents(run, ui)} width={columns} height={body} warningsOnly={ui.warningsOnly || ui.faultsOnly} selected={ui.selected} {...filter} />;
+      case 'tasks':
+        return <TasksView rows={sampleVsphereTasks(run, body)} width={columns} height={body} />;
+      case 'bosh':
+        return <BoshView rows={sampleBoshTasks(run, body)} width={columns} height={body} />;
+      case 'log':
+        return <CommandLogView entries={session.log} width={columns} height={body} />;
+      case 'overview': {
+        const nodes = visibleNodes(run, ui);
+        const pods = visiblePods(run, ui);
+        const storage = visibleStorage(run, ui);
+        const [hn, hp, hs, hc, he] = overviewHeights(body, nodes.length, pods.length, storage.length);
+        const wide = columns >= 150;
+        // Wide terminals put clocks and events in a right-hand column beside the tables.
+        const left = wide ? Math.floor(columns * 0.64) : columns;
+        const right = wide ? columns - left - 1 : columns;
+        const leftColumn = (
+          <Box flexDirection="column" width={left}>
+            <NodesView rows={nodes} width={left} height={wide ? hn + Math.floor(hc / 2) : hn} selected={ui.selected} {...filter} />
+            <PodsView rows={pods} width={left} height={wide ? hp + Math.ceil(hc / 2) : hp} {...filter} />
+            <StorageView chains={storage} width={left} height={wide ? hs + he : hs} {...filter} />
+          </Box>
+        );
+        const clocks = <ClocksView groups={sampleClocks(clock, { limit: wide ? body : hc })} width={right} height={wide ? Math.floor(body / 2) : hc} />;
+        const events = <EventsView rows={visibleEvents(run, ui, wide ? body : he)} width={right} height={wide ? body - Math.floor(body / 2) : he} warningsOnly={ui.warningsOnly || ui.faultsOnly} />;
+        return wide ? (
+          <Box flexDirection="row">
+            {leftColumn}
+            <Box width={1} />
+            <Box flexDirection="column" width={right}>
+              {clocks}
+              {events}
+            </Box>
+          </Box>
+        ) : (
+          <Box flexDirection="column">
+            {leftColumn}
+            {clocks}
+            {events}
+          </Box>
+        );
+      }
+    }
+  })();
+  return (
+    <Box flexDirection="column" width={columns} height={rows}>
+      <Header data={header} width={columns} />
+      <Box flexDirection="column" height={body} overflow="hidden">
+        {main}
+      </Box>
+      <CommandLine
+        width={columns}
+        text={ui.prompt?.text ?? ''}
+        {...(ui.prompt ? { mode: ui.prompt.mode, completions: ui.prompt.mode === ':' ? complete(ui.prompt.text) : [] } : {})}
+        {...(ui.message ? { message: ui.message } : {})}
+      />
+    </Box>
+  );
+};

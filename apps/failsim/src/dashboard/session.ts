@@ -1,0 +1,167 @@
+// A dashboard session: one live scenario run (runScenario of @failsim/scenarios) paced by
+// the core Pacer — the only wall-clock user — with the time controls (pause, step, speed,
+// restart) and the command log of everything typed or keyed, echoed as the real command
+// line. It holds no React: the components sample it.
+import type { VersionProfile } from '@failsim/controllers';
+import { Pacer, type PacerSpeed, type WallClock } from '@failsim/core';
+import { runScenario, type LoadedScenario, type ScenarioRun } from '@failsim/scenarios';
+import * as E from 'fp-ts/lib/Either.js';
+
+/** The speeds `+` and `-` step through. */
+export const SPEEDS: readonly PacerSpeed[] = [1, 10, 60, 600, 'max'];
+
+/** Options of a {@link DashboardSession}. */
+export interface SessionOptions {
+  readonly loaded: LoadedScenario;
+  readonly profile?: VersionProfile;
+  readonly seed?: number;
+  /** Run none of the scripted steps (the user injects the faults). */
+  readonly free?: boolean;
+  /** Initial speed; default 10 (a scenario of minutes is watchable, an hour takes 6 min). */
+  readonly speed?: PacerSpeed;
+  /** The wall clock to pace against; tests pass one that never ticks. */
+  readonly wall?: WallClock;
+}
+
+/** One line of the command log. */
+export interface CommandLogEntry {
+  /** Virtual seconds from the scenario start when it was issued. */
+  readonly at: number;
+  /** The command as typed or as a key stands for it. */
+  readonly line: string;
+  /** undefined while it runs (a drain or a bosh task takes virtual time). */
+  readonly ok?: boolean;
+  /** Its output or error, lines joined with "\n". */
+  readonly output: string;
+}
+
+/**
+ * A live run the dashboard shows. `start()` applies the resources and starts pacing;
+ * `subscribe` is told after every change (pacer ticks that moved time, commands, restart).
+ * @example
+ * const session = new DashboardSession({ loaded, speed: 60 });
+ * session.subscribe(() => render());
+ * session.start();
+ */
+export class DashboardSession {
+  readonly options: SessionOptions;
+  #run: ScenarioRun;
+  #pacer: Pacer;
+  #unpace: () => void = () => {};
+  #log: CommandLogEntry[] = [];
+  #version = 0;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(options: SessionOptions) {
+    this.options = options;
+    [this.#run, this.#pacer] = this.#build(options.speed ?? 10);
+  }
+
+  /** The run now (a restart replaces it). */
+  get run(): ScenarioRun {
+    return this.#run;
+  }
+
+  /** The pacer now (a restart replaces it). */
+  get pacer(): Pacer {
+    return this.#pacer;
+  }
+
+  /** Every command issued in this run, oldest first. */
+  get log(): readonly CommandLogEntry[] {
+    return this.#log;
+  }
+
+  /** Bumped on every change a view could show. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Calls `listener` after each change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /** Applies the resources, schedules the steps and starts the pacer. */
+  start(): void {
+    this.#run.start();
+    this.#pacer.start();
+    this.#changed();
+  }
+
+  /** Stops pacing for good (quit). */
+  stop(): void {
+    this.#pacer.stop();
+    this.#unpace();
+  }
+
+  /** Space: pause or resume. */
+  togglePause(): void {
+    if (this.#pacer.state.paused) this.#pacer.resume();
+    else this.#pacer.pause();
+  }
+
+  /** `n`: pause, then run the next event on the clock; false when nothing is pending. */
+  step(): boolean {
+    this.#pacer.pause();
+    return this.#pacer.step();
+  }
+
+  /** `+` / `-`: the next speed up or down in {@link SPEEDS}. */
+  changeSpeed(direction: 1 | -1): void {
+    const i = SPEEDS.indexOf(this.#pacer.state.speed);
+    const next = SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, (i < 0 ? 0 : i) + direction))]!;
+    this.#pacer.setSpeed(next);
+  }
+
+  /** `r`: the same scenario from T+00:00 with a fresh environment; speed and pause are kept. */
+  restart(): void {
+    const { speed, paused } = this.#pacer.state;
+    this.stop();
+    [this.#run, this.#pacer] = this.#build(speed);
+    this.#log = [];
+    if (paused) this.#pacer.pause();
+    this.start();
+  }
+
+  /**
+   * Runs a step command now (`kubectl delete node worker-1`, `govc vm.power -off vm-1`,
+   * `partition node worker-1`) through the run, as a scenario step would, and logs it.
+   * A line that does not parse or names nothing is Left: logged as refused, nothing changes.
+   */
+  command(line: string): E.Either<string, void> {
+    const at = (this.#run.env.cluster.sim.clock.now() - this.#run.startMs) / 1000;
+    const index = this.#log.length;
+    this.#log = [...this.#log, { at, line, output: '' }];
+    const result = this.#run.command(line, (record) => {
+      const log = [...this.#log];
+      log[index] = { at, line: record.command, ok: record.ok, output: record.output };
+      this.#log = log;
+      this.#changed();
+    });
+    if (E.isLeft(result)) {
+      const log = [...this.#log];
+      log[index] = { at, line, ok: false, output: result.left };
+      this.#log = log;
+    }
+    this.#changed();
+    return result;
+  }
+
+  #build(speed: PacerSpeed): [ScenarioRun, Pacer] {
+    const o = this.options;
+    const run = runScenario(o.loaded, { ...(o.profile ? { profile: o.profile } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.free ? { free: true } : {}) });
+    const pacer = new Pacer(run.env.cluster.sim.clock, { speed, ...(o.wall ? { wall: o.wall } : {}) });
+    this.#unpace = pacer.subscribe(() => this.#changed());
+    return [run, pacer];
+  }
+
+  #changed(): void {
+    this.#version++;
+    for (const listener of [...this.#listeners]) listener();
+  }
+}
+
+/** A wall clock that never ticks: the session moves only by step() and commands (tests, one-frame renders). */
+export const frozenWall: WallClock = { now: () => 0, setInterval: () => undefined, clearInterval: () => {} };

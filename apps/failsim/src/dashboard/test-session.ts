@@ -1,0 +1,37 @@
+// Sessions for the dashboard's specs: a library scenario on a wall clock that never
+// ticks, so a spec moves virtual time itself and nothing depends on wall time.
+import { loadScenario } from '@failsim/scenarios';
+import * as E from 'fp-ts/lib/Either.js';
+import { findLibraryScenario } from '../library.js';
+import { DashboardSession, frozenWall, type SessionOptions } from './session.js';
+
+/** A started session on library scenario `name` (default the seed power-off), paced by nothing. */
+export const testSession = (name = 'statefulset-node-poweroff', options: Omit<SessionOptions, 'loaded' | 'wall'> = {}): DashboardSession => {
+  const file = findLibraryScenario(name);
+  if (file === undefined) throw new Error(`no library scenario ${name}`);
+  const loaded = loadScenario(file);
+  if (E.isLeft(loaded)) throw new Error(`scenario ${name} does not load`);
+  const session = new DashboardSession({ ...options, loaded: loaded.right, wall: frozenWall });
+  session.start();
+  return session;
+};
+
+/** Runs the session's clock until `done()` holds (checked after each event) or `limitMs` of virtual time pass; true if it held. */
+export const runUntil = (session: DashboardSession, done: () => boolean, limitMs = 3 * 3_600_000): boolean => {
+  const clock = session.run.env.cluster.sim.clock;
+  const end = clock.now() + limitMs;
+  while (!done()) {
+    const next = clock.nextDueAt();
+    if (next === undefined || next > end) return false;
+    clock.step();
+  }
+  return true;
+};
+
+/** The seed power-off stepped to `seconds` after its power-off step ran (the poweroff step started, then the clock on). */
+export const afterPowerOff = (seconds: number, name = 'statefulset-node-poweroff'): DashboardSession => {
+  const session = testSession(name);
+  if (!runUntil(session, () => session.run.nextStep()?.id === 'delete-node')) throw new Error('the power-off step never ran');
+  session.run.env.cluster.sim.clock.runFor(seconds * 1000);
+  return session;
+};

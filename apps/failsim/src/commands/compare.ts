@@ -24,10 +24,45 @@ const KEY_REASONS = new Set([
 const interesting = (object: string): boolean => !object.startsWith('Pod/kube-system/');
 
 /**
+ * Nodes named by their role in the story: `Node(cassandra-0)` for the node a workload pod
+ * was first scheduled to. Under another profile the scheduler may pick another worker;
+ * named so, the moments of "the node of cassandra-0" line up across columns.
+ */
+export const nodeRoles = (result: ScenarioResult): Map<string, string> => {
+  const roles = new Map<string, string>();
+  for (const t of result.transitions) {
+    if (t.field !== 'node' || t.to === null || !interesting(t.object) || roles.has(`Node/${t.to}`)) continue;
+    roles.set(`Node/${t.to}`, `Node(${t.object.split('/').pop() ?? ''})`);
+  }
+  return roles;
+};
+
+/** Steps that set up or look, not faults or repairs: the apply of the resources and `kubectl exec`. */
+const isObservation = (command: string): boolean => command.startsWith('kubectl apply') || command.startsWith('kubectl exec');
+
+/**
+ * Time to recovery: from the first step that is a fault or an operator action to the last
+ * time a workload pod became Running, when every workload pod ends Running; undefined when
+ * the run never recovers (or has no such step).
+ */
+export const timeToRecovery = (result: ScenarioResult): number | undefined => {
+  const fault = result.steps.find((s) => !isObservation(s.command));
+  if (fault === undefined) return undefined;
+  const last = new Map<string, { at: number; to: string | null }>();
+  for (const t of result.transitions) if (t.field === 'status' && t.object.startsWith('Pod/') && interesting(t.object)) last.set(t.object, { at: t.at, to: t.to });
+  const finals = [...last.values()].filter((v) => v.to !== null);
+  if (finals.length === 0 || finals.some((v) => v.to !== 'Running')) return undefined;
+  const at = Math.max(...finals.map((v) => v.at));
+  return at >= fault.at ? at - fault.at : undefined;
+};
+
+/**
  * Key moments of one run: label → virtual second. A moment that happens again (a pod
  * Running again after a failure) gets its occurrence number, so recovery shows too.
  */
 export const keyMoments = (result: ScenarioResult): Map<string, number> => {
+  const roles = nodeRoles(result);
+  const name = (object: string): string => roles.get(object) ?? object;
   const moments = new Map<string, number>();
   const seen = new Map<string, number>();
   const first = (label: string, at: number): void => {
@@ -37,7 +72,9 @@ export const keyMoments = (result: ScenarioResult): Map<string, number> => {
   };
   for (const t of result.transitions) {
     if (t.field !== 'status' || !interesting(t.object)) continue;
-    first(`${t.object} ${t.to === null ? 'removed' : `→ ${t.to}`}`, t.at);
+    // Every node registers at the start under every profile: not a moment worth a row.
+    if (t.object.startsWith('Node/') && t.from === null) continue;
+    first(`${name(t.object)} ${t.to === null ? 'removed' : `→ ${t.to}`}`, t.at);
   }
   // Events aggregate (count moves on one Event), so each reason counts once per object.
   const reported = new Set<string>();
@@ -56,10 +93,15 @@ export const compareTable = (runs: readonly { readonly name: string; readonly re
   const perRun = runs.map((r) => keyMoments(r.result));
   const earliest = new Map<string, number>();
   for (const moments of perRun) for (const [label, at] of moments) earliest.set(label, Math.min(earliest.get(label) ?? at, at));
-  const labels = [...earliest.keys()].sort((a, b) => earliest.get(a)! - earliest.get(b)! || a.localeCompare(b));
+  // Sorted by time; at one instant, in the order the first run recorded them (sort is stable).
+  const labels = [...earliest.keys()].sort((a, b) => earliest.get(a)! - earliest.get(b)!);
   const rows = [
     ['MOMENT', ...runs.map((r) => `PROFILE ${r.name}`)],
     ...labels.map((label) => [label, ...perRun.map((m) => (m.has(label) ? virtualTime(m.get(label)!) : '—'))]),
+    ['time to recovery (first fault → workload Running)', ...runs.map((r) => {
+      const ttr = timeToRecovery(r.result);
+      return ttr === undefined ? 'not recovered' : virtualTime(ttr).replace(/^T\+/, '');
+    })],
     ['expectations held', ...runs.map((r) => `${r.result.expectations.filter((e) => e.passed).length}/${r.result.expectations.length}`)],
   ];
   return tabwrite(rows.map((cells) => cells.join('\t')).join('\n'), GET_TAB_WRITER);

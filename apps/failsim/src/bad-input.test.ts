@@ -104,13 +104,21 @@ const cases: readonly Case[] = [
   fileCase('Pod without containers', 'pod-no-containers', scenarioText({ resources: ['  - { apiVersion: v1, kind: Pod, metadata: { name: p } }'] }), '8:5: resources[0].spec.containers: Pod "p" is invalid: spec.containers: Required value'),
   fileCase('bad apiVersion', 'api-version', scenarioText({ resources: ['  - { apiVersion: v9, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: x }] } }'] }), '8:19: resources[0].apiVersion: no matches for kind "Pod" in version "v9" (failsim serves Pod as v1)'),
   fileCase('unknown kind', 'kind', scenarioText({ resources: ['  - { apiVersion: v1, kind: Service, metadata: { name: p } }'] }), '8:29: resources[0].kind: no matches for kind "Service" in version "v1" (failsim serves Namespace, Node, Pod, PersistentVolume, PersistentVolumeClaim, StorageClass, StatefulSet, Deployment, ReplicaSet, DaemonSet, Event, Lease, VolumeAttachment, PodDisruptionBudget)'),
+  fileCase('a run longer than a week', 'until-range', scenarioText({ tail: ['until: 100000h'] }), '11:8: until: 100000h is longer than 168h, the most a scenario allows'),
+  fileCase('a when with no time to wait', 'timeout-zero', scenarioText({ steps: ['  - id: off', '    when: pod/a/b is Running', '    timeout: 0s', '    run: kubectl delete node worker-0'] }), '10:14: steps[0].timeout: 0s must be more than 0s'),
+  fileCase('a command against a node the cluster lacks', 'no-node', scenarioText({ steps: ['  - id: off', '    at: 1m', '    run: kubectl cordon worker-9'] }), '10:10: steps[0].run: no node "worker-9" in cluster.nodes (did you mean "worker-0"?)'),
+  fileCase('duplicate key', 'dup-key', scenarioText({ tail: ['seed: 1', 'seed: 2'] }), '12:1: Map keys must be unique'),
+  fileCase('seed out of range', 'seed-range', scenarioText({ tail: ['seed: -1'] }), '11:7: seed: must be an integer from 0 to 4294967295; got -1'),
+  fileCase('nesting 100 levels deep', 'deep', scenarioText({ tail: [`seed: ${'['.repeat(100)}${']'.repeat(100)}`] }), '11:39: nesting deeper than 32 levels'),
+  fileCase('an alias bomb', 'aliases', scenarioText({ tail: ['x: &a [1, 2]', ...Array.from({ length: 40 }, (_, i) => `y${i}: *a`)] }), '1:1: Excessive alias count indicates a resource exhaustion attack'),
+  fileCase('a file over 1 MiB', 'huge', `${scenarioText()}# ${'x'.repeat(1_100_000)}\n`, '1:1: file is 1100193 bytes, more than the 1048576 allowed'),
   ['--set on compare', ['compare', good, '--profile', '1.12', '--profile', '1.28', '--set', 'nodeMonitorGracePeriod=50'], `error: option '--set <NAME=VALUE>' argument 'nodeMonitorGracePeriod=50' is invalid. nodeMonitorGracePeriod: invalid duration "50" (use 30s, 5m, 1h).`],
 ];
 
 describe('failsim on bad input: exit 2, nothing on stdout, one located line on stderr', () => {
-  it('has at least twenty distinct cases', () => {
+  it('has at least forty distinct cases', () => {
     expect(new Set(cases.map(([what]) => what)).size).toBe(cases.length);
-    expect(cases.length).toBeGreaterThanOrEqual(20);
+    expect(cases.length).toBeGreaterThanOrEqual(40);
   });
 
   it.concurrent.each(cases)('%s', async (_what, args, line) => {

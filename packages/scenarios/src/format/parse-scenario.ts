@@ -5,12 +5,12 @@ import { findProfile, profiles, withOverrides, type ProfileOverrides, type Versi
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { posix } from 'node:path';
-import { parseCommand } from './command.js';
+import { parseCommand, type Command } from './command.js';
 import { manifestProblems } from './manifest-check.js';
 import { camelName, overrideKey, overrideValue, OVERRIDE_GROUPS } from './overrides.js';
 import { didYouMean } from './did-you-mean.js';
 import { DURATION_HINT, parseDuration, parseWindow, type TimeWindow } from './duration.js';
-import { parseTemplate, type Template } from './reference.js';
+import { isLiteral, parseTemplate, type Template } from './reference.js';
 import type { Expectation, Manifest, ObjectRef, ResourceEntry, Scenario, ScenarioNode, ScenarioStep, SourcePosition, StepTrigger } from './scenario.js';
 import { formatPath, type ScenarioError } from './scenario-error.js';
 import { scenarioSchema } from './scenario-schema.js';
@@ -214,7 +214,23 @@ const checkCluster = (c: Checker, raw: Json): Scenario['cluster'] => {
   return { nodes, ...(vsphere === undefined ? {} : { vsphere: { hosts: vsphere.hosts, datastores } }), ...(bosh === undefined ? {} : { bosh }) };
 };
 
+/** The longest a scenario may run, and so any time in it: a week of cluster life. */
+export const MAX_SCENARIO_MS = 7 * 24 * 3_600_000;
+/** The longest a `when` may wait. */
+const MAX_TIMEOUT_MS = 24 * 3_600_000;
+
+/** A duration inside (0 or more, up to `max`]; Left says which bound it broke. */
+const inRange = (ms: number, text: unknown, max = MAX_SCENARIO_MS, min = 0): E.Either<string, number> =>
+  ms > max ? E.left(`${String(text)} is longer than ${max / 3_600_000}h, the most a scenario allows`) : ms < min || (min > 0 && ms === 0) ? E.left(`${String(text)} must be more than 0s`) : E.right(ms);
+
+/** The node a command names, when it names one literally (a reference is checked when it runs). */
+const literalNode = (command: Command): string | undefined => {
+  const node = command.tool === 'failsim' ? command.node : command.tool === 'kubectl' && 'node' in command ? command.node : undefined;
+  return node !== undefined && isLiteral(node) ? node.raw : undefined;
+};
+
 const checkSteps = (c: Checker, raw: Json[], cluster: Scenario['cluster'], untilMs: number | undefined): ScenarioStep[] => {
+  const nodeNames = cluster.nodes.map((n) => n.name);
   const steps: ScenarioStep[] = [];
   const ids = new Set<string>();
   raw.forEach((step, i) => {
@@ -230,11 +246,11 @@ const checkSteps = (c: Checker, raw: Json[], cluster: Scenario['cluster'], until
     if (step['timeout'] !== undefined && given[0] !== 'when') c.fail([...path, 'timeout'], 'timeout goes with when', true);
     let trigger: StepTrigger | undefined;
     if (given[0] === 'at') {
-      const atMs = c.get([...path, 'at'], parseDuration(step['at'] as string));
+      const atMs = c.get([...path, 'at'], E.chain((ms: number) => inRange(ms, step['at']))(parseDuration(step['at'] as string)));
       if (atMs !== undefined && untilMs !== undefined && atMs > untilMs) c.fail([...path, 'at'], `${String(step['at'])} is after until (${String(untilMs / 1000)}s)`);
       if (atMs !== undefined) trigger = { kind: 'at', atMs };
     } else if (given[0] === 'after') {
-      const afterMs = c.get([...path, 'after'], parseDuration(step['after'] as string));
+      const afterMs = c.get([...path, 'after'], E.chain((ms: number) => inRange(ms, step['after']))(parseDuration(step['after'] as string)));
       if (afterMs !== undefined) trigger = { kind: 'after', afterMs };
     } else {
       const condition = step['when'] as string;
@@ -244,7 +260,7 @@ const checkSteps = (c: Checker, raw: Json[], cluster: Scenario['cluster'], until
       else if (step['timeout'] === undefined) c.fail(path, 'when needs a timeout');
       else {
         const object = c.get([...path, 'when'], parseObjectRef(m[1] ?? ''));
-        const timeoutMs = c.get([...path, 'timeout'], parseDuration(step['timeout'] as string));
+        const timeoutMs = c.get([...path, 'timeout'], E.chain((ms: number) => inRange(ms, step['timeout'], MAX_TIMEOUT_MS, 1))(parseDuration(step['timeout'] as string)));
         if (object !== undefined && timeoutMs !== undefined) trigger = { kind: 'when', object, status: m[2] ?? '', timeoutMs };
       }
     }
@@ -254,6 +270,8 @@ const checkSteps = (c: Checker, raw: Json[], cluster: Scenario['cluster'], until
       c.fail([...path, 'run'], `bosh: no deployment "${command.deployment}" (cluster.bosh.deployment is "${cluster.bosh.deployment}")`);
     if (command?.tool === 'bosh' && cluster.bosh === undefined) c.fail([...path, 'run'], 'bosh: the cluster has no BOSH deployment (cluster.bosh)');
     if (command?.tool === 'kubectl' && command.verb === 'apply') c.get([...path, 'run'], checkRelativePath(command.file));
+    const named = command === undefined ? undefined : literalNode(command);
+    if (named !== undefined && !nodeNames.includes(named)) c.fail([...path, 'run'], `no node "${named}" in cluster.nodes${didYouMean(named, nodeNames)}`);
     if (command !== undefined && trigger !== undefined) {
       const title = step['title'] as string | undefined;
       steps.push({ id, ...(title === undefined ? {} : { title }), trigger, line, command, position: c.position(path) });
@@ -338,7 +356,7 @@ export const scenarioFromSource = (source: YamlSource): E.Either<ScenarioError[]
   }
   const overrides = checkOverrides(c, doc['overrides'] as Json | undefined, base);
   const cluster = checkCluster(c, doc['cluster'] as Json);
-  const untilMs = doc['until'] === undefined ? undefined : c.get(['until'], parseDuration(doc['until'] as string));
+  const untilMs = doc['until'] === undefined ? undefined : c.get(['until'], E.chain((ms: number) => inRange(ms, doc['until'], MAX_SCENARIO_MS, 1))(parseDuration(doc['until'] as string)));
   const resources: ResourceEntry[] = [];
   ((doc['resources'] ?? []) as Json[]).forEach((item, i) => {
     const position = c.position(['resources', i]);

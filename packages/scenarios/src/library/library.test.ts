@@ -3,7 +3,8 @@
 // one run is byte-identical when repeated with the same seed.
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { basename, join } from 'node:path';
 import { loadScenario } from '../format/load-scenario.js';
 import { formatScenarioError } from '../format/scenario-error.js';
@@ -14,7 +15,7 @@ const ARTICLE = ['recovery-after-poweroff', 'standalone-pod-node-delete', 'stand
 /** The variations beyond the article, with the profile each runs on. */
 const VARIATIONS: Record<string, string> = {
   'csi-node-poweroff': '1.28', 'deployment-node-poweroff': '1.14', 'drain-with-pv': '1.18', 'force-delete-pod': '1.14',
-  'kubelet-restart': '1.28', 'network-partition': '1.18', 'nongraceful-shutdown': '1.28',
+  'kubelet-restart': '1.28', 'network-partition': '1.18', 'nongraceful-shutdown': '1.28', 'statefulset-disk-deleted': '1.12',
 };
 
 const load = (file: string) => {
@@ -38,7 +39,7 @@ describe('the library', () => {
     expect(names).toEqual([...names].sort());
     for (const name of ARTICLE) expect(scenarios.find((s) => s.name === name)).toMatchObject({ profile: '1.12', file: join(LIBRARY_DIR, `${name}.yaml`) });
     expect(Object.fromEntries(scenarios.filter((s) => !ARTICLE.includes(s.name)).map((s) => [s.name, s.profile]))).toEqual(VARIATIONS);
-    expect(scenarios).toHaveLength(12);
+    expect(scenarios).toHaveLength(13);
     for (const s of scenarios) {
       expect(basename(s.file)).toBe(`${s.name}.yaml`);
       expect(s.title.length).toBeGreaterThan(0);
@@ -70,5 +71,16 @@ describe('determinism', () => {
   it('gives byte-identical results for the same scenario and seed', () => {
     const loaded = load(findLibraryScenario('statefulset-node-delete')!);
     expect(JSON.stringify(runScenario(loaded).runToEnd())).toBe(JSON.stringify(runScenario(loaded).runToEnd()));
+  });
+});
+
+describe('the README', () => {
+  it('lists every library scenario with its profile and title', () => {
+    const path = fileURLToPath(new URL('../../README.md', import.meta.url));
+    const table = ['| scenario | profile | what it shows |', '|---|---|---|', ...libraryScenarios().map((s) => `| \`${s.name}\` | ${s.profile} | ${s.title} |`)].join('\n');
+    const readme = readFileSync(path, 'utf8');
+    const updated = readme.replace(/<!-- library:start -->[\s\S]*<!-- library:end -->/, `<!-- library:start -->\n${table}\n<!-- library:end -->`);
+    if (process.env['UPDATE_README'] === '1') writeFileSync(path, updated);
+    else expect(readme).toBe(updated);
   });
 });

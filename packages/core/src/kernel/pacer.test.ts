@@ -83,6 +83,20 @@ describe('Pacer', () => {
     expect(times).toEqual([250, 500, 750, 1_000]);
   });
 
+  it('keeps virtual time in whole milliseconds when the wall clock has fractions', () => {
+    const { clock, wall, pacer } = setup();
+    pacer.start();
+    // performance.now() reads fractions of a millisecond; ticks never land on whole ones.
+    let jitter = 0;
+    wall.now = () => wall.time + (jitter = (jitter + 0.37) % 1);
+    for (let i = 0; i < 7; i++) {
+      wall.advance(100);
+      expect(Number.isInteger(clock.now())).toBe(true);
+    }
+    expect(clock.now()).toBeGreaterThanOrEqual(699);
+    expect(clock.now()).toBeLessThanOrEqual(701);
+  });
+
   it('runs speed × wall time of virtual time per tick', () => {
     const { clock, wall, pacer } = setup({ speed: 60 });
     pacer.start();

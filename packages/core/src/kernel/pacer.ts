@@ -208,7 +208,9 @@ export class Pacer {
   private advance(speed: number): void {
     const clock = this.clock;
     const wallNow = this.wall.now();
-    const target = Math.min(this.anchorVirtual + (wallNow - this.anchorWall) * speed, this.until);
+    // Whole milliseconds: the wall clock has fractions, virtual time must not (event
+    // timestamps, MicroTime and the trace all take integer ms).
+    const target = Math.min(Math.floor(this.anchorVirtual + (wallNow - this.anchorWall) * speed), this.until);
     if (clock.now() > target) {
       // Someone else (a dashboard command, a step) moved the clock past the schedule: pace
       // on from there rather than idle until the wall clock catches up.

@@ -17,7 +17,7 @@ export const commands: readonly CommandInfo[] = [
   { usage: 'failsim show NAME', summary: 'print a scenario file', available: true },
   { usage: 'failsim validate FILE...', summary: 'check scenario files', available: true },
   { usage: 'failsim compare NAME --profile A --profile B [--set K=V]...', summary: 'compare a scenario across version profiles', available: true },
-  { usage: 'failsim serve [NAME|FILE] [--port P]', summary: 'serve a Kubernetes API for real kubectl', available: false },
+  { usage: 'failsim serve [NAME|FILE] [--port P] [--address A] [--speed X] [--free] [--kubeconfig PATH]', summary: 'serve a Kubernetes API for real kubectl', available: true },
 ];
 
 /** The text `failsim` prints while the dashboard does not exist yet. Each command has `--help`. */

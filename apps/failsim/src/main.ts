@@ -11,6 +11,7 @@ import { startDashboard } from './dashboard/start-dashboard.js';
 import { DEFAULT_SCENARIO } from '@failsim/scenarios';
 import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
+import { serveCommand } from './commands/serve.js';
 import { ExitCode, processIo, type ExitCodeValue } from './io.js';
 
 const VERSION = packageJson.version;
@@ -33,7 +34,7 @@ const program = new Command()
 
 const dashOptions = { isTTY: process.stdout.isTTY === true, version: VERSION, start: startDashboard };
 program.addCommand(dashCommand(processIo, exit, dashOptions));
-for (const command of [listCommand, showCommand, validateCommand, runCommand, compareCommand]) program.addCommand(command(processIo, exit));
+for (const command of [listCommand, showCommand, validateCommand, runCommand, compareCommand, serveCommand]) program.addCommand(command(processIo, exit));
 // Commander exits 1 on its errors; failsim keeps 1 for a failed expectation.
 for (const command of [program, ...program.commands]) command.exitOverride();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { render } from 'ink-testing-library';
-import { App } from './App.js';
+import { App, completeLine } from './App.js';
 import { ThemeContext } from './theme-context.js';
 import { NO_COLOR_THEME } from './theme.js';
 import { testSession } from './test-session.js';
@@ -97,5 +97,51 @@ describe('App command mode', () => {
     expect(session.run.env.cluster.sim.clock.eventsRun).toBe(t + 1);
     await type(stdin, '+');
     expect(lastFrame()).toContain('speed 60×');
+  });
+
+  it(':step 50s and :step STEP-ID move the clock exactly, paused; a bad :step is refused', async () => {
+    const session = testSession();
+    const clock = session.run.env.cluster.sim.clock;
+    const { stdin, lastFrame } = app(session);
+    await type(stdin, ':step poweroff\r');
+    expect(lastFrame()).toContain('ran to step poweroff (paused)');
+    expect(session.run.nextStep()?.id).toBe('delete-node');
+    const t = clock.now();
+    await type(stdin, ':step 50s\r');
+    expect(clock.now()).toBe(t + 50_000);
+    expect(lastFrame()).toContain('PAUSED');
+    expect(lastFrame()).toMatch(/^worker-\d +NotReady .*poweredOff/m);
+    await type(stdin, ':step 5 minutes\r');
+    expect(lastFrame()).toContain('✗ usage: :step [DURATION|STEP-ID]');
+    await type(stdin, ':step 5x\r');
+    expect(lastFrame()).toContain('✗ :step invalid duration "5x" (use 30s, 5m, 1h)');
+    expect(clock.now()).toBe(t + 50_000);
+  });
+
+  it('Tab completes view names and arguments; :clocks all and `a` show every timer', async () => {
+    const session = testSession();
+    session.advance(60_000);
+    const { stdin, lastFrame } = app(session);
+    await type(stdin, ':');
+    await type(stdin, 'kubectl cordon worker-');
+    expect(lastFrame()).toContain('(kubectl cordon worker-0 kubectl cordon worker-1');
+    for (let i = 0; i < 'worker-'.length; i++) await type(stdin, '\u007f');
+    await type(stdin, 'm\t');
+    expect(lastFrame()).toContain(':kubectl cordon master-0 ▏');
+    await type(stdin, '\r');
+    expect(lastFrame()).toContain('$ kubectl cordon master-0');
+    await type(stdin, ':clocks all\r');
+    expect(lastFrame()).toMatch(/── Clocks\(all\)\[\d+\]/);
+    expect(lastFrame()).toContain('work queue');
+    await type(stdin, 'a');
+    expect(lastFrame()).toMatch(/── Clocks\[\d+\]/);
+    expect(lastFrame()).not.toContain('work queue');
+  });
+
+  it('Tab takes the only completion, else the longest common prefix', () => {
+    expect(completeLine('po', ['pods', 'pod'])).toBe('pod');
+    expect(completeLine('kubectl delete node w', ['kubectl delete node worker-0'])).toBe('kubectl delete node worker-0 ');
+    expect(completeLine('x', [])).toBeUndefined();
+    expect(completeLine('kubectl delete ', ['kubectl delete node', 'kubectl delete pod'])).toBe('kubectl delete node');
   });
 });

@@ -12,7 +12,8 @@ import { Screen } from './Screen.js';
 import type { DashboardSession } from './session.js';
 import { INITIAL_UI, type UiState } from './ui-state.js';
 import { useSession } from './use-session.js';
-import { complete, STEP_TOOLS, viewFor } from './views.js';
+import { parseDuration } from '@failsim/scenarios';
+import { complete, completionContext, STEP_TOOLS, viewFor } from './views.js';
 
 /** Props of {@link App}. */
 export interface AppProps {
@@ -25,20 +26,64 @@ export interface AppProps {
   readonly initial?: UiState;
 }
 
-/** Runs a `:` line: a view name switches view; anything else is a step command. */
+/**
+ * `:step` — pause, then: nothing more (`:step`, the next event, as `n`), a duration
+ * (`:step 50s`, that much virtual time) or a scripted step's id (`:step poweroff`, until
+ * that step has started). Left: the one-line error, nothing run.
+ */
+export const applyStep = (session: DashboardSession, arg: string | undefined): E.Either<string, string> => {
+  if (arg === undefined) return session.step() ? E.right('stepped one event') : E.left('nothing left to run on the clock');
+  if (/^\d/.test(arg)) {
+    const ms = parseDuration(arg);
+    if (E.isLeft(ms)) return E.left(`:step ${ms.left}`);
+    session.advance(ms.right);
+    return E.right(`stepped ${arg} (paused)`);
+  }
+  const ran = session.runToStep(arg);
+  return E.isLeft(ran) ? ran : E.right(`ran to step ${arg} (paused)`);
+};
+
+/** The message of a refused `:` line: the error's first line. */
+const refused = (base: UiState, text: string): UiState => ({ ...base, message: { text: text.split('\n')[0] ?? text, error: true } });
+
+/**
+ * Runs a `:` line: a view name switches view (`:clocks all` shows every timer), `:step …`
+ * moves the clock (see {@link applyStep}); anything else is a step command for the run.
+ * A line that is none of these, or that the run refuses, leaves everything as it was
+ * and says why in one line.
+ */
 export const applyCommandLine = (session: DashboardSession, ui: UiState, line: string): UiState => {
   const text = line.trim();
   const base: UiState = { ...ui, prompt: undefined };
   if (text === '') return base;
-  const view = viewFor(text);
+  const words = text.split(/\s+/);
+  const first = words[0] ?? '';
+  const view = viewFor(words.length === 2 && words[1] === 'all' ? first : text);
+  if (view === 'clocks' && words.length === 2) return { ...base, view, clocksAll: true, selected: 0, describe: undefined, help: false };
   if (view) return { ...base, view, selected: 0, describe: undefined, help: false };
-  const first = text.split(/\s+/)[0] ?? '';
-  if (!STEP_TOOLS.includes(first)) return { ...base, message: { text: `unknown command or view "${first}" (a view: :po :no :pvc :clocks :ev :tasks :bosh :log; or kubectl, govc, bosh, partition, heal)`, error: true } };
+  if (first === 'step') {
+    if (words.length > 2) return refused(base, 'usage: :step [DURATION|STEP-ID]  (:step 50s, :step poweroff)');
+    const stepped = applyStep(session, words[1]);
+    return E.isLeft(stepped) ? refused(base, stepped.left) : { ...base, message: { text: stepped.right, error: false } };
+  }
+  if (!STEP_TOOLS.includes(first)) return refused(base, `unknown command or view "${first}" (a view: :po :no :pvc :clocks :ev :tasks :bosh :log; :step; or kubectl, govc, bosh, partition, heal)`);
   const result = session.command(text);
-  if (E.isLeft(result)) return { ...base, message: { text: result.left.split('\n')[0] ?? result.left, error: true } };
+  if (E.isLeft(result)) return refused(base, result.left);
   const entry = session.log[session.log.length - 1];
   const failed = entry?.ok === false;
   return { ...base, message: { text: failed ? (entry.output.split('\n')[0] ?? '') : `$ ${entry?.line ?? text}`, error: failed } };
+};
+
+/**
+ * What Tab makes of `typed` given its completions: the only one (and a space, to type the
+ * next word), else their longest common prefix when it adds something, else the first.
+ */
+export const completeLine = (typed: string, completions: readonly string[]): string | undefined => {
+  if (completions.length === 0) return undefined;
+  if (completions.length === 1) return `${completions[0]!} `;
+  let prefix = completions[0]!;
+  for (const c of completions) while (!c.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix.length > typed.trimStart().length ? prefix : completions[0]!;
 };
 
 const clean = (ui: UiState, drop: readonly (keyof UiState)[]): UiState => {
@@ -83,8 +128,9 @@ export const App = ({ session, columns, rows, onQuit, initial = INITIAL_UI }: Ap
         return setUi(applyCommandLine(session, ui, p.text));
       }
       if (key.tab) {
-        const c = complete(p.text)[0];
-        return c ? setUi({ ...ui, prompt: { ...p, text: c } }) : undefined;
+        if (p.mode !== ':') return;
+        const next = completeLine(p.text, complete(p.text, completionContext(session)));
+        return next === undefined ? undefined : setUi({ ...ui, prompt: { ...p, text: next } });
       }
       if (key.backspace || key.delete) return setUi({ ...ui, prompt: { ...p, text: p.text.slice(0, -1) } });
       if (key.ctrl || key.meta || input === '') return;
@@ -121,6 +167,8 @@ export const App = ({ session, columns, rows, onQuit, initial = INITIAL_UI }: Ap
         return setUi({ ...ui, faultsOnly: !ui.faultsOnly, selected: 0 });
       case 'warnings-only':
         return setUi({ ...ui, warningsOnly: !ui.warningsOnly, selected: 0 });
+      case 'clocks-all':
+        return setUi({ ...ui, clocksAll: !ui.clocksAll });
       case 'pause':
         return session.togglePause();
       case 'step':

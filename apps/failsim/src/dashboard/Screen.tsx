@@ -3,6 +3,7 @@
 // clocks and events together), overlays, and the bottom line. Only the visible views are
 // sampled, so a frame costs what it shows.
 import { Box } from 'ink';
+import { changeKeys } from './model/changes.js';
 import { describeTarget } from './model/describe.js';
 import { sampleClocks } from './model/clocks.js';
 import { sampleHeader } from './model/header.js';
@@ -10,7 +11,7 @@ import { visibleEvents, visibleNodes, visiblePods, visibleStorage } from './mode
 import { sampleBoshTasks, sampleVsphereTasks } from './model/tasks.js';
 import type { DashboardSession } from './session.js';
 import type { UiState } from './ui-state.js';
-import { complete } from './views.js';
+import { complete, completionContext } from './views.js';
 import { BoshView } from './views/BoshView.js';
 import { ClocksView } from './views/ClocksView.js';
 import { CommandLine } from './views/CommandLine.js';
@@ -51,6 +52,14 @@ export const Screen = ({ session, ui, columns, rows }: ScreenProps) => {
   const header = sampleHeader(session.options.loaded, run, session.pacer.state, session.options.free === true);
   const body = Math.max(6, rows - 4);
   const filter = ui.filter === '' ? {} : { filter: ui.filter };
+  // Rows that just changed, per table (the tracker dates changes on the virtual clock).
+  const now = clock.now();
+  const marks = {
+    nodes: (rows: Parameters<typeof changeKeys.nodes>[0]) => ({ changed: session.changes.observe('nodes', changeKeys.nodes(rows), now) }),
+    pods: (rows: Parameters<typeof changeKeys.pods>[0]) => ({ changed: session.changes.observe('pods', changeKeys.pods(rows), now) }),
+    storage: (rows: Parameters<typeof changeKeys.storage>[0]) => ({ changed: session.changes.observe('storage', changeKeys.storage(rows), now) }),
+    events: (rows: Parameters<typeof changeKeys.events>[0]) => ({ changed: session.changes.observe('events', changeKeys.events(rows), now) }),
+  };
   const main = (() => {
     if (ui.help) return <HelpOverlay width={columns} />;
     if (ui.describe) {
@@ -58,16 +67,24 @@ export const Screen = ({ session, ui, columns, rows }: ScreenProps) => {
       return <DescribeView title={`${t.kind.toLowerCase()}/${t.namespace ? `${t.namespace}/` : ''}${t.name}`} lines={describeTarget(run, t)} width={columns} height={body} />;
     }
     switch (ui.view) {
-      case 'nodes':
-        return <NodesView rows={visibleNodes(run, ui)} width={columns} height={body} selected={ui.selected} {...filter} />;
-      case 'pods':
-        return <PodsView rows={visiblePods(run, ui)} width={columns} height={body} selected={ui.selected} {...filter} />;
-      case 'storage':
-        return <StorageView chains={visibleStorage(run, ui)} width={columns} height={body} selected={ui.selected} {...filter} />;
+      case 'nodes': {
+        const rows = visibleNodes(run, ui);
+        return <NodesView rows={rows} width={columns} height={body} selected={ui.selected} {...filter} {...marks.nodes(rows)} />;
+      }
+      case 'pods': {
+        const rows = visiblePods(run, ui);
+        return <PodsView rows={rows} width={columns} height={body} selected={ui.selected} {...filter} {...marks.pods(rows)} />;
+      }
+      case 'storage': {
+        const chains = visibleStorage(run, ui);
+        return <StorageView chains={chains} width={columns} height={body} selected={ui.selected} {...filter} {...marks.storage(chains)} />;
+      }
       case 'clocks':
-        return <ClocksView groups={sampleClocks(clock, { limit: body })} width={columns} height={body} />;
-      case 'events':
-        return <EventsView rows={visibleEvents(run, ui)} width={columns} height={body} warningsOnly={ui.warningsOnly || ui.faultsOnly} selected={ui.selected} {...filter} />;
+        return <ClocksView groups={sampleClocks(clock, { limit: body, all: ui.clocksAll, index: session.timers })} width={columns} height={body} all={ui.clocksAll} />;
+      case 'events': {
+        const rows = visibleEvents(run, ui);
+        return <EventsView rows={rows} width={columns} height={body} warningsOnly={ui.warningsOnly || ui.faultsOnly} selected={ui.selected} {...filter} {...marks.events(rows)} />;
+      }
       case 'tasks':
         return <TasksView rows={sampleVsphereTasks(run, body)} width={columns} height={body} />;
       case 'bosh':
@@ -80,26 +97,32 @@ export const Screen = ({ session, ui, columns, rows }: ScreenProps) => {
         const storage = visibleStorage(run, ui);
         const [hn, hp, hs, hc, he] = overviewHeights(body, nodes.length, pods.length, storage.length);
         const wide = columns >= 150;
-        // Wide terminals put clocks and events in a right-hand column beside the tables.
+        // Wide terminals put the clocks beside the tables and the events under both, full
+        // width, so an event's MESSAGE (the Multi-Attach text) is readable.
         const left = wide ? Math.floor(columns * 0.64) : columns;
         const right = wide ? columns - left - 1 : columns;
+        const top = hn + hp + hs;
         const leftColumn = (
           <Box flexDirection="column" width={left}>
-            <NodesView rows={nodes} width={left} height={wide ? hn + Math.floor(hc / 2) : hn} selected={ui.selected} {...filter} />
-            <PodsView rows={pods} width={left} height={wide ? hp + Math.ceil(hc / 2) : hp} {...filter} />
-            <StorageView chains={storage} width={left} height={wide ? hs + he : hs} {...filter} />
+            <NodesView rows={nodes} width={left} height={hn} selected={ui.selected} {...filter} {...marks.nodes(nodes)} />
+            <PodsView rows={pods} width={left} height={hp} {...filter} {...marks.pods(pods)} />
+            <StorageView chains={storage} width={left} height={hs} {...filter} {...marks.storage(storage)} />
           </Box>
         );
-        const clocks = <ClocksView groups={sampleClocks(clock, { limit: wide ? body : hc })} width={right} height={wide ? Math.floor(body / 2) : hc} />;
-        const events = <EventsView rows={visibleEvents(run, ui, wide ? body : he)} width={right} height={wide ? body - Math.floor(body / 2) : he} warningsOnly={ui.warningsOnly || ui.faultsOnly} />;
+        const clocks = <ClocksView groups={sampleClocks(clock, { limit: wide ? top : hc, all: ui.clocksAll, index: session.timers })} width={right} height={wide ? top : hc} all={ui.clocksAll} />;
+        const eventHeight = wide ? body - top : he;
+        const eventRows = visibleEvents(run, ui, Math.max(0, eventHeight - 2));
+        const events = <EventsView rows={eventRows} width={columns} height={eventHeight} warningsOnly={ui.warningsOnly || ui.faultsOnly} {...marks.events(eventRows)} />;
         return wide ? (
-          <Box flexDirection="row">
-            {leftColumn}
-            <Box width={1} />
-            <Box flexDirection="column" width={right}>
-              {clocks}
-              {events}
+          <Box flexDirection="column">
+            <Box flexDirection="row" height={top}>
+              {leftColumn}
+              <Box width={1} />
+              <Box flexDirection="column" width={right}>
+                {clocks}
+              </Box>
             </Box>
+            {events}
           </Box>
         ) : (
           <Box flexDirection="column">
@@ -120,7 +143,7 @@ export const Screen = ({ session, ui, columns, rows }: ScreenProps) => {
       <CommandLine
         width={columns}
         text={ui.prompt?.text ?? ''}
-        {...(ui.prompt ? { mode: ui.prompt.mode, completions: ui.prompt.mode === ':' ? complete(ui.prompt.text) : [] } : {})}
+        {...(ui.prompt ? { mode: ui.prompt.mode, completions: ui.prompt.mode === ':' ? complete(ui.prompt.text, completionContext(session)) : [] } : {})}
         {...(ui.message ? { message: ui.message } : {})}
       />
     </Box>

@@ -10,6 +10,9 @@ describe('renderFrame (the overview: header, nodes, pods, storage, clocks, event
     expect(frame).toMatch(/T\+\d\d:\d\d {2}2019-06-13 \d\d:\d\d:\d\d UTC {2}speed 10× {2}RUNNING {2}next: delete-node: kubectl delete node/);
     expect(frame).toMatch(/^worker-\d +NotReady .*poweredOff/m);
     for (const panel of ['Nodes[5]', 'Pods(all)', 'Storage[1]', 'Clocks', 'Events']) expect(frame).toContain(panel);
+    // Plain text whatever chalk's colour level (FORCE_COLOR in CI): no escape codes, no trailing blanks.
+    expect(frame.includes(String.fromCharCode(27))).toBe(false);
+    expect(frame.split('\n').some((l) => l.endsWith(' '))).toBe(false);
   });
 
   it('degrades to 80×24: every panel still there, no line wider than 80', () => {

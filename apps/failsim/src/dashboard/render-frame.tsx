@@ -12,9 +12,12 @@ export interface RenderFrameOptions {
   readonly columns?: number;
   readonly rows?: number;
   readonly ui?: UiState;
-  /** Default: no colour, so the text is plain. */
+  /** Default: no colour, and then the text is plain: no bold or inverse codes either, whatever chalk's colour level. */
   readonly theme?: Theme;
 }
+
+// ESC [ … m: select graphic rendition (bold, inverse, colours).
+const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 /**
  * The text of one frame of `session` (default: the overview at 160×48, no colour).
@@ -22,10 +25,17 @@ export interface RenderFrameOptions {
  */
 export const renderFrame = (session: DashboardSession, options: RenderFrameOptions = {}): string => {
   const columns = options.columns ?? 160;
-  return renderToString(
-    <ThemeContext.Provider value={options.theme ?? NO_COLOR_THEME}>
+  const theme = options.theme ?? NO_COLOR_THEME;
+  const text = renderToString(
+    <ThemeContext.Provider value={theme}>
       <Screen session={session} ui={options.ui ?? INITIAL_UI} columns={columns} rows={options.rows ?? 48} />
     </ThemeContext.Provider>,
     { columns },
   );
+  if (theme !== NO_COLOR_THEME) return text;
+  return text
+    .replace(SGR, '')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
 };

@@ -4,8 +4,11 @@
 // line. It holds no React: the components sample it.
 import type { VersionProfile } from '@failsim/controllers';
 import { Pacer, type PacerSpeed, type WallClock } from '@failsim/core';
-import { runScenario, type LoadedScenario, type ScenarioRun } from '@failsim/scenarios';
+import { formatMs, runScenario, type LoadedScenario, type ScenarioRun } from '@failsim/scenarios';
 import * as E from 'fp-ts/lib/Either.js';
+import { ChangeTracker } from './model/changes.js';
+import { TimerIndex } from './model/clocks.js';
+import { watchEvents, type EventIndex } from './model/events.js';
 
 /** The speeds `+` and `-` step through. */
 export const SPEEDS: readonly PacerSpeed[] = [1, 10, 60, 600, 'max'];
@@ -48,8 +51,11 @@ export class DashboardSession {
   #run: ScenarioRun;
   #pacer: Pacer;
   #unpace: () => void = () => {};
+  #timers!: TimerIndex;
+  #events!: EventIndex;
   #log: CommandLogEntry[] = [];
   #version = 0;
+  #changes = new ChangeTracker();
   readonly #listeners = new Set<() => void>();
 
   constructor(options: SessionOptions) {
@@ -67,9 +73,19 @@ export class DashboardSession {
     return this.#pacer;
   }
 
+  /** The run's failure-related timers, for the clocks view (see model/clocks.ts). */
+  get timers(): TimerIndex {
+    return this.#timers;
+  }
+
   /** Every command issued in this run, oldest first. */
   get log(): readonly CommandLogEntry[] {
     return this.#log;
+  }
+
+  /** Which table rows changed lately (for the `changed` highlight); a restart starts it afresh. */
+  get changes(): ChangeTracker {
+    return this.#changes;
   }
 
   /** Bumped on every change a view could show. */
@@ -94,6 +110,8 @@ export class DashboardSession {
   stop(): void {
     this.#pacer.stop();
     this.#unpace();
+    this.#timers.detach();
+    this.#events.detach();
   }
 
   /** Space: pause or resume. */
@@ -106,6 +124,44 @@ export class DashboardSession {
   step(): boolean {
     this.#pacer.pause();
     return this.#pacer.step();
+  }
+
+  /**
+   * `:step 50s`: pause, then run `ms` of virtual time (every event due in it), so a
+   * script or a test moves the run exactly as far as it means to, whatever the wall clock.
+   */
+  advance(ms: number): void {
+    this.#pacer.pause();
+    this.#run.env.cluster.sim.clock.runFor(ms);
+    this.#changed();
+  }
+
+  /**
+   * `:step poweroff`: pause, then run the clock until scripted step `id` has started
+   * (at most `limitMs` of virtual time). Left, with nothing run, for an id the scenario
+   * does not have or a step that already started; Left after running when the step is
+   * still waiting at the limit (a `when` that never holds).
+   */
+  runToStep(id: string, limitMs = 24 * 3_600_000): E.Either<string, void> {
+    const ids = this.options.loaded.steps.map((s) => s.id);
+    const index = ids.indexOf(id);
+    if (index < 0) return E.left(ids.length === 0 ? `no scripted step "${id}": this scenario has no steps` : `no scripted step "${id}" (steps: ${ids.join(', ')})`);
+    if (this.options.free) return E.left('a free run has no scripted steps: use :step DURATION');
+    const started = (): boolean => {
+      const next = this.#run.nextStep();
+      return next === undefined || ids.indexOf(next.id) > index;
+    };
+    if (started()) return E.left(`step ${id} has already started`);
+    this.#pacer.pause();
+    const clock = this.#run.env.cluster.sim.clock;
+    const end = clock.now() + limitMs;
+    let due = clock.nextDueAt();
+    while (!started() && due !== undefined && due <= end) {
+      clock.step();
+      due = clock.nextDueAt();
+    }
+    this.#changed();
+    return started() ? E.right(undefined) : E.left(`step ${id} had not started after ${formatMs(limitMs)} more`);
   }
 
   /** `+` / `-`: the next speed up or down in {@link SPEEDS}. */
@@ -121,6 +177,7 @@ export class DashboardSession {
     this.stop();
     [this.#run, this.#pacer] = this.#build(speed);
     this.#log = [];
+    this.#changes = new ChangeTracker();
     if (paused) this.#pacer.pause();
     this.start();
   }
@@ -154,6 +211,8 @@ export class DashboardSession {
     const run = runScenario(o.loaded, { ...(o.profile ? { profile: o.profile } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.free ? { free: true } : {}) });
     const pacer = new Pacer(run.env.cluster.sim.clock, { speed, ...(o.wall ? { wall: o.wall } : {}) });
     this.#unpace = pacer.subscribe(() => this.#changed());
+    this.#timers = new TimerIndex(run.env.cluster.sim.clock);
+    this.#events = watchEvents(run);
     return [run, pacer];
   }
 

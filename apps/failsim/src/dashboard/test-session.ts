@@ -3,6 +3,7 @@
 import { loadScenario } from '@failsim/scenarios';
 import * as E from 'fp-ts/lib/Either.js';
 import { findLibraryScenario } from '../library.js';
+import { sampleStorage } from './model/storage.js';
 import { DashboardSession, frozenWall, type SessionOptions } from './session.js';
 
 /** A started session on library scenario `name` (default the seed power-off), paced by nothing. */
@@ -33,5 +34,19 @@ export const afterPowerOff = (seconds: number, name = 'statefulset-node-poweroff
   const session = testSession(name);
   if (!runUntil(session, () => session.run.nextStep()?.id === 'delete-node')) throw new Error('the power-off step never ran');
   session.run.env.cluster.sim.clock.runFor(seconds * 1000);
+  return session;
+};
+
+/**
+ * The moment the README's screenshot shows: the seed power-off, the lost node deleted by
+ * hand 6 virtual minutes after the power-off (the pod is Unknown by then), and the clock
+ * run on until the storage view names the Multi-Attach error.
+ */
+export const multiAttachMoment = (): DashboardSession => {
+  const session = afterPowerOff(360);
+  const node = session.run.env.cluster.sim.api.client('e2e').get('Pod', 'cassandra-0', 'cassandra');
+  if (E.isLeft(node) || !node.right.spec?.nodeName) throw new Error('cassandra-0 has no node');
+  if (E.isLeft(session.command(`kubectl delete node ${node.right.spec.nodeName}`))) throw new Error('kubectl delete node was refused');
+  if (!runUntil(session, () => sampleStorage(session.run).some((c) => c.problem?.kind === 'multi-attach'), 120_000)) throw new Error('no Multi-Attach error within 2 minutes');
   return session;
 };

@@ -14,6 +14,8 @@ export interface UiState {
   readonly faultsOnly: boolean;
   /** `w`: events of type Warning only. */
   readonly warningsOnly: boolean;
+  /** `a` or `:clocks all`: the clocks show every timer, housekeeping loops included. */
+  readonly clocksAll: boolean;
   /** The object being described, if the describe view is open. */
   readonly describe?: DescribeTarget;
   readonly help: boolean;
@@ -24,4 +26,4 @@ export interface UiState {
 }
 
 /** The state the dashboard opens with: the overview, first node selected. */
-export const INITIAL_UI: UiState = { view: 'overview', selected: 0, filter: '', faultsOnly: false, warningsOnly: false, help: false };
+export const INITIAL_UI: UiState = { view: 'overview', selected: 0, filter: '', faultsOnly: false, warningsOnly: false, clocksAll: false, help: false };

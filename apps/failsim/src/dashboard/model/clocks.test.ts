@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { SimClock } from '@failsim/core';
 import { afterPowerOff } from '../test-session.js';
-import { sampleClocks } from './clocks.js';
+import { sampleClocks, TimerIndex } from './clocks.js';
 
 describe('sampleClocks', () => {
   it('groups pending timers by owner with a countdown, soonest first, and hides housekeeping loops unless asked', () => {
@@ -21,5 +21,22 @@ describe('sampleClocks', () => {
     const runner = sampleClocks(session.run.env.cluster.sim.clock, { limit: Infinity }).find((g) => g.owner === 'scenario-runner');
     // `after: 70m` from the power-off's end, 50 s ago: kubectl's duration printer reads 69m.
     expect(runner?.timers).toEqual([{ purpose: 'step delete-node after 4200s', dueAt: expect.any(Number), countdown: 'in 69m' }]);
+  });
+
+  it('reads the failure timers from a TimerIndex kept by the clock observer: the same groups as listing all', () => {
+    const clock = new SimClock();
+    clock.schedule(100, () => {}, { owner: 'attachdetach', purpose: 'attach/detach reconciler pass (100 ms loop)' });
+    const early = clock.schedule(1_000, () => {}, { owner: 'node-lifecycle', purpose: 'grace period of node w1' });
+    const index = new TimerIndex(clock);
+    clock.schedule(40_000, () => {}, { owner: 'node-lifecycle', purpose: 'grace period of node w2' });
+    clock.schedule(360_000, () => {}, { owner: 'attachdetach', purpose: 'force detach of pv-1' });
+    expect(index.pending().map((t) => t.purpose)).toEqual(['grace period of node w1', 'grace period of node w2', 'force detach of pv-1']);
+    early.cancel();
+    clock.runFor(40_000);
+    expect(sampleClocks(clock, { index })).toEqual(sampleClocks(clock));
+    expect(index.pending().map((t) => t.purpose)).toEqual(['force detach of pv-1']);
+    index.detach();
+    clock.schedule(1, () => {}, { owner: 'x', purpose: 'after detach' });
+    expect(index.pending()).toHaveLength(1);
   });
 });

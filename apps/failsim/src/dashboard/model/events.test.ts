@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { afterPowerOff } from '../test-session.js';
-import { sampleEvents } from './events.js';
+import { EventIndex, sampleEvents } from './events.js';
+import { listOf } from './snapshot.js';
 
 describe('sampleEvents', () => {
   it('lists events newest first by LAST SEEN, with kubectl 1.14 OBJECT names', () => {
@@ -17,5 +18,26 @@ describe('sampleEvents', () => {
     const warnings = sampleEvents(session.run, { warningsOnly: true });
     expect(warnings.every((r) => r.type === 'Warning')).toBe(true);
     expect(sampleEvents(session.run, { limit: 2 })).toHaveLength(2);
+  });
+
+  it('selects the newest `limit` events in one pass: the same rows as the long, sorted page', () => {
+    const session = afterPowerOff(320);
+    const page = sampleEvents(session.run, { limit: 500 });
+    expect(sampleEvents(session.run, { limit: 12 })).toEqual(page.slice(0, 12));
+    expect(sampleEvents(session.run, { limit: 0 })).toEqual([]);
+  });
+});
+
+describe('EventIndex', () => {
+  it('holds the Events the API server lists, kept current by its watch, until detached', () => {
+    const session = afterPowerOff(60);
+    const index = new EventIndex(session.run);
+    const keys = (events: Iterable<{ metadata?: { namespace?: string; name?: string } }>): string[] => [...events].map((e) => `${e.metadata?.namespace}/${e.metadata?.name}`).sort();
+    expect(keys(index.all())).toEqual(keys(listOf(session.run, 'Event')));
+    session.run.env.cluster.sim.clock.runFor(300_000);
+    expect(keys(index.all())).toEqual(keys(listOf(session.run, 'Event')));
+    expect([...index.failedAttach()].every((e) => e.reason === 'FailedAttachVolume')).toBe(true);
+    index.detach();
+    expect(index.live).toBe(false);
   });
 });

@@ -6,8 +6,8 @@
 import { nodeRoles, nodeStatus, translateTimestampSince } from '@failsim/controllers';
 import type { ScenarioRun } from '@failsim/scenarios';
 import type { ObjectOf } from '@failsim/core';
-import * as E from 'fp-ts/lib/Either.js';
 import { shortAge } from './countdown.js';
+import { dashboardClient, listOf } from './snapshot.js';
 
 /** One row of the nodes view. */
 export interface NodeRow {
@@ -29,8 +29,28 @@ export interface NodeRow {
   readonly pods: number;
 }
 
-/** The client the dashboard reads through (a control-plane client: it always reaches the API). */
-export const dashboardClient = (run: ScenarioRun) => run.env.cluster.sim.api.client('failsim-dashboard');
+export { dashboardClient };
+
+/** The columns of a node that only change when the Node object does (stored objects are frozen: a change is a new object). */
+type NodeColumns = Pick<NodeRow, 'name' | 'status' | 'roles' | 'version' | 'internalIp' | 'taints'> & { readonly created: string | undefined };
+const columnsOf = new WeakMap<ObjectOf<'Node'>, NodeColumns>();
+const nodeColumns = (node: ObjectOf<'Node'>): NodeColumns => {
+  let c = columnsOf.get(node);
+  if (c === undefined) {
+    const taints = (node.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`);
+    c = {
+      name: node.metadata?.name ?? '',
+      status: nodeStatus(node),
+      roles: nodeRoles(node).join(',') || '<none>',
+      version: node.status?.nodeInfo?.kubeletVersion ?? '',
+      internalIp: (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '<none>',
+      taints: taints.length > 0 ? taints.join(',') : '<none>',
+      created: node.metadata?.creationTimestamp,
+    };
+    columnsOf.set(node, c);
+  }
+  return c;
+};
 
 const timeOf = (t: string | undefined): number => (t ? Date.parse(t) : Number.NaN);
 
@@ -43,42 +63,42 @@ const lastHeartbeat = (node: ObjectOf<'Node'>, leaseRenew: number): number => {
 
 /**
  * Samples the nodes view: one row per Node in the API server, in list order (by name).
- * Cheap: one list each of Nodes, Pods and Leases, and a map lookup per VM.
+ * Cheap: the frame's lists of Nodes, Pods and Leases (model/snapshot.ts), the columns that
+ * only change with the Node object cached per object, and a map lookup per VM.
  */
 export const sampleNodes = (run: ScenarioRun): NodeRow[] => {
-  const client = dashboardClient(run);
   const clock = run.env.cluster.sim.clock;
   const now = clock.date();
-  const nodes = client.list('Node');
-  if (E.isLeft(nodes)) return [];
-  const pods = client.list('Pod');
+  const nodes = listOf(run, 'Node');
   const podCount = new Map<string, number>();
-  for (const pod of E.isRight(pods) ? pods.right.items : ([] as ObjectOf<'Pod'>[])) {
+  for (const pod of listOf(run, 'Pod')) {
     const node = pod.spec?.nodeName;
     if (!node || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
     podCount.set(node, (podCount.get(node) ?? 0) + 1);
   }
-  const leases = client.list('Lease', { namespace: 'kube-node-lease' });
   const renewOf = new Map<string, number>();
-  if (E.isRight(leases)) for (const l of leases.right.items) renewOf.set(l.metadata?.name ?? '', timeOf(l.spec?.renewTime));
-  return nodes.right.items.map((node) => {
-    const name = node.metadata?.name ?? '';
-    const vmName = run.env.vmForNode.get(name);
+  for (const l of listOf(run, 'Lease', 'kube-node-lease')) renewOf.set(l.metadata?.name ?? '', timeOf(l.spec?.renewTime));
+  const ages = new Map<string | undefined, string>();
+  return nodes.map((node) => {
+    const c = nodeColumns(node);
+    const vmName = run.env.vmForNode.get(c.name);
     const vm = vmName === undefined ? undefined : run.env.vcenter.vm(vmName);
-    const beat = lastHeartbeat(node, renewOf.get(name) ?? Number.NaN);
-    const taints = (node.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`);
+    const beat = lastHeartbeat(node, renewOf.get(c.name) ?? Number.NaN);
+    // Nodes created together share an age string: format each creation time once.
+    let age = ages.get(c.created);
+    if (age === undefined) ages.set(c.created, (age = translateTimestampSince(c.created, now)));
     return {
-      name,
-      status: nodeStatus(node),
-      roles: nodeRoles(node).join(',') || '<none>',
-      age: translateTimestampSince(node.metadata?.creationTimestamp, now),
-      version: node.status?.nodeInfo?.kubeletVersion ?? '',
-      internalIp: (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '<none>',
+      name: c.name,
+      status: c.status,
+      roles: c.roles,
+      age,
+      version: c.version,
+      internalIp: c.internalIp,
       vm: vmName ?? '-',
       power: vm?.powerState ?? '-',
       heartbeat: Number.isFinite(beat) ? shortAge(now.getTime() - beat) : '-',
-      taints: taints.length > 0 ? taints.join(',') : '<none>',
-      pods: podCount.get(name) ?? 0,
+      taints: c.taints,
+      pods: podCount.get(c.name) ?? 0,
     };
   });
 };

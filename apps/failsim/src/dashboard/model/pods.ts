@@ -3,9 +3,9 @@
 // v1.14, through @failsim/controllers' podColumns), so Unknown and Terminating read as
 // kubectl shows them.
 import { podColumns, translateTimestampSince } from '@failsim/controllers';
+import type { ObjectOf } from '@failsim/core';
 import type { ScenarioRun } from '@failsim/scenarios';
-import * as E from 'fp-ts/lib/Either.js';
-import { dashboardClient } from './nodes.js';
+import { listOf, memo } from './snapshot.js';
 
 /** One row of the pods view. */
 export interface PodRow {
@@ -19,21 +19,31 @@ export interface PodRow {
   readonly node: string;
 }
 
-/** Samples the pods view: every Pod, by namespace then name (the API server's list order). */
-export const samplePods = (run: ScenarioRun): PodRow[] => {
-  const pods = dashboardClient(run).list('Pod');
-  if (E.isLeft(pods)) return [];
+/**
+ * Samples the pods view: every Pod, by namespace then name (the API server's list order).
+ * The rows depend on the API objects and the time only, so they are computed once per
+ * state (model/snapshot.ts).
+ */
+export const samplePods = (run: ScenarioRun): readonly PodRow[] => memo(run, 'pods', () => {
   const now = run.env.cluster.sim.clock.date();
-  return pods.right.items.map((pod) => {
-    const { ready, status, restarts } = podColumns(pod);
-    return {
-      namespace: pod.metadata?.namespace ?? '',
-      name: pod.metadata?.name ?? '',
-      ready,
-      status,
-      restarts,
-      age: translateTimestampSince(pod.metadata?.creationTimestamp, now),
-      node: pod.spec?.nodeName || '<none>',
-    };
+  const ages = new Map<string | undefined, string>();
+  return listOf(run, 'Pod').map((pod) => {
+    const created = pod.metadata?.creationTimestamp;
+    // Pods created together (a DaemonSet on every node) share an age string.
+    let age = ages.get(created);
+    if (age === undefined) ages.set(created, (age = translateTimestampSince(created, now)));
+    return { ...columns(pod), age };
   });
+});
+
+/** The columns of a pod that only change when the Pod object does (a change is a new, frozen object). */
+const columnsOf = new WeakMap<ObjectOf<'Pod'>, Omit<PodRow, 'age'>>();
+const columns = (pod: ObjectOf<'Pod'>): Omit<PodRow, 'age'> => {
+  let c = columnsOf.get(pod);
+  if (c === undefined) {
+    const { ready, status, restarts } = podColumns(pod);
+    c = { namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '', ready, status, restarts, node: pod.spec?.nodeName || '<none>' };
+    columnsOf.set(pod, c);
+  }
+  return c;
 };

@@ -8,10 +8,10 @@
 // detach after maxWaitForUnmountDuration (same file, the 6 min timeout), or the VMDK's
 // lock held by another VM (storage reference §10).
 import { formatMs, vmdkOfPv, type ScenarioRun } from '@failsim/scenarios';
-import type { Kind, ObjectOf } from '@failsim/core';
+import type { ObjectOf } from '@failsim/core';
 import { nodeStatus } from '@failsim/controllers';
-import * as E from 'fp-ts/lib/Either.js';
-import { dashboardClient } from './nodes.js';
+import { eventsOf } from './events.js';
+import { listOf, memo } from './snapshot.js';
 
 /** Which link of the chain is broken. */
 export type StorageProblemKind = 'multi-attach' | 'waiting-for-force-detach' | 'lock-held-elsewhere' | 'unbound';
@@ -51,7 +51,7 @@ export interface StorageChain {
 type Pod = ObjectOf<'Pod'>;
 
 /** Per Pod key, whether its newest FailedAttachVolume event is a Multi-Attach error. */
-const multiAttachPods = (events: readonly ObjectOf<'Event'>[]): Set<string> => {
+const multiAttachPods = (events: Iterable<ObjectOf<'Event'>>): Set<string> => {
   const latest = new Map<string, { at: string; multi: boolean }>();
   for (const e of events) {
     if (e.involvedObject.kind !== 'Pod' || e.reason !== 'FailedAttachVolume') continue;
@@ -65,20 +65,18 @@ const multiAttachPods = (events: readonly ObjectOf<'Event'>[]): Set<string> => {
 
 /**
  * Samples the storage view: one chain per PersistentVolumeClaim, by namespace then name.
- * Cost: one list each of claims, PVs, pods, nodes, VolumeAttachments and Events.
+ * Cost: the frame's lists of claims, PVs, pods, nodes and VolumeAttachments, and one scan
+ * of the Events per state (model/snapshot.ts); nothing beyond the claims without any.
  */
 export const sampleStorage = (run: ScenarioRun): StorageChain[] => {
-  const client = dashboardClient(run);
-  const items = <K extends Kind>(kind: K): readonly ObjectOf<K>[] => {
-    const r = client.list(kind);
-    return E.isRight(r) ? r.right.items : [];
-  };
+  const items = <K extends 'PersistentVolumeClaim' | 'PersistentVolume' | 'Node' | 'VolumeAttachment' | 'Pod'>(kind: K): readonly ObjectOf<K>[] => listOf(run, kind);
   const claims = items('PersistentVolumeClaim');
   if (claims.length === 0) return [];
   const pvs = new Map(items('PersistentVolume').map((pv) => [pv.metadata?.name ?? '', pv]));
   const nodes = new Map(items('Node').map((n) => [n.metadata?.name ?? '', n]));
   const attachments = items('VolumeAttachment');
-  const multiAttach = multiAttachPods(items('Event'));
+  // Events are the longest list: scanned once per state, not once per frame.
+  const multiAttach = memo(run, 'multi-attach-pods', () => multiAttachPods(eventsOf(run, 'FailedAttachVolume')));
   const podOfClaim = new Map<string, Pod>();
   for (const pod of items('Pod')) {
     for (const v of pod.spec?.volumes ?? []) {

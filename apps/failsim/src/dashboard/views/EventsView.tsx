@@ -23,11 +23,13 @@ export interface EventsViewProps {
   readonly warningsOnly?: boolean;
   readonly selected?: number;
   readonly filter?: string;
+  /** Per row, whether it just changed (drawn in the `changed` role with a `*`). */
+  readonly changed?: readonly boolean[];
 }
 
 /** The events view. */
-export const EventsView = ({ rows, width, height, warningsOnly, selected, filter }: EventsViewProps) => (
+export const EventsView = ({ rows, width, height, changed, warningsOnly, selected, filter }: EventsViewProps) => (
   <Panel title={warningsOnly ? 'Events(Warning)' : 'Events'} count={rows.length} width={width} {...(filter ? { filter } : {})}>
-    <Table columns={EVENT_COLUMNS} rows={rows} width={width} height={height - 2} empty="No events." {...(selected !== undefined ? { selected } : {})} />
+    <Table columns={EVENT_COLUMNS} rows={rows} width={width} height={height - 2} empty="No events." {...(selected !== undefined ? { selected } : {})} {...(changed ? { changed } : {})} />
   </Panel>
 );

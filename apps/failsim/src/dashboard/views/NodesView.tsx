@@ -27,11 +27,13 @@ export interface NodesViewProps {
   readonly height: number;
   readonly selected?: number;
   readonly filter?: string;
+  /** Per row, whether it just changed (drawn in the `changed` role with a `*`). */
+  readonly changed?: readonly boolean[];
 }
 
 /** The nodes view. */
-export const NodesView = ({ rows, width, height, selected, filter }: NodesViewProps) => (
+export const NodesView = ({ rows, width, height, changed, selected, filter }: NodesViewProps) => (
   <Panel title="Nodes" count={rows.length} width={width} {...(filter ? { filter } : {})}>
-    <Table columns={NODE_COLUMNS} rows={rows} width={width} height={height - 2} {...(selected !== undefined ? { selected } : {})} />
+    <Table columns={NODE_COLUMNS} rows={rows} width={width} height={height - 2} {...(selected !== undefined ? { selected } : {})} {...(changed ? { changed } : {})} />
   </Panel>
 );

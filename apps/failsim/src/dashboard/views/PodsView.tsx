@@ -22,11 +22,13 @@ export interface PodsViewProps {
   readonly height: number;
   readonly selected?: number;
   readonly filter?: string;
+  /** Per row, whether it just changed (drawn in the `changed` role with a `*`). */
+  readonly changed?: readonly boolean[];
 }
 
 /** The pods view. */
-export const PodsView = ({ rows, width, height, selected, filter }: PodsViewProps) => (
+export const PodsView = ({ rows, width, height, changed, selected, filter }: PodsViewProps) => (
   <Panel title="Pods(all)" count={rows.length} width={width} {...(filter ? { filter } : {})}>
-    <Table columns={POD_COLUMNS} rows={rows} width={width} height={height - 2} {...(selected !== undefined ? { selected } : {})} />
+    <Table columns={POD_COLUMNS} rows={rows} width={width} height={height - 2} {...(selected !== undefined ? { selected } : {})} {...(changed ? { changed } : {})} />
   </Panel>
 );

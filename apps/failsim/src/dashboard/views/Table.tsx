@@ -1,10 +1,13 @@
 // A k9s-style table: upper-case headers, one line per row, the selected row in inverse,
 // columns dropped from the right by priority when the terminal is narrow, and a window
 // that scrolls to keep the selection visible. Cells are coloured by role, never only
-// told by colour: the cell's text is the state.
+// told by colour: the cell's text is the state. A row that just changed is drawn in the
+// `changed` role with a ` *` after its last cell, so the cue survives NO_COLOR. Only the rows in the
+// window are formatted, and column widths are measured on a bounded sample, so a table of
+// 1,000 nodes costs what its 20 visible rows cost.
 import { Box, Text } from 'ink';
 import { useTheme } from '../theme-context.js';
-import type { Role } from '../theme.js';
+import type { Role, Theme } from '../theme.js';
 
 /** One column of a table. */
 export interface Column<R> {
@@ -28,7 +31,12 @@ export interface TableProps<R> {
   /** Index of the selected row, or -1 for none. */
   readonly selected?: number;
   readonly empty?: string;
+  /** Per row (same indices as `rows`), whether it just changed; see model/changes.ts. */
+  readonly changed?: readonly boolean[];
 }
+
+/** The marker after a row that just changed (the colour is only a second cue). */
+export const CHANGED_MARK = '*';
 
 const fit = (text: string, width: number): string => (text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width));
 
@@ -49,27 +57,49 @@ export const layoutColumns = <R,>(columns: readonly Column<R>[], rows: readonly 
   return kept;
 };
 
+/**
+ * A row's cells as runs of one colour each: neighbouring cells of the same colour share
+ * one Ink text node (with NO_COLOR a row is one node), since Ink's cost grows with nodes.
+ */
+export const cellRuns = <R,>(laid: readonly { column: Column<R>; width: number }[], row: R, changed: boolean, theme: Theme): { color: string | undefined; text: string }[] => {
+  const runs: { color: string | undefined; text: string }[] = [];
+  laid.forEach((c, j) => {
+    const own = c.column.role?.(row) ?? 'plain';
+    const role: Role = own === 'plain' && changed ? 'changed' : own;
+    // The last cell is not padded: trailing blanks cost Ink as much as text.
+    const text = j < laid.length - 1 ? `${fit(c.column.get(row), c.width)} ` : fit(c.column.get(row), c.width).trimEnd();
+    const color = theme[role];
+    const last = runs[runs.length - 1];
+    if (last && last.color === color) last.text += text;
+    else runs.push({ color, text });
+  });
+  return runs;
+};
+
 /** A table of `rows`; see {@link TableProps}. */
-export const Table = <R,>({ columns, rows, width, height, selected = -1, empty = 'No resources found.' }: TableProps<R>) => {
+export const Table = <R,>({ columns, rows, width, height, selected = -1, empty = 'No resources found.', changed }: TableProps<R>) => {
   const theme = useTheme();
-  const laid = layoutColumns(columns, rows, width);
   const visible = Math.max(1, height);
   const top = selected >= visible ? selected - visible + 1 : 0;
   const shown = rows.slice(top, top + visible);
+  // Widths from the visible rows (plus the rest of a bounded sample), two columns kept
+  // free for the changed marker after the last cell.
+  const laid = layoutColumns(columns, top === 0 ? rows : [...shown, ...rows.slice(0, 200)], width - 2);
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate">{laid.map((c) => fit(c.column.title, c.width)).join(' ')}</Text>
+      <Text bold wrap="truncate">{laid.map((c) => fit(c.column.title, c.width)).join(' ').trimEnd()}</Text>
       {shown.length === 0 ? <Text color={theme.muted}>{empty}</Text> : null}
       {shown.map((row, i) => {
         const isSelected = top + i === selected;
+        const isChanged = changed?.[top + i] === true;
         return (
           <Text key={top + i} inverse={isSelected} wrap="truncate">
-            {laid.map((c, j) => (
-              <Text key={j} color={theme[c.column.role?.(row) ?? 'plain']}>
-                {fit(c.column.get(row), c.width)}
-                {j < laid.length - 1 ? ' ' : ''}
+            {cellRuns(laid, row, isChanged, theme).map((run, j) => (
+              <Text key={j} color={run.color}>
+                {run.text}
               </Text>
             ))}
+            {isChanged ? <Text color={theme.changed}>{` ${CHANGED_MARK}`}</Text> : null}
           </Text>
         );
       })}

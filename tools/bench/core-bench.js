@@ -1,7 +1,7 @@
 // Benchmark of @failsim/core: virtual-clock events per second (1 M timers), API writes per
 // second with 10 active watchers (a mixed workload, and each verb alone), and peak memory.
 // Prints figures only; nothing here asserts, since shared machines are noisy.
-// Run: npm run bench [-- --json]
+// Run: npm run bench:core [-- --json]
 import { performance } from 'node:perf_hooks';
 import { SimClock, SeededRandom, createSimulation } from '@failsim/core';
 

@@ -12,6 +12,21 @@ describe('ActualStateOfWorld', () => {
     expect(asw.getAttachedVolumes()[0]?.mountedByNode).toBe(true);
   });
 
+  it('answers per node from its own volumes, also after detaches, in volume-name order', () => {
+    const asw = new ActualStateOfWorld();
+    asw.markVolumeAsAttached('p/v2', undefined, 'w1', '/dev/sdc');
+    asw.markVolumeAsAttached('p/v1', undefined, 'w1', '/dev/sdb');
+    asw.markVolumeAsAttached('p/v3', undefined, 'w2', '/dev/sdb');
+    expect(asw.getAttachedVolumesForNode('w1').map((v) => v.volumeName)).toEqual(['p/v1', 'p/v2']);
+    // Another node's volumes are not touched by this node's volumesInUse.
+    expect(asw.setVolumesMountedByNode([], 'w1')).toBe(true);
+    expect(asw.getAttachedVolumesForNode('w2')[0]?.mountedByNode).toBe(true);
+    asw.markVolumeAsDetached('p/v1', 'w1');
+    asw.markVolumeAsDetached('p/v2', 'w1');
+    expect(asw.getAttachedVolumesForNode('w1')).toEqual([]);
+    expect(asw.setVolumesMountedByNode(['p/v1'], 'w1')).toBe(false);
+  });
+
   it('keeps the first detach request time until reset', () => {
     const asw = new ActualStateOfWorld();
     asw.markVolumeAsAttached('p/v1', undefined, 'w1', '');

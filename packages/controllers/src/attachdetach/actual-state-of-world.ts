@@ -54,6 +54,11 @@ interface NodeToUpdateStatusFor {
  */
 export class ActualStateOfWorld {
   readonly #volumes = new Map<string, VolumeEntry>();
+  /**
+   * Volume names by node: node status updates (every node, every minute or so) ask about
+   * one node's volumes, which must not cost a walk over every volume of the cluster.
+   */
+  readonly #byNode = new Map<string, Set<string>>();
   readonly #nodesToUpdate = new Map<string, NodeToUpdateStatusFor>();
   #onChange: () => void = () => undefined;
 
@@ -76,8 +81,12 @@ export class ActualStateOfWorld {
       if (devicePath) volume.devicePath = devicePath;
     }
     const node = volume.nodes.get(nodeName);
-    if (!node) volume.nodes.set(nodeName, { mountedByNode: true, attachedConfirmed: isAttached, detachRequestedTime: undefined });
-    else node.attachedConfirmed = isAttached;
+    if (!node) {
+      volume.nodes.set(nodeName, { mountedByNode: true, attachedConfirmed: isAttached, detachRequestedTime: undefined });
+      let names = this.#byNode.get(nodeName);
+      if (!names) this.#byNode.set(nodeName, (names = new Set()));
+      names.add(volumeName);
+    } else node.attachedConfirmed = isAttached;
     if (isAttached) this.#addVolumeToReportAsAttached(volumeName, nodeName);
     this.#onChange();
   }
@@ -96,6 +105,8 @@ export class ActualStateOfWorld {
   markVolumeAsDetached(volumeName: string, nodeName: string): void {
     const volume = this.#volumes.get(volumeName);
     if (volume?.nodes.delete(nodeName) && volume.nodes.size === 0) this.#volumes.delete(volumeName);
+    const names = this.#byNode.get(nodeName);
+    if (names?.delete(volumeName) && names.size === 0) this.#byNode.delete(nodeName);
     this.#removeVolumeFromReportAsAttached(volumeName, nodeName);
     this.#onChange();
   }
@@ -111,10 +122,12 @@ export class ActualStateOfWorld {
    * exactly when it is in `volumeNames` (node.status.volumesInUse). Returns whether anything changed.
    */
   setVolumesMountedByNode(volumeNames: readonly string[], nodeName: string): boolean {
+    const names = this.#byNode.get(nodeName);
+    if (names === undefined) return false;
     const inUse = new Set(volumeNames);
     let changed = false;
-    for (const [volumeName, volume] of this.#volumes) {
-      const node = volume.nodes.get(nodeName);
+    for (const volumeName of names) {
+      const node = this.#volumes.get(volumeName)?.nodes.get(nodeName);
       if (!node) continue;
       const mounted = inUse.has(volumeName);
       if (node.mountedByNode !== mounted) {
@@ -167,7 +180,12 @@ export class ActualStateOfWorld {
 
   /** The entries of one node. */
   getAttachedVolumesForNode(nodeName: string): AttachedVolume[] {
-    return this.getAttachedVolumes().filter((v) => v.nodeName === nodeName);
+    // getAttachedVolumes' order (by volume name) restricted to the node, from the node's index.
+    const names = [...(this.#byNode.get(nodeName) ?? [])].sort();
+    return names.map((volumeName) => {
+      const volume = this.#volumes.get(volumeName)!;
+      return this.#view(volumeName, volume, nodeName, volume.nodes.get(nodeName)!);
+    });
   }
 
   /** GetNodesForAttachedVolume: nodes where the attachment is confirmed (uncertain ones do not count for Multi-Attach). */

@@ -122,6 +122,8 @@ export class ContainerRuntime {
   readonly #hostIP: string;
   readonly #pods = new Map<string, PodRecord>();
   readonly #images = new Map<string, RuntimeImage>();
+  /** images() sorted, kept until an image is added: node status asks every 10 s, images change rarely. */
+  #sortedImages: readonly RuntimeImage[] | undefined;
   readonly #pulls = new Map<string, { doneAt: number; timer: TimerHandle }>();
   readonly #timers = new Map<string, TimerHandle>();
   readonly #listeners = new Set<(podUid: string) => void>();
@@ -166,8 +168,11 @@ export class ContainerRuntime {
   }
 
   /** The store's images, largest first (the order node.status.images uses). */
-  images(): RuntimeImage[] {
-    return [...this.#images.values()].sort((a, b) => b.sizeBytes - a.sizeBytes || (a.names[0] ?? '').localeCompare(b.names[0] ?? ''));
+  images(): readonly RuntimeImage[] {
+    this.#sortedImages ??= Object.freeze(
+      [...this.#images.values()].sort((a, b) => b.sizeBytes - a.sizeBytes || (a.names[0] ?? '').localeCompare(b.names[0] ?? '')),
+    );
+    return this.#sortedImages;
   }
 
   /** The image's id as a container status shows it (`docker-pullable://nginx@sha256:…`). */
@@ -354,6 +359,7 @@ export class ContainerRuntime {
     const sizeBytes = new SeededRandom(`image-size:${repository(image)}`).int(20_000_000, 500_000_000);
     const digest = this.imageID(image).replace(/^docker-pullable:\/\//, '');
     this.#images.set(image, { names: [digest, image], sizeBytes });
+    this.#sortedImages = undefined;
   }
 
   /** host-local IPAM hands out addresses round-robin from the last one it reserved. */

@@ -91,21 +91,27 @@ export const setNodeStatus = (node: Node, nodeName: string, source: NodeStatusSo
     conditions[readyAt] = { ...ready, lastTransitionTime: now };
     record('Normal', 'NodeReady', nodeStatusEventMessage(nodeName, 'NodeReady'));
   }
+  // Members equal to the stored ones are the stored ones (structural sharing): the API
+  // server's and nodeStatusHasChanged's comparisons then stop at identity, and the commit
+  // copies nothing of them. Frozen source arrays are shared as they are.
   const status: NodeStatus = {
     ...old,
-    addresses: [...source.addresses],
-    capacity: { ...old.capacity, ...source.capacity },
-    allocatable: { ...old.allocatable, ...source.allocatable },
-    nodeInfo: source.nodeInfo,
-    daemonEndpoints: source.daemonEndpoints,
-    images: [...source.images],
+    addresses: same(old.addresses, Object.isFrozen(source.addresses) ? source.addresses : [...source.addresses]),
+    capacity: same(old.capacity, { ...old.capacity, ...source.capacity }),
+    allocatable: same(old.allocatable, { ...old.allocatable, ...source.allocatable }),
+    nodeInfo: same(old.nodeInfo, source.nodeInfo),
+    daemonEndpoints: same(old.daemonEndpoints, source.daemonEndpoints),
+    images: same(old.images, Object.isFrozen(source.images) ? source.images : [...source.images]),
     // RemoveOutOfDiskCondition: the kubelet stopped reporting OutOfDisk in 1.12 and removes a stale one.
     conditions: conditions.filter((c) => c.type !== 'OutOfDisk'),
   };
-  if (source.volumesInUse.length > 0) status.volumesInUse = [...source.volumesInUse];
+  if (source.volumesInUse.length > 0) status.volumesInUse = same(old.volumesInUse, [...source.volumesInUse]);
   else delete status.volumesInUse;
   return status;
 };
+
+/** `old` when it equals `next` (so the stored subtree is kept), else `next`. */
+const same = <T>(old: T | undefined, next: T | readonly unknown[]): T => (old !== undefined && deepEqual(old, next) ? old : (next as T));
 
 const withoutHeartbeats = (conditions: readonly NodeCondition[] | undefined): NodeCondition[] =>
   [...(conditions ?? [])].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0)).map(({ lastHeartbeatTime: _, ...rest }) => rest);

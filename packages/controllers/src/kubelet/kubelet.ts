@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { filter, take, type Subscription } from 'rxjs';
 import { deepEqual, EventRecorder, Informer, nodeLocation, type ApiClient, type InformerEvent, type KubeObject, type SeededRandom, type TimerHandle } from '@failsim/core';
-import type { NodeSystemInfo, Pod, Taint } from 'kubernetes-types/core/v1.js';
+import type { ContainerImage, NodeSystemInfo, Pod, Taint } from 'kubernetes-types/core/v1.js';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { keyOf } from '../runtime/pod-util.js';
 import { ContainerRuntime, type ContainerState } from './container-runtime.js';
@@ -500,8 +500,18 @@ class KubeletProcess implements PodSource {
     this.#client.delete('Pod', mirror.metadata?.name ?? '', { namespace: mirror.metadata?.namespace ?? 'default', gracePeriodSeconds: 0 });
   }
 
+  /** node.status.images for the runtime's current image list, built (and frozen) once per list. */
+  #statusImages: { readonly from: readonly unknown[]; readonly images: readonly ContainerImage[] } | undefined;
+
   #nodeStatusSource(): NodeStatusSource {
     const { machine, runtime, volumeManager, bootID } = this.#o;
+    const runtimeImages = runtime.images();
+    let statusImages = this.#statusImages;
+    if (statusImages?.from !== runtimeImages) {
+      // Frozen so the API server stores this very array: unchanged images then compare by identity.
+      const images = Object.freeze(runtimeImages.map((i) => Object.freeze({ names: Object.freeze([...i.names]) as string[], sizeBytes: i.sizeBytes })));
+      this.#statusImages = statusImages = { from: runtimeImages, images };
+    }
     return {
       addresses: [
         { type: 'InternalIP', address: machine.hostIP },
@@ -511,7 +521,7 @@ class KubeletProcess implements PodSource {
       allocatable: machine.allocatable,
       nodeInfo: { ...machine.nodeInfo, bootID: bootID() },
       daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
-      images: runtime.images().map((i) => ({ names: [...i.names], sizeBytes: i.sizeBytes })),
+      images: statusImages.images,
       volumesInUse: volumeManager.volumesInUse(),
     };
   }

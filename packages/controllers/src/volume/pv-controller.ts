@@ -72,6 +72,13 @@ export class PersistentVolumeController implements Component {
   #volumeQueue: WorkQueue | undefined;
   #subscriptions: Subscription[] = [];
   #volumeList: readonly PersistentVolume[] | undefined;
+  /**
+   * The volumes a pending claim could get, from #volumeList (same order): Available ones
+   * without a claimRef, and those whose claimRef names a claim (by namespace/name). Built
+   * once per change of the volumes, so a pending claim's sync no longer walks every bound
+   * volume of the cluster (findMatchingVolume would skip them all).
+   */
+  #matchable: { readonly available: readonly PersistentVolume[]; readonly byClaim: ReadonlyMap<string, readonly PersistentVolume[]> } | undefined;
   #origin = 0;
 
   constructor(ctx: ControllerContext, options: PersistentVolumeControllerOptions = {}) {
@@ -130,6 +137,7 @@ export class PersistentVolumeController implements Component {
 
   #onVolume(event: InformerEvent<PersistentVolume>): void {
     this.#volumeList = undefined;
+    this.#matchable = undefined;
     const pv = event.object;
     if (event.type === 'DELETED') {
       const ref = claimRefKey(pv);
@@ -158,6 +166,28 @@ export class PersistentVolumeController implements Component {
 
   #allVolumes(): readonly PersistentVolume[] {
     return (this.#volumeList ??= this.#volumes?.list() ?? []);
+  }
+
+  /** What findMatchingVolume needs to see for `claim`: the volumes pre-bound to it, then the Available ones. */
+  #volumesFor(claim: PersistentVolumeClaim): readonly PersistentVolume[] {
+    if (!this.#matchable) {
+      const available: PersistentVolume[] = [];
+      const byClaim = new Map<string, PersistentVolume[]>();
+      for (const pv of this.#allVolumes()) {
+        if (pv.metadata?.deletionTimestamp) continue;
+        const ref = pv.spec?.claimRef;
+        if (ref) {
+          const key = `${ref.namespace ?? 'default'}/${ref.name ?? ''}`;
+          const list = byClaim.get(key);
+          if (list) list.push(pv);
+          else byClaim.set(key, [pv]);
+        } else if (pv.status?.phase === 'Available') available.push(pv);
+      }
+      this.#matchable = { available, byClaim };
+    }
+    // A pre-bound volume wins wherever it stands in its access-mode group, so putting them first changes no result.
+    const preBound = this.#matchable.byClaim.get(`${claim.metadata?.namespace ?? 'default'}/${claim.metadata?.name ?? ''}`);
+    return preBound ? [...preBound, ...this.#matchable.available] : this.#matchable.available;
   }
 
   #claim(key: string): PersistentVolumeClaim | undefined {
@@ -223,7 +253,7 @@ export class PersistentVolumeController implements Component {
     const volumeName = claim.spec?.volumeName;
     if (!volumeName) {
       const delayBinding = this.#isDelayBinding(claim);
-      const volume = findMatchingVolume(claim, this.#allVolumes(), { delayBinding });
+      const volume = findMatchingVolume(claim, this.#volumesFor(claim), { delayBinding });
       if (volume) return this.#bind(volume, claim);
       if (delayBinding) {
         this.#recorder?.normal(claim, 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');

@@ -36,7 +36,15 @@ export const findMatchingVolume = (
 ): PersistentVolume | undefined => {
   const wanted = new Set(claim.spec?.accessModes ?? []);
   const groups = new Map<string, PersistentVolume[]>();
+  const claimName = claim.metadata?.name;
+  const claimNamespace = claim.metadata?.namespace ?? 'default';
   for (const pv of volumes) {
+    // Only volumes matchInGroup could return are grouped: in a big cluster nearly every
+    // volume is bound to another claim, and grouping them (a key per volume) made each
+    // pending claim's sync cost far more than the volumes it could get.
+    if (pv.metadata?.deletionTimestamp) continue;
+    const ref = pv.spec?.claimRef;
+    if (ref ? ref.name !== claimName || (ref.namespace ?? 'default') !== claimNamespace : pv.status?.phase !== 'Available') continue;
     const key = modesKey(pv.spec?.accessModes);
     const group = groups.get(key);
     if (group) group.push(pv);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { createSimulation } from '../simulation.js';
+import { nodeLocation } from './reachability.js';
 import { left, right } from '../testing/either.js';
 
 const pod = (name: string, extra: Partial<Pod['spec']> = {}): Pod => ({
@@ -203,5 +204,57 @@ describe('ApiServer admission', () => {
     const client = createSimulation().api.client('kubelet', 'node/w1');
     const node: Node = { metadata: { name: 'w1' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
     expect(right(client.create('Node', node)).status?.conditions?.[0]?.status).toBe('True');
+  });
+});
+
+describe('ApiServer watch index', () => {
+  it('offers spec.nodeName watches only their pods, in the same order as unfiltered watches', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const seen: string[] = [];
+    const watch = (who: string, fieldSelector?: string): void => {
+      client.watch('Pod', fieldSelector ? { fieldSelector } : {}).subscribe(({ type, object }) => seen.push(`${who} ${type} ${object.metadata?.name}`));
+    };
+    watch('all-1');
+    watch('n1', 'spec.nodeName=n1');
+    watch('all-2');
+    watch('n1-named', 'metadata.name=b,spec.nodeName=n1');
+    right(client.create('Pod', pod('a', { nodeName: 'n1' })));
+    right(client.create('Pod', pod('b')));
+    right(client.bind('b', 'default', 'n1'));
+    right(client.create('Pod', pod('c', { nodeName: 'n2' })));
+    right(client.delete('Pod', 'b', { namespace: 'default', gracePeriodSeconds: 0 }));
+    expect(seen).toEqual([
+      'all-1 ADDED a',
+      'n1 ADDED a',
+      'all-2 ADDED a',
+      'all-1 ADDED b',
+      'all-2 ADDED b',
+      'all-1 MODIFIED b',
+      'n1 ADDED b',
+      'all-2 MODIFIED b',
+      'n1-named ADDED b',
+      'all-1 ADDED c',
+      'all-2 ADDED c',
+      'all-1 DELETED b',
+      'n1 DELETED b',
+      'all-2 DELETED b',
+      'n1-named DELETED b',
+    ]);
+  });
+
+  it('replays what an indexed watch of an unreachable node missed, and only its pods', () => {
+    const sim = createSimulation();
+    const control = sim.api.client('test');
+    const kubelet = sim.api.client('kubelet', nodeLocation('n1'));
+    const seen: string[] = [];
+    kubelet.watch('Pod', { fieldSelector: 'spec.nodeName=n1' }).subscribe(({ type, object }) => seen.push(`${type} ${object.metadata?.name}`));
+    right(control.create('Pod', pod('a', { nodeName: 'n1' })));
+    sim.reachability.set(nodeLocation('n1'), false);
+    right(control.create('Pod', pod('b', { nodeName: 'n2' })));
+    right(control.create('Pod', pod('c', { nodeName: 'n1' })));
+    expect(seen).toEqual(['ADDED a']);
+    sim.reachability.set(nodeLocation('n1'), true);
+    expect(seen).toEqual(['ADDED a', 'ADDED c']);
   });
 });

@@ -118,6 +118,10 @@ type Result<T> = E.Either<ApiError, T>;
 
 interface Watcher {
   readonly kind: Kind | undefined;
+  /** Registration order: delivery follows it, indexed or not, so outcomes do not depend on the index. */
+  readonly seq: number;
+  /** `field=value` when the watcher sits in its kind's field index rather than the kind's list. */
+  readonly indexKey: string | undefined;
   readonly location: Location;
   readonly matches: (obj: KubeObject) => boolean;
   readonly emit: (event: WatchEvent) => void;
@@ -129,6 +133,22 @@ interface Watcher {
 
 const NO_WATCHERS: readonly Watcher[] = [];
 
+/**
+ * Fields whose `=` selectors index watchers: a kubelet watches Pods with
+ * `spec.nodeName=<node>` and a node's own object by `metadata.name`. With 5,000 kubelets,
+ * offering every Pod change to every kubelet's watch made each write O(nodes); the index
+ * (like the watch cache's indexers, k8s.io/apiserver pkg/storage/cacher, v1.14) offers a
+ * change only to the watchers whose value the object has, before or after the change.
+ */
+const INDEXED_FIELDS: ReadonlySet<string> = new Set(['spec.nodeName', 'metadata.name']);
+
+/** A kind's indexed watchers: the getters of the fields in use, and the watchers by `field=value`. */
+interface WatcherIndex {
+  readonly fields: Map<string, (obj: KubeObject) => string | undefined>;
+  readonly byKey: Map<string, readonly Watcher[]>;
+}
+
+const bySeq = (a: Watcher, b: Watcher): number => a.seq - b.seq;
 /** A Namespace's spec.finalizers ("kubernetes") hold it until the namespace controller empties it. */
 const hasSpecFinalizers = (obj: KubeObject): boolean =>
   obj.kind === 'Namespace' && ((obj as { spec?: { finalizers?: string[] } }).spec?.finalizers ?? []).length > 0;
@@ -154,6 +174,15 @@ const serverMeta = (client: Meta, owned: Partial<Record<(typeof SERVER_OWNED_MET
   return out;
 };
 
+/** The `field=value` of a watch's first indexable `=` requirement, if any (the selector is valid: the matcher parsed it). */
+const indexKeyOf = (fieldSelector: string | undefined): string | undefined => {
+  if (!fieldSelector) return undefined;
+  const reqs = parseFieldSelector(fieldSelector);
+  if (E.isLeft(reqs)) return undefined;
+  const req = reqs.right.find((r) => r.operator === '=' && INDEXED_FIELDS.has(r.field));
+  return req ? `${req.field}=${req.value}` : undefined;
+};
+
 /** `component@location` per caller, built once: the trace names the writer of every write. */
 const writerNames = new WeakMap<Caller, string>();
 
@@ -175,6 +204,11 @@ export class ApiServer {
   readonly #log: ChangeLog;
   /** Watchers by kind (undefined: every kind), as arrays rebuilt on (un)subscribe, since delivery iterates them on every write. */
   readonly #watchers = new Map<Kind | undefined, readonly Watcher[]>();
+  /** Watchers with an indexable `=` field selector, by kind (see INDEXED_FIELDS). */
+  readonly #indexes = new Map<Kind, WatcherIndex>();
+  /** Indexed watchers a change is offered to, reused so delivery allocates nothing when there are none. */
+  readonly #candidates: Watcher[] = [];
+  #watcherSeq = 0;
   readonly #eventExpiry = new Map<string, { cancel(): void }>();
   #rv = 0;
   #pending: (Change | Watcher)[] = [];
@@ -241,6 +275,8 @@ export class ApiServer {
       }
       const watcher: Watcher = {
         kind,
+        seq: this.#watcherSeq++,
+        indexKey: kind ? indexKeyOf(options.fieldSelector) : undefined,
         location: caller.location,
         matches: matcher.right,
         emit: (event) => subscriber.next(event as WatchEvent<ObjectOf<K>>),
@@ -270,7 +306,7 @@ export class ApiServer {
         for (const change of missed) this.#offer(watcher, change);
         watcher.lastRv = this.#rv;
       }
-      this.#watchers.set(kind, [...(this.#watchers.get(kind) ?? []), watcher]);
+      this.#register(watcher);
       return () => this.#unregister(watcher);
     });
   }
@@ -630,8 +666,14 @@ export class ApiServer {
   }
 
   #resumeWatchers(location: Location): void {
-    for (const watchers of this.#watchers.values()) {
-      for (const watcher of watchers) if (watcher.location === location && watcher.stalled) this.#pending.push(watcher);
+    for (const [kind, watchers] of this.#watchers) {
+      const stalled = watchers.filter((w) => w.location === location && w.stalled);
+      const index = kind === undefined ? undefined : this.#indexes.get(kind);
+      if (index !== undefined) {
+        for (const indexed of index.byKey.values()) for (const w of indexed) if (w.location === location && w.stalled) stalled.push(w);
+        stalled.sort(bySeq);
+      }
+      for (const watcher of stalled) this.#pending.push(watcher);
     }
     this.#drain();
   }
@@ -643,7 +685,13 @@ export class ApiServer {
       for (let i = 0; i < this.#pending.length; i++) {
         const item = this.#pending[i]!;
         if ('rv' in item) {
-          for (const watcher of this.#watchers.get(item.kind) ?? NO_WATCHERS) this.#offer(watcher, item);
+          const watchers = this.#watchers.get(item.kind) ?? NO_WATCHERS;
+          const index = this.#indexes.get(item.kind);
+          if (index === undefined || !this.#collectCandidates(index, item)) {
+            for (const watcher of watchers) this.#offer(watcher, item);
+          } else {
+            this.#offerMerged(watchers, item);
+          }
           for (const watcher of this.#watchers.get(undefined) ?? NO_WATCHERS) this.#offer(watcher, item);
           this.#deliveredRv = item.rv;
         } else {
@@ -656,12 +704,66 @@ export class ApiServer {
     }
   }
 
+  #register(watcher: Watcher): void {
+    const { kind, indexKey } = watcher;
+    // The kind's list exists even when empty: resuming walks kinds in first-watch order.
+    const listed = this.#watchers.get(kind) ?? NO_WATCHERS;
+    if (kind === undefined || indexKey === undefined) {
+      this.#watchers.set(kind, [...listed, watcher]);
+      return;
+    }
+    if (!this.#watchers.has(kind)) this.#watchers.set(kind, listed);
+    let index = this.#indexes.get(kind);
+    if (!index) this.#indexes.set(kind, (index = { fields: new Map(), byKey: new Map() }));
+    const field = indexKey.slice(0, indexKey.indexOf('='));
+    if (!index.fields.has(field)) index.fields.set(field, fieldsForKind(kind).get(field)!);
+    index.byKey.set(indexKey, [...(index.byKey.get(indexKey) ?? NO_WATCHERS), watcher]);
+  }
+
   #unregister(watcher: Watcher): void {
     watcher.active = false;
+    const { kind, indexKey } = watcher;
+    if (kind !== undefined && indexKey !== undefined) {
+      const byKey = this.#indexes.get(kind)?.byKey;
+      const rest = (byKey?.get(indexKey) ?? NO_WATCHERS).filter((w) => w !== watcher);
+      if (rest.length > 0) byKey?.set(indexKey, rest);
+      else byKey?.delete(indexKey);
+      return;
+    }
     this.#watchers.set(
-      watcher.kind,
-      (this.#watchers.get(watcher.kind) ?? []).filter((w) => w !== watcher),
+      kind,
+      (this.#watchers.get(kind) ?? []).filter((w) => w !== watcher),
     );
+  }
+
+  /** Fills #candidates with the indexed watchers of the change's values (before and after); true when there are any. */
+  #collectCandidates(index: WatcherIndex, change: Change): boolean {
+    const candidates = this.#candidates;
+    candidates.length = 0;
+    for (const [field, get] of index.fields) {
+      const value = get(change.object) ?? '';
+      const now = index.byKey.get(`${field}=${value}`);
+      if (now !== undefined) for (const w of now) candidates.push(w);
+      if (change.old !== undefined) {
+        const before = get(change.old) ?? '';
+        const then = before === value ? undefined : index.byKey.get(`${field}=${before}`);
+        if (then !== undefined) for (const w of then) candidates.push(w);
+      }
+    }
+    if (candidates.length > 1) candidates.sort(bySeq);
+    return candidates.length > 0;
+  }
+
+  /** Offers the change to the kind's listed watchers and the indexed candidates, in registration order. */
+  #offerMerged(listed: readonly Watcher[], change: Change): void {
+    // Not copied: a handler's write is only queued (#drain does not nest), so nothing refills #candidates meanwhile.
+    const candidates = this.#candidates;
+    let c = 0;
+    for (const watcher of listed) {
+      while (c < candidates.length && candidates[c]!.seq < watcher.seq) this.#offer(candidates[c++]!, change);
+      this.#offer(watcher, change);
+    }
+    while (c < candidates.length) this.#offer(candidates[c++]!, change);
   }
 
   #offer(watcher: Watcher, change: Change): void {

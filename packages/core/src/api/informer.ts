@@ -30,6 +30,14 @@ const isExpired = (e: ApiError): boolean => e.reason === 'Expired' || e.reason =
 export class Informer<K extends Kind> {
   readonly #cache = new Map<string, ObjectOf<K>>();
   readonly #subscribers = new Set<Subscriber<InformerEvent<ObjectOf<K>>>>();
+  /**
+   * #subscribers as an array, rebuilt when one joins or leaves: delivery iterates a snapshot
+   * (as the copy it replaces; one that left mid-event is closed and takes nothing) without
+   * copying the set per event.
+   */
+  #snapshot: readonly Subscriber<InformerEvent<ObjectOf<K>>>[] = [];
+  /** The cache's keys in order, kept until a key is added or removed (see list). */
+  #sortedKeys: string[] | undefined;
   #stop: (() => void) | undefined;
   #synced = false;
 
@@ -49,9 +57,11 @@ export class Informer<K extends Kind> {
     this.events$ = new Observable<InformerEvent<ObjectOf<K>>>((subscriber) => {
       if (this.#stop) for (const object of this.list()) subscriber.next({ type: 'ADDED', object });
       this.#subscribers.add(subscriber);
+      this.#snapshot = [...this.#subscribers];
       if (!this.#stop) this.#stop = this.#run();
       return () => {
         this.#subscribers.delete(subscriber);
+        this.#snapshot = [...this.#subscribers];
         if (this.#subscribers.size === 0) {
           this.#stop?.();
           this.#stop = undefined;
@@ -72,7 +82,12 @@ export class Informer<K extends Kind> {
 
   /** Every cached object, in key order. */
   list(): ObjectOf<K>[] {
-    return [...this.#cache.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+    // The sorted keys outlive updates (only adds and deletes drop them): controllers list
+    // on every sync, and re-sorting thousands of keys each time dominated those syncs.
+    const keys = (this.#sortedKeys ??= [...this.#cache.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const out = new Array<ObjectOf<K>>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = this.#cache.get(keys[i]!)!;
+    return out;
   }
 
   /** Number of cached objects. */
@@ -86,13 +101,17 @@ export class Informer<K extends Kind> {
     let wait: Subscription | undefined;
     let stopped = false;
     let lastRv = '';
-    const emit = (event: InformerEvent<ObjectOf<K>>): void => {
-      if (event.type === 'DELETED') this.#cache.delete(cacheKey(event.object));
-      else this.#cache.set(cacheKey(event.object), event.object);
-      for (const subscriber of [...this.#subscribers]) subscriber.next(event);
+    const emit = (event: InformerEvent<ObjectOf<K>>, key: string = cacheKey(event.object)): void => {
+      if (event.type === 'DELETED') {
+        if (this.#cache.delete(key)) this.#sortedKeys = undefined;
+      } else {
+        if (!this.#cache.has(key)) this.#sortedKeys = undefined;
+        this.#cache.set(key, event.object);
+      }
+      for (const subscriber of this.#snapshot) subscriber.next(event);
     };
     const fail = (error: ApiError): void => {
-      for (const subscriber of [...this.#subscribers]) subscriber.error(error);
+      for (const subscriber of this.#snapshot) subscriber.error(error);
     };
     const retryWhenReachable = (then: () => void): void => {
       wait = this.client.reachable$.pipe(filter(Boolean), take(1)).subscribe(then);
@@ -123,8 +142,9 @@ export class Informer<K extends Kind> {
       watch = this.client.watch(this.kind, { ...this.options, resourceVersion: lastRv }).subscribe({
         next: (event) => {
           lastRv = event.object.metadata?.resourceVersion ?? lastRv;
-          const old = this.#cache.get(cacheKey(event.object));
-          emit(old ? { type: event.type, object: event.object, old } : { type: event.type, object: event.object });
+          const key = cacheKey(event.object);
+          const old = this.#cache.get(key);
+          emit(old ? { type: event.type, object: event.object, old } : { type: event.type, object: event.object }, key);
         },
         error: (error: ApiError) => {
           if (isExpired(error)) relist();

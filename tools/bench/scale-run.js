@@ -1,0 +1,121 @@
+// One run of the scale benchmark (issue 8), in this process: a generated cluster of N
+// workers (scale-cluster.js) comes up and settles, then one zone (a third of the workers)
+// is powered off at 5 min, the dead nodes are deleted at 20 min (`kubectl delete node`),
+// and the simulation runs to 60 min, every controller at the 1.14 profile's upstream
+// periods and rate limits. Prints one JSON object (the figures of the run) on stdout.
+// scale-bench.js runs this in a child process per size, so peak RSS is per run.
+// Run: node tools/bench/scale-run.js --nodes 1000 [--progress]
+import { performance } from 'node:perf_hooks';
+import { scaleCluster, scaleWorkloads, ZONES, PODS_PER_NODE } from './scale-cluster.js';
+
+const arg = (name, fallback) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : fallback;
+};
+const nodes = Number(arg('--nodes', '100'));
+if (!Number.isInteger(nodes) || nodes < 3) {
+  console.error('error: --nodes takes an integer >= 3');
+  process.exit(2);
+}
+
+const MIN = 60_000;
+/** Virtual time the cluster gets to come up before the failure (the failure is at 5 min of the failure run). */
+const SETTLE_MS = 10 * MIN;
+const POWER_OFF_AT = 5 * MIN;
+const DELETE_AT = 20 * MIN;
+const END_AT = 60 * MIN;
+const DEAD_ZONE = ZONES[2];
+
+const t0 = performance.now();
+/** Progress on stderr (virtual minute, wall seconds, RSS), so a long run shows how far it got. */
+const progress = (what) => {
+  if (process.argv.includes('--progress')) {
+    console.error(`${nodes} nodes: ${what} at wall ${((performance.now() - t0) / 1000).toFixed(1)} s, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
+  }
+};
+/** Runs the clock `ms` further, a simulated minute at a time; returns the events fired. */
+const runFor = (clock, ms, label) => {
+  let fired = 0;
+  for (let left = ms; left > 0; left -= MIN) {
+    fired += clock.runFor(Math.min(MIN, left));
+    progress(`${label} ${((clock.now() - t0Virtual) / MIN).toFixed(0)} min`);
+  }
+  return fired;
+};
+let t0Virtual = 0;
+const env = scaleCluster(nodes);
+const { cluster } = env;
+const { clock, api } = cluster.sim;
+const applied = cluster.kubectl.apply(scaleWorkloads(nodes));
+if (applied._tag !== 'Right') throw new Error(`apply: ${applied.left}`);
+progress('cluster created');
+t0Virtual = clock.now();
+let events = runFor(clock, SETTLE_MS, 'settling');
+const tSettled = performance.now();
+const rvSettled = Number(api.resourceVersion);
+
+const client = api.client('scale-bench');
+const pods = client.list('Pod').right.items;
+const running = pods.filter((p) => p.status?.phase === 'Running').length;
+
+// The nodes of the dead zone and when each gets its NoExecute taint (the eviction of its pods).
+const deadNodes = client
+  .list('Node')
+  .right.items.filter((n) => n.metadata.labels?.['topology.kubernetes.io/zone'] === DEAD_ZONE && !n.metadata.labels?.['node-role.kubernetes.io/master'])
+  .map((n) => n.metadata.name);
+const start = clock.now();
+const tainted = new Map();
+const watch = client.watch('Node', { resourceVersion: api.resourceVersion }).subscribe(({ type, object }) => {
+  if (type === 'DELETED' || tainted.has(object.metadata.name)) return;
+  if ((object.spec?.taints ?? []).some((t) => t.effect === 'NoExecute')) tainted.set(object.metadata.name, clock.now() - start);
+});
+const zoneStates = [];
+const nlc = cluster.controllers.get('node-lifecycle-controller') ?? [...cluster.controllers.values()].find((c) => typeof c.zoneStates === 'function');
+const sampleZones = () => {
+  const states = nlc?.zoneStates?.();
+  if (states) zoneStates.push({ atMin: (clock.now() - start) / MIN, states: Object.fromEntries(states) });
+};
+
+const tRun = performance.now();
+events += runFor(clock, POWER_OFF_AT, 'run');
+// Through vCenter (a 1 s Power Off task each), so the VMs and the node machines agree.
+for (const node of deadNodes) env.vcenter.powerOff(env.vmForNode.get(node)).subscribe({ error: (e) => console.error(`power off ${node}: ${e.message ?? e}`) });
+events += runFor(clock, DELETE_AT - POWER_OFF_AT - MIN, 'run');
+sampleZones();
+events += runFor(clock, MIN, 'run');
+const kubectl = api.client('kubectl');
+for (const node of deadNodes) kubectl.delete('Node', node);
+events += runFor(clock, END_AT - DELETE_AT, 'run');
+sampleZones();
+const tEnd = performance.now();
+watch.unsubscribe();
+
+const evictedPerMinute = {};
+for (const at of tainted.values()) {
+  const minute = Math.floor(at / MIN);
+  evictedPerMinute[minute] = (evictedPerMinute[minute] ?? 0) + 1;
+}
+const wallSeconds = (tEnd - t0) / 1000;
+const writes = Number(api.resourceVersion);
+const result = {
+  nodes,
+  pods: PODS_PER_NODE * nodes,
+  podsCreated: pods.length,
+  podsRunningAtFailure: running,
+  deadNodes: deadNodes.length,
+  wallSeconds,
+  setupSeconds: (tSettled - t0) / 1000,
+  failureRunSeconds: (tEnd - tRun) / 1000,
+  virtualSeconds: (SETTLE_MS + END_AT) / 1000,
+  virtualSecondsPerWallSecond: (SETTLE_MS + END_AT) / 1000 / wallSeconds,
+  events,
+  eventsPerSecond: events / wallSeconds,
+  apiWrites: writes,
+  apiWritesSettled: rvSettled,
+  apiWritesPerSecond: writes / wallSeconds,
+  peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  evictedPerMinute,
+  zoneStates,
+};
+env.stop();
+console.log(JSON.stringify(result));

@@ -303,7 +303,8 @@ export class ApiServer {
           return;
         }
         watcher.lastRv = from;
-        for (const change of missed) this.#offer(watcher, change);
+        // The log holds every kind; a watch of one kind replays only its own.
+        for (const change of missed) if (watcher.kind === undefined || change.kind === watcher.kind) this.#offer(watcher, change);
         watcher.lastRv = this.#rv;
       }
       this.#register(watcher);

@@ -144,4 +144,43 @@ describe('App command mode', () => {
     expect(completeLine('x', [])).toBeUndefined();
     expect(completeLine('kubectl delete ', ['kubectl delete node', 'kubectl delete pod'])).toBe('kubectl delete node');
   });
+
+  it('force-delete-pod: :step to the force delete, :step 390s, then the badge, :hz newest first, ⚠ on the pod and its chain; `!` opens :hz too', async () => {
+    const session = testSession('force-delete-pod');
+    const { stdin, lastFrame } = app(session);
+    await type(stdin, ':step force-delete\r');
+    expect(lastFrame()).toContain('ran to step force-delete (paused)');
+    await type(stdin, ':step 5m55s\r');
+    expect(lastFrame()).not.toContain('hazard');
+    await type(stdin, ':step 35s\r');
+    const overview = lastFrame() ?? '';
+    expect(overview).toMatch(/^T\+13:\d\d .* PAUSED {2}⚠ 2 hazards {2}next: heal: /m);
+    expect(overview).toMatch(/^cassandra +cassandra-0 +1\/1 +Running .*worker-0 ⚠/m);
+    expect(overview).not.toMatch(/^kube-system .*⚠/m);
+    expect(overview).toMatch(/^⚠ (\* )?cassandra\/cassandra-0@worker-0 → PVC/m);
+    expect(overview).toContain('  ⚠ DetachedWhileMounted, SplitBrain (:hz)');
+    await type(stdin, ':hz\r');
+    const lines = (lastFrame() ?? '').split('\n');
+    const top = lines.findIndex((l) => l.startsWith('── Hazards[2] '));
+    expect(top).toBeGreaterThan(0);
+    expect(lines[top + 1]).toMatch(/^TIME +KIND +OBJECT +MESSAGE$/);
+    expect(lines[top + 2]).toMatch(/^T\+13:26 +⚠ SplitBrain +pod\/cassandra\/cassandra-0 +2 copies of StatefulSet cassandra\/cassandra identity cassandra-0 are running at once/);
+    expect(lines[top + 3]).toMatch(/^T\+13:11 +⚠ DetachedWhileMounted +pod\/cassandra\/cassandra-0 +disk \[vsanDatastore\] kubevols\//);
+    // Enter describes the pod the selected hazard names.
+    await type(stdin, 'd');
+    expect(lastFrame()).toContain('Describe pod/cassandra/cassandra-0');
+    await type(stdin, '\u001b');
+    await type(stdin, ':po\r');
+    expect(lastFrame()).toContain('Pods(all)');
+    await type(stdin, '!');
+    expect(lastFrame()).toContain('── Hazards[2] ');
+  });
+
+  it(':hazards on a run without any says so', async () => {
+    const { stdin, lastFrame } = app(testSession());
+    await type(stdin, ':hazards\r');
+    expect(lastFrame()).toContain('── Hazards[0] ');
+    expect(lastFrame()).toContain('No hazards: nothing a real cluster would be endangered by, so far.');
+    expect(lastFrame()).not.toMatch(/⚠ \d+ hazard/);
+  });
 });

@@ -66,7 +66,7 @@ export const applyCommandLine = (session: DashboardSession, ui: UiState, line: s
     const stepped = applyStep(session, words[1]);
     return E.isLeft(stepped) ? refused(base, stepped.left) : { ...base, message: { text: stepped.right, error: false } };
   }
-  if (!STEP_TOOLS.includes(first)) return refused(base, `unknown command or view "${first}" (a view: :po :no :pvc :clocks :ev :tasks :bosh :log; :step; or kubectl, govc, bosh, partition, heal)`);
+  if (!STEP_TOOLS.includes(first)) return refused(base, `unknown command or view "${first}" (a view: :po :no :pvc :clocks :ev :hz :tasks :bosh :log; :step; or kubectl, govc, bosh, partition, heal)`);
   const result = session.command(text);
   if (E.isLeft(result)) return refused(base, result.left);
   const entry = session.log[session.log.length - 1];
@@ -138,7 +138,7 @@ export const App = ({ session, columns, rows, onQuit, initial = INITIAL_UI }: Ap
     }
     const binding = bindingFor({ input, escape: key.escape, return: key.return, upArrow: key.upArrow, downArrow: key.downArrow, ctrl: key.ctrl });
     if (!binding) return;
-    const count = (): number => rowCount(session.run, ui);
+    const count = (): number => rowCount(session.run, ui, session.hazards);
     switch (binding.action) {
       case 'quit':
         session.stop();
@@ -156,7 +156,7 @@ export const App = ({ session, columns, rows, onQuit, initial = INITIAL_UI }: Ap
       case 'help':
         return setUi({ ...ui, help: !ui.help });
       case 'describe': {
-        const target = selectedTarget(session.run, ui);
+        const target = selectedTarget(session.run, ui, session.hazards);
         return setUi(target ? { ...ui, describe: target, help: false } : { ...ui, message: { text: 'nothing selected to describe', error: true } });
       }
       case 'down':
@@ -169,6 +169,8 @@ export const App = ({ session, columns, rows, onQuit, initial = INITIAL_UI }: Ap
         return setUi({ ...ui, warningsOnly: !ui.warningsOnly, selected: 0 });
       case 'clocks-all':
         return setUi({ ...ui, clocksAll: !ui.clocksAll });
+      case 'hazards':
+        return setUi({ ...clean(ui, ['message', 'describe']), view: 'hazards', selected: 0, help: false });
       case 'pause':
         return session.togglePause();
       case 'step':

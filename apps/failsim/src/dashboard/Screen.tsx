@@ -1,18 +1,19 @@
 // One frame of the dashboard as a pure function of the session, the UI state and the
 // terminal size: the header, the current view (or the overview of nodes, pods, storage,
 // clocks and events together), overlays, and the bottom line. Only the visible views are
-// sampled, so a frame costs what it shows.
+// sampled, so a frame costs what it shows. Pods and storage chains a hazard touches are
+// marked ⚠ wherever they are shown.
 import { Box } from 'ink';
 import { changeKeys } from './model/changes.js';
 import { describeTarget } from './model/describe.js';
 import { sampleClocks } from './model/clocks.js';
+import { chainHazardKinds, hazardMarks, podHazards, sampleHazards } from './model/hazards.js';
 import { sampleHeader } from './model/header.js';
 import { visibleEvents, visibleNodes, visiblePods, visibleStorage } from './model/rows.js';
 import { sampleBoshTasks, sampleVsphereTasks } from './model/tasks.js';
 import type { DashboardSession } from './session.js';
 import type { UiState } from './ui-state.js';
 import { complete, completionContext } from './views.js';
-import { BoshView } from './views/BoshView.js';
 import { ClocksView } from './views/ClocksView.js';
 import { CommandLine } from './views/CommandLine.js';
 import { CommandLogView } from './views/CommandLogView.js';
@@ -23,7 +24,9 @@ import { HelpOverlay } from './views/HelpOverlay.js';
 import { NodesView } from './views/NodesView.js';
 import { PodsView } from './views/PodsView.js';
 import { StorageView } from './views/StorageView.js';
-import { TasksView } from './views/TasksView.js';
+import { HAZARD_COLUMNS } from './views/hazard-columns.js';
+import { ListView } from './views/ListView.js';
+import { BOSH_TASK_COLUMNS, VSPHERE_TASK_COLUMNS } from './views/task-columns.js';
 
 /** Props of {@link Screen}. */
 export interface ScreenProps {
@@ -49,7 +52,10 @@ export const overviewHeights = (h: number, nodes: number, pods: number, storage:
 export const Screen = ({ session, ui, columns, rows }: ScreenProps) => {
   const run = session.run;
   const clock = run.env.cluster.sim.clock;
-  const header = sampleHeader(session.options.loaded, run, session.pacer.state, session.options.free === true);
+  const header = sampleHeader(session.options.loaded, run, session.pacer.state, session.options.free === true, {
+    hazards: session.hazards.length,
+    ...(session.serving ? { serving: session.serving } : {}),
+  });
   const body = Math.max(6, rows - 4);
   const filter = ui.filter === '' ? {} : { filter: ui.filter };
   // Rows that just changed, per table (the tracker dates changes on the virtual clock).
@@ -59,6 +65,12 @@ export const Screen = ({ session, ui, columns, rows }: ScreenProps) => {
     pods: (rows: Parameters<typeof changeKeys.pods>[0]) => ({ changed: session.changes.observe('pods', changeKeys.pods(rows), now) }),
     storage: (rows: Parameters<typeof changeKeys.storage>[0]) => ({ changed: session.changes.observe('storage', changeKeys.storage(rows), now) }),
     events: (rows: Parameters<typeof changeKeys.events>[0]) => ({ changed: session.changes.observe('events', changeKeys.events(rows), now) }),
+  };
+  // Hazard marks only once there is one: a run without hazards pays nothing.
+  const hazards = session.hazards.length > 0 ? hazardMarks(session.hazards) : undefined;
+  const danger = {
+    pods: (rows: Parameters<typeof podHazards>[0]) => (hazards ? { hazard: podHazards(rows, hazards) } : {}),
+    storage: (chains: Parameters<typeof changeKeys.storage>[0]) => (hazards ? { hazards: chains.map((c) => chainHazardKinds(c, hazards)) } : {}),
   };
   const main = (() => {
     if (ui.help) return <HelpOverlay width={columns} />;
@@ -73,11 +85,11 @@ export const Screen = ({ session, ui, columns, rows }: ScreenProps) => {
       }
       case 'pods': {
         const rows = visiblePods(run, ui);
-        return <PodsView rows={rows} width={columns} height={body} selected={ui.selected} {...filter} {...marks.pods(rows)} />;
+        return <PodsView rows={rows} width={columns} height={body} selected={ui.selected} {...filter} {...marks.pods(rows)} {...danger.pods(rows)} />;
       }
       case 'storage': {
         const chains = visibleStorage(run, ui);
-        return <StorageView chains={chains} width={columns} height={body} selected={ui.selected} {...filter} {...marks.storage(chains)} />;
+        return <StorageView chains={chains} width={columns} height={body} selected={ui.selected} {...filter} {...marks.storage(chains)} {...danger.storage(chains)} />;
       }
       case 'clocks':
         return <ClocksView groups={sampleClocks(clock, { limit: body, all: ui.clocksAll, index: session.timers })} width={columns} height={body} all={ui.clocksAll} />;
@@ -85,10 +97,12 @@ export const Screen = ({ session, ui, columns, rows }: ScreenProps) => {
         const rows = visibleEvents(run, ui);
         return <EventsView rows={rows} width={columns} height={body} warningsOnly={ui.warningsOnly || ui.faultsOnly} selected={ui.selected} {...filter} {...marks.events(rows)} />;
       }
+      case 'hazards':
+        return <ListView title="Hazards" columns={HAZARD_COLUMNS} rows={sampleHazards(session.hazards)} width={columns} height={body} selected={ui.selected} empty="No hazards: nothing a real cluster would be endangered by, so far." />;
       case 'tasks':
-        return <TasksView rows={sampleVsphereTasks(run, body)} width={columns} height={body} />;
+        return <ListView title="vSphere tasks" columns={VSPHERE_TASK_COLUMNS} rows={sampleVsphereTasks(run, body)} width={columns} height={body} empty="No tasks." />;
       case 'bosh':
-        return <BoshView rows={sampleBoshTasks(run, body)} width={columns} height={body} />;
+        return <ListView title="BOSH tasks" columns={BOSH_TASK_COLUMNS} rows={sampleBoshTasks(run, body)} width={columns} height={body} empty="No tasks." />;
       case 'log':
         return <CommandLogView entries={session.log} width={columns} height={body} />;
       case 'overview': {
@@ -105,8 +119,8 @@ export const Screen = ({ session, ui, columns, rows }: ScreenProps) => {
         const leftColumn = (
           <Box flexDirection="column" width={left}>
             <NodesView rows={nodes} width={left} height={hn} selected={ui.selected} {...filter} {...marks.nodes(nodes)} />
-            <PodsView rows={pods} width={left} height={hp} {...filter} {...marks.pods(pods)} />
-            <StorageView chains={storage} width={left} height={hs} {...filter} {...marks.storage(storage)} />
+            <PodsView rows={pods} width={left} height={hp} {...filter} {...marks.pods(pods)} {...danger.pods(pods)} />
+            <StorageView chains={storage} width={left} height={hs} {...filter} {...marks.storage(storage)} {...danger.storage(storage)} />
           </Box>
         );
         const clocks = <ClocksView groups={sampleClocks(clock, { limit: wide ? top : hc, all: ui.clocksAll, index: session.timers })} width={right} height={wide ? top : hc} all={ui.clocksAll} />;

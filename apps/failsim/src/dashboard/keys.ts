@@ -9,7 +9,7 @@ export type KeyScope = 'global' | 'time' | 'table' | 'node';
 
 /** What a key does; the input handler switches on it. */
 export type KeyAction =
-  | 'command' | 'filter' | 'back' | 'describe' | 'help' | 'down' | 'up' | 'quit' | 'faults-only' | 'warnings-only' | 'clocks-all'
+  | 'command' | 'filter' | 'back' | 'describe' | 'help' | 'down' | 'up' | 'quit' | 'faults-only' | 'warnings-only' | 'clocks-all' | 'hazards'
   | 'pause' | 'step' | 'faster' | 'slower' | 'restart'
   | 'power-off' | 'power-on' | 'delete-node' | 'drain' | 'cordon' | 'uncordon' | 'partition' | 'heal';
 
@@ -28,7 +28,7 @@ export interface KeyBinding {
 
 /** Every key the dashboard answers, in the order help lists them. */
 export const KEY_BINDINGS: readonly KeyBinding[] = [
-  { keys: [':'], label: ':', action: 'command', description: 'command mode: a view (:po :no :pvc :clocks :ev :tasks :bosh :log), :step 50s or :step STEP-ID, or a step command (:kubectl … :govc … :partition node …); Tab completes', scope: 'global', hint: true },
+  { keys: [':'], label: ':', action: 'command', description: 'command mode: a view (:po :no :pvc :clocks :ev :hz :tasks :bosh :log), :step 50s or :step STEP-ID, or a step command (:kubectl … :govc … :partition node …); Tab completes', scope: 'global', hint: true },
   { keys: ['/'], label: '/', action: 'filter', description: 'filter the rows of the current view', scope: 'table', hint: true },
   { keys: ['escape'], label: 'Esc', action: 'back', description: 'back: close describe, help or the filter', scope: 'global' },
   { keys: ['return', 'd'], label: 'Enter/d', action: 'describe', description: 'describe the selected object (with its Events)', scope: 'table', hint: true },
@@ -38,6 +38,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: ['ctrl+z'], label: 'Ctrl-Z', action: 'faults-only', description: 'show only faulty rows (not Ready, not Running, broken storage links)', scope: 'table' },
   { keys: ['w'], label: 'w', action: 'warnings-only', description: 'events: Warnings only', scope: 'table' },
   { keys: ['a'], label: 'a', action: 'clocks-all', description: 'clocks: every timer, housekeeping loops too (:clocks all)', scope: 'table' },
+  { keys: ['!'], label: '!', action: 'hazards', description: 'hazards: what would endanger a real cluster (split brain, a disk detached under a running container…), newest first (:hz)', scope: 'global' },
   { keys: ['q'], label: 'q', action: 'quit', description: 'quit (Ctrl-C too)', scope: 'global', hint: true },
   { keys: ['space'], label: 'Space', action: 'pause', description: 'pause / resume the virtual clock', scope: 'time', hint: true },
   { keys: ['n', '.'], label: 'n/.', action: 'step', description: 'step to the next event (pauses first)', scope: 'time', hint: true },

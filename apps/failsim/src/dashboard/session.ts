@@ -4,11 +4,12 @@
 // line. It holds no React: the components sample it.
 import type { VersionProfile } from '@failsim/controllers';
 import { Pacer, type PacerSpeed, type WallClock } from '@failsim/core';
-import { formatMs, runScenario, type LoadedScenario, type ScenarioRun } from '@failsim/scenarios';
+import { formatMs, runScenario, type HazardRecord, type LoadedScenario, type ScenarioRun } from '@failsim/scenarios';
 import * as E from 'fp-ts/lib/Either.js';
 import { ChangeTracker } from './model/changes.js';
 import { TimerIndex } from './model/clocks.js';
 import { watchEvents, type EventIndex } from './model/events.js';
+import { isSystemObject } from '../output/transcript.js';
 
 /** The speeds `+` and `-` step through. */
 export const SPEEDS: readonly PacerSpeed[] = [1, 10, 60, 600, 'max'];
@@ -24,6 +25,14 @@ export interface SessionOptions {
   readonly speed?: PacerSpeed;
   /** The wall clock to pace against; tests pass one that never ticks. */
   readonly wall?: WallClock;
+}
+
+/** Where `failsim dash --serve` serves the run for kubectl (shown in the header and the command log). */
+export interface ServingInfo {
+  /** `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  /** The kubeconfig written for it. */
+  readonly kubeconfig: string;
 }
 
 /** One line of the command log. */
@@ -54,6 +63,8 @@ export class DashboardSession {
   #timers!: TimerIndex;
   #events!: EventIndex;
   #log: CommandLogEntry[] = [];
+  #hazards: HazardRecord[] = [];
+  #serving: ServingInfo | undefined;
   #version = 0;
   #changes = new ChangeTracker();
   readonly #listeners = new Set<() => void>();
@@ -81,6 +92,33 @@ export class DashboardSession {
   /** Every command issued in this run, oldest first. */
   get log(): readonly CommandLogEntry[] {
     return this.#log;
+  }
+
+  /**
+   * The hazards the run has reported so far (runScenario's observer), oldest first;
+   * those about kube-system objects are left out, as the transcript leaves them out.
+   */
+  get hazards(): readonly HazardRecord[] {
+    return this.#hazards;
+  }
+
+  /** Where the run is served for kubectl (`failsim dash --serve`), if it is. */
+  get serving(): ServingInfo | undefined {
+    return this.#serving;
+  }
+
+  /** Says where the run is served (or that it no longer is); views show it. */
+  setServing(info: ServingInfo | undefined): void {
+    this.#serving = info;
+    this.#changed();
+  }
+
+  /**
+   * Something outside the session changed the run (a kubectl write through `--serve`
+   * while paused, when no pacer tick follows): subscribers re-sample.
+   */
+  refresh(): void {
+    this.#changed();
   }
 
   /** Which table rows changed lately (for the `changed` highlight); a restart starts it afresh. */
@@ -177,6 +215,7 @@ export class DashboardSession {
     this.stop();
     [this.#run, this.#pacer] = this.#build(speed);
     this.#log = [];
+    this.#hazards = [];
     this.#changes = new ChangeTracker();
     if (paused) this.#pacer.pause();
     this.start();
@@ -208,7 +247,13 @@ export class DashboardSession {
 
   #build(speed: PacerSpeed): [ScenarioRun, Pacer] {
     const o = this.options;
-    const run = runScenario(o.loaded, { ...(o.profile ? { profile: o.profile } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.free ? { free: true } : {}) });
+    // Hazards arrive on the clock, between frames: kept here, in the order found.
+    const observer = {
+      hazard: (h: HazardRecord): void => {
+        if (!isSystemObject(h.object)) this.#hazards.push(h);
+      },
+    };
+    const run = runScenario(o.loaded, { observer, ...(o.profile ? { profile: o.profile } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.free ? { free: true } : {}) });
     const pacer = new Pacer(run.env.cluster.sim.clock, { speed, ...(o.wall ? { wall: o.wall } : {}) });
     this.#unpace = pacer.subscribe(() => this.#changed());
     this.#timers = new TimerIndex(run.env.cluster.sim.clock);

@@ -50,3 +50,18 @@ export const multiAttachMoment = (): DashboardSession => {
   if (!runUntil(session, () => sampleStorage(session.run).some((c) => c.problem?.kind === 'multi-attach'), 120_000)) throw new Error('no Multi-Attach error within 2 minutes');
   return session;
 };
+
+/**
+ * The force-delete-pod library scenario run by the session's own step facility to its
+ * force-delete step (`:step force-delete`), then `seconds` more (`:step 390s`): 6 min
+ * after the force delete the attach/detach controller force-detaches the disk from the
+ * partitioned, still running VM (DetachedWhileMounted) and the replacement starts on
+ * another node (SplitBrain), both within 6m..7m of the force delete.
+ */
+export const afterForceDelete = (seconds: number): DashboardSession => {
+  const session = testSession('force-delete-pod');
+  const ran = session.runToStep('force-delete');
+  if (E.isLeft(ran)) throw new Error(`force-delete-pod: ${ran.left}`);
+  session.advance(seconds * 1000);
+  return session;
+};

@@ -1,13 +1,13 @@
 // The views of the dashboard and the `:` names that reach them: kubectl's resource names
 // and short names (`:nodes`/`:no`, `:pods`/`:po`, `:events`/`:ev`, `:pvc`), as k9s
 // resolves `:po` (derailed/k9s internal/view/command.go · v0.32), plus failsim's own
-// (`:storage`, `:clocks`, `:tasks`, `:bosh`, `:log`), and the completion of `:` lines.
+// (`:storage`, `:clocks`, `:hazards`/`:hz`, `:tasks`, `:bosh`, `:log`), and the completion of `:` lines.
 import * as E from 'fp-ts/lib/Either.js';
 import { dashboardClient } from './model/nodes.js';
 import type { DashboardSession } from './session.js';
 
 /** A view of the dashboard. */
-export type ViewName = 'overview' | 'nodes' | 'pods' | 'storage' | 'clocks' | 'events' | 'tasks' | 'bosh' | 'log';
+export type ViewName = 'overview' | 'nodes' | 'pods' | 'storage' | 'clocks' | 'events' | 'hazards' | 'tasks' | 'bosh' | 'log';
 
 /** One view: its title and the names `:` accepts for it. */
 export interface ViewInfo {
@@ -24,6 +24,7 @@ export const VIEWS: readonly ViewInfo[] = [
   { name: 'storage', title: 'Storage', aliases: ['storage', 'pvc', 'pvcs', 'persistentvolumeclaims', 'pv', 'volumes'] },
   { name: 'clocks', title: 'Clocks', aliases: ['clocks', 'clock', 'timers'] },
   { name: 'events', title: 'Events', aliases: ['events', 'event', 'ev'] },
+  { name: 'hazards', title: 'Hazards', aliases: ['hazards', 'hazard', 'hz'] },
   { name: 'tasks', title: 'vSphere tasks', aliases: ['tasks', 'task', 'vsphere', 'vc'] },
   { name: 'bosh', title: 'BOSH tasks', aliases: ['bosh'] },
   { name: 'log', title: 'Command log', aliases: ['log', 'commands', 'history'] },

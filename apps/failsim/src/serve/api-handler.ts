@@ -9,6 +9,7 @@ import { badRequest, resources } from '@failsim/core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { aggregatedContentType, aggregatedDiscovery, aggregatedVersion, apiGroup, apiGroupList, apiResourceList, apiVersions, groupVersions, versionInfo } from './discovery.js';
+import { CONTROL_PREFIX, type ControlRequest, type ControlResponse } from './control.js';
 import { parsePath, type ResourcePath } from './request.js';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable, type IncludeObject, type TableContext } from './tables.js';
 import { streamWatch } from './watch-stream.js';
@@ -23,6 +24,8 @@ export interface ApiHandlerOptions {
   readonly gitVersion: string;
   /** `host:port` for /api's serverAddressByClientCIDRs. */
   readonly serverAddress: () => string;
+  /** failsim's control endpoint under /failsim/v1 (control.ts); without it those paths are 404. */
+  readonly control?: (request: ControlRequest) => ControlResponse;
 }
 
 /** A request handler for node:http. */
@@ -276,6 +279,10 @@ export const createApiHandler = (options: ApiHandlerOptions): ApiHandler => {
       return void res.end('ok');
     }
     if (path === '/api' || path === '/apis') return method === 'GET' ? discovery(req, res, path) : sendError(res, pathNotFound());
+    if (options.control && (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`))) {
+      const answer = options.control({ method, path, body, remoteAddress: req.socket.remoteAddress });
+      return send(res, answer.code, answer.body);
+    }
     const info = parsePath(path);
     if (info.type === 'group') return send(res, 200, apiGroup(groupVersions().find((gv) => gv.group === info.group)!));
     if (info.type === 'groupVersion') return send(res, 200, apiResourceList(groupVersions().find((gv) => gv.group === info.group && gv.version === info.version)!));

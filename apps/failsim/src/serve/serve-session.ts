@@ -2,10 +2,12 @@
 // paced against the wall clock by the core Pacer as the dashboard paces it, and the HTTP
 // API over its simulated API server. HTTP requests run between pacer ticks on the same
 // event loop; a write the simulation makes during a tick reaches open watch streams at
-// once, since watches deliver synchronously.
+// once, since watches deliver synchronously. failsim's control endpoint (control.ts,
+// /failsim/v1/clock and /failsim/v1/commands) pauses, advances and injects faults.
 import type { VersionProfile } from '@failsim/controllers';
 import { Pacer, systemWallClock, type WallClock } from '@failsim/core';
 import { runScenario, type LoadedScenario, type ScenarioRun } from '@failsim/scenarios';
+import { handleControl, type ControlTarget } from './control.js';
 import { startServer, type ListenOptions, type ServeServer } from './server.js';
 
 /**
@@ -33,6 +35,8 @@ export interface ServeSessionOptions {
   /** Virtual seconds per wall second: a whole number, at most {@link MAX_LIVE_SPEED}. */
   readonly speed: number;
   readonly listen: ListenOptions;
+  /** Start with the pacer paused: the clock moves only through the control endpoint (control.ts). */
+  readonly paused?: boolean;
   /** The wall clock to pace against; specs pass one that never ticks. */
   readonly wall?: WallClock;
 }
@@ -67,8 +71,10 @@ export class ServeSession {
     const sim = run.env.cluster.sim;
     const gitVersion = run.env.cluster.profile.kubeletVersion;
     run.start();
-    const server = await startServer({ api: sim.api, clock: sim.clock, gitVersion }, options.listen);
     const pacer = new Pacer(sim.clock, { speed: options.speed, wall: options.wall ?? wholeMsWallClock });
+    const target: ControlTarget = { pacer, clock: sim.clock, startMs: run.startMs, command: (line) => run.command(line) };
+    const server = await startServer({ api: sim.api, clock: sim.clock, gitVersion, control: (request) => handleControl(target, request) }, options.listen);
+    if (options.paused) pacer.pause();
     pacer.start();
     return new ServeSession(run, pacer, server, gitVersion);
   }

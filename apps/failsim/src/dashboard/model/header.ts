@@ -1,6 +1,7 @@
 // The header line's data: which scenario under which profile and storage plugin, the
 // virtual clock (T+mm:ss from the scenario start and the simulated wall date), the pace,
-// and the next scripted step with when it is due.
+// the next scripted step with when it is due, how many hazards the run has found, and
+// where `--serve` serves it.
 import type { PacerState } from '@failsim/core';
 import type { LoadedScenario, ScenarioRun } from '@failsim/scenarios';
 import { virtualTime } from '../../output/virtual-time.js';
@@ -21,6 +22,16 @@ export interface HeaderData {
   readonly state: string;
   /** `poweroff: govc vm.power -off … at T+03:10`, `when pod/… is Running`, `no more steps`, or `free run` . */
   readonly next: string;
+  /** Hazards found so far (model/hazards.ts); 0 when none. */
+  readonly hazards?: number;
+  /** `--serve`: `http://127.0.0.1:PORT  KUBECONFIG=/tmp/failsim-PORT.kubeconfig`. */
+  readonly serving?: string;
+}
+
+/** What the header shows besides the run: the session's hazard count and serve address. */
+export interface HeaderExtras {
+  readonly hazards?: number;
+  readonly serving?: { readonly url: string; readonly kubeconfig: string };
 }
 
 /** The plugin serving a scenario's volumes: VCP or the vSphere CSI driver. */
@@ -30,7 +41,7 @@ export const storagePlugin = (loaded: LoadedScenario, run: ScenarioRun): string 
 };
 
 /** Samples the header. */
-export const sampleHeader = (loaded: LoadedScenario, run: ScenarioRun, pacer: PacerState, free: boolean): HeaderData => {
+export const sampleHeader = (loaded: LoadedScenario, run: ScenarioRun, pacer: PacerState, free: boolean, extras: HeaderExtras = {}): HeaderData => {
   const clock = run.env.cluster.sim.clock;
   const seconds = (clock.now() - run.startMs) / 1000;
   const step = run.nextStep();
@@ -48,5 +59,7 @@ export const sampleHeader = (loaded: LoadedScenario, run: ScenarioRun, pacer: Pa
     speed: pacer.speed === 'max' ? 'max' : `${pacer.speed}×`,
     state: !pacer.running ? 'stopped' : pacer.paused ? 'paused' : 'running',
     next,
+    ...(extras.hazards ? { hazards: extras.hazards } : {}),
+    ...(extras.serving ? { serving: `${extras.serving.url}  KUBECONFIG=${extras.serving.kubeconfig}` } : {}),
   };
 };

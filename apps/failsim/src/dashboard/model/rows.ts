@@ -1,9 +1,10 @@
 // The rows a view's table shows after the `/` filter and the Ctrl-Z faults-only switch,
 // and the object a row stands for (for describe and the fault keys).
-import type { ScenarioRun } from '@failsim/scenarios';
+import type { HazardRecord, ScenarioRun } from '@failsim/scenarios';
 import type { UiState } from '../ui-state.js';
 import type { DescribeTarget } from './describe.js';
 import { sampleEvents, type EventRow } from './events.js';
+import { sampleHazards } from './hazards.js';
 import { sampleNodes, type NodeRow } from './nodes.js';
 import { samplePods, type PodRow } from './pods.js';
 import { sampleStorage, type StorageChain } from './storage.js';
@@ -30,8 +31,8 @@ export const visibleStorage = (run: ScenarioRun, ui: Pick<UiState, 'filter' | 'f
 export const visibleEvents = (run: ScenarioRun, ui: Pick<UiState, 'filter' | 'faultsOnly' | 'warningsOnly'>, limit?: number): EventRow[] =>
   sampleEvents(run, { warningsOnly: ui.warningsOnly || ui.faultsOnly, ...(limit !== undefined ? { limit } : {}) }).filter((r) => matches(ui.filter, r.reason, r.object, r.message));
 
-/** The object the selected row stands for in `ui.view` (the overview selects nodes). */
-export const selectedTarget = (run: ScenarioRun, ui: UiState): DescribeTarget | undefined => {
+/** The object the selected row stands for in `ui.view` (the overview selects nodes; a hazard its Pod, if it names one). */
+export const selectedTarget = (run: ScenarioRun, ui: UiState, hazards: readonly HazardRecord[] = []): DescribeTarget | undefined => {
   const split = (key: string): { namespace: string; name: string } => {
     const [namespace = '', name = ''] = key.split('/');
     return { namespace, name };
@@ -58,13 +59,18 @@ export const selectedTarget = (run: ScenarioRun, ui: UiState): DescribeTarget | 
       if (kind === 'node') return { kind: 'Node', name: row.objectKey };
       return undefined;
     }
+    case 'hazards': {
+      const row = sampleHazards(hazards)[ui.selected];
+      const [kind = '', namespace = '', name = ''] = row?.objectKey.split('/') ?? [];
+      return kind === 'Pod' ? { kind: 'Pod', namespace, name } : undefined;
+    }
     default:
       return undefined;
   }
 };
 
 /** How many rows the view's table has (to bound j/k). */
-export const rowCount = (run: ScenarioRun, ui: UiState): number => {
+export const rowCount = (run: ScenarioRun, ui: UiState, hazards: readonly HazardRecord[] = []): number => {
   switch (ui.view) {
     case 'overview':
     case 'nodes':
@@ -75,6 +81,8 @@ export const rowCount = (run: ScenarioRun, ui: UiState): number => {
       return visibleStorage(run, ui).length;
     case 'events':
       return visibleEvents(run, ui).length;
+    case 'hazards':
+      return hazards.length;
     default:
       return 0;
   }

@@ -16,4 +16,12 @@ describe('Header', () => {
     expect(lines).toHaveLength(3);
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(40);
   });
+
+  it('badges the hazards in words after the run state, and says where --serve serves the run', () => {
+    const lines = plainFrame(<Header data={{ ...headerData, hazards: 2, serving: 'http://127.0.0.1:8001  KUBECONFIG=/tmp/failsim-8001.kubeconfig' }} width={240} />).split('\n');
+    expect(lines[0]).toBe('failsim statefulset-node-poweroff  profile 1.12  storage kubernetes.io/vsphere-volume (VCP)  serving http://127.0.0.1:8001  KUBECONFIG=/tmp/failsim-8001.kubeconfig');
+    expect(lines[1]).toBe('T+02:50  2019-06-13 13:02:50 UTC  speed 10×  PAUSED  ⚠ 2 hazards  next: delete-node: kubectl delete node worker-2 at T+1:11:22');
+    // At 80 columns the badge is still on screen.
+    expect(plainFrame(<Header data={{ ...headerData, hazards: 1 }} width={80} />).split('\n')[1]).toContain('PAUSED  ⚠ 1 hazard ');
+  });
 });

@@ -24,11 +24,13 @@ export interface PodsViewProps {
   readonly filter?: string;
   /** Per row, whether it just changed (drawn in the `changed` role with a `*`). */
   readonly changed?: readonly boolean[];
+  /** Per row, whether a hazard names the pod (drawn in the `error` role with a `⚠`). */
+  readonly hazard?: readonly boolean[];
 }
 
 /** The pods view. */
-export const PodsView = ({ rows, width, height, changed, selected, filter }: PodsViewProps) => (
+export const PodsView = ({ rows, width, height, changed, hazard, selected, filter }: PodsViewProps) => (
   <Panel title="Pods(all)" count={rows.length} width={width} {...(filter ? { filter } : {})}>
-    <Table columns={POD_COLUMNS} rows={rows} width={width} height={height - 2} {...(selected !== undefined ? { selected } : {})} {...(changed ? { changed } : {})} />
+    <Table columns={POD_COLUMNS} rows={rows} width={width} height={height - 2} {...(selected !== undefined ? { selected } : {})} {...(changed ? { changed } : {})} {...(hazard ? { hazard } : {})} />
   </Panel>
 );

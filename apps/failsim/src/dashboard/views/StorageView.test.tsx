@@ -20,4 +20,13 @@ describe('StorageView', () => {
     expect(text).toMatch(/^\* cassandra\/cassandra-1@worker-2/m);
     expect(plainFrame(<StorageView chains={[]} width={40} height={3} />)).toContain('No claims.');
   });
+
+  it('leads a chain a hazard touches with ⚠ and names the hazards where it would say the chain is intact', () => {
+    const text = plainFrame(<StorageView chains={[brokenChain, intactChain]} width={240} height={6} hazards={[['VolumeDataDeleted'], ['DetachedWhileMounted', 'SplitBrain']]} />);
+    expect(text).toMatch(/^⚠ cassandra\/cassandra-0@worker-0 → /m);
+    expect(text).toContain('  ✗ Multi-Attach: pvc-1 is still attached to worker-2; ⚠ VolumeDataDeleted (:hz)');
+    expect(text).toMatch(/^⚠ cassandra\/cassandra-1@worker-2 → /m);
+    expect(text).toContain('  ⚠ DetachedWhileMounted, SplitBrain (:hz)');
+    expect(text).not.toContain('chain intact');
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { COLOR_THEME, NO_COLOR_THEME } from '../theme.js';
 import { plainFrame } from './fixtures.js';
-import { cellRuns, CHANGED_MARK, layoutColumns, Table, type Column } from './Table.js';
+import { cellRuns, CHANGED_MARK, HAZARD_MARK, layoutColumns, Table, type Column } from './Table.js';
 
 interface Row { readonly name: string; readonly status: string; readonly note: string }
 const COLUMNS: readonly Column<Row>[] = [
@@ -42,5 +42,14 @@ describe('Table', () => {
     expect(cellRuns(laid, rows[0]!, false, NO_COLOR_THEME)).toHaveLength(1);
     expect(cellRuns(laid, rows[0]!, false, COLOR_THEME).map((r) => r.color)).toEqual([undefined, 'green', undefined]);
     expect(cellRuns(laid, rows[0]!, true, COLOR_THEME).map((r) => r.color)).toEqual(['cyan', 'green', 'cyan']);
+  });
+
+  it('marks a row a hazard touches with ⚠ after it and the error role on every cell, before the changed mark', () => {
+    const lines = frame(<Table columns={COLUMNS} rows={rows.slice(0, 3)} width={60} height={5} hazard={[false, true, true]} changed={[false, false, true]} />).split('\n');
+    expect(lines[1]).toMatch(/^worker-0 +Ready +note 0$/);
+    expect(lines[2]).toMatch(new RegExp(`^worker-1 +Ready +note 1 ${HAZARD_MARK}$`));
+    expect(lines[3]).toMatch(new RegExp(`^worker-2 +NotReady +note 2 ${HAZARD_MARK} \\${CHANGED_MARK}$`));
+    const laid = layoutColumns(COLUMNS, rows, 60);
+    expect(cellRuns(laid, rows[0]!, false, COLOR_THEME, true)).toEqual([{ color: 'red', text: expect.stringMatching(/^worker-0 +Ready +note 0$/) as unknown as string }]);
   });
 });

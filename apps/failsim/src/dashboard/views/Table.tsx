@@ -2,7 +2,8 @@
 // columns dropped from the right by priority when the terminal is narrow, and a window
 // that scrolls to keep the selection visible. Cells are coloured by role, never only
 // told by colour: the cell's text is the state. A row that just changed is drawn in the
-// `changed` role with a ` *` after its last cell, so the cue survives NO_COLOR. Only the rows in the
+// `changed` role with a ` *` after its last cell, so the cue survives NO_COLOR; a row a
+// hazard touches is drawn in the `error` role with a ` ⚠` after it. Only the rows in the
 // window are formatted, and column widths are measured on a bounded sample, so a table of
 // 1,000 nodes costs what its 20 visible rows cost.
 import { Box, Text } from 'ink';
@@ -33,10 +34,15 @@ export interface TableProps<R> {
   readonly empty?: string;
   /** Per row (same indices as `rows`), whether it just changed; see model/changes.ts. */
   readonly changed?: readonly boolean[];
+  /** Per row (same indices as `rows`), whether a hazard touches it; see model/hazards.ts. */
+  readonly hazard?: readonly boolean[];
 }
 
 /** The marker after a row that just changed (the colour is only a second cue). */
 export const CHANGED_MARK = '*';
+
+/** The marker of a row a hazard touches (the error colour is only a second cue). */
+export const HAZARD_MARK = '⚠';
 
 const fit = (text: string, width: number): string => (text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width));
 
@@ -61,11 +67,12 @@ export const layoutColumns = <R,>(columns: readonly Column<R>[], rows: readonly 
  * A row's cells as runs of one colour each: neighbouring cells of the same colour share
  * one Ink text node (with NO_COLOR a row is one node), since Ink's cost grows with nodes.
  */
-export const cellRuns = <R,>(laid: readonly { column: Column<R>; width: number }[], row: R, changed: boolean, theme: Theme): { color: string | undefined; text: string }[] => {
+export const cellRuns = <R,>(laid: readonly { column: Column<R>; width: number }[], row: R, changed: boolean, theme: Theme, hazard = false): { color: string | undefined; text: string }[] => {
   const runs: { color: string | undefined; text: string }[] = [];
   laid.forEach((c, j) => {
     const own = c.column.role?.(row) ?? 'plain';
-    const role: Role = own === 'plain' && changed ? 'changed' : own;
+    // A hazard outranks every other cue: the whole row is an error.
+    const role: Role = hazard ? 'error' : own === 'plain' && changed ? 'changed' : own;
     // The last cell is not padded: trailing blanks cost Ink as much as text.
     const text = j < laid.length - 1 ? `${fit(c.column.get(row), c.width)} ` : fit(c.column.get(row), c.width).trimEnd();
     const color = theme[role];
@@ -77,14 +84,15 @@ export const cellRuns = <R,>(laid: readonly { column: Column<R>; width: number }
 };
 
 /** A table of `rows`; see {@link TableProps}. */
-export const Table = <R,>({ columns, rows, width, height, selected = -1, empty = 'No resources found.', changed }: TableProps<R>) => {
+export const Table = <R,>({ columns, rows, width, height, selected = -1, empty = 'No resources found.', changed, hazard }: TableProps<R>) => {
   const theme = useTheme();
   const visible = Math.max(1, height);
   const top = selected >= visible ? selected - visible + 1 : 0;
   const shown = rows.slice(top, top + visible);
   // Widths from the visible rows (plus the rest of a bounded sample), two columns kept
-  // free for the changed marker after the last cell.
-  const laid = layoutColumns(columns, top === 0 ? rows : [...shown, ...rows.slice(0, 200)], width - 2);
+  // free for the changed marker after the last cell (four when a hazard mark may precede it).
+  const marks = hazard?.some((h) => h) ? 4 : 2;
+  const laid = layoutColumns(columns, top === 0 ? rows : [...shown, ...rows.slice(0, 200)], width - marks);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">{laid.map((c) => fit(c.column.title, c.width)).join(' ').trimEnd()}</Text>
@@ -92,13 +100,15 @@ export const Table = <R,>({ columns, rows, width, height, selected = -1, empty =
       {shown.map((row, i) => {
         const isSelected = top + i === selected;
         const isChanged = changed?.[top + i] === true;
+        const isHazard = hazard?.[top + i] === true;
         return (
           <Text key={top + i} inverse={isSelected} wrap="truncate">
-            {cellRuns(laid, row, isChanged, theme).map((run, j) => (
+            {cellRuns(laid, row, isChanged, theme, isHazard).map((run, j) => (
               <Text key={j} color={run.color}>
                 {run.text}
               </Text>
             ))}
+            {isHazard ? <Text color={theme.error}>{` ${HAZARD_MARK}`}</Text> : null}
             {isChanged ? <Text color={theme.changed}>{` ${CHANGED_MARK}`}</Text> : null}
           </Text>
         );

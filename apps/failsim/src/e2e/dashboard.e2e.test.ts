@@ -85,7 +85,8 @@ suite('failsim dash in a terminal (tmux 160×48)', () => {
 
     tmux('send-keys', '-t', target, 'q');
     const end = Date.now() + 10_000;
-    while (!existsSync(exitFile) && Date.now() < end) await sleep(50);
+    // The shell creates the file before it writes to it: wait for the line, not the file.
+    while (!(existsSync(exitFile) && readFileSync(exitFile, 'utf8').includes('\n')) && Date.now() < end) await sleep(50);
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('EXIT=0');
   }, 45_000);
 });

@@ -263,14 +263,14 @@ describe('ApiServer watch from a resourceVersion', () => {
   it('replays only the watched kind (the log holds every kind)', () => {
     const sim = createSimulation();
     const client = sim.api.client('test');
-    right(client.create('Node', { metadata: { name: 'n1' } } as Node));
+    right(client.create('Node', { metadata: { name: 'n1' } }));
     const from = sim.api.resourceVersion;
     right(client.create('Pod', pod('a')));
-    right(client.create('Node', { metadata: { name: 'n2' } } as Node));
+    right(client.create('Node', { metadata: { name: 'n2' } }));
     right(client.create('Pod', pod('b')));
     const seen: string[] = [];
     client.watch('Pod', { resourceVersion: from }).subscribe(({ type, object }) => seen.push(`${object.kind ?? 'Pod'} ${type} ${object.metadata?.name}`));
-    right(client.create('Node', { metadata: { name: 'n3' } } as Node));
+    right(client.create('Node', { metadata: { name: 'n3' } }));
     right(client.create('Pod', pod('c')));
     expect(seen).toEqual(['Pod ADDED a', 'Pod ADDED b', 'Pod ADDED c']);
   });

@@ -14,18 +14,13 @@
 import { build } from 'esbuild';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchArgs, repositoryRoot } from './bench-args.js';
+import { pathToFileURL } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+const root = repositoryRoot;
+const { json, flag } = benchArgs();
 const FRAMES = Number(flag('--frames', '21'));
 const WARMUP = 5;
 const SIZES = String(flag('--sizes', '5,200,1000')).split(',').map(Number);

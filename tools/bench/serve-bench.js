@@ -17,18 +17,12 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { benchArgs, repositoryRoot } from './bench-args.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+const root = repositoryRoot;
+const { json, flag } = benchArgs();
 const CLIENTS = Number(flag('--clients', '50'));
 const NODES = Number(flag('--nodes', '1000'));
 const HOURS = Number(flag('--hours', '1'));
@@ -291,7 +285,7 @@ const result = {
   listLatencyMs: { p50: Number(percentile(latencies, 50).toFixed(1)), p99: Number(percentile(latencies, 99).toFixed(1)) },
   machine: { cpus: cpus().length, load1: Number(loadavg()[0].toFixed(2)) },
 };
-if (args.includes('--debug')) for (const c of clients.slice(0, 2)) console.error(c.diff(finals).slice(0, 10).join('\n'));
+if (process.argv.includes('--debug')) for (const c of clients.slice(0, 2)) console.error(c.diff(finals).slice(0, 10).join('\n'));
 const firstErrors = clients.flatMap((c) => c.errors).slice(0, 5);
 
 server.kill('SIGTERM');

@@ -107,10 +107,6 @@ export const streamWatch = (request: WatchRequest, ctx: WatchContext, res: Serve
     })
     .subscribe({
       next: (event: WatchEvent) => {
-        // Core's replay from a resourceVersion (ApiServer.watch → #offer over the change log)
-        // offers changes of every kind to a kind's watcher; live delivery is per kind. Until
-        // core filters the replay, a pods watch must not stream Nodes.
-        if (event.object.kind !== undefined && event.object.kind !== request.kind) return;
         write(line(event.type, render(event.object)));
       },
       error: (error: ApiError) => {

@@ -6,6 +6,7 @@ import { withOverrides, tabwrite, GET_TAB_WRITER, type ProfileOverrides, type Ve
 import { runScenario, type ScenarioResult } from '@failsim/scenarios';
 import { Command, InvalidArgumentError } from 'commander';
 import { ExitCode, type ExitCodeValue, type Io } from '../io.js';
+import { isSystemObject } from '../output/transcript.js';
 import { virtualTime } from '../output/virtual-time.js';
 import { loadScenarioArgument } from '../scenario-source.js';
 import { collectSetting, parseProfileFlag } from './run.js';
@@ -20,8 +21,8 @@ const KEY_REASONS = new Set([
   'VolumeDataDeleted',
 ]);
 
-/** Objects whose moments matter to the user: everything but the system's own pods. */
-const interesting = (object: string): boolean => !object.startsWith('Pod/kube-system/');
+/** Objects whose moments matter to the user: everything but the cluster's own (as the transcript). */
+const interesting = (object: string): boolean => !isSystemObject(object);
 
 /**
  * Nodes named by their role in the story: `Node(cassandra-0)` for the node a workload pod

@@ -7,6 +7,7 @@ import type { ProfileOverrides, VersionProfile } from '@failsim/controllers';
 import * as E from 'fp-ts/lib/Either.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseDuration } from './duration.js';
+import { yamlType } from './yaml-source.js';
 
 /** The three groups of a profile that can be overridden. */
 export const OVERRIDE_GROUPS = ['options', 'features', 'behaviours'] as const;
@@ -26,14 +27,13 @@ export const overrideKey = (profile: VersionProfile, group: OverrideGroup, writt
   return name in (profile[group] as object) ? name : undefined;
 };
 
-const typeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' && Number.isInteger(value) ? 'integer' : typeof value);
 const isDuration = (name: string, current: unknown): boolean => typeof current === 'number' && !PLAIN_NUMBERS.has(name) && !/Seconds$/.test(name);
 
 /** Checks a YAML value for setting `name` (default `current`): durations in ms, the rest as typed. */
 export const overrideValue = (name: string, current: unknown, value: unknown): E.Either<string, unknown> => {
-  if (isDuration(name, current)) return typeof value === 'string' ? parseDuration(value) : E.left(`expected a duration such as "40s", got ${typeOf(value)}`);
+  if (isDuration(name, current)) return typeof value === 'string' ? parseDuration(value) : E.left(`expected a duration such as "40s", got ${yamlType(value)}`);
   if (Array.isArray(current)) return Array.isArray(value) && value.every((v) => typeof v === 'string') ? E.right(value) : E.left('expected a list of strings');
-  if (typeof value !== typeof current) return E.left(`expected ${typeof current}, got ${typeOf(value)}`);
+  if (typeof value !== typeof current) return E.left(`expected ${typeof current}, got ${yamlType(value)}`);
   if (name === 'schedulerFramework' && !SCHEDULER_FRAMEWORKS.includes(String(value))) return E.left(`must be one of ${SCHEDULER_FRAMEWORKS.map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(value)}`);
   return E.right(value);
 };

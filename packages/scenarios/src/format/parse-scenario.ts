@@ -14,7 +14,7 @@ import { isLiteral, parseTemplate, type Template } from './reference.js';
 import type { Expectation, Manifest, ObjectRef, ResourceEntry, Scenario, ScenarioNode, ScenarioStep, SourcePosition, StepTrigger } from './scenario.js';
 import { formatPath, type ScenarioError } from './scenario-error.js';
 import { scenarioSchema } from './scenario-schema.js';
-import { DEFAULT_YAML_LIMITS, readYaml, type YamlLimits, type YamlSource } from './yaml-source.js';
+import { DEFAULT_YAML_LIMITS, readYaml, yamlType, type YamlLimits, type YamlSource } from './yaml-source.js';
 
 /** Options of parseScenario. */
 export interface ParseScenarioOptions {
@@ -34,7 +34,6 @@ const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const PROFILE_NAMES = profiles.map((p) => p.name).join(', ');
 
-const typeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' && Number.isInteger(value) ? 'integer' : typeof value);
 
 /** Instance path '/steps/2/at' → ['steps', 2, 'at'], numbers where the value is an array. */
 const pathOf = (pointer: string, root: unknown): (string | number)[] => {
@@ -69,7 +68,7 @@ const schemaMessage = (error: ErrorObject, value: unknown): { extra?: string; ke
     case 'required':
       return { message: `missing required field "${String(p['missingProperty'])}"` };
     case 'type':
-      return { message: `expected ${String(p['type']).replace(',', ' or ')}, got ${typeOf(value)}` };
+      return { message: `expected ${String(p['type']).replace(',', ' or ')}, got ${yamlType(value)}` };
     case 'enum':
       return { message: `must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(value)}` };
     case 'minItems':

@@ -18,6 +18,9 @@ export interface YamlLimits {
 }
 
 /** Defaults: 1 MiB, 32 levels, 16 aliases, 256 documents — far above any real scenario. */
+/** A YAML value's type as errors name it, in the JSON Schema's words (`integer`, `array`, `null`…). */
+export const yamlType = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' && Number.isInteger(value) ? 'integer' : typeof value);
+
 export const DEFAULT_YAML_LIMITS: YamlLimits = { maxBytes: 1 << 20, maxDepth: 32, maxAliasCount: 16, maxDocuments: 256 };
 
 /** One parsed YAML document and how to find a position in it. */

@@ -167,6 +167,11 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
   const seconds = (): number => (clock.now() - startMs) / 1000;
 
   const steps: StepRecord[] = [];
+  /** A step has ended: it joins the result and the observer hears of it. */
+  const recordStep = (record: StepRecord): void => {
+    steps.push(record);
+    observer.step?.(record);
+  };
   const stepAt = new Map<string, number>();
   const resolvedObjects = new Map<Expectation, E.Either<string, string>>();
   const probes = new Map<Expectation, DataProbe[]>();
@@ -325,8 +330,7 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
       upcoming = undefined;
       const finish = (ok: boolean, output: string): void => {
         const record: StepRecord = { at, command: E.isRight(line) ? line.right : step.line, ok, output };
-        steps.push(record);
-        observer.step?.(record);
+        recordStep(record);
         next();
       };
       if (E.isLeft(line)) {
@@ -357,8 +361,7 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
             at: seconds(), command: step.line, ok: false,
             output: `step ${step.id}: timed out after ${trigger.timeoutMs / 1000}s waiting for ${trigger.object.kind}/${trigger.object.namespace ? `${trigger.object.namespace}/` : ''}${trigger.object.name.raw} to be ${trigger.status} (${last})`,
           };
-          steps.push(record);
-          observer.step?.(record);
+          recordStep(record);
           markStep(step.id, seconds());
           broken++;
           return next();
@@ -412,8 +415,7 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
       ok: results.every(E.isRight),
       output: results.map((r) => (E.isRight(r) ? r.right.join('\n') : r.left)).join('\n'),
     };
-    steps.push(applied);
-    observer.step?.(applied);
+    recordStep(applied);
     scheduleProbes();
     if (options.free) stepsDone = true;
     else runStep(0);
@@ -427,8 +429,7 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
     const at = seconds();
     execute(parsed.right, line.right, (ok, output) => {
       const record: StepRecord = { at, command: line.right, ok, output };
-      steps.push(record);
-      observer.step?.(record);
+      recordStep(record);
       done?.(record);
     });
     return E.right(undefined);

@@ -68,8 +68,10 @@ export class SchedulerCache {
     const name = node.metadata?.name ?? '';
     const info = this.#info(name);
     if (!info.node) this.#sorted = undefined;
+    // Heartbeats keep the stored allocatable object (the kubelet reuses unchanged status
+    // members): parse its quantities only when it is a different object.
+    if (!info.node || info.node.status?.allocatable !== node.status?.allocatable) info.allocatable = nodeAllocatable(node);
     info.node = node;
-    info.allocatable = nodeAllocatable(node);
   }
 
   /** Forgets a node; pods still bound to it keep counting on an entry without node. */

@@ -8,7 +8,7 @@
 // of nodes searched). Facts: shared/reference/kubernetes-node-failure.md §5.4 and §8.
 import * as E from 'fp-ts/lib/Either.js';
 import { deepEqual, EventRecorder, Informer, type ApiClient, type InformerEvent, type SeededRandom, type TimerHandle } from '@failsim/core';
-import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import type { Node, NodeCondition, PersistentVolume, PersistentVolumeClaim, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
@@ -66,15 +66,22 @@ interface WaitingPod {
 }
 
 /** The node properties whose change can make a pod schedulable (nodeSchedulingPropertiesChanged). */
-const schedulingPropertiesChanged = (old: Node, node: Node): boolean => {
-  const conditions = (n: Node) => Object.fromEntries((n.status?.conditions ?? []).map((c) => [c.type, c.status]));
-  return (
-    !!old.spec?.unschedulable !== !!node.spec?.unschedulable ||
-    !deepEqual(old.status?.allocatable, node.status?.allocatable) ||
-    !deepEqual(old.metadata?.labels, node.metadata?.labels) ||
-    !deepEqual(old.spec?.taints, node.spec?.taints) ||
-    !deepEqual(conditions(old), conditions(node))
-  );
+const schedulingPropertiesChanged = (old: Node, node: Node): boolean =>
+  !!old.spec?.unschedulable !== !!node.spec?.unschedulable ||
+  !deepEqual(old.status?.allocatable, node.status?.allocatable) ||
+  !deepEqual(old.metadata?.labels, node.metadata?.labels) ||
+  !deepEqual(old.spec?.taints, node.spec?.taints) ||
+  conditionStatusesChanged(old.status?.conditions ?? [], node.status?.conditions ?? []);
+
+/**
+ * Whether the condition types or their statuses differ (heartbeat times do not count).
+ * Every node heartbeat comes here, so the common case, the same types in the same order
+ * with the same statuses, is answered without building anything.
+ */
+const conditionStatusesChanged = (old: readonly NodeCondition[], next: readonly NodeCondition[]): boolean => {
+  if (old.length === next.length && old.every((c, i) => c.type === next[i]!.type && c.status === next[i]!.status)) return false;
+  const statuses = (conditions: readonly NodeCondition[]) => Object.fromEntries(conditions.map((c) => [c.type, c.status]));
+  return !deepEqual(statuses(old), statuses(next));
 };
 
 /** Whether a pending pod changed in a way that may make it schedulable (isPodUpdated: not only its status). */

@@ -225,23 +225,24 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   const check = (watch: CheckedWatch, event: WatchEvent): void => {
     const rv = Number(event.object.metadata?.resourceVersion);
     const meta = event.object.metadata ?? {};
-    const seen = `${event.type} ${event.object.kind ?? '?'} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? ''} rv=${meta.resourceVersion ?? '?'}`;
+    // Described only for a report: this runs for every event of two watches.
+    const seen = (): string => `${event.type} ${event.object.kind ?? '?'} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? ''} rv=${meta.resourceVersion ?? '?'}`;
     const slot = rv & COMMIT_MASK;
     const commit = commitRv[slot] === rv ? commits[slot] : undefined;
     if (commit === undefined) {
-      report('watch-order', `${watch.name} saw ${seen}, which the server never committed (or committed too long ago)`, recent());
+      report('watch-order', `${watch.name} saw ${seen()}, which the server never committed (or committed too long ago)`, recent());
     } else if (rv <= watch.lastSeen) {
-      report('watch-order', `${watch.name} saw ${seen} after resourceVersion ${watch.lastSeen}: out of commit order`, recent());
+      report('watch-order', `${watch.name} saw ${seen()} after resourceVersion ${watch.lastSeen}: out of commit order`, recent());
     } else if (watch.kind === undefined ? rv !== watch.lastSeen + 1 : commitPrevOfKind[slot]! > watch.lastSeen) {
       const missedRv = watch.kind === undefined ? watch.lastSeen + 1 : commitPrevOfKind[slot]!;
       const missed = commitRv[missedRv & COMMIT_MASK] === missedRv ? commits[missedRv & COMMIT_MASK] : undefined;
       report(
         'watch-order',
-        `${watch.name} missed ${missed ? describeWrite(missed) : `resourceVersion ${missedRv}`}: after resourceVersion ${watch.lastSeen} it saw ${seen}`,
+        `${watch.name} missed ${missed ? describeWrite(missed) : `resourceVersion ${missedRv}`}: after resourceVersion ${watch.lastSeen} it saw ${seen()}`,
         recent(),
       );
     } else if (commit.kind !== event.object.kind || commit.name !== meta.name || (commit.namespace ?? '') !== (meta.namespace ?? '') || eventTypeOf(commit.verb) !== event.type) {
-      report('watch-order', `${watch.name} saw ${seen} but the server committed ${describeWrite(commit)} at that resourceVersion`, recent());
+      report('watch-order', `${watch.name} saw ${seen()} but the server committed ${describeWrite(commit)} at that resourceVersion`, recent());
     }
     if (rv > watch.lastSeen) watch.lastSeen = rv;
   };

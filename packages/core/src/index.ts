@@ -13,6 +13,7 @@ export * from './api/errors.js';
 export * from './api/resources.js';
 export * from './api/reachability.js';
 export * from './api/watch.js';
+export * from './api/event-ttl.js';
 export {
   ApiServer,
   type ApiServerOptions,

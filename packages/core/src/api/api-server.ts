@@ -42,6 +42,7 @@ import { CONTROL_PLANE, type Location, type Reachability } from './reachability.
 import { kinds, resources, type Kind, type KubeObject, type ObjectOf } from './resources.js';
 import { ChangeLog, type Change, type WatchEvent } from './watch.js';
 import { ObjectStore } from './object-store.js';
+import { EventTTL, type EventExpiry } from './event-ttl.js';
 import { ApiClient } from './client.js';
 
 /** Who makes a call: the component (kubelet, node-lifecycle-controller…) and where it runs. */
@@ -187,7 +188,6 @@ const indexKeyOf = (fieldSelector: string | undefined): string | undefined => {
 const writerNames = new WeakMap<Caller, string>();
 
 const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-const keyOf = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
 
 /**
  * A Kubernetes-like API server over Kubernetes object shapes, in virtual time. Components
@@ -209,7 +209,8 @@ export class ApiServer {
   /** Indexed watchers a change is offered to, reused so delivery allocates nothing when there are none. */
   readonly #candidates: Watcher[] = [];
   #watcherSeq = 0;
-  readonly #eventExpiry = new Map<string, { cancel(): void }>();
+  /** The Events' --event-ttl countdowns; undefined when Events are kept (TTL 0). */
+  readonly #eventTTL: EventTTL | undefined;
   #rv = 0;
   #pending: (Change | Watcher)[] = [];
   #delivering = false;
@@ -222,6 +223,7 @@ export class ApiServer {
     this.#trace = options.trace;
     this.#admission = { ...defaultAdmissionOptions, ...options.admission };
     this.#eventTTLms = (options.eventTTLSeconds ?? 3600) * 1000;
+    this.#eventTTL = this.#eventTTLms > 0 ? new EventTTL(this.clock, this.#eventTTLms, (expiry) => this.#expireEvent(expiry)) : undefined;
     this.#log = new ChangeLog(options.watchCacheSize ?? 100_000);
     this.reachability.onChange(({ location, reachable }) => {
       this.#trace.record({ t: this.clock.now(), type: 'reachability', location, reachable });
@@ -601,7 +603,7 @@ export class ApiServer {
     const obj = freezeOwned(input) as KubeObject;
     this.#store(kind).set(obj);
     this.#record(caller, verb, kind, obj, rv);
-    if (kind === 'Event') this.#expireEventLater(obj);
+    if (kind === 'Event') this.#expireEventLater(obj, rv, old);
     this.#publish(old ? { rv, kind, type: 'MODIFIED', object: obj, old } : { rv, kind, type: 'ADDED', object: obj });
     return obj;
   }
@@ -610,11 +612,7 @@ export class ApiServer {
     const rv = ++this.#rv;
     const obj = freezeCopy({ ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } }) as KubeObject;
     this.#store(kind).delete(old.metadata?.namespace, old.metadata?.name ?? '');
-    if (kind === 'Event') {
-      const key = keyOf(old.metadata?.namespace, old.metadata?.name ?? '');
-      this.#eventExpiry.get(key)?.cancel();
-      this.#eventExpiry.delete(key);
-    }
+    if (kind === 'Event') this.#eventTTL?.stop(Number(old.metadata?.resourceVersion));
     this.#record(caller, 'remove', kind, obj, rv);
     this.#publish({ rv, kind, type: 'DELETED', object: obj, old });
     return obj;
@@ -622,38 +620,27 @@ export class ApiServer {
 
   #record(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, obj: KubeObject, rv: number): void {
     const meta = obj.metadata ?? {};
-    const t = this.clock.now();
-    const name = meta.name ?? '';
-    const resourceVersion = String(rv);
     let by = writerNames.get(caller);
     if (by === undefined) writerNames.set(caller, (by = `${caller.component}@${caller.location}`));
-    // Two literals rather than a conditional spread: this runs on every write.
-    this.#trace.record(
-      meta.namespace
-        ? { t, type: 'write', verb, kind, namespace: meta.namespace, name, resourceVersion, by }
-        : { t, type: 'write', verb, kind, name, resourceVersion, by },
-    );
+    // The trace stores the write as columns: no entry object per write (issue 8).
+    this.#trace.recordWrite(this.clock.now(), verb, kind, meta.namespace, meta.name ?? '', rv, by);
   }
 
-  /** Events live for --event-ttl after their last write, as etcd leases make them. */
-  #expireEventLater(event: KubeObject): void {
-    const namespace = event.metadata?.namespace;
-    const name = event.metadata?.name ?? '';
-    const key = keyOf(namespace, name);
-    if (this.#eventTTLms <= 0) return;
-    this.#eventExpiry.get(key)?.cancel();
-    this.#eventExpiry.set(
-      key,
-      this.clock.schedule(
-        this.#eventTTLms,
-        () => {
-          this.#eventExpiry.delete(key);
-          const obj = this.#store('Event').get(namespace, name);
-          if (obj) this.#remove({ component: 'kube-apiserver', location: CONTROL_PLANE }, 'Event', obj);
-        },
-        { owner: 'kube-apiserver', purpose: `event TTL of ${key}` },
-      ),
-    );
+  /**
+   * Events live for --event-ttl after their last write, as etcd leases make them: the
+   * write at `rv` starts a countdown and ends the one of the write it replaced (`old`).
+   */
+  #expireEventLater(event: KubeObject, rv: number, old: KubeObject | undefined): void {
+    const ttl = this.#eventTTL;
+    if (ttl === undefined) return;
+    if (old !== undefined) ttl.stop(Number(old.metadata?.resourceVersion));
+    ttl.start(event.metadata?.namespace, event.metadata?.name ?? '', rv);
+  }
+
+  /** A countdown ran out: the Event it was started for goes (a later write or a delete would have stopped it). */
+  #expireEvent(expiry: EventExpiry): void {
+    const obj = this.#store('Event').get(expiry.namespace, expiry.name);
+    if (obj) this.#remove({ component: 'kube-apiserver', location: CONTROL_PLANE }, 'Event', obj);
   }
 
   // ---- watch delivery ----------------------------------------------------------------

@@ -43,10 +43,34 @@ interface Bucket {
   last: number;
 }
 
+/** The distinct messages of one (object, type, reason) in the aggregation window. */
 interface Similar {
-  messages: Set<string>;
   first: number;
+  /** The first message; a Set only once a second distinct one comes (most never do). */
+  message: string | undefined;
+  messages: Set<string> | undefined;
 }
+
+/** Adds `message` to `similar`; returns the number of distinct messages. */
+const addMessage = (similar: Similar, message: string): number => {
+  if (similar.messages !== undefined) return similar.messages.add(message).size;
+  if (similar.message === undefined || similar.message === message) {
+    similar.message = message;
+    return 1;
+  }
+  similar.messages = new Set([similar.message, message]);
+  return 2;
+};
+
+/**
+ * `s` as one flat string. Texts built by concatenation are trees of pieces (~190 bytes
+ * for a 70-character message, against ~90 flat), and an Event keeps its texts for an
+ * hour; trim() returns a flat copy, used only when it trimmed nothing.
+ */
+const flat = (s: string): string => {
+  const t = s.trim();
+  return t.length === s.length ? t : s;
+};
 
 interface Logged {
   name: string;
@@ -55,15 +79,36 @@ interface Logged {
   firstTimestamp: string;
 }
 
-const referenceOf = (obj: KubeObject, fieldPath?: string): ObjectReference => ({
-  kind: obj.kind,
-  namespace: obj.metadata?.namespace,
-  name: obj.metadata?.name,
-  uid: obj.metadata?.uid,
-  apiVersion: obj.apiVersion,
-  resourceVersion: obj.metadata?.resourceVersion,
-  ...(fieldPath ? { fieldPath } : {}),
-});
+/**
+ * The reference to `obj`, frozen, without undefined members (the API server would copy
+ * it to drop them; frozen, it is stored as is). Keys in upstream's order: kind,
+ * namespace, name, uid, apiVersion, resourceVersion, fieldPath.
+ */
+const referenceOf = (obj: KubeObject, fieldPath?: string): ObjectReference => {
+  const { kind, apiVersion } = obj;
+  const { namespace, name, uid, resourceVersion } = obj.metadata ?? {};
+  if (kind !== undefined && name !== undefined && uid !== undefined && apiVersion !== undefined && resourceVersion !== undefined) {
+    // Literals: a fixed shape with the members in the object, the common case.
+    if (namespace !== undefined) {
+      return Object.freeze(
+        fieldPath ? { kind, namespace, name, uid, apiVersion, resourceVersion, fieldPath } : { kind, namespace, name, uid, apiVersion, resourceVersion },
+      );
+    }
+    return Object.freeze(fieldPath ? { kind, name, uid, apiVersion, resourceVersion, fieldPath } : { kind, name, uid, apiVersion, resourceVersion });
+  }
+  const ref: Record<string, unknown> = {};
+  const members: [string, unknown][] = [
+    ['kind', kind],
+    ['namespace', namespace],
+    ['name', name],
+    ['uid', uid],
+    ['apiVersion', apiVersion],
+    ['resourceVersion', resourceVersion],
+  ];
+  for (const [key, value] of members) if (value !== undefined) ref[key] = value;
+  if (fieldPath) ref['fieldPath'] = fieldPath;
+  return Object.freeze(ref);
+};
 
 /** Last event-name nanos per server, so two recorders never pick the same name. */
 const lastNanosByServer = new WeakMap<object, bigint>();
@@ -89,12 +134,20 @@ export class EventRecorder {
   readonly #buckets = new Map<string, Bucket>();
   readonly #similar = new Map<string, Similar>();
   readonly #logged = new Map<string, Logged>();
+  /** The Events' `source`, frozen once: every Event of this recorder shares it. */
+  readonly #sourceRef: Readonly<EventSource>;
+  /** The trace's `source` text. */
+  readonly #sourceText: string;
+  /** The last reference built, reused while the same object version and field are reported on. */
+  #lastRef: { object: KubeObject; fieldPath: string | undefined; ref: ObjectReference } | undefined;
 
   constructor(client: ApiClient, source: EventSource, options: { trace?: Trace; correlator?: Partial<EventCorrelatorOptions> } = {}) {
     this.#client = client;
     this.#source = source;
     this.#trace = options.trace;
     this.#options = { ...defaultCorrelatorOptions, ...options.correlator };
+    this.#sourceRef = Object.freeze(source.host ? { component: source.component, host: source.host } : { component: source.component });
+    this.#sourceText = source.host ? `${source.component}, ${source.host}` : source.component;
   }
 
   /**
@@ -104,19 +157,21 @@ export class EventRecorder {
    */
   event(object: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): Event | undefined {
     const now = this.#client.server.clock.now();
-    const involvedObject = referenceOf(object, fieldPath);
+    const involvedObject = this.#reference(object, fieldPath);
+    // The caches are this recorder's own, so their keys leave out the source (upstream's
+    // caches are shared by every source of a broadcaster): the same keys tell the same
+    // events apart. Built with join(), which makes flat strings: the LRUs keep them.
     const objKey = objectKey(involvedObject);
-    if (!this.#takeToken(`${this.#source.component}\u0000${this.#source.host ?? ''}\u0000${objKey}`, now)) return undefined;
+    if (!this.#takeToken(objKey, now)) return undefined;
 
-    const similarKey = [this.#source.component, this.#source.host, objKey, type, reason].join('\u0000');
+    const similarKey = [objKey, type, reason].join('\u0000');
     let similar = this.#similar.get(similarKey);
     if (!similar || now - similar.first > this.#options.similarWindowMs) {
-      remember(this.#similar, similarKey, (similar = { messages: new Set(), first: now }));
+      remember(this.#similar, similarKey, (similar = { first: now, message: undefined, messages: undefined }));
     }
-    similar.messages.add(message);
-    const combined = similar.messages.size >= this.#options.maxSimilarEvents;
-    const finalMessage = combined ? `(combined from similar events): ${message}` : message;
-    const logKey = combined ? similarKey : `${similarKey}\u0000${message}`;
+    const combined = addMessage(similar, message) >= this.#options.maxSimilarEvents;
+    const finalMessage = flat(combined ? `(combined from similar events): ${message}` : message);
+    const logKey = combined ? similarKey : [similarKey, message].join('\u0000');
 
     const stamp = this.#client.server.clock.iso(now);
     const previous = this.#logged.get(logKey);
@@ -140,7 +195,7 @@ export class EventRecorder {
       involvedObject,
       reason,
       message: finalMessage,
-      source: { component: this.#source.component, ...(this.#source.host ? { host: this.#source.host } : {}) },
+      source: this.#sourceRef,
       firstTimestamp: previous?.firstTimestamp ?? stamp,
       lastTimestamp: stamp,
       count,
@@ -165,18 +220,21 @@ export class EventRecorder {
   }
 
   #traced(event: Event, now: number): Event {
+    const trace = this.#trace;
+    if (trace === undefined) return event;
     const ref = event.involvedObject;
-    this.#trace?.record({
-      t: now,
-      type: 'event',
-      eventType: event.type ?? '',
-      reason: event.reason ?? '',
-      message: event.message ?? '',
-      object: `${ref.kind ?? ''}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name ?? ''}`,
-      count: event.count ?? 1,
-      source: this.#source.host ? `${this.#source.component}, ${this.#source.host}` : this.#source.component,
-    });
+    const object = ref.namespace ? [ref.kind ?? '', ref.namespace, ref.name ?? ''].join('/') : [ref.kind ?? '', ref.name ?? ''].join('/');
+    trace.recordEvent(now, event.type ?? '', event.reason ?? '', event.message ?? '', object, event.count ?? 1, this.#sourceText);
     return event;
+  }
+
+  /** The reference to `object` (and `fieldPath`), shared with the last Event when it was about the same. */
+  #reference(object: KubeObject, fieldPath: string | undefined): ObjectReference {
+    const last = this.#lastRef;
+    if (last !== undefined && last.object === object && last.fieldPath === fieldPath) return last.ref;
+    const ref = referenceOf(object, fieldPath);
+    this.#lastRef = { object, fieldPath, ref };
+    return ref;
   }
 
   /** Upstream names events `<object>.<unix nanos in hex>`; nanos stay unique per server. */
@@ -186,7 +244,7 @@ export class EventRecorder {
     let nanos = BigInt(server.clock.epochMs + now) * 1_000_000n;
     if (nanos <= last) nanos = last + 1n;
     lastNanosByServer.set(server, nanos);
-    return `${objectName}.${nanos.toString(16)}`;
+    return [objectName, nanos.toString(16)].join('.');
   }
 
   #takeToken(key: string, now: number): boolean {

@@ -3,7 +3,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { createSimulation } from '../simulation.js';
 import { right } from '../testing/either.js';
 import type { ApiError } from './errors.js';
-import type { WatchEvent } from './watch.js';
+import { ChangeLog, type Change, type WatchEvent } from './watch.js';
 
 const pod = (name: string, labels: Record<string, string> = {}): Pod => ({
   metadata: { name, labels },
@@ -94,5 +94,31 @@ describe('watch', () => {
     sub.unsubscribe();
     right(client.create('Pod', pod('b')));
     expect(seen).toHaveLength(1);
+  });
+
+  describe('ChangeLog', () => {
+    const change = (rv: number): Change =>
+      rv % 2 === 0
+        ? { rv, kind: 'Pod', type: 'MODIFIED', object: { metadata: { name: `p${rv}` } }, old: { metadata: { name: `p${rv - 1}` } } }
+        : { rv, kind: 'Node', type: 'ADDED', object: { metadata: { name: `n${rv}` } } };
+
+    it('keeps exactly the last `capacity` changes, and replays them as they were appended', () => {
+      const log = new ChangeLog(3);
+      for (let rv = 1; rv <= 7; rv++) log.append(change(rv));
+      expect(log.size).toBe(3);
+      expect(log.oldestResumable).toBe(4);
+      expect(log.since(3, 7)).toBeUndefined();
+      expect(log.since(4, 7)).toEqual([change(5), change(6), change(7)]);
+      expect(Object.keys(log.since(5, 6)![0]!)).toEqual(['rv', 'kind', 'type', 'object', 'old']);
+      expect(log.since(5, 6)).toEqual([change(6)]);
+      expect(log.since(7, 7)).toEqual([]);
+    });
+
+    it('keeps nothing with capacity 0', () => {
+      const log = new ChangeLog(0);
+      log.append(change(1));
+      expect(log.oldestResumable).toBe(Number.POSITIVE_INFINITY);
+      expect(log.since(0, 1)).toBeUndefined();
+    });
   });
 });

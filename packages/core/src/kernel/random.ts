@@ -155,7 +155,9 @@ export class SeededRandom {
     const h =
       hex8(this.nextUint32()) + hex8(this.nextUint32()) + hex8(this.nextUint32()) + hex8(this.nextUint32());
     const variant = (8 | (parseInt(h.charAt(16), 16) & 3)).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    // join gives one flat string: a template of slices is a rope of ~10 pieces, and every
+    // object (and Event) keeps its uid for its lifetime (~330 bytes saved each).
+    return [h.slice(0, 8), h.slice(8, 12), `4${h.slice(13, 16)}`, variant + h.slice(17, 20), h.slice(20, 32)].join('-');
   }
 
   /** sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, 32-bit variant). */

@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals';
+import { SimClock } from '../kernel/clock.js';
+import { EventTTL, type EventExpiry } from './event-ttl.js';
+
+const HOUR = 3_600_000;
+
+const setup = () => {
+  const clock = new SimClock();
+  const log: string[] = [];
+  const ttl = new EventTTL(clock, HOUR, (e: EventExpiry) => log.push(`${clock.now()} ${e.namespace ?? ''}/${e.name}@${e.resourceVersion}`));
+  return { clock, log, ttl };
+};
+
+describe('EventTTL', () => {
+  it('expires each Event exactly the TTL after its write, in write order', () => {
+    const { clock, log, ttl } = setup();
+    ttl.start('default', 'a.1', 1);
+    clock.runFor(1_500);
+    ttl.start('default', 'b.1', 2);
+    ttl.start(undefined, 'c.1', 3);
+    clock.runFor(HOUR);
+    expect(log).toEqual([`${HOUR} default/a.1@1`, `${HOUR + 1_500} default/b.1@2`, `${HOUR + 1_500} /c.1@3`]);
+  });
+
+  it('a later write restarts the countdown; a stopped one never fires', () => {
+    const { clock, log, ttl } = setup();
+    ttl.start('default', 'a.1', 1);
+    ttl.start('default', 'b.1', 2);
+    clock.runFor(10_000);
+    ttl.stop(1);
+    ttl.start('default', 'a.1', 3);
+    ttl.stop(2);
+    ttl.stop(99); // not running: nothing
+    clock.runFor(HOUR);
+    expect(log).toEqual([`${HOUR + 10_000} default/a.1@3`]);
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('keeps the clock order of timers due at the same millisecond: scheduled before the write, before; after, after', () => {
+    const { clock, log, ttl } = setup();
+    clock.scheduleAt(HOUR, () => log.push('before'), { owner: 'test', purpose: 'scheduled before the write' });
+    ttl.start('default', 'a.1', 1);
+    clock.runFor(1_000);
+    clock.scheduleAt(HOUR, () => log.push('after'), { owner: 'test', purpose: 'scheduled after the write' });
+    clock.runFor(HOUR);
+    expect(log).toEqual(['before', `${HOUR} default/a.1@1`, 'after']);
+  });
+
+  it('labels each timer with the Event it expires', () => {
+    const { clock, ttl } = setup();
+    ttl.start('kube-system', 'node-1.15a', 4);
+    ttl.start(undefined, 'n.15b', 5);
+    expect(clock.pending().map((t) => [t.owner, t.purpose])).toEqual([
+      ['kube-apiserver', 'event TTL of kube-system/node-1.15a'],
+      ['kube-apiserver', 'event TTL of n.15b'],
+    ]);
+    expect(ttl.pending).toBe(2);
+  });
+
+  it('stays correct past FIFO compaction', () => {
+    const { clock, log, ttl } = setup();
+    for (let i = 1; i <= 5_000; i++) {
+      ttl.start('default', `e${i}`, i);
+      if (i % 2 === 0) ttl.stop(i - 1);
+      clock.runFor(1);
+    }
+    clock.runFor(HOUR);
+    expect(log).toHaveLength(2_500);
+    expect(log[0]).toBe(`${HOUR + 1} default/e2@2`);
+    expect(log[2_499]).toBe(`${HOUR + 4_999} default/e5000@5000`);
+  });
+});

@@ -6,8 +6,13 @@
 // workers, its manifests copied beside it), run in virtual time until the power-off
 // node is NotReady, so the frame has a failure to show. Between frames the run moves one
 // virtual second (untimed), so every frame samples a changed state. After WARMUP frames,
-// the median of FRAMES frames is reported. Prints figures only; nothing asserts (shared machines
-// are noisy); the target is ≤ 50 ms at 1,000 nodes.
+// the median of FRAMES frames is reported, in wall time and in CPU time of this process (on
+// a shared machine the wall time grows with the load; the CPU time much less). Prints figures
+// only; nothing asserts (shared machines are noisy); the target is ≤ 50 ms at 1,000 nodes.
+// Idle cost, two figures: a repaint of a state that did not move (a keypress while paused:
+// the API lists and samples are cached per state, so it costs Ink only), and how often a
+// session on the real wall clock asks for a frame while running and while paused (a paused
+// dashboard must not re-render: the pacer does not tick, so nothing notifies).
 // The dashboard is not a package: its source is bundled here with esbuild, as the CLI is
 // (tools/bundle-cli.js), so the frames are the ones the built `failsim dash` draws.
 // Run: npm run bench:dashboard [-- --json] [-- --frames N] [-- --sizes 5,200,1000]
@@ -94,19 +99,34 @@ try {
     const setupMs = performance.now() - t0;
     let frame = '';
     const times = [];
+    const cpuTimes = [];
     for (let i = 0; i < WARMUP + FRAMES; i++) {
       // Each frame sees a state that moved (one virtual second, untimed), as in a live run:
       // nothing sampled for the previous frame can be reused as it was.
       clock.runFor(1_000);
       const s = performance.now();
+      const c = process.cpuUsage();
       frame = renderFrame(session, { columns: 160, rows: 48 });
-      if (i >= WARMUP) times.push(performance.now() - s);
+      const cpu = process.cpuUsage(c);
+      if (i >= WARMUP) {
+        times.push(performance.now() - s);
+        cpuTimes.push((cpu.user + cpu.system) / 1000);
+      }
+    }
+    // The same state again: what a repaint costs while paused (a key typed at the prompt).
+    const idle = [];
+    for (let i = 0; i < FRAMES; i++) {
+      const s = performance.now();
+      renderFrame(session, { columns: 160, rows: 48 });
+      idle.push(performance.now() - s);
     }
     session.stop();
     rows.push({
       nodes: size,
       frameMsMedian: median(times),
       frameMsMax: Math.max(...times),
+      frameCpuMsMedian: median(cpuTimes),
+      idleFrameMsMedian: median(idle),
       frames: FRAMES,
       setupMs,
       notReadyShown: /NotReady/.test(frame),
@@ -114,12 +134,37 @@ try {
     });
   }
 
+  // Idle: a 5-node session paced by the real wall clock at 10×, as `failsim dash` runs it;
+  // its change notifications are the frames the app would render.
+  const notifications = async () => {
+    const loaded = loadScenario(scenarioWith(4));
+    if (loaded._tag !== 'Right') throw new Error('generated scenario (5 nodes) did not load');
+    const session = new DashboardSession({ loaded: loaded.right });
+    let count = 0;
+    session.subscribe(() => count++);
+    session.start();
+    const over = async (ms) => {
+      count = 0;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return (count * 1000) / ms;
+    };
+    const running = await over(1_000);
+    session.togglePause();
+    const paused = await over(1_000);
+    session.stop();
+    return { runningPerSecond: running, pausedPerSecond: paused };
+  };
+  const idle = await notifications();
+
   if (json) {
-    console.log(JSON.stringify({ columns: 160, rows: 48, warmup: WARMUP, cpus: cpus().length, loadAverage1m: loadavg()[0], results: rows }, null, 2));
+    console.log(JSON.stringify({ columns: 160, rows: 48, warmup: WARMUP, cpus: cpus().length, loadAverage1m: loadavg()[0], results: rows, idle }, null, 2));
   } else {
     console.log(`failsim dashboard: one frame of the default screen at 160×48 (median of ${FRAMES} after ${WARMUP} warm-up)`);
     console.log('');
-    const table = [['nodes', 'frame ms (median)', 'frame ms (max)', 'setup ms', 'NotReady on screen'], ...rows.map((r) => [String(r.nodes), r.frameMsMedian.toFixed(1), r.frameMsMax.toFixed(1), r.setupMs.toFixed(0), r.notReadyShown ? 'yes' : 'no'])];
+    const table = [
+      ['nodes', 'frame ms (median)', 'frame ms (max)', 'CPU ms (median)', 'idle repaint ms', 'setup ms', 'NotReady on screen'],
+      ...rows.map((r) => [String(r.nodes), r.frameMsMedian.toFixed(1), r.frameMsMax.toFixed(1), r.frameCpuMsMedian.toFixed(1), r.idleFrameMsMedian.toFixed(1), r.setupMs.toFixed(0), r.notReadyShown ? 'yes' : 'no']),
+    ];
     const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
     for (const [i, r] of table.entries()) {
       console.log(r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
@@ -127,6 +172,7 @@ try {
     }
     console.log('');
     console.log('target: ≤ 50 ms per frame at 1,000 nodes');
+    console.log(`idle: a running session asks for ${idle.runningPerSecond.toFixed(0)} frames/s, a paused one ${idle.pausedPerSecond.toFixed(0)} (an idle repaint, above, happens only on a key)`);
     // Frame times scale with how busy the machine is: say how busy it was.
     console.log(`machine: ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)} (1 min)`);
   }

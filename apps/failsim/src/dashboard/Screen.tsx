@@ -151,7 +151,9 @@ export const Screen = ({ session, ui, columns, rows }: ScreenProps) => {
   return (
     <Box flexDirection="column" width={columns} height={rows}>
       <Header data={header} width={columns} />
-      <Box flexDirection="column" height={body} overflow="hidden">
+      {/* Clipped vertically only: every line is already truncated to the width (wrap="truncate"),
+          and a horizontal clip would make Ink re-slice each line it writes (slice-ansi). */}
+      <Box flexDirection="column" height={body} overflowY="hidden">
         {main}
       </Box>
       <CommandLine

@@ -23,6 +23,7 @@ export const CHANGED_WINDOW_MS = 5_000;
 export class ChangeTracker {
   readonly #windowMs: number;
   readonly #views = new Map<string, Map<string, { text: string; changedAt: number }>>();
+  readonly #last = new Map<string, { readonly rows: readonly unknown[]; readonly changedAt: readonly number[] }>();
 
   /** A tracker marking rows for `windowMs` virtual ms after a change. */
   constructor(windowMs = CHANGED_WINDOW_MS) {
@@ -37,19 +38,39 @@ export class ChangeTracker {
    * is not marked when it shows again unchanged.
    */
   observe(view: string, rows: readonly (readonly [key: string, text: string])[], now: number): boolean[] {
+    // The very rows of the last sample of this view (a sampler hands out the same keys
+    // while nothing in them changed): nothing to compare, only the window moves.
+    const last = this.#last.get(view);
+    if (last !== undefined && last.rows === rows) return last.changedAt.map((t) => t > now - this.#windowMs);
     const known = this.#views.get(view);
     const seen = known ?? new Map<string, { text: string; changedAt: number }>();
     if (!known) this.#views.set(view, seen);
-    const marks = rows.map(([key, text]) => {
+    const changedAt = rows.map(([key, text]) => {
       const old = seen.get(key);
-      if (old !== undefined && old.text === text) return old.changedAt > now - this.#windowMs;
-      const changedAt = known === undefined ? Number.NEGATIVE_INFINITY : now;
-      seen.set(key, { text, changedAt });
-      return changedAt > now - this.#windowMs;
+      if (old !== undefined && old.text === text) return old.changedAt;
+      const at = known === undefined ? Number.NEGATIVE_INFINITY : now;
+      seen.set(key, { text, changedAt: at });
+      return at;
     });
-    return marks;
+    this.#last.set(view, { rows, changedAt });
+    return changedAt.map((t) => t > now - this.#windowMs);
   }
 }
+
+/** A row and its content as the tracker compares them. */
+export type ChangeKey = readonly [key: string, text: string];
+
+// Change keys the samplers built with their rows (model/pods.ts, model/nodes.ts), once
+// per API object: the same strings frame after frame, so the tracker compares them by
+// reference instead of building and comparing thousands of strings per frame. Keyed by
+// the rows array, so a frame pays one lookup, not one per row.
+const remembered = new WeakMap<readonly object[], readonly ChangeKey[]>();
+
+/** Records the change keys of a sampler's `rows` (same indices); {@link changeKeys} returns them for that very array. */
+export const rememberChangeKeys = <R extends object>(rows: readonly R[], keys: readonly ChangeKey[]): readonly R[] => {
+  remembered.set(rows, keys);
+  return rows;
+};
 
 /**
  * The rows of the nodes, pods, storage and events tables as the tracker compares them:
@@ -57,9 +78,9 @@ export class ChangeTracker {
  * they move every second and would mark every row.
  */
 export const changeKeys = {
-  nodes: (rows: readonly NodeRow[]): [string, string][] => rows.map((r) => [r.name, `${r.status}|${r.roles}|${r.version}|${r.internalIp}|${r.vm}|${r.power}|${r.taints}|${r.pods}`]),
-  pods: (rows: readonly PodRow[]): [string, string][] => rows.map((r) => [`${r.namespace}/${r.name}`, `${r.ready}|${r.status}|${r.restarts}|${r.node}`]),
-  storage: (chains: readonly StorageChain[]): [string, string][] =>
+  nodes: (rows: readonly NodeRow[]): readonly ChangeKey[] => remembered.get(rows) ?? rows.map((r) => [r.name, `${r.status}|${r.roles}|${r.version}|${r.internalIp}|${r.vm}|${r.power}|${r.taints}|${r.pods}`]),
+  pods: (rows: readonly PodRow[]): readonly ChangeKey[] => remembered.get(rows) ?? rows.map((r) => [`${r.namespace}/${r.name}`, `${r.ready}|${r.status}|${r.restarts}|${r.node}`]),
+  storage: (chains: readonly StorageChain[]): ChangeKey[] =>
     chains.map((c) => [c.pvc, `${c.pod}|${c.podNode}|${c.pvcPhase}|${c.pv}|${c.vms.map((v) => `${v.vm}:${v.power}`).join(',')}|${c.attachedPerKubernetes.join(',')}|${c.lock}|${c.problem?.text ?? ''}`]),
-  events: (rows: readonly EventRow[]): [string, string][] => rows.map((r) => [`${r.type}|${r.reason}|${r.objectKey}|${r.message}`, String(r.count)]),
+  events: (rows: readonly EventRow[]): ChangeKey[] => rows.map((r) => [`${r.type}|${r.reason}|${r.objectKey}|${r.message}`, String(r.count)]),
 };

@@ -40,4 +40,20 @@ describe('EventIndex', () => {
     index.detach();
     expect(index.live).toBe(false);
   });
+
+  it('bumps its version on every Event written, so a page of Events is selected again only then', () => {
+    const session = afterPowerOff(60);
+    const index = new EventIndex(session.run);
+    const clock = session.run.env.cluster.sim.clock;
+    const before = index.version;
+    const page = sampleEvents(session.run, { limit: 12 });
+    // The eviction after 5 min writes Events; the page follows, its LAST SEEN aged.
+    clock.runFor(300_000);
+    expect(index.version).toBeGreaterThan(before);
+    const later = sampleEvents(session.run, { limit: 12 });
+    expect(later).toEqual(sampleEvents(session.run, { limit: 500 }).slice(0, 12));
+    expect(later.map((r) => r.reason)).toContain('NodeControllerEviction');
+    expect(later).not.toEqual(page);
+    index.detach();
+  });
 });

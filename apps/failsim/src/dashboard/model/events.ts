@@ -19,6 +19,7 @@ export class EventIndex {
   readonly #events = new Map<string, Event>();
   readonly #failedAttach = new Map<string, Event>();
   #live = true;
+  #version = 0;
   readonly #stop: () => void;
 
   /** Watches the run's Events from now on (the current ones arrive first, as ADDED). */
@@ -27,6 +28,7 @@ export class EventIndex {
       .watch('Event')
       .subscribe({
         next: ({ type, object }) => {
+          this.#version++;
           const key = `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
           if (type === 'DELETED') {
             this.#events.delete(key);
@@ -45,6 +47,11 @@ export class EventIndex {
   /** False once the watch has ended (then read the list instead). */
   get live(): boolean {
     return this.#live;
+  }
+
+  /** Bumped on every Event written or deleted: what was derived from the Events at one version holds until the next. */
+  get version(): number {
+    return this.#version;
   }
 
   /** Every Event, oldest created first. */
@@ -99,6 +106,49 @@ const lastSeenOf = (e: Event): string => e.lastTimestamp || e.series?.lastObserv
 /** True when `a` sorts before `b`: newer last occurrence first, ties the later write first. */
 const before = (a: { at: string; i: number }, b: { at: string; i: number }): boolean => (a.at !== b.at ? a.at > b.at : a.i > b.i);
 
+type Ranked = { readonly e: Event; readonly i: number; readonly at: string };
+
+/** The newest `limit` of `events` (Warnings only when `warningsOnly`), newest first. */
+const newest = (events: Iterable<Event>, warningsOnly: boolean, limit: number): Ranked[] => {
+  const top: Ranked[] = [];
+  const items = [...events];
+  if (limit > 64) {
+    // A long page: sorting is cheaper than inserting into it.
+    const all = items.map((e, i) => ({ e, i, at: lastSeenOf(e) })).filter(({ e }) => !warningsOnly || e.type === 'Warning');
+    return all.sort((a, b) => (before(a, b) ? -1 : 1)).slice(0, limit);
+  }
+  for (let i = 0; i < items.length; i++) {
+    const e = items[i]!;
+    if (warningsOnly && e.type !== 'Warning') continue;
+    const at = lastSeenOf(e);
+    // Most events are older than the page: rejected on one string comparison.
+    if (top.length === limit && (limit === 0 || at < top[top.length - 1]!.at)) continue;
+    const c = { e, i, at };
+    if (top.length === limit && !before(c, top[top.length - 1]!)) continue;
+    let j = top.length === limit ? top.length - 1 : top.length;
+    while (j > 0 && before(c, top[j - 1]!)) {
+      top[j] = top[j - 1]!;
+      j--;
+    }
+    top[j] = c;
+  }
+  return top;
+};
+
+const pages = new WeakMap<EventIndex, Map<string, { readonly version: number; readonly top: readonly Ranked[] }>>();
+
+/** {@link newest} over a live index, selected again only when its version moved. */
+const newestCached = (index: EventIndex, warningsOnly: boolean, limit: number): readonly Ranked[] => {
+  let byPage = pages.get(index);
+  if (byPage === undefined) pages.set(index, (byPage = new Map<string, { readonly version: number; readonly top: readonly Ranked[] }>()));
+  const key = `${warningsOnly}/${limit}`;
+  const hit = byPage.get(key);
+  if (hit !== undefined && hit.version === index.version) return hit.top;
+  const top = newest(index.all(), warningsOnly, limit);
+  byPage.set(key, { version: index.version, top });
+  return top;
+};
+
 /**
  * Samples the events view: newest first by last occurrence (ties: the later write
  * first), Warnings only when `warningsOnly`, at most `limit` rows. A view shows a screen
@@ -111,28 +161,10 @@ export const sampleEvents = (run: ScenarioRun, options: { readonly warningsOnly?
   const warningsOnly = options.warningsOnly === true;
   return memo(run, `events/${warningsOnly}/${limit}`, () => {
     const now = run.env.cluster.sim.clock.date();
-    const top: { e: Event; i: number; at: string }[] = [];
-    const items = [...eventsOf(run)];
-    if (limit > 64) {
-      // A long page: sorting is cheaper than inserting into it.
-      const all = items.map((e, i) => ({ e, i, at: lastSeenOf(e) })).filter(({ e }) => !warningsOnly || e.type === 'Warning');
-      top.push(...all.sort((a, b) => (before(a, b) ? -1 : 1)).slice(0, limit));
-    }
-    for (let i = 0; limit <= 64 && i < items.length; i++) {
-      const e = items[i]!;
-      if (warningsOnly && e.type !== 'Warning') continue;
-      const at = lastSeenOf(e);
-      // Most events are older than the page: rejected on one string comparison.
-      if (top.length === limit && (limit === 0 || at < top[top.length - 1]!.at)) continue;
-      const c = { e, i, at };
-      if (top.length === limit && !before(c, top[top.length - 1]!)) continue;
-      let j = top.length === limit ? top.length - 1 : top.length;
-      while (j > 0 && before(c, top[j - 1]!)) {
-        top[j] = top[j - 1]!;
-        j--;
-      }
-      top[j] = c;
-    }
+    const index = indexes.get(run);
+    // The page changes only when an Event does, far less often than the clock moves: with
+    // a live index, it is selected again only then; its LAST SEEN ages are formatted per frame.
+    const top = index?.live ? newestCached(index, warningsOnly, limit) : newest(eventsOf(run), warningsOnly, limit);
     return top.map(({ e, at }) => {
       const o = e.involvedObject;
       return {

@@ -15,13 +15,17 @@ const matches = (filter: string, ...cells: readonly string[]): boolean => {
   return cells.some((c) => c.toLowerCase().includes(f));
 };
 
+// Without a filter, the sampled rows themselves (no copy of a thousand rows): the change
+// keys the sampler built for them go with them (model/changes.ts).
+const unfiltered = (ui: Pick<UiState, 'filter' | 'faultsOnly'>): boolean => ui.filter === '' && !ui.faultsOnly;
+
 /** Nodes after the filter; faulty = not plain `Ready`, or its VM not powered on. */
-export const visibleNodes = (run: ScenarioRun, ui: Pick<UiState, 'filter' | 'faultsOnly'>): NodeRow[] =>
-  sampleNodes(run).filter((r) => matches(ui.filter, r.name, r.status, r.vm, r.taints) && (!ui.faultsOnly || r.status !== 'Ready' || (r.power !== 'poweredOn' && r.power !== '-')));
+export const visibleNodes = (run: ScenarioRun, ui: Pick<UiState, 'filter' | 'faultsOnly'>): readonly NodeRow[] =>
+  unfiltered(ui) ? sampleNodes(run) : sampleNodes(run).filter((r) => matches(ui.filter, r.name, r.status, r.vm, r.taints) && (!ui.faultsOnly || r.status !== 'Ready' || (r.power !== 'poweredOn' && r.power !== '-')));
 
 /** Pods after the filter; faulty = not Running with every container ready. */
-export const visiblePods = (run: ScenarioRun, ui: Pick<UiState, 'filter' | 'faultsOnly'>): PodRow[] =>
-  samplePods(run).filter((r) => matches(ui.filter, r.namespace, r.name, r.status, r.node) && (!ui.faultsOnly || r.status !== 'Running' || r.ready.split('/')[0] !== r.ready.split('/')[1]));
+export const visiblePods = (run: ScenarioRun, ui: Pick<UiState, 'filter' | 'faultsOnly'>): readonly PodRow[] =>
+  unfiltered(ui) ? samplePods(run) : samplePods(run).filter((r) => matches(ui.filter, r.namespace, r.name, r.status, r.node) && (!ui.faultsOnly || r.status !== 'Running' || r.ready.split('/')[0] !== r.ready.split('/')[1]));
 
 /** Storage chains after the filter; faulty = a broken link. */
 export const visibleStorage = (run: ScenarioRun, ui: Pick<UiState, 'filter' | 'faultsOnly'>): StorageChain[] =>

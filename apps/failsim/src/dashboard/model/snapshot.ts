@@ -57,3 +57,31 @@ export const memo = <T>(run: ScenarioRun, key: string, compute: () => T): T => {
   c.derived.set(key, value);
   return value;
 };
+
+const derivedFromLists = new WeakMap<ScenarioRun, Map<string, { readonly items: readonly unknown[]; readonly value: unknown }>>();
+
+/**
+ * `compute(items)` again only when `items` (a list from {@link listOf}) holds other
+ * objects than at the last call under `key`. Stored objects are frozen, so a write is a new
+ * object: comparing the lists element by element (pointers) tells whether anything in
+ * them changed, for a fraction of what recomputing costs. This is for what depends on
+ * one kind only, such as the pods per node: the clock moves every frame, and nodes and
+ * leases are written every few seconds, but Pods rarely.
+ */
+export const deriveFromList = <I, T>(run: ScenarioRun, key: string, items: readonly I[], compute: (items: readonly I[]) => T): T => {
+  let byKey = derivedFromLists.get(run);
+  if (byKey === undefined) derivedFromLists.set(run, (byKey = new Map<string, { readonly items: readonly unknown[]; readonly value: unknown }>()));
+  const last = byKey.get(key);
+  if (last !== undefined && sameItems(last.items, items)) return last.value as T;
+  const value = compute(items);
+  byKey.set(key, { items, value });
+  return value;
+};
+
+/** True when `a` and `b` hold the same objects in the same order. */
+const sameItems = (a: readonly unknown[], b: readonly unknown[]): boolean => {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};

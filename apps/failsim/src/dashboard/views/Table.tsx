@@ -101,9 +101,18 @@ export const Table = <R,>({ columns, rows, width, height, selected = -1, empty =
         const isSelected = top + i === selected;
         const isChanged = changed?.[top + i] === true;
         const isHazard = hazard?.[top + i] === true;
+        const runs = cellRuns(laid, row, isChanged, theme, isHazard);
+        // One run and no marks (every row without colour): the row is one text node.
+        if (runs.length === 1 && !isHazard && !isChanged) {
+          return (
+            <Text key={top + i} inverse={isSelected} wrap="truncate" {...(runs[0]!.color ? { color: runs[0]!.color } : {})}>
+              {runs[0]!.text}
+            </Text>
+          );
+        }
         return (
           <Text key={top + i} inverse={isSelected} wrap="truncate">
-            {cellRuns(laid, row, isChanged, theme, isHazard).map((run, j) => (
+            {runs.map((run, j) => (
               <Text key={j} color={run.color}>
                 {run.text}
               </Text>

@@ -11,9 +11,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { aggregatedContentType, aggregatedDiscovery, aggregatedVersion, apiGroup, apiGroupList, apiResourceList, apiVersions, groupVersions, versionInfo } from './discovery.js';
 import { CONTROL_PREFIX, type ControlRequest, type ControlResponse } from './control.js';
 import { parsePath, type ResourcePath } from './request.js';
-import { TABLE_CONTENT_TYPE, toTable, wantsTable, type IncludeObject, type TableContext } from './tables.js';
+import { TABLE_CONTENT_TYPE, tableParts, toTable, wantsTable, type IncludeObject, type TableContext } from './tables.js';
 import { streamWatch } from './watch-stream.js';
-import { toWire } from './wire.js';
+import { listParts, toWire, wireJson } from './wire.js';
 
 /** What the handler serves. */
 export interface ApiHandlerOptions {
@@ -47,6 +47,23 @@ const send = (res: ServerResponse, code: number, body: unknown, contentType = 'a
   const text = JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
   res.end(text);
+};
+
+/** Answers with bytes already encoded (wire.ts): no JSON.stringify, no byteLength of a long string. */
+const sendBytes = (res: ServerResponse, code: number, bytes: Buffer, contentType = 'application/json'): void => {
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': bytes.length, 'Cache-Control': 'no-cache, private' });
+  res.end(bytes);
+};
+
+/** Answers with a body in pieces (wire.ts, tables.ts): written in order under one cork, never joined into one Buffer. */
+const sendParts = (res: ServerResponse, code: number, parts: readonly Buffer[], contentType = 'application/json'): void => {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': length, 'Cache-Control': 'no-cache, private' });
+  res.cork();
+  for (const part of parts) res.write(part);
+  res.end();
+  res.uncork();
 };
 
 /** Answers an ApiError as its Status, with its HTTP code (an unreachable server is 503; the kubectl client is never cut off). */
@@ -142,7 +159,7 @@ export const createApiHandler = (options: ApiHandlerOptions): ApiHandler => {
     const r = resources[kind];
     const method = req.method ?? 'GET';
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const answer = <T>(result: E.Either<ApiError, T>, code = 200): void => (E.isLeft(result) ? sendError(res, result.left) : send(res, code, toWire(result.right as KubeObject)));
+    const answer = <T>(result: E.Either<ApiError, T>, code = 200): void => (E.isLeft(result) ? sendError(res, result.left) : sendBytes(res, code, wireJson(result.right as KubeObject)));
     if (query.has('dryRun')) return sendError(res, badRequest('dryRun is not supported by failsim serve: the request would change the simulated cluster'));
     if (subresource !== undefined && !(subresource === 'status' && r.hasStatus) && !(subresource === 'eviction' && kind === 'Pod')) return sendError(res, pathNotFound());
     const methodNotAllowed = (): void => send(res, 405, status('MethodNotAllowed', 405, `the server does not allow this method on the requested resource`));
@@ -179,9 +196,10 @@ export const createApiHandler = (options: ApiHandlerOptions): ApiHandler => {
         if (rv && rv !== '0' && !/^\d+$/.test(rv)) return sendError(res, badRequest(`invalid resource version: "${rv}"`));
         const list = client.list(kind, selectors);
         if (E.isLeft(list)) return sendError(res, list.left);
-        const items = list.right.items.map((o) => toWire(o as KubeObject));
-        if (table) return send(res, 200, toTable(kind, items, { ...tableContext(), include: include.right, resourceVersion: list.right.resourceVersion }), TABLE_CONTENT_TYPE);
-        return send(res, 200, { kind: `${kind}List`, apiVersion: r.apiVersion, metadata: { resourceVersion: list.right.resourceVersion }, items });
+        const items = list.right.items as readonly KubeObject[];
+        if (table) return sendParts(res, 200, tableParts(kind, items, { ...tableContext(), include: include.right, resourceVersion: list.right.resourceVersion }), TABLE_CONTENT_TYPE);
+        // Each item's bytes are encoded once and shared (wire.ts): a list of 2,000 pods is a copy, not 2,000 stringifies.
+        return sendParts(res, 200, listParts(kind, r.apiVersion, list.right.resourceVersion, items));
       }
       if (method === 'POST') {
         const parsed = parseJson(body, "couldn't get version/kind");
@@ -234,7 +252,7 @@ export const createApiHandler = (options: ApiHandlerOptions): ApiHandler => {
           if (E.isLeft(include)) return sendError(res, include.left);
           return send(res, 200, toTable(kind, [toWire(got.right as KubeObject)], { ...tableContext(), include: include.right, resourceVersion: options.api.resourceVersion }), TABLE_CONTENT_TYPE);
         }
-        return send(res, 200, toWire(got.right as KubeObject));
+        return sendBytes(res, 200, wireJson(got.right));
       }
       case 'PUT': {
         const parsed = parseJson(body, "couldn't get version/kind");

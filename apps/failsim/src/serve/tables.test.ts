@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { accessModes, formatLabelSelector, tableCells, tableColumns, toTable, wantsTable, type TableContext } from './tables.js';
+import { accessModes, formatLabelSelector, tableCells, tableColumns, tableJson, toTable, wantsTable, type TableContext } from './tables.js';
+import { toWire } from './wire.js';
 
 const ctx: TableContext = { now: new Date('2019-06-13T14:00:00Z'), serverMinor: 32 };
 const old: TableContext = { ...ctx, serverMinor: 12 };
@@ -88,5 +89,24 @@ describe('toTable', () => {
     expect(wantsTable('application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json')).toBe(true);
     expect(wantsTable('application/json')).toBe(false);
     expect(wantsTable('application/vnd.kubernetes.protobuf,application/json')).toBe(false);
+  });
+});
+
+describe('tableJson', () => {
+  const pods = [
+    { kind: 'Pod', apiVersion: 'v1', metadata: { name: 'a', namespace: 'ns', resourceVersion: '3', creationTimestamp: '2019-06-13T13:00:00Z' }, spec: { nodeName: 'w-1', containers: [{ name: 'c' }] }, status: { phase: 'Running', podIP: '10.0.0.1' } },
+    { kind: 'Pod', apiVersion: 'v1', metadata: { name: 'b', namespace: 'ns', creationTimestamp: '2019-06-13T13:30:00Z' }, spec: { containers: [{ name: 'c' }] }, status: { phase: 'Pending' } },
+  ];
+  const event = { kind: 'Event', apiVersion: 'v1', metadata: { name: 'e', namespace: 'ns' }, eventTime: '2019-06-13T13:00:10Z', reason: 'X', involvedObject: { kind: 'Pod', name: 'a' } };
+
+  it('is byte for byte JSON.stringify(toTable(…)) for every includeObject, with and without columns', () => {
+    for (const include of ['None', 'Metadata', 'Object'] as const) {
+      for (const omitColumns of [false, true]) {
+        const options = { ...ctx, include, omitColumns, resourceVersion: '42' };
+        expect(tableJson('Pod', pods, options).toString('utf8')).toBe(JSON.stringify(toTable('Pod', pods, options)));
+        expect(tableJson('Event', [event], options).toString('utf8')).toBe(JSON.stringify(toTable('Event', [toWire(event)], options)));
+      }
+    }
+    expect(tableJson('Pod', [], { ...ctx, include: 'Metadata' }).toString('utf8')).toBe(JSON.stringify(toTable('Pod', [], { ...ctx, include: 'Metadata' })));
   });
 });

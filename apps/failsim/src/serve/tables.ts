@@ -14,6 +14,7 @@ import type { Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, P
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { StorageClass, VolumeAttachment } from 'kubernetes-types/storage/v1.js';
+import { toWire, wireJson } from './wire.js';
 
 /** metav1.TableColumnDefinition. */
 export interface TableColumn {
@@ -451,3 +452,43 @@ export const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io'
 /** True when the Accept header asks for a meta.k8s.io Table (v1 or v1beta1). */
 export const wantsTable = (accept: string | undefined): boolean =>
   (accept ?? '').split(',').some((range) => /(^|;)\s*as=Table(\s*;|\s*$)/.test(range) && /(^|;)\s*g=meta\.k8s\.io(\s*;|\s*$)/.test(range));
+
+// Row objects are the same bytes for every request that asks for them: encoded once per
+// stored object (its metadata is frozen with it), as wire.ts does for whole objects.
+const partialMetadata = new WeakMap<object, Buffer>();
+const ROW_END = Buffer.from('}');
+const partialMetadataJson = (obj: KubeObject): Buffer => {
+  const metadata = obj.metadata ?? {};
+  let bytes = partialMetadata.get(metadata);
+  if (!bytes) partialMetadata.set(metadata, (bytes = Buffer.from(JSON.stringify(rowObject(obj, 'Metadata')), 'utf8')));
+  return bytes;
+};
+
+/**
+ * The bytes of `JSON.stringify(toTable(kind, objects.map(toWire), options))` as pieces to
+ * write in order, with each row's object encoded once per stored object and shared; only
+ * the cells (ages move with the clock) are encoded per request. `objects` are stored
+ * objects, not yet toWire'd.
+ */
+export const tableParts = (kind: Kind, objects: readonly KubeObject[], options: TableOptions): Buffer[] => {
+  const head = JSON.stringify({
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: options.resourceVersion !== undefined ? { resourceVersion: options.resourceVersion } : {},
+    columnDefinitions: options.omitColumns ? null : tableColumns(kind, options),
+  });
+  const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"rows":[`, 'utf8')];
+  objects.forEach((obj, i) => {
+    const cells = `${i > 0 ? ',' : ''}{"cells":${JSON.stringify(tableCells(kind, toWire(obj), options))}`;
+    if (options.include === 'None') {
+      parts.push(Buffer.from(`${cells}}`, 'utf8'));
+      return;
+    }
+    parts.push(Buffer.from(`${cells},"object":`, 'utf8'), options.include === 'Object' ? wireJson(obj) : partialMetadataJson(obj), ROW_END);
+  });
+  parts.push(Buffer.from(']}'));
+  return parts;
+};
+
+/** {@link tableParts} as one Buffer. */
+export const tableJson = (kind: Kind, objects: readonly KubeObject[], options: TableOptions): Buffer => Buffer.concat(tableParts(kind, objects, options));

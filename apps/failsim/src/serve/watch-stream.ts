@@ -10,7 +10,7 @@ import { resources } from '@failsim/core';
 import type { ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
 import { toTable, type IncludeObject, type TableContext } from './tables.js';
-import { toWire } from './wire.js';
+import { toWire, watchLine } from './wire.js';
 
 /** What a watch request asks for. */
 export interface WatchRequest {
@@ -56,11 +56,11 @@ export const streamWatch = (request: WatchRequest, ctx: WatchContext, res: Serve
   let started = false;
   let columnsSent = false;
   let ended = false;
-  const buffered: string[] = [];
+  const buffered: (string | Buffer)[] = [];
   const timers: TimerHandle[] = [];
 
   const line = (type: string, object: unknown): string => `${JSON.stringify({ type, object })}\n`;
-  const write = (text: string): void => {
+  const write = (text: string | Buffer): void => {
     if (ended) return;
     if (started) res.write(text);
     else buffered.push(text);
@@ -107,7 +107,8 @@ export const streamWatch = (request: WatchRequest, ctx: WatchContext, res: Serve
     })
     .subscribe({
       next: (event: WatchEvent) => {
-        write(line(event.type, render(event.object)));
+        // Plain JSON events are the same bytes for every watcher: encoded once (wire.ts).
+        write(request.table ? line(event.type, render(event.object)) : watchLine(event.type, event.object));
       },
       error: (error: ApiError) => {
         if (!started) syncError = error;

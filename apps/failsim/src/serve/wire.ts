@@ -40,3 +40,65 @@ export const toWire = <T extends KubeObject>(obj: T): T => {
   }
   return obj;
 };
+
+// ---- encoded once, shared -----------------------------------------------------------
+// Stored objects are deeply frozen and replaced, never changed, on every write: an
+// object's JSON is fixed for its lifetime, so it is encoded once and the same bytes go to
+// every list and every watcher of it (kube-apiserver's watch cache does the same with its
+// cachingObject, k8s.io/apiserver pkg/storage/cacher/caching_object.go, v1.32). The caches
+// are weak: bytes live as long as the server (store or change log) keeps the object.
+
+const encoded = new WeakMap<object, Buffer>();
+
+/**
+ * `JSON.stringify(toWire(obj))` as UTF-8 bytes, encoded once per stored object.
+ * @example res.end(wireJson(pod)) // the same Buffer for every GET, list and watch of this version of the pod
+ */
+export const wireJson = (obj: KubeObject): Buffer => {
+  let bytes = encoded.get(obj);
+  if (!bytes) encoded.set(obj, (bytes = Buffer.from(JSON.stringify(toWire(obj)), 'utf8')));
+  return bytes;
+};
+
+/** The watch event types whose lines are shared; BOOKMARK and ERROR are built per watch. */
+export type SharedEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+const lines: Readonly<Record<SharedEventType, WeakMap<object, Buffer>>> = { ADDED: new WeakMap(), MODIFIED: new WeakMap(), DELETED: new WeakMap() };
+const linePrefix: Readonly<Record<SharedEventType, Buffer>> = {
+  ADDED: Buffer.from('{"type":"ADDED","object":'),
+  MODIFIED: Buffer.from('{"type":"MODIFIED","object":'),
+  DELETED: Buffer.from('{"type":"DELETED","object":'),
+};
+const lineSuffix = Buffer.from('}\n');
+
+/**
+ * One watch event line, `{"type":…,"object":…}\n` — the bytes of
+ * `JSON.stringify({ type, object: toWire(obj) }) + '\n'` — built once per (type, object)
+ * and shared by every watcher the event reaches.
+ */
+export const watchLine = (type: SharedEventType, obj: KubeObject): Buffer => {
+  const cache = lines[type];
+  let bytes = cache.get(obj);
+  if (!bytes) cache.set(obj, (bytes = Buffer.concat([linePrefix[type], wireJson(obj), lineSuffix])));
+  return bytes;
+};
+
+const comma = Buffer.from(',');
+
+/**
+ * A list body, `{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":…},"items":[…]}`,
+ * as the pieces to write in order: each item's shared bytes, never copied or encoded again
+ * (one 10 MB Buffer.concat per list cost more than writing the pieces to the socket).
+ */
+export const listParts = (kind: string, apiVersion: string, resourceVersion: string, items: readonly KubeObject[]): Buffer[] => {
+  const parts: Buffer[] = [Buffer.from(`{"kind":${JSON.stringify(`${kind}List`)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":{"resourceVersion":${JSON.stringify(resourceVersion)}},"items":[`)];
+  items.forEach((item, i) => {
+    if (i > 0) parts.push(comma);
+    parts.push(wireJson(item));
+  });
+  parts.push(Buffer.from(']}'));
+  return parts;
+};
+
+/** {@link listParts} as one Buffer: the bytes of `JSON.stringify` of the list with each item toWire'd. */
+export const listJson = (kind: string, apiVersion: string, resourceVersion: string, items: readonly KubeObject[]): Buffer => Buffer.concat(listParts(kind, apiVersion, resourceVersion, items));

@@ -96,6 +96,24 @@ describe('ContainerRuntime images', () => {
   });
 });
 
+describe('ContainerRuntime images order', () => {
+  it('keeps the list sorted as a full sort would, one pull at a time, and the same array between pulls', () => {
+    const preloaded = ['pause:3.1', 'b/app:1', 'a/app:1'];
+    const pulled = ['nginx:1.17', 'redis:5', 'busybox:1.31', 'b/app:2', 'a/app:2', 'cassandra:v11', 'zookeeper:3.4'];
+    const { clock, runtime } = setup(preloaded);
+    const first = runtime.images();
+    expect(runtime.images()).toBe(first);
+    for (const image of pulled) {
+      runtime.pullImage(image, 1_000);
+      clock.runFor(1_000);
+    }
+    const all = setup([...preloaded, ...pulled]).runtime.images();
+    expect(runtime.images().map((i) => i.names[1])).toEqual(all.map((i) => i.names[1]));
+    expect(Object.isFrozen(runtime.images())).toBe(true);
+    expect(runtime.images()).toBe(runtime.images());
+  });
+});
+
 describe('ContainerRuntime power-off', () => {
   it('kills every container where it stood (exit 255), ends sandboxes and pulls, keeps images and records', () => {
     const { clock, runtime } = setup(['nginx:1.17']);

@@ -92,11 +92,40 @@ interface PodRecord {
   containers: RuntimeContainer[];
 }
 
+/**
+ * `{ ...base, ...changes }` through Object.assign (same members, same order): a spread
+ * literal that gains members leaves V8's fast copy path, and containers change state on
+ * every start and stop.
+ */
+const withMembers = <T extends object, U extends object>(base: T, changes: U): Omit<T, keyof U> & U => Object.assign({}, base, changes);
+
+/** node.status.images order: largest first, then by first name. */
+const imageOrder = (a: RuntimeImage, b: RuntimeImage): number => b.sizeBytes - a.sizeBytes || (a.names[0] ?? '').localeCompare(b.names[0] ?? '');
+
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 const hex64 = (random: SeededRandom): string => {
   let out = '';
   for (let i = 0; i < 8; i++) out += hex8(random.int(0, 2 ** 32));
   return out;
+};
+
+/**
+ * Made-up but stable digests and sizes per repository, computed once per process: every
+ * node pulls the same images and every container creation asks for its image's id, and
+ * each answer seeds a generator and formats 64 hex digits.
+ */
+const digests = new Map<string, string>();
+const sizes = new Map<string, number>();
+const imageDigest = (repo: string): string => {
+  let digest = digests.get(repo);
+  if (digest === undefined) digests.set(repo, (digest = `sha256:${hex64(new SeededRandom(`image:${repo}`))}`));
+  return digest;
+};
+/** Sizes are made up but stable per image: 20–500 MB. */
+const imageSize = (repo: string): number => {
+  let size = sizes.get(repo);
+  if (size === undefined) sizes.set(repo, (size = new SeededRandom(`image-size:${repo}`).int(20_000_000, 500_000_000)));
+  return size;
 };
 
 /** `nginx:1.17` → `nginx`; `registry:5000/app` → `registry:5000/app`. */
@@ -169,15 +198,13 @@ export class ContainerRuntime {
 
   /** The store's images, largest first (the order node.status.images uses). */
   images(): readonly RuntimeImage[] {
-    this.#sortedImages ??= Object.freeze(
-      [...this.#images.values()].sort((a, b) => b.sizeBytes - a.sizeBytes || (a.names[0] ?? '').localeCompare(b.names[0] ?? '')),
-    );
+    this.#sortedImages ??= Object.freeze([...this.#images.values()].sort(imageOrder));
     return this.#sortedImages;
   }
 
   /** The image's id as a container status shows it (`docker-pullable://nginx@sha256:…`). */
   imageID(image: string): string {
-    const digest = `sha256:${hex64(new SeededRandom(`image:${repository(image)}`))}`;
+    const digest = imageDigest(repository(image));
     return this.#scheme === 'docker' ? `docker-pullable://${repository(image)}@${digest}` : `${repository(image)}@${digest}`;
   }
 
@@ -263,7 +290,7 @@ export class ContainerRuntime {
 
   /** Starts a created container; with `exit`, it exits on its own that long after. */
   startContainer(uid: string, id: string, exit?: ContainerExit): void {
-    const started = this.#update(uid, id, (c) => (c.state === 'created' ? { ...c, state: 'running', startedAt: this.#clock.now() } : c));
+    const started = this.#update(uid, id, (c) => (c.state === 'created' ? withMembers(c, { state: 'running' as const, startedAt: this.#clock.now() }) : c));
     if (started?.state !== 'running' || !exit) return;
     this.#timers.set(
       id,
@@ -283,7 +310,7 @@ export class ContainerRuntime {
       return;
     }
     const until = this.#clock.now() + afterMs;
-    this.#update(uid, id, (c) => ({ ...c, stoppingUntil: until }));
+    this.#update(uid, id, (c) => withMembers(c, { stoppingUntil: until }));
     this.#timers.get(id)?.cancel();
     this.#timers.set(id, this.#clock.scheduleAt(until, () => this.#exit(uid, id, exitCode), this.#label(`stop container ${container.name} of ${this.#podName(uid)}`)));
   }
@@ -349,17 +376,34 @@ export class ContainerRuntime {
     this.#timers.delete(id);
     const exited = this.#update(uid, id, (c) => {
       const { stoppingUntil: _, ...rest } = c;
-      return { ...rest, state: 'exited', finishedAt: this.#clock.now(), exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' };
+      return withMembers(rest, { state: 'exited' as const, finishedAt: this.#clock.now(), exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' });
     });
     if (exited) for (const listener of [...this.#listeners]) listener(uid);
   }
 
   #addImage(image: string): void {
     // Sizes are made up but stable per image: 20–500 MB.
-    const sizeBytes = new SeededRandom(`image-size:${repository(image)}`).int(20_000_000, 500_000_000);
+    const sizeBytes = imageSize(repository(image));
     const digest = this.imageID(image).replace(/^docker-pullable:\/\//, '');
-    this.#images.set(image, { names: [digest, image], sizeBytes });
-    this.#sortedImages = undefined;
+    const known = this.#images.has(image);
+    const added: RuntimeImage = { names: [digest, image], sizeBytes };
+    this.#images.set(image, added);
+    const sorted = this.#sortedImages;
+    if (known || sorted === undefined) {
+      this.#sortedImages = undefined;
+      return;
+    }
+    // Each pull adds one image: insert it where the stable sort would put it (after the
+    // images that order equal, which came before it in the store) instead of sorting all
+    // of them again with localeCompare on every pull of every node.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (imageOrder(sorted[mid] as RuntimeImage, added) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.#sortedImages = Object.freeze([...sorted.slice(0, lo), added, ...sorted.slice(lo)]);
   }
 
   /** host-local IPAM hands out addresses round-robin from the last one it reserved. */

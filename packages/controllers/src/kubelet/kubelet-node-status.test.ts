@@ -87,6 +87,71 @@ describe('setNodeStatus', () => {
   });
 });
 
+describe('setNodeStatus on a heartbeat (structural sharing)', () => {
+  const frozenSource = (): NodeStatusSource => {
+    const s = source('boot-1', ['kubernetes.io/vsphere-volume/v1']);
+    return Object.freeze({
+      ...s,
+      addresses: Object.freeze(s.addresses),
+      capacity: Object.freeze(s.capacity),
+      allocatable: Object.freeze(s.allocatable),
+      nodeInfo: Object.freeze(s.nodeInfo),
+      daemonEndpoints: Object.freeze(s.daemonEndpoints),
+      images: Object.freeze(s.images),
+      volumesInUse: Object.freeze(s.volumesInUse),
+    });
+  };
+
+  it('keeps every unchanged member of the stored status, and renews only the heartbeats', () => {
+    const src = frozenSource();
+    const first = setNodeStatus({ metadata: { name: 'w1' } }, 'w1', src, '2019-06-01T00:00:00Z', () => undefined);
+    const second = setNodeStatus({ metadata: { name: 'w1' }, status: first }, 'w1', src, '2019-06-01T00:00:10Z', () => undefined);
+    for (const member of ['addresses', 'capacity', 'allocatable', 'nodeInfo', 'daemonEndpoints', 'images', 'volumesInUse'] as const) {
+      expect(second[member]).toBe(first[member]);
+    }
+    expect(second.conditions).not.toBe(first.conditions);
+    expect(second.conditions?.map((c) => c.lastHeartbeatTime)).toEqual(Array.from({ length: 4 }, () => '2019-06-01T00:00:10Z'));
+  });
+
+  it('merges capacity over the stored one only when a value differs', () => {
+    const src = frozenSource();
+    const stored = { 'example.com/gpu': '1', cpu: '4', memory: '16Gi', pods: '110' };
+    const kept = setNodeStatus({ metadata: { name: 'w1' }, status: { capacity: stored } }, 'w1', src, '2019-06-01T00:00:00Z', () => undefined);
+    expect(kept.capacity).toBe(stored);
+    const changed = setNodeStatus({ metadata: { name: 'w1' }, status: { capacity: { ...stored, cpu: '2' } } }, 'w1', src, '2019-06-01T00:00:00Z', () => undefined);
+    expect(changed.capacity).toEqual(stored);
+  });
+
+  it('builds conditions with the members in the order they always had', () => {
+    const first = setNodeStatus({ metadata: { name: 'w1' } }, 'w1', source(), '2019-06-01T00:00:00Z', () => undefined);
+    const second = setNodeStatus({ metadata: { name: 'w1' }, status: first }, 'w1', source(), '2019-06-01T00:00:10Z', () => undefined);
+    for (const status of [first, second]) {
+      expect(status.conditions?.map((c) => Object.keys(c).join(','))).toEqual([
+        ...Array.from({ length: 3 }, () => 'type,status,lastHeartbeatTime,reason,message,lastTransitionTime'),
+        'type,status,reason,message,lastHeartbeatTime,lastTransitionTime',
+      ]);
+    }
+  });
+});
+
+describe('nodeStatusHasChanged', () => {
+  const cond = (type: string, status: string, heartbeat: string) => ({ type, status, lastHeartbeatTime: heartbeat, lastTransitionTime: 't0' });
+
+  it('ignores heartbeat times and the order of conditions, and sees any other difference', () => {
+    const a = { conditions: [cond('Ready', 'True', 'h1'), cond('DiskPressure', 'False', 'h1')], capacity: { cpu: '4' } };
+    expect(nodeStatusHasChanged(a, { ...a, conditions: [cond('Ready', 'True', 'h2'), cond('DiskPressure', 'False', 'h2')] })).toBe(false);
+    expect(nodeStatusHasChanged(a, { ...a, conditions: [cond('DiskPressure', 'False', 'h2'), cond('Ready', 'True', 'h2')] })).toBe(false);
+    expect(nodeStatusHasChanged(a, { ...a, conditions: [cond('Ready', 'False', 'h2'), cond('DiskPressure', 'False', 'h2')] })).toBe(true);
+    expect(nodeStatusHasChanged(a, { ...a, conditions: [cond('DiskPressure', 'False', 'h2'), cond('Ready', 'False', 'h2')] })).toBe(true);
+    expect(nodeStatusHasChanged(a, { ...a, conditions: [cond('Ready', 'True', 'h2')] })).toBe(true);
+    expect(nodeStatusHasChanged(a, { ...a, capacity: { cpu: '2' } })).toBe(true);
+    expect(nodeStatusHasChanged(a, { ...a, images: undefined })).toBe(false);
+    expect(nodeStatusHasChanged(a, { conditions: a.conditions })).toBe(true);
+    expect(nodeStatusHasChanged(undefined, {})).toBe(false);
+    expect(nodeStatusHasChanged(undefined, a)).toBe(true);
+  });
+});
+
 const loop = (nodeLease: boolean) => {
   const sim = createSimulation();
   const client = sim.api.client('kubelet', nodeLocation('w1'));

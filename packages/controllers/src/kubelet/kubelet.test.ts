@@ -153,6 +153,25 @@ describe('Kubelet heartbeats', () => {
     expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime).toBe('2019-06-01T00:02:00Z');
   });
 
+  it('heartbeats share the stored status members: only conditions are new objects, images change with a pull', () => {
+    const { sim, kubelet, kubectl } = setup({ images: ['pause:3.1'] }, profile112);
+    kubelet.start();
+    sim.clock.runFor(10_200);
+    const before = right(kubectl.get('Node', 'w1')).status ?? {};
+    expect(Object.isFrozen(before.images)).toBe(true);
+    sim.clock.runFor(10_000);
+    const after = right(kubectl.get('Node', 'w1')).status ?? {};
+    expect(after.conditions?.[0]?.lastHeartbeatTime).toBe('2019-06-01T00:00:20Z');
+    for (const member of ['addresses', 'capacity', 'allocatable', 'nodeInfo', 'daemonEndpoints', 'images'] as const) expect(after[member]).toBe(before[member]);
+    createPod(sim, 'web', [container('web', 'nginx:1.17')]);
+    sim.clock.runFor(60_000);
+    const pulled = right(kubectl.get('Node', 'w1')).status ?? {};
+    expect(pulled.images?.flatMap((i) => i.names?.slice(1) ?? []).sort()).toEqual(['nginx:1.17', 'pause:3.1']);
+    // The entry of the image that was already there is the same object.
+    expect(pulled.images?.find((i) => i.names?.[1] === 'pause:3.1')).toBe(before.images?.[0]);
+    expect(pulled.nodeInfo).toBe(before.nodeInfo);
+  });
+
   it('1.12: posts node status every 10 s and has no Lease', () => {
     const { sim, kubelet, kubectl } = setup({}, profile112);
     kubelet.start();

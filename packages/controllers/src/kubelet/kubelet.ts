@@ -9,7 +9,7 @@ import { deepEqual, EventRecorder, Informer, nodeLocation, type ApiClient, type 
 import type { ContainerImage, NodeSystemInfo, Pod, Taint } from 'kubernetes-types/core/v1.js';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { keyOf } from '../runtime/pod-util.js';
-import { ContainerRuntime, type ContainerState } from './container-runtime.js';
+import { ContainerRuntime, type ContainerState, type RuntimeImage } from './container-runtime.js';
 import { KubeletNodeStatus, type NodeStatusSource } from './kubelet-node-status.js';
 import { NodeLeaseController } from './node-lease-controller.js';
 import { PodWorkers, type ExitHook, type PodSource, type TerminationHook } from './pod-workers.js';
@@ -500,30 +500,61 @@ class KubeletProcess implements PodSource {
     this.#client.delete('Pod', mirror.metadata?.name ?? '', { namespace: mirror.metadata?.namespace ?? 'default', gracePeriodSeconds: 0 });
   }
 
-  /** node.status.images for the runtime's current image list, built (and frozen) once per list. */
-  #statusImages: { readonly from: readonly unknown[]; readonly images: readonly ContainerImage[] } | undefined;
+  /**
+   * The last node status source, with what it was built from: a heartbeat every 10 s asks
+   * again, and only the images, the volumes in use and the boot id ever change, so an
+   * unchanged machine answers with the same frozen object. Its members are frozen so the
+   * API server stores them as they are: the next heartbeat's comparisons stop at identity.
+   */
+  #statusSource:
+    | { readonly runtimeImages: readonly RuntimeImage[]; readonly volumesInUse: readonly string[]; readonly bootID: string; readonly source: NodeStatusSource }
+    | undefined;
+  /** The members of the node status source that never change in a process, frozen once. */
+  #fixedStatus: Pick<NodeStatusSource, 'addresses' | 'capacity' | 'allocatable' | 'daemonEndpoints'> | undefined;
+
+  /** node.status.images entries by runtime image, frozen once: a pull adds one image, the others stay. */
+  readonly #statusImages = new WeakMap<RuntimeImage, ContainerImage>();
+
+  #statusImage(image: RuntimeImage): ContainerImage {
+    let entry = this.#statusImages.get(image);
+    if (entry === undefined) {
+      entry = Object.freeze({ names: Object.freeze([...image.names]) as string[], sizeBytes: image.sizeBytes });
+      this.#statusImages.set(image, entry);
+    }
+    return entry;
+  }
 
   #nodeStatusSource(): NodeStatusSource {
     const { machine, runtime, volumeManager, bootID } = this.#o;
     const runtimeImages = runtime.images();
-    let statusImages = this.#statusImages;
-    if (statusImages?.from !== runtimeImages) {
-      // Frozen so the API server stores this very array: unchanged images then compare by identity.
-      const images = Object.freeze(runtimeImages.map((i) => Object.freeze({ names: Object.freeze([...i.names]) as string[], sizeBytes: i.sizeBytes })));
-      this.#statusImages = statusImages = { from: runtimeImages, images };
-    }
-    return {
-      addresses: [
-        { type: 'InternalIP', address: machine.hostIP },
-        { type: 'Hostname', address: machine.hostname },
-      ],
-      capacity: machine.capacity,
-      allocatable: machine.allocatable,
-      nodeInfo: { ...machine.nodeInfo, bootID: bootID() },
-      daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
-      images: statusImages.images,
-      volumesInUse: volumeManager.volumesInUse(),
-    };
+    const volumesInUse = volumeManager.volumesInUse();
+    const boot = bootID();
+    const last = this.#statusSource;
+    if (last && last.runtimeImages === runtimeImages && last.volumesInUse === volumesInUse && last.bootID === boot) return last.source;
+    const fixed = (this.#fixedStatus ??= {
+      addresses: Object.freeze([
+        Object.freeze({ type: 'InternalIP', address: machine.hostIP }),
+        Object.freeze({ type: 'Hostname', address: machine.hostname }),
+      ]),
+      capacity: Object.freeze({ ...machine.capacity }),
+      allocatable: Object.freeze({ ...machine.allocatable }),
+      daemonEndpoints: Object.freeze({ kubeletEndpoint: Object.freeze({ Port: KUBELET_PORT }) }),
+    });
+    const images =
+      last?.runtimeImages === runtimeImages
+        ? last.source.images
+        : Object.freeze(runtimeImages.map((i) => this.#statusImage(i)));
+    const source: NodeStatusSource = Object.freeze({
+      addresses: fixed.addresses,
+      capacity: fixed.capacity,
+      allocatable: fixed.allocatable,
+      daemonEndpoints: fixed.daemonEndpoints,
+      nodeInfo: last?.bootID === boot ? last.source.nodeInfo : Object.freeze({ ...machine.nodeInfo, bootID: boot }),
+      images,
+      volumesInUse,
+    });
+    this.#statusSource = { runtimeImages, volumesInUse, bootID: boot, source };
+    return source;
   }
 }
 

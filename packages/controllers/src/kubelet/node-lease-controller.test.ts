@@ -32,6 +32,26 @@ describe('NodeLeaseController', () => {
     expect(E.isRight(lease) && lease.right.spec).toEqual({ holderIdentity: 'w1', leaseDurationSeconds: 40, renewTime: '2019-06-01T00:00:30.000000Z' });
   });
 
+  it('stamps every Lease renewed at the same virtual millisecond with that instant, and the next ones with theirs', () => {
+    const sim = createSimulation();
+    const controllers = ['w1', 'w2'].map(
+      (nodeName) => new NodeLeaseController({ clock: sim.clock, client: sim.api.client('kubelet', nodeLocation(nodeName)), nodeName, leaseDurationSeconds: 40, owner: `kubelet/${nodeName}` }),
+    );
+    controllers.forEach((c) => c.start());
+    const renewTimes = () =>
+      ['w1', 'w2'].map((name) => {
+        const lease = sim.api.client('kubectl').get('Lease', name, NODE_LEASE_NAMESPACE);
+        return E.isRight(lease) ? lease.right.spec?.renewTime : undefined;
+      });
+    sim.clock.runFor(10_000);
+    expect(renewTimes()).toEqual(['2019-06-01T00:00:10.000000Z', '2019-06-01T00:00:10.000000Z']);
+    controllers[1]?.stop();
+    sim.clock.runFor(2_345);
+    controllers[1]?.start();
+    sim.clock.runFor(10_000);
+    expect(renewTimes()).toEqual(['2019-06-01T00:00:20.000000Z', '2019-06-01T00:00:22.345000Z']);
+  });
+
   it('sets the ownerReference on the first renewal that can read the Node', () => {
     const { sim, controller } = setup();
     controller.start();

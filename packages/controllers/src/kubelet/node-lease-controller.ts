@@ -17,6 +17,25 @@ const MAX_UPDATE_RETRIES = 5;
 const MAX_BACKOFF_MS = 7_000;
 /** backoffEnsureLease starts from 100 ms and doubles before its first wait. */
 const INITIAL_SLEEP_MS = 100;
+/** What ensureLease answers when it created the Lease. */
+const CREATED = Symbol('created');
+/**
+ * The last renewTime text per clock: kubelets started together renew at the same virtual
+ * millisecond (every node of a cluster, every 10 s), and formatting a MicroTime builds a
+ * Date and four strings — one per millisecond is enough.
+ */
+const renewTimes = new WeakMap<SimClock, { t: number; text: string }>();
+const renewTime = (clock: SimClock): string => {
+  const t = clock.now();
+  let last = renewTimes.get(clock);
+  if (last === undefined) renewTimes.set(clock, (last = { t: Number.NaN, text: '' }));
+  if (last.t !== t) {
+    last.t = t;
+    last.text = clock.isoMicro(t);
+  }
+  return last.text;
+};
+
 /** nodeLeaseRenewIntervalFraction. */
 export const NODE_LEASE_RENEW_INTERVAL_FRACTION = 0.25;
 
@@ -47,6 +66,8 @@ export class NodeLeaseController {
   #timer: TimerHandle | undefined;
   #sleep = INITIAL_SLEEP_MS;
   #running = false;
+  /** The sync as a timer action, made once: every node renews every 10 s. */
+  readonly #syncAction = (): void => this.#sync();
 
   constructor(options: NodeLeaseControllerOptions) {
     this.#options = options;
@@ -63,7 +84,7 @@ export class NodeLeaseController {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#timer = this.#options.clock.schedule(0, () => this.#sync(), this.#renewLabel);
+    this.#timer = this.#options.clock.schedule(0, this.#syncAction, this.#renewLabel);
   }
 
   /** Stops every timer. */
@@ -76,25 +97,28 @@ export class NodeLeaseController {
   #sync(): void {
     if (!this.#running) return;
     const ensured = this.#ensureLease();
-    if (E.isLeft(ensured)) {
+    if (ensured === undefined) {
       // backoffEnsureLease blocks the loop: the next renewal waits for the ensure to succeed.
       this.#sleep = Math.min(2 * this.#sleep, MAX_BACKOFF_MS);
-      this.#timer = this.#options.clock.schedule(this.#sleep, () => this.#sync(), this.#retryLabel);
+      this.#timer = this.#options.clock.schedule(this.#sleep, this.#syncAction, this.#retryLabel);
       return;
     }
     this.#sleep = INITIAL_SLEEP_MS;
-    const { lease, created } = ensured.right;
-    if (!created) this.#retryUpdateLease(lease);
-    this.#timer = this.#options.clock.schedule(this.renewIntervalMs, () => this.#sync(), this.#renewLabel);
+    if (ensured !== CREATED) this.#retryUpdateLease(ensured);
+    this.#timer = this.#options.clock.schedule(this.renewIntervalMs, this.#syncAction, this.#renewLabel);
   }
 
-  #ensureLease(): E.Either<unknown, { lease: Lease; created: boolean }> {
+  /**
+   * ensureLease: the Lease as read, CREATED when it had to be created (a new Lease needs no
+   * renewal), undefined when neither worked. No wrapper per renewal: this runs every 10 s on
+   * every node.
+   */
+  #ensureLease(): Lease | typeof CREATED | undefined {
     const { client, nodeName } = this.#options;
     const got = client.get('Lease', nodeName, NODE_LEASE_NAMESPACE);
-    if (E.isRight(got)) return E.right({ lease: got.right, created: false });
-    if (got.left.reason !== 'NotFound') return got;
-    const created = client.create('Lease', this.#newLease(undefined));
-    return E.isRight(created) ? E.right({ lease: created.right, created: true }) : created;
+    if (E.isRight(got)) return got.right;
+    if (got.left.reason !== 'NotFound') return undefined;
+    return E.isRight(client.create('Lease', this.#newLease(undefined))) ? CREATED : undefined;
   }
 
   #retryUpdateLease(base: Lease): void {
@@ -120,6 +144,6 @@ export class NodeLeaseController {
         metadata = { ...metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: node.right.metadata?.uid ?? '' }] };
       }
     }
-    return { ...lease, metadata, spec: { ...lease.spec, renewTime: clock.isoMicro() } };
+    return { ...lease, metadata, spec: { ...lease.spec, renewTime: renewTime(clock) } };
   }
 }

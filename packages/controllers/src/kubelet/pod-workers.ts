@@ -68,6 +68,8 @@ const fieldPath = (container: Container | RuntimeContainer): string => `spec.con
 const formatPod = (pod: Pod): string => `${pod.metadata?.name ?? ''}_${pod.metadata?.namespace ?? 'default'}(${uidOf(pod)})`;
 const isLive = (c: RuntimeContainer): boolean => c.state !== 'exited';
 const liveContainers = (rp: RuntimePod | undefined): RuntimeContainer[] => (rp?.containers ?? []).filter(isLive);
+/** Whether any container of `rp` is live; every sync asks, so no list is built for it. */
+const hasLive = (rp: RuntimePod | undefined): boolean => rp !== undefined && rp.containers.some(isLive);
 const minDefined = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
 /** The restart policy's verdict on a container that exited with `exitCode`. */
@@ -99,6 +101,8 @@ export class PodWorkers {
   readonly #known = new Map<string, Pod>();
   readonly #admitted = new Set<string>();
   readonly #waitingForVolumes = new Set<string>();
+  /** The prober's readiness answer, made once for every status this kubelet generates. */
+  readonly #isReady = (c: RuntimeContainer): boolean => this.#o.prober.isReady(c);
 
   constructor(options: PodWorkersOptions) {
     this.#o = options;
@@ -133,7 +137,7 @@ export class PodWorkers {
     this.#known.set(uid, pod);
     if (pod.metadata?.deletionTimestamp) return this.#terminate(uid, pod, rp);
     const phase = this.#o.statusManager.status(uid)?.phase ?? pod.status?.phase;
-    if ((phase === 'Succeeded' || phase === 'Failed') && liveContainers(rp).length === 0) return this.#finished(uid, pod);
+    if ((phase === 'Succeeded' || phase === 'Failed') && !hasLive(rp)) return this.#finished(uid, pod);
     return this.#syncPod(uid, pod, rp);
   }
 
@@ -141,7 +145,7 @@ export class PodWorkers {
   #removed(uid: string, rp: RuntimePod | undefined): ReconcileResult {
     // After a kubelet restart the runtime's labels are all that is left of a deleted pod.
     const known = this.#known.get(uid) ?? rp?.pod;
-    if (liveContainers(rp).length > 0) {
+    if (hasLive(rp)) {
       // "Pod has been deleted and must be killed".
       this.#killContainers(known, uid, rp);
       return;
@@ -161,7 +165,7 @@ export class PodWorkers {
 
   /** A pod with a deletionTimestamp: stop its containers, then confirm the deletion. */
   #terminate(uid: string, pod: Pod, rp: RuntimePod | undefined): ReconcileResult {
-    if (liveContainers(rp).length > 0) {
+    if (hasLive(rp)) {
       this.#killContainers(pod, uid, rp);
       return;
     }
@@ -256,7 +260,7 @@ export class PodWorkers {
     const posted = this.#postStatus(uid, pod, waiting);
     requeueAfter = minDefined(requeueAfter, posted?.requeueAfter);
     const phase = this.#o.statusManager.status(uid)?.phase;
-    if ((phase === 'Succeeded' || phase === 'Failed') && liveContainers(runtime.pod(uid)).length === 0) this.#finished(uid, pod);
+    if ((phase === 'Succeeded' || phase === 'Failed') && !hasLive(runtime.pod(uid))) this.#finished(uid, pod);
     return requeueAfter === undefined ? undefined : { requeueAfter };
   }
 
@@ -327,15 +331,13 @@ export class PodWorkers {
 
   /** Writes the pod's status if it changed; a failed write is retried after the status manager's sync period. */
   #postStatus(uid: string, pod: Pod, waiting: ReadonlyMap<string, WaitingReason> | undefined): { requeueAfter: number } | undefined {
-    const { runtime, prober, statusManager, source, hostIP, ctx } = this.#o;
-    const generated = generatePodStatus({
-      pod,
-      runtimePod: runtime.pod(uid),
-      hostIP,
-      isReady: (c) => prober.isReady(c),
-      ...(waiting ? { waiting } : {}),
-      clock: ctx.sim.clock,
-    });
+    const { runtime, statusManager, source, hostIP, ctx } = this.#o;
+    const runtimePod = runtime.pod(uid);
+    const { clock } = ctx.sim;
+    // Two literals rather than a conditional spread: every pod sync builds this.
+    const generated = generatePodStatus(
+      waiting ? { pod, runtimePod, hostIP, isReady: this.#isReady, waiting, clock } : { pod, runtimePod, hostIP, isReady: this.#isReady, clock },
+    );
     const write = statusManager.setPodStatus(uid, generated, source.statusTarget(pod));
     return write.result === 'failed' ? { requeueAfter: STATUS_SYNC_PERIOD_MS } : undefined;
   }

@@ -81,6 +81,18 @@ describe('StatusManager', () => {
     expect(current().status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
   });
 
+  it('writes a frozen status the API server stores as it is, so the next comparison is by identity', () => {
+    const { manager, uid, current } = setup();
+    expect(manager.setPodStatus(uid, generated(true), current()).result).toBe('written');
+    const stored = current().status;
+    expect(Object.isFrozen(stored)).toBe(true);
+    expect(manager.status(uid)).toBe(stored);
+    // An unchanged sync keeps that object.
+    expect(manager.setPodStatus(uid, generated(true), current()).result).toBe('unchanged');
+    expect(manager.status(uid)).toBe(stored);
+    expect(manager.needsReconcile(uid, current())).toBe(false);
+  });
+
   it('reports a failed write while cut off, and a pod that is gone', () => {
     const { sim, kubectl, manager, uid, current } = setup();
     const pod = current();

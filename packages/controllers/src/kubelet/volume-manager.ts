@@ -45,6 +45,9 @@ export interface VolumeManager {
  */
 export type VolumeManagerFactory = (ctx: ControllerContext, nodeName: string) => VolumeManager;
 
+/** The (frozen, shared) answer of a manager with no attachable volume in use. */
+const NO_VOLUMES: readonly string[] = Object.freeze([]);
+
 /**
  * The default volume manager: every volume, PVC-backed or not, is mounted the instant a
  * pod asks and unmounted the instant it is removed; no attachable volume is reported in use.
@@ -66,6 +69,6 @@ export class ImmediateVolumeManager implements VolumeManager {
   }
 
   volumesInUse(): readonly string[] {
-    return [];
+    return NO_VOLUMES;
   }
 }

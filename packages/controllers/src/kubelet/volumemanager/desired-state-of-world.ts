@@ -29,6 +29,15 @@ const uidOf = (pod: Pod): string => pod.metadata?.uid ?? '';
 /** The pods and volumes the node should have mounted. */
 export class DesiredStateOfWorld {
   readonly #pods = new Map<string, PodToMount>();
+  #attachableGeneration = 0;
+
+  /**
+   * Bumped whenever an attachable volume may have entered or left the desired state, so
+   * the volume manager recomputes volumesInUse only then, not on every node status tick.
+   */
+  get attachableGeneration(): number {
+    return this.#attachableGeneration;
+  }
 
   /** Adds `pod` (or refreshes its object), without volumes yet. */
   addPod(pod: Pod): void {
@@ -39,12 +48,23 @@ export class DesiredStateOfWorld {
 
   /** AddPodToVolume: `volume` should be mounted for its pod (the pod must have been added). */
   addVolume(volume: VolumeToMount): void {
-    this.#pods.get(volume.podUid)?.volumes.set(volume.outerName, volume);
+    const known = this.#pods.get(volume.podUid);
+    if (!known) return;
+    const replaced = known.volumes.get(volume.outerName);
+    known.volumes.set(volume.outerName, volume);
+    if (volume.attachable || replaced?.attachable) this.#attachableGeneration++;
   }
 
   /** DeletePodFromVolume for every volume of the pod: the pod is gone or terminated. */
   removePod(uid: string): void {
+    const known = this.#pods.get(uid);
+    if (!known) return;
     this.#pods.delete(uid);
+    for (const v of known.volumes.values()) {
+      if (!v.attachable) continue;
+      this.#attachableGeneration++;
+      break;
+    }
   }
 
   /** The latest object of pod `uid`, if desired. */

@@ -36,3 +36,46 @@ describe('ActualStateOfWorld', () => {
     expect([...asw.mountedVolumes()]).toEqual([]);
   });
 });
+
+describe('generations (what volumesInUse is recomputed on)', () => {
+  it('the desired generation moves only when an attachable volume enters or leaves', () => {
+    const dsw = new DesiredStateOfWorld();
+    const g0 = dsw.attachableGeneration;
+    dsw.addPod({ metadata: { uid: 'p1', name: 'a' } });
+    dsw.addVolume(vol('p1', 'config', 'kubernetes.io/configmap/p1-config', false));
+    expect(dsw.attachableGeneration).toBe(g0);
+    dsw.addVolume(vol('p1', 'data', 'plugin/disk1'));
+    const g1 = dsw.attachableGeneration;
+    expect(g1).toBeGreaterThan(g0);
+    // A volume of an unknown pod is not added, so nothing moves.
+    dsw.addVolume(vol('p9', 'data', 'plugin/disk9'));
+    dsw.addPod({ metadata: { uid: 'p1', name: 'b' } });
+    expect(dsw.attachableGeneration).toBe(g1);
+    dsw.addPod({ metadata: { uid: 'p2', name: 'c' } });
+    dsw.addVolume(vol('p2', 'config', 'kubernetes.io/configmap/p2-config', false));
+    dsw.removePod('p2');
+    expect(dsw.attachableGeneration).toBe(g1);
+    dsw.removePod('p1');
+    expect(dsw.attachableGeneration).toBeGreaterThan(g1);
+  });
+
+  it('the actual generation moves only when the set of attached volumes changes', () => {
+    const asw = new ActualStateOfWorld();
+    const g0 = asw.attachedGeneration;
+    asw.markAttached('plugin/disk1', '/dev/sdb');
+    const g1 = asw.attachedGeneration;
+    expect(g1).toBeGreaterThan(g0);
+    asw.markAttached('plugin/disk1', '/dev/sdc');
+    asw.markDetached('plugin/disk2');
+    asw.markMounted(vol('p1', 'data', 'plugin/disk1'), 1_000);
+    expect(asw.attachedGeneration).toBe(g1);
+    asw.markDetached('plugin/disk1');
+    const g2 = asw.attachedGeneration;
+    expect(g2).toBeGreaterThan(g1);
+    asw.clear();
+    expect(asw.attachedGeneration).toBe(g2);
+    asw.markAttached('plugin/disk1', '/dev/sdb');
+    asw.clear();
+    expect(asw.attachedGeneration).toBeGreaterThan(g2 + 1);
+  });
+});

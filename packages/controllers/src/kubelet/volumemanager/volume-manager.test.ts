@@ -200,6 +200,26 @@ describe('KubeletVolumeManager: unmount', () => {
   });
 });
 
+describe('KubeletVolumeManager.volumesInUse', () => {
+  it('answers with the same frozen array while the attachable volumes stay the same, and node status stores that array', () => {
+    const { sim, vm } = setup(profile114);
+    sim.clock.runUntil(5_000);
+    const first = vm.volumesInUse();
+    expect(first).toEqual([UNIQUE_NAME]);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(vm.volumesInUse()).toBe(first);
+    markAttached(sim, 'w1');
+    sim.clock.runUntil(60_000);
+    // Attached and mounted since: the same name, so still the same array, shared by the Node.
+    expect(vm.volumesInUse()).toBe(first);
+    expect(nodeStatus(sim)?.volumesInUse).toBe(first);
+    right(sim.api.client('kubectl').delete('Pod', 'cassandra-0', { namespace: 'cassandra' }));
+    sim.clock.runUntil(62_000);
+    expect(vm.volumesInUse()).toEqual([]);
+    expect(vm.volumesInUse()).toBe(vm.volumesInUse());
+  });
+});
+
 describe('failedMountMessage', () => {
   it('has no text from 1.28', () => {
     const pod: Pod = { metadata: { name: 'p', namespace: 'n', uid: 'u' } };

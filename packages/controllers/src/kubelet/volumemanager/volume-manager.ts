@@ -93,6 +93,12 @@ export class KubeletVolumeManager implements VolumeManager {
   readonly #reconciler: Reconciler;
   readonly #waits = new Map<string, Wait>();
   readonly #listeners = new Set<() => void>();
+  /**
+   * volumesInUse as last computed, with the generations of the two states it came from:
+   * node status asks every 10 s, the attachable volumes change only when pods come and go,
+   * and an unchanged answer is the same frozen array, so node status shares it as it is.
+   */
+  #inUse: { readonly desired: number; readonly actual: number; readonly names: readonly string[] } = { desired: -1, actual: -1, names: Object.freeze([]) };
 
   /** A {@link VolumeManagerFactory} for the kubelet config: one manager per node with these plugins. */
   static factory(plugins: readonly AttachableVolumePlugin[]): VolumeManagerFactory {
@@ -165,9 +171,16 @@ export class KubeletVolumeManager implements VolumeManager {
   }
 
   volumesInUse(): readonly string[] {
+    const desired = this.#desired.attachableGeneration;
+    const actual = this.#actual.attachedGeneration;
+    const cached = this.#inUse;
+    if (cached.desired === desired && cached.actual === actual) return cached.names;
     const inUse = new Set<string>(this.#actual.attachedVolumes());
     for (const volume of this.#desired.volumesToMount()) if (volume.attachable) inUse.add(volume.uniqueName);
-    return [...inUse].sort();
+    const names = [...inUse].sort();
+    const same = names.length === cached.names.length && names.every((n, i) => n === cached.names[i]);
+    this.#inUse = { desired, actual, names: same ? cached.names : Object.freeze(names) };
+    return this.#inUse.names;
   }
 
   onChange(listener: () => void): () => void {

@@ -579,7 +579,9 @@ export class ApiServer {
         next = withChanges(next, { metadata: withChanges(next.metadata as Meta, { generation: (oldMeta.generation ?? 0) + 1 }) });
       }
     }
-    if (deepEqual(old, next)) return E.right(old);
+    // A no-op write commits nothing. The spec first: when it changed (a Lease renewal, 500 a
+    // second at 5,000 nodes) the answer comes without walking the rebuilt metadata.
+    if (deepEqual(old.spec, next.spec) && deepEqual(old, next)) return E.right(old);
     const committed = this.#commit(caller, verb, kind, next, old);
     return E.right(this.#removeIfFinal(caller, kind, committed));
   }

@@ -7,9 +7,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
 import type { Node, PersistentVolume, Pod } from 'kubernetes-types/core/v1.js';
-import { EventRecorder, Informer, type ApiClient, type InformerEvent } from '@failsim/core';
+import { EventRecorder, type Informer, type ApiClient, type InformerEvent } from '@failsim/core';
 import { CONTROLLER_MANAGED_ATTACH_ANNOTATION } from '../kubelet/kubelet-node-status.js';
 import type { Component, ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
 import { isNodeReady, TAINTS } from '../runtime/pod-util.js';
 import { findPlugin, type AttachableVolumePlugin } from '../storage/volume-plugin.js';
 import { podClaimNames } from '../volume/volume-util.js';
@@ -79,10 +80,10 @@ export class AttachDetachController implements Component {
     this.#plugins = options.plugins;
     this.#client = ctx.sim.api.client(this.name);
     const recorder = new EventRecorder(this.#client, { component: this.name }, { trace: ctx.sim.trace });
-    this.#pods = new Informer(this.#client, 'Pod');
-    this.#nodes = new Informer(this.#client, 'Node');
-    this.#pvcs = new Informer(this.#client, 'PersistentVolumeClaim');
-    this.#pvs = new Informer(this.#client, 'PersistentVolume');
+    this.#pods = sharedInformer(ctx, 'Pod');
+    this.#nodes = sharedInformer(ctx, 'Node');
+    this.#pvcs = sharedInformer(ctx, 'PersistentVolumeClaim');
+    this.#pvs = sharedInformer(ctx, 'PersistentVolume');
     const statusUpdater = new NodeStatusUpdater(this.#client, this.#nodes, this.asw);
     this.#executor = new OperationExecutor({
       clock: ctx.sim.clock,

@@ -5,10 +5,11 @@
 // the pods' controllers for their scale, which equals it once they have converged).
 import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
-import { Informer, labelSelectorFromObject } from '@failsim/core';
+import { labelSelectorFromObject } from '@failsim/core';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { Component, ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
 import { isPodReady, keyOf, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 
@@ -32,8 +33,8 @@ export class DisruptionController implements Component {
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
     this.#client = ctx.sim.api.client(this.name);
-    this.#pods = new Informer(this.#client, 'Pod');
-    this.#budgets = new Informer(this.#client, 'PodDisruptionBudget');
+    this.#pods = sharedInformer(ctx, 'Pod');
+    this.#budgets = sharedInformer(ctx, 'PodDisruptionBudget');
     this.#queue = new WorkQueue(ctx.sim.clock, (key) => this.#sync(key), { owner: this.name });
   }
 

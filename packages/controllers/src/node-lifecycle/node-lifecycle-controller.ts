@@ -19,10 +19,11 @@
 // Likewise the 100 ms tainting/eviction pass runs on upstream's 100 ms grid, but only while
 // a zone queue holds a node that a token could let through.
 import * as E from 'fp-ts/lib/Either.js';
-import { EventRecorder, Informer, deepEqual, labelSelectorFromObject, type ApiClient, type InformerEvent, type KubeObject, type TimerHandle } from '@failsim/core';
+import { EventRecorder, type Informer, deepEqual, labelSelectorFromObject, type ApiClient, type InformerEvent, type KubeObject, type TimerHandle } from '@failsim/core';
 import type { Node, NodeCondition, Pod, Taint } from 'kubernetes-types/core/v1.js';
 import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
 import { every, type Periodic } from '../runtime/periodic.js';
 import { TAINTS, nodeCondition, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue } from '../runtime/work-queue.js';
@@ -189,11 +190,11 @@ export class NodeLifecycleController implements Component {
     const { features, options } = ctx.profile;
     this.#client = ctx.sim.api.client(NODE_CONTROLLER);
     this.#recorder = new EventRecorder(this.#client, { component: NODE_CONTROLLER }, { trace: ctx.sim.trace });
-    this.#nodes = new Informer(this.#client, 'Node');
-    this.#pods = new Informer(this.#client, 'Pod');
-    this.#leases = features.NodeLease ? new Informer(this.#client, 'Lease', { namespace: NAMESPACE_NODE_LEASE }) : undefined;
+    this.#nodes = sharedInformer(ctx, 'Node');
+    this.#pods = sharedInformer(ctx, 'Pod');
+    this.#leases = features.NodeLease ? sharedInformer(ctx, 'Lease', { namespace: NAMESPACE_NODE_LEASE }) : undefined;
     this.#taintBased = features.TaintBasedEvictions && options.enableTaintManager;
-    this.#daemonSets = this.#taintBased ? undefined : new Informer(this.#client, 'DaemonSet');
+    this.#daemonSets = this.#taintBased ? undefined : sharedInformer(ctx, 'DaemonSet');
   }
 
   start(): void {

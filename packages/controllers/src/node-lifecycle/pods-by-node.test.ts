@@ -13,6 +13,9 @@ describe('PodsByNode', () => {
     expect(index.keys('w1')).toEqual(['default/a', 'default/b']);
     index.apply({ type: 'MODIFIED', object: pod('pending', 'w2'), old: pod('pending') });
     expect(index.keys('w2')).toEqual(['default/pending']);
+    // A status update of a pod that stays on its node changes nothing.
+    index.apply({ type: 'MODIFIED', object: { ...pod('b', 'w1'), status: { phase: 'Running' } }, old: pod('b', 'w1') });
+    expect(index.keys('w1')).toEqual(['default/a', 'default/b']);
     index.apply({ type: 'DELETED', object: pod('a', 'w1'), old: pod('a', 'w1') });
     expect(index.keys('w1')).toEqual(['default/b']);
     expect(index.count('w1')).toBe(1);

@@ -12,6 +12,10 @@ export class PodsByNode {
 
   /** Applies one informer event. */
   apply(event: InformerEvent<Pod>): void {
+    // Most changes are status updates of a pod that stays where it is: the index already
+    // holds it under the old object's node (it was fed the old object), so there is
+    // nothing to do, and no key to build.
+    if (event.type === 'MODIFIED' && event.old && event.old.spec?.nodeName === event.object.spec?.nodeName) return;
     const key = keyOf(event.object);
     const node = event.type === 'DELETED' ? '' : (event.object.spec?.nodeName ?? '');
     const before = this.#nodeOf.get(key) ?? '';

@@ -6,10 +6,11 @@
 // controller, events from "taint-controller"): the same behaviour, so one class; the event
 // source comes from the profile. Reference §3.2, §7.2.
 import * as E from 'fp-ts/lib/Either.js';
-import { deepEqual, EventRecorder, Informer, type ApiClient, type InformerEvent, type KubeObject } from '@failsim/core';
+import { deepEqual, EventRecorder, type Informer, type ApiClient, type InformerEvent, type KubeObject } from '@failsim/core';
 import type { Node, Pod, PodCondition, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
 import { splitKey, tolerates } from '../runtime/pod-util.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { PodsByNode } from './pods-by-node.js';
@@ -121,8 +122,8 @@ export class TaintEvictionController implements Component {
     this.name = ctx.profile.texts.taintEvictionComponent;
     this.#client = options.client ?? ctx.sim.api.client(this.name);
     this.#recorder = new EventRecorder(this.#client, { component: this.name }, { trace: ctx.sim.trace });
-    this.#nodes = new Informer(this.#client, 'Node');
-    this.#pods = new Informer(this.#client, 'Pod');
+    this.#nodes = sharedInformer(ctx, 'Node');
+    this.#pods = sharedInformer(ctx, 'Pod');
     this.#evictions = new TimedWorkerQueue(ctx.sim.clock, {
       owner: this.name,
       work: (key) => this.#deletePod(key),

@@ -3,6 +3,7 @@
 // things Kubernetes does not govern (image pulls, container starts, VM boots).
 import type { Simulation } from '@failsim/core';
 import type { VersionProfile } from '../profiles/profile.js';
+import type { SharedInformerFactory } from './shared-informers.js';
 
 /**
  * Durations of the outside world, in virtual ms. Not upstream flags: they stand for the
@@ -32,6 +33,11 @@ export interface ControllerContext {
   readonly sim: Simulation;
   readonly profile: VersionProfile;
   readonly timings: Timings;
+  /**
+   * The kube-controller-manager's informers, shared by its controllers. Optional: when
+   * omitted, {@link sharedInformerFactory} keeps one per simulation (and location).
+   */
+  readonly informers?: SharedInformerFactory;
 }
 
 /** A component that runs in a simulation: a controller or a kubelet. */

@@ -8,11 +8,12 @@
 // waiting for something (a Pending claim, a volume to reclaim) are resynced, on the same
 // grid of ticks, so idle bound volumes cost nothing.
 import * as E from 'fp-ts/lib/Either.js';
-import { EventRecorder, Informer, type ApiClient, type InformerEvent, type TimerHandle } from '@failsim/core';
+import { EventRecorder, type Informer, type ApiClient, type InformerEvent, type TimerHandle } from '@failsim/core';
 import type { Node, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
 import { splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import { findMatchingVolume } from './volume-matching.js';
@@ -100,10 +101,10 @@ export class PersistentVolumeController implements Component {
     this.#origin = sim.clock.now();
     this.#claimQueue = new WorkQueue(sim.clock, (key) => this.#syncClaim(key), { owner: this.name });
     this.#volumeQueue = new WorkQueue(sim.clock, (key) => this.#syncVolume(key), { owner: this.name });
-    this.#classes = new Informer(client, 'StorageClass');
-    this.#nodes = new Informer(client, 'Node');
-    this.#volumes = new Informer(client, 'PersistentVolume');
-    this.#claims = new Informer(client, 'PersistentVolumeClaim');
+    this.#classes = sharedInformer(this.#ctx, 'StorageClass');
+    this.#nodes = sharedInformer(this.#ctx, 'Node');
+    this.#volumes = sharedInformer(this.#ctx, 'PersistentVolume');
+    this.#claims = sharedInformer(this.#ctx, 'PersistentVolumeClaim');
     this.#subscriptions = [
       this.#classes.events$.subscribe(() => undefined),
       this.#nodes.events$.subscribe(() => undefined),

@@ -3,10 +3,11 @@
 // of v1.12 (processPV, isBeingUsed: phase Bound). As for claims, upstream's admission plugin
 // adds the finalizer on create; failsim has none, so this controller adds it.
 import * as E from 'fp-ts/lib/Either.js';
-import { Informer, type ApiClient } from '@failsim/core';
+import { type Informer, type ApiClient } from '@failsim/core';
 import type { PersistentVolume } from 'kubernetes-types/core/v1.js';
 import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import { PV_PROTECTION_FINALIZER } from './volume-util.js';
 
@@ -34,7 +35,7 @@ export class PvProtectionController implements Component {
     const client = this.#ctx.sim.api.client(PV_PROTECTION_CONTROLLER_NAME);
     this.#client = client;
     this.#queue = new WorkQueue(this.#ctx.sim.clock, (key) => this.#processPV(key), { owner: this.name });
-    this.#volumes = new Informer(client, 'PersistentVolume');
+    this.#volumes = sharedInformer(this.#ctx, 'PersistentVolume');
     this.#subscription = this.#volumes.events$.subscribe((e) => {
       if (e.type !== 'DELETED') this.#queue?.add(e.object.metadata?.name ?? '');
     });

@@ -5,10 +5,11 @@
 // controller only adds it to claims that lack it; failsim's API server has no such plugin,
 // so this controller adds it (in the same virtual instant, after the claim is created).
 import * as E from 'fp-ts/lib/Either.js';
-import { Informer, type ApiClient, type InformerEvent } from '@failsim/core';
+import { type Informer, type ApiClient, type InformerEvent } from '@failsim/core';
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
 import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
 import { keyOf, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import { isPodTerminated, podClaimNames, PVC_PROTECTION_FINALIZER } from './volume-util.js';
@@ -41,8 +42,8 @@ export class PvcProtectionController implements Component {
     const client = this.#ctx.sim.api.client(PVC_PROTECTION_CONTROLLER_NAME);
     this.#client = client;
     this.#queue = new WorkQueue(this.#ctx.sim.clock, (key) => this.#processPVC(key), { owner: this.name });
-    this.#pods = new Informer(client, 'Pod');
-    this.#claims = new Informer(client, 'PersistentVolumeClaim');
+    this.#pods = sharedInformer(this.#ctx, 'Pod');
+    this.#claims = sharedInformer(this.#ctx, 'PersistentVolumeClaim');
     this.#subscriptions = [
       this.#pods.events$.subscribe((e) => this.#onPod(e)),
       this.#claims.events$.subscribe((e) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { SeededRandom } from '@failsim/core';
-import { InstantCreations, NAME_ALPHABET, OwnerIndex, compareForDeletion, computeHash, isPodAvailable, podFromTemplate, randomSuffix, safeEncodeString } from './controller-utils.js';
+import { Informer, SeededRandom, createSimulation } from '@failsim/core';
+import { InstantCreations, NAME_ALPHABET, OwnerIndex, indexedPods, compareForDeletion, computeHash, isPodAvailable, podFromTemplate, randomSuffix, safeEncodeString } from './controller-utils.js';
 
 const pod = (name: string, extra: { node?: string; phase?: string; ready?: string; created?: string; restarts?: number } = {}): Pod => ({
   metadata: { name, creationTimestamp: extra.created ?? '2019-06-01T00:00:00Z' },
@@ -85,6 +85,50 @@ describe('OwnerIndex', () => {
     expect(index.orphans('ns')).toEqual([]);
     index.apply({ type: 'DELETED', object: owned, old: owned });
     expect(index.owned('u1').map((p) => p.metadata?.name)).toEqual(['b']);
+    expect([...index.ownedValues('u1')].map((p) => p.metadata?.name)).toEqual(['b']);
+    expect([...index.ownedValues('nobody')]).toEqual([]);
+    index.clear();
+    expect(index.owned('u1')).toEqual([]);
+  });
+});
+
+describe('IndexedInformer', () => {
+  const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true };
+  const podSpec = { containers: [{ name: 'c', image: 'nginx' }] };
+  const setup = () => {
+    const sim = createSimulation({ seed: 'indexed-informer' });
+    const kubectl = sim.api.client('kubectl');
+    const pods = new Informer(sim.api.client('kube-controller-manager'), 'Pod');
+    return { kubectl, pods, indexed: indexedPods(pods) };
+  };
+
+  it('is one per Pod informer, and its index is current when a subscriber sees an event', () => {
+    const { kubectl, pods, indexed } = setup();
+    expect(indexedPods(pods)).toBe(indexed);
+    kubectl.create('Pod', { metadata: { name: 'a', ownerReferences: [owner] }, spec: podSpec });
+    const seen: string[] = [];
+    const first = indexed.events$.subscribe((e) => seen.push(`${e.type} ${e.object.metadata?.name ?? ''}: ${indexed.index.owned('u1').length}`));
+    kubectl.create('Pod', { metadata: { name: 'b', ownerReferences: [owner] }, spec: podSpec });
+    const second = indexed.events$.subscribe((e) => seen.push(`second ${e.type} ${e.object.metadata?.name ?? ''}: ${indexed.index.owned('u1').length}`));
+    kubectl.delete('Pod', 'a', { gracePeriodSeconds: 0 });
+    expect(seen).toEqual(['ADDED a: 1', 'ADDED b: 2', 'second ADDED a: 2', 'second ADDED b: 2', 'DELETED a: 1', 'second DELETED a: 1']);
+    first.unsubscribe();
+    second.unsubscribe();
+  });
+
+  it('forgets when its last subscriber leaves and rebuilds from the informer for the next', () => {
+    const { kubectl, pods, indexed } = setup();
+    const other = pods.events$.subscribe(); // another controller keeps the informer running
+    const first = indexed.events$.subscribe();
+    kubectl.create('Pod', { metadata: { name: 'a', ownerReferences: [owner] }, spec: podSpec });
+    first.unsubscribe();
+    expect(indexed.index.owned('u1')).toEqual([]);
+    kubectl.create('Pod', { metadata: { name: 'b', ownerReferences: [owner] }, spec: podSpec });
+    kubectl.delete('Pod', 'a', { gracePeriodSeconds: 0 });
+    const again = indexed.events$.subscribe();
+    expect(indexed.index.owned('u1').map((p) => p.metadata?.name)).toEqual(['b']);
+    again.unsubscribe();
+    other.unsubscribe();
   });
 });
 

@@ -3,11 +3,13 @@
 // pkg/controller/controller_ref_manager.go (claiming orphans) — Kubernetes 1.28 unless a
 // comment says otherwise. Upstream's controllers find their children through the shared
 // informer's cache; here an {@link OwnerIndex} keeps them by owner uid so a reconcile costs
-// what its owner has, not what the cluster has.
+// what its owner has, not what the cluster has — one index of the shared Pod informer
+// ({@link IndexedInformer}) for all the workload controllers, as they share the informer.
 import * as E from 'fp-ts/lib/Either.js';
 import type { PodTemplateSpec, Pod } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector, ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
-import { labelSelectorFromObject, type ApiClient, type InformerEvent, type KubeObject, type LabelMatcher, type SeededRandom } from '@failsim/core';
+import { Observable, type Subscription } from 'rxjs';
+import { labelSelectorFromObject, type ApiClient, type Informer, type InformerEvent, type KubeObject, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import { controllerOf, isPodReady, keyOf } from '../runtime/pod-util.js';
 
 /** Label the Deployment controller puts on its ReplicaSets and their pods (DefaultDeploymentUniqueLabelKey). */
@@ -120,7 +122,21 @@ export class OwnerIndex<T extends KubeObject> {
 
   /** The children whose controller has `uid`. */
   owned(uid: string | undefined): T[] {
-    return [...(this.#byOwner.get(uid ?? '')?.values() ?? [])];
+    return [...this.ownedValues(uid)];
+  }
+
+  /**
+   * The children whose controller has `uid`, as a live iterator over the index (in the
+   * order they were indexed): for a reconcile that only walks them, without a copy.
+   */
+  ownedValues(uid: string | undefined): IterableIterator<T> {
+    return (this.#byOwner.get(uid ?? '') ?? NO_CHILDREN).values() as IterableIterator<T>;
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#byOwner.clear();
+    this.#orphans.clear();
   }
 
   /** The children of `namespace` that no controller owns. */
@@ -147,6 +163,52 @@ export class OwnerIndex<T extends KubeObject> {
     if (bucket?.size === 0) map.delete(key);
   }
 }
+
+const NO_CHILDREN: ReadonlyMap<string, never> = new Map<string, never>();
+
+/**
+ * An informer of one kind whose events arrive after an {@link OwnerIndex} of its cache has
+ * taken them: the controllers that find children by owner (ReplicaSet, Deployment,
+ * StatefulSet, DaemonSet) share one index of the shared Pod informer, as upstream's
+ * controllers share the informer's indexers, instead of each keeping a copy.
+ */
+export class IndexedInformer<T extends KubeObject> {
+  /** The index: current whenever a subscriber of {@link IndexedInformer.events$} sees an event. */
+  readonly index = new OwnerIndex<T>();
+  /**
+   * The informer's events. The first subscriber starts the index's own subscription to the
+   * informer (placed before it, so the index is ahead of every subscriber); when the last
+   * leaves, the index stops and is cleared (a later subscriber rebuilds it from the
+   * informer's replay).
+   */
+  readonly events$: Observable<InformerEvent<T>>;
+
+  constructor(informer: { readonly events$: Observable<InformerEvent<T>> }) {
+    let users = 0;
+    let feed: Subscription | undefined;
+    this.events$ = new Observable<InformerEvent<T>>((subscriber) => {
+      if (users++ === 0) feed = informer.events$.subscribe((e) => this.index.apply(e));
+      const subscription = informer.events$.subscribe(subscriber);
+      return () => {
+        subscription.unsubscribe();
+        if (--users === 0) {
+          feed?.unsubscribe();
+          feed = undefined;
+          this.index.clear();
+        }
+      };
+    });
+  }
+}
+
+const podIndexes = new WeakMap<Informer<'Pod'>, IndexedInformer<Pod>>();
+
+/** The one {@link IndexedInformer} of a (shared) Pod informer, made on first use. */
+export const indexedPods = (pods: Informer<'Pod'>): IndexedInformer<Pod> => {
+  let indexed = podIndexes.get(pods);
+  if (!indexed) podIndexes.set(pods, (indexed = new IndexedInformer<Pod>(pods)));
+  return indexed;
+};
 
 /**
  * Adopts `orphan` for `owner` (ControllerRefManager.AdoptPod): adds the controller

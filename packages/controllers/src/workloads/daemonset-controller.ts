@@ -12,14 +12,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
 import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Affinity, Node, Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
-import { EventRecorder, Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
+import { EventRecorder, type Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
 import { TAINTS, isPodActive, isPodReady, isTerminating, keyOf, splitKey, toleratesTaint } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
   InstantCreations,
-  OwnerIndex,
+  type IndexedInformer,
+  type OwnerIndex,
+  indexedPods,
   adopt,
   computeHash,
   isPodAvailable,
@@ -114,7 +117,9 @@ export class DaemonSetController implements Component {
   readonly #sets: Informer<'DaemonSet'>;
   readonly #pods: Informer<'Pod'>;
   readonly #nodes: Informer<'Node'>;
-  readonly #index = new OwnerIndex<Pod>();
+  /** Pods by owner: the index of the shared Pod informer, shared with the other workload controllers. */
+  readonly #index: OwnerIndex<Pod>;
+  readonly #indexedPods: IndexedInformer<Pod>;
   readonly #queue: WorkQueue;
   readonly #created: InstantCreations;
   readonly #backoff = new Map<string, { delay: number; last: number }>();
@@ -125,16 +130,18 @@ export class DaemonSetController implements Component {
     this.#client = ctx.sim.api.client(this.name);
     this.#recorder = new EventRecorder(this.#client, { component: this.name }, { trace: ctx.sim.trace });
     this.#random = ctx.sim.random.fork(this.name);
-    this.#sets = new Informer(this.#client, 'DaemonSet');
-    this.#pods = new Informer(this.#client, 'Pod');
-    this.#nodes = new Informer(this.#client, 'Node');
+    this.#sets = sharedInformer(ctx, 'DaemonSet');
+    this.#pods = sharedInformer(ctx, 'Pod');
+    this.#indexedPods = indexedPods(this.#pods);
+    this.#index = this.#indexedPods.index;
+    this.#nodes = sharedInformer(ctx, 'Node');
     this.#queue = new WorkQueue(ctx.sim.clock, (key) => this.#sync(key), { owner: this.name });
     this.#created = new InstantCreations(() => ctx.sim.clock.now());
   }
 
   start(): void {
     this.#subscriptions.push(this.#sets.events$.subscribe((e) => this.#queue.add(keyOf(e.object))));
-    this.#subscriptions.push(this.#pods.events$.subscribe((e) => this.#onPod(e)));
+    this.#subscriptions.push(this.#indexedPods.events$.subscribe((e) => this.#onPod(e)));
     this.#subscriptions.push(this.#nodes.events$.subscribe((e) => this.#onNode(e)));
   }
 
@@ -144,7 +151,6 @@ export class DaemonSetController implements Component {
   }
 
   #onPod(event: InformerEvent<Pod>): void {
-    this.#index.apply(event);
     for (const key of ownerKeysForPodEvent(event, 'DaemonSet', () => this.#sets.list())) this.#queue.add(key);
   }
 

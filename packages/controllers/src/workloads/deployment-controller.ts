@@ -10,11 +10,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { EventRecorder, Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher } from '@failsim/core';
+import { EventRecorder, type Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
 import { controllerOf, keyOf, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
-import { OwnerIndex, POD_TEMPLATE_HASH_LABEL, adopt, computeHash, controllerRef, selectorOf, timeOf } from './controller-utils.js';
+import { type IndexedInformer, OwnerIndex, indexedPods, POD_TEMPLATE_HASH_LABEL, adopt, computeHash, controllerRef, selectorOf, timeOf } from './controller-utils.js';
 
 /** Annotations the Deployment controller keeps on its ReplicaSets (deployment_util.go). */
 export const ANNOTATIONS = {
@@ -91,7 +92,9 @@ export class DeploymentController implements Component {
   readonly #replicaSets: Informer<'ReplicaSet'>;
   readonly #pods: Informer<'Pod'>;
   readonly #rsIndex = new OwnerIndex<ReplicaSet>();
-  readonly #podIndex = new OwnerIndex<Pod>();
+  /** Pods by owner: the index of the shared Pod informer, shared with the other workload controllers. */
+  readonly #podIndex: OwnerIndex<Pod>;
+  readonly #indexedPods: IndexedInformer<Pod>;
   readonly #queue: WorkQueue;
   readonly #subscriptions: Subscription[] = [];
 
@@ -99,16 +102,18 @@ export class DeploymentController implements Component {
     this.#ctx = ctx;
     this.#client = ctx.sim.api.client(this.name);
     this.#recorder = new EventRecorder(this.#client, { component: this.name }, { trace: ctx.sim.trace });
-    this.#deployments = new Informer(this.#client, 'Deployment');
-    this.#replicaSets = new Informer(this.#client, 'ReplicaSet');
-    this.#pods = new Informer(this.#client, 'Pod');
+    this.#deployments = sharedInformer(ctx, 'Deployment');
+    this.#replicaSets = sharedInformer(ctx, 'ReplicaSet');
+    this.#pods = sharedInformer(ctx, 'Pod');
+    this.#indexedPods = indexedPods(this.#pods);
+    this.#podIndex = this.#indexedPods.index;
     this.#queue = new WorkQueue(ctx.sim.clock, (key) => this.#sync(key), { owner: this.name });
   }
 
   start(): void {
     this.#subscriptions.push(this.#deployments.events$.subscribe((e) => this.#queue.add(keyOf(e.object))));
     this.#subscriptions.push(this.#replicaSets.events$.subscribe((e) => this.#onReplicaSet(e)));
-    this.#subscriptions.push(this.#pods.events$.subscribe((e) => this.#onPod(e)));
+    this.#subscriptions.push(this.#indexedPods.events$.subscribe((e) => this.#onPod(e)));
   }
 
   stop(): void {
@@ -132,7 +137,6 @@ export class DeploymentController implements Component {
 
   /** deletePod: a Recreate rollout waits for the old pods to be gone. */
   #onPod(event: InformerEvent<Pod>): void {
-    this.#podIndex.apply(event);
     if (event.type !== 'DELETED') return;
     const rsRef = controllerOf(event.object);
     if (rsRef?.kind !== 'ReplicaSet') return;

@@ -9,8 +9,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
 import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
-import { Informer, cacheKey, type ApiClient, type InformerEvent, type TimerHandle } from '@failsim/core';
+import { type Informer, cacheKey, type ApiClient, type InformerEvent, type TimerHandle } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
 import { every, type Periodic } from '../runtime/periodic.js';
 import { isNodeReady, isTerminating, TAINTS } from '../runtime/pod-util.js';
 import { timeOf } from './controller-utils.js';
@@ -77,8 +78,8 @@ export class PodGCController implements Component {
     this.#ctx = ctx;
     this.#client = ctx.sim.api.client(this.name);
     this.#period = options.gcCheckPeriod ?? GC_CHECK_PERIOD;
-    this.#pods = new Informer(this.#client, 'Pod');
-    this.#nodes = new Informer(this.#client, 'Node');
+    this.#pods = sharedInformer(ctx, 'Pod');
+    this.#nodes = sharedInformer(ctx, 'Node');
   }
 
   start(): void {

@@ -9,11 +9,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
 import type { ReplicaSet, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { EventRecorder, Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
+import { EventRecorder, type Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
-import { isPodActive, isPodReady, keyOf, splitKey } from '../runtime/pod-util.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
+import { isPodActive, keyOf, podCondition, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
-import { InstantCreations, OwnerIndex, adopt, compareForDeletion, isPodAvailable, ownerKeysForPodEvent, podFromTemplate, randomSuffix, selectorOf } from './controller-utils.js';
+import { InstantCreations, type IndexedInformer, type OwnerIndex, indexedPods, adopt, compareForDeletion, ownerKeysForPodEvent, podFromTemplate, randomSuffix, selectorOf, timeOf } from './controller-utils.js';
 
 /** Options of the {@link ReplicaSetController}. */
 export interface ReplicaSetControllerOptions {
@@ -43,7 +44,9 @@ export class ReplicaSetController implements Component {
   readonly #burst: number;
   readonly #sets: Informer<'ReplicaSet'>;
   readonly #pods: Informer<'Pod'>;
-  readonly #index = new OwnerIndex<Pod>();
+  /** Pods by owner: the index of the shared Pod informer, shared with the other workload controllers. */
+  readonly #index: OwnerIndex<Pod>;
+  readonly #indexedPods: IndexedInformer<Pod>;
   readonly #queue: WorkQueue;
   readonly #created: InstantCreations;
   readonly #subscriptions: Subscription[] = [];
@@ -54,15 +57,17 @@ export class ReplicaSetController implements Component {
     this.#recorder = new EventRecorder(this.#client, { component: this.name }, { trace: ctx.sim.trace });
     this.#random = ctx.sim.random.fork(this.name);
     this.#burst = options.burstReplicas ?? 500;
-    this.#sets = new Informer(this.#client, 'ReplicaSet');
-    this.#pods = new Informer(this.#client, 'Pod');
+    this.#sets = sharedInformer(ctx, 'ReplicaSet');
+    this.#pods = sharedInformer(ctx, 'Pod');
+    this.#indexedPods = indexedPods(this.#pods);
+    this.#index = this.#indexedPods.index;
     this.#queue = new WorkQueue(ctx.sim.clock, (key) => this.#sync(key), { owner: this.name });
     this.#created = new InstantCreations(() => ctx.sim.clock.now());
   }
 
   start(): void {
     this.#subscriptions.push(this.#sets.events$.subscribe((e) => this.#queue.add(keyOf(e.object))));
-    this.#subscriptions.push(this.#pods.events$.subscribe((e) => this.#onPod(e)));
+    this.#subscriptions.push(this.#indexedPods.events$.subscribe((e) => this.#onPod(e)));
   }
 
   stop(): void {
@@ -72,7 +77,6 @@ export class ReplicaSetController implements Component {
 
   /** addPod/updatePod/deletePod: the controlling ReplicaSet, or those an orphan could join. */
   #onPod(event: InformerEvent<Pod>): void {
-    this.#index.apply(event);
     for (const key of ownerKeysForPodEvent(event, 'ReplicaSet', () => this.#sets.list())) this.#queue.add(key);
   }
 
@@ -98,7 +102,10 @@ export class ReplicaSetController implements Component {
 
   /** FilterActivePods, then claimPods: owned ones matching the selector, plus adopted orphans. */
   #claimActivePods(rs: ReplicaSet, selector: LabelMatcher): Pod[] {
-    const pods = this.#index.owned(rs.metadata?.uid).filter((p) => isPodActive(p) && selector.matches(p.metadata?.labels));
+    // Walks the index's own collection: a sync runs on every change of one of its pods, so
+    // copying the owned pods into an array first doubled the work of each.
+    const pods: Pod[] = [];
+    for (const p of this.#index.ownedValues(rs.metadata?.uid)) if (isPodActive(p) && selector.matches(p.metadata?.labels)) pods.push(p);
     if (rs.metadata?.deletionTimestamp) return pods;
     for (const orphan of this.#index.orphans(rs.metadata?.namespace)) {
       if (!isPodActive(orphan) || !selector.matches(orphan.metadata?.labels)) continue;
@@ -152,13 +159,35 @@ export class ReplicaSetController implements Component {
     const templateLabels = rs.spec?.template?.metadata?.labels ?? {};
     const nowEpoch = this.#ctx.sim.clock.epochMs + this.#ctx.sim.clock.now();
     const minReadySeconds = rs.spec?.minReadySeconds ?? 0;
-    const labelled = (p: Pod): boolean => Object.entries(templateLabels).every(([k, v]) => p.metadata?.labels?.[k] === v);
+    const labels = Object.entries(templateLabels);
+    // One pass with one look at each pod's Ready condition (isPodReady, then IsPodAvailable
+    // on the same condition): this ran over every pod of the set on each of its syncs.
+    let fullyLabeledReplicas = 0;
+    let readyReplicas = 0;
+    let availableReplicas = 0;
+    for (const p of active) {
+      if (hasLabels(p.metadata?.labels, labels)) fullyLabeledReplicas++;
+      const ready = podCondition(p, 'Ready');
+      if (ready?.status !== 'True') continue;
+      readyReplicas++;
+      if (minReadySeconds <= 0) availableReplicas++;
+      else {
+        const since = timeOf(ready.lastTransitionTime);
+        if (since !== undefined && since + minReadySeconds * 1000 <= nowEpoch) availableReplicas++;
+      }
+    }
     return {
       replicas: active.length,
-      fullyLabeledReplicas: active.filter(labelled).length,
-      readyReplicas: active.filter(isPodReady).length,
-      availableReplicas: active.filter((p) => isPodAvailable(p, minReadySeconds, nowEpoch)).length,
+      fullyLabeledReplicas,
+      readyReplicas,
+      availableReplicas,
       observedGeneration: rs.metadata?.generation ?? 0,
     };
   }
 }
+
+/** Whether `podLabels` has every `[key, value]` of `labels` (the template's labels). */
+const hasLabels = (podLabels: Readonly<Record<string, string>> | undefined, labels: readonly (readonly [string, string])[]): boolean => {
+  for (const [k, v] of labels) if (podLabels?.[k] !== v) return false;
+  return true;
+};

@@ -10,14 +10,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
 import type { StatefulSet, StatefulSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { PersistentVolumeClaim, Pod, Volume } from 'kubernetes-types/core/v1.js';
-import { EventRecorder, Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher } from '@failsim/core';
+import { EventRecorder, type Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
 import { isRunningAndReady, isTerminating, keyOf, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
   InstantCreations,
-  OwnerIndex,
+  type IndexedInformer,
+  type OwnerIndex,
+  indexedPods,
   STATEFULSET_POD_NAME_LABEL,
   adopt,
   computeHash,
@@ -68,7 +71,9 @@ export class StatefulSetController implements Component {
   readonly #recorder: EventRecorder;
   readonly #sets: Informer<'StatefulSet'>;
   readonly #pods: Informer<'Pod'>;
-  readonly #index = new OwnerIndex<Pod>();
+  /** Pods by owner: the index of the shared Pod informer, shared with the other workload controllers. */
+  readonly #index: OwnerIndex<Pod>;
+  readonly #indexedPods: IndexedInformer<Pod>;
   readonly #queue: WorkQueue;
   readonly #created: InstantCreations;
   readonly #subscriptions: Subscription[] = [];
@@ -77,15 +82,17 @@ export class StatefulSetController implements Component {
     this.#ctx = ctx;
     this.#client = ctx.sim.api.client(this.name);
     this.#recorder = new EventRecorder(this.#client, { component: this.name }, { trace: ctx.sim.trace });
-    this.#sets = new Informer(this.#client, 'StatefulSet');
-    this.#pods = new Informer(this.#client, 'Pod');
+    this.#sets = sharedInformer(ctx, 'StatefulSet');
+    this.#pods = sharedInformer(ctx, 'Pod');
+    this.#indexedPods = indexedPods(this.#pods);
+    this.#index = this.#indexedPods.index;
     this.#queue = new WorkQueue(ctx.sim.clock, (key) => this.#sync(key), { owner: this.name });
     this.#created = new InstantCreations(() => ctx.sim.clock.now());
   }
 
   start(): void {
     this.#subscriptions.push(this.#sets.events$.subscribe((e) => this.#queue.add(keyOf(e.object))));
-    this.#subscriptions.push(this.#pods.events$.subscribe((e) => this.#onPod(e)));
+    this.#subscriptions.push(this.#indexedPods.events$.subscribe((e) => this.#onPod(e)));
   }
 
   stop(): void {
@@ -95,7 +102,6 @@ export class StatefulSetController implements Component {
 
   /** addPod/updatePod/deletePod: enqueue the controlling set, or the sets an orphan could join. */
   #onPod(event: InformerEvent<Pod>): void {
-    this.#index.apply(event);
     for (const key of ownerKeysForPodEvent(event, 'StatefulSet', () => this.#sets.list())) this.#queue.add(key);
   }
 

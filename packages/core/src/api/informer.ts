@@ -40,6 +40,8 @@ export class Informer<K extends Kind> {
   #sortedKeys: string[] | undefined;
   #stop: (() => void) | undefined;
   #synced = false;
+  /** Whether the kind is namespaced, looked up once: get() is on every controller's hot path. */
+  readonly #namespaced: boolean;
 
   /**
    * Every change. The first subscriber starts the list + watch (an ADDED per listed
@@ -54,6 +56,7 @@ export class Informer<K extends Kind> {
     readonly kind: K,
     readonly options: ListOptions = {},
   ) {
+    this.#namespaced = resources[kind].namespaced;
     this.events$ = new Observable<InformerEvent<ObjectOf<K>>>((subscriber) => {
       if (this.#stop) for (const object of this.list()) subscriber.next({ type: 'ADDED', object });
       this.#subscribers.add(subscriber);
@@ -77,7 +80,7 @@ export class Informer<K extends Kind> {
 
   /** The cached object, if any (namespace defaults to "default" for namespaced kinds). */
   get(name: string, namespace?: string): ObjectOf<K> | undefined {
-    return this.#cache.get(resources[this.kind].namespaced ? `${namespace ?? 'default'}/${name}` : name);
+    return this.#cache.get(this.#namespaced ? `${namespace ?? 'default'}/${name}` : name);
   }
 
   /** Every cached object, in key order. */
@@ -101,11 +104,16 @@ export class Informer<K extends Kind> {
     let wait: Subscription | undefined;
     let stopped = false;
     let lastRv = '';
-    const emit = (event: InformerEvent<ObjectOf<K>>, key: string = cacheKey(event.object)): void => {
+    // `cached`: whether the key is in the cache before the event, when the caller knows
+    // (the watch just looked the old object up), so the cache is not asked twice.
+    const emit = (event: InformerEvent<ObjectOf<K>>, key: string = cacheKey(event.object), cached: boolean = this.#cache.has(key)): void => {
       if (event.type === 'DELETED') {
-        if (this.#cache.delete(key)) this.#sortedKeys = undefined;
+        if (cached) {
+          this.#cache.delete(key);
+          this.#sortedKeys = undefined;
+        }
       } else {
-        if (!this.#cache.has(key)) this.#sortedKeys = undefined;
+        if (!cached) this.#sortedKeys = undefined;
         this.#cache.set(key, event.object);
       }
       for (const subscriber of this.#snapshot) subscriber.next(event);
@@ -144,7 +152,7 @@ export class Informer<K extends Kind> {
           lastRv = event.object.metadata?.resourceVersion ?? lastRv;
           const key = cacheKey(event.object);
           const old = this.#cache.get(key);
-          emit(old ? { type: event.type, object: event.object, old } : { type: event.type, object: event.object }, key);
+          emit(old ? { type: event.type, object: event.object, old } : { type: event.type, object: event.object }, key, old !== undefined);
         },
         error: (error: ApiError) => {
           if (isExpired(error)) relist();

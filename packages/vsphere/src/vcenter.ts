@@ -248,7 +248,13 @@ export class Vcenter {
   /** Who holds the lock on a file, other than `except`. */
   lockHolder(path: string, except?: string): FileLock | undefined {
     const p = canonicalDatastorePath(path);
-    return this.locks().find((l) => l.path === p && l.vm !== except);
+    // The first lock of locks() on the file, found without building that list: every attach
+    // asks, and a 5,000-VM inventory made each question a walk that allocated every lock.
+    for (const vm of this.#vms.values()) {
+      if (vm.powerState !== 'poweredOn' || vm.name === except) continue;
+      for (const d of vm.disks) if (d.fileName === p) return { path: d.fileName, vm: vm.name, host: vm.host };
+    }
+    return undefined;
   }
 
   /** A fresh virtual-disk UUID in vSphere's form (`6000C29x-xxxx-…`). */

@@ -17,6 +17,7 @@ import { sharedInformer } from '../runtime/shared-informers.js';
 import { splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import { findMatchingVolume } from './volume-matching.js';
+import { MatchableVolumes } from './matchable-volumes.js';
 import type { VolumeProvisioner } from './volume-provisioner.js';
 import {
   ANN_BIND_COMPLETED,
@@ -72,14 +73,8 @@ export class PersistentVolumeController implements Component {
   #claimQueue: WorkQueue | undefined;
   #volumeQueue: WorkQueue | undefined;
   #subscriptions: Subscription[] = [];
-  #volumeList: readonly PersistentVolume[] | undefined;
-  /**
-   * The volumes a pending claim could get, from #volumeList (same order): Available ones
-   * without a claimRef, and those whose claimRef names a claim (by namespace/name). Built
-   * once per change of the volumes, so a pending claim's sync no longer walks every bound
-   * volume of the cluster (findMatchingVolume would skip them all).
-   */
-  #matchable: { readonly available: readonly PersistentVolume[]; readonly byClaim: ReadonlyMap<string, readonly PersistentVolume[]> } | undefined;
+  /** The volumes a pending claim could get: pre-bound to it, or Available (see MatchableVolumes). */
+  readonly #matchable = new MatchableVolumes();
   #origin = 0;
 
   constructor(ctx: ControllerContext, options: PersistentVolumeControllerOptions = {}) {
@@ -137,8 +132,7 @@ export class PersistentVolumeController implements Component {
   }
 
   #onVolume(event: InformerEvent<PersistentVolume>): void {
-    this.#volumeList = undefined;
-    this.#matchable = undefined;
+    this.#matchable.apply(event);
     const pv = event.object;
     if (event.type === 'DELETED') {
       const ref = claimRefKey(pv);
@@ -165,30 +159,10 @@ export class PersistentVolumeController implements Component {
     this.#volumeQueue?.addAfter(name, this.#untilResync(), `resync of volume ${name}: ${why}`);
   }
 
-  #allVolumes(): readonly PersistentVolume[] {
-    return (this.#volumeList ??= this.#volumes?.list() ?? []);
-  }
-
   /** What findMatchingVolume needs to see for `claim`: the volumes pre-bound to it, then the Available ones. */
   #volumesFor(claim: PersistentVolumeClaim): readonly PersistentVolume[] {
-    if (!this.#matchable) {
-      const available: PersistentVolume[] = [];
-      const byClaim = new Map<string, PersistentVolume[]>();
-      for (const pv of this.#allVolumes()) {
-        if (pv.metadata?.deletionTimestamp) continue;
-        const ref = pv.spec?.claimRef;
-        if (ref) {
-          const key = `${ref.namespace ?? 'default'}/${ref.name ?? ''}`;
-          const list = byClaim.get(key);
-          if (list) list.push(pv);
-          else byClaim.set(key, [pv]);
-        } else if (pv.status?.phase === 'Available') available.push(pv);
-      }
-      this.#matchable = { available, byClaim };
-    }
     // A pre-bound volume wins wherever it stands in its access-mode group, so putting them first changes no result.
-    const preBound = this.#matchable.byClaim.get(`${claim.metadata?.namespace ?? 'default'}/${claim.metadata?.name ?? ''}`);
-    return preBound ? [...preBound, ...this.#matchable.available] : this.#matchable.available;
+    return this.#matchable.for(`${claim.metadata?.namespace ?? 'default'}/${claim.metadata?.name ?? ''}`);
   }
 
   #claim(key: string): PersistentVolumeClaim | undefined {

@@ -64,7 +64,7 @@ const MASK = CHUNK - 1;
 const MAX_U32 = 0xffff_ffff;
 
 /**
- * One chunk of rows. The string columns hold ids of the trace's string table:
+ * One chunk of rows. Columns a, b and d hold ids of the trace's string table, c and e the strings:
  * write: a = kind, b = namespace (or NONE), c = name, d = by, n = resourceVersion;
  * event: a = eventType, b = reason, c = message, d = source, e = object, n = count;
  * reachability: a = location.
@@ -74,9 +74,12 @@ class Chunk {
   readonly code = new Uint8Array(CHUNK);
   readonly a = new Int32Array(CHUNK);
   readonly b = new Int32Array(CHUNK);
-  readonly c = new Int32Array(CHUNK);
+  // Names, messages and objects are nearly all distinct, and the objects that carry them
+  // hold the same strings: kept as references they cost a pointer and no table lookup
+  // (the table's map lookup of millions of unique names was 4% of a large run).
+  readonly c: string[] = new Array<string>(CHUNK);
   readonly d = new Int32Array(CHUNK);
-  readonly e = new Int32Array(CHUNK);
+  readonly e: string[] = new Array<string>(CHUNK);
   readonly n = new Uint32Array(CHUNK);
 }
 
@@ -103,7 +106,7 @@ const REACHABILITY_KEYS = ['t', 'type', 'location', 'reachable'];
 export class Trace {
   readonly #chunks: Chunk[] = [];
   #size = 0;
-  /** String table: every kind, namespace, name, writer, reason, message… once. */
+  /** String table: every kind, namespace, writer, event type, reason, source, location once. */
   readonly #ids = new Map<string, number>();
   readonly #strings: string[] = [];
   /** Entries kept as recorded (RAW rows), by row. */
@@ -214,7 +217,7 @@ export class Trace {
     const i = row & MASK;
     chunk.a[i] = this.#id(kind);
     chunk.b[i] = namespace ? this.#id(namespace) : NONE;
-    chunk.c[i] = this.#id(name);
+    chunk.c[i] = name;
     chunk.d[i] = this.#id(by);
     chunk.n[i] = rv;
   }
@@ -225,9 +228,9 @@ export class Trace {
     const i = row & MASK;
     chunk.a[i] = this.#id(eventType);
     chunk.b[i] = this.#id(reason);
-    chunk.c[i] = this.#id(message);
+    chunk.c[i] = message;
     chunk.d[i] = this.#id(source);
-    chunk.e[i] = this.#id(object);
+    chunk.e[i] = object;
     chunk.n[i] = count;
   }
 
@@ -264,7 +267,7 @@ export class Trace {
       const ns = chunk.b[i]!;
       const verb = VERBS[code]!;
       const kind = s[chunk.a[i]!]!;
-      const name = s[chunk.c[i]!]!;
+      const name = chunk.c[i]!;
       const resourceVersion = String(chunk.n[i]!);
       const by = s[chunk.d[i]!]!;
       return ns === NONE
@@ -277,8 +280,8 @@ export class Trace {
         type: 'event',
         eventType: s[chunk.a[i]!]!,
         reason: s[chunk.b[i]!]!,
-        message: s[chunk.c[i]!]!,
-        object: s[chunk.e[i]!]!,
+        message: chunk.c[i]!,
+        object: chunk.e[i]!,
         count: chunk.n[i]!,
         source: s[chunk.d[i]!]!,
       };

@@ -3,9 +3,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { profile112, profile128 } from '../profiles/profiles.js';
 import { withOverrides } from '../profiles/profiles.js';
 import type { VersionProfile } from '../profiles/profile.js';
-import { filterNode, isFilterError, NODE_NOT_READY, schedulingTaints, taintReason, type FilterContext } from './filters.js';
-import { nodeSelectorMatcher } from './node-affinity.js';
-import { podRequests } from './pod-requests.js';
+import { filterContext, filterNode, isFilterError, NODE_NOT_READY, NODE_UNSCHEDULABLE, schedulingTaints, taintReason, type FilterContext } from './filters.js';
 import { SchedulerCache } from './scheduler-cache.js';
 
 const node = (name: string, extra: Partial<Node> = {}, ready = 'True'): Node => ({
@@ -16,14 +14,13 @@ const node = (name: string, extra: Partial<Node> = {}, ready = 'True'): Node => 
 
 const pod: Pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', resources: { requests: { cpu: '2' } } }] } };
 
-const context = (profile: VersionProfile, p: Pod = pod, unboundImmediate = false): FilterContext => ({
-  pod: p,
-  requests: podRequests(p),
-  matchesNodeSelector: nodeSelectorMatcher(p),
-  profile,
-  volumes: { boundVolumes: [], missingVolumes: [], delayedClaims: [], unboundImmediate },
-  listers: { claim: () => undefined, volume: () => undefined, storageClass: () => undefined, volumes: () => [] },
-});
+const context = (profile: VersionProfile, p: Pod = pod, unboundImmediate = false): FilterContext =>
+  filterContext(
+    p,
+    profile,
+    { boundVolumes: [], missingVolumes: [], delayedClaims: [], unboundImmediate },
+    { claim: () => undefined, volume: () => undefined, storageClass: () => undefined, volumes: () => [] },
+  );
 
 const info = (n: Node) => {
   const cache = new SchedulerCache();
@@ -71,5 +68,42 @@ describe('filterNode', () => {
   it('lets a pod that tolerates the unschedulable taint onto a cordoned node', () => {
     const p: Pod = { metadata: { name: 'ds' }, spec: { containers: [], tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] } };
     expect(filterNode(context(profile128, p), info(node('w1', { spec: { unschedulable: true } })))).toBeUndefined();
+  });
+
+  it('reads the taints the cache derived, the readiness taint included', () => {
+    const notReady = info(node('w1', {}, 'False'));
+    expect(filterNode(context(profile128), notReady)).toEqual({ reasons: ['node(s) had untolerated taint {node.kubernetes.io/not-ready: }'], unresolvable: true });
+    const daemon: Pod = {
+      metadata: { name: 'ds' },
+      spec: { containers: [], tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoSchedule' }] },
+    };
+    expect(filterNode(context(profile128, daemon), notReady)).toBeUndefined();
+    // The taint is only as old as the readiness: 1.12 with TaintNodesByCondition off sees none.
+    const legacy = withOverrides(profile112, { features: { TaintNodesByCondition: false } });
+    expect(filterNode(context(legacy, daemon), info(node('w2', { spec: { taints: [{ key: 'k', effect: 'PreferNoSchedule' }] } })))).toBeUndefined();
+  });
+
+  it('shares one rejection per unresolvable reason and keeps resource reasons per node', () => {
+    const cordoned = () => info(node('w1', { spec: { unschedulable: true } }));
+    const free: Pod = { metadata: { name: 'free' }, spec: { containers: [] } };
+    const first = filterNode(context(profile128, free), cordoned());
+    expect(first).toEqual({ reasons: [NODE_UNSCHEDULABLE], unresolvable: true });
+    expect(filterNode(context(profile128, free), cordoned())).toBe(first);
+    const short = filterNode(context(profile128), info(node('w1')));
+    expect(short).toEqual({ reasons: ['Insufficient cpu'], unresolvable: false });
+    expect(filterNode(context(profile128), info(node('w1')))).not.toBe(short);
+  });
+});
+
+describe('filterContext', () => {
+  it('computes what the filters ask of the pod once', () => {
+    const daemon: Pod = {
+      metadata: { name: 'ds' },
+      spec: { containers: [{ name: 'c' }], tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] },
+    };
+    const ctx = context(profile128, daemon);
+    expect([ctx.toleratesUnschedulable, ctx.requestsNothing, ctx.hasVolumes, ctx.tolerations.length]).toEqual([true, true, false, 1]);
+    const other = context(profile128, pod, true);
+    expect([other.toleratesUnschedulable, other.requestsNothing, other.hasVolumes, other.tolerations.length]).toEqual([false, false, true, 0]);
   });
 });

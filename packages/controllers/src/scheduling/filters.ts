@@ -5,12 +5,13 @@
 // order from algorithmprovider/registry.go; v1.22+ order from apis/config/v1/default_plugins.go:
 // NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, …,
 // VolumeBinding), each stopping at the first rejecting plugin.
-import type { Node, Pod, Taint } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { VersionProfile } from '../profiles/profile.js';
-import { nodeReadyStatus, TAINTS, toleratesTaint } from '../runtime/pod-util.js';
+import { TAINTS, tolerates } from '../runtime/pod-util.js';
 import type { NodeRejection } from './failure-message.js';
-import type { Resources } from './pod-requests.js';
-import type { NodeInfo } from './scheduler-cache.js';
+import { matchesAnyNode, nodeSelectorMatcher } from './node-affinity.js';
+import { podRequests, type Resources } from './pod-requests.js';
+import { nodeSchedulingTaints, type NodeInfo } from './scheduler-cache.js';
 import { UNBOUND_IMMEDIATE_CLAIMS, volumeReasons, type PodVolumes, type VolumeListers } from './volume-binding.js';
 
 /** Everything the filters need about the pod being scheduled, computed once per attempt. */
@@ -23,6 +24,14 @@ export interface FilterContext {
   readonly profile: VersionProfile;
   readonly volumes: PodVolumes;
   readonly listers: VolumeListers;
+  /** The pod's tolerations ([] without). */
+  readonly tolerations: readonly Toleration[];
+  /** Whether the pod tolerates the unschedulable taint (may go to a cordoned node). */
+  readonly toleratesUnschedulable: boolean;
+  /** The pod requests nothing: it only needs a pod slot, even on an overcommitted node. */
+  readonly requestsNothing: boolean;
+  /** The pod has claims for volume binding to check. */
+  readonly hasVolumes: boolean;
 }
 
 /** A filter that errs rather than rejects: the attempt fails with this message. */
@@ -41,45 +50,72 @@ export const NODE_UNSCHEDULABLE = 'node(s) were unschedulable';
 /** ErrNodeNotReady (CheckNodeCondition, only without TaintNodesByCondition). */
 export const NODE_NOT_READY = 'node(s) were not ready';
 
-type Check = (ctx: FilterContext, info: NodeInfo, node: Node) => FilterResult;
+const hasKeys = (record: Readonly<Record<string, number>>): boolean => {
+  for (const _ in record) return true;
+  return false;
+};
+
+/** Whether some toleration tolerates the taint: a loop, as it runs per pod and tainted node. */
+const toleratedBy = (tolerations: readonly Toleration[], taint: Taint): boolean => {
+  for (let i = 0; i < tolerations.length; i++) if (tolerates(tolerations[i]!, taint)) return true;
+  return false;
+};
+
+/**
+ * What the filters need of the pod, computed once per attempt instead of once per node:
+ * its requests, node selector matcher, tolerations and whether it has volumes to check.
+ */
+export const filterContext = (pod: Pod, profile: VersionProfile, volumes: PodVolumes, listers: VolumeListers): FilterContext => {
+  const requests = podRequests(pod);
+  const tolerations = pod.spec?.tolerations ?? [];
+  return {
+    pod,
+    requests,
+    matchesNodeSelector: nodeSelectorMatcher(pod),
+    profile,
+    volumes,
+    listers,
+    tolerations,
+    toleratesUnschedulable: toleratedBy(tolerations, { key: TAINTS.unschedulable, effect: 'NoSchedule' }),
+    requestsNothing: requests.milliCPU === 0 && requests.memory === 0 && requests.ephemeralStorage === 0 && !hasKeys(requests.scalar),
+    hasVolumes: volumes.boundVolumes.length > 0 || volumes.delayedClaims.length > 0 || volumes.missingVolumes.length > 0 || volumes.unboundImmediate,
+  };
+};
+
+/**
+ * Rejections with one reason that cannot be resolved, shared per reason: the scheduler
+ * keeps one per node it turned away (thousands for a DaemonSet pod), and they are only read.
+ */
+const unresolvableRejections = new Map<string, NodeRejection>();
+const unresolvable = (reason: string): NodeRejection => {
+  let rejection = unresolvableRejections.get(reason);
+  if (!rejection) {
+    rejection = Object.freeze({ reasons: Object.freeze([reason]), unresolvable: true });
+    unresolvableRejections.set(reason, rejection);
+  }
+  return rejection;
+};
 
 const reject = (reasons: string[], unresolvable: boolean): NodeRejection | undefined => (reasons.length > 0 ? { reasons, unresolvable } : undefined);
 
 /** CheckNodeUnschedulable / NodeUnschedulable: a cordoned node, unless the pod tolerates the unschedulable taint. */
-const nodeUnschedulable: Check = (ctx, _info, node) => {
-  if (!node.spec?.unschedulable) return undefined;
-  const tolerated = toleratesTaint(ctx.pod.spec?.tolerations, { key: TAINTS.unschedulable, effect: 'NoSchedule' });
-  return tolerated ? undefined : { reasons: [NODE_UNSCHEDULABLE], unresolvable: true };
-};
+const nodeUnschedulable = (ctx: FilterContext, info: NodeInfo): FilterResult =>
+  !info.unschedulable || ctx.toleratesUnschedulable ? undefined : unresolvable(NODE_UNSCHEDULABLE);
 
 /** CheckNodeCondition: readiness as a predicate, which TaintNodesByCondition replaced by taints. */
-const nodeCondition: Check = (_ctx, _info, node) => (nodeReadyStatus(node) === 'True' ? undefined : { reasons: [NODE_NOT_READY], unresolvable: true });
+const nodeCondition = (info: NodeInfo): FilterResult => (info.readyStatus === 'True' ? undefined : unresolvable(NODE_NOT_READY));
 
 /**
  * The node's taints that keep pods off. With TaintNodesByCondition the node lifecycle
  * controller taints a node that is not Ready with `not-ready` or `unreachable` NoSchedule
  * within milliseconds of the condition change (and the kubelet registers nodes with
  * `not-ready`); a not-Ready node seen before that taint lands is treated as carrying it, so
- * the scheduler never wins that race against a controller it does not wait for.
+ * the scheduler never wins that race against a controller it does not wait for. The
+ * scheduler reads the same list from its cache (NodeInfo.taintsWithReadiness), derived
+ * once per node object.
  */
-export const schedulingTaints = (node: Node, profile: VersionProfile): readonly Taint[] => {
-  const byCondition = profile.features.TaintNodesByCondition;
-  // Node objects are immutable snapshots: what is derived from one holds as long as it is current.
-  const cache = byCondition ? taintsWithReadiness : taintsAsIs;
-  const cached = cache.get(node);
-  if (cached) return cached;
-  let taints = (node.spec?.taints ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
-  const ready = nodeReadyStatus(node);
-  if (byCondition && ready !== 'True') {
-    const tainted = taints.some((t) => t.effect === 'NoSchedule' && (t.key === TAINTS.notReady || t.key === TAINTS.unreachable));
-    if (!tainted) taints = [...taints, { key: ready === 'Unknown' ? TAINTS.unreachable : TAINTS.notReady, effect: 'NoSchedule' }];
-  }
-  cache.set(node, taints);
-  return taints;
-};
-
-const taintsWithReadiness = new WeakMap<Node, readonly Taint[]>();
-const taintsAsIs = new WeakMap<Node, readonly Taint[]>();
+export const schedulingTaints = (node: Node, profile: VersionProfile): readonly Taint[] =>
+  nodeSchedulingTaints(node, profile.features.TaintNodesByCondition);
 
 /** The taint reason in the version's words (texts.failedSchedulingStyle). */
 export const taintReason = (taint: Taint, profile: VersionProfile): string => {
@@ -94,21 +130,21 @@ export const taintReason = (taint: Taint, profile: VersionProfile): string => {
 };
 
 /** PodToleratesNodeTaints / TaintToleration: the first NoSchedule or NoExecute taint the pod does not tolerate. */
-const taintToleration: Check = (ctx, _info, node) => {
-  for (const taint of schedulingTaints(node, ctx.profile)) {
-    if (!toleratesTaint(ctx.pod.spec?.tolerations, taint)) return { reasons: [taintReason(taint, ctx.profile)], unresolvable: true };
+const taintToleration = (ctx: FilterContext, info: NodeInfo): FilterResult => {
+  const taints = ctx.profile.features.TaintNodesByCondition ? info.taintsWithReadiness : info.taints;
+  for (let i = 0; i < taints.length; i++) {
+    const taint = taints[i]!;
+    if (!toleratedBy(ctx.tolerations, taint)) return unresolvable(taintReason(taint, ctx.profile));
   }
   return undefined;
 };
 
-/** PodMatchNodeSelector / NodeAffinity. */
-const nodeAffinity: Check = (ctx, _info, node) =>
-  ctx.matchesNodeSelector(node) ? undefined : { reasons: [ctx.profile.texts.nodeAffinityMismatch], unresolvable: true };
+/** Whether the pod's nodeSelector and required affinity admit the node. */
+const selectorMatches = (ctx: FilterContext, node: Node): boolean => ctx.matchesNodeSelector === matchesAnyNode || ctx.matchesNodeSelector(node);
 
-const hasKeys = (record: Readonly<Record<string, number>>): boolean => {
-  for (const _ in record) return true;
-  return false;
-};
+/** PodMatchNodeSelector / NodeAffinity. */
+const nodeAffinity = (ctx: FilterContext, node: Node): FilterResult =>
+  selectorMatches(ctx, node) ? undefined : unresolvable(ctx.profile.texts.nodeAffinityMismatch);
 
 /** The reasons of PodFitsResources / NodeResourcesFit: one per resource short on the node. */
 export const insufficientResources = (ctx: FilterContext, info: NodeInfo): string[] => {
@@ -117,7 +153,7 @@ export const insufficientResources = (ctx: FilterContext, info: NodeInfo): strin
   if (info.podCount + 1 > allocatable.pods) reasons.push(ctx.profile.texts.tooManyPods);
   const want = ctx.requests;
   // A pod that requests nothing only needs a pod slot, even on an overcommitted node.
-  if (want.milliCPU === 0 && want.memory === 0 && want.ephemeralStorage === 0 && !hasKeys(want.scalar)) return reasons;
+  if (ctx.requestsNothing) return reasons;
   if (allocatable.milliCPU < want.milliCPU + requested.milliCPU) reasons.push('Insufficient cpu');
   if (allocatable.memory < want.memory + requested.memory) reasons.push('Insufficient memory');
   if (allocatable.ephemeralStorage < want.ephemeralStorage + requested.ephemeralStorage) reasons.push('Insufficient ephemeral-storage');
@@ -130,12 +166,12 @@ export const insufficientResources = (ctx: FilterContext, info: NodeInfo): strin
 
 /** Whether the node has room for the pod (the allocation-free path of insufficientResources). */
 const fitsResources = (ctx: FilterContext, info: NodeInfo): boolean => {
+  if (info.podCount + 1 > info.allocatablePods) return false;
+  if (ctx.requestsNothing) return true;
   const { allocatable, requested } = info;
   const want = ctx.requests;
-  if (info.podCount + 1 > allocatable.pods) return false;
-  if (want.milliCPU === 0 && want.memory === 0 && want.ephemeralStorage === 0 && !hasKeys(want.scalar)) return true;
-  if (allocatable.milliCPU < want.milliCPU + requested.milliCPU) return false;
-  if (allocatable.memory < want.memory + requested.memory) return false;
+  if (info.allocatableMilliCPU < want.milliCPU + requested.milliCPU) return false;
+  if (info.allocatableMemory < want.memory + requested.memory) return false;
   if (allocatable.ephemeralStorage < want.ephemeralStorage + requested.ephemeralStorage) return false;
   for (const name in want.scalar) {
     const amount = want.scalar[name] ?? 0;
@@ -144,22 +180,23 @@ const fitsResources = (ctx: FilterContext, info: NodeInfo): boolean => {
   return true;
 };
 
-const resourcesFit: Check = (ctx, info) => (fitsResources(ctx, info) ? undefined : reject(insufficientResources(ctx, info), false));
+const resourcesFit = (ctx: FilterContext, info: NodeInfo): FilterResult => (fitsResources(ctx, info) ? undefined : reject(insufficientResources(ctx, info), false));
 
 /** GeneralPredicates (v1.12–v1.17): resources and node selector, all failing reasons together. */
-const generalPredicates: Check = (ctx, info, node) => {
+const generalPredicates = (ctx: FilterContext, info: NodeInfo, node: Node): FilterResult => {
   const fits = fitsResources(ctx, info);
-  const affinity = ctx.matchesNodeSelector(node);
+  const affinity = selectorMatches(ctx, node);
   if (fits && affinity) return undefined;
-  const reasons = fits ? [] : insufficientResources(ctx, info);
+  if (fits) return unresolvable(ctx.profile.texts.nodeAffinityMismatch);
+  const reasons = insufficientResources(ctx, info);
   if (!affinity) reasons.push(ctx.profile.texts.nodeAffinityMismatch);
   return reject(reasons, !affinity);
 };
 
 /** CheckVolumeBinding / VolumeBinding Filter. */
-const volumeBinding: Check = (ctx, _info, node) => {
+const volumeBinding = (ctx: FilterContext, node: Node): FilterResult => {
+  if (!ctx.hasVolumes) return undefined;
   const { volumes, profile, pod } = ctx;
-  if (volumes.boundVolumes.length === 0 && volumes.delayedClaims.length === 0 && volumes.missingVolumes.length === 0 && !volumes.unboundImmediate) return undefined;
   const framework = profile.behaviours.schedulerFramework;
   const failure = volumes.unboundImmediate
     ? UNBOUND_IMMEDIATE_CLAIMS
@@ -177,26 +214,34 @@ const volumeBinding: Check = (ctx, _info, node) => {
   return reject(volumeReasons(volumes, node, ctx.listers), true);
 };
 
-/** The checks in the order the version runs them. */
-const pipelines: Readonly<Record<VersionProfile['behaviours']['schedulerFramework'], readonly Check[]>> = {
-  predicates: [nodeUnschedulable, generalPredicates, taintToleration, volumeBinding],
-  'filter-plugins': [nodeUnschedulable, resourcesFit, nodeAffinity, taintToleration, volumeBinding],
-  'prefilter-plugins': [nodeUnschedulable, taintToleration, nodeAffinity, resourcesFit, volumeBinding],
-};
+const NODE_NOT_FOUND = 'node(s) not found';
 
-/** Runs the version's checks on one node, stopping at the first that rejects or errs. */
+/**
+ * Runs the version's checks on one node, in the order the version runs them, stopping at
+ * the first that rejects or errs. Written out per version rather than as a list of check
+ * functions, so each call site sees one function (a scheduling attempt runs this for
+ * hundreds of nodes).
+ */
 export const filterNode = (ctx: FilterContext, info: NodeInfo): FilterResult => {
   const node = info.node;
-  if (!node) return { reasons: ['node(s) not found'], unresolvable: true };
-  const checks = pipelines[ctx.profile.behaviours.schedulerFramework];
+  if (!node) return unresolvable(NODE_NOT_FOUND);
   // Without TaintNodesByCondition (≤1.11, or a profile override) readiness is a predicate of its own, run first.
   if (!ctx.profile.features.TaintNodesByCondition) {
-    const notReady = nodeCondition(ctx, info, node);
+    const notReady = nodeCondition(info);
     if (notReady) return notReady;
   }
-  for (const check of checks) {
-    const result = check(ctx, info, node);
-    if (result) return result;
+  let result = nodeUnschedulable(ctx, info);
+  if (result) return result;
+  switch (ctx.profile.behaviours.schedulerFramework) {
+    case 'predicates':
+      result = generalPredicates(ctx, info, node) ?? taintToleration(ctx, info);
+      break;
+    case 'filter-plugins':
+      result = resourcesFit(ctx, info) ?? nodeAffinity(ctx, node) ?? taintToleration(ctx, info);
+      break;
+    case 'prefilter-plugins':
+      result = taintToleration(ctx, info) ?? nodeAffinity(ctx, node) ?? resourcesFit(ctx, info);
+      break;
   }
-  return undefined;
+  return result ?? volumeBinding(ctx, node);
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Node, PersistentVolume, Pod } from 'kubernetes-types/core/v1.js';
-import { matchNodeSelectorTerms, podMatchesNodeSelector, preferredNodeAffinityWeight, volumeNodeAffinityMatches } from './node-affinity.js';
+import { matchesAnyNode, matchNodeSelectorTerms, nodeSelectorMatcher, podMatchesNodeSelector, preferredNodeAffinityWeight, volumeNodeAffinityMatches } from './node-affinity.js';
 
 const node = (name: string, labels: Record<string, string>): Node => ({ metadata: { name, labels } });
 const pod = (spec: Partial<NonNullable<Pod['spec']>>): Pod => ({ metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }], ...spec } });
@@ -71,6 +71,36 @@ describe('podMatchesNodeSelector', () => {
       },
     });
     expect(preferredNodeAffinityWeight(p, w1)).toBe(7);
+  });
+});
+
+describe('nodeSelectorMatcher', () => {
+  const daemonPod = (nodeName: string) =>
+    pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] } } } });
+
+  it('gives a pod that selects nothing the shared match-all matcher, so callers can skip it', () => {
+    expect(nodeSelectorMatcher(pod({}))).toBe(matchesAnyNode);
+    expect(nodeSelectorMatcher(pod({ nodeSelector: { zone: 'a' } }))).not.toBe(matchesAnyNode);
+  });
+
+  it('answers as podMatchesNodeSelector for selectors, expressions and matchFields', () => {
+    const nodes = [node('w1', { zone: 'a', disk: 'ssd' }), node('w2', { zone: 'b' }), node('w3', {})];
+    const pods = [
+      pod({ nodeSelector: { zone: 'a' } }),
+      pod({ nodeSelector: { zone: 'a', disk: 'hdd' } }),
+      daemonPod('w2'),
+      pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.uid', operator: 'Exists' }] }] } } } }),
+      pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] }] } } } }),
+    ];
+    const verdicts = pods.map((p) => nodes.map((n) => nodeSelectorMatcher(p)(n)));
+    expect(verdicts).toEqual(pods.map((p) => nodes.map((n) => podMatchesNodeSelector(p, n))));
+    expect(verdicts).toEqual([
+      [true, false, false],
+      [false, false, false],
+      [false, true, false],
+      [false, false, false],
+      [false, false, true],
+    ]);
   });
 });
 

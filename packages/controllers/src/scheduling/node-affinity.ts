@@ -15,10 +15,12 @@ type Labels = Readonly<Record<string, string>>;
 
 const INTEGER = /^-?\d+$/;
 
-/** One requirement against a map of values (labels, or the fields a term may name). */
-const requirementMatches = (req: NodeSelectorRequirement, values: Labels): boolean => {
-  const has = Object.hasOwn(values, req.key);
-  const value = has ? values[req.key] : undefined;
+/**
+ * One requirement against a value: `has` says whether the key is present, `value` is its
+ * value then. Labels and the one field a term may name (metadata.name) share it, so a term
+ * is matched without building a map of the node's fields.
+ */
+const requirementMatchesValue = (req: NodeSelectorRequirement, has: boolean, value: string | undefined): boolean => {
   const wanted = req.values ?? [];
   switch (req.operator) {
     case 'In':
@@ -41,21 +43,38 @@ const requirementMatches = (req: NodeSelectorRequirement, values: Labels): boole
   }
 };
 
+/** The name of the only field node selector terms may name (matchFields). */
+const NAME_FIELD = 'metadata.name';
+
+/** Whether one term (its requirements ANDed) matches the node with these labels and name. */
+const termMatches = (term: NodeSelectorTerm, labels: Labels, name: string): boolean => {
+  const expressions = term.matchExpressions ?? [];
+  const matchFields = term.matchFields ?? [];
+  if (expressions.length === 0 && matchFields.length === 0) return false;
+  for (const req of expressions) {
+    const has = Object.hasOwn(labels, req.key);
+    if (!requirementMatchesValue(req, has, has ? labels[req.key] : undefined)) return false;
+  }
+  for (const req of matchFields) {
+    const has = req.key === NAME_FIELD;
+    if (!requirementMatchesValue(req, has, has ? name : undefined)) return false;
+  }
+  return true;
+};
+
+/** Whether some term matches (terms ORed); loops, not closures: this runs per pod and node. */
+const termsMatch = (terms: readonly NodeSelectorTerm[], labels: Labels, name: string): boolean => {
+  for (const term of terms) if (termMatches(term, labels, name)) return true;
+  return false;
+};
+
 /**
  * Whether `node` satisfies at least one of `terms` (MatchNodeSelectorTerms): requirements
  * inside a term are ANDed, terms are ORed, and a term with neither matchExpressions nor
  * matchFields matches nothing. matchFields may only name metadata.name.
  */
-export const matchNodeSelectorTerms = (terms: readonly NodeSelectorTerm[], node: Node): boolean => {
-  const labels: Labels = node.metadata?.labels ?? {};
-  const fields: Labels = { 'metadata.name': node.metadata?.name ?? '' };
-  return terms.some((term) => {
-    const expressions = term.matchExpressions ?? [];
-    const matchFields = term.matchFields ?? [];
-    if (expressions.length === 0 && matchFields.length === 0) return false;
-    return expressions.every((r) => requirementMatches(r, labels)) && matchFields.every((r) => requirementMatches(r, fields));
-  });
-};
+export const matchNodeSelectorTerms = (terms: readonly NodeSelectorTerm[], node: Node): boolean =>
+  termsMatch(terms, node.metadata?.labels ?? {}, node.metadata?.name ?? '');
 
 /**
  * Whether `node` satisfies the pod's spec.nodeSelector and its
@@ -70,18 +89,25 @@ export const podMatchesNodeSelector = (pod: Pod, node: Node): boolean => {
   return required === undefined || matchNodeSelectorTerms(required.nodeSelectorTerms, node);
 };
 
+/** The matcher of a pod without nodeSelector nor required node affinity: every node. */
+export const matchesAnyNode = (_node: Node): boolean => true;
+
 /**
  * {@link podMatchesNodeSelector} prepared once for a pod: the scheduler asks it for
- * thousands of nodes per attempt.
+ * thousands of nodes per attempt. A pod that selects nothing gets {@link matchesAnyNode},
+ * so a caller can skip the call by identity.
  */
 export const nodeSelectorMatcher = (pod: Pod): ((node: Node) => boolean) => {
   const selector = Object.entries(pod.spec?.nodeSelector ?? {});
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (selector.length === 0 && required === undefined) return () => true;
+  if (selector.length === 0 && required === undefined) return matchesAnyNode;
   return (node) => {
     const labels: Labels = node.metadata?.labels ?? {};
-    for (const [key, value] of selector) if (labels[key] !== value) return false;
-    return required === undefined || matchNodeSelectorTerms(required.nodeSelectorTerms, node);
+    for (let i = 0; i < selector.length; i++) {
+      const [key, value] = selector[i]!;
+      if (labels[key] !== value) return false;
+    }
+    return required === undefined || termsMatch(required.nodeSelectorTerms, labels, node.metadata?.name ?? '');
   };
 };
 

@@ -22,6 +22,10 @@ describe('SchedulerCache', () => {
     expect(info.podCount).toBe(2);
     expect(info.controllerPods.get('rs-uid')).toBe(2);
     expect(info.allocatable.milliCPU).toBe(4000);
+    // The copies the filters and scores read.
+    expect([info.allocatablePods, info.allocatableMilliCPU, info.allocatableMemory]).toEqual([110, 4000, 8 * 2 ** 30]);
+    expect([info.nonZeroMilliCPU, info.nonZeroMemory]).toEqual([info.nonZeroRequested.milliCPU, info.nonZeroRequested.memory]);
+    expect(info.nonZeroMilliCPU).toBe(1000);
   });
 
   it('keeps terminating pods counted but not spread, drops terminal and deleted ones', () => {
@@ -58,5 +62,67 @@ describe('SchedulerCache', () => {
     expect(countsOnNode(pod('a', 'w1'))).toBe(true);
     expect(countsOnNode(pod('a', undefined))).toBe(false);
     expect(countsOnNode({ ...pod('a', 'w1'), status: { phase: 'Succeeded' } })).toBe(false);
+  });
+
+  it('derives what the filters read of a node once per node object', () => {
+    const cache = new SchedulerCache();
+    const ready = (status: string) => ({ allocatable: { pods: '110' }, conditions: [{ type: 'Ready', status }] });
+    const taints = [
+      { key: 'dedicated', value: 'db', effect: 'NoSchedule' },
+      { key: 'spot', effect: 'PreferNoSchedule' },
+      { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' },
+    ];
+    cache.setNode({ metadata: { name: 'w1' }, spec: { taints }, status: ready('True') });
+    let info = cache.nodeInfo('w1')!;
+    expect(info.readyStatus).toBe('True');
+    expect(info.unschedulable).toBe(false);
+    expect(info.taints.map((t) => t.key)).toEqual(['dedicated', 'node.kubernetes.io/unreachable']);
+    expect(info.taintsWithReadiness).toBe(info.taints);
+    expect(info.preferNoScheduleTaints.map((t) => t.key)).toEqual(['spot']);
+    // Not ready: the readiness taint the node lifecycle controller is about to add.
+    cache.setNode({ metadata: { name: 'w1' }, spec: { taints, unschedulable: true }, status: ready('Unknown') });
+    info = cache.nodeInfo('w1')!;
+    expect(info.unschedulable).toBe(true);
+    expect(info.taints.map((t) => t.key)).toEqual(['dedicated', 'node.kubernetes.io/unreachable']);
+    expect(info.taintsWithReadiness.map((t) => `${t.key}:${t.effect}`)).toEqual([
+      'dedicated:NoSchedule',
+      'node.kubernetes.io/unreachable:NoExecute',
+      'node.kubernetes.io/unreachable:NoSchedule',
+    ]);
+    cache.setNode({ metadata: { name: 'w1' }, status: ready('True') });
+    info = cache.nodeInfo('w1')!;
+    expect([info.taints, info.taintsWithReadiness, info.preferNoScheduleTaints]).toEqual([[], [], []]);
+    cache.removeNode('w1');
+    expect(cache.nodeInfo('w1')).toBeUndefined();
+    expect([info.allocatablePods, info.unschedulable, info.readyStatus]).toEqual([0, false, undefined]);
+  });
+
+  it('keeps the pods of each controller per node, inverted, as controllerPods counts them', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(node('w1'));
+    cache.setNode(node('w2'));
+    cache.setPod(pod('a', 'w1'));
+    cache.setPod(pod('b', 'w1'));
+    cache.setPod(pod('c', 'w2'));
+    const w1 = cache.nodeInfo('w1')!;
+    const w2 = cache.nodeInfo('w2')!;
+    expect([...cache.controllerPodsByNode('rs-uid')!]).toEqual([
+      [w1, 2],
+      [w2, 1],
+    ]);
+    // A status update (same spec and owners) counts the same; terminating stops spreading.
+    const a = pod('a', 'w1');
+    cache.setPod({ ...a, status: { phase: 'Running' } });
+    expect(cache.controllerPodsByNode('rs-uid')!.get(w1)).toBe(2);
+    expect(w1.podCount).toBe(2);
+    cache.setPod({ ...a, metadata: { ...a.metadata, deletionTimestamp: '2019-06-01T00:00:30Z' } });
+    expect(cache.controllerPodsByNode('rs-uid')!.get(w1)).toBe(1);
+    expect(w1.controllerPods.get('rs-uid')).toBe(1);
+    expect(w1.podCount).toBe(2);
+    cache.removePod('default/a');
+    cache.removePod('default/b');
+    cache.removePod('default/c');
+    expect(cache.controllerPodsByNode('rs-uid')).toBeUndefined();
+    expect([w1.podCount, w1.nonZeroRequested.milliCPU, w1.nonZeroRequested.memory, w1.nonZeroMilliCPU, w1.nonZeroMemory, w1.requested.milliCPU]).toEqual([0, 0, 0, 0, 0, 0]);
   });
 });

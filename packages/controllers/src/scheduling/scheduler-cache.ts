@@ -4,8 +4,8 @@
 // they are deleted or reach Succeeded/Failed — a Terminating pod still holds its resources
 // — and a pod the scheduler just bound counts at once (AssumePod), before its watch event.
 // Kept incrementally, so a scheduling attempt costs nothing per pod in the cluster.
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { controllerOf, keyOf } from '../runtime/pod-util.js';
+import type { Node, Pod, PodSpec, Taint } from 'kubernetes-types/core/v1.js';
+import { controllerOf, keyOf, nodeReadyStatus, TAINTS } from '../runtime/pod-util.js';
 import {
   addResources,
   EMPTY_RESOURCES,
@@ -29,9 +29,53 @@ export interface NodeInfo {
   readonly nonZeroRequested: { readonly milliCPU: number; readonly memory: number };
   /** Number of pods counted on the node. */
   readonly podCount: number;
+  /**
+   * allocatable.pods, .milliCPU and .memory, and nonZeroRequested's members, copied into
+   * the entry itself: the filters and scores read them for hundreds of nodes per pod, and
+   * one object to load per node rather than three.
+   */
+  readonly allocatablePods: number;
+  readonly allocatableMilliCPU: number;
+  readonly allocatableMemory: number;
+  readonly nonZeroMilliCPU: number;
+  readonly nonZeroMemory: number;
   /** Pods that are not terminating, per controller uid: what selector spreading counts. */
   readonly controllerPods: ReadonlyMap<string, number>;
+  /** spec.unschedulable of the node (cordoned). */
+  readonly unschedulable: boolean;
+  /** Status of the node's Ready condition, undefined if never posted. */
+  readonly readyStatus: string | undefined;
+  /** The node's NoSchedule and NoExecute taints, as the node carries them. */
+  readonly taints: readonly Taint[];
+  /**
+   * {@link taints} plus the readiness taint the node lifecycle controller adds to a node
+   * that is not Ready, when it is not there yet (see schedulingTaints in filters.ts).
+   */
+  readonly taintsWithReadiness: readonly Taint[];
+  /** The node's PreferNoSchedule taints (what TaintToleration scoring counts). */
+  readonly preferNoScheduleTaints: readonly Taint[];
 }
+
+/** No taints: shared, so a node without taints costs no array. */
+const NO_TAINTS: readonly Taint[] = Object.freeze([]);
+
+/**
+ * The node's NoSchedule and NoExecute taints, with the readiness taint added when
+ * `withReadiness` and the node is not Ready but carries neither `not-ready` nor
+ * `unreachable` NoSchedule yet (the scheduler does not wait for the node lifecycle
+ * controller, which adds it within milliseconds of the condition change).
+ */
+export const nodeSchedulingTaints = (node: Node, withReadiness: boolean): readonly Taint[] => {
+  const all = node.spec?.taints;
+  let taints = all === undefined || all.length === 0 ? NO_TAINTS : all.filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  if (!withReadiness) return taints;
+  const ready = nodeReadyStatus(node);
+  if (ready !== 'True') {
+    const tainted = taints.some((t) => t.effect === 'NoSchedule' && (t.key === TAINTS.notReady || t.key === TAINTS.unreachable));
+    if (!tainted) taints = [...taints, { key: ready === 'Unknown' ? TAINTS.unreachable : TAINTS.notReady, effect: 'NoSchedule' }];
+  }
+  return taints;
+};
 
 interface MutableNodeInfo {
   name: string;
@@ -40,10 +84,24 @@ interface MutableNodeInfo {
   requested: Resources;
   nonZeroRequested: { milliCPU: number; memory: number };
   podCount: number;
+  allocatablePods: number;
+  allocatableMilliCPU: number;
+  allocatableMemory: number;
+  nonZeroMilliCPU: number;
+  nonZeroMemory: number;
   controllerPods: Map<string, number>;
+  unschedulable: boolean;
+  readyStatus: string | undefined;
+  taints: readonly Taint[];
+  taintsWithReadiness: readonly Taint[];
+  preferNoScheduleTaints: readonly Taint[];
 }
 
 interface CountedPod {
+  /** The spec, ownerReferences and terminating state it was counted from: equal ones count the same. */
+  readonly spec: PodSpec | undefined;
+  readonly ownerReferences: unknown;
+  readonly terminating: boolean;
   readonly nodeName: string;
   readonly requests: Resources;
   readonly nonZero: { readonly milliCPU: number; readonly memory: number };
@@ -53,6 +111,14 @@ interface CountedPod {
 
 const NO_ALLOCATABLE: Allocatable = { ...EMPTY_RESOURCES, pods: 0 };
 
+/** Sets the node's allocatable and its copies in the entry. */
+const setAllocatable = (info: MutableNodeInfo, allocatable: Allocatable): void => {
+  info.allocatable = allocatable;
+  info.allocatablePods = allocatable.pods;
+  info.allocatableMilliCPU = allocatable.milliCPU;
+  info.allocatableMemory = allocatable.memory;
+};
+
 /** Whether a pod bound to a node holds resources there (assigned and not in a terminal phase). */
 export const countsOnNode = (pod: Pod): boolean =>
   !!pod.spec?.nodeName && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
@@ -61,6 +127,8 @@ export const countsOnNode = (pod: Pod): boolean =>
 export class SchedulerCache {
   readonly #nodes = new Map<string, MutableNodeInfo>();
   readonly #pods = new Map<string, CountedPod>();
+  /** controllerPods inverted: per controller uid, its counted pods per node entry. */
+  readonly #byController = new Map<string, Map<NodeInfo, number>>();
   #sorted: MutableNodeInfo[] | undefined;
 
   /** Adds or replaces a node. */
@@ -70,7 +138,20 @@ export class SchedulerCache {
     if (!info.node) this.#sorted = undefined;
     // Heartbeats keep the stored allocatable object (the kubelet reuses unchanged status
     // members): parse its quantities only when it is a different object.
-    if (!info.node || info.node.status?.allocatable !== node.status?.allocatable) info.allocatable = nodeAllocatable(node);
+    if (!info.node || info.node.status?.allocatable !== node.status?.allocatable) setAllocatable(info, nodeAllocatable(node));
+    // What the filters and scores read of the node, derived once per node object rather
+    // than once per pod and node: a heartbeat keeps the stored taints array, so the
+    // taint lists are rebuilt only when the taints (or the readiness) change.
+    const old = info.node;
+    const ready = nodeReadyStatus(node);
+    if (!old || old.spec?.taints !== node.spec?.taints || info.readyStatus !== ready) {
+      info.taints = nodeSchedulingTaints(node, false);
+      info.taintsWithReadiness = ready === 'True' ? info.taints : nodeSchedulingTaints(node, true);
+      const all = node.spec?.taints;
+      info.preferNoScheduleTaints = all === undefined || all.length === 0 ? NO_TAINTS : all.filter((t) => t.effect === 'PreferNoSchedule');
+    }
+    info.unschedulable = !!node.spec?.unschedulable;
+    info.readyStatus = ready;
     info.node = node;
   }
 
@@ -79,7 +160,10 @@ export class SchedulerCache {
     const info = this.#nodes.get(name);
     if (!info?.node) return;
     info.node = undefined;
-    info.allocatable = NO_ALLOCATABLE;
+    setAllocatable(info, NO_ALLOCATABLE);
+    info.unschedulable = false;
+    info.readyStatus = undefined;
+    info.taints = info.taintsWithReadiness = info.preferNoScheduleTaints = NO_TAINTS;
     if (info.podCount === 0) this.#nodes.delete(name);
     this.#sorted = undefined;
   }
@@ -95,20 +179,37 @@ export class SchedulerCache {
       this.removePod(key);
       return;
     }
+    const terminating = !!pod.metadata?.deletionTimestamp;
+    const ownerReferences = pod.metadata?.ownerReferences;
+    const previous = this.#pods.get(key);
+    // A status update keeps the stored spec and metadata members (frozen subtrees are
+    // shared), and what is counted is a function of those: nothing to recount.
+    if (previous && previous.spec === pod.spec && previous.ownerReferences === ownerReferences && previous.terminating === terminating) return;
     const owner = controllerOf(pod)?.uid;
     const counted: CountedPod = {
+      spec: pod.spec,
+      ownerReferences,
+      terminating,
       nodeName: pod.spec?.nodeName ?? '',
       requests: podRequests(pod),
       nonZero: podNonZeroRequests(pod),
-      spreadOwner: owner !== undefined && !pod.metadata?.deletionTimestamp ? owner : undefined,
+      spreadOwner: owner !== undefined && !terminating ? owner : undefined,
     };
     this.removePod(key);
     this.#pods.set(key, counted);
     const info = this.#info(counted.nodeName);
     info.requested = addResources(info.requested, counted.requests);
-    info.nonZeroRequested = { milliCPU: info.nonZeroRequested.milliCPU + counted.nonZero.milliCPU, memory: info.nonZeroRequested.memory + counted.nonZero.memory };
+    // Updated in place: the object stays where the node's entry was made, and scoring reads
+    // it for hundreds of nodes per pod.
+    info.nonZeroRequested.milliCPU = info.nonZeroMilliCPU += counted.nonZero.milliCPU;
+    info.nonZeroRequested.memory = info.nonZeroMemory += counted.nonZero.memory;
     info.podCount++;
-    if (counted.spreadOwner !== undefined) info.controllerPods.set(counted.spreadOwner, (info.controllerPods.get(counted.spreadOwner) ?? 0) + 1);
+    if (counted.spreadOwner !== undefined) {
+      info.controllerPods.set(counted.spreadOwner, (info.controllerPods.get(counted.spreadOwner) ?? 0) + 1);
+      let byNode = this.#byController.get(counted.spreadOwner);
+      if (!byNode) this.#byController.set(counted.spreadOwner, (byNode = new Map<NodeInfo, number>()));
+      byNode.set(info, (byNode.get(info) ?? 0) + 1);
+    }
   }
 
   /** Stops counting the pod with `key`; true when it was counted. */
@@ -119,15 +220,32 @@ export class SchedulerCache {
     const info = this.#nodes.get(counted.nodeName);
     if (!info) return true;
     info.requested = subtractResources(info.requested, counted.requests);
-    info.nonZeroRequested = { milliCPU: info.nonZeroRequested.milliCPU - counted.nonZero.milliCPU, memory: info.nonZeroRequested.memory - counted.nonZero.memory };
+    info.nonZeroRequested.milliCPU = info.nonZeroMilliCPU -= counted.nonZero.milliCPU;
+    info.nonZeroRequested.memory = info.nonZeroMemory -= counted.nonZero.memory;
     info.podCount--;
     if (counted.spreadOwner !== undefined) {
       const left = (info.controllerPods.get(counted.spreadOwner) ?? 1) - 1;
       if (left > 0) info.controllerPods.set(counted.spreadOwner, left);
       else info.controllerPods.delete(counted.spreadOwner);
+      const byNode = this.#byController.get(counted.spreadOwner);
+      if (byNode) {
+        if (left > 0) byNode.set(info, left);
+        else byNode.delete(info);
+        if (byNode.size === 0) this.#byController.delete(counted.spreadOwner);
+      }
     }
     if (!info.node && info.podCount === 0) this.#nodes.delete(counted.nodeName);
     return true;
+  }
+
+  /**
+   * The pods of the controller with uid `owner` that selector spreading counts, per node
+   * entry (each entry's controllerPods, inverted); undefined when there are none. Scoring
+   * looks one controller up in one small map for every feasible node, rather than in every
+   * node's map of controllers.
+   */
+  controllerPodsByNode(owner: string): ReadonlyMap<NodeInfo, number> | undefined {
+    return this.#byController.get(owner);
   }
 
   /** Whether the pod with `key` is counted on some node. */
@@ -172,7 +290,17 @@ export class SchedulerCache {
         requested: EMPTY_RESOURCES,
         nonZeroRequested: { milliCPU: 0, memory: 0 },
         podCount: 0,
+        allocatablePods: NO_ALLOCATABLE.pods,
+        allocatableMilliCPU: NO_ALLOCATABLE.milliCPU,
+        allocatableMemory: NO_ALLOCATABLE.memory,
+        nonZeroMilliCPU: 0,
+        nonZeroMemory: 0,
         controllerPods: new Map(),
+        unschedulable: false,
+        readyStatus: undefined,
+        taints: NO_TAINTS,
+        taintsWithReadiness: NO_TAINTS,
+        preferNoScheduleTaints: NO_TAINTS,
       };
       this.#nodes.set(name, info);
     }

@@ -16,9 +16,8 @@ import { keyOf } from '../runtime/pod-util.js';
 import { ANN_SELECTED_NODE, claimKey, isClaimBound, isVolumeBoundToClaim, ANN_BOUND_BY_CONTROLLER } from '../volume/volume-util.js';
 import { findMatchingVolume } from '../volume/volume-matching.js';
 import { aggregateErrors, fitErrorMessage, type FitErrorStyle, type NodeRejection } from './failure-message.js';
-import { filterNode, isFilterError, type FilterContext } from './filters.js';
-import { nodeSelectorMatcher } from './node-affinity.js';
-import { podRequests } from './pod-requests.js';
+import { filterContext, filterNode, isFilterError } from './filters.js';
+import type { Resources } from './pod-requests.js';
 import { SchedulerCache, type NodeInfo } from './scheduler-cache.js';
 import { SchedulingQueue, type FailureKind, type QueuedPod } from './scheduling-queue.js';
 import { scoreNodes } from './scoring.js';
@@ -293,33 +292,39 @@ export class Scheduler implements Component {
     if (E.isLeft(claims)) return { message: claims.left, kind: 'error' };
     if (numNodes === 0) return { message: NO_NODES_AVAILABLE, kind: 'error' };
 
-    const ctx: FilterContext = { pod, requests: podRequests(pod), matchesNodeSelector: nodeSelectorMatcher(pod), profile, volumes: claims.right, listers };
+    const ctx = filterContext(pod, profile, claims.right, listers);
     const toFind = numFeasibleNodesToFind(numNodes, profile.options.percentageOfNodesToScore);
     const feasible: NodeInfo[] = [];
     const rejections: NodeRejection[] = [];
-    const errors = new Map<string, number>();
+    // Only an attempt whose predicates err needs the map.
+    let errors: Map<string, number> | undefined;
     const start = this.#nextStartNodeIndex % numNodes;
     let processed = 0;
+    // The walk starts at `start` and wraps once: an index kept in range, not a modulo per node.
+    let index = start;
     for (; processed < numNodes && feasible.length < toFind; processed++) {
-      const info = infos[(start + processed) % numNodes]!;
+      const info = infos[index]!;
+      if (++index === numNodes) index = 0;
       const result = filterNode(ctx, info);
       if (result === undefined) feasible.push(info);
       else if (isFilterError(result)) {
         // Predicate errors are collected and aggregated; a framework filter error ends the attempt.
         if (framework !== 'predicates') return { message: result.error, kind: 'error' };
+        errors ??= new Map<string, number>();
         errors.set(result.error, (errors.get(result.error) ?? 0) + 1);
       } else rejections.push(result);
     }
     this.#nextStartNodeIndex = (start + processed) % numNodes;
-    if (errors.size > 0) return { message: aggregateErrors(errors), kind: 'error' };
+    if (errors !== undefined) return { message: aggregateErrors(errors), kind: 'error' };
     if (feasible.length === 0) return { message: fitErrorMessage(numNodes, rejections, this.#fitErrorStyle(pod)), kind: 'rejected' };
     if (feasible.length === 1) return { node: feasible[0]!.name, volumes: claims.right };
-    return { node: this.#selectHost(pod, feasible), volumes: claims.right };
+    return { node: this.#selectHost(pod, feasible, ctx.requests), volumes: claims.right };
   }
 
   /** selectHost: the best score; ties round-robin (≤v1.15) or one at random by reservoir sampling. */
-  #selectHost(pod: Pod, feasible: readonly NodeInfo[]): string {
-    const scores = scoreNodes(pod, feasible, this.#ctx.profile);
+  #selectHost(pod: Pod, feasible: readonly NodeInfo[], requests: Resources): string {
+    const cache = this.#cache;
+    const scores = scoreNodes(pod, feasible, this.#ctx.profile, requests, (owner) => cache.controllerPodsByNode(owner));
     if (this.#ctx.profile.behaviours.schedulerFramework === 'predicates') {
       // findMaxScores, then lastNodeIndex modulo their number.
       let best = -Infinity;

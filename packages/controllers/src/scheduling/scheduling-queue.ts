@@ -50,6 +50,11 @@ type Where = 'active' | 'backoff' | 'unschedulable';
 
 interface Entry {
   readonly qp: QueuedPod;
+  /**
+   * spec.priority of qp.pod, read when the entry is made and whenever the queue replaces
+   * the pod: activeQ compares it on every push and pop, and pod objects come in many shapes.
+   */
+  priority: number;
   where: Where;
   /** Insertion sequence, the last tie-break of activeQ. */
   seq: number;
@@ -115,9 +120,7 @@ export class SchedulingQueue {
   readonly #origin: number;
   readonly #entries = new Map<string, Entry>();
   readonly #active = new Heap<Entry>((a, b) => {
-    const pa = priorityOf(a.qp.pod);
-    const pb = priorityOf(b.qp.pod);
-    if (pa !== pb) return pa > pb;
+    if (a.priority !== b.priority) return a.priority > b.priority;
     if (a.qp.timestamp !== b.qp.timestamp) return a.qp.timestamp < b.qp.timestamp;
     return a.seq < b.seq;
   });
@@ -166,9 +169,10 @@ export class SchedulingQueue {
     const entry = this.#entries.get(key);
     if (entry) {
       entry.qp.pod = pod;
+      entry.priority = priorityOf(pod);
       return;
     }
-    this.#toActive({ qp: { key, pod, attempts: 0, timestamp: this.#clock.now() }, where: 'active', seq: 0, backoffUntil: 0 });
+    this.#toActive({ qp: { key, pod, attempts: 0, timestamp: this.#clock.now() }, priority: priorityOf(pod), where: 'active', seq: 0, backoffUntil: 0 });
   }
 
   /**
@@ -182,6 +186,7 @@ export class SchedulingQueue {
       return;
     }
     entry.qp.pod = pod;
+    entry.priority = priorityOf(pod);
     if (entry.where === 'unschedulable' && meaningful) {
       this.#unschedulable.delete(entry.qp.key);
       this.#moveOut(entry);
@@ -219,7 +224,7 @@ export class SchedulingQueue {
   addUnschedulable(qp: QueuedPod, podCycle: number, kind: FailureKind): void {
     if (this.#entries.has(qp.key)) return;
     qp.timestamp = this.#clock.now();
-    const entry: Entry = { qp, where: 'unschedulable', seq: 0, backoffUntil: 0 };
+    const entry: Entry = { qp, priority: priorityOf(qp.pod), where: 'unschedulable', seq: 0, backoffUntil: 0 };
     if (this.#moveRequestCycle >= podCycle || (kind === 'error' && this.#options.errorsToBackoff)) {
       this.#moveOut(entry);
       return;

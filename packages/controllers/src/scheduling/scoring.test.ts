@@ -43,4 +43,23 @@ describe('scoreNodes', () => {
     expect(w3).toBeGreaterThan(w1!);
     expect(w3).toBeGreaterThan(w2!);
   });
+
+  it('counts spreading the same from the inverted controller index as from each node', () => {
+    const cache = new SchedulerCache();
+    for (const name of ['w1', 'w2', 'w3', 'w4']) cache.setNode(node(name, name === 'w4' ? { taints: [{ key: 'spot', effect: 'PreferNoSchedule' }] } : undefined));
+    cache.setPod(owned('web-0', 'w1'));
+    cache.setPod(owned('web-1', 'w1'));
+    cache.setPod(owned('web-2', 'w2', '300m'));
+    for (const profile of [profile112, profile128]) {
+      const byNode = scoreNodes(owned('web-3'), infos(cache), profile);
+      const inverted = scoreNodes(owned('web-3'), infos(cache), profile, undefined, (owner) => cache.controllerPodsByNode(owner));
+      expect([...inverted]).toEqual([...byNode]);
+      // w3 is empty and untainted: the best; w1 holds two of the controller's pods.
+      expect(Math.max(...inverted)).toBe(inverted[2]);
+      expect(inverted[0]).toBeLessThan(inverted[1]!);
+    }
+    // A pod of a controller with no pods counted anywhere spreads evenly.
+    const stranger: Pod = { ...owned('x'), metadata: { name: 'x', namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'other', controller: true }] } };
+    expect([...scoreNodes(stranger, infos(cache), profile128, undefined, (owner) => cache.controllerPodsByNode(owner))]).toEqual([...scoreNodes(stranger, infos(cache), profile128)]);
+  });
 });

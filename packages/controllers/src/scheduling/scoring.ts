@@ -10,7 +10,7 @@ import type { Pod, Toleration } from 'kubernetes-types/core/v1.js';
 import type { VersionProfile } from '../profiles/profile.js';
 import { controllerOf, tolerates } from '../runtime/pod-util.js';
 import { preferredNodeAffinityWeight } from './node-affinity.js';
-import { podNonZeroRequests, podRequests } from './pod-requests.js';
+import { podNonZeroRequests, podRequests, type Resources } from './pod-requests.js';
 import type { NodeInfo } from './scheduler-cache.js';
 
 type Framework = VersionProfile['behaviours']['schedulerFramework'];
@@ -49,9 +49,8 @@ interface PodScoring {
   readonly hasPreferredAffinity: boolean;
 }
 
-const podScoring = (pod: Pod): PodScoring => {
+const podScoring = (pod: Pod, requests: Resources): PodScoring => {
   const nonZero = podNonZeroRequests(pod);
-  const requests = podRequests(pod);
   return {
     nonZeroMilliCPU: nonZero.milliCPU,
     nonZeroMemory: nonZero.memory,
@@ -66,12 +65,22 @@ const podScoring = (pod: Pod): PodScoring => {
 /** Untolerated PreferNoSchedule taints of the node (CountIntolerableTaintsPreferNoSchedule). */
 const intolerableTaints = (p: PodScoring, info: NodeInfo): number => {
   let count = 0;
-  for (const taint of info.node?.spec?.taints ?? []) {
-    if (taint.effect === 'PreferNoSchedule' && !p.preferNoScheduleTolerations.some((t) => tolerates(t, taint))) count++;
+  const taints = info.preferNoScheduleTaints;
+  const tolerations = p.preferNoScheduleTolerations;
+  for (let i = 0; i < taints.length; i++) {
+    let tolerated = false;
+    for (let j = 0; j < tolerations.length && !tolerated; j++) tolerated = tolerates(tolerations[j]!, taints[i]!);
+    if (!tolerated) count++;
   }
   return count;
 };
 
+/**
+ * Per-node raw counts of one call (spreading, preferred affinity, intolerable taints), kept
+ * between calls and grown as needed: scoring runs for every pod, and three fresh arrays of
+ * hundreds of nodes each time were most of what it allocated. Only the totals are returned.
+ */
+let scratch = new Float64Array(0);
 
 /**
  * Weighted sum of the priorities for each feasible node, normalised across them as
@@ -80,28 +89,42 @@ const intolerableTaints = (p: PodScoring, info: NodeInfo): number => {
  * max·(maxCount−count)/maxCount (pods of the same controller, not terminating, as selector
  * spreading counts them), preferred affinity max·weight/maxWeight, PreferNoSchedule taints
  * max − max·count/maxCount. The result holds the score of `feasible[i]` at i. Plain
- * numbers only: a 5,000-node cluster scores thousands of nodes per pod.
+ * numbers only: a 5,000-node cluster scores thousands of nodes per pod. `requests` is the
+ * pod's podRequests when the caller has it already; `podsByNode` gives a controller's
+ * pods per node (the cache's controllerPodsByNode) — without it each node's
+ * controllerPods is asked.
  */
-export const scoreNodes = (pod: Pod, feasible: readonly NodeInfo[], profile: VersionProfile): Float64Array => {
+export const scoreNodes = (
+  pod: Pod,
+  feasible: readonly NodeInfo[],
+  profile: VersionProfile,
+  requests: Resources = podRequests(pod),
+  podsByNode?: (owner: string) => ReadonlyMap<NodeInfo, number> | undefined,
+): Float64Array => {
   const framework = profile.behaviours.schedulerFramework;
   const max = maxNodeScore(framework);
   const weights = WEIGHTS[framework];
   const stdDev = framework === 'prefilter-plugins';
-  const p = podScoring(pod);
+  const p = podScoring(pod, requests);
   const n = feasible.length;
   const base = new Float64Array(n);
-  const spread = new Float64Array(n);
-  const affinity = new Float64Array(n);
-  const intolerable = new Float64Array(n);
+  if (scratch.length < 3 * n) scratch = new Float64Array(Math.max(3 * n, 2 * scratch.length));
+  // spread at [0, n), affinity at [n, 2n), intolerable at [2n, 3n); zeroed as they are written.
+  const counts = scratch;
+  const owner = p.owner;
+  // One small map for the pod's controller (undefined: no pod of it counts anywhere, so
+  // every node counts 0), looked up by node entry.
+  const spreadCounts = owner === undefined || podsByNode === undefined ? undefined : podsByNode(owner);
+  const preferred = p.hasPreferredAffinity;
   let maxSpread = 0;
   let maxAffinity = 0;
   let maxIntolerable = 0;
   for (let i = 0; i < n; i++) {
     const info = feasible[i]!;
-    const cpuCapacity = info.allocatable.milliCPU;
-    const memoryCapacity = info.allocatable.memory;
-    const cpu = info.nonZeroRequested.milliCPU + p.nonZeroMilliCPU;
-    const memory = info.nonZeroRequested.memory + p.nonZeroMemory;
+    const cpuCapacity = info.allocatableMilliCPU;
+    const memoryCapacity = info.allocatableMemory;
+    const cpu = info.nonZeroMilliCPU + p.nonZeroMilliCPU;
+    const memory = info.nonZeroMemory + p.nonZeroMemory;
     const leastRequested = Math.floor((leastRequestedScore(cpu, cpuCapacity, max) + leastRequestedScore(memory, memoryCapacity, max)) / 2);
     let balanced: number;
     if (stdDev) {
@@ -115,25 +138,28 @@ export const scoreNodes = (pod: Pod, feasible: readonly NodeInfo[], profile: Ver
       balanced = cpuFraction >= 1 || memoryFraction >= 1 ? 0 : Math.floor((1 - Math.abs(cpuFraction - memoryFraction)) * max);
     }
     base[i] = weights.leastRequested * leastRequested + weights.balanced * balanced;
-    const s = p.owner === undefined ? 0 : (info.controllerPods.get(p.owner) ?? 0);
-    spread[i] = s;
+    const s =
+      owner === undefined ? 0 : podsByNode === undefined ? (info.controllerPods.get(owner) ?? 0) : spreadCounts === undefined ? 0 : (spreadCounts.get(info) ?? 0);
+    counts[i] = s;
     if (s > maxSpread) maxSpread = s;
-    if (p.hasPreferredAffinity && info.node) {
-      const a = preferredNodeAffinityWeight(pod, info.node);
-      affinity[i] = a;
+    let a = 0;
+    if (preferred && info.node) {
+      a = preferredNodeAffinityWeight(pod, info.node);
       if (a > maxAffinity) maxAffinity = a;
     }
-    if (info.node?.spec?.taints) {
-      const t = intolerableTaints(p, info);
-      intolerable[i] = t;
+    counts[n + i] = a;
+    let t = 0;
+    if (info.preferNoScheduleTaints.length > 0) {
+      t = intolerableTaints(p, info);
       if (t > maxIntolerable) maxIntolerable = t;
     }
+    counts[2 * n + i] = t;
   }
   // Scores go into `base`: the total of node i is base[i].
   for (let i = 0; i < n; i++) {
-    const spreadScore = maxSpread > 0 ? Math.floor((max * (maxSpread - spread[i]!)) / maxSpread) : max;
-    const affinityScore = maxAffinity > 0 ? Math.floor((max * affinity[i]!) / maxAffinity) : 0;
-    const taintScore = maxIntolerable > 0 ? max - Math.floor((max * intolerable[i]!) / maxIntolerable) : max;
+    const spreadScore = maxSpread > 0 ? Math.floor((max * (maxSpread - counts[i]!)) / maxSpread) : max;
+    const affinityScore = maxAffinity > 0 ? Math.floor((max * counts[n + i]!) / maxAffinity) : 0;
+    const taintScore = maxIntolerable > 0 ? max - Math.floor((max * counts[2 * n + i]!) / maxIntolerable) : max;
     base[i] = base[i]! + weights.spread * spreadScore + weights.nodeAffinity * affinityScore + weights.taintToleration * taintScore;
   }
   return base;

@@ -6,7 +6,7 @@ import { defaultTimings } from '../runtime/context.js';
 import { every, type Periodic } from '../runtime/periodic.js';
 import { profile112, profile114, profile118, profile128, profile132, withOverrides } from '../profiles/profiles.js';
 import type { VersionProfile } from '../profiles/profile.js';
-import { NodeLifecycleController } from './node-lifecycle-controller.js';
+import { NodeLifecycleController, sameNoScheduleInputs } from './node-lifecycle-controller.js';
 import { TaintEvictionController } from './taint-eviction-controller.js';
 
 const right = <T>(r: E.Either<{ message: string }, T>): T => {
@@ -557,5 +557,28 @@ describe('NodeLifecycleController: cost of a pass', () => {
     expect(after.passes - before.passes).toBe(120);
     expect(after.nodeChecks).toBe(before.nodeChecks);
     expect(c.sim.clock.pending().filter((t) => t.owner === 'node-controller')).toHaveLength(1);
+  });
+});
+
+describe('sameNoScheduleInputs', () => {
+  const node = (conditions: NodeCondition[], taints?: Taint[], unschedulable?: boolean): Node => ({
+    metadata: { name: 'w1' },
+    spec: { ...(taints ? { taints } : {}), ...(unschedulable !== undefined ? { unschedulable } : {}) },
+    status: { conditions },
+  });
+  const ready = (status: string, heartbeat = 'T1'): NodeCondition => ({ type: 'Ready', status, lastHeartbeatTime: heartbeat });
+
+  it('sees a heartbeat as no change, and a status, cordon or NoSchedule taint change as one', () => {
+    const base = node([ready('True'), { type: 'DiskPressure', status: 'False' }], [{ key: 'a', effect: 'NoExecute' }]);
+    expect(sameNoScheduleInputs(base, node([ready('True', 'T2'), { type: 'DiskPressure', status: 'False' }], [{ key: 'a', effect: 'NoExecute' }]))).toBe(true);
+    // Only the NoSchedule taints' keys count: a NoExecute taint comes and goes unnoticed.
+    expect(sameNoScheduleInputs(base, node([ready('True'), { type: 'DiskPressure', status: 'False' }]))).toBe(true);
+    expect(sameNoScheduleInputs(base, node([ready('Unknown'), { type: 'DiskPressure', status: 'False' }], [{ key: 'a', effect: 'NoExecute' }]))).toBe(false);
+    expect(sameNoScheduleInputs(base, node([ready('True')], [{ key: 'a', effect: 'NoExecute' }]))).toBe(false);
+    expect(sameNoScheduleInputs(base, node([ready('True'), { type: 'DiskPressure', status: 'False' }], [{ key: 'a', effect: 'NoExecute' }], true))).toBe(false);
+    expect(sameNoScheduleInputs(base, node([ready('True'), { type: 'DiskPressure', status: 'False' }], [{ key: 'b', effect: 'NoSchedule' }]))).toBe(false);
+    const tainted = node([ready('True')], [{ key: 'x', effect: 'NoExecute' }, { key: 'b', effect: 'NoSchedule' }]);
+    expect(sameNoScheduleInputs(tainted, node([ready('True')], [{ key: 'b', effect: 'NoSchedule', value: 'v' }]))).toBe(true);
+    expect(sameNoScheduleInputs(tainted, node([ready('True')], [{ key: 'b', effect: 'NoSchedule' }, { key: 'c', effect: 'NoSchedule' }]))).toBe(false);
   });
 });

@@ -96,7 +96,8 @@ interface Deadline {
   readonly due: number;
   readonly node: string;
   readonly seq: number;
-  readonly what: string;
+  /** What ends then; worded only when the clocks view asks (a deadline is set on every heartbeat). */
+  readonly what: 'grace period' | 'startup grace period' | 'pod eviction timeout';
 }
 
 /** Counted nodes of a zone by Ready. */
@@ -167,6 +168,10 @@ export class NodeLifecycleController implements Component {
   readonly #retry = new Set<string>();
   readonly #deadlines = new MinHeap<Deadline>((a, b) => a.due < b.due || (a.due === b.due && a.seq < b.seq));
   readonly #deadlineOf = new Map<string, Deadline>();
+  /** Zone keys by the (frozen) labels object they were computed from. */
+  readonly #zoneKeys = new WeakMap<object, string>();
+  /** The last Lease renewTime parsed per node ({@link NodeLifecycleController.#leaseRenewTime}). */
+  readonly #renewTimes = new Map<string, { iso: string; ms: number }>();
   #deadlineSeq = 0;
 
   /** zoneStates. */
@@ -244,7 +249,7 @@ export class NodeLifecycleController implements Component {
     this.#taintManager?.stop();
     this.#taintManager = undefined;
     this.#podsByNode.clear();
-    for (const state of [this.#health, this.#known, this.#dirty, this.#retry, this.#deadlineOf, this.#zoneStates, this.#zoneQueues, this.#nodeZone, this.#zoneSize, this.#counted, this.#zoneCounts]) {
+    for (const state of [this.#health, this.#known, this.#dirty, this.#retry, this.#deadlineOf, this.#renewTimes, this.#zoneStates, this.#zoneQueues, this.#nodeZone, this.#zoneSize, this.#counted, this.#zoneCounts]) {
       state.clear();
     }
     this.#deadlines.clear();
@@ -282,7 +287,7 @@ export class NodeLifecycleController implements Component {
     this.#dirty.add(name);
     if (e.type === 'DELETED' || !this.#ctx.profile.features.TaintNodesByCondition) return;
     // Upstream queues every Node add and update; only these fields can change the outcome.
-    if (e.type === 'MODIFIED' && e.old && noScheduleInputs(e.old) === noScheduleInputs(e.object)) return;
+    if (e.type === 'MODIFIED' && e.old && sameNoScheduleInputs(e.old, e.object)) return;
     this.#noScheduleQueue?.add(name);
   }
 
@@ -342,6 +347,7 @@ export class NodeLifecycleController implements Component {
       this.#uncount(name);
       this.#retry.delete(name);
       this.#deadlineOf.delete(name);
+      this.#renewTimes.delete(name);
     }
 
     for (const name of sorted) {
@@ -404,7 +410,6 @@ export class NodeLifecycleController implements Component {
     const { options, features, behaviours } = this.#ctx.profile;
     const name = node.metadata?.name ?? '';
     const creationTimestamp = node.metadata?.creationTimestamp ?? clock.iso(now);
-    const createdAt = Date.parse(creationTimestamp) - clock.epochMs;
     const currentReady = nodeCondition(node, 'Ready');
     let health = this.#health.get(name);
     let observed: NodeCondition;
@@ -414,7 +419,12 @@ export class NodeLifecycleController implements Component {
       observed = { type: 'Ready', status: 'Unknown', lastHeartbeatTime: creationTimestamp, lastTransitionTime: creationTimestamp };
       gracePeriod = options.nodeStartupGracePeriod;
       if (health) health.saved = undefined;
-      else health = { probeTimestamp: createdAt, readyTransitionTimestamp: createdAt, saved: undefined, lease: undefined };
+      else {
+        // Parsed only here: this runs for every node on every heartbeat, and only a node
+        // that never posted a status needs its creation time.
+        const createdAt = Date.parse(creationTimestamp) - clock.epochMs;
+        health = { probeTimestamp: createdAt, readyTransitionTimestamp: createdAt, saved: undefined, lease: undefined };
+      }
     } else {
       observed = currentReady;
       gracePeriod = options.nodeMonitorGracePeriod;
@@ -434,7 +444,7 @@ export class NodeLifecycleController implements Component {
       // A renewed Lease alone keeps the node alive, even if its status is never posted.
       const lease = this.#leases.get(name, NAMESPACE_NODE_LEASE);
       if (lease) {
-        observedLease = { renewTime: lease.spec?.renewTime ? Date.parse(lease.spec.renewTime) - clock.epochMs : undefined };
+        observedLease = { renewTime: lease.spec?.renewTime ? this.#leaseRenewTime(name, lease.spec.renewTime) : undefined };
         const savedLease = health.lease;
         const newer =
           savedLease === undefined ||
@@ -473,6 +483,19 @@ export class NodeLifecycleController implements Component {
     if (E.isLeft(written)) return undefined;
     this.#health.set(name, { probeTimestamp: health.probeTimestamp, readyTransitionTimestamp: now, saved: current, lease: observedLease });
     return { node: written.right, observed, current };
+  }
+
+  /**
+   * A Lease's renewTime in virtual ms. A node is checked on each of its Node and Lease
+   * events, mostly with the same renewTime as the check before: the last one parsed per
+   * node is kept.
+   */
+  #leaseRenewTime(name: string, renewTime: string): number {
+    const last = this.#renewTimes.get(name);
+    if (last?.iso === renewTime) return last.ms;
+    const ms = Date.parse(renewTime) - this.#ctx.sim.clock.epochMs;
+    this.#renewTimes.set(name, { iso: renewTime, ms });
+    return ms;
   }
 
   // ---- eviction decisions ---------------------------------------------------------------
@@ -701,7 +724,13 @@ export class NodeLifecycleController implements Component {
   // ---- bookkeeping ----------------------------------------------------------------------
 
   #zoneKey(node: Node): string {
-    return getZoneKey(node, this.#ctx.profile.behaviours.zoneKeyTopologyLabels);
+    // Asked for every changed node on every pass; a node's (frozen) labels object is kept
+    // across its status writes, so the key is computed once per labels object.
+    const labels = node.metadata?.labels;
+    if (!labels || !Object.isFrozen(labels)) return getZoneKey(node, this.#ctx.profile.behaviours.zoneKeyTopologyLabels);
+    let key = this.#zoneKeys.get(labels);
+    if (key === undefined) this.#zoneKeys.set(labels, (key = getZoneKey(node, this.#ctx.profile.behaviours.zoneKeyTopologyLabels)));
+    return key;
   }
 
   #trackZone(name: string, node: Node | undefined): void {
@@ -750,10 +779,10 @@ export class NodeLifecycleController implements Component {
     const { options } = this.#ctx.profile;
     const ready = nodeCondition(node, 'Ready');
     let due = Infinity;
-    let what = '';
+    let what: Deadline['what'] = 'grace period';
     if (!ready || ready.status !== 'Unknown') {
       due = health.probeTimestamp + (ready ? options.nodeMonitorGracePeriod : options.nodeStartupGracePeriod);
-      what = `${ready ? 'grace period' : 'startup grace period'} of node ${name} ends`;
+      what = ready ? 'grace period' : 'startup grace period';
     }
     const zone = this.#nodeZone.get(name);
     const queued = zone !== undefined && this.#zoneQueues.get(zone)?.has(name) === true;
@@ -761,7 +790,7 @@ export class NodeLifecycleController implements Component {
       const base = ready.status === 'Unknown' ? health.probeTimestamp : health.readyTransitionTimestamp;
       if (base + options.podEvictionTimeout < due) {
         due = base + options.podEvictionTimeout;
-        what = `pod eviction timeout of node ${name} ends`;
+        what = 'pod eviction timeout';
       }
     }
     const previous = this.#deadlineOf.get(name);
@@ -782,7 +811,7 @@ export class NodeLifecycleController implements Component {
       this.#deadlines.pop();
       top = this.#deadlines.peek();
     }
-    return top ? `${base}; next: ${top.what} at T+${top.due / 1000}s` : base;
+    return top ? `${base}; next: ${top.what} of node ${top.node} ends at T+${top.due / 1000}s` : base;
   }
 
   // ---- writes and events ----------------------------------------------------------------
@@ -869,13 +898,39 @@ export class NodeLifecycleController implements Component {
 /** An ObjectReference to a Node as upstream's node events carry it. */
 const nodeRef = (name: string, uid: string | undefined): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, ...(uid ? { uid } : {}) } });
 
-/** What doNoScheduleTaintingPass reads: condition statuses, spec.unschedulable and the NoSchedule taints. */
-const noScheduleInputs = (node: Node): string =>
-  [
-    (node.status?.conditions ?? []).map((c) => `${c.type}=${c.status}`).join(','),
-    node.spec?.unschedulable ? 'unschedulable' : '',
-    (node.spec?.taints ?? [])
-      .filter((t) => t.effect === 'NoSchedule')
-      .map((t) => t.key)
-      .join(','),
-  ].join('|');
+/**
+ * Whether two versions of a Node agree on what doNoScheduleTaintingPass reads: each
+ * condition's type and status, in order; spec.unschedulable; the keys of the NoSchedule
+ * taints, in order. Asked on every Node update (each heartbeat), so it compares in place
+ * and stops at members the two versions share, instead of printing both to strings.
+ */
+export const sameNoScheduleInputs = (a: Node, b: Node): boolean => {
+  const ca = a.status?.conditions ?? NONE;
+  const cb = b.status?.conditions ?? NONE;
+  if (ca !== cb) {
+    if (ca.length !== cb.length) return false;
+    for (let i = 0; i < ca.length; i++) {
+      const x = ca[i];
+      const y = cb[i];
+      if (x !== y && (x?.type !== y?.type || x?.status !== y?.status)) return false;
+    }
+  }
+  if (a.spec === b.spec) return true;
+  if (!a.spec?.unschedulable !== !b.spec?.unschedulable) return false;
+  const ta = a.spec?.taints ?? NONE;
+  const tb = b.spec?.taints ?? NONE;
+  if (ta === tb) return true;
+  // The keys of the NoSchedule taints, in order, as two cursors over the lists.
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < ta.length && ta[i]?.effect !== 'NoSchedule') i++;
+    while (j < tb.length && tb[j]?.effect !== 'NoSchedule') j++;
+    if (i === ta.length || j === tb.length) return i === ta.length && j === tb.length;
+    if (ta[i]?.key !== tb[j]?.key) return false;
+    i++;
+    j++;
+  }
+};
+
+const NONE: readonly never[] = [];

@@ -166,7 +166,8 @@ export class TaintEvictionController implements Component {
 
   // NodeUpdated: only a change of the NoExecute taints matters.
   #nodeEvent(e: InformerEvent<Node>): void {
-    if (e.type === 'MODIFIED' && e.old && deepEqual(noExecuteTaints(e.old.spec?.taints), noExecuteTaints(e.object.spec?.taints))) return;
+    // A heartbeat keeps the stored taints array itself: no need to filter both to compare.
+    if (e.type === 'MODIFIED' && e.old && (e.old.spec?.taints === e.object.spec?.taints || deepEqual(noExecuteTaints(e.old.spec?.taints), noExecuteTaints(e.object.spec?.taints)))) return;
     this.#queue?.add(`node:${e.object.metadata?.name ?? ''}`);
   }
 

@@ -14,6 +14,15 @@ const pod = (name: string, extra: { node?: string; phase?: string; ready?: strin
 });
 
 describe('computeHash', () => {
+  it('gives a frozen template the hash its copy gets, per collision count', () => {
+    const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'n', image: 'nginx' }] } };
+    const frozen = Object.freeze({ ...template });
+    expect(computeHash(frozen)).toBe(computeHash(template));
+    expect(computeHash(frozen)).toBe(computeHash(template));
+    expect(computeHash(frozen, 1)).toBe(computeHash(template, 1));
+    expect(computeHash(frozen, 1)).not.toBe(computeHash(frozen));
+  });
+
   it('is stable, key-order independent, and changes with the template or collision count', () => {
     const a = computeHash({ metadata: { labels: { app: 'web', tier: 'x' } }, spec: { containers: [{ name: 'n', image: 'nginx' }] } });
     const b = computeHash({ spec: { containers: [{ image: 'nginx', name: 'n' }] }, metadata: { labels: { tier: 'x', app: 'web' } } });
@@ -89,6 +98,22 @@ describe('OwnerIndex', () => {
     expect([...index.ownedValues('nobody')]).toEqual([]);
     index.clear();
     expect(index.owned('u1')).toEqual([]);
+  });
+
+  it('moves a child updated in place to the end of its bucket, as a remove and add would', () => {
+    const index = new OwnerIndex<Pod>();
+    const refs = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true }];
+    const pod = (name: string, phase: string): Pod => ({ metadata: { name, namespace: 'ns', ownerReferences: refs }, status: { phase } });
+    for (const name of ['a', 'b', 'c']) index.apply({ type: 'ADDED', object: pod(name, 'Pending') });
+    index.apply({ type: 'MODIFIED', object: pod('a', 'Running'), old: pod('a', 'Pending') });
+    expect(index.owned('u1').map((p) => `${p.metadata?.name}:${p.status?.phase}`)).toEqual(['b:Pending', 'c:Pending', 'a:Running']);
+    // Released (no controller any more): from the owner's bucket to the orphans.
+    const released: Pod = { metadata: { name: 'b', namespace: 'ns' } };
+    index.apply({ type: 'MODIFIED', object: released, old: pod('b', 'Pending') });
+    expect(index.owned('u1').map((p) => p.metadata?.name)).toEqual(['c', 'a']);
+    expect(index.orphans('ns')).toEqual([released]);
+    index.apply({ type: 'MODIFIED', object: { ...released, status: { phase: 'Running' } }, old: released });
+    expect(index.orphans('ns').map((p) => p.status?.phase)).toEqual(['Running']);
   });
 });
 

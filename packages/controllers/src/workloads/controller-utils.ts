@@ -67,8 +67,24 @@ const fnv32a = (text: string): number => {
  *
  * @example computeHash({ metadata: { labels: { app: 'web' } }, spec }) // e.g. "5d4f8b7c69"
  */
-export const computeHash = (template: unknown, collisionCount?: number): string =>
-  safeEncodeString(String(fnv32a(canonicalJson(template) + (collisionCount !== undefined ? `/${collisionCount}` : ''))));
+export const computeHash = (template: unknown, collisionCount?: number): string => {
+  // Controllers hash their stored (deeply frozen) template on every sync: a frozen object
+  // never changes, so its hash is kept with it (per collision count).
+  const cacheable = template !== null && typeof template === 'object' && Object.isFrozen(template);
+  const count = collisionCount ?? -1;
+  let byCount = cacheable ? templateHashes.get(template) : undefined;
+  const known = byCount?.get(count);
+  if (known !== undefined) return known;
+  const hash = safeEncodeString(String(fnv32a(canonicalJson(template) + (collisionCount !== undefined ? `/${collisionCount}` : ''))));
+  if (cacheable) {
+    if (!byCount) templateHashes.set(template, (byCount = new Map<number, string>()));
+    byCount.set(count, hash);
+  }
+  return hash;
+};
+
+/** {@link computeHash} results of frozen templates, by collision count (-1: none). */
+const templateHashes = new WeakMap<object, Map<number, string>>();
 
 /** The owner reference a controller puts on what it creates (controller=true, blockOwnerDeletion=true). */
 export const controllerRef = (owner: KubeObject): OwnerReference => ({
@@ -116,8 +132,27 @@ export class OwnerIndex<T extends KubeObject> {
 
   /** Applies an informer event; call it before reacting to the event. */
   apply(event: InformerEvent<T>): void {
-    if (event.old) this.#remove(event.old);
-    if (event.type !== 'DELETED') this.#add(event.object);
+    const { old, object } = event;
+    if (old && event.type !== 'DELETED') {
+      // Most events change a child that keeps its controller (a status update): it is
+      // moved to the end of the same bucket, as the remove and add below would, with one
+      // key and one bucket lookup. Pods share their ownerReferences across versions.
+      const before = controllerOf(old);
+      const after = old.metadata?.ownerReferences === object.metadata?.ownerReferences ? before : controllerOf(object);
+      const sameBucket = before && after ? before.uid === after.uid : !before && !after && old.metadata?.namespace === object.metadata?.namespace;
+      if (sameBucket) {
+        const map = after ? this.#byOwner : this.#orphans;
+        const owner = after ? after.uid : (object.metadata?.namespace ?? '');
+        const key = objectKey(object);
+        let bucket = map.get(owner);
+        if (bucket) bucket.delete(key);
+        else map.set(owner, (bucket = new Map<string, T>()));
+        bucket.set(key, object);
+        return;
+      }
+    }
+    if (old) this.#remove(old);
+    if (event.type !== 'DELETED') this.#add(object);
   }
 
   /** The children whose controller has `uid`. */

@@ -5,7 +5,7 @@ import type { Node, Pod, PodSpec } from 'kubernetes-types/core/v1.js';
 import { createSimulation, type ApiClient, type Simulation } from '@failsim/core';
 import { defaultTimings } from '../runtime/context.js';
 import { profile114 } from '../profiles/profiles.js';
-import { DaemonSetController, addDaemonPodTolerations, nodeShouldRunDaemonPod, targetNodeName } from './daemonset-controller.js';
+import { DaemonSetController, addDaemonPodTolerations, nodeInSameCondition, nodeShouldRunDaemonPod, shouldIgnoreNodeUpdate, targetNodeName } from './daemonset-controller.js';
 import { PodGCController } from './pod-gc-controller.js';
 import { TestBinder, TestKubelet, createNode, eventsAbout, removedAt, setNodeReady } from './test-support.js';
 
@@ -203,5 +203,44 @@ describe('daemon pod helpers', () => {
       }),
     ).toBe('w2');
     expect(targetNodeName({ spec: { containers: [] } })).toBeUndefined();
+  });
+
+  it('ignores heartbeat-only Node updates as shouldIgnoreNodeUpdate (1.12–1.28)', () => {
+    const ready = (status: string, heartbeat: string): NonNullable<Node['status']>['conditions'] => [
+      { type: 'MemoryPressure', status: 'False', lastHeartbeatTime: heartbeat },
+      { type: 'Ready', status, lastHeartbeatTime: heartbeat, lastTransitionTime: '2026-01-01T00:00:00Z' },
+    ];
+    const base: Node = { metadata: { name: 'w1', resourceVersion: '10', labels: { zone: 'a' } }, spec: {}, status: { conditions: ready('True', 'T1'), volumesInUse: ['v1'] } };
+    const heartbeat: Node = { ...base, metadata: { ...base.metadata, resourceVersion: '11' }, status: { ...base.status, conditions: ready('True', 'T2') } };
+    expect(shouldIgnoreNodeUpdate(base, heartbeat)).toBe(true);
+    // A True condition that went (Ready → Unknown), a label, a taint or any other status member: looked at.
+    expect(shouldIgnoreNodeUpdate(base, { ...heartbeat, status: { ...heartbeat.status, conditions: ready('Unknown', 'T2') } })).toBe(false);
+    expect(shouldIgnoreNodeUpdate(base, { ...heartbeat, metadata: { ...heartbeat.metadata, labels: { zone: 'b' } } })).toBe(false);
+    expect(shouldIgnoreNodeUpdate(base, { ...heartbeat, spec: { taints: [{ key: 'x', effect: 'NoSchedule' }] } })).toBe(false);
+    expect(shouldIgnoreNodeUpdate(base, { ...heartbeat, status: { ...heartbeat.status, volumesInUse: [] } })).toBe(false);
+    // nodeInSameCondition compares the set of True types only, in any order.
+    expect(nodeInSameCondition([], undefined)).toBe(true);
+    expect(nodeInSameCondition([{ type: 'A', status: 'True' }, { type: 'B', status: 'True' }], [{ type: 'B', status: 'True' }, { type: 'A', status: 'True' }])).toBe(true);
+    expect(nodeInSameCondition([{ type: 'A', status: 'False' }], [{ type: 'A', status: 'Unknown' }])).toBe(true);
+    expect(nodeInSameCondition([{ type: 'A', status: 'True' }], [])).toBe(false);
+    expect(nodeInSameCondition([], [{ type: 'A', status: 'True' }])).toBe(false);
+    // Upstream's map semantics with a type True twice (no API server writes that): not the same.
+    expect(nodeInSameCondition([{ type: 'A', status: 'True' }, { type: 'A', status: 'True' }], [{ type: 'A', status: 'True' }, { type: 'A', status: 'True' }])).toBe(false);
+  });
+
+  it('still reacts to a taint that arrives with a heartbeat, and not to heartbeats alone', () => {
+    const { sim, kubectl } = setup(['w1', 'w2']);
+    kubectl.create('DaemonSet', daemonSet());
+    sim.clock.runUntil(5_000);
+    expect(byNode(kubectl)).toEqual({ w1: 1, w2: 1 });
+    // Heartbeats (the TestKubelet posts Ready) for a while: nothing changes.
+    sim.clock.runUntil(60_000);
+    expect(byNode(kubectl)).toEqual({ w1: 1, w2: 1 });
+    const w2 = kubectl.get('Node', 'w2');
+    if (E.isLeft(w2)) throw new Error('no w2');
+    kubectl.update('Node', { ...w2.right, spec: { ...w2.right.spec, taints: [{ key: 'dedicated', value: 'db', effect: 'NoExecute' }] } });
+    sim.clock.runUntil(65_000);
+    expect(byNode(kubectl)).toEqual({ w1: 1 });
+    expect(dsStatus(kubectl)).toEqual(expect.objectContaining({ desiredNumberScheduled: 1, numberMisscheduled: 0 }));
   });
 });

@@ -8,10 +8,12 @@
 // forever, so node failure never evicts them; a deleted node's pods are left to PodGC and
 // not re-created. Not modelled: rolling updates of the template (pods keep their
 // revision, as with OnDelete), surge, and the scheduler predicates 1.12–1.17 also ran.
+// updateNode's shouldIgnoreNodeUpdate / nodeInSameCondition are those of release-1.12 to
+// release-1.28 (k/k PR #121669 reduced the check to labels and taints in 1.29).
 import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
 import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
-import type { Affinity, Node, Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Affinity, Node, NodeCondition, Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import { EventRecorder, type Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
@@ -55,6 +57,86 @@ export const addDaemonPodTolerations = (spec: PodSpec): PodSpec => {
   return { ...spec, tolerations: [...kept, ...wanted] };
 };
 
+/**
+ * The template's pod spec with the daemon tolerations, per DaemonSet object: stored
+ * objects are frozen, so one DaemonSet object always gives the same spec, and a sync asks
+ * for it once per node (and the Node handler once per DaemonSet per Node update).
+ */
+const toleratedSpecs = new WeakMap<DaemonSet, PodSpec>();
+
+/** {@link addDaemonPodTolerations} of the DaemonSet's template, computed once per (frozen) DaemonSet object. */
+const toleratedSpecOf = (ds: DaemonSet): PodSpec => {
+  // A caller's mutable object may change under us: only frozen (stored) objects are cached.
+  if (!Object.isFrozen(ds)) return addDaemonPodTolerations(ds.spec?.template?.spec ?? { containers: [] });
+  let spec = toleratedSpecs.get(ds);
+  if (!spec) toleratedSpecs.set(ds, (spec = addDaemonPodTolerations(ds.spec?.template?.spec ?? { containers: [] })));
+  return spec;
+};
+
+/**
+ * nodeInSameCondition (release-1.12 … release-1.28): the same condition types are True
+ * before and after — heartbeat and transition times, reasons and non-True statuses aside.
+ */
+export const nodeInSameCondition = (old: readonly NodeCondition[] | undefined, cur: readonly NodeCondition[] | undefined): boolean => {
+  if ((old?.length ?? 0) === 0 && (cur?.length ?? 0) === 0) return true;
+  // A kubelet writes its conditions in the same order each time: the same types with the
+  // same True-ness position by position is the common answer, found without a set.
+  if (old && cur && old.length === cur.length) {
+    let same = true;
+    for (let i = 0; i < old.length && same; i++) same = old[i]?.type === cur[i]?.type && (old[i]?.status === 'True') === (cur[i]?.status === 'True');
+    if (same && !hasDuplicateTrueType(cur)) return true;
+  }
+  const trueBefore = new Set<string>();
+  for (const c of old ?? []) if (c.status === 'True') trueBefore.add(c.type);
+  for (const c of cur ?? []) {
+    if (c.status !== 'True') continue;
+    if (!trueBefore.has(c.type)) return false;
+    trueBefore.delete(c.type);
+  }
+  return trueBefore.size === 0;
+};
+
+/** Whether two True conditions share a type (never from a real API server; upstream's set semantics then differ from a positional comparison). */
+const hasDuplicateTrueType = (conditions: readonly NodeCondition[]): boolean => {
+  for (let i = 0; i < conditions.length; i++) {
+    if (conditions[i]?.status !== 'True') continue;
+    for (let j = i + 1; j < conditions.length; j++) if (conditions[j]?.status === 'True' && conditions[j]?.type === conditions[i]?.type) return true;
+  }
+  return false;
+};
+
+/**
+ * shouldIgnoreNodeUpdate (release-1.12 … release-1.28 daemon_controller.go): a Node update
+ * whose True conditions are unchanged and that is otherwise equal apart from
+ * resourceVersion and the conditions — a kubelet heartbeat — concerns no DaemonSet.
+ */
+export const shouldIgnoreNodeUpdate = (oldNode: Node, curNode: Node): boolean => {
+  if (!nodeInSameCondition(oldNode.status?.conditions, curNode.status?.conditions)) return false;
+  // Upstream overwrites the old copy's resourceVersion and conditions with the new ones and
+  // compares the whole objects; comparing the rest member by member is the same, without
+  // copies, and stops at the members the API server and kubelet share between the two.
+  return (
+    equalExcept(oldNode, curNode, 'metadata', 'status') &&
+    equalExcept(oldNode.metadata ?? {}, curNode.metadata ?? {}, 'resourceVersion', 'resourceVersion') &&
+    equalExcept(oldNode.status ?? {}, curNode.status ?? {}, 'conditions', 'conditions')
+  );
+};
+
+/** deepEqual of two objects' members other than `skip1` and `skip2` (undefined members count as absent, as in deepEqual). */
+const equalExcept = (a: object, b: object, skip1: string, skip2: string): boolean => {
+  if (a === b) return true;
+  const ra = a as Readonly<Record<string, unknown>>;
+  const rb = b as Readonly<Record<string, unknown>>;
+  let count = 0;
+  for (const k in ra) {
+    if (k === skip1 || k === skip2 || ra[k] === undefined) continue;
+    count++;
+    if (!deepEqual(ra[k], rb[k])) return false;
+  }
+  for (const k in rb) if (k !== skip1 && k !== skip2 && rb[k] !== undefined) count--;
+  return count === 0;
+};
+
 /** ReplaceDaemonSetPodNodeNameNodeAffinity: the required node affinity becomes `metadata.name In [node]`. */
 export const nodeNameAffinity = (affinity: Affinity | undefined, node: string): Affinity => ({
   ...affinity,
@@ -81,7 +163,7 @@ export const targetNodeName = (pod: Pod): string | undefined => {
  * an existing one may stay (only NoExecute taints matter then).
  */
 export const nodeShouldRunDaemonPod = (node: Node, ds: DaemonSet): { shouldRun: boolean; shouldContinueRunning: boolean } => {
-  const spec = addDaemonPodTolerations(ds.spec?.template?.spec ?? { containers: [] });
+  const spec = toleratedSpecOf(ds);
   const nodeName = node.metadata?.name ?? '';
   if (spec.nodeName && spec.nodeName !== nodeName) return { shouldRun: false, shouldContinueRunning: false };
   if (!podMatchesNodeSelector({ spec }, node)) return { shouldRun: false, shouldContinueRunning: false };
@@ -90,6 +172,8 @@ export const nodeShouldRunDaemonPod = (node: Node, ds: DaemonSet): { shouldRun: 
   if (untolerated(['NoSchedule', 'NoExecute'])) return { shouldRun: false, shouldContinueRunning: !untolerated(['NoExecute']) };
   return { shouldRun: true, shouldContinueRunning: true };
 };
+
+const NO_PODS: readonly Pod[] = [];
 
 /** client-go flowcontrol.Backoff for failed daemon pods: 1 s doubling to 15 min per node. */
 const BACKOFF_INITIAL = 1_000;
@@ -157,6 +241,7 @@ export class DaemonSetController implements Component {
   /** addNode / updateNode: the DaemonSets whose verdict on the node changed. Deleted nodes are PodGC's business. */
   #onNode(event: InformerEvent<Node>): void {
     if (event.type === 'DELETED') return;
+    if (event.type === 'MODIFIED' && event.old && shouldIgnoreNodeUpdate(event.old, event.object)) return;
     for (const ds of this.#sets.list()) {
       const now = nodeShouldRunDaemonPod(event.object, ds);
       if (event.type === 'ADDED') {
@@ -205,7 +290,9 @@ export class DaemonSetController implements Component {
       if (terminal && isTerminating(pod)) continue;
       const node = targetNodeName(pod);
       if (node === undefined) continue;
-      byNode.set(node, [...(byNode.get(node) ?? []), pod]);
+      const onNode = byNode.get(node);
+      if (onNode) onNode.push(pod);
+      else byNode.set(node, [pod]);
     }
     return byNode;
   }
@@ -273,7 +360,7 @@ export class DaemonSetController implements Component {
 
   #createPod(ds: DaemonSet, nodeName: string, hash: string): boolean {
     const template = ds.spec?.template;
-    const spec = addDaemonPodTolerations(template?.spec ?? { containers: [] });
+    const spec = toleratedSpecOf(ds);
     const withRevision = { ...template, metadata: { ...template?.metadata, labels: { ...template?.metadata?.labels, [CONTROLLER_REVISION_HASH_LABEL]: hash } }, spec };
     for (let attempt = 0; attempt < 5; attempt++) {
       const podName = `${ds.metadata?.name ?? ''}-${randomSuffix(this.#random)}`;
@@ -318,7 +405,9 @@ export class DaemonSetController implements Component {
     let updated = 0;
     for (const node of nodes) {
       const { shouldRun } = nodeShouldRunDaemonPod(node, ds);
-      const pods = (byNode.get(node.metadata?.name ?? '') ?? []).slice().sort(byCreation);
+      // Oldest first; most nodes have one pod, which needs no sorted copy (asked per node per sync).
+      const found = byNode.get(node.metadata?.name ?? '') ?? NO_PODS;
+      const pods = found.length > 1 ? found.slice().sort(byCreation) : found;
       if (shouldRun) {
         desired++;
         const pod = pods[0];

@@ -107,8 +107,11 @@ export class PodGCController implements Component {
   #index(event: InformerEvent<Pod>): void {
     const key = cacheKey(event.object);
     if (event.old) {
-      this.#byNode.get(event.old.spec?.nodeName ?? '')?.delete(key);
-      if (this.#byNode.get(event.old.spec?.nodeName ?? '')?.size === 0) this.#byNode.delete(event.old.spec?.nodeName ?? '');
+      // Removed and added again even when the node stays: the maps' order (that of the last
+      // change) is the order the passes delete in. One lookup of the node's map, not three.
+      const oldNode = event.old.spec?.nodeName ?? '';
+      const pods = this.#byNode.get(oldNode);
+      if (pods?.delete(key) && pods.size === 0) this.#byNode.delete(oldNode);
     }
     this.#terminating.delete(key);
     this.#terminated.delete(key);

@@ -86,10 +86,13 @@ export class ReplicaSetController implements Component {
     if (!rs) return;
     const selector = selectorOf(rs.spec?.selector);
     if (!selector) return;
-    const active = this.#claimActivePods(rs, selector);
+    // calculateStatus counts the same active pods after manageReplicas, which changes
+    // neither them (frozen) nor the virtual time: counted while claiming, in one walk.
+    const tally = new StatusTally(rs, this.#ctx.sim.clock.epochMs + this.#ctx.sim.clock.now());
+    const active = this.#claimActivePods(rs, selector, tally);
     let failed = false;
     if (!rs.metadata?.deletionTimestamp) failed = !this.#manageReplicas(rs, active);
-    const status = this.#calculateStatus(rs, active);
+    const status = tally.status(rs, active.length);
     if (!deepEqual(rs.status, { ...rs.status, ...status })) {
       const updated = this.#client.updateStatus('ReplicaSet', { ...rs, status: { ...rs.status, ...status } });
       if (E.isLeft(updated) && updated.left.reason !== 'NotFound') failed = true;
@@ -101,16 +104,22 @@ export class ReplicaSetController implements Component {
   }
 
   /** FilterActivePods, then claimPods: owned ones matching the selector, plus adopted orphans. */
-  #claimActivePods(rs: ReplicaSet, selector: LabelMatcher): Pod[] {
+  #claimActivePods(rs: ReplicaSet, selector: LabelMatcher, tally: StatusTally): Pod[] {
     // Walks the index's own collection: a sync runs on every change of one of its pods, so
     // copying the owned pods into an array first doubled the work of each.
     const pods: Pod[] = [];
-    for (const p of this.#index.ownedValues(rs.metadata?.uid)) if (isPodActive(p) && selector.matches(p.metadata?.labels)) pods.push(p);
+    for (const p of this.#index.ownedValues(rs.metadata?.uid)) {
+      if (!isPodActive(p) || !selector.matches(p.metadata?.labels)) continue;
+      pods.push(p);
+      tally.add(p);
+    }
     if (rs.metadata?.deletionTimestamp) return pods;
     for (const orphan of this.#index.orphans(rs.metadata?.namespace)) {
       if (!isPodActive(orphan) || !selector.matches(orphan.metadata?.labels)) continue;
       const adopted = adopt(this.#client, 'Pod', rs, orphan);
-      if (adopted) pods.push(adopted);
+      if (!adopted) continue;
+      pods.push(adopted);
+      tally.add(adopted);
     }
     return pods;
   }
@@ -153,34 +162,49 @@ export class ReplicaSetController implements Component {
     }
     return false;
   }
+}
 
-  /** calculateStatus over the active pods this sync saw. */
-  #calculateStatus(rs: ReplicaSet, active: Pod[]): ReplicaSetStatus {
-    const templateLabels = rs.spec?.template?.metadata?.labels ?? {};
-    const nowEpoch = this.#ctx.sim.clock.epochMs + this.#ctx.sim.clock.now();
-    const minReadySeconds = rs.spec?.minReadySeconds ?? 0;
-    const labels = Object.entries(templateLabels);
-    // One pass with one look at each pod's Ready condition (isPodReady, then IsPodAvailable
-    // on the same condition): this ran over every pod of the set on each of its syncs.
-    let fullyLabeledReplicas = 0;
-    let readyReplicas = 0;
-    let availableReplicas = 0;
-    for (const p of active) {
-      if (hasLabels(p.metadata?.labels, labels)) fullyLabeledReplicas++;
-      const ready = podCondition(p, 'Ready');
-      if (ready?.status !== 'True') continue;
-      readyReplicas++;
-      if (minReadySeconds <= 0) availableReplicas++;
-      else {
-        const since = timeOf(ready.lastTransitionTime);
-        if (since !== undefined && since + minReadySeconds * 1000 <= nowEpoch) availableReplicas++;
-      }
+/**
+ * calculateStatus over the active pods a sync saw, counted one pod at a time as the claim
+ * walks them, with one look at each pod's Ready condition (isPodReady, then
+ * IsPodAvailable on the same condition): this ran over every pod of the set on each of
+ * its syncs.
+ */
+class StatusTally {
+  readonly #labels: readonly (readonly [string, string])[];
+  readonly #minReadyMs: number;
+  readonly #nowEpoch: number;
+  #fullyLabeled = 0;
+  #ready = 0;
+  #available = 0;
+
+  /** `nowEpoch`: the wall date of the simulation's now, for minReadySeconds. */
+  constructor(rs: ReplicaSet, nowEpoch: number) {
+    this.#labels = Object.entries(rs.spec?.template?.metadata?.labels ?? {});
+    this.#minReadyMs = (rs.spec?.minReadySeconds ?? 0) * 1000;
+    this.#nowEpoch = nowEpoch;
+  }
+
+  /** Counts one active pod. */
+  add(p: Pod): void {
+    if (hasLabels(p.metadata?.labels, this.#labels)) this.#fullyLabeled++;
+    const ready = podCondition(p, 'Ready');
+    if (ready?.status !== 'True') return;
+    this.#ready++;
+    if (this.#minReadyMs <= 0) this.#available++;
+    else {
+      const since = timeOf(ready.lastTransitionTime);
+      if (since !== undefined && since + this.#minReadyMs <= this.#nowEpoch) this.#available++;
     }
+  }
+
+  /** The status of `replicas` counted pods. */
+  status(rs: ReplicaSet, replicas: number): ReplicaSetStatus {
     return {
-      replicas: active.length,
-      fullyLabeledReplicas,
-      readyReplicas,
-      availableReplicas,
+      replicas,
+      fullyLabeledReplicas: this.#fullyLabeled,
+      readyReplicas: this.#ready,
+      availableReplicas: this.#available,
       observedGeneration: rs.metadata?.generation ?? 0,
     };
   }

@@ -45,7 +45,6 @@ const namespaced = (text: string, what: string): E.Either<string, { namespace: s
 export const parseReference = (inner: string): E.Either<string, Reference> => {
   const words = inner.trim().split(/\s+/);
   const head = words.slice(0, 3).join(' ');
-  const bad = E.left(`unknown reference "{{ ${inner.trim()} }}" (use ${FORMS})`);
   if (words.length === 4 && (head === 'node of pod' || head === 'vm of pod')) {
     return E.map(({ namespace, name }: { namespace: string; name: string }): Reference =>
       head === 'node of pod' ? { kind: 'node-of-pod', namespace, pod: name } : { kind: 'vm-of-pod', namespace, pod: name },
@@ -65,7 +64,8 @@ export const parseReference = (inner: string): E.Either<string, Reference> => {
       namespaced(words[3] ?? '', 'pvc'),
     );
   }
-  return bad;
+  // Built only here: a valid reference (every one of a loading scenario) costs no message.
+  return E.left(`unknown reference "{{ ${inner.trim()} }}" (use ${FORMS})`);
 };
 
 /**

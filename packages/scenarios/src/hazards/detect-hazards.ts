@@ -100,11 +100,17 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
     options.onHazard?.(hazard);
   };
 
+  // Reused by every scan (one per virtual instant with changes): a scan that finds nothing
+  // allocates only what the kubelets' container lists cost.
+  const seen = new Set<string>();
+  const alive = new Set<string>();
+  const namesByNamespace = new Map<string, Set<string>>();
+
   const runningPods = (): RunningPod[] => {
     const out: RunningPod[] = [];
     for (const [node, kubelet] of cluster.kubelets) {
       if (!cluster.machines.state(node).powered) continue;
-      const seen = new Set<string>();
+      seen.clear();
       for (const c of kubelet.containers()) {
         if (c.state !== 'running' || seen.has(c.podUid)) continue;
         seen.add(c.podUid);
@@ -112,6 +118,18 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
       }
     }
     return out;
+  };
+
+  /** True when two running Pods share a namespace and name: the only case splitBrain looks into. */
+  const hasSharedIdentity = (running: readonly RunningPod[]): boolean => {
+    for (const names of namesByNamespace.values()) names.clear();
+    for (const r of running) {
+      let names = namesByNamespace.get(r.namespace);
+      if (names === undefined) namesByNamespace.set(r.namespace, (names = new Set()));
+      if (names.has(r.name)) return true;
+      names.add(r.name);
+    }
+    return false;
   };
 
   /** Why a node's kubelet will not stop what it runs, in words. */
@@ -129,6 +147,7 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
   };
 
   const splitBrain = (running: readonly RunningPod[]): void => {
+    if (!hasSharedIdentity(running)) return;
     const byIdentity = new Map<string, RunningPod[]>();
     for (const r of running) {
       const key = `${r.namespace}/${r.name}`;
@@ -159,9 +178,15 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
   };
 
   const podsOnDeletedNodes = (running: readonly RunningPod[]): void => {
+    // `running` comes node by node: each node's machine and Node object are looked at once.
+    let node: string | undefined;
+    let orphaned = false;
     for (const r of running) {
-      const state = cluster.machines.state(r.node);
-      if (!state.kubeletRunning || E.isRight(client.get('Node', r.node))) continue;
+      if (r.node !== node) {
+        node = r.node;
+        orphaned = cluster.machines.state(node).kubeletRunning && E.isLeft(client.get('Node', node));
+      }
+      if (!orphaned) continue;
       const on = pods.get(r.uid);
       found(
         `PodOnDeletedNode ${r.node} ${r.uid}`,
@@ -181,7 +206,8 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
     splitBrain(running);
     podsOnDeletedNodes(running);
     // Objects of Pods that are gone and no longer run are not needed any more.
-    const alive = new Set(running.map((r) => r.uid));
+    alive.clear();
+    for (const r of running) alive.add(r.uid);
     for (const [uid, pod] of pods) {
       if (!alive.has(uid) && E.isLeft(client.get('Pod', pod.metadata?.name ?? '', pod.metadata?.namespace))) pods.delete(uid);
     }

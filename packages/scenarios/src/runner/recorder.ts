@@ -44,6 +44,19 @@ export interface RecorderListener {
   transition?(transition: Transition): void;
 }
 
+/**
+ * What the recorder last saw of one object: its key, built once when the object is first
+ * seen, and each followed field's value (undefined: the field has no value, as before the
+ * object existed). Watch events that change nothing then cost a map lookup and no string.
+ */
+interface Followed {
+  readonly key: string;
+  status?: string;
+  node?: string;
+  attachedTo?: string;
+  power?: string;
+}
+
 /** Records events and transitions of one environment from now on. */
 export class Recorder {
   readonly events: RecordedEvent[] = [];
@@ -51,7 +64,12 @@ export class Recorder {
   readonly #env: ArticleEnvironment;
   readonly #startMs: number;
   readonly #listener: RecorderListener;
-  readonly #values = new Map<string, string | null>();
+  // Followed objects by name (Pods by namespace, then name), so that a heartbeat's Node
+  // update or a Pod status write finds its slot without building `Kind/ns/name` keys.
+  readonly #nodes = new Map<string, Followed>();
+  readonly #pods = new Map<string, Map<string, Followed>>();
+  readonly #volumes = new Map<string, Followed>();
+  readonly #vms = new Map<string, Followed>();
   readonly #pvs = new Map<string, PersistentVolume>();
   readonly #subscriptions: Subscription[] = [];
   #offTask: (() => void) | undefined;
@@ -70,27 +88,41 @@ export class Recorder {
       if (type !== 'DELETED') this.#event(object);
     });
     sub(client.watch('Node'), ({ type, object }: { type: string; object: Node }) => {
-      const key = objectKey('Node', object.metadata?.name ?? '');
-      this.#set(key, 'status', type === 'DELETED' ? null : nodeStatus(object));
+      const name = object.metadata?.name ?? '';
+      const slot = Recorder.#slot(this.#nodes, name, 'Node', undefined);
+      if (type !== 'DELETED') return this.#set(slot, 'status', nodeStatus(object));
+      this.#set(slot, 'status', null);
+      this.#nodes.delete(name);
     });
     sub(client.watch('Pod'), ({ type, object }: { type: string; object: Pod }) => {
-      const key = objectKey('Pod', object.metadata?.name ?? '', object.metadata?.namespace);
-      const gone = type === 'DELETED';
-      this.#set(key, 'status', gone ? null : podColumns(object).status);
+      const name = object.metadata?.name ?? '';
+      const namespace = object.metadata?.namespace ?? '';
+      let inNamespace = this.#pods.get(namespace);
+      if (inNamespace === undefined) this.#pods.set(namespace, (inNamespace = new Map<string, Followed>()));
+      const slot = Recorder.#slot(inNamespace, name, 'Pod', namespace);
+      if (type === 'DELETED') {
+        this.#set(slot, 'status', null);
+        this.#set(slot, 'node', null);
+        inNamespace.delete(name);
+        return;
+      }
+      this.#set(slot, 'status', podColumns(object).status);
       // A pod not yet scheduled has no node: nothing to say until it is bound.
-      if (gone || object.spec?.nodeName !== undefined || this.#values.has(`${key}#node`)) this.#set(key, 'node', gone ? null : (object.spec?.nodeName ?? null));
+      const nodeName = object.spec?.nodeName;
+      if (nodeName !== undefined || slot.node !== undefined) this.#set(slot, 'node', nodeName ?? null);
     });
     sub(client.watch('PersistentVolume'), ({ type, object }: { type: string; object: PersistentVolume }) => {
       const name = object.metadata?.name ?? '';
       if (type === 'DELETED') {
         this.#pvs.delete(name);
-        this.#set(objectKey('PersistentVolume', name), 'attachedTo', null);
+        this.#set(Recorder.#slot(this.#volumes, name, 'PersistentVolume', undefined), 'attachedTo', null);
+        this.#volumes.delete(name);
       } else {
         this.#pvs.set(name, object);
         this.#attached(name, object);
       }
     });
-    for (const vm of this.#env.vcenter.vms()) this.#set(objectKey('VirtualMachine', vm.name), 'power', vm.powerState);
+    this.#power();
     // Power changes and disk reconfigurations are vCenter tasks: re-read when one ends.
     this.#offTask = this.#env.vcenter.tasks.onTask((task) => {
       if (task.status === 'Running') return;
@@ -120,25 +152,35 @@ export class Recorder {
     return (this.#env.cluster.sim.clock.now() - this.#startMs) / 1000;
   }
 
+  /** The slot of `name` in `slots`, made (with its `Kind/ns/name` key) on first sight. */
+  static #slot(slots: Map<string, Followed>, name: string, kind: string, namespace: string | undefined): Followed {
+    let slot = slots.get(name);
+    if (slot === undefined) slots.set(name, (slot = { key: objectKey(kind, name, namespace) }));
+    return slot;
+  }
+
+  #power(): void {
+    for (const vm of this.#env.vcenter.vms()) this.#set(Recorder.#slot(this.#vms, vm.name, 'VirtualMachine', undefined), 'power', vm.powerState);
+  }
+
   #vsphere(): void {
-    for (const vm of this.#env.vcenter.vms()) this.#set(objectKey('VirtualMachine', vm.name), 'power', vm.powerState);
+    this.#power();
     for (const [name, pv] of this.#pvs) this.#attached(name, pv);
   }
 
   #attached(name: string, pv: PersistentVolume): void {
     const vmdk = vmdkOfPv(this.#env, pv);
     const vms = vmdk === undefined ? [] : this.#env.vcenter.vmsWithDisk(vmdk).map((vm) => vm.name).sort();
-    this.#set(objectKey('PersistentVolume', name), 'attachedTo', vms.join(','));
+    this.#set(Recorder.#slot(this.#volumes, name, 'PersistentVolume', undefined), 'attachedTo', vms.join(','));
   }
 
-  #set(object: string, field: TransitionField, to: string | null): void {
-    const id = `${object}#${field}`;
-    const from = this.#values.has(id) ? (this.#values.get(id) ?? null) : null;
-    if (this.#values.has(id) && from === to) return;
-    if (!this.#values.has(id) && to === null) return;
-    if (to === null) this.#values.delete(id);
-    else this.#values.set(id, to);
-    const transition: Transition = { at: this.seconds(), object, field, from, to };
+  /** Records `field` of `slot` becoming `to` (null: no value), unless it already is. */
+  #set(slot: Followed, field: TransitionField, to: string | null): void {
+    const from = slot[field];
+    // No change: the same value, or still none.
+    if (from === undefined ? to === null : from === to) return;
+    slot[field] = to ?? undefined;
+    const transition: Transition = { at: this.seconds(), object: slot.key, field, from: from ?? null, to };
     this.transitions.push(transition);
     this.#listener.transition?.(transition);
   }

@@ -351,6 +351,8 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
       clock.schedule(trigger.afterMs, begin, { owner: OWNER, purpose: `step ${step.id} after ${trigger.afterMs / 1000}s` });
     } else {
       const deadline = clock.now() + trigger.timeoutMs;
+      // One label for every poll of this step: a poll that finds nothing builds no string.
+      const pollLabel = { owner: OWNER, purpose: `step ${step.id}: is ${trigger.object.name.raw} ${trigger.status}?` };
       const poll = (): void => {
         const status = statusNow(trigger.object);
         if (E.isRight(status) && (trigger.status === ABSENT ? status.right === undefined : status.right === trigger.status)) return begin();
@@ -366,7 +368,7 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
           broken++;
           return next();
         }
-        clock.schedule(POLL_MS, poll, { owner: OWNER, purpose: `step ${step.id}: is ${trigger.object.name.raw} ${trigger.status}?` });
+        clock.schedule(POLL_MS, poll, pollLabel);
       };
       poll();
     }
@@ -379,17 +381,18 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
       const within = exp.within;
       const list: DataProbe[] = [];
       probes.set(exp, list);
+      const probeLabel = { owner: OWNER, purpose: `expectation: cqlsh in ${exp.pod.name.raw}` };
       const anchorMs = (): number | undefined => (exp.after === undefined ? startMs : stepAt.has(exp.after) ? startMs + stepAt.get(exp.after)! * 1000 : undefined);
       const probe = (endMs: number): void => {
         const p = probeData(exp);
         list.push(p);
         const good = exp.absent ? !p.output.includes(exp.contains) : p.ok && p.output.includes(exp.contains);
-        if (!good && clock.now() + POLL_MS <= endMs) clock.schedule(POLL_MS, () => probe(endMs), { owner: OWNER, purpose: `expectation: cqlsh in ${exp.pod.name.raw}` });
+        if (!good && clock.now() + POLL_MS <= endMs) clock.schedule(POLL_MS, () => probe(endMs), probeLabel);
       };
       const arm = (): void => {
         const anchor = anchorMs();
         if (anchor === undefined) return;
-        clock.scheduleAt(Math.max(clock.now(), anchor + within.fromMs), () => probe(anchor + within.toMs), { owner: OWNER, purpose: `expectation: cqlsh in ${exp.pod.name.raw}` });
+        clock.scheduleAt(Math.max(clock.now(), anchor + within.fromMs), () => probe(anchor + within.toMs), probeLabel);
       };
       if (exp.after === undefined) arm();
       else pendingArms.set(exp.after, [...(pendingArms.get(exp.after) ?? []), arm]);

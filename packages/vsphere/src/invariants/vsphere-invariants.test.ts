@@ -136,4 +136,29 @@ describe('checkVsphereInvariants', () => {
     expect(seen.map((v) => [v.rule, v.detail])).toEqual([['data-until-deleted', `data written to ${PV} vanished without a delete: 1 of 1 keys gone`]]);
     expect(seen[0]!.history.map((h) => h.what)).toContain('power poweredOff vm-b');
   });
+  it('reports two disks found open twice by one check in the order the disks were first seen open', () => {
+    const { vcenter } = diskOnA();
+    const second = '[vsanDatastore] kubevols/kubernetes-dynamic-pvc-2.vmdk';
+    expect(E.isRight(vcenter.createDisk({ path: second, capacityInKB: 1024 * 1024, storagePolicy: 'raid-1' }))).toBe(true);
+    vcenter.addDisk('vm-a', { fileName: second, controllerKey: 1000 }).subscribe();
+    vcenter.powerOff('vm-b').subscribe();
+    vcenter.clock.runFor(5_000);
+    const seen: InvariantViolation[] = [];
+    checkVsphereInvariants(vcenter, { onViolation: (v) => seen.push(v) });
+    // INJECTED BUG: no locks, so powered-off vm-b gets both disks (the second one first)
+    // and powers on with them while vm-a has them open: one check sees both shared.
+    vcenter.lockHolder = () => undefined;
+    vcenter.addDisk('vm-b', { fileName: second }).subscribe({ error: () => undefined });
+    vcenter.clock.runFor(5_000);
+    vcenter.addDisk('vm-b', { fileName: PV }).subscribe({ error: () => undefined });
+    vcenter.clock.runFor(5_000);
+    expect(seen).toEqual([]);
+    vcenter.powerOn('vm-b').subscribe({ error: () => undefined });
+    vcenter.clock.runFor(5_000);
+    // vm-a's disks are walked first (PV, then the second), so PV's violation comes first.
+    expect(seen.map((v) => v.detail)).toEqual([
+      `${PV} is open by 2 powered-on VMs (vm-a, vm-b) and is not a multi-writer disk`,
+      `${second} is open by 2 powered-on VMs (vm-a, vm-b) and is not a multi-writer disk`,
+    ]);
+  });
 });

@@ -41,11 +41,6 @@ export interface VsphereInvariantChecker {
   stop(): void;
 }
 
-interface KnownFile {
-  readonly file: VmdkFile;
-  readonly keys: number;
-}
-
 const describeTask = (task: TaskInfo): string =>
   `${task.id} ${task.name} ${task.target} ${task.status}${task.error !== undefined ? `: ${task.error}` : ''} (by ${task.initiator})`;
 
@@ -100,39 +95,61 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
     if (violation) throw violation;
   };
 
-  const known = new Map<string, KnownFile>();
+  // Each file as the last check saw it, and how many keys it held then: two maps of plain
+  // values, refilled in place, so a check that finds nothing allocates no record per file.
+  const known = new Map<string, VmdkFile>();
+  const knownKeys = new Map<string, number>();
   const deleted = new Set<string>();
   const remember = (): void => {
     known.clear();
-    for (const file of vcenter.files()) known.set(file.path, { file, keys: file.content.size });
+    knownKeys.clear();
+    for (const file of vcenter.files()) {
+      known.set(file.path, file);
+      knownKeys.set(file.path, file.content.size);
+    }
     deleted.clear();
   };
   remember();
 
+  // The first powered-on VM with each disk open; a second one is rare (a violation) and
+  // only then gets a list.
+  const openBy = new Map<string, VirtualMachine>();
   const check = (): void => {
-    const openBy = new Map<string, VirtualMachine[]>();
+    openBy.clear();
+    let shared: Map<string, VirtualMachine[]> | undefined;
     for (const vm of vcenter.vms()) {
       if (vm.powerState !== 'poweredOn') continue;
       for (const disk of vm.disks) {
-        const vms = openBy.get(disk.fileName);
+        const first = openBy.get(disk.fileName);
+        if (first === undefined) {
+          openBy.set(disk.fileName, vm);
+          continue;
+        }
+        shared ??= new Map();
+        const vms = shared.get(disk.fileName);
         if (vms) vms.push(vm);
-        else openBy.set(disk.fileName, [vm]);
+        else shared.set(disk.fileName, [first, vm]);
       }
     }
-    for (const [path, vms] of openBy) {
-      if (vms.length < 2 || isShareable(path, vms)) continue;
-      const names = vms.map((vm) => vm.name).sort();
-      report('vmdk-single-writer', `open ${path} ${names.join(',')}`, `${path} is open by ${vms.length} powered-on VMs (${names.join(', ')}) and is not a multi-writer disk`);
+    // In the order the disks were first seen open, as the report order has always been.
+    if (shared !== undefined) {
+      for (const path of openBy.keys()) {
+        const vms = shared.get(path);
+        if (vms === undefined || isShareable(path, vms)) continue;
+        const names = vms.map((vm) => vm.name).sort();
+        report('vmdk-single-writer', `open ${path} ${names.join(',')}`, `${path} is open by ${vms.length} powered-on VMs (${names.join(', ')}) and is not a multi-writer disk`);
+      }
     }
     for (const [path, was] of known) {
       if (deleted.has(path)) continue;
       const now = vcenter.file(path);
+      const keys = knownKeys.get(path) ?? 0;
       if (now === undefined) {
-        report('data-until-deleted', `gone ${path} ${was.file.uuid}`, `${path} vanished from the datastore without a task deleting it`);
-      } else if (now !== was.file || now.content !== was.file.content) {
-        report('data-until-deleted', `replaced ${path} ${was.file.uuid}`, `${path} was replaced (disk uuid ${was.file.uuid} → ${now.uuid}) without a task deleting it`);
-      } else if (now.content.size < was.keys) {
-        report('data-until-deleted', `lost ${path} ${was.file.uuid} ${now.content.size}`, `data written to ${path} vanished without a delete: ${was.keys - now.content.size} of ${was.keys} keys gone`);
+        report('data-until-deleted', `gone ${path} ${was.uuid}`, `${path} vanished from the datastore without a task deleting it`);
+      } else if (now !== was || now.content !== was.content) {
+        report('data-until-deleted', `replaced ${path} ${was.uuid}`, `${path} was replaced (disk uuid ${was.uuid} → ${now.uuid}) without a task deleting it`);
+      } else if (now.content.size < keys) {
+        report('data-until-deleted', `lost ${path} ${was.uuid} ${now.content.size}`, `data written to ${path} vanished without a delete: ${keys - now.content.size} of ${keys} keys gone`);
       }
     }
     remember();

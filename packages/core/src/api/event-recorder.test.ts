@@ -78,4 +78,26 @@ describe('EventRecorder', () => {
     sim.clock.runFor(1_000);
     expect(right(client.list('Event')).items).toHaveLength(0);
   });
+
+  it('forgets the least recently written event beyond 4096, as client-go\'s LRU', () => {
+    const { client, pod } = setup();
+    // Neither the aggregator nor the spam filter in the way: only the LRU of logged events.
+    const recorder = new EventRecorder(client, { component: 'kubelet', host: 'w1' }, { correlator: { maxSimilarEvents: 1e6, burst: 1e6 } });
+    const count = (message: string): number | undefined => recorder.normal(pod, 'Test', message)?.count;
+    expect(count('m0')).toBe(1);
+    // The Event is gone: the next m0 creates it again (count 2) and makes it the newest.
+    const name = right(client.list('Event')).items[0]?.metadata?.name ?? '';
+    right(client.delete('Event', name));
+    for (let i = 1; i < 4096; i++) count(`m${i}`);
+    expect(count('m0')).toBe(2);
+    // A count bump leaves the order as it is: m1, set before m0 was set again, goes first.
+    expect(count('m2')).toBe(2);
+    expect(count('m4096')).toBe(1);
+    expect(count('m0')).toBe(3);
+    expect(count('m1')).toBe(1);
+    // m1 came back as the newest and pushed out m2, the oldest left.
+    expect(count('m2')).toBe(1);
+    expect(count('m3')).toBe(1);
+  });
 });
+

@@ -8,13 +8,36 @@ import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { ApiClient } from './client.js';
 import { isKind, resources, type Kind, type KubeObject } from './resources.js';
 
+/**
+ * What the collector knows of one object. Updated in place on every write (the Map keeps
+ * its entry and its place), so a write of an existing object allocates nothing here.
+ */
 interface Node {
-  kind: Kind;
+  readonly kind: Kind;
   object: KubeObject;
+  /**
+   * When the object was last written, in the collector's own count: dependents are visited
+   * in the order of their last writes (see GarbageCollector#dependentsOf).
+   */
+  seq: number;
 }
 
+const NO_OWNERS: readonly OwnerReference[] = Object.freeze([]);
 const uidOf = (obj: KubeObject): string => obj.metadata?.uid ?? '';
-const ownersOf = (obj: KubeObject): readonly OwnerReference[] => obj.metadata?.ownerReferences ?? [];
+const ownersOf = (obj: KubeObject): readonly OwnerReference[] => obj.metadata?.ownerReferences ?? NO_OWNERS;
+
+/** Whether two owner lists name the same owners in the same order (all the index keeps of them). */
+const sameOwners = (a: readonly OwnerReference[], b: readonly OwnerReference[]): boolean => {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.uid !== b[i]!.uid) return false;
+  return true;
+};
+
+const NO_UIDS: ReadonlySet<string> = new Set();
+
+/** Orders nodes by their last write. */
+const bySeq = (a: Node, b: Node): number => a.seq - b.seq;
 
 /**
  * Watches every kind from the control plane and deletes what deletion leaves behind.
@@ -24,8 +47,10 @@ const ownersOf = (obj: KubeObject): readonly OwnerReference[] => obj.metadata?.o
 export class GarbageCollector {
   readonly #client: ApiClient;
   readonly #objects = new Map<string, Node>();
+  /** Owner uid → uids of its dependents (unordered: #dependentsOf orders them). */
   readonly #dependents = new Map<string, Set<string>>();
   readonly #namespaces = new Map<string, Node>();
+  #seq = 0;
 
   constructor(client: ApiClient) {
     this.#client = client;
@@ -34,32 +59,66 @@ export class GarbageCollector {
   /** Starts watching; returns the subscription that stops it. */
   start(): Subscription {
     const subscription = this.#client.watchAll().subscribe((event) => {
-      if (!event.object.kind || !isKind(event.object.kind)) return;
-      const node: Node = { kind: event.object.kind, object: event.object };
-      if (event.type === 'DELETED') this.#onRemoved(node);
-      else this.#onUpsert(node);
+      const object = event.object;
+      const kind = object.kind;
+      if (!kind || !isKind(kind)) return;
+      if (event.type === 'DELETED') this.#onRemoved({ kind, object, seq: 0 });
+      else this.#onUpsert(kind, object, event.type === 'ADDED');
     });
     // Dependents whose owners were all gone before we started.
     for (const node of [...this.#objects.values()]) this.#collectIfOrphaned(node);
     return subscription;
   }
 
-  #onUpsert(node: Node): void {
-    const uid = uidOf(node.object);
-    const previous = this.#objects.get(uid);
-    if (previous) for (const ref of ownersOf(previous.object)) this.#dependents.get(ref.uid)?.delete(uid);
-    this.#objects.set(uid, node);
-    if (node.kind === 'Namespace') this.#namespaces.set(node.object.metadata?.name ?? '', node);
-    for (const ref of ownersOf(node.object)) {
-      let set = this.#dependents.get(ref.uid);
-      if (!set) this.#dependents.set(ref.uid, (set = new Set()));
-      set.add(uid);
+  /**
+   * The objects that name `uid` as an owner, in the order of their last writes: the order
+   * the index had when every write moved its object to the end of its owners' sets, which
+   * cost two set operations per owner on every write of every dependent.
+   */
+  #dependentsOf(uid: string): Node[] {
+    const out: Node[] = [];
+    for (const dependentUid of this.#dependents.get(uid) ?? NO_UIDS) {
+      const dependent = this.#objects.get(dependentUid);
+      if (dependent) out.push(dependent);
     }
-    const meta = node.object.metadata ?? {};
-    if (!meta.deletionTimestamp) return;
+    return out.sort(bySeq);
+  }
+
+  /**
+   * `added`: the watch says the object was created. The server gives every created object
+   * a fresh uid, so the collector cannot know it: the lookup (a miss in a map of every
+   * object and Event of the cluster, most writes being Event creations) is skipped.
+   */
+  #onUpsert(kind: Kind, object: KubeObject, added: boolean): void {
+    const uid = uidOf(object);
+    const seq = ++this.#seq;
+    let node = added ? undefined : this.#objects.get(uid);
+    const owners = ownersOf(object);
+    if (node === undefined) {
+      this.#objects.set(uid, (node = { kind, object, seq }));
+      for (const ref of owners) this.#addDependent(ref.uid, uid);
+    } else {
+      // Most writes keep the owners (often the very array): the index stays as it is.
+      const previous = ownersOf(node.object);
+      if (!sameOwners(previous, owners)) {
+        for (const ref of previous) this.#dependents.get(ref.uid)?.delete(uid);
+        for (const ref of owners) this.#addDependent(ref.uid, uid);
+      }
+      node.object = object;
+      node.seq = seq;
+    }
+    if (kind === 'Namespace') this.#namespaces.set(object.metadata?.name ?? '', node);
+    const meta = object.metadata;
+    if (!meta?.deletionTimestamp) return;
     if (meta.finalizers?.includes('orphan')) this.#orphanDependents(node);
     else if (meta.finalizers?.includes('foregroundDeletion')) this.#deleteForeground(node);
-    if (node.kind === 'Namespace') this.#emptyNamespace(node);
+    if (kind === 'Namespace') this.#emptyNamespace(node);
+  }
+
+  #addDependent(ownerUid: string, uid: string): void {
+    let set = this.#dependents.get(ownerUid);
+    if (!set) this.#dependents.set(ownerUid, (set = new Set()));
+    set.add(uid);
   }
 
   #onRemoved(node: Node): void {
@@ -70,10 +129,7 @@ export class GarbageCollector {
       const owner = this.#objects.get(ref.uid);
       if (owner?.object.metadata?.finalizers?.includes('foregroundDeletion')) this.#deleteForeground(owner);
     }
-    for (const dependentUid of [...(this.#dependents.get(uid) ?? [])]) {
-      const dependent = this.#objects.get(dependentUid);
-      if (dependent) this.#collectIfOrphaned(dependent);
-    }
+    for (const dependent of this.#dependentsOf(uid)) this.#collectIfOrphaned(dependent);
     this.#dependents.delete(uid);
     if (node.kind === 'Namespace') this.#namespaces.delete(node.object.metadata?.name ?? '');
     const namespace = node.object.metadata?.namespace;
@@ -91,9 +147,7 @@ export class GarbageCollector {
 
   #orphanDependents(owner: Node): void {
     const uid = uidOf(owner.object);
-    for (const dependentUid of [...(this.#dependents.get(uid) ?? [])]) {
-      const dependent = this.#objects.get(dependentUid);
-      if (!dependent) continue;
+    for (const dependent of this.#dependentsOf(uid)) {
       const meta = dependent.object.metadata ?? {};
       const ownerReferences = ownersOf(dependent.object).filter((ref) => ref.uid !== uid);
       this.#client.patch(dependent.kind, meta.name ?? '', { metadata: { ownerReferences: ownerReferences.length ? ownerReferences : null } }, {
@@ -106,7 +160,7 @@ export class GarbageCollector {
 
   #deleteForeground(owner: Node): void {
     const uid = uidOf(owner.object);
-    const remaining = [...(this.#dependents.get(uid) ?? [])].map((d) => this.#objects.get(d)).filter((d): d is Node => d !== undefined);
+    const remaining = this.#dependentsOf(uid);
     for (const dependent of remaining) if (!dependent.object.metadata?.deletionTimestamp) this.#delete(dependent);
     if (remaining.every((d) => !this.#objects.has(uidOf(d.object)))) this.#removeFinalizer(owner, 'foregroundDeletion');
   }

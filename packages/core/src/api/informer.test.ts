@@ -3,8 +3,9 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { createSimulation } from '../simulation.js';
 import { right } from '../testing/either.js';
 import { Informer } from './informer.js';
+import { nodeLocation } from './reachability.js';
 
-const pod = (name: string, image = 'nginx:1.17'): Pod => ({ metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'c', image }] } });
+const pod = (name: string, image = 'nginx:1.17', namespace = 'default'): Pod => ({ metadata: { name, namespace }, spec: { containers: [{ name: 'c', image }] } });
 
 describe('Informer', () => {
   it('lists its cache in key order through adds, updates and deletes', () => {
@@ -42,5 +43,54 @@ describe('Informer', () => {
     // The second left while the first handled "a": a closed subscriber takes nothing.
     expect(seen).toEqual(['first ADDED a', 'first ADDED b']);
     first.unsubscribe();
+  });
+
+  it('finds objects by namespace and name, and lists them in "namespace/name" order', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    for (const ns of ['a-b', 'a']) right(client.create('Namespace', { metadata: { name: ns } }));
+    right(client.create('Pod', pod('x', 'nginx', 'a')));
+    right(client.create('Pod', pod('x', 'nginx', 'a-b')));
+    right(client.create('Pod', pod('y')));
+    const informer = new Informer(client, 'Pod');
+    const subscription = informer.events$.subscribe(() => undefined);
+    expect(informer.get('x', 'a')?.metadata?.namespace).toBe('a');
+    expect(informer.get('y')?.metadata?.namespace).toBe('default');
+    expect(informer.get('y', '')).toBeUndefined();
+    expect(informer.get('x')).toBeUndefined();
+    // "a-b/x" sorts before "a/x" ('-' < '/'): the order of the keys, not of namespace then name.
+    expect(informer.list().map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)).toEqual(['a-b/x', 'a/x', 'default/y']);
+    expect(informer.size).toBe(3);
+    const nodes = new Informer(client, 'Node');
+    const nodeSubscription = nodes.events$.subscribe(() => undefined);
+    right(client.create('Node', { metadata: { name: 'w1' } }));
+    expect(nodes.get('w1')?.metadata?.name).toBe('w1');
+    expect(nodes.get('w1', 'default')?.metadata?.name).toBe('w1');
+    subscription.unsubscribe();
+    nodeSubscription.unsubscribe();
+  });
+
+  it('relists after its watch expired and deletes what is gone in the order it was cached', () => {
+    const sim = createSimulation({ watchCacheSize: 2 });
+    const admin = sim.api.client('test');
+    const location = nodeLocation('w1');
+    const informer = new Informer(sim.api.client('kubelet', location), 'Pod');
+    const seen: string[] = [];
+    const subscription = informer.events$.subscribe((e) => seen.push(`${e.type} ${e.object.metadata?.name}${e.old ? ` (was ${e.old.metadata?.resourceVersion})` : ''}`));
+    const rv = new Map<string, string | undefined>();
+    for (const name of ['d', 'a', 'c', 'b']) rv.set(name, right(admin.create('Pod', pod(name))).metadata?.resourceVersion);
+    seen.length = 0;
+    sim.reachability.set(location, false);
+    right(admin.delete('Pod', 'd', { namespace: 'default' }));
+    right(admin.delete('Pod', 'c', { namespace: 'default' }));
+    right(admin.patch('Pod', 'a', { metadata: { labels: { x: 'y' } } }, { namespace: 'default', type: 'merge' }));
+    right(admin.create('Pod', pod('e')));
+    right(admin.create('Pod', pod('f')));
+    sim.reachability.set(location, true);
+    // The list brings "a" (changed), "e" and "f" in key order, then "d" and "c" go in the
+    // order they were first cached (not in key order).
+    expect(seen).toEqual([`MODIFIED a (was ${rv.get('a')})`, 'ADDED e', 'ADDED f', `DELETED d (was ${rv.get('d')})`, `DELETED c (was ${rv.get('c')})`]);
+    expect(informer.list().map((p) => p.metadata?.name)).toEqual(['a', 'b', 'e', 'f']);
+    subscription.unsubscribe();
   });
 });

@@ -20,6 +20,24 @@ export interface InformerEvent<T> {
 export const cacheKey = (obj: KubeObject): string =>
   obj.metadata?.namespace ? `${obj.metadata.namespace}/${obj.metadata.name ?? ''}` : (obj.metadata?.name ?? '');
 
+/**
+ * One cached object. The informer finds it by namespace, then name (the strings the object
+ * already holds), so a watch event or a get() builds and hashes no "namespace/name" key:
+ * fresh key strings cost ~1 µs a lookup at 30,000 Pods, the shared ones ~0.15 µs.
+ */
+interface Slot<T> {
+  object: T;
+  /** The cache key, made when the keys are sorted (see list). */
+  key: string | undefined;
+  /** Order of insertion, which a relist's deletions follow (as a Map keyed by cacheKey did). */
+  readonly seq: number;
+}
+
+/** Where an object is cached: its namespace ("" for none), as cacheKey tells them apart. */
+const namespaceOf = (obj: KubeObject): string => obj.metadata?.namespace || '';
+
+const bySeq = (a: { readonly seq: number }, b: { readonly seq: number }): number => a.seq - b.seq;
+
 const isRetriable = (e: ApiError): boolean => e.reason === 'Unreachable';
 const isExpired = (e: ApiError): boolean => e.reason === 'Expired' || e.reason === 'Gone';
 
@@ -28,7 +46,10 @@ const isExpired = (e: ApiError): boolean => e.reason === 'Expired' || e.reason =
  * {@link Informer.events$} — like client-go's shared informer with its event handlers.
  */
 export class Informer<K extends Kind> {
-  readonly #cache = new Map<string, ObjectOf<K>>();
+  /** Cached objects by namespace ("" for cluster-scoped ones), then name. */
+  readonly #cache = new Map<string, Map<string, Slot<ObjectOf<K>>>>();
+  #size = 0;
+  #inserted = 0;
   readonly #subscribers = new Set<Subscriber<InformerEvent<ObjectOf<K>>>>();
   /**
    * #subscribers as an array, rebuilt when one joins or leaves: delivery iterates a snapshot
@@ -36,8 +57,8 @@ export class Informer<K extends Kind> {
    * copying the set per event.
    */
   #snapshot: readonly Subscriber<InformerEvent<ObjectOf<K>>>[] = [];
-  /** The cache's keys in order, kept until a key is added or removed (see list). */
-  #sortedKeys: string[] | undefined;
+  /** The cache's slots in key order, kept until a key is added or removed (see list). */
+  #sorted: Slot<ObjectOf<K>>[] | undefined;
   #stop: (() => void) | undefined;
   #synced = false;
   /** Whether the kind is namespaced, looked up once: get() is on every controller's hot path. */
@@ -80,22 +101,62 @@ export class Informer<K extends Kind> {
 
   /** The cached object, if any (namespace defaults to "default" for namespaced kinds). */
   get(name: string, namespace?: string): ObjectOf<K> | undefined {
-    return this.#cache.get(this.#namespaced ? `${namespace ?? 'default'}/${name}` : name);
+    if (!this.#namespaced) return this.#cache.get('')?.get(name)?.object;
+    const ns = namespace ?? 'default';
+    // An empty namespace made the key "/name", which no cached object has.
+    return ns === '' ? undefined : this.#cache.get(ns)?.get(name)?.object;
   }
 
   /** Every cached object, in key order. */
   list(): ObjectOf<K>[] {
-    // The sorted keys outlive updates (only adds and deletes drop them): controllers list
+    // The sorted slots outlive updates (only adds and deletes drop them): controllers list
     // on every sync, and re-sorting thousands of keys each time dominated those syncs.
-    const keys = (this.#sortedKeys ??= [...this.#cache.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-    const out = new Array<ObjectOf<K>>(keys.length);
-    for (let i = 0; i < keys.length; i++) out[i] = this.#cache.get(keys[i]!)!;
+    const sorted = (this.#sorted ??= this.#slots().sort((a, b) => {
+      const x = (a.key ??= cacheKey(a.object));
+      const y = (b.key ??= cacheKey(b.object));
+      return x < y ? -1 : x > y ? 1 : 0;
+    }));
+    const out = new Array<ObjectOf<K>>(sorted.length);
+    for (let i = 0; i < sorted.length; i++) out[i] = sorted[i]!.object;
     return out;
   }
 
   /** Number of cached objects. */
   get size(): number {
-    return this.#cache.size;
+    return this.#size;
+  }
+
+  /** Every slot, in no particular order. */
+  #slots(): Slot<ObjectOf<K>>[] {
+    const out: Slot<ObjectOf<K>>[] = [];
+    for (const names of this.#cache.values()) for (const slot of names.values()) out.push(slot);
+    return out;
+  }
+
+  #slotOf(obj: KubeObject): Slot<ObjectOf<K>> | undefined {
+    return this.#cache.get(namespaceOf(obj))?.get(obj.metadata?.name ?? '');
+  }
+
+  /** Applies a change to the cache; `slot` is the object's, if cached. */
+  #apply(event: InformerEvent<ObjectOf<K>>, slot: Slot<ObjectOf<K>> | undefined): void {
+    if (event.type === 'DELETED') {
+      if (slot === undefined) return;
+      const ns = namespaceOf(event.object);
+      const names = this.#cache.get(ns)!;
+      names.delete(event.object.metadata?.name ?? '');
+      if (names.size === 0) this.#cache.delete(ns);
+      this.#size--;
+      this.#sorted = undefined;
+    } else if (slot !== undefined) {
+      slot.object = event.object;
+    } else {
+      const ns = namespaceOf(event.object);
+      let names = this.#cache.get(ns);
+      if (names === undefined) this.#cache.set(ns, (names = new Map<string, Slot<ObjectOf<K>>>()));
+      names.set(event.object.metadata?.name ?? '', { object: event.object, key: undefined, seq: ++this.#inserted });
+      this.#size++;
+      this.#sorted = undefined;
+    }
   }
 
   /** Starts list + watch; returns what stops it. */
@@ -104,18 +165,9 @@ export class Informer<K extends Kind> {
     let wait: Subscription | undefined;
     let stopped = false;
     let lastRv = '';
-    // `cached`: whether the key is in the cache before the event, when the caller knows
-    // (the watch just looked the old object up), so the cache is not asked twice.
-    const emit = (event: InformerEvent<ObjectOf<K>>, key: string = cacheKey(event.object), cached: boolean = this.#cache.has(key)): void => {
-      if (event.type === 'DELETED') {
-        if (cached) {
-          this.#cache.delete(key);
-          this.#sortedKeys = undefined;
-        }
-      } else {
-        if (!cached) this.#sortedKeys = undefined;
-        this.#cache.set(key, event.object);
-      }
+    // `slot`: the object's in the cache before the event, which the caller just looked up.
+    const emit = (event: InformerEvent<ObjectOf<K>>, slot: Slot<ObjectOf<K>> | undefined): void => {
+      this.#apply(event, slot);
       for (const subscriber of this.#snapshot) subscriber.next(event);
     };
     const fail = (error: ApiError): void => {
@@ -134,13 +186,17 @@ export class Informer<K extends Kind> {
       }
       const seen = new Set<string>();
       for (const object of listed.right.items) {
-        const key = cacheKey(object);
-        seen.add(key);
-        const old = this.#cache.get(key);
-        if (!old) emit({ type: 'ADDED', object });
-        else if (old.metadata?.resourceVersion !== object.metadata?.resourceVersion) emit({ type: 'MODIFIED', object, old });
+        seen.add(cacheKey(object));
+        const slot = this.#slotOf(object);
+        if (!slot) emit({ type: 'ADDED', object }, slot);
+        else if (slot.object.metadata?.resourceVersion !== object.metadata?.resourceVersion) emit({ type: 'MODIFIED', object, old: slot.object }, slot);
       }
-      for (const [key, old] of [...this.#cache]) if (!seen.has(key)) emit({ type: 'DELETED', object: old, old });
+      // What the list no longer has goes, in the order it was cached.
+      for (const slot of this.#slots().sort(bySeq)) {
+        if (seen.has((slot.key ??= cacheKey(slot.object)))) continue;
+        const old = slot.object;
+        emit({ type: 'DELETED', object: old, old }, slot);
+      }
       this.#synced = true;
       lastRv = listed.right.resourceVersion;
       watchFrom();
@@ -150,9 +206,8 @@ export class Informer<K extends Kind> {
       watch = this.client.watch(this.kind, { ...this.options, resourceVersion: lastRv }).subscribe({
         next: (event) => {
           lastRv = event.object.metadata?.resourceVersion ?? lastRv;
-          const key = cacheKey(event.object);
-          const old = this.#cache.get(key);
-          emit(old ? { type: event.type, object: event.object, old } : { type: event.type, object: event.object }, key, old !== undefined);
+          const slot = this.#slotOf(event.object);
+          emit(slot ? { type: event.type, object: event.object, old: slot.object } : { type: event.type, object: event.object }, slot);
         },
         error: (error: ApiError) => {
           if (isExpired(error)) relist();

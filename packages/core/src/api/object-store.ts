@@ -47,8 +47,10 @@ export class ObjectStore {
     const name = obj.metadata?.name ?? '';
     let objects = this.#namespaces.get(namespace);
     if (!objects) this.#namespaces.set(namespace, (objects = new Map<string, KubeObject>()));
-    const replaced = objects.has(name);
+    // One hash lookup, not two: the size tells whether the name was there.
+    const before = objects.size;
     objects.set(name, obj);
+    const replaced = objects.size === before;
     if (replaced) {
       // Replace in place, found by binary search: a Lease or Node update must not cost
       // O(objects in the namespace). Callers never keep a list across writes.

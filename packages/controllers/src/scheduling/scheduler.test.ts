@@ -110,6 +110,22 @@ describe('Scheduler: placing pods', () => {
     expect(placements[1]).toEqual(placements[0]);
   });
 
+  it('places a pod pinned by name (a DaemonSet pod) on its node, and reports every node when it does not fit', () => {
+    const pinnedTo = (node: string): Partial<NonNullable<Pod['spec']>> => ({
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } },
+    });
+    const c = cluster(profile112, [nodeObject('w1'), nodeObject('w2', { unschedulable: true }), nodeObject('w3')]);
+    must(c.kubectl.create('Pod', podObject('ds-w3', pinnedTo('w3'))));
+    must(c.kubectl.create('Pod', podObject('ds-w2', pinnedTo('w2'))));
+    for (let i = 0; i < 2; i++) must(c.kubectl.create('Pod', podObject(`p${i}`)));
+    c.sim.clock.runFor(0);
+    expect(nodeOf(c, 'ds-w3')).toBe('w3');
+    expect(nodeOf(c, 'ds-w2')).toBeUndefined();
+    expect(failedMessage(c, 'ds-w2')).toBe("0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match node selector.");
+    // The pinned pods leave the round-robin where it was: the next two go to w1, then w3.
+    expect([nodeOf(c, 'p0'), nodeOf(c, 'p1')]).toEqual(['w1', 'w3']);
+  });
+
   it('leaves pods of another scheduler, bound pods and terminating pods alone', () => {
     const c = cluster(profile128, [nodeObject('w1')]);
     must(c.kubectl.create('Pod', podObject('other', { schedulerName: 'my-scheduler' })));

@@ -83,6 +83,21 @@ const conditionStatusesChanged = (old: readonly NodeCondition[], next: readonly 
   return !deepEqual(statuses(old), statuses(next));
 };
 
+/**
+ * The node a pod's required node affinity names when it allows exactly one: a single
+ * term whose only requirement is matchFields `metadata.name In [name]` (what the
+ * DaemonSet controller writes, ReplaceDaemonSetPodNodeNameNodeAffinity). Undefined otherwise.
+ */
+const pinnedNodeName = (pod: Pod): string | undefined => {
+  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (terms?.length !== 1) return undefined;
+  const [term] = terms;
+  const fields = term!.matchFields ?? [];
+  if (fields.length !== 1 || (term!.matchExpressions ?? []).length > 0) return undefined;
+  const [field] = fields;
+  return field!.key === 'metadata.name' && field!.operator === 'In' && field!.values?.length === 1 ? field!.values[0] : undefined;
+};
+
 /** Whether a pending pod changed in a way that may make it schedulable (isPodUpdated: not only its status). */
 const podUpdated = (old: Pod | undefined, pod: Pod): boolean => {
   if (!old) return true;
@@ -299,6 +314,19 @@ export class Scheduler implements Component {
     // Only an attempt whose predicates err needs the map.
     let errors: Map<string, number> | undefined;
     const start = this.#nextStartNodeIndex % numNodes;
+    // A pod pinned to one node by name (a DaemonSet pod: the controller sets a single
+    // matchFields metadata.name term) can only fit there, so the walk would reject every
+    // other node and, finding fewer than toFind (≥ 2), go round once and leave the start
+    // index where it was. Checking the named node alone gives the same choice without
+    // walking the cluster per daemon pod (20,000 × 5,000 nodes at 5,000 nodes). Only when it
+    // fits: a failure needs every node's reason for the FailedScheduling message, and a pod
+    // with volumes may meet a filter error on another node first.
+    const pinned = numNodes >= 2 && !ctx.hasVolumes ? pinnedNodeName(pod) : undefined;
+    const pinnedInfo = pinned === undefined ? undefined : this.#cache.nodeInfo(pinned);
+    if (pinnedInfo && filterNode(ctx, pinnedInfo) === undefined) {
+      this.#nextStartNodeIndex = start;
+      return { node: pinnedInfo.name, volumes: claims.right };
+    }
     let processed = 0;
     // The walk starts at `start` and wraps once: an index kept in range, not a modulo per node.
     let index = start;

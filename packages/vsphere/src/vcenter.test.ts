@@ -18,6 +18,16 @@ const withPvOnA = (): Vcenter => {
 const faultOf = (r: E.Either<VimFault, unknown>): VimFault | undefined => (E.isLeft(r) ? r.left : undefined);
 
 describe('Vcenter inventory', () => {
+  it('finds a VM by BIOS UUID in any case, and not once it is unregistered', () => {
+    const vc = smallVcenter();
+    const vm = vc.vm('vm-a')!;
+    expect(vc.vmByUuid(vm.uuid.toUpperCase())?.name).toBe('vm-a');
+    expect(vc.vmByUuid('00000000-0000-0000-0000-000000000000')).toBeUndefined();
+    expect(E.isRight(settled(vc.powerOff('vm-a', { durationMs: 0 })))).toBe(true);
+    expect(E.isRight(settled(vc.unregisterVm('vm-a', { durationMs: 0 })))).toBe(true);
+    expect(vc.vmByUuid(vm.uuid)).toBeUndefined();
+  });
+
   it('keys devices like vSphere: lsilogic-1000 with the system disk, a new pvscsi on bus 1, first data disk scsi1:0 (key 2016)', () => {
     const vc = withPvOnA();
     const vm = vc.vm('vm-a')!;

@@ -123,6 +123,8 @@ export class Vcenter {
   readonly #datastores = new Map<string, Datastore>();
   readonly #policies = new Map<string, StoragePolicy>();
   readonly #vms = new Map<string, VirtualMachine>();
+  /** vmByUuid's index, dropped when a VM is added or removed (a VM's UUID never changes). */
+  #namesByUuid: Map<string, string> | undefined;
   readonly #files = new Map<string, VmdkFile>();
   readonly #power = new Subject<PowerEvent>();
   readonly #fileDeleted = new Subject<FileDeletedEvent>();
@@ -214,7 +216,21 @@ export class Vcenter {
   /** A VM by BIOS UUID (case-insensitive), as `SearchIndex.FindByUuid` finds it. */
   vmByUuid(uuid: string): VirtualMachine | undefined {
     const wanted = uuid.toLowerCase();
-    return this.vms().find((vm) => vm.uuid.toLowerCase() === wanted);
+    // The cloud provider looks VMs up by UUID on every attach and verify: an index of the
+    // first VM with each UUID (inventory order, as the walk finds it), checked on use.
+    this.#namesByUuid ??= this.#indexUuids();
+    const vm = this.#vms.get(this.#namesByUuid.get(wanted) ?? '');
+    if (vm?.uuid.toLowerCase() === wanted) return vm;
+    return this.vms().find((v) => v.uuid.toLowerCase() === wanted);
+  }
+
+  #indexUuids(): Map<string, string> {
+    const index = new Map<string, string>();
+    for (const vm of this.#vms.values()) {
+      const key = vm.uuid.toLowerCase();
+      if (!index.has(key)) index.set(key, vm.name);
+    }
+    return index;
   }
 
   /** VMDK files, in creation order. */
@@ -300,6 +316,7 @@ export class Vcenter {
       ...(powerState === 'poweredOn' ? { bootTime: this.#clock.now() } : {}),
     };
     this.#vms.set(vm.name, vm);
+    this.#namesByUuid = undefined;
     return vm;
   }
 
@@ -462,6 +479,7 @@ export class Vcenter {
     return this.#task('Unregister virtual machine', vmName, options, (vm) => {
       if (vm.powerState !== 'poweredOff') return E.left(invalidPowerState(vm.powerState));
       this.#vms.delete(vm.name);
+      this.#namesByUuid = undefined;
       return E.right(undefined);
     });
   }

@@ -63,7 +63,8 @@ interface Firing {
 type HistoryItem = WriteTraceEntry | Firing;
 
 const COMMIT_WINDOW = 1 << 16;
-const COMMIT_MASK = COMMIT_WINDOW - 1;
+/** The window starts small and doubles up to COMMIT_WINDOW: most scenario runs make a few thousand writes. */
+const INITIAL_COMMIT_WINDOW = 1 << 12;
 const RECENTLY_CANCELLED = 4096;
 
 const objectKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`;
@@ -157,9 +158,28 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   };
 
   // ---- commits: the server's sequence, as the trace records it ------------------------
-  const commitRv = new Float64Array(COMMIT_WINDOW);
-  const commitPrevOfKind = new Float64Array(COMMIT_WINDOW);
-  const commits: (WriteTraceEntry | undefined)[] = new Array<WriteTraceEntry | undefined>(COMMIT_WINDOW).fill(undefined);
+  let mask = INITIAL_COMMIT_WINDOW - 1;
+  let commitRv = new Float64Array(INITIAL_COMMIT_WINDOW);
+  let commitPrevOfKind = new Float64Array(INITIAL_COMMIT_WINDOW);
+  let commits: (WriteTraceEntry | undefined)[] = new Array<WriteTraceEntry | undefined>(INITIAL_COMMIT_WINDOW).fill(undefined);
+  /** Doubles the window; every kept commit moves to its slot in the larger one (distinct rvs stay distinct). */
+  const growWindow = (): void => {
+    const size = (mask + 1) * 2;
+    const rvs = new Float64Array(size);
+    const prevs = new Float64Array(size);
+    const entries = new Array<WriteTraceEntry | undefined>(size).fill(undefined);
+    for (let slot = 0; slot <= mask; slot++) {
+      const rv = commitRv[slot]!;
+      if (rv === 0) continue;
+      rvs[rv & (size - 1)] = rv;
+      prevs[rv & (size - 1)] = commitPrevOfKind[slot]!;
+      entries[rv & (size - 1)] = commits[slot];
+    }
+    commitRv = rvs;
+    commitPrevOfKind = prevs;
+    commits = entries;
+    mask = size - 1;
+  };
   const lastRvOfKind = new Map<string, number>();
   let lastRv = Number(api.resourceVersion);
   let writesSinceCatchUp = false;
@@ -175,7 +195,9 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
       return;
     }
     lastRv = rv;
-    const slot = rv & COMMIT_MASK;
+    // Grow while this write would overwrite a slot and the window may still grow.
+    while (rv > mask && mask + 1 < COMMIT_WINDOW) growWindow();
+    const slot = rv & mask;
     commitRv[slot] = rv;
     commitPrevOfKind[slot] = lastRvOfKind.get(entry.kind) ?? 0;
     commits[slot] = entry;
@@ -228,7 +250,7 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
     const meta = event.object.metadata ?? {};
     // Described only for a report: this runs for every event of two watches.
     const seen = (): string => `${event.type} ${event.object.kind ?? '?'} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? ''} rv=${meta.resourceVersion ?? '?'}`;
-    const slot = rv & COMMIT_MASK;
+    const slot = rv & mask;
     const commit = commitRv[slot] === rv ? commits[slot] : undefined;
     if (commit === undefined) {
       report('watch-order', `${watch.name} saw ${seen()}, which the server never committed (or committed too long ago)`, recent());
@@ -236,7 +258,7 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
       report('watch-order', `${watch.name} saw ${seen()} after resourceVersion ${watch.lastSeen}: out of commit order`, recent());
     } else if (watch.kind === undefined ? rv !== watch.lastSeen + 1 : commitPrevOfKind[slot]! > watch.lastSeen) {
       const missedRv = watch.kind === undefined ? watch.lastSeen + 1 : commitPrevOfKind[slot]!;
-      const missed = commitRv[missedRv & COMMIT_MASK] === missedRv ? commits[missedRv & COMMIT_MASK] : undefined;
+      const missed = commitRv[missedRv & mask] === missedRv ? commits[missedRv & mask] : undefined;
       report(
         'watch-order',
         `${watch.name} missed ${missed ? describeWrite(missed) : `resourceVersion ${missedRv}`}: after resourceVersion ${watch.lastSeen} it saw ${seen()}`,
@@ -270,7 +292,7 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
     for (const watch of watches) {
       const last = watch.kind === undefined ? lastRv : (lastRvOfKind.get(watch.kind) ?? 0);
       if (watch.lastSeen < last) {
-        const commit = commitRv[last & COMMIT_MASK] === last ? commits[last & COMMIT_MASK] : undefined;
+        const commit = commitRv[last & mask] === last ? commits[last & mask] : undefined;
         report('watch-order', `${watch.name} never saw ${commit ? describeWrite(commit) : `resourceVersion ${last}`} (last saw resourceVersion ${watch.lastSeen})`, recent());
         watch.lastSeen = last;
       }

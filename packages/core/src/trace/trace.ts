@@ -70,18 +70,49 @@ const MAX_U32 = 0xffff_ffff;
  * reachability: a = location.
  */
 class Chunk {
-  readonly t = new Float64Array(CHUNK);
-  readonly code = new Uint8Array(CHUNK);
-  readonly a = new Int32Array(CHUNK);
-  readonly b = new Int32Array(CHUNK);
+  readonly t: Float64Array;
+  readonly code: Uint8Array;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
   // Names, messages and objects are nearly all distinct, and the objects that carry them
   // hold the same strings: kept as references they cost a pointer and no table lookup
   // (the table's map lookup of millions of unique names was 4% of a large run).
-  readonly c: string[] = new Array<string>(CHUNK);
-  readonly d = new Int32Array(CHUNK);
-  readonly e: string[] = new Array<string>(CHUNK);
-  readonly n = new Uint32Array(CHUNK);
+  readonly c: string[];
+  readonly d: Int32Array;
+  readonly e: string[];
+  readonly n: Uint32Array;
+
+  /** Room for `capacity` rows; the first chunk starts small (a scenario run writes a few thousand rows) and grows to CHUNK. */
+  constructor(readonly capacity: number) {
+    this.t = new Float64Array(capacity);
+    this.code = new Uint8Array(capacity);
+    this.a = new Int32Array(capacity);
+    this.b = new Int32Array(capacity);
+    this.c = new Array<string>(capacity);
+    this.d = new Int32Array(capacity);
+    this.e = new Array<string>(capacity);
+    this.n = new Uint32Array(capacity);
+  }
+
+  /** A chunk of twice the room holding the same rows. */
+  doubled(): Chunk {
+    const next = new Chunk(Math.min(CHUNK, this.capacity * 2));
+    next.t.set(this.t);
+    next.code.set(this.code);
+    next.a.set(this.a);
+    next.b.set(this.b);
+    next.d.set(this.d);
+    next.n.set(this.n);
+    for (let i = 0; i < this.capacity; i++) {
+      next.c[i] = this.c[i]!;
+      next.e[i] = this.e[i]!;
+    }
+    return next;
+  }
 }
+
+/** Rows of the first chunk before it first grows. */
+const FIRST_CHUNK = 1 << 10;
 
 const isU32 = (value: number): boolean => Number.isInteger(value) && value >= 0 && value <= MAX_U32;
 
@@ -238,7 +269,9 @@ export class Trace {
   #row(t: number, code: number): number {
     const row = this.#size++;
     this.#view = undefined;
-    if ((row & MASK) === 0) this.#chunks.push(new Chunk());
+    if (row === 0) this.#chunks.push(new Chunk(FIRST_CHUNK));
+    else if ((row & MASK) === 0) this.#chunks.push(new Chunk(CHUNK));
+    else if (row < CHUNK && row === this.#chunks[0]!.capacity) this.#chunks[0] = this.#chunks[0]!.doubled();
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
     chunk.t[row & MASK] = t;
     chunk.code[row & MASK] = code;

@@ -103,10 +103,11 @@ const withMembers = <T extends object, U extends object>(base: T, changes: U): O
 const imageOrder = (a: RuntimeImage, b: RuntimeImage): number => b.sizeBytes - a.sizeBytes || (a.names[0] ?? '').localeCompare(b.names[0] ?? '');
 
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+/** 64 hex digits as one flat string: `+=` would keep a rope of 8 pieces for every container's lifetime. */
 const hex64 = (random: SeededRandom): string => {
-  let out = '';
-  for (let i = 0; i < 8; i++) out += hex8(random.int(0, 2 ** 32));
-  return out;
+  const parts = new Array<string>(8);
+  for (let i = 0; i < 8; i++) parts[i] = hex8(random.int(0, 2 ** 32));
+  return parts.join('');
 };
 
 /**

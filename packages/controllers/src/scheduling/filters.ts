@@ -166,12 +166,12 @@ export const insufficientResources = (ctx: FilterContext, info: NodeInfo): strin
 
 /** Whether the node has room for the pod (the allocation-free path of insufficientResources). */
 const fitsResources = (ctx: FilterContext, info: NodeInfo): boolean => {
-  if (info.podCount + 1 > info.allocatablePods) return false;
-  if (ctx.requestsNothing) return true;
   const { allocatable, requested } = info;
+  if (info.podCount + 1 > allocatable.pods) return false;
+  if (ctx.requestsNothing) return true;
   const want = ctx.requests;
-  if (info.allocatableMilliCPU < want.milliCPU + requested.milliCPU) return false;
-  if (info.allocatableMemory < want.memory + requested.memory) return false;
+  if (allocatable.milliCPU < want.milliCPU + requested.milliCPU) return false;
+  if (allocatable.memory < want.memory + requested.memory) return false;
   if (allocatable.ephemeralStorage < want.ephemeralStorage + requested.ephemeralStorage) return false;
   for (const name in want.scalar) {
     const amount = want.scalar[name] ?? 0;

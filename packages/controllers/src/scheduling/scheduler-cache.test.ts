@@ -22,10 +22,9 @@ describe('SchedulerCache', () => {
     expect(info.podCount).toBe(2);
     expect(info.controllerPods.get('rs-uid')).toBe(2);
     expect(info.allocatable.milliCPU).toBe(4000);
-    // The copies the filters and scores read.
-    expect([info.allocatablePods, info.allocatableMilliCPU, info.allocatableMemory]).toEqual([110, 4000, 8 * 2 ** 30]);
-    expect([info.nonZeroMilliCPU, info.nonZeroMemory]).toEqual([info.nonZeroRequested.milliCPU, info.nonZeroRequested.memory]);
-    expect(info.nonZeroMilliCPU).toBe(1000);
+    // What the filters and scores read.
+    expect([info.allocatable.pods, info.allocatable.milliCPU, info.allocatable.memory]).toEqual([110, 4000, 8 * 2 ** 30]);
+    expect(info.nonZeroRequested.milliCPU).toBe(1000);
   });
 
   it('keeps terminating pods counted but not spread, drops terminal and deleted ones', () => {
@@ -94,7 +93,7 @@ describe('SchedulerCache', () => {
     expect([info.taints, info.taintsWithReadiness, info.preferNoScheduleTaints]).toEqual([[], [], []]);
     cache.removeNode('w1');
     expect(cache.nodeInfo('w1')).toBeUndefined();
-    expect([info.allocatablePods, info.unschedulable, info.readyStatus]).toEqual([0, false, undefined]);
+    expect([info.allocatable.pods, info.unschedulable, info.readyStatus]).toEqual([0, false, undefined]);
   });
 
   it('keeps the pods of each controller per node, inverted, as controllerPods counts them', () => {
@@ -123,6 +122,6 @@ describe('SchedulerCache', () => {
     cache.removePod('default/b');
     cache.removePod('default/c');
     expect(cache.controllerPodsByNode('rs-uid')).toBeUndefined();
-    expect([w1.podCount, w1.nonZeroRequested.milliCPU, w1.nonZeroRequested.memory, w1.nonZeroMilliCPU, w1.nonZeroMemory, w1.requested.milliCPU]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect([w1.podCount, w1.nonZeroRequested.milliCPU, w1.nonZeroRequested.memory, w1.requested.milliCPU]).toEqual([0, 0, 0, 0]);
   });
 });

@@ -29,16 +29,6 @@ export interface NodeInfo {
   readonly nonZeroRequested: { readonly milliCPU: number; readonly memory: number };
   /** Number of pods counted on the node. */
   readonly podCount: number;
-  /**
-   * allocatable.pods, .milliCPU and .memory, and nonZeroRequested's members, copied into
-   * the entry itself: the filters and scores read them for hundreds of nodes per pod, and
-   * one object to load per node rather than three.
-   */
-  readonly allocatablePods: number;
-  readonly allocatableMilliCPU: number;
-  readonly allocatableMemory: number;
-  readonly nonZeroMilliCPU: number;
-  readonly nonZeroMemory: number;
   /** Pods that are not terminating, per controller uid: what selector spreading counts. */
   readonly controllerPods: ReadonlyMap<string, number>;
   /** spec.unschedulable of the node (cordoned). */
@@ -84,11 +74,6 @@ interface MutableNodeInfo {
   requested: Resources;
   nonZeroRequested: { milliCPU: number; memory: number };
   podCount: number;
-  allocatablePods: number;
-  allocatableMilliCPU: number;
-  allocatableMemory: number;
-  nonZeroMilliCPU: number;
-  nonZeroMemory: number;
   controllerPods: Map<string, number>;
   unschedulable: boolean;
   readyStatus: string | undefined;
@@ -111,14 +96,6 @@ interface CountedPod {
 
 const NO_ALLOCATABLE: Allocatable = { ...EMPTY_RESOURCES, pods: 0 };
 
-/** Sets the node's allocatable and its copies in the entry. */
-const setAllocatable = (info: MutableNodeInfo, allocatable: Allocatable): void => {
-  info.allocatable = allocatable;
-  info.allocatablePods = allocatable.pods;
-  info.allocatableMilliCPU = allocatable.milliCPU;
-  info.allocatableMemory = allocatable.memory;
-};
-
 /** Whether a pod bound to a node holds resources there (assigned and not in a terminal phase). */
 export const countsOnNode = (pod: Pod): boolean =>
   !!pod.spec?.nodeName && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
@@ -138,7 +115,7 @@ export class SchedulerCache {
     if (!info.node) this.#sorted = undefined;
     // Heartbeats keep the stored allocatable object (the kubelet reuses unchanged status
     // members): parse its quantities only when it is a different object.
-    if (!info.node || info.node.status?.allocatable !== node.status?.allocatable) setAllocatable(info, nodeAllocatable(node));
+    if (!info.node || info.node.status?.allocatable !== node.status?.allocatable) info.allocatable = nodeAllocatable(node);
     // What the filters and scores read of the node, derived once per node object rather
     // than once per pod and node: a heartbeat keeps the stored taints array, so the
     // taint lists are rebuilt only when the taints (or the readiness) change.
@@ -160,7 +137,7 @@ export class SchedulerCache {
     const info = this.#nodes.get(name);
     if (!info?.node) return;
     info.node = undefined;
-    setAllocatable(info, NO_ALLOCATABLE);
+    info.allocatable = NO_ALLOCATABLE;
     info.unschedulable = false;
     info.readyStatus = undefined;
     info.taints = info.taintsWithReadiness = info.preferNoScheduleTaints = NO_TAINTS;
@@ -201,8 +178,8 @@ export class SchedulerCache {
     info.requested = addResources(info.requested, counted.requests);
     // Updated in place: the object stays where the node's entry was made, and scoring reads
     // it for hundreds of nodes per pod.
-    info.nonZeroRequested.milliCPU = info.nonZeroMilliCPU += counted.nonZero.milliCPU;
-    info.nonZeroRequested.memory = info.nonZeroMemory += counted.nonZero.memory;
+    info.nonZeroRequested.milliCPU += counted.nonZero.milliCPU;
+    info.nonZeroRequested.memory += counted.nonZero.memory;
     info.podCount++;
     if (counted.spreadOwner !== undefined) {
       info.controllerPods.set(counted.spreadOwner, (info.controllerPods.get(counted.spreadOwner) ?? 0) + 1);
@@ -220,8 +197,8 @@ export class SchedulerCache {
     const info = this.#nodes.get(counted.nodeName);
     if (!info) return true;
     info.requested = subtractResources(info.requested, counted.requests);
-    info.nonZeroRequested.milliCPU = info.nonZeroMilliCPU -= counted.nonZero.milliCPU;
-    info.nonZeroRequested.memory = info.nonZeroMemory -= counted.nonZero.memory;
+    info.nonZeroRequested.milliCPU -= counted.nonZero.milliCPU;
+    info.nonZeroRequested.memory -= counted.nonZero.memory;
     info.podCount--;
     if (counted.spreadOwner !== undefined) {
       const left = (info.controllerPods.get(counted.spreadOwner) ?? 1) - 1;
@@ -290,11 +267,6 @@ export class SchedulerCache {
         requested: EMPTY_RESOURCES,
         nonZeroRequested: { milliCPU: 0, memory: 0 },
         podCount: 0,
-        allocatablePods: NO_ALLOCATABLE.pods,
-        allocatableMilliCPU: NO_ALLOCATABLE.milliCPU,
-        allocatableMemory: NO_ALLOCATABLE.memory,
-        nonZeroMilliCPU: 0,
-        nonZeroMemory: 0,
         controllerPods: new Map(),
         unschedulable: false,
         readyStatus: undefined,

@@ -121,10 +121,10 @@ export const scoreNodes = (
   let maxIntolerable = 0;
   for (let i = 0; i < n; i++) {
     const info = feasible[i]!;
-    const cpuCapacity = info.allocatableMilliCPU;
-    const memoryCapacity = info.allocatableMemory;
-    const cpu = info.nonZeroMilliCPU + p.nonZeroMilliCPU;
-    const memory = info.nonZeroMemory + p.nonZeroMemory;
+    const cpuCapacity = info.allocatable.milliCPU;
+    const memoryCapacity = info.allocatable.memory;
+    const cpu = info.nonZeroRequested.milliCPU + p.nonZeroMilliCPU;
+    const memory = info.nonZeroRequested.memory + p.nonZeroMemory;
     const leastRequested = Math.floor((leastRequestedScore(cpu, cpuCapacity, max) + leastRequestedScore(memory, memoryCapacity, max)) / 2);
     let balanced: number;
     if (stdDev) {

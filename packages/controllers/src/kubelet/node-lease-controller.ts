@@ -19,23 +19,6 @@ const MAX_BACKOFF_MS = 7_000;
 const INITIAL_SLEEP_MS = 100;
 /** What ensureLease answers when it created the Lease. */
 const CREATED = Symbol('created');
-/**
- * The last renewTime text per clock: kubelets started together renew at the same virtual
- * millisecond (every node of a cluster, every 10 s), and formatting a MicroTime builds a
- * Date and four strings — one per millisecond is enough.
- */
-const renewTimes = new WeakMap<SimClock, { t: number; text: string }>();
-const renewTime = (clock: SimClock): string => {
-  const t = clock.now();
-  let last = renewTimes.get(clock);
-  if (last === undefined) renewTimes.set(clock, (last = { t: Number.NaN, text: '' }));
-  if (last.t !== t) {
-    last.t = t;
-    last.text = clock.isoMicro(t);
-  }
-  return last.text;
-};
-
 /** nodeLeaseRenewIntervalFraction. */
 export const NODE_LEASE_RENEW_INTERVAL_FRACTION = 0.25;
 
@@ -144,6 +127,6 @@ export class NodeLeaseController {
         metadata = { ...metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: node.right.metadata?.uid ?? '' }] };
       }
     }
-    return { ...lease, metadata, spec: { ...lease.spec, renewTime: renewTime(clock) } };
+    return { ...lease, metadata, spec: { ...lease.spec, renewTime: clock.isoMicro() } };
   }
 }

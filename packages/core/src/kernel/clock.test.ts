@@ -30,6 +30,9 @@ describe('SimClock time and dates', () => {
     expect(clock.isoMicro(5_123.456)).toBe('2019-06-01T00:00:05.123456Z');
     expect(clock.isoMicro(0.123)).toBe('2019-06-01T00:00:00.000123Z');
     expect(clock.isoMicro(0)).toBe('2019-06-01T00:00:00.000000Z');
+    // The last text is remembered: asking again, and then for another time, stays right.
+    expect(clock.isoMicro(0)).toBe('2019-06-01T00:00:00.000000Z');
+    expect(clock.isoMicro(5_123.456)).toBe('2019-06-01T00:00:05.123456Z');
     expect(clock.iso(-1)).toBe('2019-05-31T23:59:59Z');
     expect(clock.date(86_400_000).toISOString()).toBe('2019-06-02T00:00:00.000Z');
   });

@@ -370,6 +370,8 @@ export class SimClock {
   private nowMs = 0;
   private isoSecond = Number.NaN;
   private isoText = '';
+  private isoMicroAt = Number.NaN;
+  private isoMicroText = '';
   private ran = 0;
   private running = false;
   private readonly queue = new TimerQueue();
@@ -403,13 +405,18 @@ export class SimClock {
 
   /** `t` (default: now) as a metav1.MicroTime string, truncated to µs: `2019-06-01T00:00:05.123000Z`. */
   isoMicro(t: number = this.nowMs): string {
+    // Remembered as iso() is: every kubelet of a cluster renews its Lease at the same
+    // virtual millisecond, and formatting builds a Date and four strings.
+    if (t === this.isoMicroAt) return this.isoMicroText;
     // Split before adding the epoch: at ~1.5e12 ms a float64 no longer holds microseconds.
     const whole = Math.floor(t);
     // The epsilon keeps 0.123 ms (stored as 0.12299999…) from truncating to 122 µs.
     const micros = Math.floor((t - whole) * 1000 + 1e-6);
     const s = new Date(this.epochMs + whole).toISOString();
     const millis = Number(s.slice(20, 23));
-    return `${s.slice(0, 19)}.${String(millis * 1000 + micros).padStart(6, '0')}Z`;
+    this.isoMicroAt = t;
+    this.isoMicroText = `${s.slice(0, 19)}.${String(millis * 1000 + micros).padStart(6, '0')}Z`;
+    return this.isoMicroText;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
 import { lastValueFrom } from 'rxjs';
 import { smallVcenter } from './testing/small-vcenter.js';
 import type { VimFault } from './task.js';
@@ -171,5 +172,132 @@ describe('remove device', () => {
     vc.createDisk({ path: PV, capacityInKB: 1024 });
     vc.deleteDisk(PV);
     expect(deleted).toEqual([`0 ${PV} vm-a`, `0 ${PV} -`]);
+  });
+});
+
+describe('Vcenter file index', () => {
+  type Op =
+    | { readonly op: 'createVm'; readonly vm: number; readonly on: boolean }
+    | { readonly op: 'createDisk'; readonly file: number; readonly fcd: number }
+    | { readonly op: 'deleteDisk'; readonly file: number }
+    | { readonly op: 'addController'; readonly vm: number }
+    | { readonly op: 'addDisk'; readonly vm: number; readonly file: number }
+    | { readonly op: 'removeDisk'; readonly vm: number; readonly disk: number; readonly keep: boolean }
+    | { readonly op: 'powerOn' | 'powerOff' | 'reset' | 'unregister'; readonly vm: number };
+
+  const VMS = 4;
+  const FILES = 5;
+  const vmName = (i: number): string => `vm-${String.fromCharCode(97 + i)}`;
+  const filePath = (i: number): string => `[vsanDatastore] kubevols/f${i}.vmdk`;
+  const vmOp = (op: 'powerOn' | 'powerOff' | 'reset' | 'unregister'): fc.Arbitrary<Op> => fc.record({ op: fc.constant(op), vm: fc.nat(VMS - 1) });
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    { arbitrary: fc.record({ op: fc.constant('createVm' as const), vm: fc.nat(VMS - 1), on: fc.boolean() }), weight: 2 },
+    { arbitrary: fc.record({ op: fc.constant('createDisk' as const), file: fc.nat(FILES - 1), fcd: fc.nat(3) }), weight: 3 },
+    fc.record({ op: fc.constant('deleteDisk' as const), file: fc.nat(FILES - 1) }),
+    fc.record({ op: fc.constant('addController' as const), vm: fc.nat(VMS - 1) }),
+    { arbitrary: fc.record({ op: fc.constant('addDisk' as const), vm: fc.nat(VMS - 1), file: fc.nat(FILES - 1) }), weight: 6 },
+    { arbitrary: fc.record({ op: fc.constant('removeDisk' as const), vm: fc.nat(VMS - 1), disk: fc.nat(4), keep: fc.boolean() }), weight: 2 },
+    vmOp('powerOn'),
+    { arbitrary: vmOp('powerOff'), weight: 3 },
+    vmOp('reset'),
+    // Unregistering and re-creating a name is where a stale index entry would show.
+    { arbitrary: vmOp('unregister'), weight: 3 },
+  );
+
+  const apply = (vc: Vcenter, o: Op): void => {
+    const now = { durationMs: 0 };
+    switch (o.op) {
+      case 'createVm':
+        if (!vc.vm(vmName(o.vm))) vc.createVm({ name: vmName(o.vm), host: '10.27.51.11', powerState: o.on ? 'poweredOn' : 'poweredOff' });
+        return;
+      case 'createDisk':
+        // fcd 0: a plain VMDK; others share ids, so "the first file with the id" is tested.
+        vc.createDisk({ path: filePath(o.file), capacityInKB: 1, ...(o.fcd > 0 ? { fcdId: `fcd-${o.fcd}` } : {}) });
+        return;
+      case 'deleteDisk':
+        vc.deleteDisk(filePath(o.file));
+        return;
+      case 'addController':
+        settled(vc.addScsiController(vmName(o.vm), 'pvscsi', now));
+        return;
+      case 'addDisk':
+        settled(vc.addDisk(vmName(o.vm), { fileName: filePath(o.file) }, now));
+        return;
+      case 'removeDisk': {
+        const disk = vc.vm(vmName(o.vm))?.disks[o.disk];
+        if (disk) settled(vc.removeDevice(vmName(o.vm), `disk-${disk.controllerKey}-${disk.unitNumber}`, o.keep, now));
+        return;
+      }
+      case 'powerOn':
+        settled(vc.powerOn(vmName(o.vm), now));
+        return;
+      case 'powerOff':
+        settled(vc.powerOff(vmName(o.vm), now));
+        return;
+      case 'reset':
+        settled(vc.reset(vmName(o.vm), now));
+        return;
+      case 'unregister':
+        settled(vc.unregisterVm(vmName(o.vm), now));
+        return;
+    }
+  };
+
+  /** lockHolder, vmsWithDisk and firstClassDisk for every path, VM and id the test uses, from the index or from a full scan (as before the index). */
+  const answers = (vc: Vcenter, scan: boolean): unknown[] => {
+    const paths = new Set([...vc.files().map((f) => f.path), ...vc.vms().flatMap((vm) => vm.disks.map((d) => d.fileName))]);
+    for (let i = 0; i < FILES; i++) paths.add(filePath(i));
+    const locks = scan ? vc.locks() : [];
+    const out: unknown[] = [];
+    for (const path of paths) {
+      for (const except of [undefined, ...Array.from({ length: VMS }, (_, i) => vmName(i))]) {
+        out.push(scan ? locks.find((l) => l.path === path && l.vm !== except) : vc.lockHolder(path, except));
+      }
+      out.push((scan ? vc.vms().filter((vm) => vm.disks.some((d) => d.fileName === path)) : vc.vmsWithDisk(path)).map((vm) => vm.name));
+    }
+    for (const id of ['fcd-1', 'fcd-2', 'fcd-3', 'fcd-9']) out.push((scan ? vc.files().find((f) => f.fcdId === id) : vc.firstClassDisk(id))?.path);
+    return out;
+  };
+
+  it('answers lockHolder, vmsWithDisk and firstClassDisk as a full scan would, after any sequence of tasks', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 10, maxLength: 60, size: 'max' }), (ops) => {
+        const vc = smallVcenter();
+        for (const o of ops) {
+          apply(vc, o);
+          // One comparison per step: a failure names the first sequence that disagrees.
+          const indexed = answers(vc, false);
+          const scanned = answers(vc, true);
+          if (JSON.stringify(indexed) !== JSON.stringify(scanned)) expect(indexed).toEqual(scanned);
+        }
+      }),
+      { numRuns: 200, seed: 8 },
+    );
+  });
+
+  it('forgets an unregistered VM\'s disks, also when a VM of the same name is created again', () => {
+    const vc = withPvOnA();
+    expect(E.isRight(settled(vc.powerOff('vm-a', { durationMs: 0 })))).toBe(true);
+    expect(E.isRight(settled(vc.unregisterVm('vm-a', { durationMs: 0 })))).toBe(true);
+    expect(vc.vmsWithDisk(PV)).toEqual([]);
+    vc.createVm({ name: 'vm-a', host: '10.27.51.11' });
+    expect(vc.vmsWithDisk(PV)).toEqual([]);
+    expect(vc.lockHolder(PV)).toBeUndefined();
+    expect(vc.vmsWithDisk('[vsanDatastore] vm-a/vm-a.vmdk').map((vm) => vm.name)).toEqual(['vm-a']);
+  });
+
+  it('names the earliest VM in inventory order when two powered-on VMs list the file', () => {
+    const vc = withPvOnA();
+    // vm-c (off) takes the file, then powers on over vm-a's lock: refused.
+    expect(E.isRight(settled(vc.addScsiController('vm-c', 'pvscsi', { durationMs: 0 })))).toBe(true);
+    expect(E.isRight(settled(vc.addDisk('vm-c', { fileName: PV }, { durationMs: 0 })))).toBe(true);
+    expect(vc.vmsWithDisk(PV).map((vm) => vm.name)).toEqual(['vm-a', 'vm-c']);
+    expect(vc.lockHolder(PV)).toEqual({ path: PV, vm: 'vm-a', host: '10.27.51.11' });
+    expect(faultOf(settled(vc.powerOn('vm-c', { durationMs: 0 })))?.message).toBe('File system specific implementation of OpenFile[file] failed');
+    // Once vm-a is off, vm-c can power on and holds the lock.
+    expect(E.isRight(settled(vc.powerOff('vm-a', { durationMs: 0 })))).toBe(true);
+    expect(E.isRight(settled(vc.powerOn('vm-c', { durationMs: 0 })))).toBe(true);
+    expect(vc.lockHolder(PV)).toEqual({ path: PV, vm: 'vm-c', host: '10.27.51.13' });
+    expect(vc.lockHolder(PV, 'vm-c')).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
 import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Node, Pod, PodSpec } from 'kubernetes-types/core/v1.js';
 import { createSimulation, type ApiClient, type Simulation } from '@failsim/core';
@@ -170,6 +171,113 @@ describe('DaemonSetController', () => {
     kubectl.create('Pod', { metadata: { name: 'extra', namespace: 'kube-system', labels: { app: 'fluentd' } }, spec: { nodeName: 'w1', containers: [{ name: 'f', image: 'fluentd:v1' }] } });
     sim.clock.runUntil(6_000);
     expect(dsPods(kubectl).map((p) => p.metadata?.name)).toEqual([first?.metadata?.name]);
+  });
+});
+
+describe('DaemonSetController per-change work', () => {
+  type Step =
+    | { readonly op: 'taint'; readonly node: number; readonly effect: 'NoSchedule' | 'NoExecute' | 'none' }
+    | { readonly op: 'label'; readonly node: number; readonly on: boolean }
+    | { readonly op: 'deleteNode' | 'addNode' | 'failPod' | 'deletePod' | 'extraPod' | 'kubeletDown' | 'kubeletUp'; readonly node: number };
+
+  const NODES = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6'];
+  const stepArb: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ op: fc.constant('taint' as const), node: fc.nat(NODES.length - 1), effect: fc.constantFrom('NoSchedule' as const, 'NoExecute' as const, 'none' as const) }),
+    fc.record({ op: fc.constant('label' as const), node: fc.nat(NODES.length - 1), on: fc.boolean() }),
+    fc.record({
+      op: fc.constantFrom('deleteNode' as const, 'addNode' as const, 'failPod' as const, 'deletePod' as const, 'extraPod' as const, 'kubeletDown' as const, 'kubeletUp' as const),
+      node: fc.nat(NODES.length - 1),
+    }),
+  );
+
+  /** updateDaemonSetStatus's counts recomputed from the API's objects by a walk of every node. */
+  const fullCount = (kubectl: ApiClient): Record<string, number> => {
+    const ds = kubectl.get('DaemonSet', 'fluentd', 'kube-system');
+    const nodes = kubectl.list('Node');
+    if (E.isLeft(ds) || E.isLeft(nodes)) throw new Error('no DaemonSet or nodes');
+    const pods = dsPods(kubectl).filter((p) => {
+      const terminal = p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+      return p.metadata?.ownerReferences?.[0]?.uid === ds.right.metadata?.uid && !(terminal && p.metadata?.deletionTimestamp) && targetNodeName(p) !== undefined;
+    });
+    const counts = { desiredNumberScheduled: 0, currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0, updatedNumberScheduled: 0 };
+    for (const n of nodes.right.items) {
+      const mine = pods.filter((p) => targetNodeName(p) === n.metadata?.name).sort((a, b) => (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? '') || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+      if (nodeShouldRunDaemonPod(n, ds.right).shouldRun) {
+        counts.desiredNumberScheduled++;
+        const oldest = mine[0];
+        if (!oldest) continue;
+        counts.currentNumberScheduled++;
+        if (oldest.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) counts.numberReady++;
+        if (oldest.metadata?.labels?.['controller-revision-hash'] !== undefined) counts.updatedNumberScheduled++;
+      } else if (mine.length > 0) counts.numberMisscheduled++;
+    }
+    return counts;
+  };
+
+  const apply = (kubectl: ApiClient, kubelets: Map<string, TestKubelet>, sim: Simulation, step: Step): void => {
+    const name = NODES[step.node] ?? 'w1';
+    const current = kubectl.get('Node', name);
+    const onNode = dsPods(kubectl).filter((p) => p.spec?.nodeName === name && !p.metadata?.deletionTimestamp);
+    switch (step.op) {
+      case 'taint':
+        if (E.isRight(current)) kubectl.update('Node', { ...current.right, spec: { ...current.right.spec, taints: step.effect === 'none' ? [] : [{ key: 'dedicated', value: 'x', effect: step.effect }] } });
+        return;
+      case 'label':
+        if (E.isRight(current)) kubectl.update('Node', { ...current.right, metadata: { ...current.right.metadata, labels: { ...current.right.metadata?.labels, role: step.on ? 'db' : 'web' } } });
+        return;
+      case 'deleteNode':
+        kubectl.delete('Node', name);
+        return;
+      case 'addNode':
+        if (E.isLeft(current)) createNode(kubectl, name);
+        return;
+      case 'failPod':
+        if (onNode[0]) kubectl.updateStatus('Pod', { ...onNode[0], status: { ...onNode[0].status, phase: 'Failed' } });
+        return;
+      case 'deletePod':
+        if (onNode[0]) kubectl.delete('Pod', onNode[0].metadata?.name ?? '', { namespace: 'kube-system' });
+        return;
+      case 'extraPod':
+        kubectl.create('Pod', { metadata: { name: `extra-${name}-${sim.clock.now()}`, namespace: 'kube-system', labels: { app: 'fluentd' } }, spec: { nodeName: name, containers: [{ name: 'f', image: 'fluentd:v1' }] } });
+        return;
+      case 'kubeletDown':
+      case 'kubeletUp': {
+        const kubelet = kubelets.get(name);
+        if (kubelet) kubelet.alive = step.op === 'kubeletUp';
+        return;
+      }
+    }
+  };
+
+  it('keeps its status equal to a full count over every node, and every eligible node covered, after any sequence of changes', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 5, maxLength: 25, size: 'max' }), (steps) => {
+        const { sim, kubectl, kubelets } = setup(NODES);
+        // Half the nodes are not db: a nodeSelector makes labels matter.
+        kubectl.create('DaemonSet', { ...daemonSet(), spec: { ...daemonSet().spec!, template: { ...daemonSet().spec!.template, spec: { ...daemonSet().spec!.template.spec!, affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'role', operator: 'NotIn', values: ['web'] }] }] } } } } } } });
+        sim.clock.runUntil(5_000);
+        for (const step of steps) {
+          apply(kubectl, kubelets, sim, step);
+          // Past the longest per-node back-off these steps can reach (1 s doubling).
+          sim.clock.runFor(40_000);
+          // A node deletion enqueues no DaemonSet (upstream has no deleteNode handler before
+          // 1.29): an annotation makes the next sync, which must count as a walk of every node.
+          const current = kubectl.get('DaemonSet', 'fluentd', 'kube-system');
+          if (E.isRight(current)) kubectl.update('DaemonSet', { ...current.right, metadata: { ...current.right.metadata, annotations: { step: String(sim.clock.now()) } } });
+          sim.clock.runFor(1_000);
+          expect(dsStatus(kubectl)).toEqual(expect.objectContaining(fullCount(kubectl)));
+        }
+        // Every node that should run the daemon has a live pod on it (or pinned to it).
+        const ds = kubectl.get('DaemonSet', 'fluentd', 'kube-system');
+        const nodes = kubectl.list('Node');
+        if (E.isLeft(ds) || E.isLeft(nodes)) throw new Error('gone');
+        const live = dsPods(kubectl).filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Failed');
+        for (const n of nodes.right.items) {
+          if (nodeShouldRunDaemonPod(n, ds.right).shouldRun) expect(live.some((p) => targetNodeName(p) === n.metadata?.name)).toBe(true);
+        }
+      }),
+      { numRuns: 25, seed: 11 },
+    );
   });
 });
 

@@ -17,7 +17,7 @@ import type { Affinity, Node, NodeCondition, Pod, PodSpec, Toleration } from 'ku
 import { EventRecorder, type Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
-import { TAINTS, isPodActive, isPodReady, isTerminating, keyOf, splitKey, toleratesTaint } from '../runtime/pod-util.js';
+import { TAINTS, controllerOf, isPodActive, isPodReady, isTerminating, keyOf, splitKey, toleratesTaint } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
@@ -207,6 +207,10 @@ export class DaemonSetController implements Component {
   readonly #queue: WorkQueue;
   readonly #created: InstantCreations;
   readonly #backoff = new Map<string, { delay: number; last: number }>();
+  /** Each DaemonSet's pods by node and per-node status parts, by DaemonSet key. */
+  readonly #states = new Map<string, DaemonState>();
+  /** The same states by DaemonSet uid (what a pod's controller reference names). */
+  readonly #statesByUid = new Map<string, DaemonState>();
   readonly #subscriptions: Subscription[] = [];
 
   constructor(ctx: ControllerContext) {
@@ -232,16 +236,26 @@ export class DaemonSetController implements Component {
   stop(): void {
     for (const s of this.#subscriptions.splice(0)) s.unsubscribe();
     this.#queue.stop();
+    // Without events the states would go stale: the next start rebuilds them.
+    this.#states.clear();
+    this.#statesByUid.clear();
   }
 
   #onPod(event: InformerEvent<Pod>): void {
+    // The owner's node map follows the index (which has already taken the event).
+    if (event.old) this.#statesByUid.get(controllerOf(event.old)?.uid ?? '')?.remove(event.old);
+    if (event.type !== 'DELETED') this.#statesByUid.get(controllerOf(event.object)?.uid ?? '')?.put(event.object);
     for (const key of ownerKeysForPodEvent(event, 'DaemonSet', () => this.#sets.list())) this.#queue.add(key);
   }
 
   /** addNode / updateNode: the DaemonSets whose verdict on the node changed. Deleted nodes are PodGC's business. */
   #onNode(event: InformerEvent<Node>): void {
-    if (event.type === 'DELETED') return;
+    // A heartbeat changes no verdict; any other change is looked at again by the next sync
+    // of each DaemonSet (a deleted node leaves the status counts, its pods the node list).
     if (event.type === 'MODIFIED' && event.old && shouldIgnoreNodeUpdate(event.old, event.object)) return;
+    const nodeName = event.object.metadata?.name ?? '';
+    for (const state of this.#statesByUid.values()) state.touch(nodeName);
+    if (event.type === 'DELETED') return;
     for (const ds of this.#sets.list()) {
       const now = nodeShouldRunDaemonPod(event.object, ds);
       if (event.type === 'ADDED') {
@@ -256,15 +270,21 @@ export class DaemonSetController implements Component {
   #sync(key: string): ReconcileResult {
     const { namespace, name } = splitKey(key);
     const ds = this.#sets.get(name, namespace);
-    if (!ds) return;
+    if (!ds) {
+      this.#dropState(key);
+      return;
+    }
     const selector = selectorOf(ds.spec?.selector);
-    if (!selector || selector.empty) return;
+    if (!selector || selector.empty) {
+      this.#dropState(key);
+      return;
+    }
     const hash = computeHash(ds.spec?.template);
-    const byNode = this.#nodeToDaemonPods(ds, selector);
-    const nodes = this.#nodes.list();
+    const state = this.#stateOf(key, ds, selector, hash);
+    this.#claimOrphans(ds, selector, state);
     let result: ReconcileResult = undefined;
-    if (!ds.metadata?.deletionTimestamp) result = this.#manage(ds, nodes, byNode, hash);
-    const status = this.#updateStatus(ds, nodes, this.#nodeToDaemonPods(ds, selector), hash);
+    if (!ds.metadata?.deletionTimestamp) result = this.#manage(ds, state, hash);
+    const status = this.#updateStatus(ds, state, hash);
     if (!status) return { retry: true };
     const minReadySeconds = ds.spec?.minReadySeconds ?? 0;
     if (minReadySeconds > 0 && status.numberReady !== status.numberAvailable) {
@@ -274,31 +294,59 @@ export class DaemonSetController implements Component {
     return result;
   }
 
-  /** getNodesToDaemonPods: claimed pods by target node, without terminal pods already being deleted. */
-  #nodeToDaemonPods(ds: DaemonSet, selector: LabelMatcher): Map<string, Pod[]> {
-    const pods = this.#index.owned(ds.metadata?.uid).filter((p) => selector.matches(p.metadata?.labels));
-    if (!ds.metadata?.deletionTimestamp) {
-      for (const orphan of this.#index.orphans(ds.metadata?.namespace)) {
-        if (!isPodActive(orphan) || !selector.matches(orphan.metadata?.labels)) continue;
-        const adopted = adopt(this.#client, 'Pod', ds, orphan);
-        if (adopted) pods.push(adopted);
-      }
+  /**
+   * The DaemonSet's {@link DaemonState}, built from the pod index on first use and again
+   * when what it was built from changed (spec, deletion, uid); otherwise kept current by
+   * the pod and node events.
+   */
+  #stateOf(key: string, ds: DaemonSet, selector: LabelMatcher, hash: string): DaemonState {
+    const uid = ds.metadata?.uid ?? '';
+    const deleting = ds.metadata?.deletionTimestamp !== undefined;
+    const known = this.#states.get(key);
+    // The spec is compared by value only when its reference changed (a status write may
+    // give the stored object a new spec of the same content).
+    if (known && known.uid === uid && known.deleting === deleting && known.hash === hash && (known.spec === ds.spec || deepEqual(known.spec, ds.spec))) {
+      known.spec = ds.spec;
+      return known;
     }
-    const byNode = new Map<string, Pod[]>();
-    for (const pod of pods) {
-      const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-      if (terminal && isTerminating(pod)) continue;
-      const node = targetNodeName(pod);
-      if (node === undefined) continue;
-      const onNode = byNode.get(node);
-      if (onNode) onNode.push(pod);
-      else byNode.set(node, [pod]);
-    }
-    return byNode;
+    if (known) this.#statesByUid.delete(known.uid);
+    const state = new DaemonState(uid, ds.spec, deleting, hash, selector);
+    for (const pod of this.#index.ownedValues(uid)) state.put(pod);
+    for (const node of this.#nodes.list()) state.touch(node.metadata?.name ?? '');
+    this.#states.set(key, state);
+    this.#statesByUid.set(uid, state);
+    return state;
   }
 
-  /** manage: which nodes need a pod and which pods must go, then syncNodes. */
-  #manage(ds: DaemonSet, nodes: readonly Node[], byNode: ReadonlyMap<string, Pod[]>, hash: string): ReconcileResult {
+  #dropState(key: string): void {
+    const state = this.#states.get(key);
+    if (!state) return;
+    this.#states.delete(key);
+    this.#statesByUid.delete(state.uid);
+  }
+
+  /**
+   * claimPods' adoption of matching active orphans (getNodesToDaemonPods). The adoption's
+   * watch event puts the pod in the state; put is idempotent, and also covers a watch
+   * that has not delivered it.
+   */
+  #claimOrphans(ds: DaemonSet, selector: LabelMatcher, state: DaemonState): void {
+    if (ds.metadata?.deletionTimestamp) return;
+    for (const orphan of this.#index.orphans(ds.metadata?.namespace)) {
+      if (!isPodActive(orphan) || !selector.matches(orphan.metadata?.labels)) continue;
+      const adopted = adopt(this.#client, 'Pod', ds, orphan);
+      if (adopted) state.put(adopted);
+    }
+  }
+
+  /**
+   * manage: which nodes need a pod and which pods must go, then syncNodes. Upstream walks
+   * every node on every sync; a node whose verdict and pods did not change since a sync
+   * found nothing to do on it would give nothing again, so only the nodes touched since
+   * (and those that gave something, which stay touched) are walked, in the node list's
+   * order — the same creations and deletions in the same order.
+   */
+  #manage(ds: DaemonSet, state: DaemonState, hash: string): ReconcileResult {
     // Creations are recorded as `<pod>@<node>`: the node is what tells whether one is missing.
     const unseen = this.#created.unseen(keyOf(ds), (entry) => this.#pods.get(entry.slice(0, entry.lastIndexOf('@')), ds.metadata?.namespace) !== undefined);
     const pendingNodes = new Set(unseen.map((entry) => entry.slice(entry.lastIndexOf('@') + 1)));
@@ -306,11 +354,18 @@ export class DaemonSetController implements Component {
     const doomed: Pod[] = [];
     let requeueAfter: number | undefined;
     const now = this.#ctx.sim.clock.now();
-    for (const node of nodes) {
-      const nodeName = node.metadata?.name ?? '';
+    const unknown: string[] = [];
+    for (const nodeName of state.takeManageWork()) {
+      const node = this.#nodes.get(nodeName);
+      if (!node) {
+        unknown.push(nodeName);
+        continue;
+      }
       const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(node, ds);
-      const pods = byNode.get(nodeName) ?? [];
+      const pods = state.podsOn(nodeName);
       const exists = pods.length > 0 || pendingNodes.has(nodeName);
+      const before = needing.length + doomed.length;
+      let waiting = false;
       if (shouldRun && !exists) {
         needing.push(nodeName);
       } else if (shouldContinueRunning) {
@@ -323,6 +378,7 @@ export class DaemonSetController implements Component {
             const wait = this.#inBackoff(backoffKey, now);
             if (wait > 0) {
               requeueAfter = Math.min(requeueAfter ?? Infinity, wait);
+              waiting = true;
               continue;
             }
             this.#nextBackoff(backoffKey, now);
@@ -337,11 +393,16 @@ export class DaemonSetController implements Component {
       } else if (pods.length > 0) {
         doomed.push(...pods.filter((p) => !isTerminating(p)));
       }
+      // A node that gave work, waits out a back-off or has a creation in flight is looked at again next time.
+      if (waiting || pendingNodes.has(nodeName) || needing.length + doomed.length > before) state.keepManageWork(nodeName);
     }
-    // Pods pinned to nodes that no longer exist and never scheduled: no one else would delete them.
-    const known = new Set(nodes.map((n) => n.metadata?.name ?? ''));
-    for (const [nodeName, pods] of byNode) {
-      if (!known.has(nodeName)) doomed.push(...pods.filter((p) => !p.spec?.nodeName && !isTerminating(p)));
+    // Pods pinned to nodes that no longer exist and never scheduled: no one else would delete
+    // them. In the order upstream's node-to-pods map has those nodes: by their first pod.
+    for (const nodeName of state.inPodOrder(unknown)) {
+      const orphaned = state.podsOn(nodeName).filter((p) => !p.spec?.nodeName && !isTerminating(p));
+      if (orphaned.length === 0) continue;
+      doomed.push(...orphaned);
+      state.keepManageWork(nodeName);
     }
     let failed = false;
     for (const nodeName of needing) failed = !this.#createPod(ds, nodeName, hash) || failed;
@@ -393,48 +454,203 @@ export class DaemonSetController implements Component {
     this.#backoff.set(key, { delay: expired ? BACKOFF_INITIAL : Math.min(entry.delay * 2, BACKOFF_MAX), last: now });
   }
 
-  /** updateDaemonSetStatus: counts over eligible nodes and their oldest daemon pod; undefined when the write failed. */
-  #updateStatus(ds: DaemonSet, nodes: readonly Node[], byNode: ReadonlyMap<string, Pod[]>, hash: string): DaemonSetStatus | undefined {
+  /**
+   * updateDaemonSetStatus: counts over eligible nodes and their oldest daemon pod;
+   * undefined when the write failed. The counts are sums of per-node parts, and only the
+   * parts of nodes touched since the last sync (or whose pod may become available with
+   * time) are counted again.
+   */
+  #updateStatus(ds: DaemonSet, state: DaemonState, hash: string): DaemonSetStatus | undefined {
     const nowEpoch = this.#ctx.sim.clock.epochMs + this.#ctx.sim.clock.now();
     const minReadySeconds = ds.spec?.minReadySeconds ?? 0;
-    let desired = 0;
-    let scheduled = 0;
-    let misscheduled = 0;
-    let ready = 0;
-    let available = 0;
-    let updated = 0;
-    for (const node of nodes) {
-      const { shouldRun } = nodeShouldRunDaemonPod(node, ds);
-      // Oldest first; most nodes have one pod, which needs no sorted copy (asked per node per sync).
-      const found = byNode.get(node.metadata?.name ?? '') ?? NO_PODS;
-      const pods = found.length > 1 ? found.slice().sort(byCreation) : found;
-      if (shouldRun) {
-        desired++;
-        const pod = pods[0];
-        if (!pod) continue;
-        scheduled++;
-        if (isPodReady(pod)) {
-          ready++;
-          if (isPodAvailable(pod, minReadySeconds, nowEpoch)) available++;
-        }
-        if (pod.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash) updated++;
-      } else if (pods.length > 0) {
-        misscheduled++;
+    for (const nodeName of state.takeStatusWork()) {
+      const node = this.#nodes.get(nodeName);
+      if (!node) {
+        state.setPart(nodeName, 0);
+        continue;
       }
+      const { shouldRun } = nodeShouldRunDaemonPod(node, ds);
+      // Oldest first; most nodes have one pod, which needs no sorted copy.
+      const found = state.podsOn(nodeName);
+      const pods = found.length > 1 ? found.slice().sort(byCreation) : found;
+      let part = 0;
+      if (shouldRun) {
+        part |= PART_DESIRED;
+        const pod = pods[0];
+        if (pod) {
+          part |= PART_SCHEDULED;
+          if (isPodReady(pod)) {
+            part |= PART_READY;
+            if (isPodAvailable(pod, minReadySeconds, nowEpoch)) part |= PART_AVAILABLE;
+            // Ready but not yet available for minReadySeconds: time alone changes it.
+            else state.keepStatusWork(nodeName);
+          }
+          if (pod.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash) part |= PART_UPDATED;
+        }
+      } else if (pods.length > 0) {
+        part |= PART_MISSCHEDULED;
+      }
+      state.setPart(nodeName, part);
     }
     const status: DaemonSetStatus = {
       ...ds.status,
-      desiredNumberScheduled: desired,
-      currentNumberScheduled: scheduled,
-      numberMisscheduled: misscheduled,
-      numberReady: ready,
-      numberAvailable: available,
-      numberUnavailable: desired - available,
-      updatedNumberScheduled: updated,
+      desiredNumberScheduled: state.count(PART_DESIRED),
+      currentNumberScheduled: state.count(PART_SCHEDULED),
+      numberMisscheduled: state.count(PART_MISSCHEDULED),
+      numberReady: state.count(PART_READY),
+      numberAvailable: state.count(PART_AVAILABLE),
+      numberUnavailable: state.count(PART_DESIRED) - state.count(PART_AVAILABLE),
+      updatedNumberScheduled: state.count(PART_UPDATED),
       observedGeneration: ds.metadata?.generation ?? 0,
     };
     if (deepEqual(ds.status, status)) return status;
     const written = this.#client.updateStatus('DaemonSet', { ...ds, status });
     return E.isRight(written) || written.left.reason === 'NotFound' ? status : undefined;
+  }
+}
+
+/** Bits of a node's part in a DaemonSet's status (see DaemonState.setPart). */
+const PART_DESIRED = 1;
+const PART_SCHEDULED = 2;
+const PART_MISSCHEDULED = 4;
+const PART_READY = 8;
+const PART_AVAILABLE = 16;
+const PART_UPDATED = 32;
+const PART_BITS = [PART_DESIRED, PART_SCHEDULED, PART_MISSCHEDULED, PART_READY, PART_AVAILABLE, PART_UPDATED] as const;
+
+/** A kept pod and its place in the index order (larger: later). */
+interface KeptPod {
+  readonly pod: Pod;
+  readonly seq: number;
+}
+
+/** Name order of the node informer's list (a Node's cache key is its name). */
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Whether getNodesToDaemonPods keeps a claimed pod: matching, not a terminal pod being deleted, with a target node. */
+const kept = (pod: Pod, selector: LabelMatcher): boolean => {
+  if (!selector.matches(pod.metadata?.labels)) return false;
+  const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+  return !(terminal && isTerminating(pod)) && targetNodeName(pod) !== undefined;
+};
+
+/**
+ * One DaemonSet's view that makes a sync cost what changed since the last one, not what
+ * the cluster has: its pods by target node (getNodesToDaemonPods, kept from the pod
+ * events in the index's order), the nodes touched since the last sync (a pod of the set
+ * or the node itself changed), and each node's part in the status counts with their sums.
+ * Valid for one uid, spec, template hash and deletion state; the controller builds a new
+ * one when any of them changes.
+ */
+class DaemonState {
+  readonly uid: string;
+  /** The spec it was built for (the latest object's, once found equal). */
+  spec: DaemonSet['spec'];
+  readonly deleting: boolean;
+  readonly hash: string;
+  readonly #selector: LabelMatcher;
+  /** Kept pods by target node, each map in the order the pod index has them. */
+  readonly #byNode = new Map<string, Map<string, KeptPod>>();
+  /** The target node of each kept pod, by name (a DaemonSet's pods share its namespace). */
+  readonly #nodeOf = new Map<string, string>();
+  #seq = 0;
+  #manageWork = new Set<string>();
+  #statusWork = new Set<string>();
+  readonly #parts = new Map<string, number>();
+  readonly #counts = new Map<number, number>();
+
+  constructor(uid: string, spec: DaemonSet['spec'], deleting: boolean, hash: string, selector: LabelMatcher) {
+    this.uid = uid;
+    this.spec = spec;
+    this.deleting = deleting;
+    this.hash = hash;
+    this.#selector = selector;
+  }
+
+  /** Takes a pod of the set as it is now (moved to the end of its node's pods, as the index moves it); idempotent. */
+  put(pod: Pod): void {
+    this.remove(pod);
+    if (!kept(pod, this.#selector)) return;
+    const key = pod.metadata?.name ?? '';
+    const node = targetNodeName(pod) ?? '';
+    let pods = this.#byNode.get(node);
+    if (!pods) this.#byNode.set(node, (pods = new Map<string, KeptPod>()));
+    pods.set(key, { pod, seq: this.#seq++ });
+    this.#nodeOf.set(key, node);
+    this.touch(node);
+  }
+
+  /** Forgets a pod, if kept. */
+  remove(pod: Pod): void {
+    const key = pod.metadata?.name ?? '';
+    const node = this.#nodeOf.get(key);
+    if (node === undefined) return;
+    this.#nodeOf.delete(key);
+    const pods = this.#byNode.get(node);
+    pods?.delete(key);
+    if (pods?.size === 0) this.#byNode.delete(node);
+    this.touch(node);
+  }
+
+  /** The kept pods targeting `node`, in index order. */
+  podsOn(node: string): readonly Pod[] {
+    const pods = this.#byNode.get(node);
+    if (!pods) return NO_PODS;
+    const out: Pod[] = [];
+    for (const entry of pods.values()) out.push(entry.pod);
+    return out;
+  }
+
+  /** Marks a node for the next sync's manage and status. */
+  touch(node: string): void {
+    this.#manageWork.add(node);
+    this.#statusWork.add(node);
+  }
+
+  /** The nodes manage must look at, in the node list's order; they are forgotten unless kept again. */
+  takeManageWork(): string[] {
+    const work = [...this.#manageWork].sort(byName);
+    this.#manageWork = new Set();
+    return work;
+  }
+
+  /** Keeps a node for the next sync's manage. */
+  keepManageWork(node: string): void {
+    this.#manageWork.add(node);
+  }
+
+  /** The nodes whose status part must be counted again; forgotten unless kept again. */
+  takeStatusWork(): Iterable<string> {
+    const work = this.#statusWork;
+    this.#statusWork = new Set();
+    return work;
+  }
+
+  /** Keeps a node for the next sync's status. */
+  keepStatusWork(node: string): void {
+    this.#statusWork.add(node);
+  }
+
+  /** Those of `nodes` that have pods, in the order their first pod has in the index (the order of upstream's node-to-pods map). */
+  inPodOrder(nodes: readonly string[]): string[] {
+    const first = (node: string): number => this.#byNode.get(node)?.values().next().value?.seq ?? 0;
+    return nodes.filter((n) => this.#byNode.has(n)).sort((a, b) => first(a) - first(b));
+  }
+
+  /** Sets a node's part of the status (PART_ bits; 0 for a node that no longer exists). */
+  setPart(node: string, part: number): void {
+    const before = this.#parts.get(node) ?? 0;
+    if (before === part) return;
+    if (part === 0) this.#parts.delete(node);
+    else this.#parts.set(node, part);
+    for (const bit of PART_BITS) {
+      const delta = (part & bit ? 1 : 0) - (before & bit ? 1 : 0);
+      if (delta !== 0) this.#counts.set(bit, (this.#counts.get(bit) ?? 0) + delta);
+    }
+  }
+
+  /** How many nodes have `bit` in their part. */
+  count(bit: number): number {
+    return this.#counts.get(bit) ?? 0;
   }
 }

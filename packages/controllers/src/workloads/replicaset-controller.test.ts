@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { createSimulation, type ApiClient, type Simulation } from '@failsim/core';
@@ -133,5 +134,101 @@ describe('ReplicaSetController', () => {
     const all = pods(kubectl);
     expect(all.map((p) => p.metadata?.name)).toEqual(['stray']);
     expect(all[0]?.metadata?.ownerReferences?.[0]?.name).toBe('web-5d4f8b7c69');
+  });
+});
+
+describe('ReplicaSetController per-change work', () => {
+  type Step =
+    | { readonly op: 'scale'; readonly replicas: number }
+    | { readonly op: 'deletePod' | 'failPod' | 'unready' | 'dropTier' | 'leaveSelector' | 'orphan'; readonly pod: number }
+    | { readonly op: 'kubelet'; readonly node: 'w1' | 'w2'; readonly alive: boolean };
+
+  const stepArb: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ op: fc.constant('scale' as const), replicas: fc.nat(6) }),
+    fc.record({ op: fc.constantFrom('deletePod' as const, 'failPod' as const, 'unready' as const, 'dropTier' as const, 'leaveSelector' as const, 'orphan' as const), pod: fc.nat(7) }),
+    fc.record({ op: fc.constant('kubelet' as const), node: fc.constantFrom('w1' as const, 'w2' as const), alive: fc.boolean() }),
+  );
+
+  /** calculateStatus recomputed from the API's pods by a walk of all of them. */
+  const fullCount = (kubectl: ApiClient): NonNullable<ReplicaSet['status']> => {
+    const rs = kubectl.get('ReplicaSet', 'web-5d4f8b7c69');
+    if (E.isLeft(rs)) throw new Error('no ReplicaSet');
+    const active = pods(kubectl).filter(
+      (p) =>
+        p.metadata?.ownerReferences?.some((r) => r.controller && r.uid === rs.right.metadata?.uid) &&
+        p.metadata?.labels?.app === 'web' &&
+        !p.metadata?.deletionTimestamp &&
+        p.status?.phase !== 'Failed' &&
+        p.status?.phase !== 'Succeeded',
+    );
+    const ready = active.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+    return {
+      replicas: active.length,
+      fullyLabeledReplicas: active.filter((p) => p.metadata?.labels?.tier === 'front').length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      observedGeneration: rs.right.metadata?.generation ?? 0,
+    };
+  };
+
+  const apply = ({ sim, kubectl, kubelets }: Cluster, step: Step): void => {
+    const live = pods(kubectl).filter((p) => !p.metadata?.deletionTimestamp);
+    const pod = step.op === 'scale' || step.op === 'kubelet' ? undefined : live[step.pod % Math.max(1, live.length)];
+    const relabel = (labels: Record<string, string>): void => {
+      if (pod) kubectl.update('Pod', { ...pod, metadata: { ...pod.metadata, labels } });
+    };
+    switch (step.op) {
+      case 'scale': {
+        const rs = kubectl.get('ReplicaSet', 'web-5d4f8b7c69');
+        if (E.isRight(rs)) kubectl.update('ReplicaSet', { ...rs.right, spec: { ...rs.right.spec!, replicas: step.replicas } });
+        return;
+      }
+      case 'deletePod':
+        if (pod) kubectl.delete('Pod', pod.metadata?.name ?? '');
+        return;
+      case 'failPod':
+        if (pod) kubectl.updateStatus('Pod', { ...pod, status: { ...pod.status, phase: 'Failed' } });
+        return;
+      case 'unready':
+        if (pod) kubectl.updateStatus('Pod', { ...pod, status: { ...pod.status, conditions: [{ type: 'Ready', status: 'False' }] } });
+        return;
+      case 'dropTier':
+        relabel({ app: 'web' });
+        return;
+      case 'leaveSelector':
+        relabel({ app: 'other', tier: 'front' });
+        return;
+      case 'orphan':
+        kubectl.create('Pod', { metadata: { name: `orphan-${sim.clock.now()}`, labels: { app: 'web', tier: 'front' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.17' }] } });
+        return;
+      case 'kubelet':
+        kubelets[step.node].alive = step.alive;
+        return;
+    }
+  };
+
+  it('keeps its status equal to a count over all its pods, and the replica count, after any sequence of changes', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 5, maxLength: 25, size: 'max' }), (steps) => {
+        const cluster = setup();
+        const { sim, kubectl } = cluster;
+        const rs = replicaSet(3);
+        kubectl.create('ReplicaSet', { ...rs, spec: { ...rs.spec!, template: { ...rs.spec!.template, metadata: { labels: { app: 'web', tier: 'front' } } } } });
+        sim.clock.runUntil(5_000);
+        for (const step of steps) {
+          apply(cluster, step);
+          sim.clock.runFor(5_000);
+          // An annotation makes a sync whatever the step did; it must count as a walk of every pod.
+          const current = kubectl.get('ReplicaSet', 'web-5d4f8b7c69');
+          if (E.isRight(current)) kubectl.update('ReplicaSet', { ...current.right, metadata: { ...current.right.metadata, annotations: { step: String(sim.clock.now()) } } });
+          sim.clock.runFor(1_000);
+          const wanted = fullCount(kubectl);
+          expect(status(kubectl)).toEqual(expect.objectContaining(wanted));
+          const spec = kubectl.get('ReplicaSet', 'web-5d4f8b7c69');
+          expect(wanted.replicas).toBe(E.isRight(spec) ? spec.right.spec?.replicas : -1);
+        }
+      }),
+      { numRuns: 25, seed: 12 },
+    );
   });
 });

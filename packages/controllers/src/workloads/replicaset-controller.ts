@@ -12,7 +12,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { EventRecorder, type Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
-import { isPodActive, keyOf, podCondition, splitKey } from '../runtime/pod-util.js';
+import { controllerOf, isPodActive, keyOf, podCondition, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import { InstantCreations, type IndexedInformer, type OwnerIndex, indexedPods, adopt, compareForDeletion, ownerKeysForPodEvent, podFromTemplate, randomSuffix, selectorOf, timeOf } from './controller-utils.js';
 
@@ -50,6 +50,10 @@ export class ReplicaSetController implements Component {
   readonly #queue: WorkQueue;
   readonly #created: InstantCreations;
   readonly #subscriptions: Subscription[] = [];
+  /** The running counts of each ReplicaSet synced with minReadySeconds 0, by uid. */
+  readonly #tallies = new Map<string, ReplicaTally>();
+  /** The uid of each ReplicaSet key with a tally. */
+  readonly #tallyKeys = new Map<string, string>();
 
   constructor(ctx: ControllerContext, options: ReplicaSetControllerOptions = {}) {
     this.#ctx = ctx;
@@ -73,26 +77,54 @@ export class ReplicaSetController implements Component {
   stop(): void {
     for (const s of this.#subscriptions.splice(0)) s.unsubscribe();
     this.#queue.stop();
+    // Without events the tallies would go stale: the next start rebuilds them.
+    this.#tallies.clear();
+    this.#tallyKeys.clear();
   }
 
   /** addPod/updatePod/deletePod: the controlling ReplicaSet, or those an orphan could join. */
   #onPod(event: InformerEvent<Pod>): void {
+    // The owner's running counts follow the index (which has already taken the event).
+    const before = event.old ? this.#tallies.get(controllerOf(event.old)?.uid ?? '') : undefined;
+    const after = event.type !== 'DELETED' ? this.#tallies.get(controllerOf(event.object)?.uid ?? '') : undefined;
+    if (before && before !== after && event.old) before.remove(event.old);
+    if (after) after.put(event.object, event.old);
     for (const key of ownerKeysForPodEvent(event, 'ReplicaSet', () => this.#sets.list())) this.#queue.add(key);
   }
 
   #sync(key: string): ReconcileResult {
     const { namespace, name } = splitKey(key);
     const rs = this.#sets.get(name, namespace);
-    if (!rs) return;
+    if (!rs) {
+      this.#dropTally(undefined, key);
+      return;
+    }
     const selector = selectorOf(rs.spec?.selector);
-    if (!selector) return;
-    // calculateStatus counts the same active pods after manageReplicas, which changes
-    // neither them (frozen) nor the virtual time: counted while claiming, in one walk.
-    const tally = new StatusTally(rs, this.#ctx.sim.clock.epochMs + this.#ctx.sim.clock.now());
-    const active = this.#claimActivePods(rs, selector, tally);
+    if (!selector) {
+      this.#dropTally(rs);
+      return;
+    }
     let failed = false;
-    if (!rs.metadata?.deletionTimestamp) failed = !this.#manageReplicas(rs, active);
-    const status = tally.status(rs, active.length);
+    let status: ReplicaSetStatus;
+    if ((rs.spec?.minReadySeconds ?? 0) > 0) {
+      // Availability changes with time alone: counted over every pod, as upstream does.
+      this.#dropTally(rs);
+      // calculateStatus counts the same active pods after manageReplicas, which changes
+      // neither them (frozen) nor the virtual time: counted while claiming, in one walk.
+      const tally = new StatusTally(rs, this.#ctx.sim.clock.epochMs + this.#ctx.sim.clock.now());
+      const active = this.#claimActivePods(rs, selector, tally);
+      if (!rs.metadata?.deletionTimestamp) failed = !this.#manageReplicas(rs, active.length, () => active);
+      status = tally.status(rs, active.length);
+    } else {
+      // The counts of the pods the claim would walk, kept per pod event: a sync costs the
+      // orphans it looks at, not the set's size (the active pods are listed only to choose
+      // which to delete).
+      const tally = this.#tallyOf(rs, selector);
+      const adopted = rs.metadata?.deletionTimestamp ? [] : this.#adoptOrphans(rs, selector, tally);
+      // calculateStatus counts the pods as the claim found them, before manageReplicas.
+      status = tally.status(rs);
+      if (!rs.metadata?.deletionTimestamp) failed = !this.#manageReplicas(rs, tally.active, () => this.#activePods(rs, selector, adopted));
+    }
     if (!deepEqual(rs.status, { ...rs.status, ...status })) {
       const updated = this.#client.updateStatus('ReplicaSet', { ...rs, status: { ...rs.status, ...status } });
       if (E.isLeft(updated) && updated.left.reason !== 'NotFound') failed = true;
@@ -124,16 +156,67 @@ export class ReplicaSetController implements Component {
     return pods;
   }
 
+  /** The {@link ReplicaTally} of a ReplicaSet, built from the pod index when missing or when its selector or template labels changed. */
+  #tallyOf(rs: ReplicaSet, selector: LabelMatcher): ReplicaTally {
+    const uid = rs.metadata?.uid ?? '';
+    const known = this.#tallies.get(uid);
+    if (known?.fits(rs)) return known;
+    this.#dropTally(rs);
+    const tally = new ReplicaTally(rs, selector);
+    for (const pod of this.#index.ownedValues(uid)) tally.put(pod);
+    this.#tallies.set(uid, tally);
+    this.#tallyKeys.set(keyOf(rs), uid);
+    return tally;
+  }
+
+  #dropTally(rs: ReplicaSet | undefined, key = rs ? keyOf(rs) : ''): void {
+    const uid = this.#tallyKeys.get(key);
+    if (uid === undefined) return;
+    this.#tallyKeys.delete(key);
+    this.#tallies.delete(uid);
+  }
+
+  /** claimPods' adoption of matching active orphans; the adopted pods, in order. */
+  #adoptOrphans(rs: ReplicaSet, selector: LabelMatcher, tally: ReplicaTally): Pod[] {
+    const adopted: Pod[] = [];
+    for (const orphan of this.#index.orphans(rs.metadata?.namespace)) {
+      if (!isPodActive(orphan) || !selector.matches(orphan.metadata?.labels)) continue;
+      const pod = adopt(this.#client, 'Pod', rs, orphan);
+      if (!pod) continue;
+      // The adoption's watch event puts it too (put is idempotent); this covers a watch
+      // that has not delivered it yet, as the claim counted it anyway.
+      tally.put(pod);
+      adopted.push(pod);
+    }
+    return adopted;
+  }
+
+  /**
+   * The active pods the claim found, in its order (owned in index order, then the adopted):
+   * the adoption events moved the adopted pods to the end of the owned ones already.
+   */
+  #activePods(rs: ReplicaSet, selector: LabelMatcher, adopted: readonly Pod[]): Pod[] {
+    const pods: Pod[] = [];
+    const seen = new Set<string>();
+    for (const p of this.#index.ownedValues(rs.metadata?.uid)) {
+      if (!isPodActive(p) || !selector.matches(p.metadata?.labels)) continue;
+      pods.push(p);
+      seen.add(p.metadata?.name ?? '');
+    }
+    for (const p of adopted) if (!seen.has(p.metadata?.name ?? '')) pods.push(p);
+    return pods;
+  }
+
   /** manageReplicas: create or delete the difference, at most burstReplicas at once; false on an error. */
-  #manageReplicas(rs: ReplicaSet, active: Pod[]): boolean {
+  #manageReplicas(rs: ReplicaSet, activeCount: number, activePods: () => Pod[]): boolean {
     const key = keyOf(rs);
     const pending = this.#created.unseen(key, (n) => this.#pods.get(n, rs.metadata?.namespace) !== undefined).length;
-    const diff = active.length + pending - (rs.spec?.replicas ?? 1);
+    const diff = activeCount + pending - (rs.spec?.replicas ?? 1);
     let ok = true;
     if (diff < 0) {
       for (let i = 0; i < Math.min(-diff, this.#burst); i++) ok = this.#createPod(rs) && ok;
     } else if (diff > 0) {
-      for (const pod of active.slice().sort(compareForDeletion).slice(0, Math.min(diff, this.#burst))) {
+      for (const pod of activePods().sort(compareForDeletion).slice(0, Math.min(diff, this.#burst))) {
         const podName = pod.metadata?.name ?? '';
         const deleted = this.#client.delete('Pod', podName, { namespace: pod.metadata?.namespace ?? 'default' });
         if (E.isRight(deleted)) this.#recorder.normal(rs, 'SuccessfulDelete', `Deleted pod: ${podName}`);
@@ -215,3 +298,103 @@ const hasLabels = (podLabels: Readonly<Record<string, string>> | undefined, labe
   for (const [k, v] of labels) if (podLabels?.[k] !== v) return false;
   return true;
 };
+
+/** Bits of a counted pod in a {@link ReplicaTally}. */
+const FULLY_LABELED = 1;
+const READY = 2;
+/** Not an active pod matching the selector. */
+const NOT_COUNTED = -1;
+
+/**
+ * calculateStatus's counts for a ReplicaSet with minReadySeconds 0 (available = ready),
+ * kept pod by pod from the pod events: the active pods its claim would find (owned,
+ * active, matching the selector), how many carry the template's labels, how many are
+ * Ready. Valid for one uid, selector and template labels.
+ */
+class ReplicaTally {
+  readonly #uid: string;
+  readonly #selectorSpec: unknown;
+  readonly #labelsSpec: unknown;
+  readonly #selector: LabelMatcher;
+  readonly #labels: readonly (readonly [string, string])[];
+  /** Counted pods' bits by name. */
+  readonly #pods = new Map<string, number>();
+  #fullyLabeled = 0;
+  #ready = 0;
+
+  constructor(rs: ReplicaSet, selector: LabelMatcher) {
+    this.#uid = rs.metadata?.uid ?? '';
+    this.#selectorSpec = rs.spec?.selector;
+    this.#labelsSpec = rs.spec?.template?.metadata?.labels;
+    this.#selector = selector;
+    this.#labels = Object.entries(rs.spec?.template?.metadata?.labels ?? {});
+  }
+
+  /** Whether the tally still counts for `rs` (same uid, selector and template labels). */
+  fits(rs: ReplicaSet): boolean {
+    const selector = rs.spec?.selector;
+    const labels = rs.spec?.template?.metadata?.labels;
+    return (
+      rs.metadata?.uid === this.#uid &&
+      (selector === this.#selectorSpec || deepEqual(selector, this.#selectorSpec)) &&
+      (labels === this.#labelsSpec || deepEqual(labels, this.#labelsSpec))
+    );
+  }
+
+  /** Active pods counted. */
+  get active(): number {
+    return this.#pods.size;
+  }
+
+  /**
+   * Counts a pod of the set as it is now, replacing its earlier count; idempotent.
+   * `previous`: the version it replaces, if known — when both carry the same labels object
+   * (a status update), the label verdicts of the earlier count still hold.
+   */
+  put(p: Pod, previous?: Pod): void {
+    // A ReplicaSet's pods share its namespace: the name is the key.
+    const name = p.metadata?.name ?? '';
+    const before = this.#pods.get(name);
+    let bits = NOT_COUNTED;
+    if (isPodActive(p)) {
+      const labels = p.metadata?.labels;
+      if (before !== undefined && previous !== undefined && previous.metadata?.labels === labels) bits = before & FULLY_LABELED;
+      else if (this.#selector.matches(labels)) bits = hasLabels(labels, this.#labels) ? FULLY_LABELED : 0;
+      if (bits !== NOT_COUNTED && podCondition(p, 'Ready')?.status === 'True') bits |= READY;
+    }
+    if (bits === before) return;
+    if (before !== undefined) this.#uncount(before);
+    if (bits === NOT_COUNTED) {
+      this.#pods.delete(name);
+      return;
+    }
+    this.#pods.set(name, bits);
+    if (bits & FULLY_LABELED) this.#fullyLabeled++;
+    if (bits & READY) this.#ready++;
+  }
+
+  /** Uncounts a pod, if counted. */
+  remove(p: Pod): void {
+    const name = p.metadata?.name ?? '';
+    const bits = this.#pods.get(name);
+    if (bits === undefined) return;
+    this.#pods.delete(name);
+    this.#uncount(bits);
+  }
+
+  #uncount(bits: number): void {
+    if (bits & FULLY_LABELED) this.#fullyLabeled--;
+    if (bits & READY) this.#ready--;
+  }
+
+  /** The status of the counted pods (available = ready: no minReadySeconds). */
+  status(rs: ReplicaSet): ReplicaSetStatus {
+    return {
+      replicas: this.#pods.size,
+      fullyLabeledReplicas: this.#fullyLabeled,
+      readyReplicas: this.#ready,
+      availableReplicas: this.#ready,
+      observedGeneration: rs.metadata?.generation ?? 0,
+    };
+  }
+}

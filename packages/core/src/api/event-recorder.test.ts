@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { createSimulation } from '../simulation.js';
 import { right } from '../testing/either.js';
-import { EventRecorder } from './event-recorder.js';
+import { SeededRandom } from '../kernel/random.js';
+import { EventRecorder, defaultCorrelatorOptions } from './event-recorder.js';
+import type { KubeObject } from './resources.js';
 import { nodeLocation } from './reachability.js';
 
 const setup = () => {
@@ -99,5 +101,102 @@ describe('EventRecorder', () => {
     expect(count('m2')).toBe(1);
     expect(count('m3')).toBe(1);
   });
+
+  it('correlates exactly as client-go\'s three string-keyed LRUs, through evictions of each', () => {
+    const { sim, client } = setup();
+    const recorder = new EventRecorder(client, { component: 'kubelet', host: 'w1' });
+    const model = new CorrelatorModel();
+    const random = new SeededRandom(8);
+    // More objects than an LRU holds, a few of them without a uid (they share the index slot '').
+    const objects: KubeObject[] = Array.from({ length: 5_000 }, (_, i) =>
+      i % 500 === 7
+        ? { apiVersion: 'v1', kind: 'Node', metadata: { name: `n${i}`, resourceVersion: '1' } }
+        : { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: i % 3 ? 'default' : 'kube-system', uid: `u${i}`, resourceVersion: '1' } },
+    );
+    const reasons = ['Pulling', 'Pulled', 'FailedMount', 'BackOff'];
+    const mismatches: string[] = [];
+    for (let i = 0; i < 25_000; i++) {
+      // Hot objects (spam filter, combining) and a long tail (evictions).
+      const object = objects[random.chance(0.5) ? random.int(0, 40) : random.int(0, objects.length)]!;
+      const type = random.chance(0.8) ? 'Normal' : 'Warning';
+      const reason = reasons[random.int(0, reasons.length)]!;
+      const message = `m${random.int(0, random.chance(0.9) ? 3 : 30)}`;
+      const fieldPath = random.chance(0.3) ? 'spec.containers{c}' : undefined;
+      const expected = model.event(object, type, reason, message, sim.clock.now());
+      const written = recorder.event(object, type, reason, message, fieldPath);
+      const got = written === undefined ? 'dropped' : `${written.count} ${written.message} ${written.metadata?.name}`;
+      const want = expected === undefined ? 'dropped' : `${expected.count} ${expected.message} ${expected.name ?? written?.metadata?.name}`;
+      if (got !== want) mismatches.push(`#${i}: ${got}, expected ${want}`);
+      if (written !== undefined && expected?.name === undefined) model.named(written.metadata?.name ?? '');
+      // ~40 simulated minutes in all: refills and new windows, but no Event reaches its 1 h TTL.
+      if (random.chance(0.01)) sim.clock.runFor(random.int(1, 20_000));
+    }
+    expect(mismatches.slice(0, 3)).toEqual([]);
+    expect(model.evictions.every((n) => n > 0)).toBe(true);
+  });
 });
 
+/** The correlator as client-go keys it: three LRUs of joined strings (what the recorder must match). */
+class CorrelatorModel {
+  readonly #buckets = new ModelLru<{ tokens: number; last: number }>();
+  readonly #similar = new ModelLru<{ first: number; messages: Set<string> }>();
+  readonly #logged = new ModelLru<{ name: string; count: number }>();
+  #pending: { name: string; count: number } | undefined;
+
+  get evictions(): number[] {
+    return [this.#buckets.evictions, this.#similar.evictions, this.#logged.evictions];
+  }
+
+  /** What the Event should be: undefined if dropped; `name` undefined when it is created. */
+  event(object: KubeObject, type: string, reason: string, message: string, now: number): { count: number; message: string; name?: string } | undefined {
+    const meta = object.metadata ?? {};
+    const objKey = [object.kind, meta.namespace, meta.name, meta.uid, object.apiVersion].join('\u0000');
+    const { burst, refillMs, similarWindowMs, maxSimilarEvents } = defaultCorrelatorOptions;
+    let bucket = this.#buckets.get(objKey);
+    if (!bucket) this.#buckets.set(objKey, (bucket = { tokens: burst, last: now }));
+    const refilled = Math.floor((now - bucket.last) / refillMs);
+    if (refilled > 0) {
+      bucket.tokens = Math.min(burst, bucket.tokens + refilled);
+      bucket.last += refilled * refillMs;
+    }
+    if (bucket.tokens <= 0) return undefined;
+    bucket.tokens--;
+    const similarKey = [objKey, type, reason].join('\u0000');
+    let similar = this.#similar.get(similarKey);
+    if (!similar || now - similar.first > similarWindowMs) this.#similar.set(similarKey, (similar = { first: now, messages: new Set() }));
+    const combined = similar.messages.add(message).size >= maxSimilarEvents;
+    const logKey = combined ? similarKey : [similarKey, message].join('\u0000');
+    const finalMessage = combined ? `(combined from similar events): ${message}` : message;
+    const previous = this.#logged.get(logKey);
+    if (previous) {
+      previous.count++;
+      return { count: previous.count, message: finalMessage, name: previous.name };
+    }
+    this.#logged.set(logKey, (this.#pending = { name: '', count: 1 }));
+    return { count: 1, message: finalMessage };
+  }
+
+  /** The name the server gave the Event just created. */
+  named(name: string): void {
+    if (this.#pending) this.#pending.name = name;
+  }
+}
+
+/** A Map in insertion order, set again = moved last, at most 4096 keys (client-go's maxLruCacheEntries). */
+class ModelLru<V> {
+  readonly #entries = new Map<string, V>();
+  evictions = 0;
+
+  get(key: string): V | undefined {
+    return this.#entries.get(key);
+  }
+
+  set(key: string, value: V): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, value);
+    if (this.#entries.size > 4096) {
+      this.#entries.delete(this.#entries.keys().next().value as string);
+      this.evictions++;
+    }
+  }
+}

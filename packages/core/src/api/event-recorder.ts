@@ -3,6 +3,12 @@
 // count and lastTimestamp on the existing Event; more than 10 distinct messages for one
 // object and reason within 10 minutes are combined; a token bucket per source and object
 // (burst 25, one token per 5 minutes) drops the rest.
+//
+// Cost (issue 8): upstream keys its three LRUs by long joined strings. Built, hashed and
+// kept per Event they were ~300 bytes an Event and most of the recorder's time; here the
+// caches hang off one record per involved object (found by uid), one group per type and
+// reason, and one entry per logged message, and each LRU is a list threaded through
+// them, so an Event costs no key string and no Map entry of its own.
 import * as E from 'fp-ts/lib/Either.js';
 import type { Event, ObjectReference } from 'kubernetes-types/core/v1.js';
 import type { ApiClient } from './client.js';
@@ -38,30 +44,6 @@ export const defaultCorrelatorOptions: EventCorrelatorOptions = {
   refillMs: 300_000,
 };
 
-interface Bucket {
-  tokens: number;
-  last: number;
-}
-
-/** The distinct messages of one (object, type, reason) in the aggregation window. */
-interface Similar {
-  first: number;
-  /** The first message; a Set only once a second distinct one comes (most never do). */
-  message: string | undefined;
-  messages: Set<string> | undefined;
-}
-
-/** Adds `message` to `similar`; returns the number of distinct messages. */
-const addMessage = (similar: Similar, message: string): number => {
-  if (similar.messages !== undefined) return similar.messages.add(message).size;
-  if (similar.message === undefined || similar.message === message) {
-    similar.message = message;
-    return 1;
-  }
-  similar.messages = new Set([similar.message, message]);
-  return 2;
-};
-
 /**
  * `s` as one flat string. Texts built by concatenation are trees of pieces (~190 bytes
  * for a 70-character message, against ~90 flat), and an Event keeps its texts for an
@@ -71,13 +53,6 @@ const flat = (s: string): string => {
   const t = s.trim();
   return t.length === s.length ? t : s;
 };
-
-interface Logged {
-  name: string;
-  namespace: string;
-  count: number;
-  firstTimestamp: string;
-}
 
 /**
  * The reference to `obj`, frozen, without undefined members (the API server would copy
@@ -113,55 +88,217 @@ const referenceOf = (obj: KubeObject, fieldPath?: string): ObjectReference => {
 /** Last event-name nanos per server, so two recorders never pick the same name. */
 const lastNanosByServer = new WeakMap<object, bigint>();
 
+
 /** client-go keeps its correlation caches in LRUs of 4096 entries (maxLruCacheEntries). */
 const CACHE_ENTRIES = 4096;
 
+/** The links an entry of an {@link LruList} carries itself. */
+interface LruLinks<T> {
+  lruPrev: T | undefined;
+  lruNext: T | undefined;
+}
+
 /**
- * A map of at most {@link CACHE_ENTRIES} keys that drops the least recently set one: a Map
- * in insertion order, set again = deleted and set. The oldest key is found by one iterator
- * kept for the cache's life (a Map iterator skips deleted entries and reaches entries set
- * after it was made), so every key before its position is gone; a fresh `keys().next()`
- * per eviction walked over every hole the deletes left at the front of V8's table
- * (compacted only when it fills): thousands per set in a full cache (2.6% self at 1,000 nodes).
+ * One of client-go's correlation LRUs, as a list threaded through its entries: at most
+ * {@link CACHE_ENTRIES}, the least recently set one dropped first (and handed to
+ * `evicted`). Reading an entry leaves its place, as it did when these were Maps keyed by
+ * strings (set again = deleted and set; get = no move). The entries are found through
+ * the recorder's per-object records, so a list needs no key: no correlation string is
+ * built, hashed or kept per Event.
  */
-class LruCache<V> {
-  readonly #entries = new Map<string, V>();
-  /** Made at the first eviction; never runs out, as the map always holds more keys then. */
-  #order: IterableIterator<string> | undefined;
+class LruList<T extends LruLinks<T>> {
+  #head: T | undefined = undefined;
+  #tail: T | undefined = undefined;
+  #size = 0;
 
-  get size(): number {
-    return this.#entries.size;
-  }
+  constructor(private readonly evicted: (entry: T) => void) {}
 
-  get(key: string): V | undefined {
-    return this.#entries.get(key);
-  }
-
-  /** Sets `key` as the most recently set; drops the least recently set beyond the bound. */
-  set(key: string, value: V): void {
-    this.#entries.delete(key);
-    this.add(key, value);
-  }
-
-  /** {@link set} of a key the caller just found missing: one hash lookup fewer. */
-  add(key: string, value: V): void {
-    const entries = this.#entries;
-    entries.set(key, value);
-    if (entries.size > CACHE_ENTRIES) {
-      const oldest = (this.#order ??= entries.keys()).next() as IteratorYieldResult<string>;
-      entries.delete(oldest.value);
+  /** Appends `entry` (not in the list) as the most recently set; evicts the oldest beyond the bound. */
+  add(entry: T): void {
+    this.#append(entry);
+    if (++this.#size > CACHE_ENTRIES) {
+      const oldest = this.#head!;
+      this.#unlink(oldest);
+      this.#size--;
+      this.evicted(oldest);
     }
+  }
+
+  /** Moves `entry` (in the list) to the most recently set place. */
+  touch(entry: T): void {
+    if (this.#tail === entry) return;
+    this.#unlink(entry);
+    this.#append(entry);
+  }
+
+  #append(entry: T): void {
+    entry.lruPrev = this.#tail;
+    entry.lruNext = undefined;
+    if (this.#tail === undefined) this.#head = entry;
+    else this.#tail.lruNext = entry;
+    this.#tail = entry;
+  }
+
+  #unlink(entry: T): void {
+    const { lruPrev, lruNext } = entry;
+    if (lruPrev === undefined) this.#head = lruNext;
+    else lruPrev.lruNext = lruNext;
+    if (lruNext === undefined) this.#tail = lruPrev;
+    else lruNext.lruPrev = lruPrev;
+    entry.lruPrev = entry.lruNext = undefined;
   }
 }
 
-const objectKey = (ref: ObjectReference): string => [ref.kind, ref.namespace, ref.name, ref.uid, ref.apiVersion].join('\u0000');
+/**
+ * Everything the recorder correlates about one involved object: client-go's three keys
+ * all start with kind, namespace, name, uid and apiVersion (client-go v11 / Kubernetes
+ * 1.14 tools/record/events_cache.go: getSpamKey, EventAggregatorByReasonFunc,
+ * getEventKey), so they are nested under it. Members missing from the reference are ''
+ * (strings.Join of Go's zero values). Two differences from upstream are older than this
+ * nesting and kept so runs stay as they were: getEventKey also holds the fieldPath, and
+ * groupcache's LRU moves an entry on Get as well as on Add.
+ */
+class ObjectRecord implements LruLinks<ObjectRecord> {
+  /** The spam filter's token bucket, while `inBuckets` (in the spam filter's LRU). */
+  tokens = 0;
+  last = 0;
+  inBuckets = false;
+  lruPrev: ObjectRecord | undefined = undefined;
+  lruNext: ObjectRecord | undefined = undefined;
+  /**
+   * The first of the (type, reason) groups with an entry in the aggregator's or the
+   * logger's LRU, chained through Group#nextInRecord: a handful per object, and an empty
+   * array grown by its first push costs ~180 bytes.
+   */
+  groups: Group | undefined = undefined;
+  /** Another object with the same uid (only objects without one share it, as ''). */
+  sameUid: ObjectRecord | undefined = undefined;
+  /** Set once no LRU holds anything of it and it left the index: found again, it is rebuilt. */
+  dropped = false;
+  /** `Kind/namespace/name` as the trace shows the object, built once and shared by its Events' entries. */
+  #traceText: string | undefined = undefined;
 
-/** The reference built for an object version and field, with its correlation key. */
+  constructor(
+    readonly kind: string,
+    readonly namespace: string,
+    readonly name: string,
+    readonly uid: string,
+    readonly apiVersion: string,
+  ) {}
+
+  get traceText(): string {
+    return (this.#traceText ??= this.namespace ? [this.kind, this.namespace, this.name].join('/') : [this.kind, this.name].join('/'));
+  }
+
+  matches(ref: ObjectReference): boolean {
+    return (
+      this.kind === (ref.kind ?? '') &&
+      this.namespace === (ref.namespace ?? '') &&
+      this.name === (ref.name ?? '') &&
+      this.apiVersion === (ref.apiVersion ?? '')
+    );
+  }
+}
+
+/**
+ * One (object, type, reason): the aggregator's entry (the distinct messages within the
+ * window, while `inSimilar`) and the logger's entries of its Events, by message.
+ */
+class Group implements LruLinks<Group> {
+  /** Start of the aggregation window. */
+  first = 0;
+  /** The distinct messages of the window: the first alone, a Set only once a second one comes (most never do). */
+  seen: string | Set<string> | undefined = undefined;
+  inSimilar = false;
+  lruPrev: Group | undefined = undefined;
+  lruNext: Group | undefined = undefined;
+  /**
+   * Logged Events by message (undefined: the combined Event, keyed by the aggregate key
+   * alone upstream): one without a Map (the usual case), a Map from the second on.
+   */
+  logged: Logged | Map<string | undefined, Logged> | undefined = undefined;
+  /** The next group of the same record. */
+  nextInRecord: Group | undefined = undefined;
+  dropped = false;
+
+  constructor(
+    readonly record: ObjectRecord,
+    readonly type: string,
+    readonly reason: string,
+  ) {}
+
+  /** Starts a new aggregation window at `now`. */
+  reset(now: number): void {
+    this.first = now;
+    this.seen = undefined;
+  }
+
+  /** Adds `message` to the window; returns the number of distinct messages. */
+  addMessage(message: string): number {
+    const seen = this.seen;
+    if (seen === undefined || seen === message) {
+      this.seen = message;
+      return 1;
+    }
+    if (typeof seen !== 'string') return seen.add(message).size;
+    this.seen = new Set([seen, message]);
+    return 2;
+  }
+
+  /** The logged Event of `message` (undefined: the combined one). */
+  loggedOf(message: string | undefined): Logged | undefined {
+    const logged = this.logged;
+    if (logged === undefined) return undefined;
+    if (logged instanceof Map) return logged.get(message);
+    return logged.message === message ? logged : undefined;
+  }
+
+  putLogged(entry: Logged): void {
+    const logged = this.logged;
+    if (logged === undefined) this.logged = entry;
+    else if (logged instanceof Map) logged.set(entry.message, entry);
+    else this.logged = new Map([[logged.message, logged], [entry.message, entry]]);
+  }
+
+  removeLogged(entry: Logged): void {
+    const logged = this.logged;
+    const message = entry.message;
+    if (logged === entry) this.logged = undefined;
+    else if (logged instanceof Map && logged.get(message) === entry) {
+      logged.delete(message);
+      if (logged.size === 0) this.logged = undefined;
+    }
+  }
+
+  get empty(): boolean {
+    return !this.inSimilar && this.logged === undefined;
+  }
+}
+
+/**
+ * An Event the logger knows (client-go's eventLog): its name, count and first timestamp,
+ * to bump it on the next identical event. `message` is the Event's own (flat) text, or
+ * undefined for the combined Event.
+ */
+class Logged implements LruLinks<Logged> {
+  lruPrev: Logged | undefined = undefined;
+  lruNext: Logged | undefined = undefined;
+
+  constructor(
+    readonly group: Group,
+    readonly message: string | undefined,
+    public name: string,
+    public count: number,
+    public firstTimestamp: string,
+  ) {}
+}
+
+/** The reference built for an object version and field, with its correlation record. */
 interface LastReference {
   readonly object: KubeObject;
   readonly fieldPath: string | undefined;
   readonly ref: ObjectReference;
-  readonly key: string;
+  record: ObjectRecord;
 }
 
 /** Records Events for one component through its client. */
@@ -170,9 +307,28 @@ export class EventRecorder {
   readonly #source: EventSource;
   readonly #options: EventCorrelatorOptions;
   readonly #trace: Trace | undefined;
-  readonly #buckets = new LruCache<Bucket>();
-  readonly #similar = new LruCache<Similar>();
-  readonly #logged = new LruCache<Logged>();
+  /**
+   * The correlation records by uid. The caches are this recorder's own, so their keys
+   * leave out the source (upstream's are shared by every source of a broadcaster): the
+   * same keys tell the same events apart.
+   */
+  readonly #records = new Map<string, ObjectRecord>();
+  /** The spam filter's LRU (upstream's spam key: the object). */
+  readonly #buckets = new LruList<ObjectRecord>((record) => {
+    record.inBuckets = false;
+    this.#dropIfEmpty(record);
+  });
+  /** The aggregator's LRU (upstream's aggregate key: the object, type and reason). */
+  readonly #similar = new LruList<Group>((group) => {
+    group.inSimilar = false;
+    group.reset(0);
+    this.#dropGroupIfEmpty(group);
+  });
+  /** The logger's LRU (upstream's event key: the object, type, reason and message). */
+  readonly #logged = new LruList<Logged>((entry) => {
+    entry.group.removeLogged(entry);
+    this.#dropGroupIfEmpty(entry.group);
+  });
   /** The Events' `source`, frozen once: every Event of this recorder shares it. */
   readonly #sourceRef: Readonly<EventSource>;
   /** The trace's `source` text. */
@@ -198,36 +354,38 @@ export class EventRecorder {
     const now = this.#client.server.clock.now();
     const last = this.#referenceTo(object, fieldPath);
     const involvedObject = last.ref;
-    // The caches are this recorder's own, so their keys leave out the source (upstream's
-    // caches are shared by every source of a broadcaster): the same keys tell the same
-    // events apart. Built with join(), which makes flat strings: the LRUs keep them.
-    const objKey = last.key;
-    if (!this.#takeToken(objKey, now)) return undefined;
+    const record = this.#liveRecord(last);
+    if (!this.#takeToken(record, now)) return undefined;
 
-    const similarKey = [objKey, type, reason].join('\u0000');
-    let similar = this.#similar.get(similarKey);
-    if (!similar) this.#similar.add(similarKey, (similar = { first: now, message: undefined, messages: undefined }));
-    else if (now - similar.first > this.#options.similarWindowMs) {
-      this.#similar.set(similarKey, (similar = { first: now, message: undefined, messages: undefined }));
+    let group = this.#groupOf(record, type, reason);
+    if (!group.inSimilar) {
+      group.inSimilar = true;
+      group.reset(now);
+      this.#similar.add(group);
+    } else if (now - group.first > this.#options.similarWindowMs) {
+      group.reset(now);
+      this.#similar.touch(group);
     }
-    const combined = addMessage(similar, message) >= this.#options.maxSimilarEvents;
-    const finalMessage = flat(combined ? `(combined from similar events): ${message}` : message);
-    const logKey = combined ? similarKey : [similarKey, message].join('\u0000');
+    // The Event keeps the flat text; the caches share it rather than the caller's string.
+    const text = flat(message);
+    const combined = group.addMessage(text) >= this.#options.maxSimilarEvents;
+    const finalMessage = combined ? flat(`(combined from similar events): ${message}`) : text;
+    const logKey = combined ? undefined : text;
 
     const stamp = this.#client.server.clock.iso(now);
-    const previous = this.#logged.get(logKey);
+    const previous = group.loggedOf(logKey);
+    const namespace = involvedObject.namespace || 'default';
     if (previous) {
       const patched = this.#client.patch('Event', previous.name, { count: previous.count + 1, lastTimestamp: stamp, message: finalMessage }, {
         type: 'merge',
-        namespace: previous.namespace,
+        namespace,
       });
       if (E.isRight(patched)) {
         previous.count++;
-        return this.#traced(patched.right, now);
+        return this.#traced(patched.right, record, now);
       }
       if (patched.left.reason !== 'NotFound') return undefined;
     }
-    const namespace = involvedObject.namespace || 'default';
     const count = (previous?.count ?? 0) + 1;
     const event: Event = {
       apiVersion: 'v1',
@@ -246,8 +404,11 @@ export class EventRecorder {
     };
     const created = this.#client.create('Event', event);
     if (E.isLeft(created)) return undefined;
-    this.#logged.set(logKey, { name: created.right.metadata?.name ?? '', namespace, count, firstTimestamp: created.right.firstTimestamp ?? stamp });
-    return this.#traced(created.right, now);
+    // Writes deliver to watchers synchronously: should one have reported through this
+    // recorder and evicted the group meanwhile, it is found (or made) again.
+    if (group.dropped) group = this.#groupOf(this.#liveRecord(last), type, reason);
+    this.#setLogged(group, logKey, created.right.metadata?.name ?? '', count, created.right.firstTimestamp ?? stamp);
+    return this.#traced(created.right, record, now);
   }
 
   /** Shorthand for a Normal event. */
@@ -260,24 +421,112 @@ export class EventRecorder {
     return this.event(object, 'Warning', reason, message);
   }
 
-  #traced(event: Event, now: number): Event {
+  /**
+   * The trace's object text comes from the record: the Event's involvedObject has the
+   * kind, namespace and name the record was found by, and one shared string per object
+   * is kept by every trace row about it.
+   */
+  #traced(event: Event, record: ObjectRecord, now: number): Event {
     const trace = this.#trace;
     if (trace === undefined) return event;
-    const ref = event.involvedObject;
-    const object = ref.namespace ? [ref.kind ?? '', ref.namespace, ref.name ?? ''].join('/') : [ref.kind ?? '', ref.name ?? ''].join('/');
-    trace.recordEvent(now, event.type ?? '', event.reason ?? '', event.message ?? '', object, event.count ?? 1, this.#sourceText);
+    trace.recordEvent(now, event.type ?? '', event.reason ?? '', event.message ?? '', record.traceText, event.count ?? 1, this.#sourceText);
     return event;
   }
 
   /**
-   * The reference to `object` (and `fieldPath`) and its cache key, shared with the last
+   * The reference to `object` (and `fieldPath`) and its record, shared with the last
    * Event when it was about the same (a kubelet reports several in a row on one Pod).
    */
   #referenceTo(object: KubeObject, fieldPath: string | undefined): LastReference {
     const last = this.#lastRef;
     if (last !== undefined && last.object === object && last.fieldPath === fieldPath) return last;
     const ref = referenceOf(object, fieldPath);
-    return (this.#lastRef = { object, fieldPath, ref, key: objectKey(ref) });
+    const record = last !== undefined && !last.record.dropped && last.record.uid === (ref.uid ?? '') && last.record.matches(ref) ? last.record : this.#recordOf(ref);
+    return (this.#lastRef = { object, fieldPath, ref, record });
+  }
+
+  /** The record of `last`, found or made again if every LRU had let it go. */
+  #liveRecord(last: LastReference): ObjectRecord {
+    if (last.record.dropped) last.record = this.#recordOf(last.ref);
+    return last.record;
+  }
+
+  /** The record of the object `ref` names, made when missing. */
+  #recordOf(ref: ObjectReference): ObjectRecord {
+    const uid = ref.uid ?? '';
+    const first = this.#records.get(uid);
+    for (let r = first; r !== undefined; r = r.sameUid) if (r.matches(ref)) return r;
+    const record = new ObjectRecord(ref.kind ?? '', ref.namespace ?? '', ref.name ?? '', uid, ref.apiVersion ?? '');
+    if (first === undefined) this.#records.set(uid, record);
+    else {
+      record.sameUid = first.sameUid;
+      first.sameUid = record;
+    }
+    return record;
+  }
+
+  /** The (type, reason) group of `record`, made when missing. */
+  #groupOf(record: ObjectRecord, type: string, reason: string): Group {
+    let lastGroup: Group | undefined;
+    for (let group = record.groups; group !== undefined; group = group.nextInRecord) {
+      if (group.reason === reason && group.type === type) return group;
+      lastGroup = group;
+    }
+    // Appended: the order of first use, as the array this chain replaced.
+    const group = new Group(record, type, reason);
+    if (lastGroup === undefined) record.groups = group;
+    else lastGroup.nextInRecord = group;
+    return group;
+  }
+
+  /** Remembers the Event written for `message` (undefined: the combined one) as the most recent. */
+  #setLogged(group: Group, message: string | undefined, name: string, count: number, firstTimestamp: string): void {
+    const existing = group.loggedOf(message);
+    if (existing !== undefined) {
+      existing.name = name;
+      existing.count = count;
+      existing.firstTimestamp = firstTimestamp;
+      this.#logged.touch(existing);
+      return;
+    }
+    const entry = new Logged(group, message, name, count, firstTimestamp);
+    group.putLogged(entry);
+    this.#logged.add(entry);
+  }
+
+  /** A group none of whose LRUs holds anything goes; its record too when that leaves it empty. */
+  #dropGroupIfEmpty(group: Group): void {
+    if (!group.empty) return;
+    const record = group.record;
+    if (record.groups === group) record.groups = group.nextInRecord;
+    else {
+      for (let g = record.groups; g !== undefined; g = g.nextInRecord) {
+        if (g.nextInRecord === group) {
+          g.nextInRecord = group.nextInRecord;
+          break;
+        }
+      }
+    }
+    group.nextInRecord = undefined;
+    group.dropped = true;
+    this.#dropIfEmpty(group.record);
+  }
+
+  #dropIfEmpty(record: ObjectRecord): void {
+    if (record.inBuckets || record.groups !== undefined || record.dropped) return;
+    record.dropped = true;
+    const first = this.#records.get(record.uid);
+    if (first === record) {
+      if (record.sameUid === undefined) this.#records.delete(record.uid);
+      else this.#records.set(record.uid, record.sameUid);
+    } else {
+      for (let r = first; r !== undefined; r = r.sameUid) {
+        if (r.sameUid === record) {
+          r.sameUid = record.sameUid;
+          break;
+        }
+      }
+    }
   }
 
   /** Upstream names events `<object>.<unix nanos in hex>`; nanos stay unique per server. */
@@ -290,16 +539,20 @@ export class EventRecorder {
     return [objectName, nanos.toString(16)].join('.');
   }
 
-  #takeToken(key: string, now: number): boolean {
-    let bucket = this.#buckets.get(key);
-    if (!bucket) this.#buckets.add(key, (bucket = { tokens: this.#options.burst, last: now }));
-    const refilled = Math.floor((now - bucket.last) / this.#options.refillMs);
-    if (refilled > 0) {
-      bucket.tokens = Math.min(this.#options.burst, bucket.tokens + refilled);
-      bucket.last += refilled * this.#options.refillMs;
+  #takeToken(record: ObjectRecord, now: number): boolean {
+    if (!record.inBuckets) {
+      record.inBuckets = true;
+      record.tokens = this.#options.burst;
+      record.last = now;
+      this.#buckets.add(record);
     }
-    if (bucket.tokens <= 0) return false;
-    bucket.tokens--;
+    const refilled = Math.floor((now - record.last) / this.#options.refillMs);
+    if (refilled > 0) {
+      record.tokens = Math.min(this.#options.burst, record.tokens + refilled);
+      record.last += refilled * this.#options.refillMs;
+    }
+    if (record.tokens <= 0) return false;
+    record.tokens--;
     return true;
   }
 }

@@ -69,4 +69,26 @@ describe('EventTTL', () => {
     expect(log[0]).toBe(`${HOUR + 1} default/e2@2`);
     expect(log[2_499]).toBe(`${HOUR + 4_999} default/e5000@5000`);
   });
+
+  it('lets go of cancelled countdowns long before they reach the head, and still expires the rest in order', () => {
+    const { clock, log, ttl } = setup();
+    // 3,000 Events; each of the first 2,000 is written again (a count bump) at rv 3,001 on.
+    for (let i = 1; i <= 3_000; i++) ttl.start('default', `e${i}`, i);
+    clock.runFor(1_000);
+    for (let i = 1; i <= 2_000; i++) {
+      ttl.stop(i);
+      ttl.start('default', `e${i}`, 3_000 + i);
+    }
+    expect(ttl.pending).toBe(3_000);
+    // Without compaction the 2,000 cancelled entries would stay an hour, until the head passes them.
+    expect(ttl.retained).toBeLessThan(4_000);
+    ttl.stop(3_000 + 7); // found after the compaction
+    clock.runFor(HOUR);
+    expect(log).toHaveLength(2_999);
+    expect(log[0]).toBe(`${HOUR} default/e2001@2001`);
+    expect(log[1_000]).toBe(`${HOUR + 1_000} default/e1@3001`);
+    expect(log).not.toContain(`${HOUR + 1_000} default/e7@3007`);
+    expect(ttl.retained).toBe(0);
+    expect(clock.pendingCount).toBe(0);
+  });
 });

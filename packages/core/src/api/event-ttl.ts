@@ -61,6 +61,11 @@ export class EventTTL {
   /** Pending and cancelled entries from #head on, oldest first. */
   #fifo: EventExpiry[] = [];
   #head = 0;
+  /**
+   * Cancelled entries from #head on. A patched Event's earlier countdown would otherwise
+   * stay in the FIFO (an object each) until the head reaches it, up to an hour later.
+   */
+  #cancelled = 0;
   /** The one action of every expiry timer (bound once, so a timer costs no closure). */
   readonly #fire = (): void => this.#expireNext();
 
@@ -68,6 +73,11 @@ export class EventTTL {
     this.#clock = clock;
     this.#ttlMs = ttlMs;
     this.#expire = expire;
+  }
+
+  /** Entries kept (running and cancelled), for tests of the compaction. */
+  get retained(): number {
+    return this.#fifo.length - this.#head;
   }
 
   /** Number of countdowns running. */
@@ -94,8 +104,11 @@ export class EventTTL {
       const at = fifo[mid]!.resourceVersion;
       if (at === resourceVersion) {
         const expiry = fifo[mid]!;
-        expiry.handle?.cancel();
+        if (expiry.handle === undefined) return;
+        expiry.handle.cancel();
         expiry.handle = undefined;
+        this.#cancelled++;
+        this.#compact();
         return;
       }
       if (at < resourceVersion) lo = mid + 1;
@@ -111,7 +124,10 @@ export class EventTTL {
     const fifo = this.#fifo;
     while (this.#head < fifo.length) {
       const expiry = fifo[this.#head++]!;
-      if (expiry.handle === undefined) continue;
+      if (expiry.handle === undefined) {
+        this.#cancelled--;
+        continue;
+      }
       expiry.handle = undefined;
       this.#compact();
       this.#expire(expiry);
@@ -119,11 +135,24 @@ export class EventTTL {
     }
   }
 
-  /** Drops consumed entries once they are half the array: O(1) amortised per entry. */
+  /**
+   * Drops consumed entries once they are half the array, and cancelled ones once they are
+   * an eighth of what is left (~15% of a run's entries are, at any time): O(1) amortised
+   * per entry (at most eight entries copied per cancellation). The order stays (write order, so
+   * resourceVersion order for stop()'s search).
+   */
   #compact(): void {
     if (this.#head >= COMPACT_MIN && this.#head * 2 >= this.#fifo.length) {
       this.#fifo = this.#fifo.slice(this.#head);
       this.#head = 0;
+    }
+    if (this.#cancelled >= COMPACT_MIN && this.#cancelled * 8 >= this.#fifo.length - this.#head) {
+      const fifo = this.#fifo;
+      const live: EventExpiry[] = [];
+      for (let i = this.#head; i < fifo.length; i++) if (fifo[i]!.handle !== undefined) live.push(fifo[i]!);
+      this.#fifo = live;
+      this.#head = 0;
+      this.#cancelled = 0;
     }
   }
 }

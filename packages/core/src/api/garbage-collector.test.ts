@@ -75,4 +75,46 @@ describe('GarbageCollector', () => {
     expect(collected()).toEqual(['b', 'a', 'owner']);
     expect(left(kubectl.get('Lease', 'owner')).reason).toBe('NotFound');
   });
+
+  it('collects an object that gained its owner after creation, and keeps one that dropped its owners', () => {
+    const { kubectl, collected } = setup();
+    const owner = right(kubectl.create('Lease', lease('owner')));
+    right(kubectl.create('Lease', lease('adopted')));
+    right(kubectl.create('Lease', lease('released', [owner])));
+    right(kubectl.patch('Lease', 'adopted', { metadata: { ownerReferences: [ownerRef(owner)] } }, { type: 'merge' }));
+    right(kubectl.patch('Lease', 'released', { metadata: { ownerReferences: null } }, { type: 'merge' }));
+    right(kubectl.delete('Lease', 'owner'));
+    expect(collected()).toEqual(['adopted']);
+    expect(right(kubectl.list('Lease')).items.map((l) => l.metadata?.name)).toEqual(['released']);
+  });
+
+  it('empties a terminating namespace in the order it first saw the objects, Events among them', () => {
+    const { sim, kubectl } = setup();
+    right(kubectl.create('Namespace', { metadata: { name: 'team' } }));
+    right(kubectl.create('Lease', { ...lease('a'), metadata: { name: 'a', namespace: 'team' } }));
+    const involvedObject = { kind: 'Lease', namespace: 'team', name: 'a' };
+    right(kubectl.create('Event', { metadata: { name: 'a.1', namespace: 'team' }, involvedObject, reason: 'Test', message: 'first' }));
+    right(kubectl.create('Lease', { ...lease('b'), metadata: { name: 'b', namespace: 'team' } }));
+    right(kubectl.create('Event', { metadata: { name: 'a.2', namespace: 'team' }, involvedObject, reason: 'Test', message: 'second' }));
+    // A later write keeps an object's place.
+    right(kubectl.patch('Lease', 'a', { spec: { holderIdentity: 'w9' } }, { type: 'merge', namespace: 'team' }));
+    right(kubectl.delete('Namespace', 'team'));
+    const removed = sim.trace.entries.flatMap((e) => (e.type === 'write' && e.verb === 'remove' && e.namespace === 'team' ? [`${e.kind}/${e.name}`] : []));
+    expect(removed).toEqual(['Lease/a', 'Event/a.1', 'Lease/b', 'Event/a.2']);
+    expect(left(kubectl.get('Namespace', 'team')).reason).toBe('NotFound');
+  });
+
+  it('collects Events that name an owner, from their creation or from a later write', () => {
+    const { sim, kubectl } = setup();
+    const owner = right(kubectl.create('Lease', lease('owner')));
+    const involvedObject = { kind: 'Lease', namespace: 'default', name: 'owner' };
+    right(kubectl.create('Event', { metadata: { name: 'owned.1', ownerReferences: [ownerRef(owner)] }, involvedObject, reason: 'Test', message: 'a' }));
+    right(kubectl.create('Event', { metadata: { name: 'adopted.1' }, involvedObject, reason: 'Test', message: 'b' }));
+    right(kubectl.create('Event', { metadata: { name: 'free.1' }, involvedObject, reason: 'Test', message: 'c' }));
+    right(kubectl.patch('Event', 'adopted.1', { metadata: { ownerReferences: [ownerRef(owner)] } }, { type: 'merge' }));
+    right(kubectl.delete('Lease', 'owner'));
+    const removed = sim.trace.entries.flatMap((e) => (e.type === 'write' && e.verb === 'remove' && e.kind === 'Event' ? [e.name] : []));
+    expect(removed).toEqual(['owned.1', 'adopted.1']);
+    expect(right(kubectl.list('Event')).items.map((e) => e.metadata?.name)).toEqual(['free.1']);
+  });
 });

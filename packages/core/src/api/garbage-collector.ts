@@ -9,18 +9,29 @@ import type { ApiClient } from './client.js';
 import { isKind, resources, type Kind, type KubeObject } from './resources.js';
 
 /**
- * What the collector knows of one object. Updated in place on every write (the Map keeps
- * its entry and its place), so a write of an existing object allocates nothing here.
+ * What the collector knows of an object: the object, and when it was last written, in the
+ * collector's own count (dependents are visited in the order of their last writes, see
+ * GarbageCollector#dependentsOf). Updated in place on every write (the Map keeps its entry
+ * and its place), so a write of an existing object allocates nothing here.
+ *
+ * An Event without owners is kept as itself instead (issue 8): its last write is never
+ * read (only dependents' are), and Events are most of the objects of a run (~230 live per
+ * node for the hour of --event-ttl), so they cost no record; they are rarely written
+ * again. One that gains an owner gets a record.
  */
-interface Node {
-  readonly kind: Kind;
-  object: KubeObject;
-  /**
-   * When the object was last written, in the collector's own count: dependents are visited
-   * in the order of their last writes (see GarbageCollector#dependentsOf).
-   */
-  seq: number;
+class Tracked {
+  constructor(
+    public object: KubeObject,
+    public seq: number,
+  ) {}
 }
+
+/** An object as the collector keeps it. */
+type Entry = KubeObject | Tracked;
+
+const objectOf = (entry: Entry): KubeObject => (entry instanceof Tracked ? entry.object : entry);
+/** The kind of a watched object (checked by isKind when it arrived). */
+const kindOf = (obj: KubeObject): Kind => obj.kind as Kind;
 
 const NO_OWNERS: readonly OwnerReference[] = Object.freeze([]);
 const uidOf = (obj: KubeObject): string => obj.metadata?.uid ?? '';
@@ -36,8 +47,8 @@ const sameOwners = (a: readonly OwnerReference[], b: readonly OwnerReference[]):
 
 const NO_UIDS: ReadonlySet<string> = new Set();
 
-/** Orders nodes by their last write. */
-const bySeq = (a: Node, b: Node): number => a.seq - b.seq;
+/** Orders dependents by their last write. */
+const bySeq = (a: Tracked, b: Tracked): number => a.seq - b.seq;
 
 /**
  * Watches every kind from the control plane and deletes what deletion leaves behind.
@@ -46,10 +57,11 @@ const bySeq = (a: Node, b: Node): number => a.seq - b.seq;
  */
 export class GarbageCollector {
   readonly #client: ApiClient;
-  readonly #objects = new Map<string, Node>();
+  readonly #objects = new Map<string, Entry>();
   /** Owner uid → uids of its dependents (unordered: #dependentsOf orders them). */
   readonly #dependents = new Map<string, Set<string>>();
-  readonly #namespaces = new Map<string, Node>();
+  /** Namespace name → the Namespace object as last seen. */
+  readonly #namespaces = new Map<string, KubeObject>();
   #seq = 0;
 
   constructor(client: ApiClient) {
@@ -62,11 +74,11 @@ export class GarbageCollector {
       const object = event.object;
       const kind = object.kind;
       if (!kind || !isKind(kind)) return;
-      if (event.type === 'DELETED') this.#onRemoved({ kind, object, seq: 0 });
+      if (event.type === 'DELETED') this.#onRemoved(object);
       else this.#onUpsert(kind, object, event.type === 'ADDED');
     });
     // Dependents whose owners were all gone before we started.
-    for (const node of [...this.#objects.values()]) this.#collectIfOrphaned(node);
+    for (const entry of [...this.#objects.values()]) this.#collectIfOrphaned(this.#latest(entry));
     return subscription;
   }
 
@@ -75,13 +87,26 @@ export class GarbageCollector {
    * the index had when every write moved its object to the end of its owners' sets, which
    * cost two set operations per owner on every write of every dependent.
    */
-  #dependentsOf(uid: string): Node[] {
-    const out: Node[] = [];
+  #dependentsOf(uid: string): Tracked[] {
+    const found: Tracked[] = [];
     for (const dependentUid of this.#dependents.get(uid) ?? NO_UIDS) {
+      // An object is in its owners' sets only while it names them, so it has a record.
       const dependent = this.#objects.get(dependentUid);
-      if (dependent) out.push(dependent);
+      if (dependent instanceof Tracked) found.push(dependent);
     }
-    return out.sort(bySeq);
+    return found.sort(bySeq);
+  }
+
+  /**
+   * The object of `entry` as last written, read when it is used: a loop that deletes
+   * sees what its own deletes changed (synchronous watch delivery), as it did when every
+   * entry was a record updated in place. A Tracked is such a record; a plain Event is
+   * looked up again (once gone, the collector's delete of it cannot succeed anyway).
+   */
+  #latest(entry: Entry): KubeObject {
+    if (entry instanceof Tracked) return entry.object;
+    const current = this.#objects.get(uidOf(entry));
+    return current === undefined ? entry : objectOf(current);
   }
 
   /**
@@ -92,27 +117,30 @@ export class GarbageCollector {
   #onUpsert(kind: Kind, object: KubeObject, added: boolean): void {
     const uid = uidOf(object);
     const seq = ++this.#seq;
-    let node = added ? undefined : this.#objects.get(uid);
+    const entry = added ? undefined : this.#objects.get(uid);
     const owners = ownersOf(object);
-    if (node === undefined) {
-      this.#objects.set(uid, (node = { kind, object, seq }));
+    if (entry === undefined) {
+      this.#objects.set(uid, kind === 'Event' && owners.length === 0 ? object : new Tracked(object, seq));
       for (const ref of owners) this.#addDependent(ref.uid, uid);
     } else {
       // Most writes keep the owners (often the very array): the index stays as it is.
-      const previous = ownersOf(node.object);
+      const previous = ownersOf(objectOf(entry));
       if (!sameOwners(previous, owners)) {
         for (const ref of previous) this.#dependents.get(ref.uid)?.delete(uid);
         for (const ref of owners) this.#addDependent(ref.uid, uid);
       }
-      node.object = object;
-      node.seq = seq;
+      // A record stays one (lists being walked hold it); a plain Event gets one with its first owner.
+      if (entry instanceof Tracked) {
+        entry.object = object;
+        entry.seq = seq;
+      } else this.#objects.set(uid, owners.length > 0 ? new Tracked(object, seq) : object);
     }
-    if (kind === 'Namespace') this.#namespaces.set(object.metadata?.name ?? '', node);
+    if (kind === 'Namespace') this.#namespaces.set(object.metadata?.name ?? '', object);
     const meta = object.metadata;
     if (!meta?.deletionTimestamp) return;
-    if (meta.finalizers?.includes('orphan')) this.#orphanDependents(node);
-    else if (meta.finalizers?.includes('foregroundDeletion')) this.#deleteForeground(node);
-    if (kind === 'Namespace') this.#emptyNamespace(node);
+    if (meta.finalizers?.includes('orphan')) this.#orphanDependents(object);
+    else if (meta.finalizers?.includes('foregroundDeletion')) this.#deleteForeground(object);
+    if (kind === 'Namespace') this.#emptyNamespace(object);
   }
 
   #addDependent(ownerUid: string, uid: string): void {
@@ -121,36 +149,38 @@ export class GarbageCollector {
     set.add(uid);
   }
 
-  #onRemoved(node: Node): void {
-    const uid = uidOf(node.object);
+  /** `object`: the deleted object, as the DELETED event carries it. */
+  #onRemoved(object: KubeObject): void {
+    const uid = uidOf(object);
     this.#objects.delete(uid);
-    for (const ref of ownersOf(node.object)) {
+    for (const ref of ownersOf(object)) {
       this.#dependents.get(ref.uid)?.delete(uid);
       const owner = this.#objects.get(ref.uid);
-      if (owner?.object.metadata?.finalizers?.includes('foregroundDeletion')) this.#deleteForeground(owner);
+      const ownerObject = owner === undefined ? undefined : objectOf(owner);
+      if (ownerObject?.metadata?.finalizers?.includes('foregroundDeletion')) this.#deleteForeground(ownerObject);
     }
-    for (const dependent of this.#dependentsOf(uid)) this.#collectIfOrphaned(dependent);
+    for (const dependent of this.#dependentsOf(uid)) this.#collectIfOrphaned(dependent.object);
     this.#dependents.delete(uid);
-    if (node.kind === 'Namespace') this.#namespaces.delete(node.object.metadata?.name ?? '');
-    const namespace = node.object.metadata?.namespace;
+    if (kindOf(object) === 'Namespace') this.#namespaces.delete(object.metadata?.name ?? '');
+    const namespace = object.metadata?.namespace;
     const ns = namespace ? this.#namespaces.get(namespace) : undefined;
-    if (ns?.object.metadata?.deletionTimestamp) this.#emptyNamespace(ns);
+    if (ns?.metadata?.deletionTimestamp) this.#emptyNamespace(ns);
   }
 
   /** A dependent none of whose owners exist any more is deleted (background propagation). */
-  #collectIfOrphaned(node: Node): void {
-    const owners = ownersOf(node.object);
-    if (owners.length === 0 || node.object.metadata?.deletionTimestamp) return;
+  #collectIfOrphaned(object: KubeObject): void {
+    const owners = ownersOf(object);
+    if (owners.length === 0 || object.metadata?.deletionTimestamp) return;
     if (owners.some((ref) => this.#objects.has(ref.uid))) return;
-    this.#delete(node);
+    this.#delete(object);
   }
 
-  #orphanDependents(owner: Node): void {
-    const uid = uidOf(owner.object);
-    for (const dependent of this.#dependentsOf(uid)) {
-      const meta = dependent.object.metadata ?? {};
-      const ownerReferences = ownersOf(dependent.object).filter((ref) => ref.uid !== uid);
-      this.#client.patch(dependent.kind, meta.name ?? '', { metadata: { ownerReferences: ownerReferences.length ? ownerReferences : null } }, {
+  #orphanDependents(owner: KubeObject): void {
+    const uid = uidOf(owner);
+    for (const { object: dependent } of this.#dependentsOf(uid)) {
+      const meta = dependent.metadata ?? {};
+      const ownerReferences = ownersOf(dependent).filter((ref) => ref.uid !== uid);
+      this.#client.patch(kindOf(dependent), meta.name ?? '', { metadata: { ownerReferences: ownerReferences.length ? ownerReferences : null } }, {
         type: 'merge',
         namespace: meta.namespace,
       });
@@ -158,19 +188,26 @@ export class GarbageCollector {
     this.#removeFinalizer(owner, 'orphan');
   }
 
-  #deleteForeground(owner: Node): void {
-    const uid = uidOf(owner.object);
+  #deleteForeground(owner: KubeObject): void {
+    const uid = uidOf(owner);
     const remaining = this.#dependentsOf(uid);
-    for (const dependent of remaining) if (!dependent.object.metadata?.deletionTimestamp) this.#delete(dependent);
+    for (const dependent of remaining) if (!dependent.object.metadata?.deletionTimestamp) this.#delete(dependent.object);
     if (remaining.every((d) => !this.#objects.has(uidOf(d.object)))) this.#removeFinalizer(owner, 'foregroundDeletion');
   }
 
   /** Deletes what a terminating namespace holds; once empty, lets it go. */
-  #emptyNamespace(ns: Node): void {
-    const name = ns.object.metadata?.name ?? '';
-    const inside = [...this.#objects.values()].filter((n) => resources[n.kind].namespaced && n.object.metadata?.namespace === name);
-    for (const node of inside) if (!node.object.metadata?.deletionTimestamp) this.#delete(node);
-    if (inside.every((n) => !this.#objects.has(uidOf(n.object)))) {
+  #emptyNamespace(ns: KubeObject): void {
+    const name = ns.metadata?.name ?? '';
+    const inside: Entry[] = [];
+    for (const entry of this.#objects.values()) {
+      const object = objectOf(entry);
+      if (resources[kindOf(object)].namespaced && object.metadata?.namespace === name) inside.push(entry);
+    }
+    for (const entry of inside) {
+      const object = this.#latest(entry);
+      if (!object.metadata?.deletionTimestamp) this.#delete(object);
+    }
+    if (inside.every((e) => !this.#objects.has(uidOf(objectOf(e))))) {
       const current = this.#client.get('Namespace', name);
       if (E.isRight(current) && (current.right.spec?.finalizers ?? []).length > 0) {
         this.#client.update('Namespace', { ...current.right, spec: { ...current.right.spec, finalizers: [] } });
@@ -178,16 +215,16 @@ export class GarbageCollector {
     }
   }
 
-  #delete(node: Node): void {
-    const meta: ObjectMeta = node.object.metadata ?? {};
-    this.#client.delete(node.kind, meta.name ?? '', { namespace: meta.namespace, preconditions: { uid: meta.uid } });
+  #delete(object: KubeObject): void {
+    const meta: ObjectMeta = object.metadata ?? {};
+    this.#client.delete(kindOf(object), meta.name ?? '', { namespace: meta.namespace, preconditions: { uid: meta.uid } });
   }
 
-  #removeFinalizer(node: Node, finalizer: string): void {
-    const meta = node.object.metadata ?? {};
-    const current = this.#client.get(node.kind, meta.name ?? '', meta.namespace);
+  #removeFinalizer(object: KubeObject, finalizer: string): void {
+    const meta = object.metadata ?? {};
+    const current = this.#client.get(kindOf(object), meta.name ?? '', meta.namespace);
     if (E.isLeft(current) || current.right.metadata?.uid !== meta.uid) return;
     const finalizers = (current.right.metadata?.finalizers ?? []).filter((f) => f !== finalizer);
-    this.#client.update(node.kind, { ...current.right, metadata: { ...current.right.metadata, finalizers } });
+    this.#client.update(kindOf(object), { ...current.right, metadata: { ...current.right.metadata, finalizers } });
   }
 }

@@ -1,9 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { profile112, profile128 } from '../profiles/profiles.js';
+import { profile112, profile114, profile118, profile128 } from '../profiles/profiles.js';
 import { withOverrides } from '../profiles/profiles.js';
 import type { VersionProfile } from '../profiles/profile.js';
-import { filterContext, filterNode, isFilterError, NODE_NOT_READY, NODE_UNSCHEDULABLE, schedulingTaints, taintReason, type FilterContext } from './filters.js';
+import {
+  filterContext,
+  filterNode,
+  isFilterError,
+  NODE_NOT_READY,
+  NODE_UNSCHEDULABLE,
+  schedulingTaints,
+  SlotFilter,
+  taintReason,
+  volumeBinding,
+  volumeBindingError,
+  type FilterContext,
+} from './filters.js';
 import { SchedulerCache } from './scheduler-cache.js';
 
 const node = (name: string, extra: Partial<Node> = {}, ready = 'True'): Node => ({
@@ -105,5 +117,85 @@ describe('filterContext', () => {
     expect([ctx.toleratesUnschedulable, ctx.requestsNothing, ctx.hasVolumes, ctx.tolerations.length]).toEqual([true, true, false, 1]);
     const other = context(profile128, pod, true);
     expect([other.toleratesUnschedulable, other.requestsNothing, other.hasVolumes, other.tolerations.length]).toEqual([false, false, true, 0]);
+  });
+});
+
+describe('SlotFilter', () => {
+  // Nodes that fail each check in turn, and some that pass, in one cache.
+  const nodes: Node[] = [
+    node('a-free'),
+    node('b-cordoned', { spec: { unschedulable: true } }),
+    node('c-not-ready', {}, 'False'),
+    node('d-unreachable', { spec: { taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }] } }, 'Unknown'),
+    node('e-dedicated', { metadata: { name: 'e-dedicated', labels: { disk: 'ssd' } }, spec: { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] } }),
+    node('f-ssd', { metadata: { name: 'f-ssd', labels: { disk: 'ssd' } } }),
+    node('g-prefer', { spec: { taints: [{ key: 'soft', effect: 'PreferNoSchedule' }] } }),
+    { metadata: { name: 'h-gpu' }, status: { allocatable: { cpu: '4', memory: '1Gi', pods: '10', 'nvidia.com/gpu': '1' }, conditions: [{ type: 'Ready', status: 'True' }] } },
+    { metadata: { name: 'i-small' }, status: { allocatable: { cpu: '100m', memory: '1Gi', pods: '10' }, conditions: [{ type: 'Ready', status: 'True' }] } },
+    { metadata: { name: 'j-full' }, status: { allocatable: { cpu: '4', memory: '1Gi', pods: '1' }, conditions: [{ type: 'Ready', status: 'True' }] } },
+  ];
+  const cache = new SchedulerCache();
+  for (const n of nodes) cache.setNode(n);
+  cache.setPod({ metadata: { name: 'x', namespace: 'default' }, spec: { nodeName: 'j-full', containers: [] } });
+  const pods: Pod[] = [
+    { metadata: { name: 'empty' }, spec: { containers: [] } },
+    { metadata: { name: 'cpu' }, spec: { containers: [{ name: 'c', resources: { requests: { cpu: '500m' } } }] } },
+    { metadata: { name: 'gpu' }, spec: { containers: [{ name: 'c', resources: { requests: { 'nvidia.com/gpu': '1' } } }] } },
+    { metadata: { name: 'ssd' }, spec: { containers: [], nodeSelector: { disk: 'ssd' } } },
+    {
+      metadata: { name: 'tolerant' },
+      spec: {
+        containers: [],
+        tolerations: [
+          { key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' },
+          { key: 'node.kubernetes.io/unschedulable', operator: 'Exists' },
+          { key: 'node.kubernetes.io/not-ready', operator: 'Exists' },
+        ],
+      },
+    },
+    { metadata: { name: 'everything' }, spec: { containers: [], tolerations: [{ operator: 'Exists' }] } },
+  ];
+  const legacy = withOverrides(profile112, { features: { TaintNodesByCondition: false } });
+
+  it.each([profile112, profile114, profile118, profile128, legacy])('passes exactly the nodes filterNode lets through ($version)', (profile) => {
+    const infos = cache.nodeInfos();
+    const slots = cache.slots();
+    for (const p of pods) {
+      const ctx = context(profile, p);
+      const fast = new SlotFilter(ctx, slots);
+      const verdicts = infos.map((i) => [i.name, fast.passes(i.slot, i)]);
+      expect(verdicts).toEqual(infos.map((i) => [i.name, filterNode(ctx, i) === undefined]));
+    }
+  });
+
+  it('follows the cache as pods land and nodes change', () => {
+    const local = new SchedulerCache();
+    local.setNode(node('w1'));
+    local.setNode(node('w2'));
+    const small: Pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', resources: { requests: { cpu: '600m' } } }] } };
+    const ctx = context(profile128, small);
+    const passing = () => {
+      const fast = new SlotFilter(ctx, local.slots());
+      return local.nodeInfos().filter((i) => fast.passes(i.slot, i)).map((i) => i.name);
+    };
+    expect(passing()).toEqual(['w1', 'w2']);
+    local.setPod({ metadata: { name: 'a', namespace: 'default' }, spec: { nodeName: 'w1', containers: [{ name: 'c', resources: { requests: { cpu: '500m' } } }] } });
+    expect(passing()).toEqual(['w2']);
+    local.setNode(node('w2', { spec: { unschedulable: true } }));
+    expect(passing()).toEqual([]);
+    local.removePod('default/a');
+    expect(passing()).toEqual(['w1']);
+  });
+});
+
+describe('volumeBindingError', () => {
+  it('is the error volume binding gives on every node, in the version words, or undefined', () => {
+    const empty: Pod = { metadata: { name: 'p' }, spec: { containers: [] } };
+    expect(volumeBindingError(context(profile112, empty, true))).toEqual({ error: 'pod has unbound immediate PersistentVolumeClaims' });
+    expect(volumeBindingError(context(profile118, empty, true))).toEqual({
+      error: 'running "VolumeBinding" filter plugin for pod "p": pod has unbound immediate PersistentVolumeClaims',
+    });
+    expect(volumeBindingError(context(profile112, empty))).toBeUndefined();
+    expect(volumeBinding(context(profile112, empty, true), node('w1'))).toEqual(volumeBindingError(context(profile112, empty, true)));
   });
 });

@@ -11,6 +11,7 @@ import { TAINTS, tolerates } from '../runtime/pod-util.js';
 import type { NodeRejection } from './failure-message.js';
 import { matchesAnyNode, nodeSelectorMatcher } from './node-affinity.js';
 import { podRequests, type Resources } from './pod-requests.js';
+import { SLOT_READY, SLOT_UNSCHEDULABLE, type NodeSlots } from './node-slots.js';
 import { nodeSchedulingTaints, type NodeInfo } from './scheduler-cache.js';
 import { UNBOUND_IMMEDIATE_CLAIMS, volumeReasons, type PodVolumes, type VolumeListers } from './volume-binding.js';
 
@@ -32,6 +33,8 @@ export interface FilterContext {
   readonly requestsNothing: boolean;
   /** The pod has claims for volume binding to check. */
   readonly hasVolumes: boolean;
+  /** The pod requests some extended resource (a positive amount in requests.scalar). */
+  readonly requestsScalar: boolean;
 }
 
 /** A filter that errs rather than rejects: the attempt fails with this message. */
@@ -79,6 +82,7 @@ export const filterContext = (pod: Pod, profile: VersionProfile, volumes: PodVol
     toleratesUnschedulable: toleratedBy(tolerations, { key: TAINTS.unschedulable, effect: 'NoSchedule' }),
     requestsNothing: requests.milliCPU === 0 && requests.memory === 0 && requests.ephemeralStorage === 0 && !hasKeys(requests.scalar),
     hasVolumes: volumes.boundVolumes.length > 0 || volumes.delayedClaims.length > 0 || volumes.missingVolumes.length > 0 || volumes.unboundImmediate,
+    requestsScalar: Object.values(requests.scalar).some((amount) => amount > 0),
   };
 };
 
@@ -173,6 +177,13 @@ const fitsResources = (ctx: FilterContext, info: NodeInfo): boolean => {
   if (allocatable.milliCPU < want.milliCPU + requested.milliCPU) return false;
   if (allocatable.memory < want.memory + requested.memory) return false;
   if (allocatable.ephemeralStorage < want.ephemeralStorage + requested.ephemeralStorage) return false;
+  return fitsScalarResources(ctx, info);
+};
+
+/** Whether the node has room for the pod's extended resources. */
+const fitsScalarResources = (ctx: FilterContext, info: NodeInfo): boolean => {
+  const want = ctx.requests;
+  const { allocatable, requested } = info;
   for (const name in want.scalar) {
     const amount = want.scalar[name] ?? 0;
     if (amount > 0 && (allocatable.scalar[name] ?? 0) < amount + (requested.scalar[name] ?? 0)) return false;
@@ -193,25 +204,31 @@ const generalPredicates = (ctx: FilterContext, info: NodeInfo, node: Node): Filt
   return reject(reasons, !affinity);
 };
 
-/** CheckVolumeBinding / VolumeBinding Filter. */
-const volumeBinding = (ctx: FilterContext, node: Node): FilterResult => {
+/** CheckVolumeBinding / VolumeBinding Filter: the last check of every version, run on a node that passed the others. */
+export const volumeBinding = (ctx: FilterContext, node: Node): FilterResult => {
   if (!ctx.hasVolumes) return undefined;
+  return volumeBindingError(ctx) ?? reject(volumeReasons(ctx.volumes, node, ctx.listers), true);
+};
+
+/**
+ * The error volume binding gives on every node that reaches it, when the pod has an unbound
+ * Immediate claim or a bound claim whose volume is gone; undefined otherwise. It depends on
+ * the pod alone, so a walk can work it out once per attempt.
+ */
+export const volumeBindingError = (ctx: FilterContext): FilterError | undefined => {
   const { volumes, profile, pod } = ctx;
-  const framework = profile.behaviours.schedulerFramework;
   const failure = volumes.unboundImmediate
     ? UNBOUND_IMMEDIATE_CLAIMS
     : volumes.missingVolumes.length > 0
       ? `persistentvolume "${volumes.missingVolumes[0] ?? ''}" not found`
       : undefined;
+  if (failure === undefined) return undefined;
   // Since v1.19 the PreFilter turns unbound Immediate claims away before any node is looked
   // at (the scheduler does that); here they only arrive from older versions. A filter plugin
   // that errs (rather than rejects) fails the whole attempt with its message wrapped.
-  if (failure !== undefined) {
-    return {
-      error: framework === 'predicates' ? failure : `running "VolumeBinding" filter plugin for pod "${pod.metadata?.name ?? ''}": ${failure}`,
-    };
-  }
-  return reject(volumeReasons(volumes, node, ctx.listers), true);
+  return {
+    error: profile.behaviours.schedulerFramework === 'predicates' ? failure : `running "VolumeBinding" filter plugin for pod "${pod.metadata?.name ?? ''}": ${failure}`,
+  };
 };
 
 const NODE_NOT_FOUND = 'node(s) not found';
@@ -245,3 +262,60 @@ export const filterNode = (ctx: FilterContext, info: NodeInfo): FilterResult => 
   }
   return result ?? volumeBinding(ctx, node);
 };
+
+/**
+ * Whether the node in slot `i` passes every check of {@link filterNode} but volume binding,
+ * read from the cache's columns ({@link NodeSlots}) instead of the node's entry: the walk
+ * asks this for hundreds of nodes per attempt and most pass. Only a pass is decided here;
+ * a node that fails goes through filterNode for its verdict (the reasons and their order
+ * are the version's), so the two cannot disagree on what a node is told. Tolerations are
+ * judged once per taint class per attempt. One is made per attempt.
+ */
+export class SlotFilter {
+  readonly #ctx: FilterContext;
+  readonly #slots: NodeSlots;
+  readonly #checkReadiness: boolean;
+  /** Per taint class of this attempt: 0 not judged yet, 1 tolerated, 2 not. */
+  readonly #taintVerdicts: Uint8Array;
+  readonly #taintClasses: Int32Array;
+  readonly #selects: boolean;
+
+  constructor(ctx: FilterContext, slots: NodeSlots) {
+    this.#ctx = ctx;
+    this.#slots = slots;
+    const byCondition = ctx.profile.features.TaintNodesByCondition;
+    this.#checkReadiness = !byCondition;
+    this.#taintClasses = byCondition ? slots.taintsWithReadinessClass : slots.taintsClass;
+    this.#taintVerdicts = new Uint8Array(slots.taintClasses.size);
+    this.#selects = ctx.matchesNodeSelector !== matchesAnyNode;
+  }
+
+  /** Whether `info`, the node in slot `i`, passes every check but volume binding. */
+  passes(i: number, info: NodeInfo): boolean {
+    const ctx = this.#ctx;
+    const slots = this.#slots;
+    const flags = slots.flags[i]!;
+    if (this.#checkReadiness && (flags & SLOT_READY) === 0) return false;
+    if ((flags & SLOT_UNSCHEDULABLE) !== 0 && !ctx.toleratesUnschedulable) return false;
+    if (slots.podCount[i]! + 1 > slots.allocatablePods[i]!) return false;
+    if (!ctx.requestsNothing) {
+      const want = ctx.requests;
+      if (slots.allocatableMilliCPU[i]! < want.milliCPU + slots.requestedMilliCPU[i]!) return false;
+      if (slots.allocatableMemory[i]! < want.memory + slots.requestedMemory[i]!) return false;
+      if (slots.allocatableEphemeralStorage[i]! < want.ephemeralStorage + slots.requestedEphemeralStorage[i]!) return false;
+      if (ctx.requestsScalar && !fitsScalarResources(ctx, info)) return false;
+    }
+    const taintClass = this.#taintClasses[i]!;
+    if (taintClass !== 0) {
+      let verdict = this.#taintVerdicts[taintClass]!;
+      if (verdict === 0) {
+        verdict = 1;
+        const taints = slots.taintClasses.taints(taintClass);
+        for (let t = 0; t < taints.length && verdict === 1; t++) if (!toleratedBy(ctx.tolerations, taints[t]!)) verdict = 2;
+        this.#taintVerdicts[taintClass] = verdict;
+      }
+      if (verdict === 2) return false;
+    }
+    return !this.#selects || ctx.matchesNodeSelector(info.node!);
+  }
+}

@@ -124,4 +124,30 @@ describe('SchedulerCache', () => {
     expect(cache.controllerPodsByNode('rs-uid')).toBeUndefined();
     expect([w1.podCount, w1.nonZeroRequested.milliCPU, w1.nonZeroRequested.memory, w1.requested.milliCPU]).toEqual([0, 0, 0, 0]);
   });
+
+  it('keeps each node\'s slot in the walk order current as nodes and pods change', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(node('w2'));
+    cache.setNode(node('w1'));
+    cache.setPod(pod('a', 'w2'));
+    let slots = cache.slots();
+    expect(cache.nodeInfos().map((i) => [i.name, i.slot])).toEqual([
+      ['w1', 0],
+      ['w2', 1],
+    ]);
+    expect([slots.count, slots.podCount[1], slots.requestedMilliCPU[1], slots.nonZeroMilliCPU[1], slots.allocatablePods[0]]).toEqual([2, 1, 500, 500, 110]);
+    // Written through while the order stands.
+    cache.setPod(pod('b', 'w2'));
+    cache.setNode({ ...node('w1'), spec: { unschedulable: true, taints: [{ key: 'k', effect: 'NoSchedule' }, { key: 's', effect: 'PreferNoSchedule' }] } });
+    expect([slots.podCount[1], slots.requestedMilliCPU[1], slots.flags[0]]).toEqual([2, 1000, 1]);
+    const w1 = cache.nodeInfo('w1')!;
+    expect([slots.taintsClass[0], slots.preferNoScheduleClass[0]]).toEqual([w1.taintsClass, w1.preferNoScheduleClass]);
+    expect(slots.taintClasses.taints(w1.taintsClass)).toEqual([{ key: 'k', effect: 'NoSchedule' }]);
+    // A node that comes or goes renumbers the slots.
+    cache.removeNode('w1');
+    expect(w1.slot).toBe(-1);
+    slots = cache.slots();
+    expect(cache.nodeInfos().map((i) => [i.name, i.slot])).toEqual([['w2', 0]]);
+    expect([slots.count, slots.podCount[0], slots.requestedMilliCPU[0]]).toEqual([1, 2, 1000]);
+  });
 });

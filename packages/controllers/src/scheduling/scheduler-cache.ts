@@ -6,6 +6,7 @@
 // Kept incrementally, so a scheduling attempt costs nothing per pod in the cluster.
 import type { Node, Pod, PodSpec, Taint } from 'kubernetes-types/core/v1.js';
 import { controllerOf, keyOf, nodeReadyStatus, TAINTS } from '../runtime/pod-util.js';
+import { NodeSlots } from './node-slots.js';
 import {
   addResources,
   EMPTY_RESOURCES,
@@ -44,6 +45,12 @@ export interface NodeInfo {
   readonly taintsWithReadiness: readonly Taint[];
   /** The node's PreferNoSchedule taints (what TaintToleration scoring counts). */
   readonly preferNoScheduleTaints: readonly Taint[];
+  /** Class ids of {@link taints}, {@link taintsWithReadiness} and {@link preferNoScheduleTaints} in the cache's slots' TaintClasses. */
+  readonly taintsClass: number;
+  readonly taintsWithReadinessClass: number;
+  readonly preferNoScheduleClass: number;
+  /** The node's index in {@link SchedulerCache.nodeInfos} and its slots; −1 when it is not there. */
+  readonly slot: number;
 }
 
 /** No taints: shared, so a node without taints costs no array. */
@@ -80,6 +87,10 @@ interface MutableNodeInfo {
   taints: readonly Taint[];
   taintsWithReadiness: readonly Taint[];
   preferNoScheduleTaints: readonly Taint[];
+  taintsClass: number;
+  taintsWithReadinessClass: number;
+  preferNoScheduleClass: number;
+  slot: number;
 }
 
 interface CountedPod {
@@ -107,6 +118,8 @@ export class SchedulerCache {
   /** controllerPods inverted: per controller uid, its counted pods per node entry. */
   readonly #byController = new Map<string, Map<NodeInfo, number>>();
   #sorted: MutableNodeInfo[] | undefined;
+  /** The filter and score inputs of #sorted as columns; valid while #sorted is. */
+  readonly #slots = new NodeSlots();
 
   /** Adds or replaces a node. */
   setNode(node: Node): void {
@@ -126,10 +139,15 @@ export class SchedulerCache {
       info.taintsWithReadiness = ready === 'True' ? info.taints : nodeSchedulingTaints(node, true);
       const all = node.spec?.taints;
       info.preferNoScheduleTaints = all === undefined || all.length === 0 ? NO_TAINTS : all.filter((t) => t.effect === 'PreferNoSchedule');
+      const classes = this.#slots.taintClasses;
+      info.taintsClass = classes.id(info.taints);
+      info.taintsWithReadinessClass = classes.id(info.taintsWithReadiness);
+      info.preferNoScheduleClass = classes.id(info.preferNoScheduleTaints);
     }
     info.unschedulable = !!node.spec?.unschedulable;
     info.readyStatus = ready;
     info.node = node;
+    this.#writeSlot(info);
   }
 
   /** Forgets a node; pods still bound to it keep counting on an entry without node. */
@@ -141,6 +159,8 @@ export class SchedulerCache {
     info.unschedulable = false;
     info.readyStatus = undefined;
     info.taints = info.taintsWithReadiness = info.preferNoScheduleTaints = NO_TAINTS;
+    info.taintsClass = info.taintsWithReadinessClass = info.preferNoScheduleClass = 0;
+    info.slot = -1;
     if (info.podCount === 0) this.#nodes.delete(name);
     this.#sorted = undefined;
   }
@@ -181,6 +201,7 @@ export class SchedulerCache {
     info.nonZeroRequested.milliCPU += counted.nonZero.milliCPU;
     info.nonZeroRequested.memory += counted.nonZero.memory;
     info.podCount++;
+    this.#writeSlot(info);
     if (counted.spreadOwner !== undefined) {
       info.controllerPods.set(counted.spreadOwner, (info.controllerPods.get(counted.spreadOwner) ?? 0) + 1);
       let byNode = this.#byController.get(counted.spreadOwner);
@@ -200,6 +221,7 @@ export class SchedulerCache {
     info.nonZeroRequested.milliCPU -= counted.nonZero.milliCPU;
     info.nonZeroRequested.memory -= counted.nonZero.memory;
     info.podCount--;
+    this.#writeSlot(info);
     if (counted.spreadOwner !== undefined) {
       const left = (info.controllerPods.get(counted.spreadOwner) ?? 1) - 1;
       if (left > 0) info.controllerPods.set(counted.spreadOwner, left);
@@ -243,8 +265,31 @@ export class SchedulerCache {
 
   /** The known nodes sorted by name: the order in which the scheduler walks them. */
   nodeInfos(): readonly NodeInfo[] {
-    this.#sorted ??= [...this.#nodes.values()].filter((i) => i.node).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (this.#sorted === undefined) {
+      const sorted = [...this.#nodes.values()].filter((i) => i.node).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      this.#slots.resize(sorted.length);
+      for (let i = 0; i < sorted.length; i++) {
+        const info = sorted[i]!;
+        info.slot = i;
+        this.#slots.write(i, info);
+      }
+      this.#sorted = sorted;
+    }
     return this.#sorted;
+  }
+
+  /**
+   * The inputs of {@link nodeInfos}' nodes as columns, slot i holding the i-th node's; kept
+   * current as nodes and pods change, rebuilt with the walk order when a node comes or goes.
+   */
+  slots(): NodeSlots {
+    this.nodeInfos();
+    return this.#slots;
+  }
+
+  /** Copies a node's changed inputs into its slot, while the walk order stands. */
+  #writeSlot(info: MutableNodeInfo): void {
+    if (this.#sorted !== undefined && info.slot >= 0) this.#slots.write(info.slot, info);
   }
 
   /** Names of the known nodes, sorted. */
@@ -273,6 +318,10 @@ export class SchedulerCache {
         taints: NO_TAINTS,
         taintsWithReadiness: NO_TAINTS,
         preferNoScheduleTaints: NO_TAINTS,
+        taintsClass: 0,
+        taintsWithReadinessClass: 0,
+        preferNoScheduleClass: 0,
+        slot: -1,
       };
       this.#nodes.set(name, info);
     }

@@ -361,6 +361,23 @@ describe('Scheduler: volumes', () => {
     }
   });
 
+  it('counts every node that reaches volume binding in the aggregated error, past the share searched (1.12, 150 nodes)', () => {
+    // 150 nodes: 10 cordoned and 5 full never reach volume binding; the other 135 all give
+    // the error, so the walk goes round the whole cluster and counts them.
+    const nodes = Array.from({ length: 150 }, (_, i) =>
+      nodeObject(`w${String(i).padStart(3, '0')}`, { unschedulable: i % 15 === 0, pods: i % 30 === 7 ? '0' : '110' }),
+    );
+    const c = cluster(profile112, nodes);
+    must(c.kubectl.create('PersistentVolumeClaim', claim('data-web-0')));
+    must(c.kubectl.create('Pod', withClaim('web-0')));
+    c.sim.clock.runFor(0);
+    expect(failedMessage(c, 'web-0')).toBe('pod has unbound immediate PersistentVolumeClaims (repeated 135 times)');
+    // Without the claim problem the same cluster gives the nodes' own reasons.
+    must(c.kubectl.create('Pod', podObject('big', {}, '8')));
+    c.sim.clock.runFor(0);
+    expect(failedMessage(c, 'big')).toBe('0/150 nodes are available: 10 node(s) were unschedulable, 140 Insufficient cpu, 5 Insufficient pods.');
+  });
+
   it('reports a missing claim', () => {
     const c = cluster(profile114, [nodeObject('w1')]);
     must(c.kubectl.create('Pod', withClaim('web-0')));

@@ -16,11 +16,11 @@ import { keyOf } from '../runtime/pod-util.js';
 import { ANN_SELECTED_NODE, claimKey, isClaimBound, isVolumeBoundToClaim, ANN_BOUND_BY_CONTROLLER } from '../volume/volume-util.js';
 import { findMatchingVolume } from '../volume/volume-matching.js';
 import { aggregateErrors, fitErrorMessage, type FitErrorStyle, type NodeRejection } from './failure-message.js';
-import { filterContext, filterNode, isFilterError } from './filters.js';
+import { filterContext, filterNode, isFilterError, SlotFilter, volumeBinding, volumeBindingError, type FilterResult } from './filters.js';
 import type { Resources } from './pod-requests.js';
 import { SchedulerCache, type NodeInfo } from './scheduler-cache.js';
 import { SchedulingQueue, type FailureKind, type QueuedPod } from './scheduling-queue.js';
-import { scoreNodes } from './scoring.js';
+import { scoreSlots } from './scoring.js';
 import { getPodVolumes, UNBOUND_IMMEDIATE_CLAIMS, type PodVolumes, type VolumeListers } from './volume-binding.js';
 
 /** The default scheduler's name: its event source and the schedulerName of the pods it takes. */
@@ -132,6 +132,8 @@ export class Scheduler implements Component {
   #drainTimer: TimerHandle | undefined;
   #nextStartNodeIndex = 0;
   #lastNodeIndex = 0;
+  /** The slots of the feasible nodes of the current attempt, reused across attempts. */
+  #feasible = new Int32Array(0);
 
   constructor(ctx: ControllerContext, options: SchedulerOptions = {}) {
     this.#ctx = ctx;
@@ -309,7 +311,6 @@ export class Scheduler implements Component {
 
     const ctx = filterContext(pod, profile, claims.right, listers);
     const toFind = numFeasibleNodesToFind(numNodes, profile.options.percentageOfNodesToScore);
-    const feasible: NodeInfo[] = [];
     const rejections: NodeRejection[] = [];
     // Only an attempt whose predicates err needs the map.
     let errors: Map<string, number> | undefined;
@@ -327,14 +328,37 @@ export class Scheduler implements Component {
       this.#nextStartNodeIndex = start;
       return { node: pinnedInfo.name, volumes: claims.right };
     }
+    // The walk reads the cache's columns; a node is looked at as an object only when it
+    // fails there (for its reasons) or for volume binding.
+    const slots = this.#cache.slots();
+    const fast = new SlotFilter(ctx, slots);
+    if (this.#feasible.length < numNodes) this.#feasible = new Int32Array(Math.max(numNodes, 2 * this.#feasible.length));
+    const feasible = this.#feasible;
+    // The same for every node that gets as far as volume binding: counted, not collected.
+    const volumeError = ctx.hasVolumes ? volumeBindingError(ctx) : undefined;
+    let volumeErrors = 0;
+    let found = 0;
     let processed = 0;
     // The walk starts at `start` and wraps once: an index kept in range, not a modulo per node.
     let index = start;
-    for (; processed < numNodes && feasible.length < toFind; processed++) {
-      const info = infos[index]!;
+    for (; processed < numNodes && found < toFind; processed++) {
+      const slot = index;
+      const info = infos[slot]!;
       if (++index === numNodes) index = 0;
-      const result = filterNode(ctx, info);
-      if (result === undefined) feasible.push(info);
+      let result: FilterResult;
+      if (fast.passes(slot, info)) {
+        if (!ctx.hasVolumes) {
+          feasible[found++] = slot;
+          continue;
+        }
+        if (volumeError !== undefined) {
+          if (framework !== 'predicates') return { message: volumeError.error, kind: 'error' };
+          volumeErrors++;
+          continue;
+        }
+        result = volumeBinding(ctx, info.node!);
+      } else result = filterNode(ctx, info);
+      if (result === undefined) feasible[found++] = slot;
       else if (isFilterError(result)) {
         // Predicate errors are collected and aggregated; a framework filter error ends the attempt.
         if (framework !== 'predicates') return { message: result.error, kind: 'error' };
@@ -343,38 +367,46 @@ export class Scheduler implements Component {
       } else rejections.push(result);
     }
     this.#nextStartNodeIndex = (start + processed) % numNodes;
+    if (volumeErrors > 0) {
+      errors ??= new Map<string, number>();
+      errors.set(volumeError!.error, (errors.get(volumeError!.error) ?? 0) + volumeErrors);
+    }
     if (errors !== undefined) return { message: aggregateErrors(errors), kind: 'error' };
-    if (feasible.length === 0) return { message: fitErrorMessage(numNodes, rejections, this.#fitErrorStyle(pod)), kind: 'rejected' };
-    if (feasible.length === 1) return { node: feasible[0]!.name, volumes: claims.right };
-    return { node: this.#selectHost(pod, feasible, ctx.requests), volumes: claims.right };
+    if (found === 0) return { message: fitErrorMessage(numNodes, rejections, this.#fitErrorStyle(pod)), kind: 'rejected' };
+    if (found === 1) return { node: infos[feasible[0]!]!.name, volumes: claims.right };
+    return { node: this.#selectHost(pod, infos, feasible, found, ctx.requests), volumes: claims.right };
   }
 
-  /** selectHost: the best score; ties round-robin (≤v1.15) or one at random by reservoir sampling. */
-  #selectHost(pod: Pod, feasible: readonly NodeInfo[], requests: Resources): string {
+  /**
+   * selectHost: the best score; ties round-robin (≤v1.15) or one at random by reservoir
+   * sampling. The candidates are the nodes in slots `feasible[0..n)`, in walk order.
+   */
+  #selectHost(pod: Pod, infos: readonly NodeInfo[], feasible: Int32Array, n: number, requests: Resources): string {
     const cache = this.#cache;
-    const scores = scoreNodes(pod, feasible, this.#ctx.profile, requests, (owner) => cache.controllerPodsByNode(owner));
+    const scores = scoreSlots(pod, cache.slots(), feasible, n, infos, this.#ctx.profile, requests, (owner) => cache.controllerPodsByNode(owner));
     if (this.#ctx.profile.behaviours.schedulerFramework === 'predicates') {
       // findMaxScores, then lastNodeIndex modulo their number.
       let best = -Infinity;
       let count = 0;
-      for (const score of scores) {
+      for (let i = 0; i < n; i++) {
+        const score = scores[i]!;
         if (score > best) {
           best = score;
           count = 1;
         } else if (score === best) count++;
       }
       let nth = this.#lastNodeIndex++ % count;
-      for (let i = 0; i < scores.length; i++) if (scores[i] === best && nth-- === 0) return feasible[i]!.name;
+      for (let i = 0; i < n; i++) if (scores[i] === best && nth-- === 0) return infos[feasible[i]!]!.name;
     }
     let selected = 0;
     let ties = 1;
-    for (let i = 1; i < scores.length; i++) {
+    for (let i = 1; i < n; i++) {
       if (scores[i]! > scores[selected]!) {
         selected = i;
         ties = 1;
       } else if (scores[i] === scores[selected] && this.#random!.int(0, ++ties) === 0) selected = i;
     }
-    return feasible[selected]!.name;
+    return infos[feasible[selected]!]!.name;
   }
 
   /**

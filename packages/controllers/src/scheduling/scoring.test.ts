@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { profile112, profile128 } from '../profiles/profiles.js';
+import { profile112, profile118, profile128, profile132 } from '../profiles/profiles.js';
+import { podRequests } from './pod-requests.js';
 import { SchedulerCache } from './scheduler-cache.js';
-import { maxNodeScore, scoreNodes } from './scoring.js';
+import { maxNodeScore, scoreNodes, scoreSlots } from './scoring.js';
 
 const node = (name: string, taints?: Node['spec']): Node => ({
   metadata: { name, labels: { zone: name === 'w1' ? 'a' : 'b' } },
@@ -61,5 +62,55 @@ describe('scoreNodes', () => {
     // A pod of a controller with no pods counted anywhere spreads evenly.
     const stranger: Pod = { ...owned('x'), metadata: { name: 'x', namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'other', controller: true }] } };
     expect([...scoreNodes(stranger, infos(cache), profile128, undefined, (owner) => cache.controllerPodsByNode(owner))]).toEqual([...scoreNodes(stranger, infos(cache), profile128)]);
+  });
+});
+
+describe('scoreSlots', () => {
+  it.each([profile112, profile118, profile128, profile132])('scores each node exactly as scoreNodes does ($version)', (profile) => {
+    const cache = new SchedulerCache();
+    const nodes: Node[] = [
+      node('w1'),
+      node('w2', { taints: [{ key: 'soft', effect: 'PreferNoSchedule' }] }),
+      node('w3', { taints: [{ key: 'soft', effect: 'PreferNoSchedule' }, { key: 'other', effect: 'PreferNoSchedule' }] }),
+      { metadata: { name: 'w4', labels: { zone: 'a' } }, status: { allocatable: { cpu: '3', memory: '5000Mi', pods: '110' } } },
+      { metadata: { name: 'w5' }, status: { allocatable: { cpu: '250m', memory: '300Mi', pods: '110' } } },
+      node('w6'),
+    ];
+    for (const n of nodes) cache.setNode(n);
+    cache.setPod(owned('a', 'w1'));
+    cache.setPod(owned('b', 'w1', '300m'));
+    cache.setPod(owned('c', 'w4'));
+    cache.setPod({ metadata: { name: 'free', namespace: 'default' }, spec: { nodeName: 'w3', containers: [{ name: 'c' }] } });
+    cache.setPod({ metadata: { name: 'big', namespace: 'default' }, spec: { nodeName: 'w6', containers: [{ name: 'c', resources: { requests: { cpu: '900m', memory: '900Mi' } } }] } });
+    const all = infos(cache);
+    const pods: Pod[] = [
+      owned('new'),
+      { metadata: { name: 'plain', namespace: 'default' }, spec: { containers: [{ name: 'c' }] } },
+      {
+        ...owned('picky'),
+        spec: {
+          containers: [{ name: 'c', resources: { requests: { cpu: '50m', memory: '10Mi' } } }],
+          tolerations: [{ key: 'soft', operator: 'Exists', effect: 'PreferNoSchedule' }],
+          affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 5, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } }] } },
+        },
+      },
+    ];
+    // Every node, and a subset out of order (the walk may wrap).
+    for (const subset of [all, [all[4]!, all[5]!, all[0]!, all[2]!]]) {
+      const feasible = Int32Array.from(subset.map((i) => i.slot));
+      for (const p of pods) {
+        const expected = [...scoreNodes(p, subset, profile, undefined, (owner) => cache.controllerPodsByNode(owner))];
+        const got = scoreSlots(p, cache.slots(), feasible, feasible.length, all, profile, podRequests(p), (owner) => cache.controllerPodsByNode(owner));
+        expect([...got.subarray(0, feasible.length)]).toEqual(expected);
+      }
+    }
+    // The memo of resource scores follows the nodes: a pod landing, a node's allocatable changing.
+    const score = (p: Pod) => [...scoreSlots(p, cache.slots(), Int32Array.from(all.map((i) => i.slot)), all.length, all, profile, podRequests(p), (o) => cache.controllerPodsByNode(o)).subarray(0, all.length)];
+    const before = score(pods[0]!);
+    cache.setPod(owned('d', 'w2', '500m'));
+    cache.setNode({ metadata: { name: 'w6' }, status: { allocatable: { cpu: '2', memory: '2000Mi', pods: '110' } } });
+    const after = score(pods[0]!);
+    expect(after).toEqual([...scoreNodes(pods[0]!, all, profile, undefined, (o) => cache.controllerPodsByNode(o))]);
+    expect(after).not.toEqual(before);
   });
 });

@@ -6,11 +6,12 @@
 // 0–100, and from v1.22 the weights of apis/config/v1/default_plugins.go). Image locality and
 // inter-pod affinity score every node alike in failsim (no images, no pod affinity) and are
 // left out.
-import type { Pod, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { VersionProfile } from '../profiles/profile.js';
 import { controllerOf, tolerates } from '../runtime/pod-util.js';
 import { preferredNodeAffinityWeight } from './node-affinity.js';
 import { podNonZeroRequests, podRequests, type Resources } from './pod-requests.js';
+import type { NodeSlots } from './node-slots.js';
 import type { NodeInfo } from './scheduler-cache.js';
 
 type Framework = VersionProfile['behaviours']['schedulerFramework'];
@@ -63,9 +64,11 @@ const podScoring = (pod: Pod, requests: Resources): PodScoring => {
 };
 
 /** Untolerated PreferNoSchedule taints of the node (CountIntolerableTaintsPreferNoSchedule). */
-const intolerableTaints = (p: PodScoring, info: NodeInfo): number => {
+const intolerableTaints = (p: PodScoring, info: NodeInfo): number => countIntolerable(p, info.preferNoScheduleTaints);
+
+/** How many of `taints` none of the pod's PreferNoSchedule tolerations tolerates. */
+const countIntolerable = (p: PodScoring, taints: readonly Taint[]): number => {
   let count = 0;
-  const taints = info.preferNoScheduleTaints;
   const tolerations = p.preferNoScheduleTolerations;
   for (let i = 0; i < taints.length; i++) {
     let tolerated = false;
@@ -156,6 +159,135 @@ export const scoreNodes = (
     counts[2 * n + i] = t;
   }
   // Scores go into `base`: the total of node i is base[i].
+  for (let i = 0; i < n; i++) {
+    const spreadScore = maxSpread > 0 ? Math.floor((max * (maxSpread - counts[i]!)) / maxSpread) : max;
+    const affinityScore = maxAffinity > 0 ? Math.floor((max * counts[n + i]!) / maxAffinity) : 0;
+    const taintScore = maxIntolerable > 0 ? max - Math.floor((max * counts[2 * n + i]!) / maxIntolerable) : max;
+    base[i] = base[i]! + weights.spread * spreadScore + weights.nodeAffinity * affinityScore + weights.taintToleration * taintScore;
+  }
+  return base;
+};
+
+/** Per-slot spreading counts of one scoreSlots call, zero outside it. */
+let spreadBySlot = new Float64Array(0);
+/** Intolerable PreferNoSchedule taints per taint class in one scoreSlots call (−1: not counted yet). */
+let intolerableByClass = new Int32Array(0);
+/** The scores scoreSlots returns, reused across calls. */
+let slotScores = new Float64Array(0);
+
+/**
+ * Ids of the pod shapes the resource scores depend on (framework, non-zero and actual CPU
+ * and memory requests): most pods of a cluster share a few, so a node's resource score
+ * stays valid from one pod to the next until the node's inputs change (NodeSlots.baseScore).
+ * Ids only grow, so a memo of a forgotten shape can never match a new one.
+ */
+const shapeIds = new Map<string, number>();
+let nextShapeId = 1;
+const shapeId = (framework: Framework, p: PodScoring): number => {
+  const key = `${framework}|${p.nonZeroMilliCPU}|${p.nonZeroMemory}|${p.milliCPU}|${p.memory}`;
+  let id = shapeIds.get(key);
+  if (id === undefined) {
+    // Bounded: pods with requests of their own each bring a shape.
+    if (shapeIds.size >= 1024) shapeIds.clear();
+    id = nextShapeId++;
+    shapeIds.set(key, id);
+  }
+  return id;
+};
+
+/** Least requested plus balanced allocation of the node in `slot`, weighted: scoreNodes' arithmetic, in its order. */
+const resourceScore = (slots: NodeSlots, slot: number, p: PodScoring, max: number, weights: Weights, stdDev: boolean): number => {
+  const cpuCapacity = slots.allocatableMilliCPU[slot]!;
+  const memoryCapacity = slots.allocatableMemory[slot]!;
+  const cpu = slots.nonZeroMilliCPU[slot]! + p.nonZeroMilliCPU;
+  const memory = slots.nonZeroMemory[slot]! + p.nonZeroMemory;
+  const leastRequested = Math.floor((leastRequestedScore(cpu, cpuCapacity, max) + leastRequestedScore(memory, memoryCapacity, max)) / 2);
+  let balanced: number;
+  if (stdDev) {
+    const cpuFraction = Math.min(1, fraction(slots.requestedMilliCPU[slot]! + p.milliCPU, cpuCapacity));
+    const memoryFraction = Math.min(1, fraction(slots.requestedMemory[slot]! + p.memory, memoryCapacity));
+    balanced = Math.floor((1 - Math.abs(cpuFraction - memoryFraction) / 2) * max);
+  } else {
+    const cpuFraction = fraction(cpu, cpuCapacity);
+    const memoryFraction = fraction(memory, memoryCapacity);
+    balanced = cpuFraction >= 1 || memoryFraction >= 1 ? 0 : Math.floor((1 - Math.abs(cpuFraction - memoryFraction)) * max);
+  }
+  return weights.leastRequested * leastRequested + weights.balanced * balanced;
+};
+
+/**
+ * {@link scoreNodes} for the nodes in slots `feasible[0..n)` of the cache's columns, with
+ * the same arithmetic in the same order, so each node gets the same score: least requested,
+ * balanced allocation, spreading, preferred affinity and PreferNoSchedule taints read from
+ * contiguous arrays rather than from each node's entry. `infos[slot]` is the node's entry
+ * (read only for preferred affinity); `podsByNode` is the cache's controllerPodsByNode.
+ * Intolerable taints are counted once per taint class. The result holds the score of
+ * `feasible[i]` at i and is valid until the next call.
+ */
+export const scoreSlots = (
+  pod: Pod,
+  slots: NodeSlots,
+  feasible: Int32Array,
+  n: number,
+  infos: readonly NodeInfo[],
+  profile: VersionProfile,
+  requests: Resources,
+  podsByNode: (owner: string) => ReadonlyMap<NodeInfo, number> | undefined,
+): Float64Array => {
+  const framework = profile.behaviours.schedulerFramework;
+  const max = maxNodeScore(framework);
+  const weights = WEIGHTS[framework];
+  const stdDev = framework === 'prefilter-plugins';
+  const p = podScoring(pod, requests);
+  if (slotScores.length < n) slotScores = new Float64Array(Math.max(n, 2 * slotScores.length));
+  if (scratch.length < 3 * n) scratch = new Float64Array(Math.max(3 * n, 2 * scratch.length));
+  if (spreadBySlot.length < slots.count) spreadBySlot = new Float64Array(Math.max(slots.count, 2 * spreadBySlot.length));
+  const classes = slots.taintClasses.size;
+  if (intolerableByClass.length < classes) intolerableByClass = new Int32Array(Math.max(classes, 2 * intolerableByClass.length));
+  intolerableByClass.fill(-1, 0, classes);
+  const shape = shapeId(framework, p);
+  const memoShape = slots.baseScoreKey;
+  const memo = slots.baseScore;
+  const base = slotScores;
+  const counts = scratch;
+  // The controller's counted pods laid out by slot: one pass over its (few) nodes instead
+  // of a map lookup per feasible node; undone below.
+  const spreadCounts = p.owner === undefined ? undefined : podsByNode(p.owner);
+  if (spreadCounts !== undefined) for (const [info, count] of spreadCounts) if (info.slot >= 0) spreadBySlot[info.slot] = count;
+  const preferred = p.hasPreferredAffinity;
+  let maxSpread = 0;
+  let maxAffinity = 0;
+  let maxIntolerable = 0;
+  for (let i = 0; i < n; i++) {
+    const slot = feasible[i]!;
+    // The resource part from the memo when this pod shape scored the node since it last changed.
+    if (memoShape[slot] === shape) base[i] = memo[slot]!;
+    else {
+      const score = resourceScore(slots, slot, p, max, weights, stdDev);
+      memo[slot] = score;
+      memoShape[slot] = shape;
+      base[i] = score;
+    }
+    const s = spreadCounts === undefined ? 0 : spreadBySlot[slot]!;
+    counts[i] = s;
+    if (s > maxSpread) maxSpread = s;
+    let a = 0;
+    if (preferred) {
+      const node = infos[slot]!.node;
+      if (node) a = preferredNodeAffinityWeight(pod, node);
+      if (a > maxAffinity) maxAffinity = a;
+    }
+    counts[n + i] = a;
+    let t = 0;
+    const taintClass = slots.preferNoScheduleClass[slot]!;
+    if (taintClass !== 0) {
+      t = intolerableByClass[taintClass]!;
+      if (t < 0) intolerableByClass[taintClass] = t = countIntolerable(p, slots.taintClasses.taints(taintClass));
+      if (t > maxIntolerable) maxIntolerable = t;
+    }
+    counts[2 * n + i] = t;
+  }
+  if (spreadCounts !== undefined) for (const [info] of spreadCounts) if (info.slot >= 0) spreadBySlot[info.slot] = 0;
   for (let i = 0; i < n; i++) {
     const spreadScore = maxSpread > 0 ? Math.floor((max * (maxSpread - counts[i]!)) / maxSpread) : max;
     const affinityScore = maxAffinity > 0 ? Math.floor((max * counts[n + i]!) / maxAffinity) : 0;

@@ -12,7 +12,7 @@ import { kinds, type Kind, type KubeObject } from '../api/resources.js';
 import type { WatchEvent } from '../api/watch.js';
 import type { TimerLabel } from '../kernel/clock.js';
 import type { Simulation } from '../simulation.js';
-import type { TraceEntry, WriteTraceEntry } from '../trace/trace.js';
+import type { WriteListener, WriteTraceEntry } from '../trace/trace.js';
 import { InvariantViolation, type InvariantHistoryEntry } from './invariant-violation.js';
 
 /** The rules {@link checkInvariants} checks. */
@@ -60,28 +60,72 @@ interface Firing {
   readonly label: TimerLabel;
 }
 
-type HistoryItem = WriteTraceEntry | Firing;
+/** A write is remembered by its trace row (the entry is built only for a report), a firing as itself. */
+type HistoryItem = number | Firing;
 
 const COMMIT_WINDOW = 1 << 16;
 /** The window starts small and doubles up to COMMIT_WINDOW: most scenario runs make a few thousand writes. */
 const INITIAL_COMMIT_WINDOW = 1 << 12;
 const RECENTLY_CANCELLED = 4096;
+const RING_EMPTY = 0;
+const RING_WRITE = 1;
+const RING_TIMER = 2;
 
 const objectKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`;
 const eventTypeOf = (verb: WriteTraceEntry['verb']): WatchEvent['type'] => (verb === 'create' ? 'ADDED' : verb === 'remove' ? 'DELETED' : 'MODIFIED');
 const describeWrite = (w: WriteTraceEntry): string =>
   `write ${w.verb} ${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name} rv=${w.resourceVersion} by ${w.by}`;
+/** `namespace/name` of an object, as the checker's reports name it. */
+const describeObject = (meta: { readonly namespace?: string; readonly name?: string }): string => `${meta.namespace ?? ''}/${meta.name ?? ''}`;
+/** A watch event as a report names it (built only for a report: events are checked by the thousand). */
+const describeEvent = (event: WatchEvent): string => {
+  const meta = event.object.metadata ?? {};
+  return `${event.type} ${event.object.kind ?? '?'} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? ''} rv=${meta.resourceVersion ?? '?'}`;
+};
 const describeTimer = (id: number, label: TimerLabel): string => `timer #${id} ${label.owner}: ${label.purpose}`;
-const describeItem = (item: HistoryItem): InvariantHistoryEntry => ({
-  t: item.t,
-  what: item.type === 'write' ? describeWrite(item) : `fired ${describeTimer(item.id, item.label)}`,
-});
+
+/**
+ * Objects by kind, namespace ("" for none) and name: the checker looks one up on every
+ * change, and nested maps find it by the strings the object holds, where a
+ * "kind/namespace/name" key was a fresh string to build and hash per change.
+ */
+class ObjectIndex<V> {
+  readonly #byKind = new Map<string, Map<string, Map<string, V>>>();
+
+  get(kind: string, namespace: string | undefined, name: string): V | undefined {
+    return this.#byKind.get(kind)?.get(namespace ?? '')?.get(name);
+  }
+
+  /** Sets the value; true when the object was not there before. */
+  set(kind: string, namespace: string | undefined, name: string, value: V): boolean {
+    let byNamespace = this.#byKind.get(kind);
+    if (byNamespace === undefined) this.#byKind.set(kind, (byNamespace = new Map<string, Map<string, V>>()));
+    let byName = byNamespace.get(namespace ?? '');
+    if (byName === undefined) byNamespace.set(namespace ?? '', (byName = new Map<string, V>()));
+    const before = byName.size;
+    byName.set(name, value);
+    return byName.size !== before;
+  }
+
+  /** Removes the object; true when it was there. */
+  delete(kind: string, namespace: string | undefined, name: string): boolean {
+    return this.#byKind.get(kind)?.get(namespace ?? '')?.delete(name) ?? false;
+  }
+}
 
 /** A watch the checker holds: everything (kind undefined) or one kind. */
 interface CheckedWatch {
   readonly name: string;
   readonly kind: Kind | undefined;
   lastSeen: number;
+  /** A watch of one kind: the resourceVersion of the kind's last write (0: none yet). */
+  expected: number;
+}
+
+/** What the checker knows of one kind's writes. */
+interface KindState {
+  lastRv: number;
+  watch: CheckedWatch | undefined;
 }
 
 /**
@@ -113,29 +157,56 @@ interface CheckedWatch {
  */
 export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>, options: InvariantCheckerOptions = {}): InvariantChecker => {
   const { clock, trace, api } = sim;
+  /** The write recorded at a trace row (the checker's history and commits keep rows). */
+  const writeAt = (row: number): WriteTraceEntry => trace.at(row) as WriteTraceEntry;
+  const describeItem = (item: HistoryItem): InvariantHistoryEntry => {
+    if (typeof item !== 'number') return { t: item.t, what: `fired ${describeTimer(item.id, item.label)}` };
+    const write = writeAt(item);
+    return { t: write.t, what: describeWrite(write) };
+  };
   const historySize = options.historySize ?? 256;
   const historyLines = options.historyLines ?? 20;
   const client: ApiClient = api.client('invariant-checker');
   const violations: InvariantViolation[] = [];
   let pendingThrow: InvariantViolation | undefined;
 
-  // ---- history: a ring of references to trace entries and small firing records --------
-  const ring: (HistoryItem | undefined)[] = new Array<HistoryItem | undefined>(historySize).fill(undefined);
+  // ---- history: a ring of trace rows (writes) and timer firings, as columns -------------
+  // Nothing is allocated per write or firing: items are rebuilt only for a report.
+  const ringKind = new Uint8Array(historySize); // RING_EMPTY, RING_WRITE or RING_TIMER
+  const ringNumber = new Float64Array(historySize); // the write's trace row, or the timer's id
+  const ringT = new Float64Array(historySize);
+  const ringLabel = new Array<TimerLabel | undefined>(historySize).fill(undefined);
   let ringNext = 0;
-  const remember = (item: HistoryItem): void => {
-    ring[ringNext] = item;
+  const rememberWrite = (row: number): void => {
+    ringKind[ringNext] = RING_WRITE;
+    ringNumber[ringNext] = row;
+    ringLabel[ringNext] = undefined;
+    ringNext = (ringNext + 1) % historySize;
+  };
+  const rememberFiring = (t: number, id: number, label: TimerLabel): void => {
+    ringKind[ringNext] = RING_TIMER;
+    ringNumber[ringNext] = id;
+    ringT[ringNext] = t;
+    ringLabel[ringNext] = label;
     ringNext = (ringNext + 1) % historySize;
   };
   const recent = (filter?: (item: HistoryItem) => boolean): InvariantHistoryEntry[] => {
     const out: InvariantHistoryEntry[] = [];
     for (let i = 0; i < historySize; i++) {
-      const item = ring[(ringNext + i) % historySize];
-      if (item !== undefined && (filter === undefined || filter(item))) out.push(describeItem(item));
+      const slot = (ringNext + i) % historySize;
+      const kind = ringKind[slot];
+      if (kind === RING_EMPTY) continue;
+      const item: HistoryItem = kind === RING_WRITE ? ringNumber[slot]! : { t: ringT[slot]!, type: 'timer', id: ringNumber[slot]!, label: ringLabel[slot]! };
+      if (filter === undefined || filter(item)) out.push(describeItem(item));
     }
     return filter === undefined ? out.slice(-historyLines) : out;
   };
   const aboutObject = (kind: string, namespace: string | undefined, name: string): InvariantHistoryEntry[] =>
-    recent((i) => i.type === 'write' && i.kind === kind && i.name === name && (i.namespace ?? '') === (namespace ?? ''));
+    recent((i) => {
+      if (typeof i !== 'number') return false;
+      const w = writeAt(i);
+      return w.kind === kind && w.name === name && (w.namespace ?? '') === (namespace ?? '');
+    });
 
   const report = (rule: CoreInvariantRule, detail: string, history: readonly InvariantHistoryEntry[]): InvariantViolation => {
     const violation = new InvariantViolation(rule, detail, clock.now(), history);
@@ -158,40 +229,70 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   };
 
   // ---- commits: the server's sequence, as the trace records it ------------------------
+  // Columns by slot (rv & mask): the trace tells the checker each write's values and row,
+  // and the checker keeps the strings it compares watch events with (references to the
+  // objects' own), so a write costs no entry object (issue 8).
   let mask = INITIAL_COMMIT_WINDOW - 1;
   let commitRv = new Float64Array(INITIAL_COMMIT_WINDOW);
   let commitPrevOfKind = new Float64Array(INITIAL_COMMIT_WINDOW);
-  let commits: (WriteTraceEntry | undefined)[] = new Array<WriteTraceEntry | undefined>(INITIAL_COMMIT_WINDOW).fill(undefined);
+  let commitRow = new Float64Array(INITIAL_COMMIT_WINDOW);
+  let commitKind: string[] = new Array<string>(INITIAL_COMMIT_WINDOW).fill('');
+  let commitNamespace: string[] = new Array<string>(INITIAL_COMMIT_WINDOW).fill('');
+  let commitName: string[] = new Array<string>(INITIAL_COMMIT_WINDOW).fill('');
+  let commitType: WatchEvent['type'][] = new Array<WatchEvent['type']>(INITIAL_COMMIT_WINDOW).fill('ADDED');
   /** Doubles the window; every kept commit moves to its slot in the larger one (distinct rvs stay distinct). */
   const growWindow = (): void => {
     const size = (mask + 1) * 2;
     const rvs = new Float64Array(size);
     const prevs = new Float64Array(size);
-    const entries = new Array<WriteTraceEntry | undefined>(size).fill(undefined);
+    const rows = new Float64Array(size);
+    const kindsOf = new Array<string>(size).fill('');
+    const namespaces = new Array<string>(size).fill('');
+    const names = new Array<string>(size).fill('');
+    const types = new Array<WatchEvent['type']>(size).fill('ADDED');
     for (let slot = 0; slot <= mask; slot++) {
       const rv = commitRv[slot]!;
       if (rv === 0) continue;
-      rvs[rv & (size - 1)] = rv;
-      prevs[rv & (size - 1)] = commitPrevOfKind[slot]!;
-      entries[rv & (size - 1)] = commits[slot];
+      const to = rv & (size - 1);
+      rvs[to] = rv;
+      prevs[to] = commitPrevOfKind[slot]!;
+      rows[to] = commitRow[slot]!;
+      kindsOf[to] = commitKind[slot]!;
+      namespaces[to] = commitNamespace[slot]!;
+      names[to] = commitName[slot]!;
+      types[to] = commitType[slot]!;
     }
     commitRv = rvs;
     commitPrevOfKind = prevs;
-    commits = entries;
+    commitRow = rows;
+    commitKind = kindsOf;
+    commitNamespace = namespaces;
+    commitName = names;
+    commitType = types;
     mask = size - 1;
   };
-  const lastRvOfKind = new Map<string, number>();
+  /** The write committed at `rv`, if the window still holds it. */
+  const commitAt = (rv: number): WriteTraceEntry | undefined => (commitRv[rv & mask] === rv ? writeAt(commitRow[rv & mask]!) : undefined);
+  /**
+   * The last write of each kind (0: none yet), and the checker's watch of it: one lookup per
+   * write, and the catch-up check on every timer firing reads the watches' own `expected`.
+   */
+  const kindStates = new Map<string, KindState>();
+  const kindState = (kind: string): KindState => {
+    let state = kindStates.get(kind);
+    if (state === undefined) kindStates.set(kind, (state = { lastRv: 0, watch: undefined }));
+    return state;
+  };
   let lastRv = Number(api.resourceVersion);
   let writesSinceCatchUp = false;
 
-  const onTrace = (entry: TraceEntry): void => {
-    if (entry.type !== 'write') return;
-    remember(entry);
-    if (entry.t < lastNow) checkNow(entry.t, describeWrite(entry));
-    else lastNow = entry.t;
-    const rv = Number(entry.resourceVersion);
+  const onWrite: WriteListener = (row, t, verb, kind, namespace, name, rv) => {
+    rememberWrite(row);
+    if (t < lastNow) checkNow(t, describeWrite(writeAt(row)));
+    else lastNow = t;
     if (!(rv > lastRv)) {
-      report('resource-version-increases', `resourceVersion ${entry.resourceVersion} does not follow ${lastRv} (${describeWrite(entry)})`, recent());
+      const write = writeAt(row);
+      report('resource-version-increases', `resourceVersion ${write.resourceVersion} does not follow ${lastRv} (${describeWrite(write)})`, recent());
       return;
     }
     lastRv = rv;
@@ -199,45 +300,51 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
     while (rv > mask && mask + 1 < COMMIT_WINDOW) growWindow();
     const slot = rv & mask;
     commitRv[slot] = rv;
-    commitPrevOfKind[slot] = lastRvOfKind.get(entry.kind) ?? 0;
-    commits[slot] = entry;
-    lastRvOfKind.set(entry.kind, rv);
+    const state = kindState(kind);
+    commitPrevOfKind[slot] = state.lastRv;
+    commitRow[slot] = row;
+    commitKind[slot] = kind;
+    commitNamespace[slot] = namespace ?? '';
+    commitName[slot] = name;
+    commitType[slot] = eventTypeOf(verb);
+    state.lastRv = rv;
+    if (state.watch !== undefined) state.watch.expected = rv;
     writesSinceCatchUp = true;
   };
 
   // ---- live objects as the watch of everything shows them ------------------------------
-  const live = new Map<string, string>();
+  /** The uid of each live object. */
+  const live = new ObjectIndex<string>();
   const liveCount = new Map<string, number>();
   const deletedUids = new Set<string>();
   for (const kind of kinds) {
     const listed = client.list(kind);
     if (E.isLeft(listed)) continue;
-    for (const obj of listed.right.items) live.set(objectKey(kind, obj.metadata?.namespace, obj.metadata?.name ?? ''), obj.metadata?.uid ?? '');
+    for (const obj of listed.right.items) live.set(kind, obj.metadata?.namespace, obj.metadata?.name ?? '', obj.metadata?.uid ?? '');
     liveCount.set(kind, listed.right.items.length);
   }
 
   const onObject = (event: WatchEvent): void => {
     const meta = event.object.metadata ?? {};
     const kind = event.object.kind ?? '';
-    const key = objectKey(kind, meta.namespace, meta.name ?? '');
+    const name = meta.name ?? '';
     const uid = meta.uid ?? '';
     if (deletedUids.has(uid)) {
-      report('deleted-not-listed', `${kind} ${key.slice(kind.length + 1)} (uid ${uid}) changed (${event.type}) after it was deleted`, aboutObject(kind, meta.namespace, meta.name ?? ''));
+      report('deleted-not-listed', `${kind} ${describeObject(meta)} (uid ${uid}) changed (${event.type}) after it was deleted`, aboutObject(kind, meta.namespace, name));
     }
     if (event.type === 'DELETED') {
       deletedUids.add(uid);
-      if (live.delete(key)) liveCount.set(kind, (liveCount.get(kind) ?? 1) - 1);
-      const got = client.get(kind as Kind, meta.name ?? '', meta.namespace);
+      if (live.delete(kind, meta.namespace, name)) liveCount.set(kind, (liveCount.get(kind) ?? 1) - 1);
+      const got = client.get(kind as Kind, name, meta.namespace);
       if (E.isRight(got) && got.right.metadata?.uid === uid) {
         report(
           'deleted-not-listed',
-          `${kind} ${key.slice(kind.length + 1)} (uid ${uid}) was deleted at resourceVersion ${meta.resourceVersion ?? '?'} but get still returns it (resourceVersion ${got.right.metadata?.resourceVersion ?? '?'})`,
-          aboutObject(kind, meta.namespace, meta.name ?? ''),
+          `${kind} ${describeObject(meta)} (uid ${uid}) was deleted at resourceVersion ${meta.resourceVersion ?? '?'} but get still returns it (resourceVersion ${got.right.metadata?.resourceVersion ?? '?'})`,
+          aboutObject(kind, meta.namespace, name),
         );
       }
-    } else {
-      if (!live.has(key)) liveCount.set(kind, (liveCount.get(kind) ?? 0) + 1);
-      live.set(key, uid);
+    } else if (live.set(kind, meta.namespace, name, uid)) {
+      liveCount.set(kind, (liveCount.get(kind) ?? 0) + 1);
     }
   };
 
@@ -248,29 +355,27 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   const check = (watch: CheckedWatch, event: WatchEvent): void => {
     const rv = Number(event.object.metadata?.resourceVersion);
     const meta = event.object.metadata ?? {};
-    // Described only for a report: this runs for every event of two watches.
-    const seen = (): string => `${event.type} ${event.object.kind ?? '?'} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? ''} rv=${meta.resourceVersion ?? '?'}`;
     const slot = rv & mask;
-    const commit = commitRv[slot] === rv ? commits[slot] : undefined;
-    if (commit === undefined) {
-      report('watch-order', `${watch.name} saw ${seen()}, which the server never committed (or committed too long ago)`, recent());
+    if (commitRv[slot] !== rv) {
+      report('watch-order', `${watch.name} saw ${describeEvent(event)}, which the server never committed (or committed too long ago)`, recent());
     } else if (rv <= watch.lastSeen) {
-      report('watch-order', `${watch.name} saw ${seen()} after resourceVersion ${watch.lastSeen}: out of commit order`, recent());
+      report('watch-order', `${watch.name} saw ${describeEvent(event)} after resourceVersion ${watch.lastSeen}: out of commit order`, recent());
     } else if (watch.kind === undefined ? rv !== watch.lastSeen + 1 : commitPrevOfKind[slot]! > watch.lastSeen) {
       const missedRv = watch.kind === undefined ? watch.lastSeen + 1 : commitPrevOfKind[slot]!;
-      const missed = commitRv[missedRv & mask] === missedRv ? commits[missedRv & mask] : undefined;
+      const missed = commitAt(missedRv);
       report(
         'watch-order',
-        `${watch.name} missed ${missed ? describeWrite(missed) : `resourceVersion ${missedRv}`}: after resourceVersion ${watch.lastSeen} it saw ${seen()}`,
+        `${watch.name} missed ${missed ? describeWrite(missed) : `resourceVersion ${missedRv}`}: after resourceVersion ${watch.lastSeen} it saw ${describeEvent(event)}`,
         recent(),
       );
-    } else if (commit.kind !== event.object.kind || commit.name !== meta.name || (commit.namespace ?? '') !== (meta.namespace ?? '') || eventTypeOf(commit.verb) !== event.type) {
-      report('watch-order', `${watch.name} saw ${seen()} but the server committed ${describeWrite(commit)} at that resourceVersion`, recent());
+    } else if (commitKind[slot] !== event.object.kind || commitName[slot] !== meta.name || commitNamespace[slot] !== (meta.namespace ?? '') || commitType[slot] !== event.type) {
+      report('watch-order', `${watch.name} saw ${describeEvent(event)} but the server committed ${describeWrite(writeAt(commitRow[slot]!))} at that resourceVersion`, recent());
     }
     if (rv > watch.lastSeen) watch.lastSeen = rv;
   };
   const follow = (name: string, kind: Kind | undefined): void => {
-    const watch: CheckedWatch = { name, kind, lastSeen: Number(from) };
+    const watch: CheckedWatch = { name, kind, lastSeen: Number(from), expected: kind === undefined ? 0 : kindState(kind).lastRv };
+    if (kind !== undefined) kindState(kind).watch = watch;
     watches.push(watch);
     const stream = kind === undefined ? client.watchAll({ resourceVersion: from }) : client.watch(kind, { resourceVersion: from });
     subscriptions.push(
@@ -290,9 +395,9 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   const checkCaughtUp = (): void => {
     writesSinceCatchUp = false;
     for (const watch of watches) {
-      const last = watch.kind === undefined ? lastRv : (lastRvOfKind.get(watch.kind) ?? 0);
+      const last = watch.kind === undefined ? lastRv : watch.expected;
       if (watch.lastSeen < last) {
-        const commit = commitRv[last & mask] === last ? commits[last & mask] : undefined;
+        const commit = commitAt(last);
         report('watch-order', `${watch.name} never saw ${commit ? describeWrite(commit) : `resourceVersion ${last}`} (last saw resourceVersion ${watch.lastSeen})`, recent());
         watch.lastSeen = last;
       }
@@ -315,8 +420,7 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
     },
     fired: (id, label, previousNow) => {
       const now = clock.now();
-      const firing: Firing = { t: now, type: 'timer', id, label };
-      remember(firing);
+      rememberFiring(now, id, label);
       if (writesSinceCatchUp) checkCaughtUp();
       // Worded only for a report: this runs on every timer firing.
       if (previousNow < lastNow) checkNow(previousNow, `before ${describeTimer(id, label)}`);
@@ -334,7 +438,7 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
       raisePending();
     },
   });
-  const untrace = trace.subscribe(onTrace);
+  const untrace = trace.onWrite(onWrite);
 
   const audit = (): void => {
     if (writesSinceCatchUp) checkCaughtUp();
@@ -345,10 +449,11 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
         const meta = obj.metadata ?? {};
         const key = objectKey(kind, meta.namespace, meta.name ?? '');
         const uid = meta.uid ?? '';
+        const liveUid = live.get(kind, meta.namespace, meta.name ?? '');
         if (deletedUids.has(uid)) {
           report('deleted-not-listed', `${kind} ${key.slice(kind.length + 1)} (uid ${uid}) is listed after it was deleted`, aboutObject(kind, meta.namespace, meta.name ?? ''));
-        } else if (live.get(key) !== uid) {
-          report('deleted-not-listed', `${kind} ${key.slice(kind.length + 1)} (uid ${uid}) is listed but the watch shows ${live.has(key) ? `uid ${live.get(key)}` : 'no such object'}`, aboutObject(kind, meta.namespace, meta.name ?? ''));
+        } else if (liveUid !== uid) {
+          report('deleted-not-listed', `${kind} ${key.slice(kind.length + 1)} (uid ${uid}) is listed but the watch shows ${liveUid !== undefined ? `uid ${liveUid}` : 'no such object'}`, aboutObject(kind, meta.namespace, meta.name ?? ''));
         }
       }
       const expected = liveCount.get(kind) ?? 0;

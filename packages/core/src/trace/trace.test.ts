@@ -68,4 +68,39 @@ describe('Trace', () => {
     expect(trace.entries).not.toBe(first);
     expect(trace.entries).toHaveLength(2);
   });
+
+  it('tells write listeners the row and values of each write, and reads a row back', () => {
+    const trace = new Trace();
+    const told: unknown[][] = [];
+    trace.recordEvent(0, 'Normal', 'R', 'm', 'Pod/default/a', 1, 's');
+    const stop = trace.onWrite((...args) => told.push(args));
+    trace.recordWrite(1, 'create', 'Pod', 'default', 'a', 2, 'me@here');
+    trace.recordEvent(2, 'Normal', 'R', 'm', 'Pod/default/a', 2, 's');
+    trace.record({ t: 3, type: 'write', verb: 'update', kind: 'Node', name: 'n1', resourceVersion: '3', by: 'x@y' });
+    // A resourceVersion the columns cannot hold is kept raw, and still told.
+    trace.recordWrite(4, 'patch', 'Node', undefined, 'n1', 2 ** 40, 'x@y');
+    stop();
+    trace.recordWrite(5, 'delete', 'Pod', 'default', 'a', 2 ** 40 + 1, 'me@here');
+    expect(told).toEqual([
+      [1, 1, 'create', 'Pod', 'default', 'a', 2, 'me@here'],
+      [3, 3, 'update', 'Node', undefined, 'n1', 3, 'x@y'],
+      [4, 4, 'patch', 'Node', undefined, 'n1', 2 ** 40, 'x@y'],
+    ]);
+    expect(trace.at(1)).toEqual({ t: 1, type: 'write', verb: 'create', kind: 'Pod', namespace: 'default', name: 'a', resourceVersion: '2', by: 'me@here' });
+    expect(trace.at(4)).toEqual(trace.entries[4]);
+    expect(trace.at(4)).toMatchObject({ resourceVersion: String(2 ** 40) });
+    expect(trace.at(6)).toBeUndefined();
+    expect(trace.at(-1)).toBeUndefined();
+  });
+
+  it('builds entries for subscribers only, after the write listeners', () => {
+    const trace = new Trace();
+    const order: string[] = [];
+    trace.subscribe((e) => order.push(`entry ${e.type}`));
+    trace.onWrite((row) => order.push(`write ${row}`));
+    trace.recordWrite(1, 'create', 'Pod', 'default', 'a', 2, 'me@here');
+    trace.recordEvent(2, 'Normal', 'R', 'm', 'Pod/default/a', 1, 's');
+    expect(order).toEqual(['write 0', 'entry write', 'entry event']);
+    expect(trace.toNDJSON()).toBe(trace.entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  });
 });

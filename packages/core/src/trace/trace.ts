@@ -45,6 +45,22 @@ export interface ReachabilityTraceEntry {
 /** Anything the trace records. */
 export type TraceEntry = WriteTraceEntry | EventTraceEntry | ReachabilityTraceEntry;
 
+/**
+ * A write as {@link Trace.onWrite} tells it: the row it was stored at (read it back with
+ * {@link Trace.at}) and its values, so a listener that only compares them builds nothing.
+ * `resourceVersion` is the number the string stands for (NaN when it stands for none).
+ */
+export type WriteListener = (
+  row: number,
+  t: number,
+  verb: WriteTraceEntry['verb'],
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+  resourceVersion: number,
+  by: string,
+) => void;
+
 const VERBS: readonly WriteTraceEntry['verb'][] = ['create', 'update', 'status', 'patch', 'delete', 'remove'];
 const VERB_CODE: ReadonlyMap<string, number> = new Map(VERBS.map((v, i) => [v, i]));
 /** Row codes after the verbs (0-5). */
@@ -143,12 +159,19 @@ export class Trace {
   /** Entries kept as recorded (RAW rows), by row. */
   readonly #raw = new Map<number, TraceEntry>();
   readonly #listeners = new Set<(entry: TraceEntry) => void>();
+  /** Write listeners as an array, rebuilt on (un)subscribe: they run on every write. */
+  #writeListeners: readonly WriteListener[] = [];
   /** The entries built by the last `entries` read, while no entry has been added since. */
   #view: readonly TraceEntry[] | undefined;
 
   /** Appends an entry and tells the listeners. */
   record(entry: TraceEntry): void {
     this.#store(entry);
+    if (entry.type === 'write' && this.#writeListeners.length > 0) {
+      for (const listener of this.#writeListeners) {
+        listener(this.#size - 1, entry.t, entry.verb, entry.kind, entry.namespace, entry.name, Number(entry.resourceVersion), entry.by);
+      }
+    }
     for (const listener of this.#listeners) listener(entry);
   }
 
@@ -158,7 +181,7 @@ export class Trace {
    * empty) would, without building the entry unless a listener wants it.
    */
   recordWrite(t: number, verb: WriteTraceEntry['verb'], kind: string, namespace: string | undefined, name: string, resourceVersion: number, by: string): void {
-    if (this.#listeners.size > 0 || !isU32(resourceVersion)) {
+    if (!isU32(resourceVersion)) {
       this.record(
         namespace
           ? { t, type: 'write', verb, kind, namespace, name, resourceVersion: String(resourceVersion), by }
@@ -166,7 +189,14 @@ export class Trace {
       );
       return;
     }
+    const row = this.#size;
     this.#writeRow(t, verb, kind, namespace, name, resourceVersion, by);
+    // Write listeners (the invariant checker) take the values: no entry object per write.
+    for (const listener of this.#writeListeners) listener(row, t, verb, kind, namespace, name, resourceVersion, by);
+    if (this.#listeners.size > 0) {
+      const entry = this.#entry(row);
+      for (const listener of this.#listeners) listener(entry);
+    }
   }
 
   /** Appends an Event entry, as `record` of `{ t, type: 'event', eventType, reason, message, object, count, source }` would. */
@@ -197,6 +227,23 @@ export class Trace {
   subscribe(listener: (entry: TraceEntry) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` with the row and values of each write recorded from now on, before
+   * the `subscribe` listeners see it; returns the unsubscribe. Cheaper than `subscribe`
+   * for a listener that reads every write: the trace builds no entry for it.
+   */
+  onWrite(listener: WriteListener): () => void {
+    this.#writeListeners = [...this.#writeListeners, listener];
+    return () => {
+      this.#writeListeners = this.#writeListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** The entry at `row` (0 = the oldest), as `entries[row]` without building the others; undefined past the end. */
+  at(row: number): TraceEntry | undefined {
+    return Number.isInteger(row) && row >= 0 && row < this.#size ? this.#entry(row) : undefined;
   }
 
   /** The trace as newline-delimited JSON, one entry per line, ending with a newline. */

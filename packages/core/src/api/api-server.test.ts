@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { createSimulation } from '../simulation.js';
+import type { WatchEvent } from './watch.js';
 import { nodeLocation } from './reachability.js';
 import { left, right } from '../testing/either.js';
 
@@ -171,6 +172,22 @@ describe('ApiServer list and selectors', () => {
     expect(left(client.list('Pod', { fieldSelector: 'spec.foo=bar' })).message).toContain('field label not supported: spec.foo');
     expect(left(client.list('Pod', { labelSelector: 'app in (' })).reason).toBe('BadRequest');
   });
+
+  it('returns a list that later writes do not change', () => {
+    const client = createSimulation().api.client('test');
+    right(client.create('Pod', pod('a')));
+    right(client.create('Pod', pod('b')));
+    const all = right(client.list('Pod'));
+    const inDefault = right(client.list('Pod', { namespace: 'default' }));
+    const before = all.items[0];
+    right(client.updateStatus('Pod', { ...right(client.get('Pod', 'a', 'default')), status: { phase: 'Running' } }));
+    right(client.create('Pod', pod('c')));
+    expect(all.items[0]).toBe(before);
+    expect(inDefault.items[0]).toBe(before);
+    expect(all.items).toHaveLength(2);
+    expect(right(client.list('Pod')).items.map((p) => p.metadata?.name)).toEqual(['a', 'b', 'c']);
+    expect(right(client.list('Pod')).items[0]?.status?.phase).toBe('Running');
+  });
 });
 
 describe('ApiServer admission', () => {
@@ -273,5 +290,61 @@ describe('ApiServer watch from a resourceVersion', () => {
     right(client.create('Node', { metadata: { name: 'n3' } }));
     right(client.create('Pod', pod('c')));
     expect(seen).toEqual(['Pod ADDED a', 'Pod ADDED b', 'Pod ADDED c']);
+  });
+});
+
+describe('ApiServer watch delivery', () => {
+  it('gives watches of a change one shared, frozen event per type, with the object stored', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const events: { who: string; event: WatchEvent }[] = [];
+    const watch = (who: string, labelSelector?: string): void => {
+      client.watch('Pod', labelSelector ? { labelSelector } : {}).subscribe((event) => events.push({ who, event }));
+    };
+    watch('all-1');
+    watch('web', 'app=web');
+    watch('all-2');
+    right(client.create('Pod', pod('a')));
+    // The pod leaves the `web` watch: it sees DELETED while the others see MODIFIED.
+    const relabelled = right(client.patch('Pod', 'a', { metadata: { labels: { app: 'db' } } }, { namespace: 'default', type: 'merge' }));
+    expect(events.map(({ who, event }) => `${who} ${event.type}`)).toEqual(['all-1 ADDED', 'web ADDED', 'all-2 ADDED', 'all-1 MODIFIED', 'web DELETED', 'all-2 MODIFIED']);
+    const [added1, added2, added3, modified1, deleted, modified2] = events.map((e) => e.event);
+    expect(added2).toBe(added1);
+    expect(added3).toBe(added1);
+    expect(modified2).toBe(modified1);
+    expect(deleted).not.toBe(modified1);
+    expect(Object.isFrozen(modified1)).toBe(true);
+    expect(modified1?.object).toBe(relabelled);
+    expect(deleted?.object).toBe(relabelled);
+    expect(right(client.get('Pod', 'a', 'default'))).toBe(relabelled);
+  });
+
+  it('stops offering changes to an indexed watch once unsubscribed, and keeps offering to the others of its value', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const seen: string[] = [];
+    const first = client.watch('Node', { fieldSelector: 'metadata.name=n1' }).subscribe(({ type }) => seen.push(`first ${type}`));
+    client.watch('Node', { fieldSelector: 'metadata.name=n1' }).subscribe(({ type }) => seen.push(`second ${type}`));
+    right(client.create('Node', { metadata: { name: 'n1' } }));
+    first.unsubscribe();
+    right(client.patch('Node', 'n1', { metadata: { labels: { a: 'b' } } }, { type: 'merge' }));
+    right(client.create('Node', { metadata: { name: 'n2' } }));
+    expect(seen).toEqual(['first ADDED', 'second ADDED', 'second MODIFIED']);
+  });
+
+  it('stores metadata as a write built it, frozen, without undefined members', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    right(client.create('Pod', pod('a', { nodeName: 'n1' })));
+    // A graceful delete of a bound pod without finalizers builds metadata whose finalizers are undefined.
+    const terminating = right(client.delete('Pod', 'a', { namespace: 'default' }));
+    expect(terminating.metadata?.deletionTimestamp).toBeDefined();
+    expect(Object.isFrozen(terminating.metadata)).toBe(true);
+    expect(Object.keys(terminating.metadata ?? {})).not.toContain('finalizers');
+    expect(right(client.get('Pod', 'a', 'default'))).toBe(terminating);
+    right(client.create('Pod', pod('b')));
+    const status = right(client.updateStatus('Pod', { ...right(client.get('Pod', 'b', 'default')), status: { phase: 'Running' } }));
+    expect(Object.isFrozen(status.metadata)).toBe(true);
+    expect(status.metadata?.resourceVersion).toBe(sim.api.resourceVersion);
   });
 });

@@ -35,7 +35,7 @@ import {
   type FieldError,
 } from './errors.js';
 import { compileFieldSelector, fieldsForKind, parseFieldSelector } from './fields.js';
-import { deepEqual, freezeCopy, freezeOwned, withChanges } from './immutable.js';
+import { deepEqual, freezeBuilt, freezeCopy, freezeOwned, withChanges } from './immutable.js';
 import { labelSelectorFromObject, parseLabelSelector } from './labels.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch.js';
 import { CONTROL_PLANE, type Location, type Reachability } from './reachability.js';
@@ -121,9 +121,13 @@ interface Watcher {
   readonly kind: Kind | undefined;
   /** Registration order: delivery follows it, indexed or not, so outcomes do not depend on the index. */
   readonly seq: number;
-  /** `field=value` when the watcher sits in its kind's field index rather than the kind's list. */
-  readonly indexKey: string | undefined;
+  /** The `field=value` requirement by which the watcher sits in its kind's field index rather than the kind's list. */
+  readonly indexKey: IndexKey | undefined;
   readonly location: Location;
+  /** True for the control plane's watches, which can never be cut off (no reachability lookup per change). */
+  readonly controlPlane: boolean;
+  /** True when the watch has no namespace or selector: `matches` is then not called. */
+  readonly matchesAll: boolean;
   readonly matches: (obj: KubeObject) => boolean;
   readonly emit: (event: WatchEvent) => void;
   readonly fail: (error: ApiError) => void;
@@ -134,6 +138,9 @@ interface Watcher {
 
 const NO_WATCHERS: readonly Watcher[] = [];
 
+/** The matcher of a list or watch without namespace or selectors. */
+const MATCH_ALL = (): boolean => true;
+
 /**
  * Fields whose `=` selectors index watchers: a kubelet watches Pods with
  * `spec.nodeName=<node>` and a node's own object by `metadata.name`. With 5,000 kubelets,
@@ -143,10 +150,25 @@ const NO_WATCHERS: readonly Watcher[] = [];
  */
 const INDEXED_FIELDS: ReadonlySet<string> = new Set(['spec.nodeName', 'metadata.name']);
 
-/** A kind's indexed watchers: the getters of the fields in use, and the watchers by `field=value`. */
+/** An indexable `field=value` requirement of a watch. */
+interface IndexKey {
+  readonly field: string;
+  readonly value: string;
+}
+
+/** One indexed field of a kind: its getter, and the watchers by the value they select. */
+interface IndexedField {
+  readonly get: (obj: KubeObject) => string | undefined;
+  /**
+   * By value, not by a `field=value` string: a change is looked up with the strings its
+   * object holds (hashed once), where a key built per change was a fresh string to hash.
+   */
+  readonly byValue: Map<string, readonly Watcher[]>;
+}
+
+/** A kind's indexed watchers, by field in first-use order. */
 interface WatcherIndex {
-  readonly fields: Map<string, (obj: KubeObject) => string | undefined>;
-  readonly byKey: Map<string, readonly Watcher[]>;
+  readonly fields: Map<string, IndexedField>;
 }
 
 const bySeq = (a: Watcher, b: Watcher): number => a.seq - b.seq;
@@ -176,12 +198,12 @@ const serverMeta = (client: Meta, owned: Partial<Record<(typeof SERVER_OWNED_MET
 };
 
 /** The `field=value` of a watch's first indexable `=` requirement, if any (the selector is valid: the matcher parsed it). */
-const indexKeyOf = (fieldSelector: string | undefined): string | undefined => {
+const indexKeyOf = (fieldSelector: string | undefined): IndexKey | undefined => {
   if (!fieldSelector) return undefined;
   const reqs = parseFieldSelector(fieldSelector);
   if (E.isLeft(reqs)) return undefined;
   const req = reqs.right.find((r) => r.operator === '=' && INDEXED_FIELDS.has(r.field));
-  return req ? `${req.field}=${req.value}` : undefined;
+  return req ? { field: req.field, value: req.value } : undefined;
 };
 
 /** `component@location` per caller, built once: the trace names the writer of every write. */
@@ -212,7 +234,22 @@ export class ApiServer {
   /** The Events' --event-ttl countdowns; undefined when Events are kept (TTL 0). */
   readonly #eventTTL: EventTTL | undefined;
   #rv = 0;
-  #pending: (Change | Watcher)[] = [];
+  /**
+   * Changes and resuming watchers waiting for delivery: the first #pendingCount slots. The
+   * array is kept and its slots cleared after a drain, since a fresh array per write (most
+   * writes drain at once) was a backing store to allocate and collect every time.
+   */
+  readonly #pending: (Change | Watcher | undefined)[] = [];
+  #pendingCount = 0;
+  /**
+   * The watch events of the change being offered, made on first use and shared by every
+   * watcher that gets the same type (frozen, so no handler can change another's): a
+   * Node status write reaches a dozen watches, and an event object each was garbage.
+   */
+  #eventsOf: Change | undefined;
+  #added: WatchEvent | undefined;
+  #modified: WatchEvent | undefined;
+  #deleted: WatchEvent | undefined;
   #delivering = false;
   #deliveredRv = 0;
 
@@ -258,7 +295,9 @@ export class ApiServer {
     const matcher = this.#matcher(kind, options);
     if (E.isLeft(matcher)) return matcher;
     const namespace = resources[kind].namespaced ? options.namespace : undefined;
-    const items = this.#store(kind).list(namespace).filter(matcher.right) as ObjectOf<K>[];
+    // A copy either way: the store's sorted list is updated in place by later writes.
+    const stored = this.#store(kind).list(namespace);
+    const items = (matcher.right === MATCH_ALL ? stored.slice() : stored.filter(matcher.right)) as ObjectOf<K>[];
     return E.right({ items, resourceVersion: String(this.#rv) });
   }
 
@@ -270,7 +309,7 @@ export class ApiServer {
         subscriber.error(unreachable(caller.location, 'Watch', what));
         return;
       }
-      const matcher = kind ? this.#matcher(kind, options) : E.right(() => true);
+      const matcher = kind ? this.#matcher(kind, options) : E.right(MATCH_ALL);
       if (E.isLeft(matcher)) {
         subscriber.error(matcher.left);
         return;
@@ -280,6 +319,8 @@ export class ApiServer {
         seq: this.#watcherSeq++,
         indexKey: kind ? indexKeyOf(options.fieldSelector) : undefined,
         location: caller.location,
+        controlPlane: caller.location === CONTROL_PLANE,
+        matchesAll: matcher.right === MATCH_ALL,
         matches: matcher.right,
         emit: (event) => subscriber.next(event as WatchEvent<ObjectOf<K>>),
         fail: (error) => subscriber.error(error),
@@ -528,6 +569,7 @@ export class ApiServer {
     const namespace = resources[kind].namespaced ? options.namespace : undefined;
     const labelMatcher = labels.right;
     const fieldMatcher = fields.right;
+    if (namespace === undefined && labelMatcher.empty && reqs.right.length === 0) return E.right(MATCH_ALL);
     return E.right(
       (obj) =>
         (namespace === undefined || obj.metadata?.namespace === namespace) &&
@@ -581,7 +623,8 @@ export class ApiServer {
     }
     // A no-op write commits nothing. The spec first: when it changed (a Lease renewal, 500 a
     // second at 5,000 nodes) the answer comes without walking the rebuilt metadata.
-    if (deepEqual(old.spec, next.spec) && deepEqual(old, next)) return E.right(old);
+    // A status write changed nothing else (next is old with the input's status).
+    if (verb === 'status' ? deepEqual(old.status, next.status) : deepEqual(old.spec, next.spec) && deepEqual(old, next)) return E.right(old);
     const committed = this.#commit(caller, verb, kind, next, old);
     return E.right(this.#removeIfFinal(caller, kind, committed));
   }
@@ -601,7 +644,8 @@ export class ApiServer {
     // they are completed and frozen in place; their members are frozen copies.
     const meta: Meta = Object.isFrozen(input.metadata) ? withChanges(input.metadata as Meta, {}) : (input.metadata as Meta);
     (meta as Record<string, unknown>).resourceVersion = String(rv);
-    input.metadata = meta;
+    // Frozen in place before the object is: freezeOwned(input) would otherwise copy it again.
+    input.metadata = freezeBuilt(meta);
     const obj = freezeOwned(input) as KubeObject;
     this.#store(kind).set(obj);
     this.#record(caller, verb, kind, obj, rv);
@@ -651,7 +695,7 @@ export class ApiServer {
 
   #publish(change: Change): void {
     this.#log.append(change);
-    this.#pending.push(change);
+    this.#pending[this.#pendingCount++] = change;
     this.#drain();
   }
 
@@ -660,10 +704,12 @@ export class ApiServer {
       const stalled = watchers.filter((w) => w.location === location && w.stalled);
       const index = kind === undefined ? undefined : this.#indexes.get(kind);
       if (index !== undefined) {
-        for (const indexed of index.byKey.values()) for (const w of indexed) if (w.location === location && w.stalled) stalled.push(w);
+        for (const { byValue } of index.fields.values()) {
+          for (const indexed of byValue.values()) for (const w of indexed) if (w.location === location && w.stalled) stalled.push(w);
+        }
         stalled.sort(bySeq);
       }
-      for (const watcher of stalled) this.#pending.push(watcher);
+      for (const watcher of stalled) this.#pending[this.#pendingCount++] = watcher;
     }
     this.#drain();
   }
@@ -672,7 +718,7 @@ export class ApiServer {
     if (this.#delivering) return;
     this.#delivering = true;
     try {
-      for (let i = 0; i < this.#pending.length; i++) {
+      for (let i = 0; i < this.#pendingCount; i++) {
         const item = this.#pending[i]!;
         if ('rv' in item) {
           const watchers = this.#watchers.get(item.kind) ?? NO_WATCHERS;
@@ -689,7 +735,8 @@ export class ApiServer {
         }
       }
     } finally {
-      this.#pending = [];
+      this.#pending.fill(undefined, 0, this.#pendingCount);
+      this.#pendingCount = 0;
       this.#delivering = false;
     }
   }
@@ -704,20 +751,20 @@ export class ApiServer {
     }
     if (!this.#watchers.has(kind)) this.#watchers.set(kind, listed);
     let index = this.#indexes.get(kind);
-    if (!index) this.#indexes.set(kind, (index = { fields: new Map(), byKey: new Map() }));
-    const field = indexKey.slice(0, indexKey.indexOf('='));
-    if (!index.fields.has(field)) index.fields.set(field, fieldsForKind(kind).get(field)!);
-    index.byKey.set(indexKey, [...(index.byKey.get(indexKey) ?? NO_WATCHERS), watcher]);
+    if (!index) this.#indexes.set(kind, (index = { fields: new Map() }));
+    let field = index.fields.get(indexKey.field);
+    if (!field) index.fields.set(indexKey.field, (field = { get: fieldsForKind(kind).get(indexKey.field)!, byValue: new Map() }));
+    field.byValue.set(indexKey.value, [...(field.byValue.get(indexKey.value) ?? NO_WATCHERS), watcher]);
   }
 
   #unregister(watcher: Watcher): void {
     watcher.active = false;
     const { kind, indexKey } = watcher;
     if (kind !== undefined && indexKey !== undefined) {
-      const byKey = this.#indexes.get(kind)?.byKey;
-      const rest = (byKey?.get(indexKey) ?? NO_WATCHERS).filter((w) => w !== watcher);
-      if (rest.length > 0) byKey?.set(indexKey, rest);
-      else byKey?.delete(indexKey);
+      const byValue = this.#indexes.get(kind)?.fields.get(indexKey.field)?.byValue;
+      const rest = (byValue?.get(indexKey.value) ?? NO_WATCHERS).filter((w) => w !== watcher);
+      if (rest.length > 0) byValue?.set(indexKey.value, rest);
+      else byValue?.delete(indexKey.value);
       return;
     }
     this.#watchers.set(
@@ -730,13 +777,13 @@ export class ApiServer {
   #collectCandidates(index: WatcherIndex, change: Change): boolean {
     const candidates = this.#candidates;
     candidates.length = 0;
-    for (const [field, get] of index.fields) {
+    for (const { get, byValue } of index.fields.values()) {
       const value = get(change.object) ?? '';
-      const now = index.byKey.get(`${field}=${value}`);
+      const now = byValue.get(value);
       if (now !== undefined) for (const w of now) candidates.push(w);
       if (change.old !== undefined) {
         const before = get(change.old) ?? '';
-        const then = before === value ? undefined : index.byKey.get(`${field}=${before}`);
+        const then = before === value ? undefined : byValue.get(before);
         if (then !== undefined) for (const w of then) candidates.push(w);
       }
     }
@@ -758,23 +805,37 @@ export class ApiServer {
 
   #offer(watcher: Watcher, change: Change): void {
     if (change.rv <= watcher.lastRv || watcher.stalled || !watcher.active) return;
-    if (!this.reachability.isReachable(watcher.location)) {
+    if (!watcher.controlPlane && !this.reachability.isReachable(watcher.location)) {
       // It saw everything before this change; resuming replays from here.
       watcher.stalled = true;
       watcher.lastRv = change.rv - 1;
       return;
     }
     watcher.lastRv = change.rv;
-    const now = watcher.matches(change.object);
-    const before = change.old !== undefined && change.type === 'MODIFIED' && watcher.matches(change.old);
+    const all = watcher.matchesAll;
+    const now = all || watcher.matches(change.object);
+    const before = change.old !== undefined && change.type === 'MODIFIED' && (all || watcher.matches(change.old));
     if (change.type === 'DELETED') {
-      if (now) watcher.emit({ type: 'DELETED', object: change.object });
+      if (now) watcher.emit(this.#eventOf(change, 'DELETED'));
     } else if (now) {
-      watcher.emit({ type: before || change.type === 'ADDED' ? change.type : 'ADDED', object: change.object });
+      watcher.emit(this.#eventOf(change, before || change.type === 'ADDED' ? change.type : 'ADDED'));
     } else if (before) {
       // The object left the watch's selector: upstream's filtered watch says DELETED.
-      watcher.emit({ type: 'DELETED', object: change.object });
+      watcher.emit(this.#eventOf(change, 'DELETED'));
     }
+  }
+
+  /** The shared `type` event of `change` (see #eventsOf). */
+  #eventOf(change: Change, type: WatchEvent['type']): WatchEvent {
+    if (this.#eventsOf !== change) {
+      // A handler may start a watch whose replay offers other changes: the cache follows
+      // whichever change is being offered, so each event still carries its own object.
+      this.#eventsOf = change;
+      this.#added = this.#modified = this.#deleted = undefined;
+    }
+    if (type === 'MODIFIED') return (this.#modified ??= Object.freeze({ type, object: change.object }));
+    if (type === 'ADDED') return (this.#added ??= Object.freeze({ type, object: change.object }));
+    return (this.#deleted ??= Object.freeze({ type, object: change.object }));
   }
 
   /** A watcher whose location is reachable again replays what it missed, or fails with 410. */

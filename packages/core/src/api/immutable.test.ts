@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { deepEqual, freezeCopy, freezeOwned, thaw, withChanges } from './immutable.js';
+import { deepEqual, freezeBuilt, freezeCopy, freezeOwned, thaw, withChanges } from './immutable.js';
 
 describe('freezeCopy', () => {
   it('copies and deeply freezes, dropping undefined members', () => {
@@ -46,5 +46,28 @@ describe('withChanges and thaw', () => {
     const thawed = thaw(freezeCopy({ a: { b: 1 } }));
     thawed.a.b = 2;
     expect(thawed.a.b).toBe(2);
+  });
+});
+
+describe('freezeBuilt', () => {
+  it('freezes a built object in place, its members as frozen copies', () => {
+    const member = { y: 2 };
+    const shared = freezeCopy({ z: 3 });
+    const built = { x: 1, member, shared };
+    const frozen = freezeBuilt(built);
+    expect(frozen).toBe(built);
+    expect(Object.isFrozen(frozen)).toBe(true);
+    expect(frozen.member).not.toBe(member);
+    expect(Object.isFrozen(frozen.member)).toBe(true);
+    expect(frozen.shared).toBe(shared);
+  });
+
+  it('copies, as freezeCopy, when a member is undefined, so the result has no such key', () => {
+    const built = { a: 1, gone: undefined as number | undefined };
+    const frozen = freezeBuilt(built);
+    expect(frozen).not.toBe(built);
+    expect(Object.keys(frozen)).toEqual(['a']);
+    expect(Object.isFrozen(frozen)).toBe(true);
+    expect(Object.isFrozen(built)).toBe(false);
   });
 });

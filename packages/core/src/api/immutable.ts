@@ -39,6 +39,17 @@ export const freezeOwned = <T extends object>(value: T): T => {
 };
 
 /**
+ * Freezes `value`, an object its caller just built and nobody else holds, as
+ * {@link freezeCopy} would copy it: in place (no copy) unless a member is undefined, in
+ * which case the result is a frozen copy without those members, as freezeCopy's is.
+ */
+export const freezeBuilt = <T extends object>(value: T): T => {
+  const record = value as Record<string, unknown>;
+  for (const key in record) if (record[key] === undefined) return freezeCopy(value);
+  return freezeOwned(value);
+};
+
+/**
  * `{ ...base, ...changes }`, built with Object.assign: on Node 20, a spread copy that then
  * gains keys the source did not have costs ~3 µs (V8 leaves its fast clone path), where
  * Object.assign costs ~0.3 µs. The API server's write path does this several times per write.

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ApiError } from './errors.js';
+import { freezeCopy } from './immutable.js';
 import { labelSelectorFromObject, parseLabelSelector, type LabelMatcher } from './labels.js';
 
 const ok = (e: E.Either<ApiError, LabelMatcher>): LabelMatcher => {
@@ -206,5 +207,23 @@ describe('labelSelectorFromObject', () => {
     expect(fail(labelSelectorFromObject({ matchLabels: { '-k': 'a b' } })).message).toMatch(
       /^\[key: Invalid value: "-k": name part .*, values\[0\]\[-k\]: Invalid value: "a b": a valid label .*\]$/,
     );
+  });
+
+  it('compiles a frozen (stored) selector once and a mutable one on every call', () => {
+    const stored = freezeCopy({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a'] }] });
+    const first = ok(labelSelectorFromObject(stored));
+    expect(ok(labelSelectorFromObject(stored))).toBe(first);
+    expect(first.matches({ app: 'web', tier: 'a' })).toBe(true);
+    expect(first.toString()).toBe('app=web,tier in (a)');
+    // Shallowly frozen with a mutable member: its content may change, so it is not cached.
+    const labels: Record<string, string> = { app: 'web' };
+    const shallow = Object.freeze({ matchLabels: labels });
+    expect(ok(labelSelectorFromObject(shallow)).matches({ app: 'web' })).toBe(true);
+    labels.app = 'db';
+    expect(ok(labelSelectorFromObject(shallow)).matches({ app: 'web' })).toBe(false);
+    // An invalid frozen selector keeps its error.
+    const bad = freezeCopy({ matchLabels: { '-k': 'v' } });
+    expect(fail(labelSelectorFromObject(bad)).reason).toBe('BadRequest');
+    expect(fail(labelSelectorFromObject(bad)).reason).toBe('BadRequest');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { SeededRandom, SimClock } from '@failsim/core';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { ContainerRuntime } from './container-runtime.js';
+import { ContainerRuntime, keptPod } from './container-runtime.js';
 
 const setup = (images: string[] = []) => {
   const clock = new SimClock();
@@ -131,5 +131,51 @@ describe('ContainerRuntime power-off', () => {
     expect(runtime.hasImage('nginx:1.17')).toBe(true);
     // After the boot the pull starts afresh.
     expect(runtime.pullImage('redis:5', 4_000)).toBe(26_000);
+  });
+});
+
+describe('ContainerRuntime memory and change tracking', () => {
+  it('moves its generation on every container or pod change, not on sandbox or image changes', () => {
+    const { clock, runtime } = setup(['nginx:1.17']);
+    const g0 = runtime.generation;
+    runtime.runSandbox(pod('a'));
+    const g1 = runtime.generation;
+    expect(g1).not.toBe(g0);
+    const c = runtime.createContainer('a', { name: 'app', image: 'nginx:1.17' }, 0);
+    const g2 = runtime.generation;
+    expect(g2).not.toBe(g1);
+    runtime.startContainer('a', c.id);
+    const g3 = runtime.generation;
+    expect(g3).not.toBe(g2);
+    runtime.pullImage('busybox:1', 1_000);
+    clock.runFor(2_000);
+    expect(runtime.generation).toBe(g3);
+    runtime.stopContainer('a', c.id, 500, 0);
+    const g4 = runtime.generation;
+    expect(g4).not.toBe(g3);
+    clock.runFor(500);
+    const g5 = runtime.generation;
+    expect(g5).not.toBe(g4);
+    runtime.stopSandbox('a');
+    expect(runtime.generation).toBe(g5);
+    runtime.removePod('a');
+    expect(runtime.generation).not.toBe(g5);
+  });
+
+  it('keeps a pod without its status, and shares one image id string per image across nodes', () => {
+    const { runtime } = setup(['nginx:1.17']);
+    const other = setup(['nginx:1.17']).runtime;
+    const withStatus: Pod = { apiVersion: 'v1', kind: 'Pod', ...pod('a'), status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] } };
+    runtime.runSandbox(withStatus);
+    const kept = runtime.pod('a')?.pod;
+    expect(kept).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: withStatus.metadata, spec: withStatus.spec });
+    expect(kept?.metadata).toBe(withStatus.metadata);
+    expect(keptPod(kept as Pod)).toBe(kept);
+    const c1 = runtime.createContainer('a', { name: 'app', image: 'nginx:1.17' }, 0);
+    other.runSandbox(pod('b'));
+    const c2 = other.createContainer('b', { name: 'app', image: 'nginx:1.17' }, 0);
+    expect(c1.imageID).toBe(c2.imageID);
+    expect(c1.imageID).toMatch(/^docker-pullable:\/\/nginx@sha256:[0-9a-f]{64}$/);
+    expect(c1.id).toMatch(/^docker:\/\/[0-9a-f]{64}$/);
   });
 });

@@ -48,7 +48,10 @@ export interface RuntimePod {
   readonly uid: string;
   readonly namespace: string;
   readonly name: string;
-  /** The pod as the kubelet last created a sandbox for it (what runtime labels keep: grace period, container specs). */
+  /**
+   * The pod as the kubelet last created a sandbox for it, as runtime labels keep it
+   * ({@link keptPod}: identity, metadata — grace period — and spec, without the status).
+   */
   readonly pod: Pod;
   /** The newest sandbox, if any. */
   readonly sandbox?: RuntimeSandbox;
@@ -93,6 +96,24 @@ interface PodRecord {
 }
 
 /**
+ * What of a pod outlives the API object it was read from, in the runtime's labels and the
+ * pod workers' memory: kind, apiVersion, metadata (name, uid, grace period) and spec, not
+ * the status. A stored pod's status is replaced on every status write, so keeping the
+ * whole pod read at a sync would keep a stale status tree (about a dozen objects) per pod;
+ * metadata and spec are the stored, frozen objects themselves. A pod that has no status
+ * is kept as it is.
+ */
+export const keptPod = (pod: Pod): Pod => {
+  if (pod.status === undefined) return pod;
+  const kept: Pod = {};
+  if (pod.apiVersion !== undefined) kept.apiVersion = pod.apiVersion;
+  if (pod.kind !== undefined) kept.kind = pod.kind;
+  if (pod.metadata !== undefined) kept.metadata = pod.metadata;
+  if (pod.spec !== undefined) kept.spec = pod.spec;
+  return kept;
+};
+
+/**
  * `{ ...base, ...changes }` through Object.assign (same members, same order): a spread
  * literal that gains members leaves V8's fast copy path, and containers change state on
  * every start and stop.
@@ -103,10 +124,14 @@ const withMembers = <T extends object, U extends object>(base: T, changes: U): O
 const imageOrder = (a: RuntimeImage, b: RuntimeImage): number => b.sizeBytes - a.sizeBytes || (a.names[0] ?? '').localeCompare(b.names[0] ?? '');
 
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
-/** 64 hex digits as one flat string: `+=` would keep a rope of 8 pieces for every container's lifetime. */
-const hex64 = (random: SeededRandom): string => {
-  const parts = new Array<string>(8);
-  for (let i = 0; i < 8; i++) parts[i] = hex8(random.int(0, 2 ** 32));
+/**
+ * `prefix` and 64 hex digits as one flat string: `+=` or a template would keep a rope of
+ * pieces for every container's (and sandbox's) lifetime.
+ */
+const hex64 = (random: SeededRandom, prefix = ''): string => {
+  const parts = new Array<string>(9);
+  parts[0] = prefix;
+  for (let i = 1; i < 9; i++) parts[i] = hex8(random.int(0, 2 ** 32));
   return parts.join('');
 };
 
@@ -129,6 +154,14 @@ const imageSize = (repo: string): number => {
   return size;
 };
 
+/**
+ * Image ids by image, per id form, made once per process: every container creation asks
+ * for one and keeps it (and its container status) for the container's life, so one shared
+ * string per image rather than one per container.
+ */
+const dockerImageIDs = new Map<string, string>();
+const plainImageIDs = new Map<string, string>();
+
 /** `nginx:1.17` → `nginx`; `registry:5000/app` → `registry:5000/app`. */
 const repository = (image: string): string => {
   const at = image.indexOf('@');
@@ -149,6 +182,8 @@ export class ContainerRuntime {
   readonly #clock: SimClock;
   readonly #random: SeededRandom;
   readonly #scheme: string;
+  /** `docker://`: the start of every container id, made once. */
+  readonly #idPrefix: string;
   readonly #hostIP: string;
   readonly #pods = new Map<string, PodRecord>();
   readonly #images = new Map<string, RuntimeImage>();
@@ -163,11 +198,14 @@ export class ContainerRuntime {
   readonly #ipsInUse = new Set<number>();
   #lastIp = -1;
   #pullerFreeAt = 0;
+  /** Counts changes of the pods and their containers: readers cache what they derive from them (see {@link ContainerRuntime.generation}). */
+  #generation = 0;
 
   constructor(options: ContainerRuntimeOptions) {
     this.#clock = options.clock;
     this.#random = options.random;
     this.#scheme = options.runtimeVersion.split('://')[0] ?? 'docker';
+    this.#idPrefix = `${this.#scheme}://`;
     this.#hostIP = options.hostIP;
     const owner = `container-runtime/${options.nodeName}`;
     this.#label = (purpose) => ({ owner, purpose });
@@ -205,8 +243,15 @@ export class ContainerRuntime {
 
   /** The image's id as a container status shows it (`docker-pullable://nginx@sha256:…`). */
   imageID(image: string): string {
-    const digest = imageDigest(repository(image));
-    return this.#scheme === 'docker' ? `docker-pullable://${repository(image)}@${digest}` : `${repository(image)}@${digest}`;
+    const docker = this.#scheme === 'docker';
+    const ids = docker ? dockerImageIDs : plainImageIDs;
+    let id = ids.get(image);
+    if (id === undefined) {
+      const digest = imageDigest(repository(image));
+      id = docker ? `docker-pullable://${repository(image)}@${digest}` : `${repository(image)}@${digest}`;
+      ids.set(image, id);
+    }
+    return id;
   }
 
   /**
@@ -236,6 +281,15 @@ export class ContainerRuntime {
   /** The runtime's view of one pod. */
   pod(uid: string): RuntimePod | undefined {
     return this.#pods.get(uid);
+  }
+
+  /**
+   * A number that changes whenever a pod record or any container attempt is added,
+   * replaced or removed (sandboxes and images aside): what is derived from {@link pods}
+   * and their containers stays valid while it is the same.
+   */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** Every pod the runtime holds anything for, by uid. */
@@ -274,7 +328,7 @@ export class ContainerRuntime {
     if (!record?.sandbox?.ready) throw new Error(`container-runtime: pod ${uid} has no running sandbox`);
     const image = container.image ?? '';
     const created: RuntimeContainer = {
-      id: `${this.#scheme}://${hex64(this.#random)}`,
+      id: hex64(this.#random, this.#idPrefix),
       podUid: uid,
       sandboxId: record.sandbox.id,
       name: container.name,
@@ -286,6 +340,7 @@ export class ContainerRuntime {
     };
     // A created container that never started (its kubelet died mid-start) is replaced.
     record.containers = [...record.containers.filter((c) => !(c.name === container.name && c.state === 'created')), created];
+    this.#generation++;
     return created;
   }
 
@@ -326,6 +381,7 @@ export class ContainerRuntime {
       this.#timers.delete(c.id);
     }
     this.#pods.delete(uid);
+    this.#generation++;
   }
 
   /**
@@ -346,6 +402,7 @@ export class ContainerRuntime {
       );
       if (record.sandbox?.ready) record.sandbox = { ...record.sandbox, ready: false };
     }
+    this.#generation++;
     this.#ipsInUse.clear();
   }
 
@@ -353,10 +410,10 @@ export class ContainerRuntime {
     const uid = pod.metadata?.uid ?? '';
     let record = this.#pods.get(uid);
     if (!record) {
-      record = { uid, namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '', pod, containers: [] };
+      record = { uid, namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '', pod: keptPod(pod), containers: [] };
       this.#pods.set(uid, record);
-    }
-    record.pod = pod;
+      this.#generation++;
+    } else if (record.pod.metadata !== pod.metadata || record.pod.spec !== pod.spec) record.pod = keptPod(pod);
     return record;
   }
 
@@ -370,6 +427,7 @@ export class ContainerRuntime {
     if (!record) return undefined;
     let updated: RuntimeContainer | undefined;
     record.containers = record.containers.map((c) => (c.id === id ? (updated = change(c)) : c));
+    this.#generation++;
     return updated;
   }
 

@@ -228,6 +228,31 @@ describe('Kubelet pod sync', () => {
     ]);
   });
 
+  it('answers containers() with the same frozen list until a container changes', () => {
+    const { sim, kubelet } = setup({ images: ['nginx:1.17'] });
+    kubelet.start();
+    sim.clock.runFor(1_000);
+    const empty = kubelet.containers();
+    expect(empty).toEqual([]);
+    expect(kubelet.containers()).toBe(empty);
+    createPod(sim, 'web-0', [container('web', 'nginx:1.17')]);
+    sim.clock.runFor(400);
+    // Created at 1.3 s, not started yet.
+    const created = kubelet.containers();
+    expect(created.map((c) => [c.podName, c.state])).toEqual([['web-0', 'created']]);
+    expect(Object.isFrozen(created) && Object.isFrozen(created[0])).toBe(true);
+    sim.clock.runFor(10_000);
+    const running = kubelet.containers();
+    expect(running).not.toBe(created);
+    expect(running.map((c) => [c.podName, c.state, c.startedAt])).toEqual([['web-0', 'running', 1_500]]);
+    // Node status heartbeats and pod status syncs change no container.
+    sim.clock.runFor(30_000);
+    expect(kubelet.containers()).toBe(running);
+    sim.api.client('kubectl').delete('Pod', 'web-0');
+    sim.clock.runFor(2_000);
+    expect(kubelet.containers()).toEqual([]);
+  });
+
   it('reports an image already on the node as present and starts without pulling', () => {
     const { sim, kubelet } = setup({ images: ['nginx:1.17'] });
     kubelet.start();

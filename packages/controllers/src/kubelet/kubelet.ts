@@ -176,6 +176,8 @@ export class Kubelet implements Component {
   #bootID: string;
   #poweredOff = false;
   #process: KubeletProcess | undefined;
+  /** containers() as last built, with the runtime generation it was built at. */
+  #containers: { readonly generation: number; readonly list: readonly NodeContainer[] } | undefined;
 
   constructor(ctx: ControllerContext, config: KubeletConfig) {
     this.#ctx = ctx;
@@ -247,29 +249,39 @@ export class Kubelet implements Component {
     this.#process?.volumesChanged();
   }
 
-  /** The newest attempt of every container the runtime holds, by pod and container name. */
-  containers(): NodeContainer[] {
+  /**
+   * The newest attempt of every container the runtime holds, by pod and container name:
+   * one frozen list, the same object until a container or pod of the runtime changes
+   * (callers such as the scenarios' hazard scan ask at every virtual instant with changes).
+   */
+  containers(): readonly NodeContainer[] {
+    const generation = this.#runtime.generation;
+    if (this.#containers?.generation === generation) return this.#containers.list;
     const out: NodeContainer[] = [];
     for (const rp of this.#runtime.pods()) {
       const latest = new Map<string, (typeof rp.containers)[number]>();
       for (const c of rp.containers) latest.set(c.name, c);
       for (const c of latest.values()) {
-        out.push({
-          podUid: rp.uid,
-          namespace: rp.namespace,
-          podName: rp.name,
-          container: c.name,
-          containerID: c.id,
-          image: c.image,
-          state: c.state,
-          ...(c.startedAt !== undefined ? { startedAt: c.startedAt } : {}),
-          ...(c.finishedAt !== undefined ? { finishedAt: c.finishedAt } : {}),
-          ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
-          restartCount: c.restartCount,
-        });
+        out.push(
+          Object.freeze({
+            podUid: rp.uid,
+            namespace: rp.namespace,
+            podName: rp.name,
+            container: c.name,
+            containerID: c.id,
+            image: c.image,
+            state: c.state,
+            ...(c.startedAt !== undefined ? { startedAt: c.startedAt } : {}),
+            ...(c.finishedAt !== undefined ? { finishedAt: c.finishedAt } : {}),
+            ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+            restartCount: c.restartCount,
+          }),
+        );
       }
     }
-    return out.sort((a, b) => `${a.namespace}/${a.podName}/${a.container}`.localeCompare(`${b.namespace}/${b.podName}/${b.container}`));
+    const list = Object.freeze(out.sort((a, b) => `${a.namespace}/${a.podName}/${a.container}`.localeCompare(`${b.namespace}/${b.podName}/${b.container}`)));
+    this.#containers = { generation, list };
+    return list;
   }
 }
 

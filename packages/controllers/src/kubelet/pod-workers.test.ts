@@ -163,4 +163,22 @@ describe('PodWorkers', () => {
     // The runtime's pull went on without the kubelet.
     expect(runtime.hasImage('nginx:1.17')).toBe(true);
   });
+
+  it('kills a pod gone from its source as it last synced it, remembering it without its status', () => {
+    const { sim, runtime, workers, pods, add } = setup({ images: ['nginx:1.17'] });
+    const uid = add('web', [{ name: 'app', image: 'nginx:1.17' }]);
+    sim.clock.runFor(1_000);
+    // The sandbox's record keeps metadata and spec of the synced pod, not its status.
+    const kept = runtime.pod(uid)?.pod;
+    expect(kept?.status).toBeUndefined();
+    expect(kept?.metadata).toBe(pods.get(uid)?.metadata);
+    pods.delete(uid);
+    workers.enqueue(uid);
+    sim.clock.runFor(10_000);
+    const killing = sim.trace.entries.filter((e): e is EventTraceEntry => e.type === 'event' && e.reason === 'Killing');
+    expect(killing.map((e) => [e.t, e.object, e.message])).toEqual([[1_000, 'Pod/default/web', 'Stopping container app']]);
+    // Stopped 1 s later, then forgotten.
+    expect(runtime.pod(uid)).toBeUndefined();
+  });
 });
+

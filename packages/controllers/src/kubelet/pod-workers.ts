@@ -9,12 +9,12 @@
 // least minimumGracePeriodInSeconds = 2) and pkg/kubelet/images/image_manager.go
 // (EnsureImageExists: the pull policy decides Pulling/Pulled or "already present") · v1.14.
 // Facts: reference §1.3, §1.4, §8.
-import type { EventRecorder } from '@failsim/core';
+import type { EventRecorder, TimerHandle, TimerLabel } from '@failsim/core';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ControllerContext } from '../runtime/context.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import { Backoff, goDuration } from './backoff.js';
-import type { ContainerExit, ContainerRuntime, RuntimeContainer, RuntimePod } from './container-runtime.js';
+import { keptPod, type ContainerExit, type ContainerRuntime, type RuntimeContainer, type RuntimePod } from './container-runtime.js';
 import { generatePodStatus, type WaitingReason } from './pod-status.js';
 import type { ProberManager } from './prober-manager.js';
 import { STATUS_SYNC_PERIOD_MS, type StatusManager } from './status-manager.js';
@@ -72,6 +72,28 @@ const liveContainers = (rp: RuntimePod | undefined): RuntimeContainer[] => (rp?.
 const hasLive = (rp: RuntimePod | undefined): boolean => rp !== undefined && rp.containers.some(isLive);
 const minDefined = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
+/**
+ * A container being pulled, created and started: what the three steps share, in one object
+ * with one timer action (every pod start goes through it; closures per step cost more).
+ */
+interface ContainerStart {
+  readonly uid: string;
+  readonly pod: Pod;
+  readonly container: Container;
+  readonly restartCount: number;
+  /** `container <name> of <namespace>/<name>`: the end of the steps' timer purposes. */
+  readonly subject: string;
+  /** What the timer that fires next completes. */
+  step: 'pull' | 'create' | 'start';
+  requestedAt: number;
+  doneAt: number;
+  /** The created container's id, once created. */
+  containerID: string;
+  timer: TimerHandle | undefined;
+  /** The timer action: advances this start by one step. */
+  readonly advance: () => void;
+}
+
 /** The restart policy's verdict on a container that exited with `exitCode`. */
 const shouldRestart = (pod: Pod, exitCode: number | undefined): boolean => {
   const policy = pod.spec?.restartPolicy ?? 'Always';
@@ -97,7 +119,8 @@ export class PodWorkers {
   readonly #o: PodWorkersOptions;
   readonly #queue: WorkQueue;
   readonly #backoff: Backoff;
-  readonly #inFlight = new Map<string, { cancel(): void }>();
+  readonly #inFlight = new Map<string, ContainerStart>();
+  /** Each pod as last synced ({@link keptPod}: no status), for when it has left its source. */
   readonly #known = new Map<string, Pod>();
   readonly #admitted = new Set<string>();
   readonly #waitingForVolumes = new Set<string>();
@@ -124,7 +147,7 @@ export class PodWorkers {
   /** Stops syncing: queued syncs and operations in progress end (the runtime's own timers go on). */
   stop(): void {
     this.#queue.stop();
-    for (const op of this.#inFlight.values()) op.cancel();
+    for (const op of this.#inFlight.values()) op.timer?.cancel();
     this.#inFlight.clear();
   }
 
@@ -134,7 +157,9 @@ export class PodWorkers {
     const pod = this.#o.source.pod(uid);
     const rp = this.#o.runtime.pod(uid);
     if (!pod) return this.#o.source.sourcesReady() ? this.#removed(uid, rp) : undefined;
-    this.#known.set(uid, pod);
+    const known = this.#known.get(uid);
+    // Rebuilt only when what it keeps changed: a status write alone leaves metadata and spec.
+    if (known === undefined || known.metadata !== pod.metadata || known.spec !== pod.spec) this.#known.set(uid, keptPod(pod));
     if (pod.metadata?.deletionTimestamp) return this.#terminate(uid, pod, rp);
     const phase = this.#o.statusManager.status(uid)?.phase ?? pod.status?.phase;
     if ((phase === 'Succeeded' || phase === 'Failed') && !hasLive(rp)) return this.#finished(uid, pod);
@@ -226,7 +251,8 @@ export class PodWorkers {
       if (rp?.sandbox) recorder.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
       sandboxId = runtime.runSandbox(pod).id;
     }
-    const waiting = new Map<string, WaitingReason>();
+    // Built only when a container waits for a reason (back-off, never-pull): most syncs have none.
+    let waiting: Map<string, WaitingReason> | undefined;
     const now = ctx.sim.clock.now();
     for (const container of pod.spec?.containers ?? []) {
       const latest = runtime.latest(uid, container.name);
@@ -238,7 +264,7 @@ export class PodWorkers {
         if (this.#backoff.isInBackOffSince(key, finishedAt, now)) {
           const delay = this.#backoff.get(key);
           recorder.event(pod, 'Warning', 'BackOff', ctx.profile.texts.backOff(container.name, formatPod(pod)), fieldPath(container));
-          waiting.set(container.name, {
+          (waiting ??= new Map()).set(container.name, {
             reason: 'CrashLoopBackOff',
             message: `back-off ${goDuration(delay)} restarting failed container=${container.name} pod=${formatPod(pod)}`,
           });
@@ -250,7 +276,7 @@ export class PodWorkers {
       }
       const neverPull = this.#neverPull(pod, container);
       if (neverPull) {
-        waiting.set(container.name, neverPull);
+        (waiting ??= new Map()).set(container.name, neverPull);
         continue;
       }
       const sameAttempt = latest?.state === 'created' && latest.sandboxId === sandboxId;
@@ -277,51 +303,71 @@ export class PodWorkers {
   #startContainer(uid: string, pod: Pod, container: Container, restartCount: number): void {
     const { runtime, recorder, ctx } = this.#o;
     const { clock } = ctx.sim;
-    const { texts } = ctx.profile;
-    const { timings } = ctx;
     const image = container.image ?? '';
-    const podName = `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
-    const label = (what: string) => ({ owner: this.#o.owner, purpose: `${what} container ${container.name} of ${podName}` });
-    let timer: { cancel(): void } | undefined;
-    this.#inFlight.set(uid, { cancel: () => timer?.cancel() });
-    const finish = (): void => {
-      this.#inFlight.delete(uid);
-      this.#queue.add(uid);
+    const op: ContainerStart = {
+      uid,
+      pod,
+      container,
+      restartCount,
+      subject: `container ${container.name} of ${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`,
+      step: 'create',
+      requestedAt: 0,
+      doneAt: 0,
+      containerID: '',
+      timer: undefined,
+      advance: () => this.#advance(op),
     };
-    const start = (): void => {
-      const created = this.#o.runtime.pod(uid)?.sandbox?.ready ? runtime.createContainer(uid, container, restartCount) : undefined;
-      if (!created) return finish();
-      recorder.event(pod, 'Normal', 'Created', texts.created(container.name), fieldPath(container));
-      timer = clock.schedule(
-        timings.containerStart,
-        () => {
-          runtime.startContainer(uid, created.id, this.#exitOf(pod, container, restartCount));
-          recorder.event(pod, 'Normal', 'Started', texts.started(container.name), fieldPath(container));
-          finish();
-        },
-        label('start'),
-      );
-    };
-    const create = (): void => {
-      timer = clock.schedule(timings.containerCreate, start, label('create'));
-    };
+    this.#inFlight.set(uid, op);
     const alwaysPull = container.imagePullPolicy === 'Always';
     if (!alwaysPull && runtime.hasImage(image)) {
       recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, fieldPath(container));
-      return create();
+      return this.#scheduleCreate(op);
     }
-    recorder.event(pod, 'Normal', 'Pulling', texts.pulling(image), fieldPath(container));
-    const requestedAt = clock.now();
+    recorder.event(pod, 'Normal', 'Pulling', ctx.profile.texts.pulling(image), fieldPath(container));
+    op.requestedAt = clock.now();
     // An image already on disk is "pulled" again at once when the policy is Always: only its digest is checked.
-    const doneAt = runtime.hasImage(image) ? requestedAt : runtime.pullImage(image, timings.imagePull);
-    timer = clock.scheduleAt(
-      doneAt,
-      () => {
-        recorder.event(pod, 'Normal', 'Pulled', texts.pulled(image, doneAt - requestedAt), fieldPath(container));
-        create();
-      },
-      label('pull image for'),
-    );
+    op.doneAt = runtime.hasImage(image) ? op.requestedAt : runtime.pullImage(image, ctx.timings.imagePull);
+    op.step = 'pull';
+    op.timer = clock.scheduleAt(op.doneAt, op.advance, this.#startLabel('pull image for', op));
+  }
+
+  #startLabel(what: string, op: ContainerStart): TimerLabel {
+    return { owner: this.#o.owner, purpose: `${what} ${op.subject}` };
+  }
+
+  #scheduleCreate(op: ContainerStart): void {
+    op.step = 'create';
+    op.timer = this.#o.ctx.sim.clock.schedule(this.#o.ctx.timings.containerCreate, op.advance, this.#startLabel('create', op));
+  }
+
+  /** The step whose timer fired: pulled → wait to create; create → wait to start; start → done. */
+  #advance(op: ContainerStart): void {
+    const { runtime, recorder, ctx } = this.#o;
+    const { texts } = ctx.profile;
+    const { uid, pod, container, restartCount } = op;
+    switch (op.step) {
+      case 'pull':
+        recorder.event(pod, 'Normal', 'Pulled', texts.pulled(container.image ?? '', op.doneAt - op.requestedAt), fieldPath(container));
+        return this.#scheduleCreate(op);
+      case 'create': {
+        const created = runtime.pod(uid)?.sandbox?.ready ? runtime.createContainer(uid, container, restartCount) : undefined;
+        if (!created) return this.#startFinished(uid);
+        recorder.event(pod, 'Normal', 'Created', texts.created(container.name), fieldPath(container));
+        op.containerID = created.id;
+        op.step = 'start';
+        op.timer = ctx.sim.clock.schedule(ctx.timings.containerStart, op.advance, this.#startLabel('start', op));
+        return;
+      }
+      case 'start':
+        runtime.startContainer(uid, op.containerID, this.#exitOf(pod, container, restartCount));
+        recorder.event(pod, 'Normal', 'Started', texts.started(container.name), fieldPath(container));
+        return this.#startFinished(uid);
+    }
+  }
+
+  #startFinished(uid: string): void {
+    this.#inFlight.delete(uid);
+    this.#queue.add(uid);
   }
 
   #exitOf(pod: Pod, container: Container, restartCount: number): ContainerExit | undefined {

@@ -29,6 +29,8 @@ interface Worker {
   readonly container: Container;
   readonly probe: Probe;
   readonly label: TimerLabel;
+  /** The worker's timer action, made once: it reschedules itself every period. */
+  readonly run: () => void;
   timer?: TimerHandle;
   containerID?: string;
   ready: boolean;
@@ -60,11 +62,12 @@ export class ProberManager {
         container,
         probe,
         label: { owner: this.#o.owner, purpose: `readiness probe of ${podName} container ${container.name}` },
+        run: () => this.#run(worker),
         ready: false,
         resultRun: 0,
       };
       this.#workers.set(key, worker);
-      worker.timer = this.#o.clock.schedule(0, () => this.#run(worker), worker.label);
+      worker.timer = this.#o.clock.schedule(0, worker.run, worker.label);
     }
   }
 
@@ -93,7 +96,7 @@ export class ProberManager {
   #run(worker: Worker): void {
     this.#doProbe(worker);
     const period = (worker.probe.periodSeconds ?? 10) * 1000;
-    worker.timer = this.#o.clock.schedule(period, () => this.#run(worker), worker.label);
+    worker.timer = this.#o.clock.schedule(period, worker.run, worker.label);
   }
 
   #doProbe(worker: Worker): void {

@@ -135,9 +135,10 @@ export class KubeletVolumeManager implements VolumeManager {
   }
 
   waitForAttachAndMount(pod: Pod): MountState {
+    // Most pods have no volume: answered before building the list of names (every pod sync asks).
+    if (!pod.spec?.volumes?.length) return 'ready';
     const uid = uidOf(pod);
     const expected = expectedVolumes(pod);
-    if (expected.length === 0) return 'ready';
     this.#populator.addPod(pod);
     const unmounted = this.#unmounted(uid, expected);
     const wait = this.#waits.get(uid);

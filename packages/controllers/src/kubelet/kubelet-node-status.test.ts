@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { createSimulation, nodeLocation, type WriteTraceEntry } from '@failsim/core';
+import * as E from 'fp-ts/lib/Either.js';
+import { createSimulation, freezeCopy, nodeLocation, type WriteTraceEntry } from '@failsim/core';
 import type { Node } from 'kubernetes-types/core/v1.js';
 import { KubeletNodeStatus, nodeStatusHasChanged, setNodeStatus, type NodeStatusSource } from './kubelet-node-status.js';
 
@@ -152,7 +153,7 @@ describe('nodeStatusHasChanged', () => {
   });
 });
 
-const loop = (nodeLease: boolean) => {
+const loop = (nodeLease: boolean, statusSource: () => NodeStatusSource = () => source()) => {
   const sim = createSimulation();
   const client = sim.api.client('kubelet', nodeLocation('w1'));
   const status = new KubeletNodeStatus({
@@ -165,7 +166,7 @@ const loop = (nodeLease: boolean) => {
     nodeStatusUpdateFrequency: 10_000,
     nodeStatusReportFrequency: 60_000,
     nodeLease,
-    source: () => source(),
+    source: statusSource,
     recordEvent: () => undefined,
   });
   const nodeWrites = () => sim.trace.entries.filter((e): e is WriteTraceEntry => e.type === 'write' && e.kind === 'Node').map((e) => [e.verb, e.t]);
@@ -216,4 +217,73 @@ describe('KubeletNodeStatus', () => {
     sim.clock.runFor(60_000);
     expect(sim.clock.pending().filter((t) => t.owner === 'kubelet/w1')).toEqual([]);
   });
+
+  it('writes a frozen status the API server stores as it is, and heartbeats of an unchanged machine match setNodeStatus', () => {
+    // One frozen source object, as the kubelet's: the heartbeat's fast path applies.
+    const fixed = freezeCopy(source());
+    const { sim, status } = loop(false, () => fixed);
+    const kubectl = sim.api.client('kubectl');
+    status.start();
+    sim.clock.runFor(1_000);
+    const statuses: Node[] = [];
+    for (let i = 0; i < 4; i++) {
+      const before = kubectl.get('Node', 'w1');
+      if (E.isLeft(before)) throw new Error(before.left.message);
+      sim.clock.runFor(10_000);
+      const after = kubectl.get('Node', 'w1');
+      if (E.isLeft(after)) throw new Error(after.left.message);
+      statuses.push(after.right);
+      // What the full setters make of the previous Node at that instant, frozen as stored.
+      const expected = setNodeStatus(before.right, 'w1', fixed, sim.clock.iso(sim.clock.now() - 900), () => undefined);
+      expect(after.right.status).toEqual(expected);
+      expect(JSON.stringify(after.right.status)).toBe(JSON.stringify(expected));
+      expect(Object.isFrozen(after.right.status)).toBe(true);
+      expect(after.right.status?.conditions?.every((c) => Object.isFrozen(c))).toBe(true);
+      // Members that did not change are the stored ones.
+      expect(after.right.status?.nodeInfo).toBe(before.right.status?.nodeInfo);
+    }
+    expect(statuses.map((n) => n.status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime)).toEqual([
+      sim.clock.iso(10_100),
+      sim.clock.iso(20_100),
+      sim.clock.iso(30_100),
+      sim.clock.iso(40_100),
+    ]);
+  });
+
+  it('takes the full setters again when someone else changed the status (a condition set to Unknown, volumesAttached)', () => {
+    const fixed = freezeCopy(source());
+    const events: string[] = [];
+    const sim = createSimulation();
+    const status = new KubeletNodeStatus({
+      clock: sim.clock,
+      client: sim.api.client('kubelet', nodeLocation('w1')),
+      nodeName: 'w1',
+      owner: 'kubelet/w1',
+      labels: {},
+      registerWithTaints: [],
+      nodeStatusUpdateFrequency: 10_000,
+      nodeStatusReportFrequency: 60_000,
+      nodeLease: false,
+      source: () => fixed,
+      recordEvent: (type, reason) => events.push(`${type} ${reason}`),
+    });
+    status.start();
+    sim.clock.runFor(20_200);
+    const controller = sim.api.client('node-controller');
+    const got = controller.get('Node', 'w1');
+    if (E.isLeft(got)) throw new Error(got.left.message);
+    const node = got.right;
+    const conditions = (node.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown' } : c));
+    const attached = [{ name: 'kubernetes.io/vsphere-volume/[ds] kubevols/d.vmdk', devicePath: '' }];
+    expect(E.isRight(controller.updateStatus('Node', { ...node, status: { ...node.status, conditions, volumesAttached: attached } }))).toBe(true);
+    events.length = 0;
+    sim.clock.runFor(10_000);
+    const after = controller.get('Node', 'w1');
+    if (E.isLeft(after)) throw new Error(after.left.message);
+    // Ready again with a new transition time and its event; the controller's member kept.
+    expect(after.right.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', lastTransitionTime: sim.clock.iso(30_100) });
+    expect(after.right.status?.volumesAttached).toEqual(attached);
+    expect(events).toEqual(['Normal NodeReady']);
+  });
 });
+

@@ -5,7 +5,7 @@
 // ReadyCondition, the pressure conditions, VolumesInUse, RemoveOutOfDiskCondition) ·
 // 1.13–1.16 era (klog v1, NodeLease-gated report frequency). Facts: reference §1.1, §1.2.
 import * as E from 'fp-ts/lib/Either.js';
-import { deepEqual, type ApiClient, type EventType, type SimClock, type TimerHandle, type TimerLabel } from '@failsim/core';
+import { deepEqual, freezeCopy, type ApiClient, type EventType, type SimClock, type TimerHandle, type TimerLabel } from '@failsim/core';
 import type { ContainerImage, Node, NodeAddress, NodeCondition, NodeDaemonEndpoints, NodeStatus, NodeSystemInfo, Taint } from 'kubernetes-types/core/v1.js';
 
 /** nodeStatusUpdateRetry: immediate retries of a failed status update. */
@@ -66,6 +66,60 @@ const readyCondition = (heartbeat: string, transition: string | undefined): Node
   lastHeartbeatTime: heartbeat,
   lastTransitionTime: transition,
 });
+
+/** The pressure condition types, for the heartbeat's fast path. */
+const PRESSURE_TYPES: ReadonlySet<string> = new Set(PRESSURE_CONDITIONS.map((p) => p.type));
+
+/**
+ * setNodeStatus of a node whose status is the very one setNodeStatus built from the same
+ * source on an earlier heartbeat: no event, no member but the conditions changes, and the
+ * conditions change only in their heartbeat times (the pressure conditions are False, Ready
+ * is True, the boot id is the source's). The same object setNodeStatus would build — same
+ * members, same order — without its searches and comparisons (every node, every 10 s).
+ */
+const heartbeatStatus = (old: NodeStatus, now: string): NodeStatus => {
+  const stored = old.conditions ?? [];
+  const conditions = new Array<NodeCondition>(stored.length);
+  for (let i = 0; i < stored.length; i++) {
+    const c = stored[i] as NodeCondition;
+    if (c.type === 'Ready') conditions[i] = readyCondition(now, c.lastTransitionTime);
+    else if (PRESSURE_TYPES.has(c.type)) {
+      const next = Object.assign({}, c);
+      next.lastHeartbeatTime = now;
+      conditions[i] = next;
+    } else conditions[i] = c;
+  }
+  const status: NodeStatus = Object.assign({}, old);
+  status.conditions = conditions;
+  return status;
+};
+
+/**
+ * Freezes `value` in place as freezeCopy would copy it (undefined members dropped, members
+ * that are not frozen yet made frozen copies). For objects this module just built and no
+ * one else holds: the API server then stores the status as it is instead of copying it,
+ * and the next heartbeat can tell its own status by identity.
+ */
+const freezeBuilt = <T extends object>(value: T): T => {
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const member = record[key];
+    if (member === undefined) delete record[key];
+    else if (member !== null && typeof member === 'object' && !Object.isFrozen(member)) record[key] = freezeCopy(member);
+  }
+  return Object.freeze(value);
+};
+
+/** A status built by setNodeStatus or heartbeatStatus from a frozen node, frozen in place. */
+const frozenStatus = (status: NodeStatus): NodeStatus => {
+  const conditions = status.conditions;
+  if (conditions !== undefined && !Object.isFrozen(conditions)) {
+    // The array and the conditions rebuilt this heartbeat are new; the others are stored (frozen).
+    for (const c of conditions) if (!Object.isFrozen(c)) freezeBuilt(c);
+    Object.freeze(conditions);
+  }
+  return freezeBuilt(status);
+};
 
 /** `Node <n> status is now: <Reason>` (recordNodeStatusEvent). */
 export const nodeStatusEventMessage = (nodeName: string, reason: string): string => `Node ${nodeName} status is now: ${reason}`;
@@ -236,6 +290,14 @@ export class KubeletNodeStatus {
   #registerSleep = REGISTER_FIRST_SLEEP_MS;
   #lastStatusReportTime = -Infinity;
   #lastNodeUnschedulable = false;
+  /**
+   * The status this loop last wrote, as the API server stored it, and the source it was
+   * built from: while the Node's status is still that object and the source has not
+   * changed, the next heartbeat only moves heartbeat times ({@link heartbeatStatus}).
+   */
+  #written: { readonly status: NodeStatus; readonly source: NodeStatusSource } | undefined;
+  /** The source the last #setNodeStatus read. */
+  #lastSource: NodeStatusSource | undefined;
   /** The loop's timer actions, made once: the loop reschedules itself every 10 s on every node. */
   readonly #syncAction = (): void => this.#syncNodeStatus();
   readonly #registerAction = (): void => this.#registerAttempt();
@@ -348,14 +410,24 @@ export class KubeletNodeStatus {
     if (this.#o.nodeLease && now < this.#lastStatusReportTime + this.#o.nodeStatusReportFrequency && !nodeStatusHasChanged(node.status, status)) {
       return 'ok';
     }
+    const source = this.#lastSource;
     const updated = client.updateStatus('Node', { ...node, status });
     if (E.isLeft(updated)) return updated.left.reason === 'Conflict' ? 'conflict' : 'failed';
+    // The server stores the frozen status as it is; anything else takes the full path next time.
+    this.#written = updated.right.status === status && source !== undefined ? { status, source } : undefined;
     this.#lastStatusReportTime = now;
     return 'ok';
   }
 
   #setNodeStatus(node: Node): NodeStatus {
-    return setNodeStatus(node, this.#o.nodeName, this.#o.source(), this.#o.clock.iso(), this.#o.recordEvent);
+    const source = this.#o.source();
+    const now = this.#o.clock.iso();
+    const written = this.#written;
+    this.#lastSource = source;
+    if (written !== undefined && node.status !== undefined && node.status === written.status && source === written.source) {
+      return frozenStatus(heartbeatStatus(node.status, now));
+    }
+    return frozenStatus(setNodeStatus(node, this.#o.nodeName, source, now, this.#o.recordEvent));
   }
 
   /** recordNodeSchedulableEvent: the kubelet reports a cordon or uncordon it notices. */

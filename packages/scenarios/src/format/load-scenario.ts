@@ -8,7 +8,8 @@ import { manifestProblems } from './manifest-check.js';
 import { parseScenario, storageMismatch, type ParseScenarioOptions } from './parse-scenario.js';
 import type { Manifest, Scenario, SourcePosition } from './scenario.js';
 import { formatPath, type ScenarioError } from './scenario-error.js';
-import { DEFAULT_YAML_LIMITS, readYaml } from './yaml-source.js';
+import { sharedYamlCache } from './yaml-cache.js';
+import { DEFAULT_YAML_LIMITS } from './yaml-source.js';
 
 /** A manifest and where it was written. */
 export interface LoadedManifest {
@@ -45,7 +46,8 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
   const parsed = parseScenario(text.right, { file: path, limits });
   if (E.isLeft(parsed)) return parsed;
   const scenario = parsed.right;
-  const folder = realpathSync(dirname(resolve(path)));
+  // The native realpath: one realpath(3) call, where the JS one lstats every component of the path.
+  const folder = realpathSync.native(dirname(resolve(path)));
   const errors: ScenarioError[] = [];
   const manifests: LoadedManifest[] = [];
   scenario.resources.forEach((entry, i) => {
@@ -56,7 +58,7 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
     const fail = (message: string): void => void errors.push({ ...entry.position, path: `resources[${i}].file`, message });
     let real: string;
     try {
-      real = realpathSync(resolve(folder, entry.path));
+      real = realpathSync.native(resolve(folder, entry.path));
     } catch {
       return fail(`no file "${entry.path}" in the scenario's folder`);
     }
@@ -66,7 +68,7 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
     const file = `${dirname(path)}/${entry.path}`;
     const content = readText(real, limits.maxBytes);
     if (E.isLeft(content)) return fail(content.left);
-    const documents = readYaml(content.right, file, true, limits);
+    const documents = sharedYamlCache.read(content.right, file, true, limits);
     if (E.isLeft(documents)) return void errors.push(...documents.left);
     documents.right.forEach((source, d) => {
       const at = (p: (string | number)[]): SourcePosition => ({ file, ...source.positionOf(p) });

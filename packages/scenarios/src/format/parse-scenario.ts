@@ -1,6 +1,8 @@
 // parseScenario: YAML text → a validated Scenario, or every error with its position.
-// Order: safe YAML (yaml-source.ts) → JSON Schema (scenario-schema.ts, ajv) → semantic
-// checks (profile keys, durations, commands, references between steps and expectations).
+// Order: safe YAML (yaml-source.ts; through the bounded cache of yaml-cache.ts, so a text is
+// parsed once while kept) → JSON Schema (scenario-schema.ts, ajv, compiled once at import) →
+// semantic checks (profile keys, durations, commands, references between steps and
+// expectations).
 import { findProfile, profiles, withOverrides, type ProfileOverrides, type VersionProfile } from '@failsim/controllers';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import * as E from 'fp-ts/lib/Either.js';
@@ -14,7 +16,8 @@ import { isLiteral, parseTemplate, type Template } from './reference.js';
 import type { Expectation, Manifest, ObjectRef, ResourceEntry, Scenario, ScenarioNode, ScenarioStep, SourcePosition, StepTrigger } from './scenario.js';
 import { formatPath, type ScenarioError } from './scenario-error.js';
 import { scenarioSchema } from './scenario-schema.js';
-import { DEFAULT_YAML_LIMITS, readYaml, yamlType, type YamlLimits, type YamlSource } from './yaml-source.js';
+import { sharedYamlCache } from './yaml-cache.js';
+import { DEFAULT_YAML_LIMITS, yamlType, type YamlLimits, type YamlSource } from './yaml-source.js';
 
 /** Options of parseScenario. */
 export interface ParseScenarioOptions {
@@ -398,7 +401,7 @@ export const scenarioFromSource = (source: YamlSource): E.Either<ScenarioError[]
  */
 export const parseScenario = (text: string, options: ParseScenarioOptions): E.Either<ScenarioError[], Scenario> => {
   const limits = { ...DEFAULT_YAML_LIMITS, ...options.limits };
-  const sources = readYaml(text, options.file, false, limits);
+  const sources = sharedYamlCache.read(text, options.file, false, limits);
   if (E.isLeft(sources)) return sources;
   const [source] = sources.right;
   return source === undefined ? E.left([{ file: options.file, line: 1, column: 1, path: '', message: 'file is empty' }]) : scenarioFromSource(source);

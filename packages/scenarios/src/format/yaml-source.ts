@@ -17,10 +17,10 @@ export interface YamlLimits {
   readonly maxDocuments: number;
 }
 
-/** Defaults: 1 MiB, 32 levels, 16 aliases, 256 documents — far above any real scenario. */
 /** A YAML value's type as errors name it, in the JSON Schema's words (`integer`, `array`, `null`…). */
 export const yamlType = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' && Number.isInteger(value) ? 'integer' : typeof value);
 
+/** Defaults: 1 MiB, 32 levels, 16 aliases, 256 documents — far above any real scenario. */
 export const DEFAULT_YAML_LIMITS: YamlLimits = { maxBytes: 1 << 20, maxDepth: 32, maxAliasCount: 16, maxDocuments: 256 };
 
 /** One parsed YAML document and how to find a position in it. */
@@ -111,10 +111,20 @@ const positionFinder = (document: Document.Parsed, lineCounter: LineCounter) => 
 };
 
 /**
- * Parses `text` into YAML documents (exactly one unless `multi`), enforcing `limits`.
- * Left: every syntax error, or the first limit or tag violation, each with its position.
+ * The documents of one text that passed the syntax, size, nesting and document-count
+ * checks (not yet the tag and depth walk, which {@link yamlSources} does per document).
  */
-export const readYaml = (text: string, file: string, multi: boolean, limits: YamlLimits = DEFAULT_YAML_LIMITS): E.Either<ScenarioError[], YamlSource[]> => {
+export interface ParsedYaml {
+  /** The non-empty documents, in file order. */
+  readonly documents: readonly Document.Parsed[];
+  readonly lineCounter: LineCounter;
+}
+
+/**
+ * First half of {@link readYaml}: parses `text` and checks everything that concerns the
+ * whole text. Left: every syntax error, or the first limit violation, with its position.
+ */
+export const parseYaml = (text: string, file: string, multi: boolean, limits: YamlLimits = DEFAULT_YAML_LIMITS): E.Either<ScenarioError[], ParsedYaml> => {
   const lineCounter = new LineCounter();
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxBytes) return E.left([{ file, line: 1, column: 1, path: '', message: `file is ${bytes} bytes, more than the ${limits.maxBytes} allowed` }]);
@@ -138,9 +148,19 @@ export const readYaml = (text: string, file: string, multi: boolean, limits: Yam
     return E.left([at(file, lineCounter, second, 'a scenario is one YAML document; found more')]);
   }
   if (nonEmpty.length > limits.maxDocuments) return E.left([{ file, line: 1, column: 1, path: '', message: `more than ${limits.maxDocuments} documents` }]);
+  return E.right({ documents: nonEmpty, lineCounter });
+};
+
+/**
+ * Second half of {@link readYaml}: each document, in order, walked for tags and depth
+ * (unless `checked`: a {@link ParsedYaml} that already passed the walk under the same
+ * limits) and converted to fresh JavaScript values. Left: the first violation.
+ */
+export const yamlSources = (parsed: ParsedYaml, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS, checked = false): E.Either<ScenarioError[], YamlSource[]> => {
+  const { lineCounter } = parsed;
   const sources: YamlSource[] = [];
-  for (const document of nonEmpty) {
-    const bad = checkTree(document.contents, 0, limits);
+  for (const document of parsed.documents) {
+    const bad = checked ? undefined : checkTree(document.contents, 0, limits);
     if (bad !== undefined) return E.left([at(file, lineCounter, bad.node.range?.[0] ?? 0, bad.message)]);
     let value: unknown;
     try {
@@ -151,4 +171,13 @@ export const readYaml = (text: string, file: string, multi: boolean, limits: Yam
     sources.push({ file, document, value, positionOf: positionFinder(document, lineCounter) });
   }
   return E.right(sources);
+};
+
+/**
+ * Parses `text` into YAML documents (exactly one unless `multi`), enforcing `limits`.
+ * Left: every syntax error, or the first limit or tag violation, each with its position.
+ */
+export const readYaml = (text: string, file: string, multi: boolean, limits: YamlLimits = DEFAULT_YAML_LIMITS): E.Either<ScenarioError[], YamlSource[]> => {
+  const parsed = parseYaml(text, file, multi, limits);
+  return E.isLeft(parsed) ? parsed : yamlSources(parsed.right, file, limits);
 };

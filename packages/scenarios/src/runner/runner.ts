@@ -15,7 +15,8 @@ import type { LoadedScenario } from '../format/load-scenario.js';
 import { checkRelativePath } from '../format/parse-scenario.js';
 import { parseTemplate, type Template } from '../format/reference.js';
 import type { Expectation, ObjectRef, ScenarioStep } from '../format/scenario.js';
-import { DEFAULT_YAML_LIMITS, readYaml } from '../format/yaml-source.js';
+import { sharedYamlCache } from '../format/yaml-cache.js';
+import { DEFAULT_YAML_LIMITS } from '../format/yaml-source.js';
 import { ABSENT, checkExpectation, objectField, type DataProbe, type ExpectationResult } from './expectations.js';
 import { detectHazards, type Hazard, type HazardKind } from '../hazards/detect-hazards.js';
 import { Recorder, type RecordedEvent, type RecorderListener, type Transition } from './recorder.js';
@@ -220,7 +221,7 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
     } catch {
       return E.left(`error: the path "${file}" does not exist`);
     }
-    const docs = readYaml(text, path, true, DEFAULT_YAML_LIMITS);
+    const docs = sharedYamlCache.read(text, path, true, DEFAULT_YAML_LIMITS);
     if (E.isLeft(docs)) return E.left(`error: ${docs.left.map((e) => e.message).join('; ')}`);
     return E.right(docs.right.map((d) => d.value as KubeObject));
   };

@@ -377,3 +377,51 @@ describe('SimClock against a reference model', () => {
     expect(handles.every((h) => !h.active)).toBe(true);
   });
 });
+
+describe('SimClock timers without handles', () => {
+  it('orders them with handled timers by due time and scheduling order, and cancels them by slot and label', () => {
+    const clock = new SimClock();
+    const log: string[] = [];
+    const labels = ['a', 'b', 'c', 'd'].map((name): TimerLabel => ({ owner: 'test', purpose: name }));
+    clock.schedule(10, () => log.push('handled-1'), label);
+    const a = clock.scheduleUnheld(10, () => log.push('a'), labels[0]!);
+    const b = clock.scheduleUnheld(5, () => log.push('b'), labels[1]!);
+    clock.schedule(10, () => log.push('handled-2'), label);
+    const c = clock.scheduleUnheld(10, () => log.push('c'), labels[2]!);
+    expect(clock.pending().map((t) => t.purpose)).toEqual(['b', 'a timer', 'a', 'a timer', 'c']);
+    expect(clock.isUnheldPending(a, labels[0]!)).toBe(true);
+    // Another label does not name the timer in that slot.
+    expect(clock.cancelUnheld(a, labels[3]!)).toBe(false);
+    expect(clock.cancelUnheld(a, labels[0]!)).toBe(true);
+    expect(clock.isUnheldPending(a, labels[0]!)).toBe(false);
+    expect(clock.cancelUnheld(a, labels[0]!)).toBe(false);
+    clock.runFor(5);
+    expect(log).toEqual(['b']);
+    expect(clock.isUnheldPending(b, labels[1]!)).toBe(false);
+    expect(clock.cancelUnheld(b, labels[1]!)).toBe(false);
+    // The fired timer's slot is reused: its label no longer matches.
+    const d = clock.scheduleUnheld(1, () => log.push('d'), labels[3]!);
+    expect(clock.cancelUnheld(d, labels[1]!)).toBe(false);
+    clock.runFor(10);
+    expect(log).toEqual(['b', 'd', 'handled-1', 'handled-2', 'c']);
+    expect(clock.isUnheldPending(c, labels[2]!)).toBe(false);
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('tells an observer the id of a cancelled timer, also one scheduled before it attached', () => {
+    const clock = new SimClock();
+    const early: TimerLabel = { owner: 'test', purpose: 'early' };
+    const late: TimerLabel = { owner: 'test', purpose: 'late' };
+    clock.schedule(1, () => undefined, label);
+    const earlySlot = clock.scheduleUnheld(50, () => undefined, early);
+    const cancelled: number[] = [];
+    const detach = clock.observe({ scheduled: () => undefined, cancelled: (id) => cancelled.push(id), fired: () => undefined });
+    const lateSlot = clock.scheduleUnheld(60, () => undefined, late);
+    const ids = new Map(clock.pending().map((t) => [t.purpose, t.id]));
+    expect(clock.cancelUnheld(lateSlot, late)).toBe(true);
+    expect(clock.cancelUnheld(earlySlot, early)).toBe(true);
+    expect(cancelled).toEqual([ids.get('late'), ids.get('early')]);
+    detach();
+    expect(clock.pendingCount).toBe(1);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import { createSimulation } from '../simulation.js';
 import type { WatchEvent } from './watch.js';
 import { nodeLocation } from './reachability.js';
@@ -346,5 +346,52 @@ describe('ApiServer watch delivery', () => {
     const status = right(client.updateStatus('Pod', { ...right(client.get('Pod', 'b', 'default')), status: { phase: 'Running' } }));
     expect(Object.isFrozen(status.metadata)).toBe(true);
     expect(status.metadata?.resourceVersion).toBe(sim.api.resourceVersion);
+  });
+});
+
+describe('ApiServer stored Events (issue 8)', () => {
+  const EVENT_KEYS = ['apiVersion', 'kind', 'metadata', 'involvedObject', 'reason', 'message', 'source', 'firstTimestamp', 'lastTimestamp', 'count', 'type', 'reportingComponent', 'reportingInstance'];
+  const event = (name: string, extra: Record<string, unknown> = {}): Event => ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name, namespace: 'default' },
+    involvedObject: { kind: 'Pod', namespace: 'default', name: 'web-0', uid: 'u1', apiVersion: 'v1' },
+    reason: 'Pulling',
+    message: 'Pulling image "nginx"',
+    source: { component: 'kubelet', host: 'node-1' },
+    firstTimestamp: '2019-06-01T00:00:00Z',
+    lastTimestamp: '2019-06-01T00:00:00Z',
+    count: 1,
+    type: 'Normal',
+    reportingComponent: 'kubelet',
+    reportingInstance: 'node-1',
+    ...extra,
+  });
+
+  it('stores created and patched Events with the same keys in the same order, frozen', () => {
+    const sim = createSimulation({ seed: 3 });
+    const kubectl = sim.api.client('kubectl');
+    const created = right(kubectl.create('Event', event('web-0.1')));
+    expect(Object.keys(created)).toEqual(EVENT_KEYS);
+    expect(Object.keys(created.metadata)).toEqual(['name', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion']);
+    expect(Object.isFrozen(created) && Object.isFrozen(created.metadata)).toBe(true);
+    sim.clock.runFor(5_000);
+    const patched = right(kubectl.patch('Event', 'web-0.1', { count: 2, lastTimestamp: sim.clock.iso() }, { type: 'merge' }));
+    expect(Object.keys(patched)).toEqual(EVENT_KEYS);
+    expect(patched).toEqual({ ...created, count: 2, lastTimestamp: '2019-06-01T00:00:05Z', metadata: { ...created.metadata, resourceVersion: patched.metadata?.resourceVersion } });
+    expect(Number(patched.metadata?.resourceVersion)).toBe(Number(created.metadata?.resourceVersion) + 1);
+    expect(Object.isFrozen(patched) && Object.isFrozen(patched.metadata)).toBe(true);
+    expect(JSON.stringify(right(kubectl.get('Event', 'web-0.1')))).toBe(JSON.stringify(patched));
+  });
+
+  it('stores Events of another shape, and labelled metadata, as they were written', () => {
+    const sim = createSimulation({ seed: 3 });
+    const kubectl = sim.api.client('kubectl');
+    const extra = right(kubectl.create('Event', event('web-0.2', { action: 'Pull', related: undefined })));
+    expect(Object.keys(extra)).toEqual([...EVENT_KEYS, 'action', 'related']);
+    const labelled = right(kubectl.create('Event', event('web-0.3', { metadata: { name: 'web-0.3', labels: { a: 'b' } } })));
+    expect(Object.keys(labelled.metadata)).toEqual(['labels', 'name', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion']);
+    const short = right(kubectl.create('Event', { apiVersion: 'v1', kind: 'Event', metadata: { name: 'x.1' }, reason: 'R' } as never));
+    expect(Object.keys(short)).toEqual(['apiVersion', 'kind', 'metadata', 'reason']);
   });
 });

@@ -200,3 +200,22 @@ class ModelLru<V> {
     }
   }
 }
+
+describe('EventRecorder shared message texts (issue 8)', () => {
+  it('writes each message as given, also once the shared table has been cleared', () => {
+    const { client, pod, recorder } = setup();
+    // More distinct texts than the table holds (4096): it starts over, contents never change.
+    for (let i = 0; i < 4100; i++) recorder.normal({ ...pod, metadata: { ...pod.metadata, name: `p${i}`, uid: `u${i}` } }, 'Pulling', ` Pulling image "img-${i}" `);
+    recorder.normal(pod, 'Pulling', 'Pulling image "img-0"');
+    const other = new EventRecorder(client, { component: 'kubelet', host: 'node-1' });
+    other.normal(pod, 'Pulling', 'Pulling image "img-0"');
+    const events = right(client.list('Event', { fieldSelector: 'involvedObject.name=web-0' })).items;
+    expect(events.map((e) => `${e.source?.component} ${e.message}`).sort()).toEqual([
+      'attachdetach-controller Pulling image "img-0"',
+      'kubelet Pulling image "img-0"',
+    ]);
+    const p17 = right(client.list('Event', { fieldSelector: 'involvedObject.name=p17' })).items;
+    // Trimming only flattens a text: one with spaces around it is written as it came.
+    expect(p17.map((e) => e.message)).toEqual([' Pulling image "img-17" ']);
+  });
+});

@@ -88,6 +88,19 @@ const referenceOf = (obj: KubeObject, fieldPath?: string): ObjectReference => {
 /** Last event-name nanos per server, so two recorders never pick the same name. */
 const lastNanosByServer = new WeakMap<object, bigint>();
 
+/** How many message texts a server's recorders share at most before the table starts over. */
+const SHARED_TEXTS = 4096;
+
+/**
+ * Message texts recently written by any recorder of a server, by content (issue 8): every
+ * kubelet writes "Pulling image ..." / "Created container ..." for each of its Pods, an
+ * hour of Events keeps each text, and a fresh string per Event was ~35 bytes per Event
+ * more than one shared string. Bounded: when full it is cleared (texts seen once, such as
+ * the scheduler's "Successfully assigned ...", would otherwise pile up); only which
+ * string object an Event holds depends on it, never its content.
+ */
+const textsByServer = new WeakMap<object, Map<string, string>>();
+
 
 /** client-go keeps its correlation caches in LRUs of 4096 entries (maxLruCacheEntries). */
 const CACHE_ENTRIES = 4096;
@@ -335,6 +348,8 @@ export class EventRecorder {
   readonly #sourceText: string;
   /** The last reference built, reused while the same object version and field are reported on. */
   #lastRef: LastReference | undefined;
+  /** The server's shared message texts (textsByServer), found on first use. */
+  #texts: Map<string, string> | undefined;
 
   constructor(client: ApiClient, source: EventSource, options: { trace?: Trace; correlator?: Partial<EventCorrelatorOptions> } = {}) {
     this.#client = client;
@@ -366,8 +381,8 @@ export class EventRecorder {
       group.reset(now);
       this.#similar.touch(group);
     }
-    // The Event keeps the flat text; the caches share it rather than the caller's string.
-    const text = flat(message);
+    // The Event keeps the flat, shared text; the caches share it rather than the caller's string.
+    const text = this.#shared(flat(message));
     const combined = group.addMessage(text) >= this.#options.maxSimilarEvents;
     const finalMessage = combined ? flat(`(combined from similar events): ${message}`) : text;
     const logKey = combined ? undefined : text;
@@ -409,6 +424,22 @@ export class EventRecorder {
     if (group.dropped) group = this.#groupOf(this.#liveRecord(last), type, reason);
     this.#setLogged(group, logKey, created.right.metadata?.name ?? '', count, created.right.firstTimestamp ?? stamp);
     return this.#traced(created.right, record, now);
+  }
+
+  /** `text`, or the equal string another Event of this server already holds (see textsByServer). */
+  #shared(text: string): string {
+    let texts = this.#texts;
+    if (texts === undefined) {
+      const server = this.#client.server;
+      texts = textsByServer.get(server);
+      if (texts === undefined) textsByServer.set(server, (texts = new Map<string, string>()));
+      this.#texts = texts;
+    }
+    const known = texts.get(text);
+    if (known !== undefined) return known;
+    if (texts.size >= SHARED_TEXTS) texts.clear();
+    texts.set(text, text);
+    return text;
   }
 
   /** Shorthand for a Normal event. */

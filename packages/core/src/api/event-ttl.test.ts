@@ -92,3 +92,31 @@ describe('EventTTL', () => {
     expect(clock.pendingCount).toBe(0);
   });
 });
+
+describe('EventTTL timers without handles (issue 8)', () => {
+  it('tells a clock observer of each countdown a write or delete ends, by the id it was scheduled with', () => {
+    const clock = new SimClock();
+    const expired: string[] = [];
+    const ttl = new EventTTL(clock, 1_000, (e) => expired.push(e.name));
+    ttl.start('default', 'a', 1);
+    const scheduled = new Map<number, string>();
+    const cancelled: string[] = [];
+    clock.observe({
+      scheduled: (id, _dueAt, label) => scheduled.set(id, label.purpose),
+      cancelled: (id) => cancelled.push(scheduled.get(id) ?? `unseen ${id}`),
+      fired: () => undefined,
+    });
+    ttl.start('default', 'b', 2);
+    ttl.start('default', 'c', 3);
+    for (const t of clock.pending()) scheduled.set(t.id, t.purpose);
+    ttl.stop(1);
+    ttl.stop(3);
+    ttl.stop(3);
+    expect(cancelled).toEqual(['event TTL of default/a', 'event TTL of default/c']);
+    expect(ttl.pending).toBe(1);
+    clock.runFor(1_000);
+    expect(expired).toEqual(['b']);
+    ttl.stop(2);
+    expect(cancelled).toHaveLength(2);
+  });
+});

@@ -16,12 +16,16 @@
 // the Event's write and then (a 10 s status loop due at the same millisecond, say), so
 // the removal's resourceVersion and its place in the trace would move. Scheduling at the
 // write keeps the clock's sequence, and so every run, exactly what it was.
-import type { SimClock, TimerHandle, TimerLabel } from '../kernel/clock.js';
+import type { SimClock, TimerLabel, TimerSlot } from '../kernel/clock.js';
 
 /** A pending expiry: the Event (by namespace, name and the resourceVersion written) and its timer's label. */
 export class EventExpiry implements TimerLabel {
-  /** The timer; undefined once cancelled (a later write or a delete superseded it). */
-  handle: TimerHandle | undefined = undefined;
+  /**
+   * The timer's slot in the clock (scheduled without a handle: a handle per Event was
+   * ~56 bytes kept only to cancel it); -1 once it ran or was cancelled (a later write or
+   * a delete superseded it).
+   */
+  slot: TimerSlot = -1;
 
   constructor(
     readonly namespace: string | undefined,
@@ -83,14 +87,18 @@ export class EventTTL {
   /** Number of countdowns running. */
   get pending(): number {
     let n = 0;
-    for (let i = this.#head; i < this.#fifo.length; i++) if (this.#fifo[i]!.handle?.active) n++;
+    for (let i = this.#head; i < this.#fifo.length; i++) {
+      const expiry = this.#fifo[i]!;
+      if (this.#clock.isUnheldPending(expiry.slot, expiry)) n++;
+    }
     return n;
   }
 
   /** Starts the countdown of the Event written at `resourceVersion` (greater than any started before). */
   start(namespace: string | undefined, name: string, resourceVersion: number): void {
     const expiry = new EventExpiry(namespace, name, resourceVersion);
-    expiry.handle = this.#clock.schedule(this.#ttlMs, this.#fire, expiry);
+    // Scheduled exactly as with a handle (same id, same order among equal due times).
+    expiry.slot = this.#clock.scheduleUnheld(this.#ttlMs, this.#fire, expiry);
     this.#fifo.push(expiry);
   }
 
@@ -104,9 +112,9 @@ export class EventTTL {
       const at = fifo[mid]!.resourceVersion;
       if (at === resourceVersion) {
         const expiry = fifo[mid]!;
-        if (expiry.handle === undefined) return;
-        expiry.handle.cancel();
-        expiry.handle = undefined;
+        if (expiry.slot < 0) return;
+        this.#clock.cancelUnheld(expiry.slot, expiry);
+        expiry.slot = -1;
         this.#cancelled++;
         this.#compact();
         return;
@@ -124,11 +132,11 @@ export class EventTTL {
     const fifo = this.#fifo;
     while (this.#head < fifo.length) {
       const expiry = fifo[this.#head++]!;
-      if (expiry.handle === undefined) {
+      if (expiry.slot < 0) {
         this.#cancelled--;
         continue;
       }
-      expiry.handle = undefined;
+      expiry.slot = -1;
       this.#compact();
       this.#expire(expiry);
       return;
@@ -149,7 +157,7 @@ export class EventTTL {
     if (this.#cancelled >= COMPACT_MIN && this.#cancelled * 8 >= this.#fifo.length - this.#head) {
       const fifo = this.#fifo;
       const live: EventExpiry[] = [];
-      for (let i = this.#head; i < fifo.length; i++) if (fifo[i]!.handle !== undefined) live.push(fifo[i]!);
+      for (let i = this.#head; i < fifo.length; i++) if (fifo[i]!.slot >= 0) live.push(fifo[i]!);
       this.#fifo = live;
       this.#head = 0;
       this.#cancelled = 0;

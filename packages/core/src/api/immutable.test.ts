@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { deepEqual, freezeBuilt, freezeCopy, freezeOwned, thaw, withChanges } from './immutable.js';
+import { copyWith, deepEqual, freezeBuilt, freezeCopy, freezeOwned, thaw, withChanges } from './immutable.js';
 
 describe('freezeCopy', () => {
   it('copies and deeply freezes, dropping undefined members', () => {
@@ -69,5 +69,24 @@ describe('freezeBuilt', () => {
     expect(Object.keys(frozen)).toEqual(['a']);
     expect(Object.isFrozen(frozen)).toBe(true);
     expect(Object.isFrozen(built)).toBe(false);
+  });
+});
+
+describe('copyWith', () => {
+  it('is the spread of base and changes: same keys in the same order, changes win', () => {
+    const base = Object.freeze({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: { x: 1 } });
+    const copy = copyWith(base, { kind: 'Pod', metadata: { name: 'b' }, status: { phase: 'Pending' } });
+    expect(Object.keys(copy)).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+    expect(copy).toEqual({ ...base, kind: 'Pod', metadata: { name: 'b' }, status: { phase: 'Pending' } });
+    expect(copy.spec).toBe(base.spec);
+    expect(Object.isFrozen(copy)).toBe(false);
+  });
+
+  it('keeps a "__proto__" own key as data, as a spread does', () => {
+    const base = JSON.parse('{"a":1,"__proto__":{"polluted":true}}') as Record<string, unknown>;
+    const copy = copyWith(base, { b: 2 }) as Record<string, unknown>;
+    expect(Object.hasOwn(copy, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(copy['polluted']).toBeUndefined();
   });
 });

@@ -104,3 +104,27 @@ describe('Trace', () => {
     expect(trace.toNDJSON()).toBe(trace.entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
   });
 });
+
+describe('Trace columns (issue 8)', () => {
+  it('keeps times that are not whole milliseconds below 2^32 exactly, and Event objects by id', () => {
+    const entries: TraceEntry[] = [
+      { t: 0.5, type: 'write', verb: 'create', kind: 'Pod', namespace: 'default', name: 'a', resourceVersion: '1', by: 'x@y' },
+      { t: 2 ** 32, type: 'write', verb: 'update', kind: 'Pod', namespace: 'default', name: 'a', resourceVersion: '2', by: 'x@y' },
+      { t: 2 ** 32 - 1, type: 'event', eventType: 'Normal', reason: 'R', message: 'm', object: 'Pod/default/a', count: 1, source: 's' },
+      { t: 7.25, type: 'event', eventType: 'Normal', reason: 'R', message: 'm', object: 'Pod/default/b', count: 2, source: 's' },
+      { t: 8, type: 'event', eventType: 'Normal', reason: 'R', message: 'm', object: 'Pod/default/a', count: 3, source: 's' },
+      { t: -1, type: 'reachability', location: 'node-1', reachable: false },
+    ];
+    const byObject = new Trace();
+    for (const entry of entries) byObject.record(entry);
+    expect(byObject.entries).toEqual(entries);
+    const byValues = new Trace();
+    byValues.recordWrite(0.5, 'create', 'Pod', 'default', 'a', 1, 'x@y');
+    byValues.recordWrite(2 ** 32, 'update', 'Pod', 'default', 'a', 2, 'x@y');
+    byValues.recordEvent(2 ** 32 - 1, 'Normal', 'R', 'm', 'Pod/default/a', 1, 's');
+    byValues.recordEvent(7.25, 'Normal', 'R', 'm', 'Pod/default/b', 2, 's');
+    byValues.recordEvent(8, 'Normal', 'R', 'm', 'Pod/default/a', 3, 's');
+    byValues.record(entries[5]!);
+    expect(byValues.toNDJSON()).toBe(entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  });
+});

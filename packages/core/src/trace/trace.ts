@@ -72,41 +72,45 @@ const RAW = 9;
 /** No namespace (cluster-scoped write). */
 const NONE = -1;
 
-/** Rows per chunk: 16,384 rows × 33 bytes ≈ 0.5 MB, so a small simulation does not pay for a big one. */
+/** Rows per chunk: 16,384 rows × 29 bytes ≈ 0.5 MB, so a small simulation does not pay for a big one. */
 const CHUNK_BITS = 14;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
-/** Counts and resourceVersions are stored as uint32; larger ones are kept raw. */
+/** Times, counts and resourceVersions are stored as uint32; others (fractions, 50 days on) are kept raw. */
 const MAX_U32 = 0xffff_ffff;
 
 /**
- * One chunk of rows. Columns a, b and d hold ids of the trace's string table, c and e the strings:
+ * One chunk of rows. Columns a, b and d hold ids of the trace's string table, e of its object texts, c strings:
  * write: a = kind, b = namespace (or NONE), c = name, d = by, n = resourceVersion;
  * event: a = eventType, b = reason, c = message, d = source, e = object, n = count;
  * reachability: a = location.
+ *
+ * Times are whole virtual milliseconds in a uint32 (4 bytes, not 8, per row: 7 million
+ * rows at 5,000 nodes), and an Event's object text (one per involved object, shared by
+ * its Events' rows) is an id too, since only event rows use the column (issue 8).
  */
 class Chunk {
-  readonly t: Float64Array;
+  readonly t: Uint32Array;
   readonly code: Uint8Array;
   readonly a: Int32Array;
   readonly b: Int32Array;
-  // Names, messages and objects are nearly all distinct, and the objects that carry them
-  // hold the same strings: kept as references they cost a pointer and no table lookup
-  // (the table's map lookup of millions of unique names was 4% of a large run).
+  // Names and messages are nearly all distinct, and the objects that carry them hold the
+  // same strings: kept as references they cost a pointer and no table lookup (the
+  // table's map lookup of millions of unique names was 4% of a large run).
   readonly c: string[];
   readonly d: Int32Array;
-  readonly e: string[];
+  readonly e: Int32Array;
   readonly n: Uint32Array;
 
   /** Room for `capacity` rows; the first chunk starts small (a scenario run writes a few thousand rows) and grows to CHUNK. */
   constructor(readonly capacity: number) {
-    this.t = new Float64Array(capacity);
+    this.t = new Uint32Array(capacity);
     this.code = new Uint8Array(capacity);
     this.a = new Int32Array(capacity);
     this.b = new Int32Array(capacity);
     this.c = new Array<string>(capacity);
     this.d = new Int32Array(capacity);
-    this.e = new Array<string>(capacity);
+    this.e = new Int32Array(capacity);
     this.n = new Uint32Array(capacity);
   }
 
@@ -118,11 +122,9 @@ class Chunk {
     next.a.set(this.a);
     next.b.set(this.b);
     next.d.set(this.d);
+    next.e.set(this.e);
     next.n.set(this.n);
-    for (let i = 0; i < this.capacity; i++) {
-      next.c[i] = this.c[i]!;
-      next.e[i] = this.e[i]!;
-    }
+    for (let i = 0; i < this.capacity; i++) next.c[i] = this.c[i]!;
     return next;
   }
 }
@@ -156,6 +158,13 @@ export class Trace {
   /** String table: every kind, namespace, writer, event type, reason, source, location once. */
   readonly #ids = new Map<string, number>();
   readonly #strings: string[] = [];
+  /**
+   * Event object texts (`Kind/namespace/name`), one per involved object, by id. A table
+   * of their own: thousands of them in the table above made its lookup on every write
+   * (kind, namespace, writer) slower.
+   */
+  readonly #objectIds = new Map<string, number>();
+  readonly #objects: string[] = [];
   /** Entries kept as recorded (RAW rows), by row. */
   readonly #raw = new Map<number, TraceEntry>();
   readonly #listeners = new Set<(entry: TraceEntry) => void>();
@@ -181,7 +190,7 @@ export class Trace {
    * empty) would, without building the entry unless a listener wants it.
    */
   recordWrite(t: number, verb: WriteTraceEntry['verb'], kind: string, namespace: string | undefined, name: string, resourceVersion: number, by: string): void {
-    if (!isU32(resourceVersion)) {
+    if (!isU32(resourceVersion) || !isU32(t)) {
       this.record(
         namespace
           ? { t, type: 'write', verb, kind, namespace, name, resourceVersion: String(resourceVersion), by }
@@ -201,7 +210,7 @@ export class Trace {
 
   /** Appends an Event entry, as `record` of `{ t, type: 'event', eventType, reason, message, object, count, source }` would. */
   recordEvent(t: number, eventType: string, reason: string, message: string, object: string, count: number, source: string): void {
-    if (this.#listeners.size > 0 || !isU32(count)) {
+    if (this.#listeners.size > 0 || !isU32(count) || !isU32(t)) {
       this.record({ t, type: 'event', eventType, reason, message, object, count, source });
       return;
     }
@@ -261,27 +270,28 @@ export class Trace {
         const verb = VERB_CODE.get(entry.verb);
         const rv = Number(entry.resourceVersion);
         const keys = entry.namespace ? WRITE_KEYS : CLUSTER_WRITE_KEYS;
-        if (verb !== undefined && isU32(rv) && String(rv) === entry.resourceVersion && hasKeys(entry, keys) && this.#strs(entry.kind, entry.namespace ?? '', entry.name, entry.by)) {
+        if (verb !== undefined && isU32(rv) && isU32(entry.t) && String(rv) === entry.resourceVersion && hasKeys(entry, keys) && this.#strs(entry.kind, entry.namespace ?? '', entry.name, entry.by)) {
           this.#writeRow(entry.t, entry.verb, entry.kind, entry.namespace, entry.name, rv, entry.by);
           return;
         }
         break;
       }
       case 'event':
-        if (isU32(entry.count) && hasKeys(entry, EVENT_KEYS) && this.#strs(entry.eventType, entry.reason, entry.message, entry.object, entry.source)) {
+        if (isU32(entry.count) && isU32(entry.t) && hasKeys(entry, EVENT_KEYS) && this.#strs(entry.eventType, entry.reason, entry.message, entry.object, entry.source)) {
           this.#eventRow(entry.t, entry.eventType, entry.reason, entry.message, entry.object, entry.count, entry.source);
           return;
         }
         break;
       case 'reachability':
-        if (typeof entry.reachable === 'boolean' && hasKeys(entry, REACHABILITY_KEYS) && this.#strs(entry.location)) {
+        if (typeof entry.reachable === 'boolean' && isU32(entry.t) && hasKeys(entry, REACHABILITY_KEYS) && this.#strs(entry.location)) {
           const row = this.#row(entry.t, entry.reachable ? REACHABLE : UNREACHABLE);
           this.#chunks[row >>> CHUNK_BITS]!.a[row & MASK] = this.#id(entry.location);
           return;
         }
         break;
     }
-    this.#raw.set(this.#row(typeof entry.t === 'number' ? entry.t : 0, RAW), entry);
+    // Its time is read from the entry, not the column.
+    this.#raw.set(this.#row(0, RAW), entry);
   }
 
   /** True when every value is a string (a recorded entry may come from untyped code). */
@@ -308,7 +318,13 @@ export class Trace {
     chunk.b[i] = this.#id(reason);
     chunk.c[i] = message;
     chunk.d[i] = this.#id(source);
-    chunk.e[i] = object;
+    let objectId = this.#objectIds.get(object);
+    if (objectId === undefined) {
+      objectId = this.#objects.length;
+      this.#objects.push(object);
+      this.#objectIds.set(object, objectId);
+    }
+    chunk.e[i] = objectId;
     chunk.n[i] = count;
   }
 
@@ -361,7 +377,7 @@ export class Trace {
         eventType: s[chunk.a[i]!]!,
         reason: s[chunk.b[i]!]!,
         message: chunk.c[i]!,
-        object: chunk.e[i]!,
+        object: this.#objects[chunk.e[i]!]!,
         count: chunk.n[i]!,
         source: s[chunk.d[i]!]!,
       };

@@ -27,6 +27,29 @@ describe('ActualStateOfWorld', () => {
     expect(asw.setVolumesMountedByNode(['p/v1'], 'w1')).toBe(false);
   });
 
+  it('takes the same frozen volumesInUse again as no change, until an attachment is added', () => {
+    const asw = new ActualStateOfWorld();
+    let changes = 0;
+    asw.onChange(() => changes++);
+    asw.markVolumeAsAttached('p/v1', undefined, 'w1', '/dev/sdb');
+    const empty: readonly string[] = Object.freeze([]);
+    expect(asw.setVolumesMountedByNode(empty, 'w1')).toBe(true);
+    changes = 0;
+    expect(asw.setVolumesMountedByNode(empty, 'w1')).toBe(false);
+    expect(changes).toBe(0);
+    // A new entry starts mounted: the same list must unmount it again.
+    asw.markVolumeAsAttached('p/v2', undefined, 'w1', '/dev/sdc');
+    expect(asw.getAttachedVolumesForNode('w1').map((v) => v.mountedByNode)).toEqual([false, true]);
+    expect(asw.setVolumesMountedByNode(empty, 'w1')).toBe(true);
+    expect(asw.getAttachedVolumesForNode('w1').map((v) => v.mountedByNode)).toEqual([false, false]);
+    // A list that can change in place is read every time.
+    const inUse = ['p/v1'];
+    expect(asw.setVolumesMountedByNode(inUse, 'w1')).toBe(true);
+    inUse.push('p/v2');
+    expect(asw.setVolumesMountedByNode(inUse, 'w1')).toBe(true);
+    expect(asw.getAttachedVolumesForNode('w1').map((v) => v.mountedByNode)).toEqual([true, true]);
+  });
+
   it('keeps the first detach request time until reset', () => {
     const asw = new ActualStateOfWorld();
     asw.markVolumeAsAttached('p/v1', undefined, 'w1', '');
@@ -48,5 +71,28 @@ describe('ActualStateOfWorld', () => {
     expect([...asw.getVolumesToReportAttached()]).toEqual([['w1', []]]);
     asw.markVolumeAsDetached('p/v1', 'w1');
     expect(asw.getAttachState('p/v1', 'w1')).toBe('Detached');
+  });
+
+  it('reports only the flagged nodes, in name order, and lists attachments in volume order across changes', () => {
+    const asw = new ActualStateOfWorld();
+    asw.markVolumeAsAttached('p/v2', undefined, 'w2', '/dev/sdb');
+    asw.markVolumeAsAttached('p/v1', undefined, 'w1', '/dev/sdb');
+    expect(asw.statusUpdateNeeded).toBe(true);
+    expect([...asw.getVolumesToReportAttached().keys()]).toEqual(['w1', 'w2']);
+    expect(asw.statusUpdateNeeded).toBe(false);
+    expect(asw.getVolumesToReportAttached().size).toBe(0);
+    asw.setNodeStatusUpdateNeeded('w2');
+    asw.setNodeStatusUpdateNeeded('w9'); // not a node with attachments: nothing to write
+    expect([...asw.getVolumesToReportAttached()]).toEqual([['w2', [{ name: 'p/v2', devicePath: '/dev/sdb' }]]]);
+    asw.removeVolumeFromReportAsAttached('p/v1', 'w1');
+    asw.clearNodeStatusUpdateNeeded('w1');
+    expect(asw.statusUpdateNeeded).toBe(false);
+    asw.markVolumeAsAttached('p/v0', undefined, 'w2', '/dev/sdc');
+    asw.markVolumeAsAttached('p/v1', undefined, 'w3', '/dev/sdb');
+    expect(asw.getAttachedVolumes().map((v) => `${v.volumeName} ${v.nodeName}`)).toEqual(['p/v0 w2', 'p/v1 w1', 'p/v1 w3', 'p/v2 w2']);
+    asw.markVolumeAsDetached('p/v1', 'w1');
+    asw.markVolumeAsDetached('p/v1', 'w3');
+    expect(asw.getAttachedVolumes().map((v) => `${v.volumeName} ${v.nodeName}`)).toEqual(['p/v0 w2', 'p/v2 w2']);
+    expect([...asw.getVolumesToReportAttached()]).toEqual([['w2', [{ name: 'p/v0', devicePath: '/dev/sdc' }, { name: 'p/v2', devicePath: '/dev/sdb' }]], ['w3', []]]);
   });
 });

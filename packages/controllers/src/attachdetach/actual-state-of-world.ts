@@ -43,7 +43,6 @@ interface VolumeEntry {
 }
 
 interface NodeToUpdateStatusFor {
-  statusUpdateNeeded: boolean;
   readonly volumesToReportAsAttached: Set<string>;
 }
 
@@ -60,6 +59,25 @@ export class ActualStateOfWorld {
    */
   readonly #byNode = new Map<string, Set<string>>();
   readonly #nodesToUpdate = new Map<string, NodeToUpdateStatusFor>();
+  /**
+   * The nodes of #nodesToUpdate whose statusUpdateNeeded is set: every reconciler pass asks
+   * for them, and walking every node of the cluster to find the few flagged ones made each
+   * pass cost O(nodes).
+   */
+  readonly #statusUpdateNeeded = new Set<string>();
+  /**
+   * Per node, the frozen volumesInUse list its entries' mounted flags were last set from.
+   * Every Node update (each heartbeat) passes the stored list, which the kubelet keeps
+   * while it does not change: the same list again cannot change a flag, unless an entry
+   * was added since (a new entry starts mounted), which forgets the node's list.
+   */
+  readonly #mountedFrom = new Map<string, readonly string[]>();
+  /**
+   * The volume names in order, kept until a volume is added or removed: the 60 s
+   * verification and every reconciler pass list every attachment of the cluster, while
+   * attachments come and go far less often.
+   */
+  #sortedVolumeNames: string[] | undefined;
   #onChange: () => void = () => undefined;
 
   /** Registers the one listener told of every change (the controller's wake-up). */
@@ -74,8 +92,10 @@ export class ActualStateOfWorld {
    */
   addVolumeNode(volumeName: string, pv: PersistentVolume | undefined, nodeName: string, devicePath: string, isAttached: boolean): void {
     let volume = this.#volumes.get(volumeName);
-    if (!volume) this.#volumes.set(volumeName, (volume = { pv, devicePath, nodes: new Map() }));
-    else {
+    if (!volume) {
+      this.#volumes.set(volumeName, (volume = { pv, devicePath, nodes: new Map() }));
+      this.#sortedVolumeNames = undefined;
+    } else {
       // Upstream refreshes the spec and device path of a known volume.
       if (pv) volume.pv = pv;
       if (devicePath) volume.devicePath = devicePath;
@@ -83,6 +103,7 @@ export class ActualStateOfWorld {
     const node = volume.nodes.get(nodeName);
     if (!node) {
       volume.nodes.set(nodeName, { mountedByNode: true, attachedConfirmed: isAttached, detachRequestedTime: undefined });
+      this.#mountedFrom.delete(nodeName);
       let names = this.#byNode.get(nodeName);
       if (!names) this.#byNode.set(nodeName, (names = new Set()));
       names.add(volumeName);
@@ -104,9 +125,15 @@ export class ActualStateOfWorld {
   /** MarkVolumeAsDetached / DeleteVolumeNode: the attachment is gone. */
   markVolumeAsDetached(volumeName: string, nodeName: string): void {
     const volume = this.#volumes.get(volumeName);
-    if (volume?.nodes.delete(nodeName) && volume.nodes.size === 0) this.#volumes.delete(volumeName);
+    if (volume?.nodes.delete(nodeName) && volume.nodes.size === 0) {
+      this.#volumes.delete(volumeName);
+      this.#sortedVolumeNames = undefined;
+    }
     const names = this.#byNode.get(nodeName);
-    if (names?.delete(volumeName) && names.size === 0) this.#byNode.delete(nodeName);
+    if (names?.delete(volumeName) && names.size === 0) {
+      this.#byNode.delete(nodeName);
+      this.#mountedFrom.delete(nodeName);
+    }
     this.#removeVolumeFromReportAsAttached(volumeName, nodeName);
     this.#onChange();
   }
@@ -124,6 +151,7 @@ export class ActualStateOfWorld {
   setVolumesMountedByNode(volumeNames: readonly string[], nodeName: string): boolean {
     const names = this.#byNode.get(nodeName);
     if (names === undefined) return false;
+    if (this.#mountedFrom.get(nodeName) === volumeNames) return false;
     const inUse = new Set(volumeNames);
     let changed = false;
     for (const volumeName of names) {
@@ -135,6 +163,9 @@ export class ActualStateOfWorld {
         changed = true;
       }
     }
+    // Only a list nobody can change in place may stand for the flags it set.
+    if (Object.isFrozen(volumeNames)) this.#mountedFrom.set(nodeName, volumeNames);
+    else this.#mountedFrom.delete(nodeName);
     if (changed) this.#onChange();
     return changed;
   }
@@ -171,8 +202,13 @@ export class ActualStateOfWorld {
   /** Every (volume, node) entry, confirmed or uncertain, in name order. */
   getAttachedVolumes(): AttachedVolume[] {
     const out: AttachedVolume[] = [];
-    for (const volumeName of [...this.#volumes.keys()].sort()) {
+    for (const volumeName of (this.#sortedVolumeNames ??= [...this.#volumes.keys()].sort())) {
       const volume = this.#volumes.get(volumeName)!;
+      if (volume.nodes.size === 1) {
+        // Mostly one node (ReadWriteOnce): nothing to sort.
+        for (const [nodeName, node] of volume.nodes) out.push(this.#view(volumeName, volume, nodeName, node));
+        continue;
+      }
       for (const nodeName of [...volume.nodes.keys()].sort()) out.push(this.#view(volumeName, volume, nodeName, volume.nodes.get(nodeName)!));
     }
     return out;
@@ -214,14 +250,13 @@ export class ActualStateOfWorld {
   setNodeStatusUpdateNeeded(nodeName: string): void {
     const entry = this.#nodesToUpdate.get(nodeName);
     if (!entry) return;
-    entry.statusUpdateNeeded = true;
+    this.#statusUpdateNeeded.add(nodeName);
     this.#onChange();
   }
 
   /** Whether some node's status must be written. */
   get statusUpdateNeeded(): boolean {
-    for (const entry of this.#nodesToUpdate.values()) if (entry.statusUpdateNeeded) return true;
-    return false;
+    return this.#statusUpdateNeeded.size > 0;
   }
 
   /** The volumes node `nodeName`'s status must list, in name order. */
@@ -236,18 +271,17 @@ export class ActualStateOfWorld {
    */
   getVolumesToReportAttached(): Map<string, ReportedVolume[]> {
     const out = new Map<string, ReportedVolume[]>();
-    for (const nodeName of [...this.#nodesToUpdate.keys()].sort()) {
-      const entry = this.#nodesToUpdate.get(nodeName)!;
-      if (entry.statusUpdateNeeded) out.set(nodeName, this.volumesToReportForNode(nodeName));
-      entry.statusUpdateNeeded = false;
-    }
+    if (this.#statusUpdateNeeded.size === 0) return out;
+    // Node-name order, as upstream's walk over every node would have found them.
+    for (const nodeName of [...this.#statusUpdateNeeded].sort()) out.set(nodeName, this.volumesToReportForNode(nodeName));
+    this.#statusUpdateNeeded.clear();
     return out;
   }
 
   /** Clears the update flag of one node (its status was just written). */
   clearNodeStatusUpdateNeeded(nodeName: string): void {
     const entry = this.#nodesToUpdate.get(nodeName);
-    if (entry) entry.statusUpdateNeeded = false;
+    if (entry) this.#statusUpdateNeeded.delete(nodeName);
   }
 
   #view(volumeName: string, volume: VolumeEntry, nodeName: string, node: NodeAttachedTo): AttachedVolume {
@@ -266,10 +300,13 @@ export class ActualStateOfWorld {
     // An entry no longer attached is not reported (addVolumeToReportAsAttached's guard).
     if (!this.#volumes.get(volumeName)?.nodes.has(nodeName)) return;
     let entry = this.#nodesToUpdate.get(nodeName);
-    if (!entry) this.#nodesToUpdate.set(nodeName, (entry = { statusUpdateNeeded: true, volumesToReportAsAttached: new Set() }));
+    if (!entry) {
+      this.#nodesToUpdate.set(nodeName, (entry = { volumesToReportAsAttached: new Set() }));
+      this.#statusUpdateNeeded.add(nodeName);
+    }
     if (!entry.volumesToReportAsAttached.has(volumeName)) {
       entry.volumesToReportAsAttached.add(volumeName);
-      entry.statusUpdateNeeded = true;
+      this.#statusUpdateNeeded.add(nodeName);
       this.#onChange();
     }
   }
@@ -277,7 +314,7 @@ export class ActualStateOfWorld {
   #removeVolumeFromReportAsAttached(volumeName: string, nodeName: string): boolean {
     const entry = this.#nodesToUpdate.get(nodeName);
     if (!entry?.volumesToReportAsAttached.delete(volumeName)) return false;
-    entry.statusUpdateNeeded = true;
+    this.#statusUpdateNeeded.add(nodeName);
     this.#onChange();
     return true;
   }

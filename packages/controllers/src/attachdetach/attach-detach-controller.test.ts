@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { profile114, profile128, withOverrides } from '../profiles/profiles.js';
+import { CONTROLLER_MANAGED_ATTACH_ANNOTATION } from '../kubelet/kubelet-node-status.js';
 import { attachmentName } from './operation-executor.js';
 import {
   createBoundClaim,
@@ -17,6 +18,11 @@ import {
 } from './test-fixtures.js';
 
 const SIX_MIN = 360_000;
+
+const unwrapRight = <T>(r: E.Either<{ message: string }, T>): T => {
+  if (E.isLeft(r)) throw new Error(r.left.message);
+  return r.right;
+};
 
 /** A pod on w1 using pv-1, attached and reported mounted by the kubelet. */
 const mountedOnW1 = (h: Harness, at = 1_000): void => {
@@ -284,6 +290,23 @@ describe('AttachDetachController', () => {
     forceDeletePod(h.client, 'web-0');
     h.sim.clock.runFor(1_000);
     expect(E.isLeft(h.client.get('VolumeAttachment', name))).toBe(true);
+  });
+
+  it("attaches a pod's volume at the populator's 3 min re-list once its node becomes managed, with no pod event", () => {
+    const h = setup(profile114);
+    unwrapRight(h.client.create('Node', { metadata: { name: 'w1' } }));
+    createBoundClaim(h.client, 'data', 'pv-1');
+    createPodWithClaim(h.client, 'web-0', 'w1', 'data');
+    h.sim.clock.runFor(60_000);
+    // Not managed: the pod is ignored, at its events and at the re-list at 0 s.
+    expect(h.plugin.callsOf('attach')).toEqual([]);
+    const node = unwrapRight(h.client.get('Node', 'w1'));
+    unwrapRight(h.client.update('Node', { ...node, metadata: { ...node.metadata, annotations: { [CONTROLLER_MANAGED_ATTACH_ANNOTATION]: 'true' } } }));
+    h.sim.clock.runUntil(179_999);
+    expect(h.plugin.callsOf('attach')).toEqual([]);
+    // The re-list at 180 s, and the 100 ms pass of the same tick.
+    h.sim.clock.runUntil(190_000);
+    expect(h.plugin.callsOf('attach').map((c) => [c.volume, c.node, c.at])).toEqual([['pv-1', 'w1', 180_000]]);
   });
 
   it('runs no pass while nothing changes', () => {

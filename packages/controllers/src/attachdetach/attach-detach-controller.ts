@@ -75,6 +75,29 @@ export class AttachDetachController implements Component {
   readonly #podEntries = new Map<string, Set<string>>();
   /** Claim key → keys of the pods that use it. */
   readonly #podsByClaim = new Map<string, Set<string>>();
+  /**
+   * Keys of the pods with PersistentVolumeClaims, as the pod events left them: the only
+   * pods #processPodVolumes can add a volume for, so the only ones the populator's
+   * 3-minute re-list needs to read (a pod's volumes never change).
+   */
+  readonly #claimPods = new Map<string, { readonly name: string; readonly namespace: string }>();
+  /**
+   * Whether the populator's removal sweep may find something: set by every pod event, every
+   * change of the desired state and of its nodes (or their keep-terminated flag), cleared
+   * when the sweep runs. A settled cluster writes no pods, so the sweep is mostly skipped.
+   */
+  #sweepNeeded = true;
+  /**
+   * Bumped by whatever #processPodVolumes reads besides the pod: claim and volume events,
+   * changes of the desired state, nodes added to or removed from it.
+   */
+  #inputsVersion = 0;
+  /**
+   * Per pod object, the #inputsVersion after #processPodVolumes added its volumes, and the
+   * volume specs it gave the actual state: the populator's re-list of the same pod object
+   * with nothing changed since would find every entry in place.
+   */
+  readonly #processed = new WeakMap<Pod, { readonly version: number; readonly specs: readonly (readonly [string, PersistentVolume])[] }>();
 
   constructor(ctx: ControllerContext, options: AttachDetachControllerOptions) {
     this.#plugins = options.plugins;
@@ -108,14 +131,32 @@ export class AttachDetachController implements Component {
       pvFor: (volumeName) => this.#pvFor(volumeName),
       owner: this.name,
     });
-    this.#populator = new DesiredStateOfWorldPopulator(ctx.sim.clock, this.dsw, this.#pods, (pod) => this.#processPodVolumes(pod, true), this.name);
-    this.dsw.onChange(() => this.reconciler.wake());
+    this.#populator = new DesiredStateOfWorldPopulator(ctx.sim.clock, this.dsw, this.#pods, (pod) => this.#repopulatePod(pod), this.name, {
+      candidates: () => this.#podsWithClaims(),
+      sweepNeeded: () => {
+        const needed = this.#sweepNeeded;
+        this.#sweepNeeded = false;
+        return needed;
+      },
+    });
+    this.dsw.onChange(() => {
+      this.#sweepNeeded = true;
+      this.#inputsVersion++;
+      this.reconciler.wake();
+    });
     this.asw.onChange(() => this.reconciler.wake());
   }
 
   start(): void {
+    this.#sweepNeeded = true;
+    this.#inputsVersion++;
     this.#subscriptions.push(this.#pvs.events$.subscribe((e) => this.#pvEvent(e)));
-    this.#subscriptions.push(this.#pvcs.events$.subscribe((e) => this.#reprocessClaim(e.object.metadata?.namespace ?? 'default', e.object.metadata?.name ?? '')));
+    this.#subscriptions.push(
+      this.#pvcs.events$.subscribe((e) => {
+        this.#inputsVersion++;
+        this.#reprocessClaim(e.object.metadata?.namespace ?? 'default', e.object.metadata?.name ?? '');
+      }),
+    );
     this.#subscriptions.push(this.#nodes.events$.subscribe((e) => this.#nodeEvent(e)));
     this.#populateActualStateOfWorld();
     this.#subscriptions.push(this.#pods.events$.subscribe((e) => this.#podEvent(e)));
@@ -128,6 +169,8 @@ export class AttachDetachController implements Component {
     this.#populator.stop();
     this.#executor.stop();
     for (const s of this.#subscriptions.splice(0)) s.unsubscribe();
+    // A later start gets an ADDED per cached pod again.
+    this.#claimPods.clear();
   }
 
   /** populateActualStateOfWorld + processVolumeAttachments: the rebuild at start. */
@@ -159,6 +202,7 @@ export class AttachDetachController implements Component {
     const nodeName = node.metadata?.name ?? '';
     if (event.type === 'DELETED') {
       // DeleteNode fails while volumes are wanted there (upstream logs it); the node stays managed until its pods go.
+      if (this.dsw.nodeExists(nodeName)) this.#nodesChanged();
       this.dsw.deleteNode(nodeName);
       // nodeDelete still processes the last volumesInUse: attachments stay "mounted", so the 6 min timer applies.
       this.asw.setVolumesMountedByNode(node.status?.volumesInUse ?? [], nodeName);
@@ -179,14 +223,28 @@ export class AttachDetachController implements Component {
   #addNodeToDsw(node: Node): void {
     const annotations = node.metadata?.annotations ?? {};
     if (annotations[CONTROLLER_MANAGED_ATTACH_ANNOTATION] === undefined) return;
-    this.dsw.addNode(node.metadata?.name ?? '', annotations[KEEP_TERMINATED_POD_VOLUMES_ANNOTATION] === 'true');
+    const name = node.metadata?.name ?? '';
+    const keep = annotations[KEEP_TERMINATED_POD_VOLUMES_ANNOTATION] === 'true';
+    // Called on every heartbeat: only a new node or a changed flag is news.
+    if (!this.dsw.nodeExists(name) || this.dsw.keepTerminatedPodVolumes(name) !== keep) this.#nodesChanged();
+    this.dsw.addNode(name, keep);
+  }
+
+  /** The desired state's nodes change: what the populator and #processPodVolumes read. */
+  #nodesChanged(): void {
+    this.#sweepNeeded = true;
+    this.#inputsVersion++;
   }
 
   #podEvent(event: InformerEvent<Pod>): void {
+    this.#sweepNeeded = true;
     const pod = event.object;
     const namespace = pod.metadata?.namespace ?? 'default';
     const key = podKey(pod);
-    for (const claim of podClaimNames(pod)) {
+    const claims = podClaimNames(pod);
+    if (event.type === 'DELETED') this.#claimPods.delete(key);
+    else if (claims.length > 0 && !this.#claimPods.has(key)) this.#claimPods.set(key, { name: pod.metadata?.name ?? '', namespace });
+    for (const claim of claims) {
       const ck = claimKey(namespace, claim);
       let pods = this.#podsByClaim.get(ck);
       if (event.type === 'DELETED') {
@@ -202,8 +260,22 @@ export class AttachDetachController implements Component {
   }
 
   #pvEvent(event: InformerEvent<PersistentVolume>): void {
+    this.#inputsVersion++;
     const ref = event.object.spec?.claimRef;
     if (event.type !== 'DELETED' && ref?.name) this.#reprocessClaim(ref.namespace ?? 'default', ref.name);
+  }
+
+  /**
+   * The current objects of the pods with claims, for the populator. Not in the informer's
+   * key order: the order in which #processPodVolumes sees pods only decides insertion
+   * order in maps that every reader sorts, and a wake-up of the reconciler, which the
+   * first change schedules whoever makes it.
+   */
+  *#podsWithClaims(): Generator<Pod> {
+    for (const { name, namespace } of this.#claimPods.values()) {
+      const pod = this.#pods.get(name, namespace);
+      if (pod) yield pod;
+    }
   }
 
   /** A claim or its volume changed: the pods that use it are processed again (syncPVCByKey). */
@@ -228,21 +300,40 @@ export class AttachDetachController implements Component {
       this.#podEntries.delete(uid);
       return;
     }
+    const specs: (readonly [string, PersistentVolume])[] = [];
     // A pod on a node the controller does not manage is ignored; the populator's re-list picks it up later.
-    if (!this.dsw.nodeExists(nodeName)) return;
-    const namespace = pod.metadata?.namespace ?? 'default';
-    for (const claimName of podClaimNames(pod)) {
-      const pv = this.#boundVolume(namespace, claimName);
-      const plugin = pv && findPlugin(this.#plugins, pv);
-      if (!pv || !plugin) continue;
-      const volumeName = plugin.uniqueVolumeName(pv);
-      if (E.isLeft(this.dsw.addPod(pod, pv, volumeName, nodeName))) continue;
-      let entries = this.#podEntries.get(uid);
-      if (!entries) this.#podEntries.set(uid, (entries = new Set()));
-      entries.add(`${volumeName}\u0000${nodeName}`);
-      // After a start-up rebuild the actual state may know this volume by name only.
-      this.asw.setVolumeSpec(volumeName, pv);
+    if (this.dsw.nodeExists(nodeName)) {
+      const namespace = pod.metadata?.namespace ?? 'default';
+      for (const claimName of podClaimNames(pod)) {
+        const pv = this.#boundVolume(namespace, claimName);
+        const plugin = pv && findPlugin(this.#plugins, pv);
+        if (!pv || !plugin) continue;
+        const volumeName = plugin.uniqueVolumeName(pv);
+        if (E.isLeft(this.dsw.addPod(pod, pv, volumeName, nodeName))) continue;
+        let entries = this.#podEntries.get(uid);
+        if (!entries) this.#podEntries.set(uid, (entries = new Set()));
+        entries.add(`${volumeName}\u0000${nodeName}`);
+        // After a start-up rebuild the actual state may know this volume by name only.
+        this.asw.setVolumeSpec(volumeName, pv);
+        specs.push([volumeName, pv]);
+      }
     }
+    // Read after this call's own changes: the same call again would change nothing.
+    this.#processed.set(pod, { version: this.#inputsVersion, specs });
+  }
+
+  /**
+   * The populator's re-add of a pod: #processPodVolumes, unless this very pod object was
+   * processed with nothing it reads changed since, when only the actual state's volume
+   * specs are given again (the one effect that does not depend on those inputs).
+   */
+  #repopulatePod(pod: Pod): void {
+    const done = this.#processed.get(pod);
+    if (done?.version !== this.#inputsVersion) {
+      this.#processPodVolumes(pod, true);
+      return;
+    }
+    for (const [volumeName, pv] of done.specs) this.asw.setVolumeSpec(volumeName, pv);
   }
 
   /** The PV bound to the claim (CreateVolumeSpec): the claim must be Bound and the PV's claimRef must carry its uid. */

@@ -33,15 +33,36 @@ export class DesiredStateOfWorldPopulator {
   readonly #pods: Informer<'Pod'>;
   readonly #processPod: (pod: Pod) => void;
   readonly #owner: string;
+  readonly #candidates: () => Iterable<Pod>;
+  readonly #sweepNeeded: () => boolean;
   #loop: Periodic | undefined;
   #timeOfLastListPods: number | undefined;
 
-  constructor(clock: SimClock, dsw: DesiredStateOfWorld, pods: Informer<'Pod'>, processPod: (pod: Pod) => void, owner: string) {
+  /**
+   * `hints` let a caller that knows more than the informer spare the loop work whose outcome
+   * is known: `candidates` are the pods the 3-minute re-list offers to `processPod` (by
+   * default every pod of the informer; the attach/detach controller passes its pods with
+   * PersistentVolumeClaims, current objects from the same informer, the only ones its
+   * `processPod` can act on); `sweepNeeded` says whether anything the minute's removal sweep
+   * reads (the informer's pods, the desired state's pods and nodes) changed since the
+   * sweep last ran, and forgets it: when nothing did, every entry the last sweep kept would
+   * be kept again.
+   */
+  constructor(
+    clock: SimClock,
+    dsw: DesiredStateOfWorld,
+    pods: Informer<'Pod'>,
+    processPod: (pod: Pod) => void,
+    owner: string,
+    hints: { readonly candidates?: () => Iterable<Pod>; readonly sweepNeeded?: () => boolean } = {},
+  ) {
     this.#clock = clock;
     this.#dsw = dsw;
     this.#pods = pods;
     this.#processPod = processPod;
     this.#owner = owner;
+    this.#candidates = hints.candidates ?? (() => pods.list());
+    this.#sweepNeeded = hints.sweepNeeded ?? (() => true);
   }
 
   /** Starts the loop (first run at once). */
@@ -56,7 +77,7 @@ export class DesiredStateOfWorldPopulator {
 
   /** One run of the loop (populatorLoopFunc). */
   populate(): void {
-    this.findAndRemoveDeletedPods();
+    if (this.#sweepNeeded()) this.findAndRemoveDeletedPods();
     const now = this.#clock.now();
     if (this.#timeOfLastListPods !== undefined && now - this.#timeOfLastListPods < POPULATOR_LIST_PODS_RETRY_DURATION) return;
     this.findAndAddActivePods();
@@ -65,17 +86,19 @@ export class DesiredStateOfWorldPopulator {
 
   /** Removes pods the informer lacks, whose uid changed, or whose volumes are no longer wanted. */
   findAndRemoveDeletedPods(): void {
-    for (const entry of this.#dsw.getPodsToAdd()) {
-      const meta = entry.pod.metadata;
+    // Every minute over every pod volume of the cluster: walked in place, without a
+    // PodToAdd per entry (deleting the entry being visited is safe for the walk).
+    this.#dsw.forEachPodToAdd((podUid, pod, volumeName, nodeName) => {
+      const meta = pod.metadata;
       const current = this.#pods.get(meta?.name ?? '', meta?.namespace ?? 'default');
-      if (current && current.metadata?.uid === entry.podUid && determineVolumeAction(current, this.#dsw)) continue;
-      this.#dsw.deletePod(entry.podUid, entry.volumeName, entry.nodeName);
-    }
+      if (current && current.metadata?.uid === podUid && determineVolumeAction(current, this.#dsw)) return;
+      this.#dsw.deletePod(podUid, volumeName, nodeName);
+    });
   }
 
   /** Re-adds every scheduled pod whose volumes are wanted. */
   findAndAddActivePods(): void {
-    for (const pod of this.#pods.list()) {
+    for (const pod of this.#candidates()) {
       if (pod.spec?.nodeName && determineVolumeAction(pod, this.#dsw)) this.#processPod(pod);
     }
   }

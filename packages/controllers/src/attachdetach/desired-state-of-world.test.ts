@@ -29,4 +29,41 @@ describe('DesiredStateOfWorld', () => {
     dsw.setMultiAttachError('p/pv-1', 'w1');
     expect(dsw.getVolumesToAttach()[0]?.multiAttachErrorReported).toBe(true);
   });
+
+  it('visits every use as getPodsToAdd lists them, and lets the visitor delete the one it is given', () => {
+    const dsw = new DesiredStateOfWorld();
+    dsw.addNode('w1', false);
+    dsw.addNode('w2', false);
+    dsw.addPod(pod('a', 'u1'), pv, 'p/pv-1', 'w1');
+    dsw.addPod(pod('b', 'u2'), pv, 'p/pv-1', 'w1');
+    dsw.addPod(pod('c', 'u3'), pv, 'p/pv-2', 'w2');
+    const listed = dsw.getPodsToAdd().map((e) => `${e.podUid} ${e.volumeName} ${e.nodeName}`);
+    const visited: string[] = [];
+    dsw.forEachPodToAdd((uid, p, volumeName, nodeName) => {
+      visited.push(`${uid} ${volumeName} ${nodeName}`);
+      expect(p.metadata?.uid).toBe(uid);
+      if (uid !== 'u2') dsw.deletePod(uid, volumeName, nodeName);
+    });
+    expect(visited).toEqual(listed);
+    expect(dsw.getPodsToAdd().map((e) => e.podUid)).toEqual(['u2']);
+  });
+
+  it('lists wanted volumes in node then volume name order across adds and removals', () => {
+    const dsw = new DesiredStateOfWorld();
+    const order = (): string[] => dsw.getVolumesToAttach().map((v) => `${v.nodeName} ${v.volumeName}`);
+    dsw.addNode('w2', false);
+    dsw.addNode('w1', false);
+    dsw.addPod(pod('a', 'u1'), pv, 'p/v2', 'w2');
+    dsw.addPod(pod('b', 'u2'), pv, 'p/v1', 'w2');
+    expect(order()).toEqual(['w2 p/v1', 'w2 p/v2']);
+    dsw.addPod(pod('c', 'u3'), pv, 'p/v3', 'w1');
+    dsw.addPod(pod('d', 'u4'), pv, 'p/v0', 'w2');
+    expect(order()).toEqual(['w1 p/v3', 'w2 p/v0', 'w2 p/v1', 'w2 p/v2']);
+    dsw.deletePod('u2', 'p/v1', 'w2');
+    dsw.deletePod('u3', 'p/v3', 'w1');
+    expect(dsw.deleteNode('w1')).toEqual(E.right(undefined));
+    dsw.addNode('w0', false);
+    dsw.addPod(pod('e', 'u5'), pv, 'p/v9', 'w0');
+    expect(order()).toEqual(['w0 p/v9', 'w2 p/v0', 'w2 p/v2']);
+  });
 });

@@ -34,6 +34,8 @@ interface VolumeEntry {
 interface NodeEntry {
   keepTerminatedPodVolumes: boolean;
   readonly volumes: Map<string, VolumeEntry>;
+  /** The volume names in order, until one is added or removed. */
+  sortedVolumes: string[] | undefined;
 }
 
 const podKey = (pod: Pod): string => `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
@@ -44,6 +46,11 @@ const podKey = (pod: Pod): string => `${pod.metadata?.namespace ?? 'default'}/${
  */
 export class DesiredStateOfWorld {
   readonly #nodes = new Map<string, NodeEntry>();
+  /**
+   * The node names in order, until a node is added or removed: every reconciler pass lists
+   * every wanted volume in this order, and nodes come and go far less often.
+   */
+  #sortedNodes: string[] | undefined;
   #onChange: () => void = () => undefined;
 
   /** Registers the one listener told of every change (the controller's wake-up). */
@@ -55,7 +62,10 @@ export class DesiredStateOfWorld {
   addNode(nodeName: string, keepTerminatedPodVolumes: boolean): void {
     const node = this.#nodes.get(nodeName);
     if (node) node.keepTerminatedPodVolumes = keepTerminatedPodVolumes;
-    else this.#nodes.set(nodeName, { keepTerminatedPodVolumes, volumes: new Map() });
+    else {
+      this.#nodes.set(nodeName, { keepTerminatedPodVolumes, volumes: new Map(), sortedVolumes: undefined });
+      this.#sortedNodes = undefined;
+    }
   }
 
   /**
@@ -71,6 +81,7 @@ export class DesiredStateOfWorld {
       );
     }
     this.#nodes.delete(nodeName);
+    this.#sortedNodes = undefined;
     return E.right(undefined);
   }
 
@@ -96,6 +107,7 @@ export class DesiredStateOfWorld {
     let changed = false;
     if (!volume) {
       node.volumes.set(volumeName, (volume = { pv, pods: new Map(), multiAttachErrorReported: false }));
+      node.sortedVolumes = undefined;
       changed = true;
     } else volume.pv = pv;
     if (!volume.pods.has(uid)) changed = true;
@@ -106,9 +118,13 @@ export class DesiredStateOfWorld {
 
   /** DeletePod: the pod no longer needs the volume there; the volume goes when no pod needs it. */
   deletePod(podUid: string, volumeName: string, nodeName: string): void {
-    const volume = this.#nodes.get(nodeName)?.volumes.get(volumeName);
-    if (!volume?.pods.delete(podUid)) return;
-    if (volume.pods.size === 0) this.#nodes.get(nodeName)!.volumes.delete(volumeName);
+    const node = this.#nodes.get(nodeName);
+    const volume = node?.volumes.get(volumeName);
+    if (!node || !volume?.pods.delete(podUid)) return;
+    if (volume.pods.size === 0) {
+      node.volumes.delete(volumeName);
+      node.sortedVolumes = undefined;
+    }
     this.#onChange();
   }
 
@@ -126,9 +142,10 @@ export class DesiredStateOfWorld {
   /** GetVolumesToAttach: every wanted (volume, node), nodes and volumes in name order. */
   getVolumesToAttach(): VolumeToAttach[] {
     const out: VolumeToAttach[] = [];
-    for (const nodeName of [...this.#nodes.keys()].sort()) {
+    for (const nodeName of (this.#sortedNodes ??= [...this.#nodes.keys()].sort())) {
       const node = this.#nodes.get(nodeName)!;
-      for (const volumeName of [...node.volumes.keys()].sort()) {
+      if (node.volumes.size === 0) continue;
+      for (const volumeName of (node.sortedVolumes ??= [...node.volumes.keys()].sort())) {
         const v = node.volumes.get(volumeName)!;
         out.push({ volumeName, pv: v.pv, nodeName, scheduledPods: sortPods([...v.pods.values()]), multiAttachErrorReported: v.multiAttachErrorReported });
       }
@@ -150,6 +167,18 @@ export class DesiredStateOfWorld {
       for (const [volumeName, v] of node.volumes) for (const [podUid, pod] of v.pods) out.push({ podUid, pod, volumeName, nodeName });
     }
     return out;
+  }
+
+  /**
+   * GetPodToAdd without the array: calls `visit` for every (pod, volume, node) use, in
+   * {@link getPodsToAdd}'s order. `visit` may delete the use it is given (deletePod); a use
+   * deleted before it is reached is not visited (getPodsToAdd would have listed it, and
+   * deleting it again would have done nothing).
+   */
+  forEachPodToAdd(visit: (podUid: string, pod: Pod, volumeName: string, nodeName: string) => void): void {
+    for (const [nodeName, node] of this.#nodes) {
+      for (const [volumeName, v] of node.volumes) for (const [podUid, pod] of v.pods) visit(podUid, pod, volumeName, nodeName);
+    }
   }
 
   /** GetVolumePodsOnNodes: the pods on `nodeNames` that use the volume, in key order. */

@@ -150,18 +150,26 @@ export class Reconciler {
   }
 
   #verifyAll(): void {
-    const byNodeAndPlugin = new Map<string, { plugin: AttachableVolumePlugin; nodeName: string; volumes: VolumeToDetach[] }>();
+    // Groups in the order of their first volume (volumes in name order), found by node then
+    // plugin: every attachment of the cluster passes here each minute, so no key strings.
+    type Group = { plugin: AttachableVolumePlugin; nodeName: string; volumes: VolumeToDetach[] };
+    const groups: Group[] = [];
+    const byNode = new Map<string, Map<string, Group>>();
     for (const attached of this.#d.asw.getAttachedVolumes()) {
       if (!attached.attachedConfirmed) continue;
       const pv = attached.pv ?? this.#d.pvFor(attached.volumeName);
       const plugin = pv && findPlugin(this.#d.plugins, pv);
       if (!pv || !plugin) continue;
-      const key = `${attached.nodeName}\u0000${plugin.name}`;
-      let group = byNodeAndPlugin.get(key);
-      if (!group) byNodeAndPlugin.set(key, (group = { plugin, nodeName: attached.nodeName, volumes: [] }));
+      let byPlugin = byNode.get(attached.nodeName);
+      if (!byPlugin) byNode.set(attached.nodeName, (byPlugin = new Map<string, Group>()));
+      let group = byPlugin.get(plugin.name);
+      if (!group) {
+        byPlugin.set(plugin.name, (group = { plugin, nodeName: attached.nodeName, volumes: [] }));
+        groups.push(group);
+      }
       group.volumes.push({ volumeName: attached.volumeName, pv, nodeName: attached.nodeName });
     }
-    for (const { plugin, nodeName, volumes } of byNodeAndPlugin.values()) this.#d.executor.verifyVolumesAreAttached(plugin, volumes, nodeName);
+    for (const { plugin, nodeName, volumes } of groups) this.#d.executor.verifyVolumesAreAttached(plugin, volumes, nodeName);
   }
 
   /** One undesired attachment; returns when to look again, if time alone can change the outcome. */

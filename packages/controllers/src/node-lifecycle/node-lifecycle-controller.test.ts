@@ -307,6 +307,27 @@ describe('NodeLifecycleController: power-off of a worker (reference §9.1)', () 
   });
 });
 
+describe('NodeLifecycleController: deadlines through heartbeats', () => {
+  it('names the earliest grace period end in its timer purpose, and notices a stopped node at it', () => {
+    const c = cluster(profile114, { nodes: workers('w1', 'w2', 'w3'), pods: [{ name: 'web-0', node: 'w2' }] });
+    const purpose = (): string => c.sim.clock.pending().find((t) => t.owner === 'node-controller' && t.purpose.startsWith('monitor'))!.purpose;
+    const expected = (names: readonly string[]): number => Math.min(...names.map((n) => c.nlc.probeTimestamp(n)! + s(40)));
+    for (const at of [s(30), s(47.5), s(63)]) {
+      c.sim.clock.runUntil(at);
+      expect(purpose()).toContain(`ends at T+${expected(['w1', 'w2', 'w3']) / 1000}s`);
+    }
+    c.kubelet('w2').stop();
+    const lastBeat = c.nlc.probeTimestamp('w2')!;
+    c.sim.clock.runUntil(lastBeat + s(20));
+    // w2's deadline no longer moves; the others' heartbeats keep pushing theirs later.
+    expect(purpose()).toContain(`grace period of node w2 ends at T+${(lastBeat + s(40)) / 1000}s`);
+    c.sim.clock.runUntil(lastBeat + s(50));
+    expect(c.unknownAt('w2')! - lastBeat).toBeGreaterThan(s(40));
+    expect(c.unknownAt('w2')! - lastBeat).toBeLessThanOrEqual(s(45));
+    expect(purpose()).toContain(`ends at T+${expected(['w1', 'w3']) / 1000}s`);
+  });
+});
+
 describe('NodeLifecycleController: disruption modes (reference §2.4)', () => {
   it('no eviction when the only counted node fails: full disruption everywhere (1.14 master excluded by name; 1.12 legacy)', () => {
     for (const profile of [profile114, profile112]) {

@@ -166,8 +166,18 @@ export class NodeLifecycleController implements Component {
   #dirty = new Set<string>();
   /** nodesToRetry: pods still to be marked not Ready. */
   readonly #retry = new Set<string>();
+  /**
+   * Deadlines by (due, seq), possibly stale. Every heartbeat moves a node's deadline later,
+   * so instead of one push per heartbeat the heap holds, per node, one entry (its carrier)
+   * due no later than the node's current deadline; when the carrier comes up and the
+   * current deadline is later, the current one takes its place. Which nodes each pass
+   * looks at, and which deadline the clocks view names, are as with one entry per change.
+   */
   readonly #deadlines = new MinHeap<Deadline>((a, b) => a.due < b.due || (a.due === b.due && a.seq < b.seq));
+  /** Each node's current deadline. */
   readonly #deadlineOf = new Map<string, Deadline>();
+  /** Each node's carrier in #deadlines. */
+  readonly #carrier = new Map<string, Deadline>();
   /** Zone keys by the (frozen) labels object they were computed from. */
   readonly #zoneKeys = new WeakMap<object, string>();
   /** The last Lease renewTime parsed per node ({@link NodeLifecycleController.#leaseRenewTime}). */
@@ -249,7 +259,7 @@ export class NodeLifecycleController implements Component {
     this.#taintManager?.stop();
     this.#taintManager = undefined;
     this.#podsByNode.clear();
-    for (const state of [this.#health, this.#known, this.#dirty, this.#retry, this.#deadlineOf, this.#renewTimes, this.#zoneStates, this.#zoneQueues, this.#nodeZone, this.#zoneSize, this.#counted, this.#zoneCounts]) {
+    for (const state of [this.#health, this.#known, this.#dirty, this.#retry, this.#deadlineOf, this.#carrier, this.#renewTimes, this.#zoneStates, this.#zoneQueues, this.#nodeZone, this.#zoneSize, this.#counted, this.#zoneCounts]) {
       state.clear();
     }
     this.#deadlines.clear();
@@ -319,10 +329,14 @@ export class NodeLifecycleController implements Component {
     for (const name of this.#retry) names.add(name);
     for (let top = this.#deadlines.peek(); top && top.due < now; top = this.#deadlines.peek()) {
       this.#deadlines.pop();
-      if (this.#deadlineOf.get(top.node) === top) {
+      if (this.#carrier.get(top.node) !== top) continue;
+      this.#carrier.delete(top.node);
+      const current = this.#deadlineOf.get(top.node);
+      if (!current) continue;
+      if (current.due < now) {
         this.#deadlineOf.delete(top.node);
         names.add(top.node);
-      }
+      } else this.#carry(current);
     }
     const sorted = [...names].sort();
 
@@ -433,22 +447,24 @@ export class NodeLifecycleController implements Component {
     if (!health) {
       // "Missing timestamp for Node. Assuming now as a timestamp."
       health = { probeTimestamp: now, readyTransitionTimestamp: now, saved: currentReady, lease: undefined };
-    } else if (!saved && currentReady) {
-      health = { probeTimestamp: now, readyTransitionTimestamp: now, saved: currentReady, lease: undefined };
-    } else if (saved && currentReady && saved.lastHeartbeatTime !== currentReady.lastHeartbeatTime) {
-      const transition = saved.lastTransitionTime !== currentReady.lastTransitionTime ? now : health.readyTransitionTimestamp;
-      health = { probeTimestamp: now, readyTransitionTimestamp: transition, saved: currentReady, lease: undefined };
+    } else if ((!saved && currentReady) || (saved && currentReady && saved.lastHeartbeatTime !== currentReady.lastHeartbeatTime)) {
+      // A new heartbeat: upstream stores a fresh nodeHealthData; the record is this
+      // controller's own, so it is updated in place (a node heartbeats every 10 s).
+      health.readyTransitionTimestamp = !saved || saved.lastTransitionTime !== currentReady.lastTransitionTime ? now : health.readyTransitionTimestamp;
+      health.probeTimestamp = now;
+      health.saved = currentReady;
+      health.lease = undefined;
     }
     let observedLease: { renewTime: number | undefined } | undefined;
     if (features.NodeLease && this.#leases) {
       // A renewed Lease alone keeps the node alive, even if its status is never posted.
       const lease = this.#leases.get(name, NAMESPACE_NODE_LEASE);
       if (lease) {
-        observedLease = { renewTime: lease.spec?.renewTime ? this.#leaseRenewTime(name, lease.spec.renewTime) : undefined };
+        const renewTime = lease.spec?.renewTime ? this.#leaseRenewTime(name, lease.spec.renewTime) : undefined;
         const savedLease = health.lease;
-        const newer =
-          savedLease === undefined ||
-          (savedLease.renewTime !== undefined && observedLease.renewTime !== undefined && savedLease.renewTime < observedLease.renewTime);
+        const newer = savedLease === undefined || (savedLease.renewTime !== undefined && renewTime !== undefined && savedLease.renewTime < renewTime);
+        // The same renewal is seen on most checks: keep the saved record rather than a copy.
+        observedLease = newer || savedLease.renewTime !== renewTime ? { renewTime } : savedLease;
         if (newer) {
           health.lease = observedLease;
           health.probeTimestamp = now;
@@ -801,16 +817,34 @@ export class NodeLifecycleController implements Component {
     }
     const deadline: Deadline = { due, node: name, seq: this.#deadlineSeq++, what };
     this.#deadlineOf.set(name, deadline);
+    const carrier = this.#carrier.get(name);
+    // A carrier due no later stands for it until it comes up.
+    if (!carrier || carrier.due > due) this.#carry(deadline);
+  }
+
+  /** Puts a node's deadline in the heap as its carrier. */
+  #carry(deadline: Deadline): void {
+    this.#carrier.set(deadline.node, deadline);
     this.#deadlines.push(deadline);
+  }
+
+  /** The earliest current deadline by (due, seq), carriers brought up to date on the way. */
+  #nextDeadline(): Deadline | undefined {
+    for (let top = this.#deadlines.peek(); top; top = this.#deadlines.peek()) {
+      const current = this.#deadlineOf.get(top.node);
+      if (this.#carrier.get(top.node) === top) {
+        if (current === top) return top;
+        this.#deadlines.pop();
+        this.#carrier.delete(top.node);
+        if (current) this.#carry(current);
+      } else this.#deadlines.pop();
+    }
+    return undefined;
   }
 
   #monitorPurpose(): string {
     const base = `monitor node health (every ${this.#ctx.profile.options.nodeMonitorPeriod / 1000} s)`;
-    let top = this.#deadlines.peek();
-    while (top && this.#deadlineOf.get(top.node) !== top) {
-      this.#deadlines.pop();
-      top = this.#deadlines.peek();
-    }
+    const top = this.#nextDeadline();
     return top ? `${base}; next: ${top.what} of node ${top.node} ends at T+${top.due / 1000}s` : base;
   }
 

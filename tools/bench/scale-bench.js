@@ -4,13 +4,13 @@
 // 60 min), so peak RSS is the run's own; then the growth exponent of wall time against
 // work between the two largest sizes (1,000 → 5,000 by default), the bare reference loop
 // (reference-loop.js) and the simulator's event rate as a fraction of it, and the wall
-// time of each library scenario after start-up (warmed up once, then the median of 3).
+// time of each library scenario after start-up (the library run twice to warm the JIT,
+// then the median of 5; see library-timing.js).
 // Prints figures only; nothing here asserts, since shared machines are noisy.
 // Run: npm run bench [-- --json] [-- --sizes 100,1000] [-- --repeat 2]
 import { spawnSync } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { libraryScenarios, loadScenario, runScenario } from '@failsim/scenarios';
+import { median, timeLibrary } from './library-timing.js';
 import { referenceLoop } from './reference-loop.js';
 
 const argValue = (name) => {
@@ -67,18 +67,9 @@ log('running the reference loop…');
 const reference = [referenceLoop(), referenceLoop()].reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
 
 log('running the library scenarios…');
-const timeScenario = (file) => {
-  const t0 = performance.now();
-  const loaded = loadScenario(file);
-  if (loaded._tag !== 'Right') throw new Error(`${file}: ${loaded.left.map((e) => e.message).join('; ')}`);
-  runScenario(loaded.right).runToEnd();
-  return performance.now() - t0;
-};
 const articleScenarioMs = {};
-for (const { name, file } of libraryScenarios()) {
-  timeScenario(file); // start-up: module JIT, the library's files read once
-  const times = [timeScenario(file), timeScenario(file), timeScenario(file)].sort((a, b) => a - b);
-  articleScenarioMs[name] = Math.round(times[1] * 10) / 10;
+for (const { name, later } of timeLibrary({ warmPasses: 2, runs: 5 })) {
+  articleScenarioMs[name] = Math.round(median(later.map((r) => r.wallMs)) * 10) / 10;
 }
 
 const runs = detailed.map((r) => ({
@@ -124,6 +115,6 @@ if (json) {
     const states = r.zoneStates.at(-1)?.states ?? {};
     console.log(`  ${fmt(r.nodes).padStart(5)} nodes, ${fmt(r.deadNodes)} dead: ${minutes.join(' ')}   zones at 20 min: ${Object.entries(r.zoneStates[0]?.states ?? states).map(([z, s]) => `${z}=${s}`).join(', ')}`);
   }
-  console.log('library scenarios, wall ms after start-up (median of 3, target <= 50):');
+  console.log('library scenarios, wall ms after start-up (library run twice first, then median of 5; target <= 50):');
   console.log(table([['SCENARIO', 'WALL MS'], ...Object.entries(articleScenarioMs).map(([name, ms]) => [name, fmt(ms, 1)])]));
 }

@@ -1,12 +1,12 @@
 // Benchmark of @failsim/scenarios: every scenario of the library, run with runScenario to
-// its end. The first run of each is reported alone (module start-up, JIT warm-up, the
-// library's YAML read once); the next RUNS are summarised by their median. Virtual
+// its end. The first (cold) run of each is reported alone (module start-up, JIT warm-up,
+// the library's YAML read once); after a second pass over the library, the next RUNS of
+// each are summarised by their median (library-timing.js says why). Virtual
 // duration, events, transitions and the verdict come from the last run — the runs are
 // deterministic, so every run has the same. Prints figures only; nothing here asserts,
 // since shared machines are noisy.
 // Run: npm run bench:scenarios [-- --json] [-- --runs N]
-import { performance } from 'node:perf_hooks';
-import { libraryScenarios, loadScenario, runScenario } from '@failsim/scenarios';
+import { median, timeLibrary } from './library-timing.js';
 
 const json = process.argv.includes('--json');
 const runsFlag = process.argv.indexOf('--runs');
@@ -15,12 +15,6 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
   console.error('error: --runs takes a positive integer');
   process.exit(2);
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** `T+1:02:03` / `T+05:40`, as the CLI's transcript prints virtual time. */
 const virtualTime = (ms) => {
@@ -31,20 +25,7 @@ const virtualTime = (ms) => {
   return h > 0 ? `T+${h}:${m}:${s}` : `T+${m}:${s}`;
 };
 
-/** One timed run: load (read + parse) and run to the end, as `failsim run` does. */
-const timedRun = (file) => {
-  const t0 = performance.now();
-  const loaded = loadScenario(file);
-  if (loaded._tag !== 'Right') throw new Error(`${file}: ${loaded.left.map((e) => e.message).join('; ')}`);
-  const run = runScenario(loaded.right);
-  const result = run.runToEnd();
-  const wallMs = performance.now() - t0;
-  return { wallMs, virtualMs: run.env.cluster.sim.clock.now() - run.startMs, result };
-};
-
-const rows = libraryScenarios().map(({ name, file }) => {
-  const first = timedRun(file);
-  const later = Array.from({ length: RUNS }, () => timedRun(file));
+const rows = timeLibrary({ warmPasses: 2, runs: RUNS }).map(({ name, first, later }) => {
   const last = later[later.length - 1];
   return {
     scenario: name,

@@ -86,6 +86,29 @@ const countIntolerable = (p: PodScoring, taints: readonly Taint[]): number => {
 let scratch = new Float64Array(0);
 
 /**
+ * Adds the normalized spreading, preferred node affinity and taint toleration scores to
+ * `base` (the resource scores): `counts` holds each node's spread count at i, affinity
+ * weight at n + i and intolerable PreferNoSchedule taints at 2n + i, as both scorers fill it.
+ */
+const addNormalizedScores = (
+  base: Float64Array,
+  counts: Float64Array,
+  n: number,
+  max: number,
+  maxSpread: number,
+  maxAffinity: number,
+  maxIntolerable: number,
+  weights: Weights,
+): void => {
+  for (let i = 0; i < n; i++) {
+    const spreadScore = maxSpread > 0 ? Math.floor((max * (maxSpread - counts[i]!)) / maxSpread) : max;
+    const affinityScore = maxAffinity > 0 ? Math.floor((max * counts[n + i]!) / maxAffinity) : 0;
+    const taintScore = maxIntolerable > 0 ? max - Math.floor((max * counts[2 * n + i]!) / maxIntolerable) : max;
+    base[i] = base[i]! + weights.spread * spreadScore + weights.nodeAffinity * affinityScore + weights.taintToleration * taintScore;
+  }
+};
+
+/**
  * Weighted sum of the priorities for each feasible node, normalised across them as
  * upstream's reduce functions do: least requested ((capacity − requested)·max/capacity per
  * resource, averaged, with the non-zero defaults), balanced allocation, spreading
@@ -159,12 +182,7 @@ export const scoreNodes = (
     counts[2 * n + i] = t;
   }
   // Scores go into `base`: the total of node i is base[i].
-  for (let i = 0; i < n; i++) {
-    const spreadScore = maxSpread > 0 ? Math.floor((max * (maxSpread - counts[i]!)) / maxSpread) : max;
-    const affinityScore = maxAffinity > 0 ? Math.floor((max * counts[n + i]!) / maxAffinity) : 0;
-    const taintScore = maxIntolerable > 0 ? max - Math.floor((max * counts[2 * n + i]!) / maxIntolerable) : max;
-    base[i] = base[i]! + weights.spread * spreadScore + weights.nodeAffinity * affinityScore + weights.taintToleration * taintScore;
-  }
+  addNormalizedScores(base, counts, n, max, maxSpread, maxAffinity, maxIntolerable, weights);
   return base;
 };
 
@@ -288,11 +306,6 @@ export const scoreSlots = (
     counts[2 * n + i] = t;
   }
   if (spreadCounts !== undefined) for (const [info] of spreadCounts) if (info.slot >= 0) spreadBySlot[info.slot] = 0;
-  for (let i = 0; i < n; i++) {
-    const spreadScore = maxSpread > 0 ? Math.floor((max * (maxSpread - counts[i]!)) / maxSpread) : max;
-    const affinityScore = maxAffinity > 0 ? Math.floor((max * counts[n + i]!) / maxAffinity) : 0;
-    const taintScore = maxIntolerable > 0 ? max - Math.floor((max * counts[2 * n + i]!) / maxIntolerable) : max;
-    base[i] = base[i]! + weights.spread * spreadScore + weights.nodeAffinity * affinityScore + weights.taintToleration * taintScore;
-  }
+  addNormalizedScores(base, counts, n, max, maxSpread, maxAffinity, maxIntolerable, weights);
   return base;
 };

@@ -3,6 +3,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { profile114, profile128, withOverrides } from '../profiles/profiles.js';
 import { CONTROLLER_MANAGED_ATTACH_ANNOTATION } from '../kubelet/kubelet-node-status.js';
 import { attachmentName } from './operation-executor.js';
+import { detachInputsChanged } from './attach-detach-controller.js';
+import type { Node, NodeCondition } from 'kubernetes-types/core/v1.js';
 import {
   createBoundClaim,
   createManagedNode,
@@ -319,5 +321,35 @@ describe('AttachDetachController', () => {
     h.sim.clock.runFor(3_600_000);
     // Only the 6 min mark asks for a look (healthy node: nothing to do then).
     expect(h.adc.reconciler.passes - passes).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('detachInputsChanged', () => {
+  const conditions = (ready: string, at: string): NodeCondition[] => [
+    { type: 'MemoryPressure', status: 'False', lastHeartbeatTime: at },
+    { type: 'Ready', status: ready, lastHeartbeatTime: at },
+  ];
+  const spec = { taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }] };
+  const node = (ready: string, at: string, nodeSpec: Node['spec'] = spec): Node => ({ metadata: { name: 'w1' }, spec: nodeSpec, status: { conditions: conditions(ready, at) } });
+
+  it('ignores a heartbeat: fresh condition objects, same spec object', () => {
+    expect(detachInputsChanged(node('True', 't1'), node('True', 't2'))).toBe(false);
+  });
+
+  it('sees a Ready change and an out-of-service taint added or removed', () => {
+    expect(detachInputsChanged(node('True', 't1'), node('Unknown', 't1'))).toBe(true);
+    expect(detachInputsChanged(node('False', 't1'), node('True', 't2'))).toBe(true);
+    const outOfService = { taints: [...spec.taints, { key: 'node.kubernetes.io/out-of-service', effect: 'NoExecute' }] };
+    expect(detachInputsChanged(node('False', 't1'), node('False', 't1', outOfService))).toBe(true);
+    expect(detachInputsChanged(node('False', 't1', outOfService), node('False', 't1', {}))).toBe(true);
+    // A new spec object with the same verdict changes nothing.
+    expect(detachInputsChanged(node('False', 't1'), node('False', 't1', { ...spec, unschedulable: true }))).toBe(false);
+  });
+
+  it('reads the first Ready condition, as isNodeReady does, and a node without one as not Ready', () => {
+    const twoReady: Node = { status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Ready', status: 'False' }] } };
+    const none: Node = { status: {} };
+    expect(detachInputsChanged(none, twoReady)).toBe(true);
+    expect(detachInputsChanged(none, { status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } })).toBe(false);
   });
 });

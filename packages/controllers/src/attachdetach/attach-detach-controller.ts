@@ -11,7 +11,7 @@ import { EventRecorder, type Informer, type ApiClient, type InformerEvent } from
 import { CONTROLLER_MANAGED_ATTACH_ANNOTATION } from '../kubelet/kubelet-node-status.js';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
-import { isNodeReady, TAINTS } from '../runtime/pod-util.js';
+import { TAINTS } from '../runtime/pod-util.js';
 import { findPlugin, type AttachableVolumePlugin } from '../storage/volume-plugin.js';
 import { podClaimNames } from '../volume/volume-util.js';
 import { ActualStateOfWorld } from './actual-state-of-world.js';
@@ -36,7 +36,27 @@ export interface AttachDetachControllerOptions {
 
 const podKey = (pod: Pod): string => `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
 const claimKey = (namespace: string, name: string): string => `${namespace}/${name}`;
-const hasOutOfServiceTaint = (node: Node | undefined): boolean => (node?.spec?.taints ?? []).some((t) => t.key === TAINTS.outOfService);
+const hasOutOfServiceTaint = (node: Node | undefined): boolean => {
+  // A loop, not `.some` with a closure: asked twice on every Node update (each heartbeat).
+  const taints = node?.spec?.taints;
+  if (taints) for (let i = 0; i < taints.length; i++) if (taints[i]!.key === TAINTS.outOfService) return true;
+  return false;
+};
+
+/** Whether the node's first Ready condition is True (isNodeReady), found without a closure: asked on every heartbeat. */
+const readyIsTrue = (node: Node): boolean => {
+  const conditions = node.status?.conditions;
+  if (conditions) for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === 'Ready') return conditions[i]!.status === 'True';
+  return false;
+};
+
+/**
+ * Whether a Node update can change the detach pass's verdicts: readiness and the
+ * out-of-service taint. A heartbeat shares the old spec (taints) by reference, so the
+ * taints are read only when the spec itself changed.
+ */
+export const detachInputsChanged = (old: Node, node: Node): boolean =>
+  readyIsTrue(old) !== readyIsTrue(node) || (old.spec !== node.spec && hasOutOfServiceTaint(old) !== hasOutOfServiceTaint(node));
 
 /**
  * AttachDetachController: attaches the volumes scheduled pods need to their nodes and
@@ -215,7 +235,7 @@ export class AttachDetachController implements Component {
     if (event.type === 'ADDED') this.asw.setNodeStatusUpdateNeeded(nodeName);
     // Health and the out-of-service taint only matter to the detach pass; other node updates (heartbeats) need no pass.
     const old = event.old;
-    if (!old || isNodeReady(old) !== isNodeReady(node) || hasOutOfServiceTaint(old) !== hasOutOfServiceTaint(node)) {
+    if (!old || detachInputsChanged(old, node)) {
       if (this.asw.getAttachedVolumesForNode(nodeName).length > 0) this.reconciler.wake();
     }
   }

@@ -25,7 +25,7 @@ import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
 import { every, type Periodic } from '../runtime/periodic.js';
-import { TAINTS, nodeCondition, splitKey } from '../runtime/pod-util.js';
+import { TAINTS, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { MinHeap } from './min-heap.js';
 import { removeTaintOffNode, swapNodeControllerTaint, taintExists, taintSetDiff } from './node-taints.js';
@@ -194,6 +194,8 @@ export class NodeLifecycleController implements Component {
   /** The nodes that count for disruption (zoneToNodeConditions), with their last Ready. */
   readonly #counted = new Map<string, { zone: string; ready: boolean }>();
   readonly #zoneCounts = new Map<string, ZoneCount>();
+  /** handleDisruption's newStates, kept between passes (only read within one). */
+  readonly #newZoneStates = new Map<string, ZoneState>();
 
   #tick: TimerHandle | undefined;
   #lastTickAt = -Infinity;
@@ -424,7 +426,7 @@ export class NodeLifecycleController implements Component {
     const { options, features, behaviours } = this.#ctx.profile;
     const name = node.metadata?.name ?? '';
     const creationTimestamp = node.metadata?.creationTimestamp ?? clock.iso(now);
-    const currentReady = nodeCondition(node, 'Ready');
+    const currentReady = readyCondition(node);
     let health = this.#health.get(name);
     let observed: NodeCondition;
     let gracePeriod: number;
@@ -624,7 +626,7 @@ export class NodeLifecycleController implements Component {
   #taintNode(v: TimedValue, now: number): TryResult {
     const node = this.#nodes.get(v.value);
     if (!node) return { done: true };
-    const ready = nodeCondition(node, 'Ready');
+    const ready = readyCondition(node);
     if (!ready) return { done: false, wait: 50 };
     // "unreachable" and "not ready" mirror Ready, so they exclude each other.
     let add: Taint;
@@ -649,7 +651,9 @@ export class NodeLifecycleController implements Component {
 
   #handleDisruption(now: number): void {
     const { options } = this.#ctx.profile;
-    const newStates = new Map<string, ZoneState>();
+    // Every pass comes here: the scratch map is this controller's, cleared rather than rebuilt.
+    const newStates = this.#newZoneStates;
+    newStates.clear();
     let allAreFullyDisrupted = true;
     for (const [zone, count] of this.#zoneCounts) {
       const state = computeZoneState(count.ready, count.notReady, options.unhealthyZoneThreshold);
@@ -658,7 +662,8 @@ export class NodeLifecycleController implements Component {
       if (!this.#zoneStates.has(zone)) this.#addPodEvictorForNewZone(zone, now);
     }
     let allWasFullyDisrupted = true;
-    for (const [zone, state] of [...this.#zoneStates]) {
+    // Deleting the entry being visited is safe in a Map's iteration: no copy needed.
+    for (const [zone, state] of this.#zoneStates) {
       if (!this.#zoneCounts.has(zone)) {
         this.#zoneStates.delete(zone);
         continue;
@@ -670,11 +675,10 @@ export class NodeLifecycleController implements Component {
     }
     if (allAreFullyDisrupted && allWasFullyDisrupted) return;
 
-    const nodes = (): Node[] => this.#nodes.list();
     if (allAreFullyDisrupted) {
       // "All Nodes are not-Ready. Entering master disruption mode": the control plane is the
       // likelier culprit, so stop every eviction.
-      for (const node of nodes()) {
+      for (const node of this.#nodes.list()) {
         if (this.#taintBased) this.#markNodeAsReachable(node, now);
         else this.#cancelPodEviction(node.metadata?.name ?? '');
       }
@@ -687,7 +691,7 @@ export class NodeLifecycleController implements Component {
     }
     if (allWasFullyDisrupted) {
       // Leaving it: grace periods restart for every node.
-      for (const node of nodes()) {
+      for (const node of this.#nodes.list()) {
         const health = this.#health.get(node.metadata?.name ?? '');
         if (health) {
           health.probeTimestamp = now;
@@ -704,7 +708,8 @@ export class NodeLifecycleController implements Component {
       this.#armTick(now);
       return;
     }
-    for (const [zone, state] of [...this.#zoneStates]) {
+    // Setting an existing key keeps its place in the iteration: no copy needed.
+    for (const [zone, state] of this.#zoneStates) {
       const next = newStates.get(zone);
       if (!next || next === state) continue;
       this.#setLimiterInZone(zone, next, now);
@@ -793,7 +798,7 @@ export class NodeLifecycleController implements Component {
     const health = this.#health.get(name);
     if (!node || !health) return;
     const { options } = this.#ctx.profile;
-    const ready = nodeCondition(node, 'Ready');
+    const ready = readyCondition(node);
     let due = Infinity;
     let what: Deadline['what'] = 'grace period';
     if (!ready || ready.status !== 'Unknown') {
@@ -968,3 +973,13 @@ export const sameNoScheduleInputs = (a: Node, b: Node): boolean => {
 };
 
 const NONE: readonly never[] = [];
+
+/**
+ * The node's first Ready condition (nodeCondition(node, 'Ready')), found by a loop rather
+ * than `find` with a closure: each heartbeat's health check asks for it twice.
+ */
+const readyCondition = (node: Node): NodeCondition | undefined => {
+  const conditions = node.status?.conditions;
+  if (conditions) for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === 'Ready') return conditions[i];
+  return undefined;
+};

@@ -65,20 +65,31 @@ interface WaitingPod {
 }
 
 /** The node properties whose change can make a pod schedulable (nodeSchedulingPropertiesChanged). */
-const schedulingPropertiesChanged = (old: Node, node: Node): boolean =>
-  !!old.spec?.unschedulable !== !!node.spec?.unschedulable ||
-  !deepEqual(old.status?.allocatable, node.status?.allocatable) ||
-  !deepEqual(old.metadata?.labels, node.metadata?.labels) ||
-  !deepEqual(old.spec?.taints, node.spec?.taints) ||
-  conditionStatusesChanged(old.status?.conditions ?? [], node.status?.conditions ?? []);
+const schedulingPropertiesChanged = (old: Node, node: Node): boolean => {
+  // Every heartbeat comes here: the kubelet keeps the spec, labels and allocatable it wrote
+  // before, so each check stops at identity (deepEqual's first test) or skips the spec.
+  if (old.spec !== node.spec && (!!old.spec?.unschedulable !== !!node.spec?.unschedulable || !deepEqual(old.spec?.taints, node.spec?.taints))) return true;
+  return (
+    !deepEqual(old.status?.allocatable, node.status?.allocatable) ||
+    !deepEqual(old.metadata?.labels, node.metadata?.labels) ||
+    conditionStatusesChanged(old.status?.conditions ?? NO_CONDITIONS, node.status?.conditions ?? NO_CONDITIONS)
+  );
+};
+
+const NO_CONDITIONS: readonly NodeCondition[] = [];
 
 /**
  * Whether the condition types or their statuses differ (heartbeat times do not count).
  * Every node heartbeat comes here, so the common case, the same types in the same order
- * with the same statuses, is answered without building anything.
+ * with the same statuses, is answered by a loop that builds nothing.
  */
 const conditionStatusesChanged = (old: readonly NodeCondition[], next: readonly NodeCondition[]): boolean => {
-  if (old.length === next.length && old.every((c, i) => c.type === next[i]!.type && c.status === next[i]!.status)) return false;
+  if (old === next) return false;
+  if (old.length === next.length) {
+    let same = true;
+    for (let i = 0; i < old.length && same; i++) same = old[i]!.type === next[i]!.type && old[i]!.status === next[i]!.status;
+    if (same) return false;
+  }
   const statuses = (conditions: readonly NodeCondition[]) => Object.fromEntries(conditions.map((c) => [c.type, c.status]));
   return !deepEqual(statuses(old), statuses(next));
 };

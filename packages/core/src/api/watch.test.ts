@@ -114,6 +114,27 @@ describe('watch', () => {
       expect(log.since(7, 7)).toEqual([]);
     });
 
+    it('replays across its 2,048-change chunks and the ring\'s wrap, kind, type and old included', () => {
+      const log = new ChangeLog(5_000);
+      for (let rv = 1; rv <= 12_345; rv++) log.append(change(rv));
+      expect(log.size).toBe(5_000);
+      expect(log.oldestResumable).toBe(7_345);
+      expect(log.since(7_344, 12_345)).toBeUndefined();
+      const all = log.since(7_345, 12_345)!;
+      expect(all).toHaveLength(5_000);
+      expect(all.every((c, i) => JSON.stringify(c) === JSON.stringify(change(7_346 + i)))).toBe(true);
+      expect(log.since(10_239, 10_242)).toEqual([change(10_240), change(10_241), change(10_242)]);
+    });
+
+    it('keeps the kind of a change whose kind the server does not serve', () => {
+      const log = new ChangeLog(2);
+      log.append({ rv: 1, kind: 'Widget' as Change['kind'], type: 'DELETED', object: { metadata: { name: 'w' } } });
+      log.append(change(2));
+      expect(log.since(0, 2)!.map((c) => `${c.kind} ${c.type}`)).toEqual(['Widget DELETED', 'Pod MODIFIED']);
+      log.append(change(3));
+      expect(log.since(1, 3)!.map((c) => `${c.kind} ${c.type}`)).toEqual(['Pod MODIFIED', 'Node ADDED']);
+    });
+
     it('keeps nothing with capacity 0', () => {
       const log = new ChangeLog(0);
       log.append(change(1));

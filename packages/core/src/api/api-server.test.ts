@@ -395,3 +395,83 @@ describe('ApiServer stored Events (issue 8)', () => {
     expect(Object.keys(short)).toEqual(['apiVersion', 'kind', 'metadata', 'reason']);
   });
 });
+
+describe('ApiServer write path allocations (issue 8)', () => {
+  it('stores a status write with the members in the order Object.assign({}, old, { status }) gives', () => {
+    const sim = createSimulation();
+    const kubelet = sim.api.client('kubelet');
+    const node = right(kubelet.create('Node', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'w1' }, spec: {} }));
+    const status = { conditions: [{ type: 'Ready', status: 'True' }] };
+    const written = right(kubelet.updateStatus('Node', { ...node, status }));
+    expect(Object.keys(written)).toEqual(Object.keys(Object.assign({}, node, { status })));
+    expect(written.status).toEqual(status);
+    expect(written.spec).toBe(node.spec);
+    expect(Object.isFrozen(written)).toBe(true);
+    const again = right(kubelet.updateStatus('Node', { ...written, status: { ...status, phase: 'Running' } }));
+    expect(Object.keys(again)).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+    expect(Number(again.metadata?.resourceVersion)).toBe(Number(written.metadata?.resourceVersion) + 1);
+    // An object of another shape keeps its own order, the status last when it had none.
+    const odd = right(kubelet.create('Node', { spec: {}, metadata: { name: 'w2' } }));
+    const oddWritten = right(kubelet.updateStatus('Node', { ...odd, status }));
+    expect(Object.keys(oddWritten)).toEqual([...Object.keys(odd), 'status']);
+    expect(Object.keys(oddWritten)).not.toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+  });
+
+  it('delivers each of a handler\'s nested writes with its own object, type and old version (reused change records)', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const seen: string[] = [];
+    client.watch('Node').subscribe((e) => {
+      seen.push(`${e.type} ${e.object.metadata?.name}@${e.object.metadata?.resourceVersion} ${e.object.metadata?.labels?.['n'] ?? '-'}`);
+      const n = Number(e.object.metadata?.labels?.['n'] ?? '0');
+      if (e.type !== 'DELETED' && n < 2) right(client.patch('Node', e.object.metadata!.name!, { metadata: { labels: { n: String(n + 1) } } }));
+    });
+    const first = Number(right(client.create('Node', { metadata: { name: 'a' } })).metadata?.resourceVersion);
+    right(client.create('Node', { metadata: { name: 'b' } }));
+    right(client.delete('Node', 'a'));
+    expect(seen).toEqual([
+      `ADDED a@${first} -`,
+      `MODIFIED a@${first + 1} 1`,
+      `MODIFIED a@${first + 2} 2`,
+      `ADDED b@${first + 3} -`,
+      `MODIFIED b@${first + 4} 1`,
+      `MODIFIED b@${first + 5} 2`,
+      `DELETED a@${first + 6} 2`,
+    ]);
+  });
+
+  it('delivers to a watchTo sink what the Observable watch delivers, and stops when told', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const viaObservable: WatchEvent[] = [];
+    const viaSink: WatchEvent[] = [];
+    const errors: string[] = [];
+    const from = sim.api.resourceVersion;
+    right(client.create('Pod', pod('before')));
+    const subscription = client.watch('Pod', { resourceVersion: from, labelSelector: 'app=web' }).subscribe((e) => viaObservable.push(e));
+    const stop = client.watchTo('Pod', { resourceVersion: from, labelSelector: 'app=web' }, { next: (e) => viaSink.push(e), error: (e) => errors.push(e.message) });
+    right(client.create('Pod', pod('after')));
+    right(client.patch('Pod', 'after', { metadata: { labels: { app: 'other' } } }));
+    expect(viaSink).toEqual(viaObservable);
+    expect(viaSink.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED before', 'ADDED after', 'DELETED after']);
+    stop();
+    right(client.create('Pod', pod('later')));
+    expect(viaSink).toHaveLength(3);
+    expect(viaObservable).toHaveLength(4);
+    subscription.unsubscribe();
+    client.watchTo('Pod', { labelSelector: 'a in (' }, { next: () => undefined, error: (e) => errors.push(e.reason) });
+    expect(errors).toEqual(['BadRequest']);
+  });
+
+  it('answers repeated selector lists as fresh ones do, and invalid selectors every time', () => {
+    const client = createSimulation().api.client('test');
+    right(client.create('Pod', pod('a')));
+    right(client.create('Pod', { ...pod('b'), metadata: { name: 'b', namespace: 'default', labels: { app: 'db' } } }));
+    for (let i = 0; i < 3; i++) {
+      expect(right(client.list('Pod', { labelSelector: 'app=web' })).items.map((p) => p.metadata?.name)).toEqual(['a']);
+      expect(right(client.list('Pod', { namespace: 'kube-system', labelSelector: 'app=web' })).items).toEqual([]);
+      expect(right(client.list('Pod', { fieldSelector: 'metadata.name=b' })).items.map((p) => p.metadata?.name)).toEqual(['b']);
+      expect(left(client.list('Pod', { labelSelector: 'a in (' })).reason).toBe('BadRequest');
+    }
+  });
+});

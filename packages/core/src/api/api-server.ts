@@ -51,6 +51,15 @@ export interface Caller {
   readonly component: string;
 }
 
+/**
+ * Where {@link ApiServer.watchTo} delivers: `next` per event, `error` once at most (an
+ * RxJS Subscriber is one).
+ */
+export interface WatchSink<T = KubeObject> {
+  next(event: WatchEvent<T>): void;
+  error(error: ApiError): void;
+}
+
 /** Options of a list. Selectors use kubectl's string syntax. */
 export interface ListOptions {
   /** Only this namespace; all namespaces when omitted. */
@@ -137,6 +146,21 @@ interface Watcher {
 }
 
 const NO_WATCHERS: readonly Watcher[] = [];
+
+/** A change record of the delivery queue, rewritten when its slot is reused (see ApiServer#changes). */
+interface PendingChange {
+  rv: number;
+  kind: Kind;
+  type: Change['type'];
+  object: KubeObject;
+  old: KubeObject | undefined;
+}
+
+/** Compiled matchers the server keeps before it starts over (see ApiServer#matcher). */
+const MATCHER_CACHE_SIZE = 4096;
+
+/** What stops a watch that failed before it started. */
+const NO_STOP = (): void => {};
 
 /** The matcher of a list or watch without namespace or selectors. */
 const MATCH_ALL = (): boolean => true;
@@ -270,6 +294,21 @@ const inObject = (kind: Kind, obj: Obj): Obj => {
   return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata, spec: obj.spec, status: obj.status };
 };
 
+/**
+ * `old` with `status` replaced, as `Object.assign({}, old, { status })` builds it (the same
+ * members in the same order), for a status write. When `old` has exactly
+ * {@link SPEC_STATUS_KEYS} (or all but the status), an object literal: Object.assign onto
+ * an empty object keeps a fifth member in a separate property array and took an argument
+ * object too (~60 bytes more per write: a Node status every 10 s per kubelet, a Pod's on
+ * every container change). Such a Pod is then stored as {@link inObject} would copy it.
+ */
+const withStatus = (old: Obj, status: unknown): Obj => {
+  let i = 0;
+  for (const key in old) if (key !== SPEC_STATUS_KEYS[i++]) return Object.assign({}, old, { status });
+  if (i < SPEC_STATUS_KEYS.length - 1) return Object.assign({}, old, { status });
+  return { apiVersion: old.apiVersion, kind: old.kind, metadata: old.metadata, spec: old.spec, status };
+};
+
 /** The metadata keys of an object nobody labels, annotates or owns (Events, mostly), before its resourceVersion is set. */
 const PLAIN_META_KEYS = ['name', 'namespace', 'uid', 'creationTimestamp'] as const;
 
@@ -338,6 +377,14 @@ export class ApiServer {
   readonly #pending: (Change | Watcher | undefined)[] = [];
   #pendingCount = 0;
   /**
+   * The change record of each #pending slot, reused by the next write that takes the
+   * slot: a record lives only while its change is delivered (the log keeps columns, a
+   * resuming watch gets fresh records), and one per write was 64 bytes to collect.
+   */
+  readonly #changes: PendingChange[] = [];
+  /** Compiled list and watch matchers by kind, namespace and selectors (see #matcher). */
+  readonly #matchers = new Map<string, Result<(obj: KubeObject) => boolean>>();
+  /**
    * The watch events of the change being offered, made on first use and shared by every
    * watcher that gets the same type (frozen, so no handler can change another's): a
    * Node status write reaches a dozen watches, and an event object each was garbage.
@@ -399,56 +446,66 @@ export class ApiServer {
 
   /** WATCH a kind (or every kind when `kind` is undefined) from a resourceVersion. */
   watch<K extends Kind>(caller: Caller, kind: K | undefined, options: WatchOptions = {}): Observable<WatchEvent<ObjectOf<K>>> {
-    return new Observable<WatchEvent<ObjectOf<K>>>((subscriber) => {
-      const what = kind ? resources[kind].resource : 'all resources';
-      if (!this.reachability.isReachable(caller.location)) {
-        subscriber.error(unreachable(caller.location, 'Watch', what));
-        return;
-      }
-      const matcher = kind ? this.#matcher(kind, options) : E.right(MATCH_ALL);
-      if (E.isLeft(matcher)) {
-        subscriber.error(matcher.left);
-        return;
-      }
-      const watcher: Watcher = {
-        kind,
-        seq: this.#watcherSeq++,
-        indexKey: kind ? indexKeyOf(options.fieldSelector) : undefined,
-        location: caller.location,
-        controlPlane: caller.location === CONTROL_PLANE,
-        matchesAll: matcher.right === MATCH_ALL,
-        matches: matcher.right,
-        emit: (event) => subscriber.next(event as WatchEvent<ObjectOf<K>>),
-        fail: (error) => subscriber.error(error),
-        lastRv: this.#rv,
-        stalled: false,
-        active: true,
-      };
-      const from = options.resourceVersion && options.resourceVersion !== '0' ? Number(options.resourceVersion) : undefined;
-      if (from !== undefined && !Number.isInteger(from)) {
-        subscriber.error(badRequest(`invalid resource version: "${options.resourceVersion}"`));
-        return;
-      }
-      if (from === undefined) {
-        for (const k of kind ? [kind] : kinds) {
-          for (const obj of this.#store(k).list()) {
-            if (watcher.matches(obj)) watcher.emit({ type: 'ADDED', object: obj });
-          }
+    return new Observable<WatchEvent<ObjectOf<K>>>((subscriber) => this.watchTo(caller, kind, options, subscriber));
+  }
+
+  /**
+   * WATCH as {@link ApiServer.watch}, delivering to `sink` without an Observable: the same
+   * events in the same order, and `sink.error` at most once, after which nothing more
+   * comes. Returns what stops the watch. For the informers (issue 8): every change reached
+   * each informer through three RxJS Subscriber layers, ~1.5% of a library scenario. A
+   * sink that throws breaks the delivery of the write being made, which an Observable's
+   * subscriber would have reported instead; {@link Informer} catches and reports as RxJS.
+   */
+  watchTo<K extends Kind>(caller: Caller, kind: K | undefined, options: WatchOptions, sink: WatchSink<ObjectOf<K>>): () => void {
+    const what = kind ? resources[kind].resource : 'all resources';
+    if (!this.reachability.isReachable(caller.location)) {
+      sink.error(unreachable(caller.location, 'Watch', what));
+      return NO_STOP;
+    }
+    const matcher = kind ? this.#matcher(kind, options) : E.right(MATCH_ALL);
+    if (E.isLeft(matcher)) {
+      sink.error(matcher.left);
+      return NO_STOP;
+    }
+    const watcher: Watcher = {
+      kind,
+      seq: this.#watcherSeq++,
+      indexKey: kind ? indexKeyOf(options.fieldSelector) : undefined,
+      location: caller.location,
+      controlPlane: caller.location === CONTROL_PLANE,
+      matchesAll: matcher.right === MATCH_ALL,
+      matches: matcher.right,
+      emit: (event) => sink.next(event as WatchEvent<ObjectOf<K>>),
+      fail: (error) => sink.error(error),
+      lastRv: this.#rv,
+      stalled: false,
+      active: true,
+    };
+    const from = options.resourceVersion && options.resourceVersion !== '0' ? Number(options.resourceVersion) : undefined;
+    if (from !== undefined && !Number.isInteger(from)) {
+      sink.error(badRequest(`invalid resource version: "${options.resourceVersion}"`));
+      return NO_STOP;
+    }
+    if (from === undefined) {
+      for (const k of kind ? [kind] : kinds) {
+        for (const obj of this.#store(k).list()) {
+          if (watcher.matches(obj)) watcher.emit({ type: 'ADDED', object: obj });
         }
-      } else {
-        const missed = this.#log.since(from, this.#rv);
-        if (!missed) {
-          subscriber.error(gone(`too old resource version: ${from} (${this.#log.oldestResumable})`));
-          return;
-        }
-        watcher.lastRv = from;
-        // The log holds every kind; a watch of one kind replays only its own.
-        for (const change of missed) if (watcher.kind === undefined || change.kind === watcher.kind) this.#offer(watcher, change);
-        watcher.lastRv = this.#rv;
       }
-      this.#register(watcher);
-      return () => this.#unregister(watcher);
-    });
+    } else {
+      const missed = this.#log.since(from, this.#rv);
+      if (!missed) {
+        sink.error(gone(`too old resource version: ${from} (${this.#log.oldestResumable})`));
+        return NO_STOP;
+      }
+      watcher.lastRv = from;
+      // The log holds every kind; a watch of one kind replays only its own.
+      for (const change of missed) if (watcher.kind === undefined || change.kind === watcher.kind) this.#offer(watcher, change);
+      watcher.lastRv = this.#rv;
+    }
+    this.#register(watcher);
+    return () => this.#unregister(watcher);
   }
 
   // ---- writes ------------------------------------------------------------------------
@@ -657,6 +714,23 @@ export class ApiServer {
   }
 
   #matcher(kind: Kind, options: ListOptions): Result<(obj: KubeObject) => boolean> {
+    // Controllers list with the same few selectors on every sync (the pod GC every 20 s,
+    // the DaemonSet controller per node…): parsed and compiled once. Matchers are pure.
+    // Without selectors compiling costs less than the key.
+    if (!options.labelSelector && !options.fieldSelector) return this.#compileMatcher(kind, options);
+    const key = `${kind}\u0000${options.namespace ?? '\u0001'}\u0000${options.labelSelector ?? ''}\u0000${options.fieldSelector ?? ''}`;
+    const cached = this.#matchers.get(key);
+    if (cached !== undefined) return cached;
+    const compiled = this.#compileMatcher(kind, options);
+    if (E.isRight(compiled)) {
+      // Bounded: selectors naming single objects (metadata.name=…) could otherwise pile up.
+      if (this.#matchers.size >= MATCHER_CACHE_SIZE) this.#matchers.clear();
+      this.#matchers.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  #compileMatcher(kind: Kind, options: ListOptions): Result<(obj: KubeObject) => boolean> {
     const labels = parseLabelSelector(options.labelSelector ?? '');
     if (E.isLeft(labels)) return E.left(labels.left);
     const reqs = parseFieldSelector(options.fieldSelector ?? '');
@@ -691,7 +765,7 @@ export class ApiServer {
     const name = oldMeta.name ?? '';
     let next: Obj;
     if (verb === 'status') {
-      next = withChanges(old, { status: input.status });
+      next = withStatus(old, input.status);
     } else {
       // copyWith, not a spread: the result is frozen in place and must share its hidden
       // class with the created ones (a spread gave every patched Event and renewed Lease its own).
@@ -719,7 +793,8 @@ export class ApiServer {
     // second at 5,000 nodes) the answer comes without walking the rebuilt metadata.
     // A status write changed nothing else (next is old with the input's status).
     if (verb === 'status' ? deepEqual(old.status, next.status) : deepEqual(old.spec, next.spec) && deepEqual(old, next)) return E.right(old);
-    const committed = this.#commit(caller, verb, kind, next, old);
+    // A status write of a Pod built its literal already (withStatus): not copied again.
+    const committed = this.#commit(caller, verb, kind, next, old, verb === 'status');
     return E.right(this.#removeIfFinal(caller, kind, committed));
   }
 
@@ -732,7 +807,8 @@ export class ApiServer {
     return obj;
   }
 
-  #commit(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, input: Obj, old: KubeObject | undefined): KubeObject {
+  /** `stored`: `input` is already as {@link inObject} would build it. */
+  #commit(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, input: Obj, old: KubeObject | undefined, stored = false): KubeObject {
     const rv = ++this.#rv;
     const resourceVersion = String(rv);
     // `input` and its metadata are objects this server just built (never a caller's), so
@@ -742,16 +818,16 @@ export class ApiServer {
       // Its members are strings: nothing to copy or freeze below it.
       input.metadata = Object.freeze(plain);
     } else {
-      const meta: Meta = Object.isFrozen(input.metadata) ? withChanges(input.metadata as Meta, {}) : (input.metadata as Meta);
+      const meta: Meta = Object.isFrozen(input.metadata) ? Object.assign({}, input.metadata as Meta) : (input.metadata as Meta);
       (meta as Record<string, unknown>).resourceVersion = resourceVersion;
       // Frozen in place before the object is: freezeOwned(input) would otherwise copy it again.
       input.metadata = freezeBuilt(meta);
     }
-    const obj = freezeOwned(inObject(kind, input)) as KubeObject;
+    const obj = freezeOwned(stored ? input : inObject(kind, input)) as KubeObject;
     this.#store(kind).set(obj);
     this.#record(caller, verb, kind, obj, rv);
     if (kind === 'Event') this.#expireEventLater(obj, rv, old);
-    this.#publish(old ? { rv, kind, type: 'MODIFIED', object: obj, old } : { rv, kind, type: 'ADDED', object: obj });
+    this.#publish(rv, kind, old ? 'MODIFIED' : 'ADDED', obj, old);
     return obj;
   }
 
@@ -761,7 +837,7 @@ export class ApiServer {
     this.#store(kind).delete(old.metadata?.namespace, old.metadata?.name ?? '');
     if (kind === 'Event') this.#eventTTL?.stop(Number(old.metadata?.resourceVersion));
     this.#record(caller, 'remove', kind, obj, rv);
-    this.#publish({ rv, kind, type: 'DELETED', object: obj, old });
+    this.#publish(rv, kind, 'DELETED', obj, old);
     return obj;
   }
 
@@ -794,9 +870,22 @@ export class ApiServer {
   // Changes are delivered one at a time to every watcher, in commit order, even when a
   // watcher's handler writes (its change is queued behind the one being delivered).
 
-  #publish(change: Change): void {
+  #publish(rv: number, kind: Kind, type: Change['type'], object: KubeObject, old: KubeObject | undefined): void {
+    const slot = this.#pendingCount++;
+    let change = this.#changes[slot];
+    if (change === undefined) {
+      this.#changes[slot] = change = { rv, kind, type, object, old };
+    } else {
+      // The events made for the record's last change must not be taken for this one's.
+      if (this.#eventsOf === change) this.#eventsOf = undefined;
+      change.rv = rv;
+      change.kind = kind;
+      change.type = type;
+      change.object = object;
+      change.old = old;
+    }
     this.#log.append(change);
-    this.#pending[this.#pendingCount++] = change;
+    this.#pending[slot] = change;
     this.#drain();
   }
 

@@ -12,11 +12,15 @@ import type {
   PatchOptions,
   UpdateOptions,
   WatchOptions,
+  WatchSink,
 } from './api-server.js';
 import type { ApiError } from './errors.js';
 import type { Location } from './reachability.js';
 import type { Kind, ObjectOf } from './resources.js';
 import type { WatchEvent } from './watch.js';
+
+/** The options of every status update, shared: a kubelet updates its Node's status every 10 s. */
+const STATUS: UpdateOptions = Object.freeze({ subresource: 'status' });
 
 /** A client of the API server for one component at one location. Every call is synchronous. */
 export class ApiClient implements Caller {
@@ -67,7 +71,7 @@ export class ApiClient implements Caller {
 
   /** UPDATE the status subresource. */
   updateStatus<K extends Kind>(kind: K, object: ObjectOf<K>): E.Either<ApiError, ObjectOf<K>> {
-    return this.server.update(this, kind, object, { subresource: 'status' });
+    return this.server.update(this, kind, object, STATUS);
   }
 
   /** PATCH an object (strategic merge by default). */
@@ -93,6 +97,14 @@ export class ApiClient implements Caller {
   /** WATCH `kind` from a resourceVersion; errors with an ApiError (Unreachable, Expired…). */
   watch<K extends Kind>(kind: K, options?: WatchOptions): Observable<WatchEvent<ObjectOf<K>>> {
     return this.server.watch(this, kind, options);
+  }
+
+  /**
+   * WATCH `kind` as {@link ApiClient.watch}, delivering to `sink` without an Observable
+   * (see {@link ApiServer.watchTo}); returns what stops it.
+   */
+  watchTo<K extends Kind>(kind: K, options: WatchOptions, sink: WatchSink<ObjectOf<K>>): () => void {
+    return this.server.watchTo(this, kind, options, sink);
   }
 
   /** WATCH every kind at once (the garbage collector's view). */

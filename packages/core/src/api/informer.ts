@@ -3,7 +3,7 @@
 // turn the difference into events; when the caller cannot reach the server, wait until it
 // can. A watch of an unreachable caller simply stalls and catches up (see ApiServer).
 import * as E from 'fp-ts/lib/Either.js';
-import { filter, Observable, take, type Subscriber, type Subscription } from 'rxjs';
+import { filter, Observable, take, throwError, type Subscriber, type Subscription } from 'rxjs';
 import type { ListOptions } from './api-server.js';
 import type { ApiClient } from './client.js';
 import type { ApiError } from './errors.js';
@@ -37,6 +37,15 @@ interface Slot<T> {
 const namespaceOf = (obj: KubeObject): string => obj.metadata?.namespace || '';
 
 const bySeq = (a: { readonly seq: number }, b: { readonly seq: number }): number => a.seq - b.seq;
+
+/**
+ * Reports an exception as an RxJS subscriber reports one its observer threw
+ * (handleUnhandledError: config.onUnhandledError, else rethrown asynchronously): an
+ * Observable that errors, subscribed without an error handler, goes the same way.
+ */
+const reportUnhandled = (error: unknown): void => {
+  throwError(() => error).subscribe();
+};
 
 const isRetriable = (e: ApiError): boolean => e.reason === 'Unreachable';
 const isExpired = (e: ApiError): boolean => e.reason === 'Expired' || e.reason === 'Gone';
@@ -161,7 +170,7 @@ export class Informer<K extends Kind> {
 
   /** Starts list + watch; returns what stops it. */
   #run(): () => void {
-    let watch: Subscription | undefined;
+    let stopWatch: (() => void) | undefined;
     let wait: Subscription | undefined;
     let stopped = false;
     let lastRv = '';
@@ -203,23 +212,34 @@ export class Informer<K extends Kind> {
     };
     const watchFrom = (): void => {
       if (stopped) return;
-      watch = this.client.watch(this.kind, { ...this.options, resourceVersion: lastRv }).subscribe({
+      // A sink, not an Observable (issue 8): each change reached the informer through
+      // three RxJS Subscriber layers. What those layers did with an exception of the
+      // handlers below (report it, go on) the catches do, through RxJS's own reporting.
+      stopWatch = this.client.watchTo(this.kind, { ...this.options, resourceVersion: lastRv }, {
         next: (event) => {
-          lastRv = event.object.metadata?.resourceVersion ?? lastRv;
-          const slot = this.#slotOf(event.object);
-          emit(slot ? { type: event.type, object: event.object, old: slot.object } : { type: event.type, object: event.object }, slot);
+          try {
+            lastRv = event.object.metadata?.resourceVersion ?? lastRv;
+            const slot = this.#slotOf(event.object);
+            emit(slot ? { type: event.type, object: event.object, old: slot.object } : { type: event.type, object: event.object }, slot);
+          } catch (error) {
+            reportUnhandled(error);
+          }
         },
         error: (error: ApiError) => {
-          if (isExpired(error)) relist();
-          else if (isRetriable(error)) retryWhenReachable(watchFrom);
-          else fail(error);
+          try {
+            if (isExpired(error)) relist();
+            else if (isRetriable(error)) retryWhenReachable(watchFrom);
+            else fail(error);
+          } catch (thrown) {
+            reportUnhandled(thrown);
+          }
         },
       });
     };
     relist();
     return () => {
       stopped = true;
-      watch?.unsubscribe();
+      stopWatch?.();
       wait?.unsubscribe();
       this.#synced = false;
     };

@@ -93,4 +93,26 @@ describe('Informer', () => {
     expect(informer.list().map((p) => p.metadata?.name)).toEqual(['a', 'b', 'e', 'f']);
     subscription.unsubscribe();
   });
+  it('stops the newest watch when a restarted watch failed as it began and a relist started another', () => {
+    const sim = createSimulation({ watchCacheSize: 2 });
+    const admin = sim.api.client('test');
+    const location = nodeLocation('w1');
+    const informer = new Informer(sim.api.client('kubelet', location), 'Pod');
+    right(admin.create('Pod', pod('a')));
+    // The first event cuts the caller off, so the watch after the list fails as it begins
+    // and waits for the network; meanwhile three writes expire its resourceVersion.
+    let cut = false;
+    const subscription = informer.events$.subscribe(() => {
+      if (!cut) sim.reachability.set(location, false);
+      cut = true;
+    });
+    for (const name of ['b', 'c', 'd']) right(admin.create('Pod', pod(name)));
+    // Back on the network: the restarted watch gets 410 at once, the relist starts a new one.
+    sim.reachability.set(location, true);
+    expect(informer.list().map((p) => p.metadata?.name)).toEqual(['a', 'b', 'c', 'd']);
+    subscription.unsubscribe();
+    // Stopped: the relist's watch must be the one stopped, so nothing more reaches the cache.
+    right(admin.create('Pod', pod('e')));
+    expect(informer.get('e')).toBeUndefined();
+  });
 });

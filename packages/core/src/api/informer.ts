@@ -171,6 +171,7 @@ export class Informer<K extends Kind> {
   /** Starts list + watch; returns what stops it. */
   #run(): () => void {
     let stopWatch: (() => void) | undefined;
+    let watchGeneration = 0;
     let wait: Subscription | undefined;
     let stopped = false;
     let lastRv = '';
@@ -215,7 +216,10 @@ export class Informer<K extends Kind> {
       // A sink, not an Observable (issue 8): each change reached the informer through
       // three RxJS Subscriber layers. What those layers did with an exception of the
       // handlers below (report it, go on) the catches do, through RxJS's own reporting.
-      stopWatch = this.client.watchTo(this.kind, { ...this.options, resourceVersion: lastRv }, {
+      // A watch can fail as it begins (410, or the caller cut off) and the handling below may
+      // start the next one before watchTo returns: only the newest watch's stop is kept.
+      const generation = ++watchGeneration;
+      const stop = this.client.watchTo(this.kind, { ...this.options, resourceVersion: lastRv }, {
         next: (event) => {
           try {
             lastRv = event.object.metadata?.resourceVersion ?? lastRv;
@@ -235,6 +239,7 @@ export class Informer<K extends Kind> {
           }
         },
       });
+      if (generation === watchGeneration) stopWatch = stop;
     };
     relist();
     return () => {

@@ -5,7 +5,7 @@
 // ReadyCondition, the pressure conditions, VolumesInUse, RemoveOutOfDiskCondition) ·
 // 1.13–1.16 era (klog v1, NodeLease-gated report frequency). Facts: reference §1.1, §1.2.
 import * as E from 'fp-ts/lib/Either.js';
-import { deepEqual, freezeCopy, type ApiClient, type EventType, type SimClock, type TimerHandle, type TimerLabel } from '@failsim/core';
+import { deepEqual, freezeBuilt, type ApiClient, type EventType, type SimClock, type TimerHandle, type TimerLabel } from '@failsim/core';
 import type { ContainerImage, Node, NodeAddress, NodeCondition, NodeDaemonEndpoints, NodeStatus, NodeSystemInfo, Taint } from 'kubernetes-types/core/v1.js';
 
 /** nodeStatusUpdateRetry: immediate retries of a failed status update. */
@@ -95,27 +95,15 @@ const heartbeatStatus = (old: NodeStatus, now: string): NodeStatus => {
 };
 
 /**
- * Freezes `value` in place as freezeCopy would copy it (undefined members dropped, members
- * that are not frozen yet made frozen copies). For objects this module just built and no
- * one else holds: the API server then stores the status as it is instead of copying it,
- * and the next heartbeat can tell its own status by identity.
+ * A status built by setNodeStatus or heartbeatStatus from a frozen node, frozen in place
+ * (core's freezeBuilt): the API server then stores it as it is instead of copying it, and
+ * the next heartbeat can tell its own status by identity.
  */
-const freezeBuilt = <T extends object>(value: T): T => {
-  const record = value as Record<string, unknown>;
-  for (const key in record) {
-    const member = record[key];
-    if (member === undefined) delete record[key];
-    else if (member !== null && typeof member === 'object' && !Object.isFrozen(member)) record[key] = freezeCopy(member);
-  }
-  return Object.freeze(value);
-};
-
-/** A status built by setNodeStatus or heartbeatStatus from a frozen node, frozen in place. */
 const frozenStatus = (status: NodeStatus): NodeStatus => {
   const conditions = status.conditions;
   if (conditions !== undefined && !Object.isFrozen(conditions)) {
     // The array and the conditions rebuilt this heartbeat are new; the others are stored (frozen).
-    for (const c of conditions) if (!Object.isFrozen(c)) freezeBuilt(c);
+    for (let i = 0; i < conditions.length; i++) if (!Object.isFrozen(conditions[i])) conditions[i] = freezeBuilt(conditions[i]!);
     Object.freeze(conditions);
   }
   return freezeBuilt(status);

@@ -222,6 +222,16 @@ const serverMeta = (client: Meta, owned: Partial<Record<(typeof SERVER_OWNED_MET
 };
 
 /**
+ * How many of `keys` `obj` has as its own keys, in that order, from the first: -1 when a
+ * key of `obj` is not the next of `keys` (the literal builders below apply only then).
+ */
+const leadingKeys = (obj: object, keys: readonly string[]): number => {
+  let i = 0;
+  for (const key in obj) if (key !== keys[i++]) return -1;
+  return i;
+};
+
+/**
  * The keys of a stored Event in the order the event recorder writes them (core/v1 Event's
  * field order). An Event built with them is stored as a literal (see inObjectEvent).
  */
@@ -252,9 +262,7 @@ type EventFields = Record<(typeof EVENT_KEYS)[number], unknown>;
  * object, and every Event, created or patched, shares its hidden class.
  */
 const inObjectEvent = (event: Obj): Obj => {
-  let i = 0;
-  for (const key in event) if (key !== EVENT_KEYS[i++]) return event;
-  if (i !== EVENT_KEYS.length) return event;
+  if (leadingKeys(event, EVENT_KEYS) !== EVENT_KEYS.length) return event;
   const e = event as unknown as EventFields;
   return {
     apiVersion: e.apiVersion,
@@ -287,10 +295,7 @@ const SPEC_STATUS_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'] as
  */
 const inObject = (kind: Kind, obj: Obj): Obj => {
   if (kind === 'Event') return inObjectEvent(obj);
-  if (kind !== 'Pod') return obj;
-  let i = 0;
-  for (const key in obj) if (key !== SPEC_STATUS_KEYS[i++]) return obj;
-  if (i !== SPEC_STATUS_KEYS.length) return obj;
+  if (kind !== 'Pod' || leadingKeys(obj, SPEC_STATUS_KEYS) !== SPEC_STATUS_KEYS.length) return obj;
   return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata, spec: obj.spec, status: obj.status };
 };
 
@@ -303,9 +308,7 @@ const inObject = (kind: Kind, obj: Obj): Obj => {
  * every container change). Such a Pod is then stored as {@link inObject} would copy it.
  */
 const withStatus = (old: Obj, status: unknown): Obj => {
-  let i = 0;
-  for (const key in old) if (key !== SPEC_STATUS_KEYS[i++]) return Object.assign({}, old, { status });
-  if (i < SPEC_STATUS_KEYS.length - 1) return Object.assign({}, old, { status });
+  if (leadingKeys(old, SPEC_STATUS_KEYS) < SPEC_STATUS_KEYS.length - 1) return Object.assign({}, old, { status });
   return { apiVersion: old.apiVersion, kind: old.kind, metadata: old.metadata, spec: old.spec, status };
 };
 

@@ -14,7 +14,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
 import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Affinity, Node, NodeCondition, Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
-import { EventRecorder, type Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
+import { EventRecorder, type Informer, deepEqual, deepEqualExcept, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
 import { TAINTS, controllerOf, isPodActive, isPodReady, isTerminating, keyOf, splitKey, toleratesTaint } from '../runtime/pod-util.js';
@@ -116,28 +116,10 @@ export const shouldIgnoreNodeUpdate = (oldNode: Node, curNode: Node): boolean =>
   // compares the whole objects; comparing the rest member by member is the same, without
   // copies, and stops at the members the API server and kubelet share between the two.
   return (
-    equalExcept(oldNode, curNode, 'metadata', 'status') &&
-    equalExcept(oldNode.metadata ?? {}, curNode.metadata ?? {}, 'resourceVersion', 'resourceVersion') &&
-    equalExcept(oldNode.status ?? {}, curNode.status ?? {}, 'conditions', 'conditions')
+    deepEqualExcept(oldNode, curNode, 'metadata', 'status') &&
+    deepEqualExcept(oldNode.metadata ?? {}, curNode.metadata ?? {}, 'resourceVersion', 'resourceVersion') &&
+    deepEqualExcept(oldNode.status ?? {}, curNode.status ?? {}, 'conditions', 'conditions')
   );
-};
-
-/** deepEqual of two objects' members other than `skip1` and `skip2` (undefined members count as absent, as in deepEqual). */
-const equalExcept = (a: object, b: object, skip1: string, skip2: string): boolean => {
-  if (a === b) return true;
-  const ra = a as Readonly<Record<string, unknown>>;
-  const rb = b as Readonly<Record<string, unknown>>;
-  let count = 0;
-  for (const k in ra) {
-    const va = ra[k];
-    if (k === skip1 || k === skip2 || va === undefined) continue;
-    count++;
-    // Most members are shared by the two versions: identity settles them without a call.
-    const vb = rb[k];
-    if (va !== vb && !deepEqual(va, vb)) return false;
-  }
-  for (const k in rb) if (k !== skip1 && k !== skip2 && rb[k] !== undefined) count--;
-  return count === 0;
 };
 
 /** ReplaceDaemonSetPodNodeNameNodeAffinity: the required node affinity becomes `metadata.name In [node]`. */

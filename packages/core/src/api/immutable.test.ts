@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { copyWith, deepEqual, freezeBuilt, freezeCopy, freezeOwned, thaw, withChanges } from './immutable.js';
+import { copyWith, deepEqual, deepEqualExcept, freezeBuilt, freezeCopy, freezeOwned, thaw, withChanges } from './immutable.js';
 
 describe('freezeCopy', () => {
   it('copies and deeply freezes, dropping undefined members', () => {
@@ -36,6 +36,17 @@ describe('deepEqual', () => {
     expect(deepEqual([1, 2], [2, 1])).toBe(false);
     expect(deepEqual([], {})).toBe(false);
     expect(deepEqual(null, {})).toBe(false);
+  });
+
+  it('skips up to two members in deepEqualExcept, and only those', () => {
+    const a = { metadata: { resourceVersion: '1' }, spec: { x: [1] }, status: { c: 1 } };
+    const b = { metadata: { resourceVersion: '2' }, spec: { x: [1] }, status: { c: 2 }, extra: undefined };
+    expect(deepEqualExcept(a, b, 'metadata', 'status')).toBe(true);
+    expect(deepEqualExcept(a, b, 'metadata')).toBe(false);
+    expect(deepEqualExcept(a, { ...b, spec: { x: [2] } }, 'metadata', 'status')).toBe(false);
+    // A member only one side has still counts, unless it is skipped.
+    expect(deepEqualExcept(a, { ...b, more: 1 }, 'metadata', 'status')).toBe(false);
+    expect(deepEqualExcept(a, { spec: a.spec }, 'metadata', 'status')).toBe(true);
   });
 });
 

@@ -78,16 +78,28 @@ export const deepEqual = (a: unknown, b: unknown): boolean => {
     return true;
   }
   if (Array.isArray(b)) return false;
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
+  return deepEqualExcept(a, b);
+};
+
+/**
+ * {@link deepEqual} of two objects' members other than `skip1` and `skip2` (undefined
+ * members count as absent). Members the two share are settled by identity without a call:
+ * a controller comparing two versions of a stored object (the DaemonSet controller's
+ * shouldIgnoreNodeUpdate) finds most of them shared.
+ */
+export const deepEqualExcept = (a: object, b: object, skip1?: string, skip2?: string): boolean => {
+  if (a === b) return true;
+  const ra = a as Readonly<Record<string, unknown>>;
+  const rb = b as Readonly<Record<string, unknown>>;
   let count = 0;
   for (const k in ra) {
-    const v = ra[k];
-    if (v === undefined) continue;
+    const va = ra[k];
+    if (va === undefined || k === skip1 || k === skip2) continue;
     count++;
-    if (!deepEqual(v, rb[k])) return false;
+    const vb = rb[k];
+    if (va !== vb && !deepEqual(va, vb)) return false;
   }
-  for (const k in rb) if (rb[k] !== undefined) count--;
+  for (const k in rb) if (rb[k] !== undefined && k !== skip1 && k !== skip2) count--;
   return count === 0;
 };
 

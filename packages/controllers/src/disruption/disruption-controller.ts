@@ -42,6 +42,9 @@ export class DisruptionController implements Component {
     this.#subscriptions = [
       this.#budgets.events$.subscribe((e) => this.#queue.add(keyOf(e.object))),
       this.#pods.events$.subscribe((e) => {
+        // Every Pod write comes here; a cluster without budgets has nothing to look at
+        // (and no list of budgets to build).
+        if (this.#budgets.size === 0) return;
         for (const budget of this.#budgetsFor(e.object)) this.#queue.add(keyOf(budget));
       }),
     ];

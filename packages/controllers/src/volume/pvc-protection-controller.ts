@@ -6,13 +6,20 @@
 // so this controller adds it (in the same virtual instant, after the claim is created).
 import * as E from 'fp-ts/lib/Either.js';
 import { type Informer, type ApiClient, type InformerEvent } from '@failsim/core';
-import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
+import type { PersistentVolumeClaim, Pod, Volume } from 'kubernetes-types/core/v1.js';
 import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
 import { keyOf, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import { isPodTerminated, podClaimNames, PVC_PROTECTION_FINALIZER } from './volume-util.js';
+
+/** Whether some volume is a persistentVolumeClaim (podClaimNames would name one), without building the list. */
+const namesClaim = (volumes: readonly Volume[] | undefined): boolean => {
+  if (!volumes) return false;
+  for (let i = 0; i < volumes.length; i++) if (volumes[i]!.persistentVolumeClaim) return true;
+  return false;
+};
 
 /** The controller's name. */
 export const PVC_PROTECTION_CONTROLLER_NAME = 'pvc-protection-controller';
@@ -61,23 +68,31 @@ export class PvcProtectionController implements Component {
 
   #onPod(event: InformerEvent<Pod>): void {
     const pod = event.object;
-    const podKey = keyOf(pod);
+    // Every Pod write comes here; most pods name no claim, and then there is nothing to
+    // record or queue: return before building any key.
+    const volumes = pod.spec?.volumes;
+    if (!namesClaim(volumes)) return;
+    const deleted = event.type === 'DELETED';
     const namespace = pod.metadata?.namespace ?? 'default';
-    const claims = podClaimNames(pod).map((name) => `${namespace}/${name}`);
-    for (const claim of claims) {
-      let users = this.#users.get(claim);
-      if (event.type === 'DELETED') {
-        users?.delete(podKey);
-        if (users?.size === 0) this.#users.delete(claim);
-      } else {
-        if (!users) this.#users.set(claim, (users = new Set()));
-        users.add(podKey);
+    // An update that kept the volumes (they are immutable upstream; stored versions share
+    // them) would add the pod to the users it is already in: nothing to change.
+    if (deleted || event.old?.spec?.volumes !== volumes) {
+      const podKey = keyOf(pod);
+      for (const name of podClaimNames(pod)) {
+        const claim = `${namespace}/${name}`;
+        let users = this.#users.get(claim);
+        if (deleted) {
+          users?.delete(podKey);
+          if (users?.size === 0) this.#users.delete(claim);
+        } else {
+          if (!users) this.#users.set(claim, (users = new Set()));
+          users.add(podKey);
+        }
       }
     }
     // Only a pod that stopped using its claims can let a finalizer go (podAddedDeletedUpdated).
-    const deleted = event.type === 'DELETED';
     if (!deleted && !isPodTerminated(pod) && pod.spec?.nodeName) return;
-    for (const claim of claims) this.#queue?.add(claim);
+    for (const name of podClaimNames(pod)) this.#queue?.add(`${namespace}/${name}`);
   }
 
   /** isBeingUsed: a scheduled pod that has not terminated names the claim. */

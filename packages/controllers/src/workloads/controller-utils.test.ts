@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { InformerEvent } from '@failsim/core';
 import { Informer, SeededRandom, createSimulation } from '@failsim/core';
-import { InstantCreations, NAME_ALPHABET, OwnerIndex, indexedPods, compareForDeletion, computeHash, isPodAvailable, podFromTemplate, randomSuffix, safeEncodeString } from './controller-utils.js';
+import { InstantCreations, NAME_ALPHABET, OwnerIndex, OwnerKeys, enqueueOwnersOfPodEvent, ownerKeysForPodEvent, indexedPods, compareForDeletion, computeHash, isPodAvailable, podFromTemplate, randomSuffix, safeEncodeString } from './controller-utils.js';
 
 const pod = (name: string, extra: { node?: string; phase?: string; ready?: string; created?: string; restarts?: number } = {}): Pod => ({
   metadata: { name, creationTimestamp: extra.created ?? '2019-06-01T00:00:00Z' },
@@ -114,6 +115,71 @@ describe('OwnerIndex', () => {
     expect(index.orphans('ns')).toEqual([released]);
     index.apply({ type: 'MODIFIED', object: { ...released, status: { phase: 'Running' } }, old: released });
     expect(index.orphans('ns').map((p) => p.status?.phase)).toEqual(['Running']);
+  });
+});
+
+describe('OwnerIndex across namespaces', () => {
+  it('keeps apart same-named children of one owner uid in different namespaces', () => {
+    // Children are keyed by name inside a bucket; a reference across namespaces (never
+    // valid upstream) must not make two pods one.
+    const index = new OwnerIndex<Pod>();
+    const refs = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u1', controller: true }];
+    const a: Pod = { metadata: { name: 'p', namespace: 'ns1', ownerReferences: refs } };
+    const b: Pod = { metadata: { name: 'p', namespace: 'ns2', ownerReferences: refs } };
+    index.apply({ type: 'ADDED', object: a });
+    index.apply({ type: 'ADDED', object: b });
+    expect(index.owned('u1')).toEqual([a, b]);
+    const a2: Pod = { ...a, status: { phase: 'Running' } };
+    index.apply({ type: 'MODIFIED', object: a2, old: a });
+    expect(index.owned('u1')).toEqual([b, a2]);
+    index.apply({ type: 'DELETED', object: b, old: b });
+    expect(index.owned('u1')).toEqual([a2]);
+  });
+});
+
+describe('enqueueOwnersOfPodEvent', () => {
+  const rsRef = (name: string, uid: string) => [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name, uid, controller: true }];
+  const owners = [
+    { metadata: { namespace: 'ns', name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } } } },
+    { metadata: { namespace: 'ns', name: 'all-web' }, spec: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' as const }] } } },
+    { metadata: { namespace: 'other', name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } } } },
+  ];
+  const shared = rsRef('rs-a', 'ua');
+  const web = { app: 'web' };
+  const pods: Pod[] = [
+    { metadata: { name: 'p', namespace: 'ns', ownerReferences: shared } },
+    { metadata: { name: 'p', namespace: 'ns', ownerReferences: shared, labels: web } },
+    { metadata: { name: 'p', namespace: 'ns', ownerReferences: rsRef('rs-b', 'ub') } },
+    { metadata: { name: 'p', namespace: 'ns', ownerReferences: rsRef('rs-a', 'ua') } },
+    { metadata: { name: 'p', namespace: 'ns', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'us', controller: true }] } },
+    { metadata: { name: 'p', namespace: 'ns', labels: web } },
+    { metadata: { name: 'p', namespace: 'ns', labels: { app: 'api' } } },
+    { metadata: { name: 'p', namespace: 'ns', labels: web }, status: { phase: 'Running' } },
+    { metadata: { name: 'p', labels: web, ownerReferences: shared } },
+  ];
+
+  it('adds the keys ownerKeysForPodEvent returns, first occurrences in order, for every pair of versions', () => {
+    const keys = new OwnerKeys();
+    for (const type of ['ADDED', 'MODIFIED', 'DELETED'] as const) {
+      for (const old of type === 'ADDED' ? [undefined] : pods) {
+        for (const object of pods) {
+          const event: InformerEvent<Pod> = old ? { type, object, old } : { type, object };
+          const added: string[] = [];
+          enqueueOwnersOfPodEvent(event, 'ReplicaSet', () => owners, keys, { add: (key) => added.push(key) });
+          expect([...new Set(added)]).toEqual([...new Set(ownerKeysForPodEvent(event, 'ReplicaSet', () => owners))]);
+        }
+      }
+    }
+  });
+
+  it('remembers one key per owner uid, rebuilt when the name or namespace differs', () => {
+    const keys = new OwnerKeys();
+    const [ref] = rsRef('rs-a', 'ua');
+    const first = keys.keyOf('ns', ref!);
+    expect(first).toBe('ns/rs-a');
+    expect(keys.keyOf('ns', ref!)).toBe(first);
+    expect(keys.keyOf('ns2', ref!)).toBe('ns2/rs-a');
+    expect(keys.keyOf('ns', { ...ref!, name: 'rs-z' })).toBe('ns/rs-z');
   });
 });
 

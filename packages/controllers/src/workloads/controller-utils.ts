@@ -10,7 +10,7 @@ import type { PodTemplateSpec, Pod } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector, ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
 import { Observable, type Subscription } from 'rxjs';
 import { labelSelectorFromObject, type ApiClient, type Informer, type InformerEvent, type KubeObject, type LabelMatcher, type SeededRandom } from '@failsim/core';
-import { controllerOf, isPodReady, keyOf } from '../runtime/pod-util.js';
+import { isPodReady, keyOf } from '../runtime/pod-util.js';
 
 /** Label the Deployment controller puts on its ReplicaSets and their pods (DefaultDeploymentUniqueLabelKey). */
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
@@ -118,8 +118,36 @@ export const selectorOf = (selector: LabelSelector | undefined): LabelMatcher | 
   return E.isRight(compiled) ? compiled.right : undefined;
 };
 
-/** `key` of an object as the work queues and informer caches use it: `namespace/name`. */
-const objectKey = (obj: KubeObject): string => `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+/**
+ * The controller reference of `obj` (controllerOf) without the closure `find` takes: the
+ * workload controllers ask it of the pod before and after every Pod write.
+ */
+export const controllerRefOf = (obj: { metadata?: { ownerReferences?: readonly OwnerReference[] } }): OwnerReference | undefined => {
+  const refs = obj.metadata?.ownerReferences;
+  if (!refs) return undefined;
+  for (let i = 0; i < refs.length; i++) if (refs[i]!.controller === true) return refs[i];
+  return undefined;
+};
+
+/** One bucket of an {@link OwnerIndex}: children by name, in the order they were indexed. */
+interface Bucket<T> {
+  /** The namespace of the child that opened the bucket. */
+  readonly namespace: string;
+  readonly children: Map<string, T>;
+}
+
+/**
+ * A child's key in `bucket`: its name, a string the object already holds (no
+ * `namespace/name` built and hashed per event), when it shares the bucket's namespace —
+ * always, for the children of one owner or the orphans of one namespace; `namespace/name`
+ * otherwise (an owner reference across namespaces), which no name can equal since names
+ * hold no `/`.
+ */
+const childKey = <T extends KubeObject>(bucket: Bucket<T>, obj: T): string => {
+  const namespace = obj.metadata?.namespace ?? '';
+  const name = obj.metadata?.name ?? '';
+  return namespace === bucket.namespace ? name : `${namespace}/${name}`;
+};
 
 /**
  * Children of one kind grouped by the uid of their controller, plus the orphans (no
@@ -127,8 +155,8 @@ const objectKey = (obj: KubeObject): string => `${obj.metadata?.namespace ?? ''}
  * reconcile read "the pods of ReplicaSet x" without scanning every pod.
  */
 export class OwnerIndex<T extends KubeObject> {
-  readonly #byOwner = new Map<string, Map<string, T>>();
-  readonly #orphans = new Map<string, Map<string, T>>();
+  readonly #byOwner = new Map<string, Bucket<T>>();
+  readonly #orphans = new Map<string, Bucket<T>>();
 
   /** Applies an informer event; call it before reacting to the event. */
   apply(event: InformerEvent<T>): void {
@@ -137,17 +165,17 @@ export class OwnerIndex<T extends KubeObject> {
       // Most events change a child that keeps its controller (a status update): it is
       // moved to the end of the same bucket, as the remove and add below would, with one
       // key and one bucket lookup. Pods share their ownerReferences across versions.
-      const before = controllerOf(old);
-      const after = old.metadata?.ownerReferences === object.metadata?.ownerReferences ? before : controllerOf(object);
+      const before = controllerRefOf(old);
+      const after = old.metadata?.ownerReferences === object.metadata?.ownerReferences ? before : controllerRefOf(object);
       const sameBucket = before && after ? before.uid === after.uid : !before && !after && old.metadata?.namespace === object.metadata?.namespace;
       if (sameBucket) {
         const map = after ? this.#byOwner : this.#orphans;
         const owner = after ? after.uid : (object.metadata?.namespace ?? '');
-        const key = objectKey(object);
         let bucket = map.get(owner);
-        if (bucket) bucket.delete(key);
-        else map.set(owner, (bucket = new Map<string, T>()));
-        bucket.set(key, object);
+        if (!bucket) map.set(owner, (bucket = { namespace: object.metadata?.namespace ?? '', children: new Map<string, T>() }));
+        const key = childKey(bucket, object);
+        bucket.children.delete(key);
+        bucket.children.set(key, object);
         return;
       }
     }
@@ -165,7 +193,7 @@ export class OwnerIndex<T extends KubeObject> {
    * order they were indexed): for a reconcile that only walks them, without a copy.
    */
   ownedValues(uid: string | undefined): IterableIterator<T> {
-    return (this.#byOwner.get(uid ?? '') ?? NO_CHILDREN).values() as IterableIterator<T>;
+    return (this.#byOwner.get(uid ?? '')?.children ?? NO_CHILDREN).values() as IterableIterator<T>;
   }
 
   /** Forgets everything. */
@@ -176,26 +204,26 @@ export class OwnerIndex<T extends KubeObject> {
 
   /** The children of `namespace` that no controller owns. */
   orphans(namespace: string | undefined): T[] {
-    return [...(this.#orphans.get(namespace ?? '')?.values() ?? [])];
-  }
-
-  #bucket(obj: T): [Map<string, Map<string, T>>, string] {
-    const ref = controllerOf(obj);
-    return ref ? [this.#byOwner, ref.uid] : [this.#orphans, obj.metadata?.namespace ?? ''];
+    return [...(this.#orphans.get(namespace ?? '')?.children.values() ?? [])];
   }
 
   #add(obj: T): void {
-    const [map, key] = this.#bucket(obj);
-    let bucket = map.get(key);
-    if (!bucket) map.set(key, (bucket = new Map<string, T>()));
-    bucket.set(objectKey(obj), obj);
+    const ref = controllerRefOf(obj);
+    const map = ref ? this.#byOwner : this.#orphans;
+    const owner = ref ? ref.uid : (obj.metadata?.namespace ?? '');
+    let bucket = map.get(owner);
+    if (!bucket) map.set(owner, (bucket = { namespace: obj.metadata?.namespace ?? '', children: new Map<string, T>() }));
+    bucket.children.set(childKey(bucket, obj), obj);
   }
 
   #remove(obj: T): void {
-    const [map, key] = this.#bucket(obj);
-    const bucket = map.get(key);
-    bucket?.delete(objectKey(obj));
-    if (bucket?.size === 0) map.delete(key);
+    const ref = controllerRefOf(obj);
+    const map = ref ? this.#byOwner : this.#orphans;
+    const owner = ref ? ref.uid : (obj.metadata?.namespace ?? '');
+    const bucket = map.get(owner);
+    if (!bucket) return;
+    bucket.children.delete(childKey(bucket, obj));
+    if (bucket.children.size === 0) map.delete(owner);
   }
 }
 
@@ -361,7 +389,8 @@ export class InstantCreations {
  * The keys of the owners of `kind` a pod event concerns, as upstream's addPod/updatePod/
  * deletePod handlers find them: for the pod before and after the change, its controlling
  * owner of that kind, or — for an orphan that still exists — every owner in its namespace
- * whose selector matches it (it may adopt the pod).
+ * whose selector matches it (it may adopt the pod). The plain definition, which the
+ * controllers' {@link enqueueOwnersOfPodEvent} must agree with (its spec compares them).
  */
 export const ownerKeysForPodEvent = (
   event: InformerEvent<Pod>,
@@ -370,7 +399,7 @@ export const ownerKeysForPodEvent = (
 ): string[] => {
   const keys: string[] = [];
   for (const pod of event.old ? [event.old, event.object] : [event.object]) {
-    const ref = controllerOf(pod);
+    const ref = controllerRefOf(pod);
     if (ref) {
       if (ref.kind === kind) keys.push(`${pod.metadata?.namespace ?? 'default'}/${ref.name}`);
     } else if (event.type !== 'DELETED') {
@@ -380,4 +409,68 @@ export const ownerKeysForPodEvent = (
     }
   }
   return keys;
+};
+
+/** The owners {@link enqueueOwnersOfPodEvent} may offer an orphan to. */
+type PodOwners = () => readonly { metadata?: { namespace?: string; name?: string }; spec?: { selector?: LabelSelector } }[];
+
+/** How many owners an {@link OwnerKeys} remembers before it starts over (a memo: forgetting costs only a rebuilt key). */
+const OWNER_KEYS_MAX = 4096;
+
+/**
+ * The work-queue keys (`namespace/name`) of the owners pods name in their controller
+ * reference, kept by owner uid: every Pod write asks for its owner's key, and one string
+ * per owner replaces one per event. A remembered key is used only when the namespace and
+ * name it was built from are those asked for, so it always equals the built one.
+ */
+export class OwnerKeys {
+  readonly #byUid = new Map<string, { readonly namespace: string; readonly name: string; readonly key: string }>();
+
+  /** `namespace/ref.name`. */
+  keyOf(namespace: string, ref: OwnerReference): string {
+    const known = this.#byUid.get(ref.uid);
+    if (known !== undefined && known.namespace === namespace && known.name === ref.name) return known.key;
+    if (this.#byUid.size >= OWNER_KEYS_MAX) this.#byUid.clear();
+    const key = `${namespace}/${ref.name}`;
+    this.#byUid.set(ref.uid, { namespace, name: ref.name, key });
+    return key;
+  }
+}
+
+/**
+ * What {@link ownerKeysForPodEvent} returns, added to `queue` in the same order, without the
+ * arrays and strings: the keys of the pod after the change are skipped when they must be
+ * those of the pod before it (the same controller reference object, or an orphan with the
+ * same labels object in the same namespace), since adding a key the queue already holds
+ * in the same instant changes nothing. The workload controllers call it on every Pod write.
+ */
+export const enqueueOwnersOfPodEvent = (event: InformerEvent<Pod>, kind: string, owners: PodOwners, keys: OwnerKeys, queue: { add(key: string): void }): void => {
+  const { old, object } = event;
+  const deleted = event.type === 'DELETED';
+  if (old) {
+    enqueueOwnersOfPod(old, deleted, kind, owners, keys, queue);
+    const before = old.metadata;
+    const after = object.metadata;
+    if (
+      before?.ownerReferences === after?.ownerReferences &&
+      before?.namespace === after?.namespace &&
+      (before?.labels === after?.labels || controllerRefOf(object) !== undefined)
+    ) {
+      return;
+    }
+  }
+  enqueueOwnersOfPod(object, deleted, kind, owners, keys, queue);
+};
+
+/** One pod's part of {@link enqueueOwnersOfPodEvent}. */
+const enqueueOwnersOfPod = (pod: Pod, deleted: boolean, kind: string, owners: PodOwners, keys: OwnerKeys, queue: { add(key: string): void }): void => {
+  const ref = controllerRefOf(pod);
+  if (ref) {
+    if (ref.kind === kind) queue.add(keys.keyOf(pod.metadata?.namespace ?? 'default', ref));
+    return;
+  }
+  if (deleted) return;
+  for (const owner of owners()) {
+    if (owner.metadata?.namespace === pod.metadata?.namespace && selectorOf(owner.spec?.selector)?.matches(pod.metadata?.labels)) queue.add(keyOf(owner));
+  }
 };

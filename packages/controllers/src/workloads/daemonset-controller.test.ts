@@ -10,6 +10,15 @@ import { DaemonSetController, addDaemonPodTolerations, nodeInSameCondition, node
 import { PodGCController } from './pod-gc-controller.js';
 import { TestBinder, TestKubelet, createNode, eventsAbout, removedAt, setNodeReady } from './test-support.js';
 
+/** Freezes like the API server's stored objects (the verdict caches per frozen DaemonSet). */
+const deepFreeze = <T>(value: T): T => {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+};
+
 const setup = (nodes: string[] = ['w1', 'w2', 'w3']): { sim: Simulation; kubectl: ApiClient; kubelets: Map<string, TestKubelet> } => {
   const sim = createSimulation({ seed: 9 });
   const kubectl = sim.api.client('kubectl');
@@ -298,6 +307,32 @@ describe('daemon pod helpers', () => {
       shouldRun: false,
       shouldContinueRunning: false,
     });
+  });
+
+  it('agrees with the definition of NodeShouldRunDaemonPod for any taints, selector and tolerations, on frozen and mutable DaemonSets', () => {
+    // The verdict walks the taints once and shares its result objects; the reference below
+    // asks the two questions of the definition separately.
+    const effects = ['NoSchedule', 'NoExecute', 'PreferNoSchedule'] as const;
+    const taintArb = fc.record({ key: fc.constantFrom('dedicated', 'gpu', 'node.kubernetes.io/unreachable'), effect: fc.constantFrom(...effects) });
+    const tolerationArb = fc.record({ key: fc.constantFrom('dedicated', 'gpu'), operator: fc.constant('Exists'), effect: fc.constantFrom(...effects) });
+    fc.assert(
+      fc.property(fc.array(taintArb, { maxLength: 3 }), fc.array(tolerationArb, { maxLength: 2 }), fc.boolean(), fc.boolean(), (taints, tolerations, selects, frozen) => {
+        const mutable = daemonSet({ tolerations, ...(selects ? { nodeSelector: { pool: 'a' } } : {}) });
+        const ds = frozen ? deepFreeze<DaemonSet>(mutable) : mutable;
+        const n = node('a', { metadata: { name: 'a', labels: { pool: 'b' } }, spec: { taints } });
+        const spec = addDaemonPodTolerations(ds.spec?.template?.spec ?? { containers: [] });
+        const untolerated = (which: readonly string[]): boolean =>
+          taints.some((t) => which.includes(t.effect) && !(spec.tolerations ?? []).some((o) => (!o.effect || o.effect === t.effect) && (!o.key || o.key === t.key)));
+        const expected = selects
+          ? { shouldRun: false, shouldContinueRunning: false }
+          : untolerated(['NoSchedule', 'NoExecute'])
+            ? { shouldRun: false, shouldContinueRunning: !untolerated(['NoExecute']) }
+            : { shouldRun: true, shouldContinueRunning: true };
+        expect(nodeShouldRunDaemonPod(n, ds)).toEqual(expected);
+        expect(nodeShouldRunDaemonPod(n, ds)).toEqual(expected);
+      }),
+      { numRuns: 200, seed: 5 },
+    );
   });
 
   it('finds the target node from spec.nodeName or the metadata.name affinity', () => {

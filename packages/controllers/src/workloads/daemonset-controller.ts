@@ -13,11 +13,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
 import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
-import type { Affinity, Node, NodeCondition, Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Affinity, Node, NodeCondition, Pod, PodSpec, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import { EventRecorder, type Informer, deepEqual, deepEqualExcept, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
-import { TAINTS, controllerOf, isPodActive, isPodReady, isTerminating, keyOf, splitKey, toleratesTaint } from '../runtime/pod-util.js';
+import { TAINTS, isPodActive, isPodReady, isTerminating, keyOf, splitKey, tolerates } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
@@ -28,13 +28,15 @@ import {
   adopt,
   computeHash,
   isPodAvailable,
-  ownerKeysForPodEvent,
+  controllerRefOf,
+  enqueueOwnersOfPodEvent,
+  OwnerKeys,
   podFromTemplate,
   randomSuffix,
   selectorOf,
   timeOf,
 } from './controller-utils.js';
-import { podMatchesNodeSelector } from '../scheduling/node-affinity.js';
+import { nodeSelectorMatcher } from '../scheduling/node-affinity.js';
 
 /**
  * AddOrUpdateDaemonPodTolerations: not-ready and unreachable NoExecute without
@@ -57,19 +59,31 @@ export const addDaemonPodTolerations = (spec: PodSpec): PodSpec => {
   return { ...spec, tolerations: [...kept, ...wanted] };
 };
 
+/** The template's pod spec with the daemon tolerations, and its node selector prepared for many nodes. */
+interface ToleratedSpec {
+  readonly spec: PodSpec;
+  /** podMatchesNodeSelector of a pod with `spec` (nodeSelector and required node affinity). */
+  readonly matches: (node: Node) => boolean;
+}
+
 /**
- * The template's pod spec with the daemon tolerations, per DaemonSet object: stored
- * objects are frozen, so one DaemonSet object always gives the same spec, and a sync asks
- * for it once per node (and the Node handler once per DaemonSet per Node update).
+ * The {@link ToleratedSpec} of each DaemonSet object: stored objects are frozen, so one
+ * DaemonSet object always gives the same spec, and a sync asks for it once per node (and
+ * the Node handler once per DaemonSet per Node update).
  */
-const toleratedSpecs = new WeakMap<DaemonSet, PodSpec>();
+const toleratedSpecs = new WeakMap<DaemonSet, ToleratedSpec>();
+
+const toleratedSpec = (ds: DaemonSet): ToleratedSpec => {
+  const spec = addDaemonPodTolerations(ds.spec?.template?.spec ?? { containers: [] });
+  return { spec, matches: nodeSelectorMatcher({ spec }) };
+};
 
 /** {@link addDaemonPodTolerations} of the DaemonSet's template, computed once per (frozen) DaemonSet object. */
-const toleratedSpecOf = (ds: DaemonSet): PodSpec => {
+const toleratedSpecOf = (ds: DaemonSet): ToleratedSpec => {
   // A caller's mutable object may change under us: only frozen (stored) objects are cached.
-  if (!Object.isFrozen(ds)) return addDaemonPodTolerations(ds.spec?.template?.spec ?? { containers: [] });
+  if (!Object.isFrozen(ds)) return toleratedSpec(ds);
   let spec = toleratedSpecs.get(ds);
-  if (!spec) toleratedSpecs.set(ds, (spec = addDaemonPodTolerations(ds.spec?.template?.spec ?? { containers: [] })));
+  if (!spec) toleratedSpecs.set(ds, (spec = toleratedSpec(ds)));
   return spec;
 };
 
@@ -148,15 +162,36 @@ export const targetNodeName = (pod: Pod): string | undefined => {
  * an existing one may stay (only NoExecute taints matter then).
  */
 export const nodeShouldRunDaemonPod = (node: Node, ds: DaemonSet): { shouldRun: boolean; shouldContinueRunning: boolean } => {
-  const spec = toleratedSpecOf(ds);
-  const nodeName = node.metadata?.name ?? '';
-  if (spec.nodeName && spec.nodeName !== nodeName) return { shouldRun: false, shouldContinueRunning: false };
-  if (!podMatchesNodeSelector({ spec }, node)) return { shouldRun: false, shouldContinueRunning: false };
-  const untolerated = (effects: readonly string[]): boolean =>
-    (node.spec?.taints ?? []).some((t) => effects.includes(t.effect) && !toleratesTaint(spec.tolerations, t));
-  if (untolerated(['NoSchedule', 'NoExecute'])) return { shouldRun: false, shouldContinueRunning: !untolerated(['NoExecute']) };
-  return { shouldRun: true, shouldContinueRunning: true };
+  // Syncs ask this for every node they revisit: no closures, arrays or result objects per call.
+  const { spec, matches } = toleratedSpecOf(ds);
+  if (spec.nodeName && spec.nodeName !== (node.metadata?.name ?? '')) return NEITHER;
+  if (!matches(node)) return NEITHER;
+  const taints = node.spec?.taints;
+  if (!taints) return RUN;
+  // One walk for both questions: an untolerated NoSchedule or NoExecute taint stops new
+  // pods; only an untolerated NoExecute one evicts running pods.
+  let untolerated = false;
+  for (let i = 0; i < taints.length; i++) {
+    const taint = taints[i]!;
+    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    if (toleratesAny(spec.tolerations, taint)) continue;
+    if (taint.effect === 'NoExecute') return NEITHER;
+    untolerated = true;
+  }
+  return untolerated ? CONTINUE_ONLY : RUN;
 };
+
+/** toleratesTaint without the closure some() takes. */
+const toleratesAny = (tolerations: readonly Toleration[] | undefined, taint: Taint): boolean => {
+  if (!tolerations) return false;
+  for (let i = 0; i < tolerations.length; i++) if (tolerates(tolerations[i]!, taint)) return true;
+  return false;
+};
+
+// The three verdicts of nodeShouldRunDaemonPod, shared and frozen (callers only read them).
+const RUN = Object.freeze({ shouldRun: true, shouldContinueRunning: true });
+const CONTINUE_ONLY = Object.freeze({ shouldRun: false, shouldContinueRunning: true });
+const NEITHER = Object.freeze({ shouldRun: false, shouldContinueRunning: false });
 
 const NO_PODS: readonly Pod[] = [];
 
@@ -197,6 +232,10 @@ export class DaemonSetController implements Component {
   /** The same states by DaemonSet uid (what a pod's controller reference names). */
   readonly #statesByUid = new Map<string, DaemonState>();
   readonly #subscriptions: Subscription[] = [];
+  /** The work-queue keys of the sets pods name, kept per set (see OwnerKeys). */
+  readonly #ownerKeys = new OwnerKeys();
+  /** The sets an orphan may join, as one function for every pod event. */
+  readonly #listSets = (): DaemonSet[] => this.#sets.list();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
@@ -228,9 +267,21 @@ export class DaemonSetController implements Component {
 
   #onPod(event: InformerEvent<Pod>): void {
     // The owner's node map follows the index (which has already taken the event).
-    if (event.old) this.#statesByUid.get(controllerOf(event.old)?.uid ?? '')?.remove(event.old);
-    if (event.type !== 'DELETED') this.#statesByUid.get(controllerOf(event.object)?.uid ?? '')?.put(event.object);
-    for (const key of ownerKeysForPodEvent(event, 'DaemonSet', () => this.#sets.list())) this.#queue.add(key);
+    // Pods share their ownerReferences across versions: one controller lookup when they are the same.
+    const { old, object } = event;
+    const oldRef = old ? controllerRefOf(old) : undefined;
+    const before = old ? this.#statesByUid.get(oldRef?.uid ?? '') : undefined;
+    const after =
+      event.type === 'DELETED'
+        ? undefined
+        : old !== undefined && old.metadata?.ownerReferences === object.metadata?.ownerReferences
+          ? before
+          : this.#statesByUid.get(controllerRefOf(object)?.uid ?? '');
+    // put() forgets the version before (same name) itself: a remove first is only needed
+    // when the pod leaves the state.
+    if (before && before !== after && old) before.remove(old);
+    after?.put(object);
+    enqueueOwnersOfPodEvent(event, 'DaemonSet', this.#listSets, this.#ownerKeys, this.#queue);
   }
 
   /** addNode / updateNode: the DaemonSets whose verdict on the node changed. Deleted nodes are PodGC's business. */
@@ -406,7 +457,7 @@ export class DaemonSetController implements Component {
 
   #createPod(ds: DaemonSet, nodeName: string, hash: string): boolean {
     const template = ds.spec?.template;
-    const spec = toleratedSpecOf(ds);
+    const { spec } = toleratedSpecOf(ds);
     const withRevision = { ...template, metadata: { ...template?.metadata, labels: { ...template?.metadata?.labels, [CONTROLLER_REVISION_HASH_LABEL]: hash } }, spec };
     for (let attempt = 0; attempt < 5; attempt++) {
       const podName = `${ds.metadata?.name ?? ''}-${randomSuffix(this.#random)}`;
@@ -554,10 +605,20 @@ class DaemonState {
 
   /** Takes a pod of the set as it is now (moved to the end of its node's pods, as the index moves it); idempotent. */
   put(pod: Pod): void {
-    this.remove(pod);
-    if (!kept(pod, this.#selector)) return;
     const key = pod.metadata?.name ?? '';
-    const node = targetNodeName(pod) ?? '';
+    const keep = kept(pod, this.#selector);
+    const node = keep ? (targetNodeName(pod) ?? '') : undefined;
+    const same = node !== undefined && this.#nodeOf.get(key) === node ? this.#byNode.get(node) : undefined;
+    if (same && node !== undefined) {
+      // Kept on the same node (most updates): moved to the end of the node's pods, as the
+      // remove and add below would, without emptying, dropping and remaking a one-pod map.
+      same.delete(key);
+      same.set(key, { pod, seq: this.#seq++ });
+      this.touch(node);
+      return;
+    }
+    this.remove(pod);
+    if (node === undefined) return;
     let pods = this.#byNode.get(node);
     if (!pods) this.#byNode.set(node, (pods = new Map<string, KeptPod>()));
     pods.set(key, { pod, seq: this.#seq++ });

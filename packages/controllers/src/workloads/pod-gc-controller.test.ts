@@ -35,6 +35,28 @@ const deleteNodeAt = (sim: Simulation, kubectl: ApiClient, name: string, at: num
 };
 
 describe('PodGCController orphaned pods (kubectl delete node)', () => {
+  it('deletes a node\'s pods in the order of their last change, and the nodes in the order their pod lists were remade', () => {
+    // The index updates pods in place; these orders are those of maps that removed and
+    // re-added a pod on each change (what it did before), which the API writes follow.
+    const { sim, kubectl } = setup(profile114);
+    createNode(kubectl, 'w3');
+    for (const name of ['a', 'b', 'c']) createPod(kubectl, name, 'w2');
+    createPod(kubectl, 'solo', 'w1');
+    createPod(kubectl, 'd', 'w3');
+    const touch = (name: string): void => {
+      const patched = kubectl.patch('Pod', name, { metadata: { labels: { touched: name } } }, { type: 'merge' });
+      if (E.isLeft(patched)) throw new Error(patched.left.message);
+    };
+    touch('a');
+    touch('b');
+    // The only pod of w1: its list was emptied and remade, so w1 now comes after w3.
+    touch('solo');
+    for (const node of ['w1', 'w2', 'w3']) kubectl.delete('Node', node);
+    sim.clock.runUntil(20_000);
+    const removals = sim.trace.entries.filter((e) => e.type === 'write' && e.verb === 'remove' && e.kind === 'Pod' && e.by.startsWith('pod-garbage-collector'));
+    expect(removals.map((e) => (e.type === 'write' ? e.name : ''))).toEqual(['c', 'a', 'b', 'd', 'solo']);
+  });
+
   it('1.14: force-deletes the pods of a deleted node on the next pass, (0, 20] s after', () => {
     const { sim, kubectl } = setup(profile114);
     createPod(kubectl, 'web-0', 'w2');

@@ -30,6 +30,28 @@ const isTerminated = (pod: Pod): boolean => {
   return phase !== 'Pending' && phase !== 'Running' && phase !== 'Unknown';
 };
 
+/**
+ * A pod's key in the controller's maps: its uid (the API server gives every pod one), or
+ * for a pod without one its cache key, which no uid equals (uids hold no `/`).
+ */
+const podGCKey = (pod: Pod): string => pod.metadata?.uid || cacheKey(pod);
+
+/** A bound pod in the node index, with the number of its last change. */
+interface NodePod {
+  pod: Pod;
+  change: number;
+}
+
+/**
+ * A node's pods in the order of their last change: the order a map that removed and added
+ * each pod on every change would iterate them in (what the passes deleted in before the
+ * index updated pods in place).
+ */
+const podsInChangeOrder = (pods: ReadonlyMap<string, NodePod> | undefined): Pod[] => {
+  if (!pods) return [];
+  return [...pods.values()].sort((a, b) => a.change - b.change).map((entry) => entry.pod);
+};
+
 /** Oldest first, names breaking ties (byCreationTimestamp). */
 const byCreation = (a: Pod, b: Pod): number => {
   const ta = timeOf(a.metadata?.creationTimestamp) ?? 0;
@@ -64,8 +86,10 @@ export class PodGCController implements Component {
   readonly #period: number;
   readonly #pods: Informer<'Pod'>;
   readonly #nodes: Informer<'Node'>;
-  /** Pod keys by spec.nodeName (bound pods only). */
-  readonly #byNode = new Map<string, Map<string, Pod>>();
+  /** Bound pods by spec.nodeName, then key (see #index), each with the number of its last change. */
+  readonly #byNode = new Map<string, Map<string, NodePod>>();
+  /** Counter of the changes #byNode has taken: what orders a node's pods (see podsInChangeOrder). */
+  #changes = 0;
   readonly #terminating = new Map<string, Pod>();
   readonly #terminated = new Map<string, Pod>();
   /** The delaying queue of node names (nodeQueue): names waiting out their quarantine, and names ready. */
@@ -105,26 +129,59 @@ export class PodGCController implements Component {
   }
 
   #index(event: InformerEvent<Pod>): void {
-    const key = cacheKey(event.object);
-    if (event.old) {
-      // Removed and added again even when the node stays: the maps' order (that of the last
-      // change) is the order the passes delete in. One lookup of the node's map, not three.
-      const oldNode = event.old.spec?.nodeName ?? '';
-      const pods = this.#byNode.get(oldNode);
-      if (pods?.delete(key) && pods.size === 0) this.#byNode.delete(oldNode);
+    // Keyed by uid, a string the pod already holds: a `namespace/name` key built and hashed
+    // per Pod write was this handler's main cost. A uid names one pod, as its key does while
+    // it exists; a pod recreated under the same name (seen as one MODIFIED after a relist)
+    // has a new uid, so the old version's entries go by the old uid.
+    const key = podGCKey(event.object);
+    const old = event.old;
+    const oldKey = old ? podGCKey(old) : key;
+    const node = event.type === 'DELETED' ? undefined : event.object.spec?.nodeName;
+    const oldNode = old?.spec?.nodeName ?? '';
+    if (old && node && node === oldNode && oldKey === key && this.#updateInPlace(node, key, event.object)) {
+      // Taken where it was: no move of the node's map, no allocation.
+    } else {
+      if (old) {
+        const pods = this.#byNode.get(oldNode);
+        if (pods?.delete(oldKey) && pods.size === 0) this.#byNode.delete(oldNode);
+      }
+      if (node) {
+        let pods = this.#byNode.get(node);
+        if (!pods) this.#byNode.set(node, (pods = new Map<string, NodePod>()));
+        pods.set(key, { pod: event.object, change: ++this.#changes });
+      }
     }
-    this.#terminating.delete(key);
-    this.#terminated.delete(key);
+    this.#terminating.delete(oldKey);
+    this.#terminated.delete(oldKey);
+    if (oldKey !== key) {
+      this.#terminating.delete(key);
+      this.#terminated.delete(key);
+    }
     if (event.type === 'DELETED') return;
     const pod = event.object;
-    const node = pod.spec?.nodeName;
-    if (node) {
-      let pods = this.#byNode.get(node);
-      if (!pods) this.#byNode.set(node, (pods = new Map<string, Pod>()));
-      pods.set(key, pod);
-    }
     if (isTerminating(pod)) this.#terminating.set(key, pod);
     if (isTerminated(pod)) this.#terminated.set(key, pod);
+  }
+
+  /**
+   * An update of a pod that stays on `node`. Upstream-order matters here: the passes delete
+   * a node's pods in the order of their last change, and walk the nodes in the order their
+   * pod maps were (re)made. A remove and add moved the pod to the end of its node's map —
+   * here its change number goes up instead (podsInChangeOrder sorts by it) — and, when it
+   * was the node's only pod, emptied the map, dropped it and made it again at the end of
+   * #byNode: that move is kept. False when the pod was not indexed (then it is added).
+   */
+  #updateInPlace(node: string, key: string, pod: Pod): boolean {
+    const pods = this.#byNode.get(node);
+    const entry = pods?.get(key);
+    if (!pods || !entry) return false;
+    entry.pod = pod;
+    entry.change = ++this.#changes;
+    if (pods.size === 1) {
+      this.#byNode.delete(node);
+      this.#byNode.set(node, pods);
+    }
+    return true;
   }
 
   #gcTerminated(): void {
@@ -167,7 +224,7 @@ export class PodGCController implements Component {
       lastTransitionTime: this.#ctx.sim.clock.iso(),
     };
     for (const nodeName of deleted) {
-      for (const pod of [...(this.#byNode.get(nodeName)?.values() ?? [])]) this.#markFailedAndDelete(pod, condition);
+      for (const pod of podsInChangeOrder(this.#byNode.get(nodeName))) this.#markFailedAndDelete(pod, condition);
     }
   }
 
@@ -178,7 +235,7 @@ export class PodGCController implements Component {
     const names = new Set(nodes.right.items.map((n: Node) => n.metadata?.name ?? ''));
     for (const [nodeName, pods] of [...this.#byNode]) {
       if (names.has(nodeName)) continue;
-      for (const pod of [...pods.values()]) this.#markFailedAndDelete(pod);
+      for (const pod of podsInChangeOrder(pods)) this.#markFailedAndDelete(pod);
     }
   }
 

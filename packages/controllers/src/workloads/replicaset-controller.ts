@@ -12,9 +12,9 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { EventRecorder, type Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
-import { controllerOf, isPodActive, keyOf, podCondition, splitKey } from '../runtime/pod-util.js';
+import { isPodActive, keyOf, podCondition, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
-import { InstantCreations, type IndexedInformer, type OwnerIndex, indexedPods, adopt, compareForDeletion, ownerKeysForPodEvent, podFromTemplate, randomSuffix, selectorOf, timeOf } from './controller-utils.js';
+import { InstantCreations, type IndexedInformer, type OwnerIndex, indexedPods, adopt, compareForDeletion, controllerRefOf, enqueueOwnersOfPodEvent, OwnerKeys, podFromTemplate, randomSuffix, selectorOf, timeOf } from './controller-utils.js';
 
 /** Options of the {@link ReplicaSetController}. */
 export interface ReplicaSetControllerOptions {
@@ -50,6 +50,10 @@ export class ReplicaSetController implements Component {
   readonly #queue: WorkQueue;
   readonly #created: InstantCreations;
   readonly #subscriptions: Subscription[] = [];
+  /** The work-queue keys of the sets pods name, kept per set (see OwnerKeys). */
+  readonly #ownerKeys = new OwnerKeys();
+  /** The sets an orphan may join, as one function for every pod event. */
+  readonly #listSets = (): ReplicaSet[] => this.#sets.list();
   /** The running counts of each ReplicaSet synced with minReadySeconds 0, by uid. */
   readonly #tallies = new Map<string, ReplicaTally>();
   /** The uid of each ReplicaSet key with a tally. */
@@ -85,11 +89,16 @@ export class ReplicaSetController implements Component {
   /** addPod/updatePod/deletePod: the controlling ReplicaSet, or those an orphan could join. */
   #onPod(event: InformerEvent<Pod>): void {
     // The owner's running counts follow the index (which has already taken the event).
-    const before = event.old ? this.#tallies.get(controllerOf(event.old)?.uid ?? '') : undefined;
-    const after = event.type !== 'DELETED' ? this.#tallies.get(controllerOf(event.object)?.uid ?? '') : undefined;
-    if (before && before !== after && event.old) before.remove(event.old);
-    if (after) after.put(event.object, event.old);
-    for (const key of ownerKeysForPodEvent(event, 'ReplicaSet', () => this.#sets.list())) this.#queue.add(key);
+    // Pods share their ownerReferences across versions: one controller lookup and one tally
+    // lookup when they are the same.
+    const { old, object } = event;
+    const oldRef = old ? controllerRefOf(old) : undefined;
+    const sameRefs = old !== undefined && old.metadata?.ownerReferences === object.metadata?.ownerReferences;
+    const before = old ? this.#tallies.get(oldRef?.uid ?? '') : undefined;
+    const after = event.type === 'DELETED' ? undefined : sameRefs ? before : this.#tallies.get(controllerRefOf(object)?.uid ?? '');
+    if (before && before !== after && old) before.remove(old);
+    if (after) after.put(object, old);
+    enqueueOwnersOfPodEvent(event, 'ReplicaSet', this.#listSets, this.#ownerKeys, this.#queue);
   }
 
   #sync(key: string): ReconcileResult {

@@ -25,7 +25,8 @@ import {
   adopt,
   computeHash,
   isPodAvailable,
-  ownerKeysForPodEvent,
+  enqueueOwnersOfPodEvent,
+  OwnerKeys,
   podFromTemplate,
   selectorOf,
 } from './controller-utils.js';
@@ -77,6 +78,10 @@ export class StatefulSetController implements Component {
   readonly #queue: WorkQueue;
   readonly #created: InstantCreations;
   readonly #subscriptions: Subscription[] = [];
+  /** The work-queue keys of the sets pods name, kept per set (see OwnerKeys). */
+  readonly #ownerKeys = new OwnerKeys();
+  /** The sets an orphan may join, as one function for every pod event. */
+  readonly #listSets = (): StatefulSet[] => this.#sets.list();
 
   constructor(ctx: ControllerContext) {
     this.#ctx = ctx;
@@ -102,7 +107,7 @@ export class StatefulSetController implements Component {
 
   /** addPod/updatePod/deletePod: enqueue the controlling set, or the sets an orphan could join. */
   #onPod(event: InformerEvent<Pod>): void {
-    for (const key of ownerKeysForPodEvent(event, 'StatefulSet', () => this.#sets.list())) this.#queue.add(key);
+    enqueueOwnersOfPodEvent(event, 'StatefulSet', this.#listSets, this.#ownerKeys, this.#queue);
   }
 
   /** sync: one StatefulSet key, re-read from the informer cache. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
+import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import { profile112, profile114, profile118, profile128 } from '../profiles/profiles.js';
 import { withOverrides } from '../profiles/profiles.js';
 import type { VersionProfile } from '../profiles/profile.js';
@@ -17,6 +18,7 @@ import {
   type FilterContext,
 } from './filters.js';
 import { SchedulerCache } from './scheduler-cache.js';
+import { volumeReasons } from './volume-binding.js';
 
 const node = (name: string, extra: Partial<Node> = {}, ready = 'True'): Node => ({
   metadata: { name },
@@ -168,6 +170,20 @@ describe('SlotFilter', () => {
     }
   });
 
+  it('re-armed for attempt after attempt, judges as a new filter does', () => {
+    // One filter across every profile and pod, its taint verdicts of the previous attempt forgotten.
+    const infos = cache.nodeInfos();
+    const slots = cache.slots();
+    let reused: SlotFilter | undefined;
+    for (const profile of [profile112, legacy, profile128, profile114, profile118])
+      for (const p of [...pods, ...[...pods].reverse()]) {
+        const ctx = context(profile, p);
+        reused = reused === undefined ? new SlotFilter(ctx, slots) : reused.rearm(ctx, slots);
+        const fresh = new SlotFilter(ctx, slots);
+        expect(infos.map((i) => reused!.passes(i.slot, i))).toEqual(infos.map((i) => fresh.passes(i.slot, i)));
+      }
+  });
+
   it('follows the cache as pods land and nodes change', () => {
     const local = new SchedulerCache();
     local.setNode(node('w1'));
@@ -197,5 +213,26 @@ describe('volumeBindingError', () => {
     });
     expect(volumeBindingError(context(profile112, empty))).toBeUndefined();
     expect(volumeBinding(context(profile112, empty, true), node('w1'))).toEqual(volumeBindingError(context(profile112, empty, true)));
+  });
+});
+
+describe('volumeBinding', () => {
+  it('turns nodes away with the reasons of volumeReasons', () => {
+    const inZone = (zone: string): PersistentVolume => ({
+      metadata: { name: `pv-${zone}` },
+      spec: { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: [zone] }] }] } } },
+    });
+    const wffc: StorageClass = { metadata: { name: 'local' }, provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer' };
+    const claim: PersistentVolumeClaim = { metadata: { name: 'c', namespace: 'default' }, spec: { storageClassName: 'local' } };
+    const empty: Pod = { metadata: { name: 'p' }, spec: { containers: [] } };
+    const listers = { claim: () => undefined, volume: () => undefined, storageClass: () => undefined, volumes: () => [] };
+    for (const n of [node('w1', { metadata: { name: 'w1', labels: { zone: 'a' } } }), node('w2', { metadata: { name: 'w2', labels: { zone: 'b' } } })])
+      for (const boundVolumes of [[], [inZone('a')]])
+        for (const delayedClaims of [[], [{ claim, storageClass: wffc }]]) {
+          const volumes = { boundVolumes, missingVolumes: [], delayedClaims, unboundImmediate: false };
+          const ctx = filterContext(empty, profile128, volumes, listers);
+          const reasons = volumeReasons(volumes, n, listers);
+          expect(volumeBinding(ctx, n)).toEqual(reasons.length === 0 ? undefined : { reasons, unresolvable: true });
+        }
   });
 });

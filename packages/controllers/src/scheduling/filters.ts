@@ -13,7 +13,7 @@ import { matchesAnyNode, nodeSelectorMatcher } from './node-affinity.js';
 import { podRequests, type Resources } from './pod-requests.js';
 import { SLOT_READY, SLOT_UNSCHEDULABLE, type NodeSlots } from './node-slots.js';
 import { nodeSchedulingTaints, type NodeInfo } from './scheduler-cache.js';
-import { UNBOUND_IMMEDIATE_CLAIMS, volumeReasons, type PodVolumes, type VolumeListers } from './volume-binding.js';
+import { UNBOUND_IMMEDIATE_CLAIMS, VOLUME_BIND_CONFLICT, VOLUME_NODE_CONFLICT, volumeConflicts, type PodVolumes, type VolumeListers } from './volume-binding.js';
 
 /** Everything the filters need about the pod being scheduled, computed once per attempt. */
 export interface FilterContext {
@@ -70,7 +70,7 @@ const toleratedBy = (tolerations: readonly Toleration[], taint: Taint): boolean 
  */
 export const filterContext = (pod: Pod, profile: VersionProfile, volumes: PodVolumes, listers: VolumeListers): FilterContext => {
   const requests = podRequests(pod);
-  const tolerations = pod.spec?.tolerations ?? [];
+  const tolerations = pod.spec?.tolerations ?? NO_TOLERATIONS;
   return {
     pod,
     requests,
@@ -79,11 +79,21 @@ export const filterContext = (pod: Pod, profile: VersionProfile, volumes: PodVol
     volumes,
     listers,
     tolerations,
-    toleratesUnschedulable: toleratedBy(tolerations, { key: TAINTS.unschedulable, effect: 'NoSchedule' }),
+    toleratesUnschedulable: toleratedBy(tolerations, UNSCHEDULABLE_TAINT),
     requestsNothing: requests.milliCPU === 0 && requests.memory === 0 && requests.ephemeralStorage === 0 && !hasKeys(requests.scalar),
     hasVolumes: volumes.boundVolumes.length > 0 || volumes.delayedClaims.length > 0 || volumes.missingVolumes.length > 0 || volumes.unboundImmediate,
-    requestsScalar: Object.values(requests.scalar).some((amount) => amount > 0),
+    requestsScalar: requestsSomeScalar(requests),
   };
+};
+
+const NO_TOLERATIONS: readonly Toleration[] = Object.freeze([]);
+/** The taint a cordoned node counts as carrying, for the tolerations check (made once, not per attempt). */
+const UNSCHEDULABLE_TAINT: Taint = Object.freeze({ key: TAINTS.unschedulable, effect: 'NoSchedule' });
+
+/** Whether some extended resource is requested in a positive amount (a loop: no values array per attempt). */
+const requestsSomeScalar = (requests: Resources): boolean => {
+  for (const name in requests.scalar) if ((requests.scalar[name] ?? 0) > 0) return true;
+  return false;
 };
 
 /**
@@ -207,8 +217,21 @@ const generalPredicates = (ctx: FilterContext, info: NodeInfo, node: Node): Filt
 /** CheckVolumeBinding / VolumeBinding Filter: the last check of every version, run on a node that passed the others. */
 export const volumeBinding = (ctx: FilterContext, node: Node): FilterResult => {
   if (!ctx.hasVolumes) return undefined;
-  return volumeBindingError(ctx) ?? reject(volumeReasons(ctx.volumes, node, ctx.listers), true);
+  const error = volumeBindingError(ctx);
+  if (error !== undefined) return error;
+  // The verdicts are shared per combination of reasons, as unresolvable() shares them: a pod
+  // with a zonal volume is turned away by two thirds of the nodes it looks at.
+  const conflicts = volumeConflicts(ctx.volumes, node, ctx.listers);
+  return conflicts === 0 ? undefined : volumeRejection(conflicts);
 };
+
+/** The rejection of each non-zero combination of volumeConflicts bits, reasons in volumeReasons' order. */
+const VOLUME_REJECTIONS: readonly NodeRejection[] = [
+  unresolvable(VOLUME_NODE_CONFLICT),
+  unresolvable(VOLUME_BIND_CONFLICT),
+  Object.freeze({ reasons: Object.freeze([VOLUME_NODE_CONFLICT, VOLUME_BIND_CONFLICT]), unresolvable: true }),
+];
+const volumeRejection = (conflicts: number): NodeRejection => VOLUME_REJECTIONS[conflicts - 1]!;
 
 /**
  * The error volume binding gives on every node that reaches it, when the pod has an unbound
@@ -272,13 +295,13 @@ export const filterNode = (ctx: FilterContext, info: NodeInfo): FilterResult => 
  * judged once per taint class per attempt. One is made per attempt.
  */
 export class SlotFilter {
-  readonly #ctx: FilterContext;
-  readonly #slots: NodeSlots;
-  readonly #checkReadiness: boolean;
+  #ctx: FilterContext;
+  #slots: NodeSlots;
+  #checkReadiness: boolean;
   /** Per taint class of this attempt: 0 not judged yet, 1 tolerated, 2 not. */
-  readonly #taintVerdicts: Uint8Array;
-  readonly #taintClasses: Int32Array;
-  readonly #selects: boolean;
+  #taintVerdicts: Uint8Array;
+  #taintClasses: Int32Array;
+  #selects: boolean;
 
   constructor(ctx: FilterContext, slots: NodeSlots) {
     this.#ctx = ctx;
@@ -288,6 +311,24 @@ export class SlotFilter {
     this.#taintClasses = byCondition ? slots.taintsWithReadinessClass : slots.taintsClass;
     this.#taintVerdicts = new Uint8Array(slots.taintClasses.size);
     this.#selects = ctx.matchesNodeSelector !== matchesAnyNode;
+  }
+
+  /**
+   * Makes this filter one for a new attempt, as `new SlotFilter(ctx, slots)` would be, keeping
+   * its verdict array when it is large enough: the scheduler makes an attempt per pod.
+   */
+  rearm(ctx: FilterContext, slots: NodeSlots): this {
+    this.#ctx = ctx;
+    this.#slots = slots;
+    const byCondition = ctx.profile.features.TaintNodesByCondition;
+    this.#checkReadiness = !byCondition;
+    // Read again each time: the slots' column arrays are replaced when they grow.
+    this.#taintClasses = byCondition ? slots.taintsWithReadinessClass : slots.taintsClass;
+    const classes = slots.taintClasses.size;
+    if (this.#taintVerdicts.length < classes) this.#taintVerdicts = new Uint8Array(Math.max(classes, 2 * this.#taintVerdicts.length));
+    else this.#taintVerdicts.fill(0, 0, classes);
+    this.#selects = ctx.matchesNodeSelector !== matchesAnyNode;
+    return this;
   }
 
   /** Whether `info`, the node in slot `i`, passes every check but volume binding. */

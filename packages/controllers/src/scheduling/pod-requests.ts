@@ -42,8 +42,16 @@ const requestsOf = (container: Container): Resources => {
   };
 };
 
+const hasKeys = (record: Readonly<Record<string, number>>): boolean => {
+  for (const _ in record) return true;
+  return false;
+};
+
 /** a + b. */
 export const addResources = (a: Resources, b: Resources): Resources => {
+  // Almost no pod requests extended resources: a's map is then the sum's (they are never
+  // written after they are made), and the scheduler cache adds one per pod bound.
+  if (!hasKeys(b.scalar)) return { milliCPU: a.milliCPU + b.milliCPU, memory: a.memory + b.memory, ephemeralStorage: a.ephemeralStorage + b.ephemeralStorage, scalar: a.scalar };
   const scalar: Record<string, number> = { ...a.scalar };
   for (const [name, value] of Object.entries(b.scalar)) scalar[name] = (scalar[name] ?? 0) + value;
   return { milliCPU: a.milliCPU + b.milliCPU, memory: a.memory + b.memory, ephemeralStorage: a.ephemeralStorage + b.ephemeralStorage, scalar };
@@ -51,6 +59,7 @@ export const addResources = (a: Resources, b: Resources): Resources => {
 
 /** a − b (what a departing pod gives back). */
 export const subtractResources = (a: Resources, b: Resources): Resources => {
+  if (!hasKeys(b.scalar)) return { milliCPU: a.milliCPU - b.milliCPU, memory: a.memory - b.memory, ephemeralStorage: a.ephemeralStorage - b.ephemeralStorage, scalar: a.scalar };
   const scalar: Record<string, number> = { ...a.scalar };
   for (const [name, value] of Object.entries(b.scalar)) scalar[name] = (scalar[name] ?? 0) - value;
   return { milliCPU: a.milliCPU - b.milliCPU, memory: a.memory - b.memory, ephemeralStorage: a.ephemeralStorage - b.ephemeralStorage, scalar };
@@ -72,26 +81,53 @@ const maxResources = (a: Resources, b: Resources): Resources => {
  * request (init containers run one at a time, before the others), plus spec.overhead.
  */
 export const podRequests = (pod: Pod): Resources => {
-  let sum = (pod.spec?.containers ?? []).reduce((acc, c) => addResources(acc, requestsOf(c)), EMPTY_RESOURCES);
-  for (const init of pod.spec?.initContainers ?? []) sum = maxResources(sum, requestsOf(init));
-  const overhead = pod.spec?.overhead;
+  const spec = pod.spec;
+  const containers = spec?.containers ?? NO_CONTAINERS;
+  // The pods of one controller share their frozen containers array (stored objects are
+  // frozen in place), so the sum is worked out once per template rather than per attempt and
+  // per pod counted; frozen, the array's requests cannot change under the memo. Init
+  // containers and overhead are rare and not memoised.
+  const memoised = (spec?.initContainers ?? NO_CONTAINERS).length === 0 && spec?.overhead === undefined && Object.isFrozen(containers);
+  if (memoised) {
+    const known = requestsByContainers.get(containers);
+    if (known !== undefined) return known;
+  }
+  let sum = containers.reduce((acc, c) => addResources(acc, requestsOf(c)), EMPTY_RESOURCES);
+  for (const init of spec?.initContainers ?? []) sum = maxResources(sum, requestsOf(init));
+  const overhead = spec?.overhead;
   if (overhead) sum = addResources(sum, requestsOf({ name: 'overhead', resources: { requests: overhead } }));
+  if (memoised) requestsByContainers.set(containers, (sum = Object.freeze({ ...sum, scalar: Object.freeze({ ...sum.scalar }) })));
   return sum;
 };
+
+const NO_CONTAINERS: readonly Container[] = Object.freeze([]);
+/** podRequests of pods without init containers nor overhead, by their (frozen) containers array. */
+const requestsByContainers = new WeakMap<readonly Container[], Resources>();
+/** podNonZeroRequests by the (frozen) containers array. */
+const nonZeroByContainers = new WeakMap<readonly Container[], { readonly milliCPU: number; readonly memory: number }>();
 
 /**
  * CPU and memory as scoring counts them (GetNonzeroRequests): a container that requests no
  * CPU counts 100m, one that requests no memory 200 MB, so that empty pods still spread.
  */
 export const podNonZeroRequests = (pod: Pod): { readonly milliCPU: number; readonly memory: number } => {
+  const containers = pod.spec?.containers ?? NO_CONTAINERS;
+  // Memoised per frozen containers array, as podRequests: shared by the pods of a template.
+  const frozen = Object.isFrozen(containers);
+  if (frozen) {
+    const known = nonZeroByContainers.get(containers);
+    if (known !== undefined) return known;
+  }
   let milliCPU = 0;
   let memory = 0;
-  for (const c of pod.spec?.containers ?? []) {
+  for (const c of containers) {
     const requests = c.resources?.requests ?? {};
     milliCPU += requests['cpu'] === undefined ? DEFAULT_MILLI_CPU_REQUEST : quantityMilliValue(requests['cpu']);
     memory += requests['memory'] === undefined ? DEFAULT_MEMORY_REQUEST : quantityValue(requests['memory']);
   }
-  return { milliCPU, memory };
+  const nonZero = Object.freeze({ milliCPU, memory });
+  if (frozen) nonZeroByContainers.set(containers, nonZero);
+  return nonZero;
 };
 
 /** status.allocatable of the node (NodeInfo.SetNode); absent resources are 0. */

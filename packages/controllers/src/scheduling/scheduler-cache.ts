@@ -168,10 +168,9 @@ export class SchedulerCache {
   /**
    * Counts an assigned pod on its node, replacing what was counted for it before (an
    * update, or the watch event of a pod already assumed). A pod that no longer counts
-   * (terminal, unassigned) is removed.
+   * (terminal, unassigned) is removed. `key` is the pod's keyOf, when the caller has it.
    */
-  setPod(pod: Pod): void {
-    const key = keyOf(pod);
+  setPod(pod: Pod, key: string = keyOf(pod)): void {
     if (!countsOnNode(pod)) {
       this.removePod(key);
       return;

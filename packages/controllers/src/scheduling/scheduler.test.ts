@@ -216,6 +216,17 @@ describe('Scheduler: nodes it skips, and FailedScheduling in each version', () =
     );
   });
 
+  it("counts only the attempt's own nodes in a FailedScheduling message, after an attempt that turned more away", () => {
+    const c = cluster(profile114, [nodeObject('w1', { cpu: '1' }), nodeObject('w2', { cpu: '1' }), nodeObject('w3', { unschedulable: true })]);
+    must(c.kubectl.create('Pod', podObject('big', {}, '2')));
+    c.sim.clock.runFor(0);
+    expect(failedMessage(c, 'big')).toBe('0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.');
+    must(c.kubectl.delete('Node', 'w3'));
+    must(c.kubectl.create('Pod', podObject('bigger', {}, '3')));
+    c.sim.clock.runFor(0);
+    expect(failedMessage(c, 'bigger')).toBe('0/2 nodes are available: 2 Insufficient cpu.');
+  });
+
   it('reports a full node as Insufficient pods (≤1.17) or Too many pods', () => {
     for (const [profile, reason] of [
       [profile114, 'Insufficient pods'],

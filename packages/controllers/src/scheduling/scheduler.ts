@@ -145,6 +145,14 @@ export class Scheduler implements Component {
   #lastNodeIndex = 0;
   /** The slots of the feasible nodes of the current attempt, reused across attempts. */
   #feasible = new Int32Array(0);
+  /** The cache's controllerPodsByNode as scoring asks it, made once rather than per attempt. */
+  readonly #podsByNode = (owner: string): ReadonlyMap<NodeInfo, number> | undefined => this.#cache.controllerPodsByNode(owner);
+  /** The rejections of the current attempt's walk, reused across attempts (see #schedulePod). */
+  readonly #rejections: NodeRejection[] = [];
+  /** The walk's filter, re-armed for each attempt. */
+  #slotFilter: SlotFilter | undefined;
+  /** The listers read through the informers as they are at each call, so one object serves every attempt. */
+  #volumeListers: VolumeListers | undefined;
 
   constructor(ctx: ControllerContext, options: SchedulerOptions = {}) {
     this.#ctx = ctx;
@@ -239,7 +247,7 @@ export class Scheduler implements Component {
       queue.delete(key);
       this.#waiting.delete(key);
       const counted = this.#cache.hasPod(key);
-      this.#cache.setPod(pod);
+      this.#cache.setPod(pod, key);
       // Reaching Succeeded/Failed takes the pod out of the assigned-pod informer: a delete.
       if (counted && !this.#cache.hasPod(key)) queue.moveAll();
       return;
@@ -249,8 +257,8 @@ export class Scheduler implements Component {
       queue.delete(key);
       return;
     }
-    if (event.type === 'ADDED') queue.add(pod);
-    else queue.update(pod, podUpdated(event.old, pod));
+    if (event.type === 'ADDED') queue.add(pod, key);
+    else queue.update(pod, podUpdated(event.old, pod), key);
   }
 
   // ---- scheduling --------------------------------------------------------------------
@@ -285,12 +293,12 @@ export class Scheduler implements Component {
   }
 
   #listers(): VolumeListers {
-    return {
+    return (this.#volumeListers ??= {
       claim: (namespace, name) => this.#claims?.get(name, namespace),
       volume: (name) => this.#volumes?.get(name),
       storageClass: (name) => this.#classes?.get(name),
       volumes: () => (this.#volumeList ??= this.#volumes?.list() ?? []),
-    };
+    });
   }
 
   #fitErrorStyle(pod: Pod): FitErrorStyle {
@@ -322,7 +330,11 @@ export class Scheduler implements Component {
 
     const ctx = filterContext(pod, profile, claims.right, listers);
     const toFind = numFeasibleNodesToFind(numNodes, profile.options.percentageOfNodesToScore);
-    const rejections: NodeRejection[] = [];
+    // The scheduler's array, written from 0 on: a pod with a zonal volume is turned away by
+    // two thirds of the nodes, and a fresh array grown to that each attempt was most of what
+    // an attempt allocated. Read only up to `rejected`, and only when no node fits.
+    const rejections = this.#rejections;
+    let rejected = 0;
     // Only an attempt whose predicates err needs the map.
     let errors: Map<string, number> | undefined;
     const start = this.#nextStartNodeIndex % numNodes;
@@ -342,7 +354,7 @@ export class Scheduler implements Component {
     // The walk reads the cache's columns; a node is looked at as an object only when it
     // fails there (for its reasons) or for volume binding.
     const slots = this.#cache.slots();
-    const fast = new SlotFilter(ctx, slots);
+    const fast = this.#slotFilter === undefined ? (this.#slotFilter = new SlotFilter(ctx, slots)) : this.#slotFilter.rearm(ctx, slots);
     if (this.#feasible.length < numNodes) this.#feasible = new Int32Array(Math.max(numNodes, 2 * this.#feasible.length));
     const feasible = this.#feasible;
     // The same for every node that gets as far as volume binding: counted, not collected.
@@ -375,7 +387,7 @@ export class Scheduler implements Component {
         if (framework !== 'predicates') return { message: result.error, kind: 'error' };
         errors ??= new Map<string, number>();
         errors.set(result.error, (errors.get(result.error) ?? 0) + 1);
-      } else rejections.push(result);
+      } else rejections[rejected++] = result;
     }
     this.#nextStartNodeIndex = (start + processed) % numNodes;
     if (volumeErrors > 0) {
@@ -383,7 +395,7 @@ export class Scheduler implements Component {
       errors.set(volumeError!.error, (errors.get(volumeError!.error) ?? 0) + volumeErrors);
     }
     if (errors !== undefined) return { message: aggregateErrors(errors), kind: 'error' };
-    if (found === 0) return { message: fitErrorMessage(numNodes, rejections, this.#fitErrorStyle(pod)), kind: 'rejected' };
+    if (found === 0) return { message: fitErrorMessage(numNodes, rejections.slice(0, rejected), this.#fitErrorStyle(pod)), kind: 'rejected' };
     if (found === 1) return { node: infos[feasible[0]!]!.name, volumes: claims.right };
     return { node: this.#selectHost(pod, infos, feasible, found, ctx.requests), volumes: claims.right };
   }
@@ -393,8 +405,7 @@ export class Scheduler implements Component {
    * sampling. The candidates are the nodes in slots `feasible[0..n)`, in walk order.
    */
   #selectHost(pod: Pod, infos: readonly NodeInfo[], feasible: Int32Array, n: number, requests: Resources): string {
-    const cache = this.#cache;
-    const scores = scoreSlots(pod, cache.slots(), feasible, n, infos, this.#ctx.profile, requests, (owner) => cache.controllerPodsByNode(owner));
+    const scores = scoreSlots(pod, this.#cache.slots(), feasible, n, infos, this.#ctx.profile, requests, this.#podsByNode);
     if (this.#ctx.profile.behaviours.schedulerFramework === 'predicates') {
       // findMaxScores, then lastNodeIndex modulo their number.
       let best = -Infinity;

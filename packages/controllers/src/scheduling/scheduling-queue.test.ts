@@ -26,6 +26,31 @@ describe('SchedulingQueue', () => {
     expect([queue.pop()?.key, queue.pop()?.key, queue.pop()?.key, queue.pop()]).toEqual(['default/b', 'default/a', 'default/c', undefined]);
   });
 
+  it('pops many pods in (priority, arrival, insertion) order, interleaved with adds', () => {
+    const { sim, queue } = setup();
+    const expected: { key: string; priority: number; at: number; seq: number }[] = [];
+    const popped: string[] = [];
+    let seq = 0;
+    for (let i = 0; i < 60; i++) {
+      const priority = (i * 7) % 5;
+      const name = `p${i}`;
+      // The key given, as the scheduler passes it, or worked out by the queue.
+      if (i % 2 === 0) queue.add(pod(name, priority), `default/${name}`);
+      else queue.add(pod(name, priority));
+      expected.push({ key: `default/${name}`, priority, at: sim.clock.now(), seq: seq++ });
+      if (i % 3 === 0) sim.clock.runFor(1);
+      if (i % 10 === 9) {
+        expected.sort((a, b) => b.priority - a.priority || a.at - b.at || a.seq - b.seq);
+        popped.push(queue.pop()!.key);
+        expect(popped.at(-1)).toBe(expected.shift()!.key);
+      }
+    }
+    expected.sort((a, b) => b.priority - a.priority || a.at - b.at || a.seq - b.seq);
+    const rest: string[] = [];
+    for (let qp = queue.pop(); qp; qp = queue.pop()) rest.push(qp.key);
+    expect(rest).toEqual(expected.map((e) => e.key));
+  });
+
   it('keeps a failed pod until an event moves it, and backs it off 1, 2, 4… s, at most 10 s', () => {
     const { sim, queue } = setup();
     expect([1, 2, 3, 4, 5, 6].map((a) => queue.backoffDuration(a))).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);

@@ -78,7 +78,10 @@ class Heap<T> {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.less(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      // A swap through a local: a destructuring swap built a two-element array per step.
+      const item = items[i]!;
+      items[i] = items[parent]!;
+      items[parent] = item;
       i = parent;
     }
   }
@@ -101,7 +104,9 @@ class Heap<T> {
         if (l < items.length && this.less(items[l]!, items[m]!)) m = l;
         if (r < items.length && this.less(items[r]!, items[m]!)) m = r;
         if (m === i) break;
-        [items[i], items[m]] = [items[m]!, items[i]!];
+        const item = items[i]!;
+        items[i] = items[m]!;
+        items[m] = item;
         i = m;
       }
     }
@@ -163,9 +168,8 @@ export class SchedulingQueue {
     return this.#entries.get(key)?.where;
   }
 
-  /** A new pending pod (Add); one already queued only gets its object replaced. */
-  add(pod: Pod): void {
-    const key = keyOf(pod);
+  /** A new pending pod (Add); one already queued only gets its object replaced. `key` is the pod's keyOf, when the caller has it. */
+  add(pod: Pod, key: string = keyOf(pod)): void {
     const entry = this.#entries.get(key);
     if (entry) {
       entry.qp.pod = pod;
@@ -177,12 +181,13 @@ export class SchedulingQueue {
 
   /**
    * The pod changed (Update). A pod waiting as unschedulable whose spec or metadata changed
-   * (isPodUpdated: not just its status) may fit now, so it moves on.
+   * (isPodUpdated: not just its status) may fit now, so it moves on. `key` is the pod's
+   * keyOf, when the caller has it.
    */
-  update(pod: Pod, meaningful: boolean): void {
-    const entry = this.#entries.get(keyOf(pod));
+  update(pod: Pod, meaningful: boolean, key: string = keyOf(pod)): void {
+    const entry = this.#entries.get(key);
     if (!entry) {
-      this.add(pod);
+      this.add(pod, key);
       return;
     }
     entry.qp.pod = pod;

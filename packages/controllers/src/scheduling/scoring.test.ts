@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { freezeCopy } from '@failsim/core';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { profile112, profile118, profile128, profile132 } from '../profiles/profiles.js';
 import { podRequests } from './pod-requests.js';
@@ -103,6 +104,14 @@ describe('scoreSlots', () => {
         const got = scoreSlots(p, cache.slots(), feasible, feasible.length, all, profile, podRequests(p), (owner) => cache.controllerPodsByNode(owner));
         expect([...got.subarray(0, feasible.length)]).toEqual(expected);
       }
+    }
+    // Frozen pods (as stored: requests memoised per containers array), taking turns so the
+    // remembered pod shape changes from one call to the next, score as the unfrozen ones.
+    const frozen = pods.map((p) => freezeCopy(p));
+    for (const p of [...frozen, ...[...frozen].reverse(), frozen[0]!, frozen[0]!]) {
+      const feasible = Int32Array.from(all.map((i) => i.slot));
+      const got = scoreSlots(p, cache.slots(), feasible, feasible.length, all, profile, podRequests(p), (owner) => cache.controllerPodsByNode(owner));
+      expect([...got.subarray(0, feasible.length)]).toEqual([...scoreNodes(structuredClone(p), all, profile, undefined, (owner) => cache.controllerPodsByNode(owner))]);
     }
     // The memo of resource scores follows the nodes: a pod landing, a node's allocatable changing.
     const score = (p: Pod) => [...scoreSlots(p, cache.slots(), Int32Array.from(all.map((i) => i.slot)), all.length, all, profile, podRequests(p), (o) => cache.controllerPodsByNode(o)).subarray(0, all.length)];

@@ -50,6 +50,16 @@ interface PodScoring {
   readonly hasPreferredAffinity: boolean;
 }
 
+const NO_TOLERATIONS: readonly Toleration[] = Object.freeze([]);
+const isPreferNoSchedule = (t: Toleration): boolean => !t.effect || t.effect === 'PreferNoSchedule';
+
+/** The tolerations that may tolerate a PreferNoSchedule taint; a shared empty list when none (most pods: NoExecute ones only). */
+const preferNoScheduleTolerations = (tolerations: readonly Toleration[] | undefined): readonly Toleration[] => {
+  if (tolerations === undefined) return NO_TOLERATIONS;
+  for (let i = 0; i < tolerations.length; i++) if (isPreferNoSchedule(tolerations[i]!)) return tolerations.filter(isPreferNoSchedule);
+  return NO_TOLERATIONS;
+};
+
 const podScoring = (pod: Pod, requests: Resources): PodScoring => {
   const nonZero = podNonZeroRequests(pod);
   return {
@@ -58,7 +68,7 @@ const podScoring = (pod: Pod, requests: Resources): PodScoring => {
     milliCPU: requests.milliCPU,
     memory: requests.memory,
     owner: controllerOf(pod)?.uid,
-    preferNoScheduleTolerations: (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule'),
+    preferNoScheduleTolerations: preferNoScheduleTolerations(pod.spec?.tolerations),
     hasPreferredAffinity: (pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).length > 0,
   };
 };
@@ -188,6 +198,14 @@ export const scoreNodes = (
 
 /** Per-slot spreading counts of one scoreSlots call, zero outside it. */
 let spreadBySlot = new Float64Array(0);
+/** Writes a controller's pod count on a node into {@link spreadBySlot} (a Map.forEach callback). */
+const layOutSpread = (count: number, info: NodeInfo): void => {
+  if (info.slot >= 0) spreadBySlot[info.slot] = count;
+};
+/** Undoes {@link layOutSpread} (a Map.forEach callback). */
+const clearSpread = (_count: number, info: NodeInfo): void => {
+  if (info.slot >= 0) spreadBySlot[info.slot] = 0;
+};
 /** Intolerable PreferNoSchedule taints per taint class in one scoreSlots call (−1: not counted yet). */
 let intolerableByClass = new Int32Array(0);
 /** The scores scoreSlots returns, reused across calls. */
@@ -201,7 +219,26 @@ let slotScores = new Float64Array(0);
  */
 const shapeIds = new Map<string, number>();
 let nextShapeId = 1;
+/** The last shape asked for and its id: consecutive pods mostly come from one template. */
+let lastShape: { framework: Framework; nonZeroMilliCPU: number; nonZeroMemory: number; milliCPU: number; memory: number; id: number } | undefined;
 const shapeId = (framework: Framework, p: PodScoring): number => {
+  const last = lastShape;
+  // No key string per attempt for the common case. The id stays this shape's alone even if
+  // the map was cleared since (ids only grow), so a memo written under it is still right.
+  if (
+    last !== undefined &&
+    last.framework === framework &&
+    last.nonZeroMilliCPU === p.nonZeroMilliCPU &&
+    last.nonZeroMemory === p.nonZeroMemory &&
+    last.milliCPU === p.milliCPU &&
+    last.memory === p.memory
+  )
+    return last.id;
+  const id = internShape(framework, p);
+  lastShape = { framework, nonZeroMilliCPU: p.nonZeroMilliCPU, nonZeroMemory: p.nonZeroMemory, milliCPU: p.milliCPU, memory: p.memory, id };
+  return id;
+};
+const internShape = (framework: Framework, p: PodScoring): number => {
   const key = `${framework}|${p.nonZeroMilliCPU}|${p.nonZeroMemory}|${p.milliCPU}|${p.memory}`;
   let id = shapeIds.get(key);
   if (id === undefined) {
@@ -271,7 +308,10 @@ export const scoreSlots = (
   // The controller's counted pods laid out by slot: one pass over its (few) nodes instead
   // of a map lookup per feasible node; undone below.
   const spreadCounts = p.owner === undefined ? undefined : podsByNode(p.owner);
-  if (spreadCounts !== undefined) for (const [info, count] of spreadCounts) if (info.slot >= 0) spreadBySlot[info.slot] = count;
+  // forEach with a function that captures nothing: `for (const [info, count] of map)` built
+  // a [key, value] array per entry, twice per attempt (a Deployment's map has an entry per
+  // node it runs on), the largest allocation of an attempt.
+  if (spreadCounts !== undefined) spreadCounts.forEach(layOutSpread);
   const preferred = p.hasPreferredAffinity;
   let maxSpread = 0;
   let maxAffinity = 0;
@@ -305,7 +345,7 @@ export const scoreSlots = (
     }
     counts[2 * n + i] = t;
   }
-  if (spreadCounts !== undefined) for (const [info] of spreadCounts) if (info.slot >= 0) spreadBySlot[info.slot] = 0;
+  if (spreadCounts !== undefined) spreadCounts.forEach(clearSpread);
   addNormalizedScores(base, counts, n, max, maxSpread, maxAffinity, maxIntolerable, weights);
   return base;
 };

@@ -2,7 +2,16 @@ import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
-import { getPodVolumes, VOLUME_BIND_CONFLICT, VOLUME_NODE_CONFLICT, volumeReasons, type VolumeListers } from './volume-binding.js';
+import {
+  getPodVolumes,
+  VOLUME_BIND_CONFLICT,
+  VOLUME_CONFLICT_BIND,
+  VOLUME_CONFLICT_NODE,
+  VOLUME_NODE_CONFLICT,
+  volumeConflicts,
+  volumeReasons,
+  type VolumeListers,
+} from './volume-binding.js';
 
 const pod: Pod = {
   metadata: { name: 'db-0', namespace: 'default' },
@@ -31,6 +40,13 @@ describe('getPodVolumes', () => {
     expect(getPodVolumes(pod, listers([claim('a'), claim('b', { metadata: { name: 'b', deletionTimestamp: 'x' } })]))).toEqual(
       E.left('persistentvolumeclaim "b" is being deleted'),
     );
+  });
+
+  it('answers a pod without claims with an empty, shared result', () => {
+    const plain: Pod = { metadata: { name: 'web', namespace: 'default' }, spec: { containers: [], volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }] } };
+    const empty = { boundVolumes: [], missingVolumes: [], delayedClaims: [], unboundImmediate: false };
+    expect(getPodVolumes(plain, listers([]))).toEqual(E.right(empty));
+    expect(getPodVolumes({ metadata: { name: 'bare' } }, listers([]))).toBe(getPodVolumes(plain, listers([])));
   });
 
   it('sorts claims into bound, delayed and unbound Immediate', () => {
@@ -71,5 +87,32 @@ describe('volumeReasons', () => {
     const selected = claim('a', { metadata: { name: 'a', annotations: { 'volume.kubernetes.io/selected-node': 'w9' } } });
     expect(volumeReasons(delayed(selected), node('w1', 'a'), listers([]))).toEqual([VOLUME_BIND_CONFLICT]);
     expect(volumeReasons(delayed(selected), node('w9', 'b'), listers([]))).toEqual([]);
+  });
+});
+
+describe('volumeConflicts', () => {
+  it('has a bit for each reason volumeReasons gives, in every combination', () => {
+    const node = (name: string, zone: string): Node => ({ metadata: { name, labels: { zone } } });
+    const inZone = (zone: string): PersistentVolume => ({
+      metadata: { name: `pv-${zone}` },
+      spec: { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: [zone] }] }] } } },
+    });
+    const zoned: StorageClass = {
+      metadata: { name: 'zoned' },
+      provisioner: 'failsim.io/fake',
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowedTopologies: [{ matchLabelExpressions: [{ key: 'zone', values: ['a'] }] }],
+    };
+    const bits = (reasons: string[]) => (reasons.includes(VOLUME_NODE_CONFLICT) ? VOLUME_CONFLICT_NODE : 0) | (reasons.includes(VOLUME_BIND_CONFLICT) ? VOLUME_CONFLICT_BIND : 0);
+    const seen = new Set<number>();
+    for (const bound of [[], [inZone('a')], [inZone('b'), inZone('a')]])
+      for (const delayed of [[], [{ claim: claim('c'), storageClass: zoned }]])
+        for (const n of [node('w1', 'a'), node('w2', 'b')]) {
+          const volumes = { boundVolumes: bound, missingVolumes: [], delayedClaims: delayed, unboundImmediate: false };
+          const conflicts = volumeConflicts(volumes, n, listers([]));
+          expect(conflicts).toBe(bits(volumeReasons(volumes, n, listers([]))));
+          seen.add(conflicts);
+        }
+    expect([...seen].sort()).toEqual([0, VOLUME_CONFLICT_NODE, VOLUME_CONFLICT_BIND, VOLUME_CONFLICT_NODE | VOLUME_CONFLICT_BIND].sort());
   });
 });

@@ -48,6 +48,7 @@ export interface PodVolumes {
  * exist or is being deleted (podPassesBasicChecks; the VolumeBinding PreFilter since v1.19).
  */
 export const getPodVolumes = (pod: Pod, listers: VolumeListers): E.Either<string, PodVolumes> => {
+  if (!hasClaims(pod)) return NO_CLAIMS;
   const namespace = pod.metadata?.namespace ?? 'default';
   const boundVolumes: PersistentVolume[] = [];
   const missingVolumes: string[] = [];
@@ -72,6 +73,19 @@ export const getPodVolumes = (pod: Pod, listers: VolumeListers): E.Either<string
   return E.right({ boundVolumes, missingVolumes, delayedClaims, unboundImmediate });
 };
 
+/** Whether some volume of the pod is a claim; a loop, as most pods have none and each attempt asks. */
+const hasClaims = (pod: Pod): boolean => {
+  const volumes = pod.spec?.volumes;
+  if (volumes === undefined) return false;
+  for (let i = 0; i < volumes.length; i++) if (volumes[i]!.persistentVolumeClaim) return true;
+  return false;
+};
+
+/** getPodVolumes of a pod without claims: one shared, frozen answer. */
+const NO_CLAIMS: E.Either<string, PodVolumes> = E.right(
+  Object.freeze({ boundVolumes: Object.freeze([]), missingVolumes: Object.freeze([]), delayedClaims: Object.freeze([]), unboundImmediate: false }),
+);
+
 /** Whether the class may provision for `node` (its allowedTopologies, as checkVolumeProvisions does). */
 const provisionableOn = (storageClass: StorageClass, node: Node): boolean => {
   if (!storageClass.provisioner || storageClass.provisioner === NO_PROVISIONER) return false;
@@ -81,21 +95,49 @@ const provisionableOn = (storageClass: StorageClass, node: Node): boolean => {
   return topologies.some((term) => (term.matchLabelExpressions ?? []).every((req) => req.values.includes(labels[req.key] ?? '\u0000')));
 };
 
+/** Bit of {@link volumeConflicts}: a bound volume's node affinity excludes the node. */
+export const VOLUME_CONFLICT_NODE = 1;
+/** Bit of {@link volumeConflicts}: a WaitForFirstConsumer claim can neither bind nor be provisioned there. */
+export const VOLUME_CONFLICT_BIND = 2;
+
+/**
+ * The node-level check (FindPodVolumes) as bits: {@link VOLUME_CONFLICT_NODE} and
+ * {@link VOLUME_CONFLICT_BIND}, 0 when the node can serve the pod's claims. Loops and no
+ * result objects: the scheduler asks this for every node that passes the other checks, a few
+ * hundred per pod with claims, and most pass.
+ */
+export const volumeConflicts = (volumes: PodVolumes, node: Node, listers: VolumeListers): number => {
+  let conflicts = 0;
+  const bound = volumes.boundVolumes;
+  for (let i = 0; i < bound.length; i++) {
+    if (!volumeNodeAffinityMatches(bound[i]!, node)) {
+      conflicts |= VOLUME_CONFLICT_NODE;
+      break;
+    }
+  }
+  const delayed = volumes.delayedClaims;
+  if (delayed.length === 0) return conflicts;
+  const nodeName = node.metadata?.name ?? '';
+  for (let i = 0; i < delayed.length; i++) {
+    const { claim, storageClass } = delayed[i]!;
+    const selected = claim.metadata?.annotations?.[ANN_SELECTED_NODE];
+    // Provisioning for another node is under way: only that node can use the claim.
+    const unsatisfied =
+      selected !== undefined ? selected !== nodeName : findMatchingVolume(claim, listers.volumes(), { node }) === undefined && !provisionableOn(storageClass, node);
+    if (unsatisfied) return conflicts | VOLUME_CONFLICT_BIND;
+  }
+  return conflicts;
+};
+
 /**
  * The node-level check (FindPodVolumes): reasons the node cannot serve the pod's claims,
  * empty when it can. Unbound Immediate claims are the caller's business (they are an error
  * or a PreFilter rejection depending on the version).
  */
 export const volumeReasons = (volumes: PodVolumes, node: Node, listers: VolumeListers): string[] => {
+  const conflicts = volumeConflicts(volumes, node, listers);
   const reasons: string[] = [];
-  if (volumes.boundVolumes.some((pv) => !volumeNodeAffinityMatches(pv, node))) reasons.push(VOLUME_NODE_CONFLICT);
-  const nodeName = node.metadata?.name ?? '';
-  const unsatisfied = volumes.delayedClaims.some(({ claim, storageClass }) => {
-    const selected = claim.metadata?.annotations?.[ANN_SELECTED_NODE];
-    // Provisioning for another node is under way: only that node can use the claim.
-    if (selected !== undefined) return selected !== nodeName;
-    return findMatchingVolume(claim, listers.volumes(), { node }) === undefined && !provisionableOn(storageClass, node);
-  });
-  if (unsatisfied) reasons.push(VOLUME_BIND_CONFLICT);
+  if ((conflicts & VOLUME_CONFLICT_NODE) !== 0) reasons.push(VOLUME_NODE_CONFLICT);
+  if ((conflicts & VOLUME_CONFLICT_BIND) !== 0) reasons.push(VOLUME_BIND_CONFLICT);
   return reasons;
 };

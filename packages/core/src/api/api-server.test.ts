@@ -396,6 +396,78 @@ describe('ApiServer stored Events (issue 8)', () => {
   });
 });
 
+describe('ApiServer Event creates and removals built as literals (issue 8)', () => {
+  const recorded = (name: string, metadata: Record<string, unknown> = {}): Event => ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name, namespace: 'default', ...metadata },
+    involvedObject: { kind: 'Pod', namespace: 'default', name: 'web-0', uid: 'u1', apiVersion: 'v1' },
+    reason: 'Pulling',
+    message: 'Pulling image "nginx"',
+    source: { component: 'kubelet', host: 'node-1' },
+    firstTimestamp: '2019-06-01T00:00:00Z',
+    lastTimestamp: '2019-06-01T00:00:00Z',
+    count: 1,
+    type: undefined,
+    reportingComponent: 'kubelet',
+    reportingInstance: 'node-1',
+  });
+
+  it('creates a recorder-shaped Event with the general path\'s uid, timestamp, resourceVersion and members', () => {
+    const quick = createSimulation({ seed: 11 });
+    const general = createSimulation({ seed: 11 });
+    for (const sim of [quick, general]) sim.clock.runFor(7_000);
+    // Client-set server-owned members are ignored either way; an annotation takes the general path.
+    const a = right(quick.api.client('kubelet').create('Event', recorded('web-0.1', { uid: 'mine', resourceVersion: '99' })));
+    const b = right(general.api.client('kubelet').create('Event', recorded('web-0.1', { annotations: { x: 'y' } })));
+    expect(a.metadata).toEqual({ name: 'web-0.1', namespace: 'default', uid: b.metadata?.uid, creationTimestamp: '2019-06-01T00:00:07Z', resourceVersion: b.metadata?.resourceVersion });
+    expect(Object.keys(a.metadata)).toEqual(['name', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion']);
+    const { metadata: ma, ...restA } = a;
+    const { metadata: mb, ...restB } = b;
+    expect(Object.keys(restA)).toEqual(Object.keys(restB));
+    expect(restA).toStrictEqual(restB);
+    expect('type' in a).toBe(true);
+    expect(Object.isFrozen(a) && Object.isFrozen(ma) && Object.isFrozen(a.involvedObject) && Object.isFrozen(a.source)).toBe(true);
+    expect(mb?.annotations).toEqual({ x: 'y' });
+    // Same validation and conflicts as the general path.
+    expect(left(quick.api.client('kubelet').create('Event', recorded('web-0.1'))).reason).toBe('AlreadyExists');
+    expect(left(quick.api.client('kubelet').create('Event', recorded('Web_0'))).reason).toBe('Invalid');
+  });
+
+  it('carries in each DELETED change the stored object at the removal\'s resourceVersion, as a frozen copy', () => {
+    const sim = createSimulation({ seed: 5 });
+    const client = sim.api.client('test');
+    const deleted: WatchEvent[] = [];
+    sim.api.watch({ location: 'control-plane', component: 'w' }, undefined, {}).subscribe((e) => {
+      if (e.type === 'DELETED') deleted.push(e);
+    });
+    const event = right(client.create('Event', recorded('web-0.2')));
+    const unbound = right(client.create('Pod', pod('web-1')));
+    const node = right(client.create('Node', { metadata: { name: 'w1', labels: { zone: 'a' } }, status: { phase: 'Running' } }));
+    // A status write of nothing leaves an undefined member, which the removed copy drops.
+    const bare = right(client.update('Node', { ...node, status: undefined }, { subresource: 'status' }));
+    expect(Object.keys(bare)).toContain('status');
+    const typed = right(client.create('Event', { ...recorded('web-0.3'), type: 'Normal' }));
+    const olds = [event, unbound, bare, typed];
+    right(client.delete('Event', 'web-0.2', { namespace: 'default' }));
+    right(client.delete('Pod', 'web-1', { namespace: 'default' }));
+    right(client.delete('Node', 'w1'));
+    right(client.delete('Event', 'web-0.3', { namespace: 'default' }));
+    expect(deleted).toHaveLength(4);
+    deleted.forEach(({ object }, i) => {
+      const old = olds[i]!;
+      const expected = JSON.parse(JSON.stringify({ ...old, metadata: { ...old.metadata, resourceVersion: object.metadata?.resourceVersion } })) as unknown;
+      expect(JSON.stringify(object)).toBe(JSON.stringify(expected));
+      expect(Object.keys(object)).toEqual(Object.keys(expected as object));
+      expect(Object.isFrozen(object) && Object.isFrozen(object.metadata)).toBe(true);
+      expect(Number(object.metadata?.resourceVersion)).toBeGreaterThan(Number(old.metadata?.resourceVersion));
+    });
+    expect(Object.keys(deleted[2]!.object)).not.toContain('status');
+    expect(Object.keys(deleted[0]!.object)).not.toContain('type');
+    expect(Object.keys(deleted[3]!.object)).toHaveLength(13);
+  });
+});
+
 describe('ApiServer write path allocations (issue 8)', () => {
   it('stores a status write with the members in the order Object.assign({}, old, { status }) gives', () => {
     const sim = createSimulation();

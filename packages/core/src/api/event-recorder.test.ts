@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createSimulation } from '../simulation.js';
 import { right } from '../testing/either.js';
 import { SeededRandom } from '../kernel/random.js';
-import { EventRecorder, defaultCorrelatorOptions } from './event-recorder.js';
+import { EventRecorder, defaultCorrelatorOptions, nanosHex } from './event-recorder.js';
 import type { KubeObject } from './resources.js';
 import { nodeLocation } from './reachability.js';
 
@@ -217,5 +217,32 @@ describe('EventRecorder shared message texts (issue 8)', () => {
     const p17 = right(client.list('Event', { fieldSelector: 'involvedObject.name=p17' })).items;
     // Trimming only flattens a text: one with spaces around it is written as it came.
     expect(p17.map((e) => e.message)).toEqual([' Pulling image "img-17" ']);
+  });
+  it('writes event-name nanos in hex exactly as BigInt does (names stay what they were)', () => {
+    const random = new SeededRandom('nanos');
+    const cases: [number, number][] = [
+      [0, 0],
+      [0, 1],
+      [0, 999_999],
+      [1, 0],
+      [16_777_215, 999_999],
+      [16_777_216, 0],
+      [1_795_000_000_000, 0],
+      [1_795_000_000_000, 123_456],
+      [2 ** 40, 999_999],
+      [Number.MAX_SAFE_INTEGER, 999_999],
+    ];
+    for (let i = 0; i < 2_000; i++) cases.push([random.int(0, 2 ** 44), random.int(0, 1_000_000)]);
+    for (const [ms, sub] of cases) expect(nanosHex(ms, sub)).toBe((BigInt(ms) * 1_000_000n + BigInt(sub)).toString(16));
+  });
+
+  it('names Events of the same millisecond one nanosecond apart, across recorders of a server', () => {
+    const { sim, client, pod, recorder } = setup();
+    const other = new EventRecorder(client, { component: 'kubelet', host: 'w1' });
+    const names = [recorder.normal(pod, 'A', 'a'), other.normal(pod, 'B', 'b'), recorder.normal(pod, 'C', 'c')].map((e) => e?.metadata?.name);
+    const base = BigInt(sim.clock.epochMs + sim.clock.now()) * 1_000_000n;
+    expect(names).toEqual([0n, 1n, 2n].map((d) => `web-0.${(base + d).toString(16)}`));
+    sim.clock.runFor(1);
+    expect(recorder.normal(pod, 'D', 'd')?.metadata?.name).toBe(`web-0.${(base + 1_000_000n).toString(16)}`);
   });
 });

@@ -85,8 +85,54 @@ const referenceOf = (obj: KubeObject, fieldPath?: string): ObjectReference => {
   return Object.freeze(ref);
 };
 
-/** Last event-name nanos per server, so two recorders never pick the same name. */
-const lastNanosByServer = new WeakMap<object, bigint>();
+/**
+ * The last event-name nanos of a server, so two recorders never pick the same name: `ms`
+ * × 1,000,000 + `sub` (`sub` < 1,000,000). Two numbers rather than a BigInt (issue 8):
+ * the BigInt arithmetic allocated four heap numbers per Event.
+ */
+interface LastNanos {
+  ms: number;
+  sub: number;
+}
+
+const lastNanosByServer = new WeakMap<object, LastNanos>();
+
+const NANOS_PER_MS = 1_000_000;
+const TWO_POW_24 = 2 ** 24;
+const HEX_DIGIT_CODES: readonly number[] = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
+/** Character codes of the hex being built by nanosHex (not re-entrant: nothing inside calls out). */
+const NANOS_HEX: number[] = new Array<number>(19).fill(0); // 2^53 × 10^6 has 19 hex digits
+/** Arrays of exactly n codes, by n (see nanosHex). */
+const NANOS_HEX_BY_LENGTH: number[][] = [];
+
+/**
+ * `ms` × 1,000,000 + `sub` in hex without leading zeros, as BigInt's toString(16) writes
+ * it, for `ms` a safe integer ≥ 0 and `sub` < 1,000,000: the value is split as
+ * high × 2^24 + low so each part stays below 2^53.
+ */
+export const nanosHex = (ms: number, sub: number): string => {
+  const msHigh = Math.floor(ms / TWO_POW_24);
+  let low = (ms - msHigh * TWO_POW_24) * NANOS_PER_MS + sub; // < 2^44 + 2^20
+  const carry = Math.floor(low / TWO_POW_24);
+  low -= carry * TWO_POW_24;
+  let high = msHigh * NANOS_PER_MS + carry; // < 2^53 for any ms below 2^53 / 10^6 × 2^24
+  const codes = NANOS_HEX;
+  let at = codes.length;
+  for (let i = 0; i < 6 && (high > 0 || low > 0 || i === 0); i++) {
+    codes[--at] = HEX_DIGIT_CODES[low & 15]!;
+    low >>>= 4;
+  }
+  while (high > 0) {
+    const digit = high % 16;
+    codes[--at] = HEX_DIGIT_CODES[digit]!;
+    high = (high - digit) / 16;
+  }
+  // Copied into an array of exactly the digits, kept per length: a slice per name was an array to collect.
+  const length = codes.length - at;
+  const out = (NANOS_HEX_BY_LENGTH[length] ??= new Array<number>(length).fill(0));
+  for (let i = 0; i < length; i++) out[i] = codes[at + i]!;
+  return String.fromCharCode.apply(null, out);
+};
 
 /** How many message texts a server's recorders share at most before the table starts over. */
 const SHARED_TEXTS = 4096;
@@ -563,11 +609,22 @@ export class EventRecorder {
   /** Upstream names events `<object>.<unix nanos in hex>`; nanos stay unique per server. */
   #eventName(objectName: string, now: number): string {
     const server = this.#client.server;
-    const last = lastNanosByServer.get(server) ?? 0n;
-    let nanos = BigInt(server.clock.epochMs + now) * 1_000_000n;
-    if (nanos <= last) nanos = last + 1n;
-    lastNanosByServer.set(server, nanos);
-    return [objectName, nanos.toString(16)].join('.');
+    const ms = server.clock.epochMs + now;
+    // BigInt(ms) threw for a fractional or unsafe time; it still does.
+    if (!Number.isSafeInteger(ms) || ms < 0) BigInt(ms);
+    let last = lastNanosByServer.get(server);
+    if (last === undefined) lastNanosByServer.set(server, (last = { ms: 0, sub: 0 }));
+    // ms × 10^6 ≤ last (whose sub < 10^6) exactly when ms ≤ last.ms: then last + 1.
+    if (ms <= last.ms) {
+      if (++last.sub === NANOS_PER_MS) {
+        last.ms++;
+        last.sub = 0;
+      }
+    } else {
+      last.ms = ms;
+      last.sub = 0;
+    }
+    return [objectName, nanosHex(last.ms, last.sub)].join('.');
   }
 
   #takeToken(record: ObjectRecord, now: number): boolean {

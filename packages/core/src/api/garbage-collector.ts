@@ -119,15 +119,17 @@ export class GarbageCollector {
     const seq = ++this.#seq;
     const entry = added ? undefined : this.#objects.get(uid);
     const owners = ownersOf(object);
+    // Indexed loops: this runs for every write of the cluster, and for-of over the owner
+    // lists allocated an iterator result per step here (issue 8).
     if (entry === undefined) {
       this.#objects.set(uid, kind === 'Event' && owners.length === 0 ? object : new Tracked(object, seq));
-      for (const ref of owners) this.#addDependent(ref.uid, uid);
+      for (let i = 0; i < owners.length; i++) this.#addDependent(owners[i]!.uid, uid);
     } else {
       // Most writes keep the owners (often the very array): the index stays as it is.
       const previous = ownersOf(objectOf(entry));
       if (!sameOwners(previous, owners)) {
-        for (const ref of previous) this.#dependents.get(ref.uid)?.delete(uid);
-        for (const ref of owners) this.#addDependent(ref.uid, uid);
+        for (let i = 0; i < previous.length; i++) this.#dependents.get(previous[i]!.uid)?.delete(uid);
+        for (let i = 0; i < owners.length; i++) this.#addDependent(owners[i]!.uid, uid);
       }
       // A record stays one (lists being walked hold it); a plain Event gets one with its first owner.
       if (entry instanceof Tracked) {
@@ -153,14 +155,19 @@ export class GarbageCollector {
   #onRemoved(object: KubeObject): void {
     const uid = uidOf(object);
     this.#objects.delete(uid);
-    for (const ref of ownersOf(object)) {
+    const owners = ownersOf(object);
+    for (let i = 0; i < owners.length; i++) {
+      const ref = owners[i]!;
       this.#dependents.get(ref.uid)?.delete(uid);
       const owner = this.#objects.get(ref.uid);
       const ownerObject = owner === undefined ? undefined : objectOf(owner);
       if (ownerObject?.metadata?.finalizers?.includes('foregroundDeletion')) this.#deleteForeground(ownerObject);
     }
-    for (const dependent of this.#dependentsOf(uid)) this.#collectIfOrphaned(dependent.object);
-    this.#dependents.delete(uid);
+    // Most removed objects own nothing (every expiring Event): no list to build and sort.
+    if (this.#dependents.has(uid)) {
+      for (const dependent of this.#dependentsOf(uid)) this.#collectIfOrphaned(dependent.object);
+      this.#dependents.delete(uid);
+    }
     if (kindOf(object) === 'Namespace') this.#namespaces.delete(object.metadata?.name ?? '');
     const namespace = object.metadata?.namespace;
     const ns = namespace ? this.#namespaces.get(namespace) : undefined;

@@ -139,4 +139,16 @@ describe('SeededRandom', () => {
     }
     expect(new Set(uuids).size).toBe(1_000);
   });
+  it('builds each uuid from the four draws as the hex of the words, sliced (the earlier construction)', () => {
+    // The hex of four draws of the same stream (int(0, 2^32) takes exactly one draw each).
+    const random = new SeededRandom('uids');
+    const words = new SeededRandom('uids');
+    const hex = (): string => words.int(0, 2 ** 32).toString(16).padStart(8, '0');
+    for (let n = 0; n < 2_000; n++) {
+      const h = hex() + hex() + hex() + hex();
+      const variant = (8 | (parseInt(h.charAt(16), 16) & 3)).toString(16);
+      const expected = [h.slice(0, 8), h.slice(8, 12), `4${h.slice(13, 16)}`, variant + h.slice(17, 20), h.slice(20, 32)].join('-');
+      expect(random.uuid()).toBe(expected);
+    }
+  });
 });

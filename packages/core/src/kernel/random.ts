@@ -48,6 +48,21 @@ function hex8(word: number): string {
   return HEX_BYTES[word >>> 24]! + HEX_BYTES[(word >>> 16) & 255]! + HEX_BYTES[(word >>> 8) & 255]! + HEX_BYTES[word & 255]!;
 }
 
+/** Character codes of the hex digits. */
+const HEX_CODES: readonly number[] = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
+const DASH = 45; // '-'
+const FOUR = 52; // '4', the version digit
+/** The 36 character codes of the uuid being built (reused: uuid() is not re-entrant). */
+const UUID_CODES: number[] = new Array<number>(36).fill(0);
+
+/** Writes the `digits` low hex digits of `value` (most significant first) into `codes` at `at`. */
+function hexInto(codes: number[], at: number, value: number, digits: number): void {
+  for (let i = digits - 1; i >= 0; i--) {
+    codes[at + i] = HEX_CODES[value & 15]!;
+    value >>>= 4;
+  }
+}
+
 /**
  * A seeded pseudo-random generator (sfc32, seeded through the cyrb128 hash): the only
  * randomness the model may use. The same seed gives the same sequence on every platform.
@@ -152,12 +167,29 @@ export class SeededRandom {
 
   /** An RFC 4122 version 4 UUID (as used for metadata.uid) built from four draws. */
   uuid(): string {
-    const h =
-      hex8(this.nextUint32()) + hex8(this.nextUint32()) + hex8(this.nextUint32()) + hex8(this.nextUint32());
-    const variant = (8 | (parseInt(h.charAt(16), 16) & 3)).toString(16);
-    // join gives one flat string: a template of slices is a rope of ~10 pieces, and every
-    // object (and Event) keeps its uid for its lifetime (~330 bytes saved each).
-    return [h.slice(0, 8), h.slice(8, 12), `4${h.slice(13, 16)}`, variant + h.slice(17, 20), h.slice(20, 32)].join('-');
+    // The 32 hex digits of four draws, in order: the version digit replaces the 13th and
+    // the variant's two bits the 17th's top two (as slicing their hex did before).
+    const w0 = this.nextUint32();
+    const w1 = this.nextUint32();
+    const w2 = this.nextUint32();
+    const w3 = this.nextUint32();
+    const c = UUID_CODES;
+    hexInto(c, 0, w0, 8);
+    c[8] = DASH;
+    hexInto(c, 9, w1 >>> 16, 4);
+    c[13] = DASH;
+    c[14] = FOUR;
+    hexInto(c, 15, w1 & 0xfff, 3);
+    c[18] = DASH;
+    hexInto(c, 19, (w2 >>> 16) & 0xffff, 4);
+    c[19] = HEX_CODES[8 | ((w2 >>> 28) & 3)]!;
+    c[23] = DASH;
+    hexInto(c, 24, w2 & 0xffff, 4);
+    hexInto(c, 28, w3, 8);
+    // One flat string straight from the character codes (issue 8): every object (and
+    // Event) keeps its uid for its lifetime, so it must not be a rope of pieces, and the
+    // hex of each word, its slices and a joined array were ~20 throwaway strings a create.
+    return String.fromCharCode.apply(null, c);
   }
 
   /** sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, 32-bit variant). */

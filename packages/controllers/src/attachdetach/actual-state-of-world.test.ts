@@ -95,4 +95,22 @@ describe('ActualStateOfWorld', () => {
     expect(asw.getAttachedVolumes().map((v) => `${v.volumeName} ${v.nodeName}`)).toEqual(['p/v0 w2', 'p/v2 w2']);
     expect([...asw.getVolumesToReportAttached()]).toEqual([['w2', [{ name: 'p/v0', devicePath: '/dev/sdc' }, { name: 'p/v2', devicePath: '/dev/sdb' }]], ['w3', []]]);
   });
+  it('walks the same entries as getAttachedVolumes, in its order, and finds any by a test', () => {
+    const asw = new ActualStateOfWorld();
+    const pv = { metadata: { name: 'pv-b' } };
+    asw.markVolumeAsAttached('p/v2', undefined, 'w1', '/dev/sdc');
+    asw.markVolumeAsAttached('p/v1', pv, 'w2', '/dev/sdb');
+    // A multi-attach volume: its nodes come out in name order.
+    asw.markVolumeAsAttached('p/v3', undefined, 'w3', '/dev/sdb');
+    asw.markVolumeAsUncertain('p/v3', undefined, 'w1');
+    asw.markVolumeAsAttached('p/v0', undefined, 'w2', '/dev/sdd');
+    asw.markVolumeAsDetached('p/v0', 'w2');
+    const walked: string[] = [];
+    asw.forEachAttachedVolume((volumeName, nodeName, knownPv, confirmed) => walked.push(`${volumeName} ${nodeName} ${knownPv?.metadata?.name ?? '-'} ${confirmed}`));
+    const listed = asw.getAttachedVolumes().map((v) => `${v.volumeName} ${v.nodeName} ${v.pv?.metadata?.name ?? '-'} ${v.attachedConfirmed}`);
+    expect(walked).toEqual(listed);
+    expect(walked).toEqual(['p/v1 w2 pv-b true', 'p/v2 w1 - true', 'p/v3 w1 - false', 'p/v3 w3 - true']);
+    expect(asw.someAttachedVolume((v, n) => v === 'p/v3' && n === 'w1')).toBe(true);
+    expect(asw.someAttachedVolume((v) => v === 'p/v0')).toBe(false);
+  });
 });

@@ -40,6 +40,8 @@ interface VolumeEntry {
   pv: PersistentVolume | undefined;
   devicePath: string;
   readonly nodes: Map<string, NodeAttachedTo>;
+  /** The keys of `nodes` in name order, kept until a node is added or removed. */
+  sortedNodes: string[] | undefined;
 }
 
 interface NodeToUpdateStatusFor {
@@ -93,7 +95,7 @@ export class ActualStateOfWorld {
   addVolumeNode(volumeName: string, pv: PersistentVolume | undefined, nodeName: string, devicePath: string, isAttached: boolean): void {
     let volume = this.#volumes.get(volumeName);
     if (!volume) {
-      this.#volumes.set(volumeName, (volume = { pv, devicePath, nodes: new Map() }));
+      this.#volumes.set(volumeName, (volume = { pv, devicePath, nodes: new Map(), sortedNodes: undefined }));
       this.#sortedVolumeNames = undefined;
     } else {
       // Upstream refreshes the spec and device path of a known volume.
@@ -102,6 +104,7 @@ export class ActualStateOfWorld {
     }
     const node = volume.nodes.get(nodeName);
     if (!node) {
+      volume.sortedNodes = undefined;
       volume.nodes.set(nodeName, { mountedByNode: true, attachedConfirmed: isAttached, detachRequestedTime: undefined });
       this.#mountedFrom.delete(nodeName);
       let names = this.#byNode.get(nodeName);
@@ -125,9 +128,12 @@ export class ActualStateOfWorld {
   /** MarkVolumeAsDetached / DeleteVolumeNode: the attachment is gone. */
   markVolumeAsDetached(volumeName: string, nodeName: string): void {
     const volume = this.#volumes.get(volumeName);
-    if (volume?.nodes.delete(nodeName) && volume.nodes.size === 0) {
-      this.#volumes.delete(volumeName);
-      this.#sortedVolumeNames = undefined;
+    if (volume?.nodes.delete(nodeName)) {
+      volume.sortedNodes = undefined;
+      if (volume.nodes.size === 0) {
+        this.#volumes.delete(volumeName);
+        this.#sortedVolumeNames = undefined;
+      }
     }
     const names = this.#byNode.get(nodeName);
     if (names?.delete(volumeName) && names.size === 0) {
@@ -212,6 +218,34 @@ export class ActualStateOfWorld {
       for (const nodeName of [...volume.nodes.keys()].sort()) out.push(this.#view(volumeName, volume, nodeName, volume.nodes.get(nodeName)!));
     }
     return out;
+  }
+
+  /**
+   * Visits every entry in {@link getAttachedVolumes}' order with the fields the 60 s
+   * verification reads, without a view object per entry (it walks every attachment of the
+   * cluster each minute). `visit` must not change this state.
+   */
+  forEachAttachedVolume(visit: (volumeName: string, nodeName: string, pv: PersistentVolume | undefined, attachedConfirmed: boolean) => void): void {
+    // Index loops over kept sorted arrays: this runs once a minute, mostly in the
+    // interpreter, where each step of a for-of (or an entry pair) is an object.
+    const names = (this.#sortedVolumeNames ??= [...this.#volumes.keys()].sort());
+    for (let i = 0; i < names.length; i++) {
+      const volumeName = names[i]!;
+      const volume = this.#volumes.get(volumeName)!;
+      const nodes = (volume.sortedNodes ??= [...volume.nodes.keys()].sort());
+      for (let j = 0; j < nodes.length; j++) visit(volumeName, nodes[j]!, volume.pv, volume.nodes.get(nodes[j]!)!.attachedConfirmed);
+    }
+  }
+
+  /**
+   * Whether `test` holds for some entry, visited in no particular order and without view
+   * objects: the reconciler asks, on every pass, whether any attachment is undesired.
+   */
+  someAttachedVolume(test: (volumeName: string, nodeName: string) => boolean): boolean {
+    for (const volumeName of this.#volumes.keys()) {
+      for (const nodeName of this.#volumes.get(volumeName)!.nodes.keys()) if (test(volumeName, nodeName)) return true;
+    }
+    return false;
   }
 
   /** The entries of one node. */

@@ -13,7 +13,6 @@ import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
 import { TAINTS } from '../runtime/pod-util.js';
 import { findPlugin, type AttachableVolumePlugin } from '../storage/volume-plugin.js';
-import { podClaimNames } from '../volume/volume-util.js';
 import { ActualStateOfWorld } from './actual-state-of-world.js';
 import { DesiredStateOfWorld } from './desired-state-of-world.js';
 import { DesiredStateOfWorldPopulator, determineVolumeAction } from './desired-state-of-world-populator.js';
@@ -36,6 +35,24 @@ export interface AttachDetachControllerOptions {
 
 const podKey = (pod: Pod): string => `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
 const claimKey = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+const NO_CLAIMS: readonly string[] = Object.freeze([]);
+
+/**
+ * The pod's PersistentVolumeClaim names in volume order (volume-util's podClaimNames),
+ * without its flatMap: asked on every pod event, and most pods have no claim, for which
+ * the shared empty list is the answer.
+ */
+const claimNamesOf = (pod: Pod): readonly string[] => {
+  const volumes = pod.spec?.volumes;
+  if (!volumes) return NO_CLAIMS;
+  let names: string[] | undefined;
+  for (let i = 0; i < volumes.length; i++) {
+    const claim = volumes[i]!.persistentVolumeClaim;
+    if (claim) (names ??= []).push(claim.claimName);
+  }
+  return names ?? NO_CLAIMS;
+};
 const hasOutOfServiceTaint = (node: Node | undefined): boolean => {
   // A loop, not `.some` with a closure: asked twice on every Node update (each heartbeat).
   const taints = node?.spec?.taints;
@@ -259,9 +276,13 @@ export class AttachDetachController implements Component {
   #podEvent(event: InformerEvent<Pod>): void {
     this.#sweepNeeded = true;
     const pod = event.object;
+    const claims = claimNamesOf(pod);
+    // A pod without claims (most of them) is in none of the maps below and gives the
+    // desired state nothing: #processPodVolumes would only note it as processed, which
+    // only the populator's re-list of pods with claims reads. A pod's volumes never change.
+    if (claims.length === 0 && event.type !== 'DELETED') return;
     const namespace = pod.metadata?.namespace ?? 'default';
     const key = podKey(pod);
-    const claims = podClaimNames(pod);
     if (event.type === 'DELETED') this.#claimPods.delete(key);
     else if (claims.length > 0 && !this.#claimPods.has(key)) this.#claimPods.set(key, { name: pod.metadata?.name ?? '', namespace });
     for (const claim of claims) {
@@ -275,8 +296,8 @@ export class AttachDetachController implements Component {
       if (!pods) this.#podsByClaim.set(ck, (pods = new Set()));
       pods.add(key);
     }
-    if (event.type === 'DELETED') this.#processPodVolumes(pod, false);
-    else this.#processPodVolumes(pod, determineVolumeAction(pod, this.dsw));
+    if (event.type === 'DELETED') this.#processPodVolumes(pod, false, claims);
+    else this.#processPodVolumes(pod, determineVolumeAction(pod, this.dsw), claims);
   }
 
   #pvEvent(event: InformerEvent<PersistentVolume>): void {
@@ -301,14 +322,18 @@ export class AttachDetachController implements Component {
   /** A claim or its volume changed: the pods that use it are processed again (syncPVCByKey). */
   #reprocessClaim(namespace: string, name: string): void {
     for (const key of [...(this.#podsByClaim.get(claimKey(namespace, name)) ?? [])]) {
-      const slash = key.indexOf('/');
-      const pod = this.#pods.get(key.slice(slash + 1), key.slice(0, slash));
+      // A pod listed by claim is in #claimPods (both are kept by the same events), whose
+      // entry holds the name and namespace: no slicing of the key. Not after a stop, which
+      // forgets #claimPods only, until the pods' ADDED replay: the key is sliced then.
+      const ref = this.#claimPods.get(key);
+      const slash = ref ? -1 : key.indexOf('/');
+      const pod = ref ? this.#pods.get(ref.name, ref.namespace) : this.#pods.get(key.slice(slash + 1), key.slice(0, slash));
       if (pod?.spec?.nodeName) this.#processPodVolumes(pod, determineVolumeAction(pod, this.dsw));
     }
   }
 
   /** ProcessPodVolumes: adds or removes the pod's attachable PVC-backed volumes on its node. */
-  #processPodVolumes(pod: Pod, addVolumes: boolean): void {
+  #processPodVolumes(pod: Pod, addVolumes: boolean, claims: readonly string[] = claimNamesOf(pod)): void {
     const uid = pod.metadata?.uid ?? podKey(pod);
     const nodeName = pod.spec?.nodeName;
     if (!nodeName) return;
@@ -324,7 +349,7 @@ export class AttachDetachController implements Component {
     // A pod on a node the controller does not manage is ignored; the populator's re-list picks it up later.
     if (this.dsw.nodeExists(nodeName)) {
       const namespace = pod.metadata?.namespace ?? 'default';
-      for (const claimName of podClaimNames(pod)) {
+      for (const claimName of claims) {
         const pv = this.#boundVolume(namespace, claimName);
         const plugin = pv && findPlugin(this.#plugins, pv);
         if (!pv || !plugin) continue;

@@ -66,4 +66,20 @@ describe('DesiredStateOfWorld', () => {
     dsw.addPod(pod('e', 'u5'), pv, 'p/v9', 'w0');
     expect(order()).toEqual(['w0 p/v9', 'w2 p/v0', 'w2 p/v2']);
   });
+
+  it('leaves out the entries skip takes, asking in list order, the rest as without it', () => {
+    const dsw = new DesiredStateOfWorld();
+    dsw.addNode('w2', false);
+    dsw.addNode('w1', false);
+    dsw.addPod(pod('a', 'u1'), pv, 'p/v2', 'w2');
+    dsw.addPod(pod('b', 'u2'), pv, 'p/v1', 'w2');
+    dsw.addPod(pod('c', 'u3'), pv, 'p/v3', 'w1');
+    const asked: string[] = [];
+    const kept = dsw.getVolumesToAttach((volumeName, nodeName) => {
+      asked.push(`${nodeName} ${volumeName}`);
+      return volumeName === 'p/v1';
+    });
+    expect(asked).toEqual(['w1 p/v3', 'w2 p/v1', 'w2 p/v2']);
+    expect(kept).toEqual(dsw.getVolumesToAttach().filter((v) => v.volumeName !== 'p/v1'));
+  });
 });

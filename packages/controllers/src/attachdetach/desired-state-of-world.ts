@@ -139,13 +139,20 @@ export class DesiredStateOfWorld {
     if (volume) volume.multiAttachErrorReported = true;
   }
 
-  /** GetVolumesToAttach: every wanted (volume, node), nodes and volumes in name order. */
-  getVolumesToAttach(): VolumeToAttach[] {
+  /**
+   * GetVolumesToAttach: every wanted (volume, node), nodes and volumes in name order. The
+   * entries for which `skip` (called in that order) returns true are left out: the
+   * reconciler's pass has nothing to do for an attachment already made, and building its
+   * entry (with a sorted copy of its pods) for every attachment on every pass was most of
+   * the pass's garbage.
+   */
+  getVolumesToAttach(skip?: (volumeName: string, nodeName: string) => boolean): VolumeToAttach[] {
     const out: VolumeToAttach[] = [];
     for (const nodeName of (this.#sortedNodes ??= [...this.#nodes.keys()].sort())) {
       const node = this.#nodes.get(nodeName)!;
       if (node.volumes.size === 0) continue;
       for (const volumeName of (node.sortedVolumes ??= [...node.volumes.keys()].sort())) {
+        if (skip?.(volumeName, nodeName)) continue;
         const v = node.volumes.get(volumeName)!;
         out.push({ volumeName, pv: v.pv, nodeName, scheduledPods: sortPods([...v.pods.values()]), multiAttachErrorReported: v.multiAttachErrorReported });
       }

@@ -82,6 +82,20 @@ export class Reconciler {
   /** Every forced detach, in order. */
   readonly forcedDetaches: ForcedDetach[] = [];
 
+  /** An attachment the desired state does not want (made once: every pass asks). */
+  readonly #undesired = (volumeName: string, nodeName: string): boolean => !this.#d.dsw.volumeExists(volumeName, nodeName);
+
+  /**
+   * #attach's first case, taken while the pass lists what to attach: an attachment already
+   * made only has its detach timer reset. Exact, because nothing the attach loop does can
+   * change whether another (volume, node) is Attached, and nothing in it reads the timer.
+   */
+  readonly #alreadyAttached = (volumeName: string, nodeName: string): boolean => {
+    if (this.#d.asw.getAttachState(volumeName, nodeName) !== 'Attached') return false;
+    this.#d.asw.resetDetachRequestTime(volumeName, nodeName);
+    return true;
+  };
+
   constructor(deps: ReconcilerDeps) {
     this.#d = deps;
     this.#period = deps.profile.options.attachDetachReconcilerLoopPeriod;
@@ -125,11 +139,15 @@ export class Reconciler {
     };
     try {
       // Detaches first, so a volume of a pod rescheduled elsewhere is freed before it is attached there.
-      for (const attached of asw.getAttachedVolumes()) {
-        if (dsw.volumeExists(attached.volumeName, attached.nodeName)) continue;
-        want(this.#detach(attached, now));
+      // Most passes have nothing to detach: the snapshot of views is taken only when some
+      // attachment is undesired (when none is, the loop would only `continue`).
+      if (asw.someAttachedVolume(this.#undesired)) {
+        for (const attached of asw.getAttachedVolumes()) {
+          if (dsw.volumeExists(attached.volumeName, attached.nodeName)) continue;
+          want(this.#detach(attached, now));
+        }
       }
-      for (const volume of dsw.getVolumesToAttach()) want(this.#attach(volume, now));
+      for (const volume of dsw.getVolumesToAttach(this.#alreadyAttached)) want(this.#attach(volume, now));
       statusUpdater.updateNodeStatuses();
       if (asw.statusUpdateNeeded) want(now + this.#period);
     } finally {
@@ -152,23 +170,30 @@ export class Reconciler {
   #verifyAll(): void {
     // Groups in the order of their first volume (volumes in name order), found by node then
     // plugin: every attachment of the cluster passes here each minute, so no key strings.
-    type Group = { plugin: AttachableVolumePlugin; nodeName: string; volumes: VolumeToDetach[] };
+    // A node's groups (one per plugin, mostly one) are chained from its first: one map for
+    // the pass rather than a map per node. The walk only reads; the plugins are asked after.
+    type Group = { plugin: AttachableVolumePlugin; nodeName: string; volumes: VolumeToDetach[]; next: Group | undefined };
     const groups: Group[] = [];
-    const byNode = new Map<string, Map<string, Group>>();
-    for (const attached of this.#d.asw.getAttachedVolumes()) {
-      if (!attached.attachedConfirmed) continue;
-      const pv = attached.pv ?? this.#d.pvFor(attached.volumeName);
+    const byNode = new Map<string, Group>();
+    this.#d.asw.forEachAttachedVolume((volumeName, nodeName, knownPv, attachedConfirmed) => {
+      if (!attachedConfirmed) return;
+      const pv = knownPv ?? this.#d.pvFor(volumeName);
       const plugin = pv && findPlugin(this.#d.plugins, pv);
-      if (!pv || !plugin) continue;
-      let byPlugin = byNode.get(attached.nodeName);
-      if (!byPlugin) byNode.set(attached.nodeName, (byPlugin = new Map<string, Group>()));
-      let group = byPlugin.get(plugin.name);
+      if (!pv || !plugin) return;
+      const first = byNode.get(nodeName);
+      let group = first;
+      while (group && group.plugin.name !== plugin.name) group = group.next;
       if (!group) {
-        byPlugin.set(plugin.name, (group = { plugin, nodeName: attached.nodeName, volumes: [] }));
+        group = { plugin, nodeName, volumes: [], next: undefined };
+        if (first) {
+          let last = first;
+          while (last.next) last = last.next;
+          last.next = group;
+        } else byNode.set(nodeName, group);
         groups.push(group);
       }
-      group.volumes.push({ volumeName: attached.volumeName, pv, nodeName: attached.nodeName });
-    }
+      group.volumes.push({ volumeName, pv, nodeName });
+    });
     for (const { plugin, nodeName, volumes } of groups) this.#d.executor.verifyVolumesAreAttached(plugin, volumes, nodeName);
   }
 

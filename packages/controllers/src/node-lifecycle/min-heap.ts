@@ -83,8 +83,12 @@ export class MinHeap<T> {
     let i = index;
     while (i > 0) {
       const parent = (i - 1) >>> 1;
-      if (!this.#before(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      const item = items[i]!;
+      const above = items[parent]!;
+      if (!this.#before(item, above)) break;
+      // A swap through locals: the destructuring form allocated an array per step.
+      items[i] = above;
+      items[parent] = item;
       i = parent;
     }
   }
@@ -99,8 +103,11 @@ export class MinHeap<T> {
       const right = left + 1;
       let child = left;
       if (right < n && this.#before(items[right]!, items[left]!)) child = right;
-      if (!this.#before(items[child]!, items[i]!)) break;
-      [items[i], items[child]] = [items[child]!, items[i]!];
+      const below = items[child]!;
+      const item = items[i]!;
+      if (!this.#before(below, item)) break;
+      items[i] = below;
+      items[child] = item;
       i = child;
     }
   }

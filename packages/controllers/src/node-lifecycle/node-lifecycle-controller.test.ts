@@ -328,6 +328,26 @@ describe('NodeLifecycleController: deadlines through heartbeats', () => {
   });
 });
 
+describe('NodeLifecycleController: deadlines moved in place', () => {
+  it('names, pass after pass, the earliest deadline a recomputation from probe timestamps gives', () => {
+    // Each heartbeat moves a node's deadline later; the record not in the heap takes the new
+    // time in place. Checked every 5 s for 3 min, with one kubelet stopping and restarting.
+    const c = cluster(profile114, { nodes: workers('w1', 'w2', 'w3', 'w4') });
+    const purpose = (): string => c.sim.clock.pending().find((t) => t.owner === 'node-controller' && t.purpose.startsWith('monitor'))!.purpose;
+    const names = ['w1', 'w2', 'w3', 'w4'];
+    for (let at = s(10); at <= s(190); at += s(5)) {
+      if (at === s(60)) c.kubelet('w3').stop();
+      if (at === s(120)) c.kubelet('w3').start(s(0.5));
+      c.sim.clock.runUntil(at + s(2));
+      // A node already Unknown has no deadline until it heartbeats again.
+      const live = names.filter((n) => c.node(n).status?.conditions?.find((x) => x.type === 'Ready')?.status !== 'Unknown');
+      const expected = Math.min(...live.map((n) => c.nlc.probeTimestamp(n)! + s(40)));
+      expect(purpose()).toContain(`ends at T+${expected / 1000}s`);
+    }
+    expect(c.unknownAt('w3')).toBeDefined();
+  });
+});
+
 describe('NodeLifecycleController: disruption modes (reference §2.4)', () => {
   it('no eviction when the only counted node fails: full disruption everywhere (1.14 master excluded by name; 1.12 legacy)', () => {
     for (const profile of [profile114, profile112]) {

@@ -47,6 +47,9 @@ const NODE_HEALTH_UPDATE_RETRY = 5;
 export const UNREACHABLE_TAINT: Taint = { key: TAINTS.unreachable, effect: 'NoExecute' };
 /** NotReadyTaintTemplate. */
 export const NOT_READY_TAINT: Taint = { key: TAINTS.notReady, effect: 'NoExecute' };
+/** The one-taint lists markNodeAsReachable removes, built once: it runs for every Ready node checked. */
+const UNREACHABLE_ONLY: readonly Taint[] = Object.freeze([UNREACHABLE_TAINT]);
+const NOT_READY_ONLY: readonly Taint[] = Object.freeze([NOT_READY_TAINT]);
 
 /** nodeConditionToTaintKeyStatusMap: condition type → status → NoSchedule taint key. */
 const CONDITION_TAINTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -86,18 +89,23 @@ interface NodeHealth {
   lease: { renewTime: number | undefined } | undefined;
 }
 
+/** What tryUpdateNodeHealth returns: one record per controller, read at once by #checkNode. */
 interface HealthResult {
-  readonly node: Node;
-  readonly observed: NodeCondition;
-  readonly current: NodeCondition | undefined;
+  node: Node;
+  observed: NodeCondition;
+  current: NodeCondition | undefined;
 }
 
+/**
+ * A node's deadline. Mutable only while it is in #deadlineOf and not its node's carrier:
+ * such a record is in no heap, so it may take a later due in place (see #scheduleDeadline).
+ */
 interface Deadline {
-  readonly due: number;
+  due: number;
   readonly node: string;
-  readonly seq: number;
+  seq: number;
   /** What ends then; worded only when the clocks view asks (a deadline is set on every heartbeat). */
-  readonly what: 'grace period' | 'startup grace period' | 'pod eviction timeout';
+  what: 'grace period' | 'startup grace period' | 'pod eviction timeout';
 }
 
 /** Counted nodes of a zone by Ready. */
@@ -196,6 +204,12 @@ export class NodeLifecycleController implements Component {
   readonly #zoneCounts = new Map<string, ZoneCount>();
   /** handleDisruption's newStates, kept between passes (only read within one). */
   readonly #newZoneStates = new Map<string, ZoneState>();
+
+  /**
+   * The record #tryUpdateNodeHealth answers in: it runs for every node checked (every
+   * Lease renewal), and #checkNode takes the three values out before anything else runs.
+   */
+  readonly #healthResult: HealthResult = { node: {}, observed: { type: 'Ready', status: 'Unknown' }, current: undefined };
 
   #tick: TimerHandle | undefined;
   #lastTickAt = -Infinity;
@@ -466,7 +480,12 @@ export class NodeLifecycleController implements Component {
         const savedLease = health.lease;
         const newer = savedLease === undefined || (savedLease.renewTime !== undefined && renewTime !== undefined && savedLease.renewTime < renewTime);
         // The same renewal is seen on most checks: keep the saved record rather than a copy.
-        observedLease = newer || savedLease.renewTime !== renewTime ? { renewTime } : savedLease;
+        if (newer && savedLease !== undefined) {
+          // A renewal (every 10 s per node): the saved record is this controller's own and
+          // read only here, so it takes the new time in place.
+          savedLease.renewTime = renewTime;
+          observedLease = savedLease;
+        } else observedLease = newer || savedLease.renewTime !== renewTime ? { renewTime } : savedLease;
         if (newer) {
           health.lease = observedLease;
           health.probeTimestamp = now;
@@ -475,7 +494,7 @@ export class NodeLifecycleController implements Component {
     }
     this.#health.set(name, health);
 
-    if (!(now > health.probeTimestamp + gracePeriod)) return { node, observed, current: currentReady };
+    if (!(now > health.probeTimestamp + gracePeriod)) return this.#answer(node, observed, currentReady);
 
     const nowIso = clock.iso(now);
     const conditions = [...(node.status?.conditions ?? [])];
@@ -496,11 +515,20 @@ export class NodeLifecycleController implements Component {
       }
     }
     const current = conditions.find((c) => c.type === 'Ready');
-    if (deepEqual(current, observed)) return { node, observed, current: currentReady };
+    if (deepEqual(current, observed)) return this.#answer(node, observed, currentReady);
     const written = this.#client.updateStatus('Node', { ...node, status: { ...node.status, conditions } });
     if (E.isLeft(written)) return undefined;
     this.#health.set(name, { probeTimestamp: health.probeTimestamp, readyTransitionTimestamp: now, saved: current, lease: observedLease });
-    return { node: written.right, observed, current };
+    return this.#answer(written.right, observed, current);
+  }
+
+  /** Fills the shared {@link HealthResult}. */
+  #answer(node: Node, observed: NodeCondition, current: NodeCondition | undefined): HealthResult {
+    const result = this.#healthResult;
+    result.node = node;
+    result.observed = observed;
+    result.current = current;
+    return result;
   }
 
   /**
@@ -512,7 +540,11 @@ export class NodeLifecycleController implements Component {
     const last = this.#renewTimes.get(name);
     if (last?.iso === renewTime) return last.ms;
     const ms = Date.parse(renewTime) - this.#ctx.sim.clock.epochMs;
-    this.#renewTimes.set(name, { iso: renewTime, ms });
+    // The record is this map's own: a renewal (every 10 s per node) overwrites it in place.
+    if (last) {
+      last.iso = renewTime;
+      last.ms = ms;
+    } else this.#renewTimes.set(name, { iso: renewTime, ms });
     return ms;
   }
 
@@ -571,8 +603,8 @@ export class NodeLifecycleController implements Component {
 
   #markNodeAsReachable(node: Node, now: number): void {
     const name = node.metadata?.name ?? '';
-    removeTaintOffNode(this.#client, name, node, [UNREACHABLE_TAINT]);
-    removeTaintOffNode(this.#client, name, node, [NOT_READY_TAINT]);
+    removeTaintOffNode(this.#client, name, node, UNREACHABLE_ONLY);
+    removeTaintOffNode(this.#client, name, node, NOT_READY_ONLY);
     if (this.#queueOf(node)?.remove(name)) this.#armTick(now);
   }
 
@@ -820,9 +852,18 @@ export class NodeLifecycleController implements Component {
       this.#deadlineOf.delete(name);
       return;
     }
+    const carrier = this.#carrier.get(name);
+    if (previous !== undefined && previous !== carrier && carrier !== undefined && carrier.due <= due) {
+      // The common case (a heartbeat moves the deadline later): the carrier stands for it
+      // and the current record is in no heap, so it takes the new due in place, with the
+      // new sequence number a fresh record would get.
+      previous.due = due;
+      previous.seq = this.#deadlineSeq++;
+      previous.what = what;
+      return;
+    }
     const deadline: Deadline = { due, node: name, seq: this.#deadlineSeq++, what };
     this.#deadlineOf.set(name, deadline);
-    const carrier = this.#carrier.get(name);
     // A carrier due no later stands for it until it comes up.
     if (!carrier || carrier.due > due) this.#carry(deadline);
   }

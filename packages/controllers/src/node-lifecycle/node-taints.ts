@@ -12,8 +12,24 @@ const UPDATE_TAINT_RETRIES = 5;
 /** MatchTaint: same key and effect. */
 export const matchTaint = (a: Taint, b: Taint): boolean => a.key === b.key && a.effect === b.effect;
 
-/** TaintExists: some taint in `taints` matches `taint`. */
-export const taintExists = (taints: readonly Taint[] | undefined, taint: Taint): boolean => (taints ?? []).some((t) => matchTaint(t, taint));
+/**
+ * TaintExists: some taint in `taints` matches `taint`. A loop, not `some` with a closure:
+ * the node monitor asks it for every node it checks (every Lease renewal).
+ */
+export const taintExists = (taints: readonly Taint[] | undefined, taint: Taint): boolean => {
+  if (taints) for (let i = 0; i < taints.length; i++) if (matchTaint(taints[i]!, taint)) return true;
+  return false;
+};
+
+/** Whether some taint of `wanted` is in `taints` (by key and effect). */
+const anyTaintExists = (taints: readonly Taint[] | undefined, wanted: readonly Taint[]): boolean => {
+  if (!taints || taints.length === 0) return false;
+  for (let i = 0; i < wanted.length; i++) if (taintExists(taints, wanted[i]!)) return true;
+  return false;
+};
+
+/** The "nothing to write" answer, shared: it is the common one, and an Either is never mutated. */
+const NO_WRITE: E.Either<ApiError, Node | undefined> = Object.freeze(E.right(undefined));
 
 /** Whether two taints are equal in every field, timeAdded included (Semantic.DeepEqual). */
 const sameTaint = (a: Taint, b: Taint): boolean =>
@@ -36,7 +52,7 @@ const writeTaints = (
     const got = client.get('Node', nodeName);
     if (E.isLeft(got)) return got;
     const taints = change(got.right.spec?.taints ?? []);
-    if (taints === undefined) return E.right(undefined);
+    if (taints === undefined) return NO_WRITE;
     const updated = client.update('Node', { ...got.right, spec: { ...got.right.spec, taints: taints.length > 0 ? taints : undefined } });
     if (E.isRight(updated)) return updated;
     last = updated.left;
@@ -50,7 +66,7 @@ const writeTaints = (
  * unless equal in every field. No write when nothing changes. Right(undefined) then.
  */
 export const addOrUpdateTaintOnNode = (client: ApiClient, nodeName: string, taints: readonly Taint[]): E.Either<ApiError, Node | undefined> => {
-  if (taints.length === 0) return E.right(undefined);
+  if (taints.length === 0) return NO_WRITE;
   return writeTaints(client, nodeName, (current) => {
     let next = [...current];
     let changed = false;
@@ -78,8 +94,9 @@ export const removeTaintOffNode = (
   cached: Node | undefined,
   taints: readonly Taint[],
 ): E.Either<ApiError, Node | undefined> => {
-  if (taints.length === 0) return E.right(undefined);
-  if (cached && !taints.some((t) => taintExists(cached.spec?.taints, t))) return E.right(undefined);
+  if (taints.length === 0) return NO_WRITE;
+  // Asked for every Ready node the monitor checks, which mostly has no taint at all.
+  if (cached && !anyTaintExists(cached.spec?.taints, taints)) return NO_WRITE;
   return writeTaints(client, nodeName, (current) => {
     const next = current.filter((t) => !taintExists(taints, t));
     return next.length === current.length ? undefined : next;

@@ -64,6 +64,8 @@ export const minTolerationTime = (used: readonly Toleration[]): number => {
   return min === Infinity ? -1 : min * 1000;
 };
 
+const NO_TOLERATIONS: readonly Toleration[] = Object.freeze([]);
+
 /** A pod reference as upstream's events carry it: kind, namespace and name, no UID. */
 const podRef = (key: string): KubeObject => {
   const { namespace, name } = splitKey(key);
@@ -175,13 +177,12 @@ export class TaintEvictionController implements Component {
   #podEvent(e: InformerEvent<Pod>): void {
     this.#podsByNode.apply(e);
     const old = e.old;
-    if (
-      e.type === 'MODIFIED' &&
-      old &&
-      old.spec?.nodeName === e.object.spec?.nodeName &&
-      deepEqual(old.spec?.tolerations ?? [], e.object.spec?.tolerations ?? [])
-    ) {
-      return;
+    if (e.type === 'MODIFIED' && old && old.spec?.nodeName === e.object.spec?.nodeName) {
+      // Status updates keep the stored tolerations array: identity settles most of them
+      // without deepEqual and the two empty arrays it was given.
+      const before = old.spec?.tolerations;
+      const after = e.object.spec?.tolerations;
+      if (before === after || deepEqual(before ?? NO_TOLERATIONS, after ?? NO_TOLERATIONS)) return;
     }
     this.#queue?.add(`pod:${e.object.metadata?.namespace ?? 'default'}/${e.object.metadata?.name ?? ''}`);
   }
@@ -216,6 +217,9 @@ export class TaintEvictionController implements Component {
   }
 
   #handlePodUpdate(key: string): void {
+    // Every new or moved pod comes here; while no node has NoExecute taints and the pod has
+    // no pending deletion, neither branch below can do anything, so the pod is not looked up.
+    if (this.#taintedNodes.size === 0 && !this.#evictions.has(key)) return;
     const { namespace, name } = splitKey(key);
     const pod = this.#pods.get(name, namespace);
     if (!pod) {
@@ -245,9 +249,9 @@ export class TaintEvictionController implements Component {
     // Upstream keeps a scheduled deletion when createdAt + min is Before now + min, which on
     // a real clock always holds; in virtual time two updates can share an instant, where
     // "not later" keeps it too instead of cancelling and rescheduling the same deadline.
-    const scheduled = this.#evictions.get(key);
-    if (scheduled) {
-      if (scheduled.createdAt + min <= now + min) return;
+    const createdAt = this.#evictions.createdAt(key);
+    if (createdAt !== undefined) {
+      if (createdAt + min <= now + min) return;
       this.#cancelWorkWithEvent(key);
     }
     this.#evictions.addWork(key, now, now + min);

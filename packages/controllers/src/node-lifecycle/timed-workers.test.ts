@@ -43,4 +43,18 @@ describe('TimedWorkerQueue', () => {
     clock.runFor(2_000);
     expect(fired).toEqual([]);
   });
+
+  it('answers has and createdAt as get does, without a copy', () => {
+    const { clock, queue } = setup();
+    queue.addWork('default/a', 5, 300_000);
+    queue.addWork('default/b', 7, 7);
+    for (const key of ['default/a', 'default/b', 'default/none']) {
+      expect(queue.has(key)).toBe(queue.get(key) !== undefined);
+      expect(queue.createdAt(key)).toBe(queue.get(key)?.createdAt);
+    }
+    expect(queue.createdAt('default/a')).toBe(5);
+    clock.runFor(1);
+    // Started work is forgotten once done, as get forgets it.
+    expect(queue.has('default/b')).toBe(false);
+  });
 });

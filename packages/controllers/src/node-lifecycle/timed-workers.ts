@@ -74,6 +74,16 @@ export class TimedWorkerQueue {
     return true;
   }
 
+  /** Whether `key` has a worker (started or not), without {@link TimedWorkerQueue.get}'s copy. */
+  has(key: string): boolean {
+    return this.#workers.has(key);
+  }
+
+  /** When `key`'s worker was created, if it has one ({@link TimedWorkerQueue.get}'s createdAt, without the copy). */
+  createdAt(key: string): number | undefined {
+    return this.#workers.get(key)?.createdAt;
+  }
+
   /** GetWorkerUnsafe: `key`'s worker, if any. */
   get(key: string): TimedWork | undefined {
     const worker = this.#workers.get(key);

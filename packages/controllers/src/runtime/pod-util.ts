@@ -26,11 +26,20 @@ export const isPodActive = (pod: Pod): boolean =>
 export const isTerminating = (pod: Pod): boolean => pod.metadata?.deletionTimestamp !== undefined;
 
 /** The owner reference with controller=true, if any. */
-export const controllerOf = (obj: { metadata?: { ownerReferences?: readonly { kind: string; name: string; uid: string; controller?: boolean }[] } }) =>
-  obj.metadata?.ownerReferences?.find((r) => r.controller === true);
+export const controllerOf = (obj: { metadata?: { ownerReferences?: readonly { kind: string; name: string; uid: string; controller?: boolean }[] } }) => {
+  // A loop, not find(): the workload controllers ask it on every pod event.
+  const refs = obj.metadata?.ownerReferences;
+  if (refs) for (let i = 0; i < refs.length; i++) if (refs[i]!.controller === true) return refs[i];
+  return undefined;
+};
 
 /** The node's condition of `type`, if any. */
-export const nodeCondition = (node: Node, type: string): NodeCondition | undefined => node.status?.conditions?.find((c) => c.type === type);
+export const nodeCondition = (node: Node, type: string): NodeCondition | undefined => {
+  // A loop, not find(): asked on Node updates (every heartbeat) by several controllers.
+  const conditions = node.status?.conditions;
+  if (conditions) for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === type) return conditions[i];
+  return undefined;
+};
 
 /** Ready condition status: 'True', 'False', 'Unknown', or undefined if never posted. */
 export const nodeReadyStatus = (node: Node): string | undefined => nodeCondition(node, 'Ready')?.status;
@@ -54,8 +63,10 @@ export const tolerates = (toleration: Toleration, taint: Taint): boolean => {
 };
 
 /** Whether some toleration in `tolerations` tolerates `taint`. */
-export const toleratesTaint = (tolerations: readonly Toleration[] | undefined, taint: Taint): boolean =>
-  (tolerations ?? []).some((t) => tolerates(t, taint));
+export const toleratesTaint = (tolerations: readonly Toleration[] | undefined, taint: Taint): boolean => {
+  if (tolerations) for (let i = 0; i < tolerations.length; i++) if (tolerates(tolerations[i]!, taint)) return true;
+  return false;
+};
 
 /** `namespace/name`, the key work queues use. */
 export const keyOf = (obj: { metadata?: { namespace?: string; name?: string } }): string =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SimClock } from '@failsim/core';
+import { SeededRandom, SimClock, type TimerHandle } from '@failsim/core';
 import { WorkQueue, type ReconcileResult } from './work-queue.js';
 
 const setup = (reconcile: (key: string) => ReconcileResult = () => undefined) => {
@@ -61,5 +61,95 @@ describe('WorkQueue', () => {
     queue.add('b');
     clock.runUntilIdle();
     expect(seen).toEqual([]);
+  });
+});
+
+/**
+ * The queue as it was before its timers shared one action: a handle and a closure per add.
+ * The pooled queue must schedule, cancel and fire the same timers in the same order.
+ */
+class HandleQueue {
+  readonly #due = new Map<string, TimerHandle>();
+  readonly #failures = new Map<string, number>();
+  constructor(
+    readonly clock: SimClock,
+    readonly reconcile: (key: string) => ReconcileResult,
+  ) {}
+  addAfter(key: string, delayMs: number, purpose?: string): void {
+    const dueAt = this.clock.now() + Math.max(0, delayMs);
+    const pending = this.#due.get(key);
+    if (pending?.active && pending.dueAt <= dueAt) return;
+    pending?.cancel();
+    this.#due.set(key, this.clock.scheduleAt(dueAt, () => this.#process(key), { owner: 'test-controller', purpose: purpose ?? 'work queue' }));
+  }
+  #process(key: string): void {
+    this.#due.delete(key);
+    const result = this.reconcile(key);
+    if (result?.retry) {
+      const failures = (this.#failures.get(key) ?? 0) + 1;
+      this.#failures.set(key, failures);
+      this.addAfter(key, Math.min(1_000_000, 5 * 2 ** (failures - 1)), 'retry after a failed reconcile');
+      return;
+    }
+    this.#failures.delete(key);
+    if (result?.requeueAfter !== undefined) this.addAfter(key, result.requeueAfter, 'requeue after');
+  }
+}
+
+/** Records what a clock's observer sees, as text. */
+const recordTimers = (clock: SimClock): string[] => {
+  const log: string[] = [];
+  clock.observe({
+    scheduled: (id, dueAt, label) => log.push(`s ${id} ${dueAt} ${label.purpose}`),
+    cancelled: (id) => log.push(`c ${id}`),
+    fired: (id, label) => log.push(`f ${id} ${clock.now()} ${label.purpose}`),
+  });
+  return log;
+};
+
+describe('WorkQueue timers', () => {
+  it('schedules, cancels and fires the same timers as a handle per add', () => {
+    // A seeded script of adds at random delays over a few keys, with reconciles that
+    // requeue, fail or re-add other keys: both queues see the same script.
+    const run = (pooled: boolean) => {
+      const clock = new SimClock();
+      const log = recordTimers(clock);
+      const random = new SeededRandom(8);
+      const seen: string[] = [];
+      const keys = ['a', 'b', 'c', 'd', 'e'];
+      const target: { queue?: { addAfter(key: string, delayMs: number): void } } = {};
+      const reconcile = (key: string): ReconcileResult => {
+        seen.push(`${clock.now()} ${key}`);
+        const roll = random.int(0, 10);
+        if (roll < 2) return { requeueAfter: random.int(0, 50) };
+        if (roll < 4) return { retry: true };
+        if (roll < 6) target.queue!.addAfter(random.pick(keys), random.int(-5, 30));
+        return undefined;
+      };
+      const queue = pooled ? new WorkQueue(clock, reconcile, { owner: 'test-controller' }) : new HandleQueue(clock, reconcile);
+      target.queue = queue;
+      for (let step = 0; step < 400; step++) {
+        queue.addAfter(random.pick(keys), random.int(-5, 40));
+        if (random.int(0, 3) === 0) clock.runFor(random.int(0, 20));
+      }
+      clock.runFor(100_000);
+      return { seen, log, events: clock.eventsRun };
+    };
+    const pooled = run(true);
+    const reference = run(false);
+    expect(pooled.seen.length).toBeGreaterThan(200);
+    expect(pooled.log.some((l) => l.startsWith('c '))).toBe(true);
+    expect(pooled).toEqual(reference);
+  });
+
+  it('cancels every waiting timer when stopped', () => {
+    const { clock, queue } = setup();
+    queue.addAfter('a', 10);
+    queue.addAfter('b', 20);
+    queue.addAfter('a', 5);
+    expect(clock.pendingCount).toBe(2);
+    queue.stop();
+    expect(clock.pendingCount).toBe(0);
+    expect(queue.length).toBe(0);
   });
 });

@@ -27,7 +27,7 @@ import { sharedInformer } from '../runtime/shared-informers.js';
 import { every, type Periodic } from '../runtime/periodic.js';
 import { TAINTS, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue } from '../runtime/work-queue.js';
-import { MinHeap } from './min-heap.js';
+import { MinHeap } from '../runtime/min-heap.js';
 import { removeTaintOffNode, swapNodeControllerTaint, taintExists, taintSetDiff } from './node-taints.js';
 import { PodsByNode } from './pods-by-node.js';
 import { EVICTION_RATE_LIMITER_BURST, NODE_EVICTION_PERIOD, RateLimitedTimedQueue, TokenBucket, type TimedValue, type TryResult } from './rate-limited-queue.js';

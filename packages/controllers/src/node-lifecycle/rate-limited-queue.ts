@@ -4,7 +4,7 @@
 // token-bucket limiter (client-go util/flowcontrol NewTokenBucketRateLimiter over
 // golang.org/x/time/rate, which starts full) grants tokens, and whose limiter is swapped
 // when the zone's disruption state changes.
-import { MinHeap } from './min-heap.js';
+import { MinHeap } from '../runtime/min-heap.js';
 
 /** scheduler.NodeEvictionPeriod: how often the tainting/eviction pass runs (ms). */
 export const NODE_EVICTION_PERIOD = 100;

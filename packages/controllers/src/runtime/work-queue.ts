@@ -3,7 +3,7 @@
 // waits are merged, "requeue after" waits in virtual time, and failures back off per key
 // (ItemExponentialFailureRateLimiter: 5 ms doubling to 1000 s).
 import type { SimClock, TimerLabel, TimerSlot } from '@failsim/core';
-import { MinHeap } from '../node-lifecycle/min-heap.js';
+import { MinHeap } from './min-heap.js';
 
 /** What a reconcile asks for next. */
 export type ReconcileResult = void | {

@@ -1,7 +1,9 @@
 // A binary min-heap: the node lifecycle controller keeps its per-node deadlines in one so a
-// monitor pass visits only the nodes whose time has come (DESIGN.md principle 5), and the
+// monitor pass visits only the nodes whose time has come (DESIGN.md principle 5), the
 // zone queues order waiting nodes by when they may be processed, as upstream's TimedQueue
-// (container/heap) does.
+// (container/heap) does, and the work queue orders its delayed keys (client-go's
+// delaying queue keeps a waitForPriorityQueue heap). Here in runtime/ so every
+// controller can use it.
 
 /**
  * A binary min-heap ordered by `before`. Insertion order does not break ties: give

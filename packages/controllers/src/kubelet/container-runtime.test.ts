@@ -179,3 +179,35 @@ describe('ContainerRuntime memory and change tracking', () => {
     expect(c1.id).toMatch(/^docker:\/\/[0-9a-f]{64}$/);
   });
 });
+
+describe('ContainerRuntime ids and addresses', () => {
+  // The ids were built as eight `n.toString(16).padStart(8, '0')` draws joined; they are
+  // now written from character codes: the same draws must give the same text.
+  const expectedId = (random: SeededRandom, prefix = ''): string => {
+    let id = prefix;
+    for (let i = 0; i < 8; i++) id += random.int(0, 2 ** 32).toString(16).padStart(8, '0');
+    return id;
+  };
+
+  it('draws sandbox and container ids as 64 zero-padded hex digits, in the order of the draws', () => {
+    const { runtime } = setup();
+    const mirror = new SeededRandom('rt');
+    for (let i = 0; i < 50; i++) {
+      const sandbox = runtime.runSandbox(pod(`u${i}`));
+      expect(sandbox.id).toBe(expectedId(mirror));
+      const created = runtime.createContainer(`u${i}`, { name: 'app', image: 'nginx:1.17' }, 0);
+      expect(created.id).toBe(expectedId(mirror, 'docker://'));
+      expect(created.id).toMatch(/^docker:\/\/[0-9a-f]{64}$/);
+    }
+  });
+
+  it('formats sandbox addresses as dotted quads across the CIDR', () => {
+    const clock = new SimClock();
+    const runtime = new ContainerRuntime({ clock, random: new SeededRandom('rt'), nodeName: 'w1', runtimeVersion: 'docker://18.6.1', podCIDR: '10.200.255.0/23', hostIP: '10.0.0.13' });
+    const ips = Array.from({ length: 300 }, (_, i) => runtime.runSandbox(pod(`u${i}`)).ip);
+    expect(ips[0]).toBe('10.200.255.2');
+    expect(ips[253]).toBe('10.200.255.255');
+    expect(ips[254]).toBe('10.201.0.0');
+    expect(ips[299]).toBe('10.201.0.45');
+  });
+});

@@ -91,7 +91,7 @@ interface PodRecord {
   namespace: string;
   name: string;
   pod: Pod;
-  sandbox?: RuntimeSandbox;
+  sandbox: RuntimeSandbox | undefined;
   containers: RuntimeContainer[];
 }
 
@@ -123,16 +123,28 @@ const withMembers = <T extends object, U extends object>(base: T, changes: U): O
 /** node.status.images order: largest first, then by first name. */
 const imageOrder = (a: RuntimeImage, b: RuntimeImage): number => b.sizeBytes - a.sizeBytes || (a.names[0] ?? '').localeCompare(b.names[0] ?? '');
 
-const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+/** Character codes of the hex digits 0–f. */
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** Character codes of the id being built: reused by every {@link hex64} (ids are built one at a time). */
+const idCodes: number[] = [];
+
 /**
- * `prefix` and 64 hex digits as one flat string: `+=` or a template would keep a rope of
- * pieces for every container's (and sandbox's) lifetime.
+ * `prefix` and 64 hex digits (eight draws of 32 bits, each as 8 zero-padded digits) as one
+ * flat string: `+=` or a template would keep a rope of pieces for every container's (and
+ * sandbox's) lifetime. Built from character codes in one step rather than joining sixteen
+ * intermediate strings: every sandbox and container gets one.
  */
 const hex64 = (random: SeededRandom, prefix = ''): string => {
-  const parts = new Array<string>(9);
-  parts[0] = prefix;
-  for (let i = 1; i < 9; i++) parts[i] = hex8(random.int(0, 2 ** 32));
-  return parts.join('');
+  const codes = idCodes;
+  codes.length = prefix.length + 64;
+  for (let i = 0; i < prefix.length; i++) codes[i] = prefix.charCodeAt(i);
+  let at = prefix.length;
+  for (let draw = 0; draw < 8; draw++) {
+    const n = random.int(0, 2 ** 32);
+    // Most significant digit first, as n.toString(16).padStart(8, '0') writes them.
+    for (let shift = 28; shift >= 0; shift -= 4) codes[at++] = HEX_CODES[(n >>> shift) & 15] as number;
+  }
+  return String.fromCharCode.apply(null, codes);
 };
 
 /**
@@ -171,7 +183,8 @@ const repository = (image: string): string => {
 };
 
 const parseIPv4 = (ip: string): number => ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-const formatIPv4 = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+/** Dotted quad of `n` (no list of parts: every sandbox gets an address). */
+const formatIPv4 = (n: number): string => `${Math.floor(n / 2 ** 24) % 256}.${Math.floor(n / 2 ** 16) % 256}.${Math.floor(n / 2 ** 8) % 256}.${n % 256}`;
 
 /**
  * The container runtime of one node. Timers it schedules (container exits, stops, image
@@ -346,7 +359,7 @@ export class ContainerRuntime {
 
   /** Starts a created container; with `exit`, it exits on its own that long after. */
   startContainer(uid: string, id: string, exit?: ContainerExit): void {
-    const started = this.#update(uid, id, (c) => (c.state === 'created' ? withMembers(c, { state: 'running' as const, startedAt: this.#clock.now() }) : c));
+    const started = this.#update(uid, id, (c) => (c.state === 'created' ? this.#running(c) : c));
     if (started?.state !== 'running' || !exit) return;
     this.#timers.set(
       id,
@@ -406,11 +419,33 @@ export class ContainerRuntime {
     this.#ipsInUse.clear();
   }
 
+  /**
+   * A created container, started now: one literal with every member (a created record has
+   * exactly these), where a copy gaining `startedAt` kept its last members in a separate
+   * property array for the container's whole life (every running container of the node).
+   */
+  #running(c: RuntimeContainer): RuntimeContainer {
+    return {
+      id: c.id,
+      podUid: c.podUid,
+      sandboxId: c.sandboxId,
+      name: c.name,
+      image: c.image,
+      imageID: c.imageID,
+      restartCount: c.restartCount,
+      state: 'running',
+      createdAt: c.createdAt,
+      startedAt: this.#clock.now(),
+    };
+  }
+
   #record(pod: Pod): PodRecord {
     const uid = pod.metadata?.uid ?? '';
     let record = this.#pods.get(uid);
     if (!record) {
-      record = { uid, namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '', pod: keptPod(pod), containers: [] };
+      // The sandbox member is there from the start (undefined until the first sandbox): a
+      // record that gains it later keeps it in a separate property array.
+      record = { uid, namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '', pod: keptPod(pod), sandbox: undefined, containers: [] };
       this.#pods.set(uid, record);
       this.#generation++;
     } else if (record.pod.metadata !== pod.metadata || record.pod.spec !== pod.spec) record.pod = keptPod(pod);

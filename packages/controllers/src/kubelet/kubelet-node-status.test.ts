@@ -287,3 +287,69 @@ describe('KubeletNodeStatus', () => {
   });
 });
 
+
+describe('KubeletNodeStatus with the NodeLease gate, between reports', () => {
+  const gated = () => {
+    const fixed = freezeCopy(source());
+    const events: string[] = [];
+    const sim = createSimulation();
+    const status = new KubeletNodeStatus({
+      clock: sim.clock,
+      client: sim.api.client('kubelet', nodeLocation('w1')),
+      nodeName: 'w1',
+      owner: 'kubelet/w1',
+      labels: {},
+      registerWithTaints: [],
+      nodeStatusUpdateFrequency: 10_000,
+      nodeStatusReportFrequency: 60_000,
+      nodeLease: true,
+      source: () => fixed,
+      recordEvent: (type, reason) => events.push(`${type} ${reason}@${sim.clock.now()}`),
+    });
+    const nodeWrites = () => sim.trace.entries.filter((e): e is WriteTraceEntry => e.type === 'write' && e.kind === 'Node').map((e) => [e.verb, e.t]);
+    return { sim, status, events, nodeWrites, fixed };
+  };
+
+  it('still reports a cordon at the next tick, and writes at the report frequency what the full setters give', () => {
+    const { sim, status, events, nodeWrites, fixed } = gated();
+    status.start();
+    sim.clock.runFor(25_000);
+    const kubectl = sim.api.client('kubectl');
+    const got = kubectl.get('Node', 'w1');
+    if (E.isLeft(got)) throw new Error(got.left.message);
+    expect(E.isRight(kubectl.update('Node', { ...got.right, spec: { ...got.right.spec, unschedulable: true } }))).toBe(true);
+    const before = kubectl.get('Node', 'w1');
+    if (E.isLeft(before)) throw new Error(before.left.message);
+    sim.clock.runFor(40_000);
+    expect(events.filter((e) => e.startsWith('Normal NodeNotSchedulable'))).toEqual(['Normal NodeNotSchedulable@30100']);
+    expect(nodeWrites()).toEqual([
+      ['create', 100],
+      ['update', 25_000],
+      ['status', 60_100],
+    ]);
+    const after = kubectl.get('Node', 'w1');
+    if (E.isLeft(after)) throw new Error(after.left.message);
+    expect(JSON.stringify(after.right.status)).toBe(JSON.stringify(setNodeStatus(before.right, 'w1', fixed, sim.clock.iso(60_100), () => undefined)));
+  });
+
+  it('writes between reports when the status it wrote has a Ready condition the setters would change', () => {
+    const { sim, status, nodeWrites } = gated();
+    status.start();
+    sim.clock.runFor(1_000);
+    // A second Ready condition, Unknown, that setNodeStatus (which sets the first) leaves
+    // and heartbeatStatus (which renews every Ready) turns True.
+    const kubectl = sim.api.client('kubectl');
+    const got = kubectl.get('Node', 'w1');
+    if (E.isLeft(got)) throw new Error(got.left.message);
+    const conditions = [...(got.right.status?.conditions ?? []), { type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown' }];
+    expect(E.isRight(kubectl.updateStatus('Node', { ...got.right, status: { ...got.right.status, conditions } }))).toBe(true);
+    sim.clock.runFor(75_000);
+    // kubectl's write; the report at 60 s (the full setters leave the second Ready as it
+    // is); at 70 s the heartbeat's setters turn it True, which is written at once.
+    expect(nodeWrites().filter(([verb]) => verb === 'status')).toEqual([
+      ['status', 1_000],
+      ['status', 60_100],
+      ['status', 70_100],
+    ]);
+  });
+});

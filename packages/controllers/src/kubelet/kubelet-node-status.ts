@@ -95,6 +95,20 @@ const heartbeatStatus = (old: NodeStatus, now: string): NodeStatus => {
 };
 
 /**
+ * Whether heartbeatStatus of `status` differs from it in heartbeat times only: its pressure
+ * conditions are copied with a new heartbeat, so only a Ready condition that is not
+ * already what a running kubelet posts (a second Ready the setters did not touch) would
+ * change. Checked once per write, so that the heartbeats between writes can skip building
+ * a status that nodeStatusHasChanged would find unchanged.
+ */
+const readyIsHeartbeatStable = (status: NodeStatus): boolean => {
+  for (const c of status.conditions ?? []) {
+    if (c.type === 'Ready' && !equalExcept(c, readyCondition('', c.lastTransitionTime), 'lastHeartbeatTime')) return false;
+  }
+  return true;
+};
+
+/**
  * A status built by setNodeStatus or heartbeatStatus from a frozen node, frozen in place
  * (core's freezeBuilt): the API server then stores it as it is instead of copying it, and
  * the next heartbeat can tell its own status by identity.
@@ -282,10 +296,10 @@ export class KubeletNodeStatus {
    * The status this loop last wrote, as the API server stored it, and the source it was
    * built from: while the Node's status is still that object and the source has not
    * changed, the next heartbeat only moves heartbeat times ({@link heartbeatStatus}).
+   * `heartbeatsOnly`: those heartbeats change nothing else (see readyIsHeartbeatStable), so
+   * between reports with the NodeLease gate they need not be built at all.
    */
-  #written: { readonly status: NodeStatus; readonly source: NodeStatusSource } | undefined;
-  /** The source the last #setNodeStatus read. */
-  #lastSource: NodeStatusSource | undefined;
+  #written: { readonly status: NodeStatus; readonly source: NodeStatusSource; readonly heartbeatsOnly: boolean } | undefined;
   /** The loop's timer actions, made once: the loop reschedules itself every 10 s on every node. */
   readonly #syncAction = (): void => this.#syncNodeStatus();
   readonly #registerAction = (): void => this.#registerAttempt();
@@ -392,29 +406,36 @@ export class KubeletNodeStatus {
     const got = client.get('Node', nodeName);
     if (E.isLeft(got)) return 'failed';
     const node = got.right;
-    const status = this.#setNodeStatus(node);
-    this.#recordSchedulableEvent(node);
     const now = clock.now();
-    if (this.#o.nodeLease && now < this.#lastStatusReportTime + this.#o.nodeStatusReportFrequency && !nodeStatusHasChanged(node.status, status)) {
+    const source = this.#o.source();
+    const gated = this.#o.nodeLease && now < this.#lastStatusReportTime + this.#o.nodeStatusReportFrequency;
+    if (gated && this.#written?.heartbeatsOnly === true && this.#onlyHeartbeats(node, source)) {
+      // The setters would only move heartbeat times (heartbeatStatus: no event, nothing
+      // else changes), which nodeStatusHasChanged ignores: nothing would be written, so the
+      // status is not built. Five heartbeats in six with the NodeLease gate, on every node.
+      this.#recordSchedulableEvent(node);
       return 'ok';
     }
-    const source = this.#lastSource;
+    const status = this.#setNodeStatus(node, source);
+    this.#recordSchedulableEvent(node);
+    if (gated && !nodeStatusHasChanged(node.status, status)) return 'ok';
     const updated = client.updateStatus('Node', { ...node, status });
     if (E.isLeft(updated)) return updated.left.reason === 'Conflict' ? 'conflict' : 'failed';
     // The server stores the frozen status as it is; anything else takes the full path next time.
-    this.#written = updated.right.status === status && source !== undefined ? { status, source } : undefined;
+    this.#written = updated.right.status === status ? { status, source, heartbeatsOnly: readyIsHeartbeatStable(status) } : undefined;
     this.#lastStatusReportTime = now;
     return 'ok';
   }
 
-  #setNodeStatus(node: Node): NodeStatus {
-    const source = this.#o.source();
-    const now = this.#o.clock.iso();
+  /** Whether `node`'s status is the one this loop last wrote, built from `source`: then a heartbeat only moves heartbeat times. */
+  #onlyHeartbeats(node: Node, source: NodeStatusSource): boolean {
     const written = this.#written;
-    this.#lastSource = source;
-    if (written !== undefined && node.status !== undefined && node.status === written.status && source === written.source) {
-      return frozenStatus(heartbeatStatus(node.status, now));
-    }
+    return written !== undefined && node.status !== undefined && node.status === written.status && source === written.source;
+  }
+
+  #setNodeStatus(node: Node, source: NodeStatusSource = this.#o.source()): NodeStatus {
+    const now = this.#o.clock.iso();
+    if (this.#onlyHeartbeats(node, source) && node.status !== undefined) return frozenStatus(heartbeatStatus(node.status, now));
     return frozenStatus(setNodeStatus(node, this.#o.nodeName, source, now, this.#o.recordEvent));
   }
 

@@ -139,3 +139,73 @@ describe('podQOSClass', () => {
     expect(podQOSClass(withResources({ requests: { cpu: '500m' } }))).toBe('Burstable');
   });
 });
+
+describe('generatePodStatus output form', () => {
+  it('keeps the members and conditions in the order the API sees them, with or without a sandbox', () => {
+    const p = pod('Always', ['app', 'sidecar']);
+    const withSandbox = generatePodStatus(input(p, [attempt('app', 0, 'running'), attempt('sidecar', 0, 'created')], { isReady: () => false }));
+    expect(JSON.stringify(withSandbox)).toBe(
+      JSON.stringify({
+        phase: 'Pending',
+        conditions: [
+          { type: 'Initialized', status: 'True' },
+          { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [app sidecar]' },
+          { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [app sidecar]' },
+          { type: 'PodScheduled', status: 'True' },
+        ],
+        hostIP: '10.0.0.10',
+        podIP: '10.200.0.7',
+        containerStatuses: [
+          { name: 'app', image: 'nginx:1.17', imageID: 'docker-pullable://nginx@sha256:x', ready: false, restartCount: 0, state: { running: { startedAt: '2019-06-01T00:00:01Z' } }, containerID: 'docker://app0' },
+          { name: 'sidecar', image: 'nginx:1.17', imageID: 'docker-pullable://nginx@sha256:x', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+        ],
+        qosClass: 'BestEffort',
+      }),
+    );
+    const withoutSandbox = generatePodStatus(input(p, undefined));
+    expect(Object.keys(withoutSandbox)).toEqual(['phase', 'conditions', 'hostIP', 'containerStatuses', 'qosClass']);
+    expect(withoutSandbox.phase).toBe('Pending');
+  });
+
+  it('names containers with unknown and unready statuses in one message, as upstream joins them', () => {
+    // Statuses missing for a spec container ("unknown") come from getPhase's inputs, not from
+    // generatePodStatus, which reports every container: the message is checked through the
+    // conditions of a status whose containers are all unready.
+    const p = pod('Always', ['a', 'b', 'c']);
+    const status = generatePodStatus(input(p, [attempt('a', 0, 'running'), attempt('b', 0, 'running')], { isReady: (c) => c.name === 'a' }));
+    expect(status.conditions?.[1]).toEqual({ type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [b c]' });
+    // The same message again is the same string (made once per set of names).
+    const again = generatePodStatus(input(p, [attempt('a', 0, 'running'), attempt('b', 0, 'running')], { isReady: (c) => c.name === 'a' }));
+    expect(again.conditions?.[2]?.message).toBe(status.conditions?.[1]?.message);
+  });
+});
+
+describe('podQOSClass against upstream rules', () => {
+  // GetPodQOS over cpu and memory, written as the rules read, for every combination.
+  const reference = (containers: { requests: Record<string, string>; limits: Record<string, string> }[]): string => {
+    let any = false;
+    let guaranteed = containers.length > 0;
+    for (const c of containers) {
+      for (const r of ['cpu', 'memory']) {
+        if (c.requests[r] !== undefined || c.limits[r] !== undefined) any = true;
+        if (c.limits[r] === undefined || (c.requests[r] !== undefined && c.requests[r] !== c.limits[r])) guaranteed = false;
+      }
+    }
+    return !any ? 'BestEffort' : guaranteed ? 'Guaranteed' : 'Burstable';
+  };
+
+  it('agrees with the rules for every mix of cpu and memory requests and limits', () => {
+    const values = [undefined, '1', '2'];
+    const records: Record<string, string>[] = [];
+    for (const cpu of values) for (const memory of values) records.push({ ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) });
+    for (const requests of records) {
+      for (const limits of records) {
+        const containers = [{ requests, limits }, { requests: { cpu: '1' }, limits: { cpu: '1', memory: '1' } }];
+        for (const n of [1, 2]) {
+          const spec: Pod = { spec: { containers: containers.slice(0, n).map((c, i) => ({ name: `c${i}`, resources: c })) } };
+          expect(podQOSClass(spec)).toBe(reference(containers.slice(0, n)));
+        }
+      }
+    }
+  });
+});

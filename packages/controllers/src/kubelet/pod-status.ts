@@ -29,6 +29,10 @@ export interface PodStatusInput {
 /** The part of the clock status generation reads. */
 export type ClockLike = Pick<SimClock, 'now' | 'iso'>;
 
+/** The generated Initialized and PodScheduled conditions (always True in the model), shared. */
+const INITIALIZED: PodCondition = Object.freeze({ type: 'Initialized', status: 'True' });
+const POD_SCHEDULED: PodCondition = Object.freeze({ type: 'PodScheduled', status: 'True' });
+
 /** Conditions the kubelet owns; others (DisruptionTarget, readiness gates…) it keeps as found. */
 export const KUBELET_POD_CONDITIONS: readonly string[] = ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
 
@@ -78,12 +82,19 @@ const statusOf = (
   return status;
 };
 
+/**
+ * `waiting: ContainerCreating`, the state of every container between its sync and its
+ * start: one frozen object shared by every status (the written status is frozen anyway, so
+ * it is stored and compared as it is instead of being copied per pod).
+ */
+const CONTAINER_CREATING: ApiContainerState = Object.freeze({ waiting: Object.freeze({ reason: 'ContainerCreating' }) });
+
 /** The API status of one container (convertToAPIContainerStatuses). */
 export const containerStatus = (input: PodStatusInput, spec: Container): ContainerStatus => {
   const { runtimePod, clock } = input;
   const latest = latestAttempt(runtimePod, spec.name);
   const waiting = input.waiting?.get(spec.name);
-  if (!latest) return statusOf(spec.name, spec.image ?? '', '', false, 0, { waiting: waiting ? { ...waiting } : { reason: 'ContainerCreating' } });
+  if (!latest) return statusOf(spec.name, spec.image ?? '', '', false, 0, waiting ? { waiting: { ...waiting } } : CONTAINER_CREATING);
   const previous = latestAttempt(runtimePod, spec.name, latest);
   const { image, imageID, restartCount } = latest;
   if (latest.state === 'exited') {
@@ -91,9 +102,15 @@ export const containerStatus = (input: PodStatusInput, spec: Container): Contain
     return statusOf(spec.name, image, imageID, false, restartCount, terminated(latest, clock), previous ? terminated(previous, clock) : undefined, latest.id);
   }
   const lastState = previous?.state === 'exited' ? terminated(previous, clock) : undefined;
-  if (latest.state === 'created') return statusOf(spec.name, image, imageID, false, restartCount, { waiting: { reason: 'ContainerCreating' } }, lastState);
+  if (latest.state === 'created') return statusOf(spec.name, image, imageID, false, restartCount, CONTAINER_CREATING, lastState);
   const state = { running: { startedAt: clock.iso(latest.startedAt ?? clock.now()) } };
   return statusOf(spec.name, image, imageID, input.isReady(latest), restartCount, state, lastState, latest.id);
+};
+
+/** The first status of container `name` (a loop: no closure per container per sync). */
+const statusNamed = (statuses: readonly ContainerStatus[], name: string): ContainerStatus | undefined => {
+  for (let i = 0; i < statuses.length; i++) if (statuses[i]?.name === name) return statuses[i];
+  return undefined;
 };
 
 /** getPhase: the pod phase from its containers' statuses and restart policy. */
@@ -104,7 +121,7 @@ export const getPhase = (pod: Pod, statuses: readonly ContainerStatus[]): NonNul
   let stopped = 0;
   let succeeded = 0;
   for (const spec of pod.spec?.containers ?? []) {
-    const status = statuses.find((s) => s.name === spec.name);
+    const status = statusNamed(statuses, spec.name);
     if (!status) unknown++;
     else if (status.state?.running) running++;
     else if (status.state?.terminated) {
@@ -127,27 +144,61 @@ export const getPhase = (pod: Pod, statuses: readonly ContainerStatus[]): NonNul
   return 'Pending';
 };
 
-/** GenerateContainersReadyCondition, and Ready built from it (no readiness gates modelled). */
-const readinessConditions = (pod: Pod, statuses: readonly ContainerStatus[], phase: string): PodCondition[] => {
-  const unknown: string[] = [];
-  const unready: string[] = [];
-  for (const spec of pod.spec?.containers ?? []) {
-    const status = statuses.find((s) => s.name === spec.name);
-    if (!status) unknown.push(spec.name);
-    else if (!status.ready) unready.push(spec.name);
+/** Messages of ContainersNotReady by `unknown names|unready names`, made once (see {@link notReadyMessage}). */
+const notReadyMessages = new Map<string, string>();
+/** Enough for any cluster's distinct sets of container names; past it the cache starts over. */
+const NOT_READY_MESSAGES_MAX = 4_096;
+
+/**
+ * The ContainersNotReady message for these space-joined names (either may be empty):
+ * every pod between its sync and its start has one, and pods of one template share it, so
+ * it is one flat string per distinct set of names rather than a rope of pieces per pod.
+ */
+const notReadyMessage = (unknown: string, unready: string): string => {
+  const key = unknown === '' ? unready : `${unknown}|${unready}`;
+  let message = notReadyMessages.get(key);
+  if (message === undefined) {
+    const parts: string[] = [];
+    if (unknown !== '') parts.push(`containers with unknown status: [${unknown}]`);
+    if (unready !== '') parts.push(`containers with unready status: [${unready}]`);
+    message = parts.join(', ');
+    if (notReadyMessages.size >= NOT_READY_MESSAGES_MAX) notReadyMessages.clear();
+    notReadyMessages.set(key, message);
   }
-  let condition: Omit<PodCondition, 'type'>;
-  if (phase === 'Succeeded' && unknown.length === 0) condition = { status: 'False', reason: 'PodCompleted' };
-  else if (unknown.length > 0 || unready.length > 0) {
-    const messages = [
-      ...(unknown.length > 0 ? [`containers with unknown status: [${unknown.join(' ')}]`] : []),
-      ...(unready.length > 0 ? [`containers with unready status: [${unready.join(' ')}]`] : []),
+  return message;
+};
+
+/**
+ * GenerateContainersReadyCondition, and Ready built from it (no readiness gates modelled),
+ * as the `[Ready, ContainersReady]` pair. The names are joined as they are found and each
+ * condition is one literal (type, status, reason, message: the order the spread of a
+ * shared condition gave): no name lists, message lists or spreads per sync.
+ */
+const readinessConditions = (pod: Pod, statuses: readonly ContainerStatus[], phase: string): [PodCondition, PodCondition] => {
+  let unknown = '';
+  let unready = '';
+  for (const spec of pod.spec?.containers ?? []) {
+    const status = statusNamed(statuses, spec.name);
+    if (!status) unknown = unknown === '' ? spec.name : `${unknown} ${spec.name}`;
+    else if (!status.ready) unready = unready === '' ? spec.name : `${unready} ${spec.name}`;
+  }
+  // unknown === '' stands for "no unknown container": a container name is never empty.
+  if (phase === 'Succeeded' && unknown === '') {
+    return [
+      { type: 'Ready', status: 'False', reason: 'PodCompleted' },
+      { type: 'ContainersReady', status: 'False', reason: 'PodCompleted' },
     ];
-    condition = { status: 'False', reason: 'ContainersNotReady', message: messages.join(', ') };
-  } else condition = { status: 'True' };
+  }
+  if (unknown !== '' || unready !== '') {
+    const message = notReadyMessage(unknown, unready);
+    return [
+      { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message },
+      { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message },
+    ];
+  }
   return [
-    { type: 'Ready', ...condition },
-    { type: 'ContainersReady', ...condition },
+    { type: 'Ready', status: 'True' },
+    { type: 'ContainersReady', status: 'True' },
   ];
 };
 
@@ -157,13 +208,16 @@ export const podQOSClass = (pod: Pod): NonNullable<PodStatus['qosClass']> => {
   let any = false;
   let guaranteed = containers.length > 0;
   for (const c of containers) {
-    const requests = c.resources?.requests ?? {};
-    const limits = c.resources?.limits ?? {};
-    for (const r of ['cpu', 'memory']) {
-      if (requests[r] !== undefined || limits[r] !== undefined) any = true;
-      const limit = limits[r];
-      if (limit === undefined || (requests[r] !== undefined && requests[r] !== limit)) guaranteed = false;
-    }
+    const requests = c.resources?.requests;
+    const limits = c.resources?.limits;
+    // cpu, then memory: no resource-name list or empty records per container per sync.
+    const cpuRequest = requests?.['cpu'];
+    const cpuLimit = limits?.['cpu'];
+    const memoryRequest = requests?.['memory'];
+    const memoryLimit = limits?.['memory'];
+    if (cpuRequest !== undefined || cpuLimit !== undefined || memoryRequest !== undefined || memoryLimit !== undefined) any = true;
+    if (cpuLimit === undefined || (cpuRequest !== undefined && cpuRequest !== cpuLimit)) guaranteed = false;
+    if (memoryLimit === undefined || (memoryRequest !== undefined && memoryRequest !== memoryLimit)) guaranteed = false;
   }
   if (!any) return 'BestEffort';
   return guaranteed ? 'Guaranteed' : 'Burstable';
@@ -175,13 +229,18 @@ export const podQOSClass = (pod: Pod): NonNullable<PodStatus['qosClass']> => {
  */
 export const generatePodStatus = (input: PodStatusInput): PodStatus => {
   const { pod, runtimePod } = input;
-  const containerStatuses = (pod.spec?.containers ?? []).map((c) => containerStatus(input, c));
+  const specs = pod.spec?.containers ?? [];
+  const containerStatuses = new Array<ContainerStatus>(specs.length);
+  for (let i = 0; i < specs.length; i++) containerStatuses[i] = containerStatus(input, specs[i] as Container);
   const phase = getPhase(pod, containerStatuses);
-  const conditions: PodCondition[] = [{ type: 'Initialized', status: 'True' }, ...readinessConditions(pod, containerStatuses, phase), { type: 'PodScheduled', status: 'True' }];
-  // Members added in order, podIP only with a sandbox (no spread: every pod sync builds this).
-  const status: PodStatus = { phase, conditions, hostIP: input.hostIP };
-  if (runtimePod?.sandbox) status.podIP = runtimePod.sandbox.ip;
-  status.containerStatuses = containerStatuses;
-  status.qosClass = podQOSClass(pod);
-  return status;
+  const [ready, containersReady] = readinessConditions(pod, containerStatuses, phase);
+  // Initialized and PodScheduled are shared: the status manager copies every generated
+  // condition it keeps (adding its transition time), so none of these objects is stored.
+  const conditions: PodCondition[] = [INITIALIZED, ready, containersReady, POD_SCHEDULED];
+  const qosClass = podQOSClass(pod);
+  // One literal per shape, members in the order they always had (podIP only with a sandbox).
+  const sandbox = runtimePod?.sandbox;
+  return sandbox
+    ? { phase, conditions, hostIP: input.hostIP, podIP: sandbox.ip, containerStatuses, qosClass }
+    : { phase, conditions, hostIP: input.hostIP, containerStatuses, qosClass };
 };

@@ -182,3 +182,22 @@ describe('PodWorkers', () => {
   });
 });
 
+
+describe('PodWorkers container start timers', () => {
+  it('labels each step of a start with its purpose, as a clock observer and the pending list read it', () => {
+    const { sim, add } = setup();
+    const scheduled: string[] = [];
+    const unobserve = sim.clock.observe({ scheduled: (_id, _dueAt, label) => scheduled.push(`${label.owner}: ${label.purpose}`), fired: () => undefined, cancelled: () => undefined });
+    add('web', [{ name: 'app', image: 'nginx:1.17' }]);
+    sim.clock.runFor(0);
+    const pendingPurposes = () => sim.clock.pending().filter((t) => t.owner === 'kubelet/w1').map((t) => t.purpose);
+    expect(pendingPurposes()).toContain('pull image for container app of default/web');
+    sim.clock.runFor(60_000);
+    unobserve();
+    expect(scheduled.filter((s) => s.includes('container app of default/web'))).toEqual([
+      'kubelet/w1: pull image for container app of default/web',
+      'kubelet/w1: create container app of default/web',
+      'kubelet/w1: start container app of default/web',
+    ]);
+  });
+});

@@ -24,6 +24,80 @@ export type StatusWrite =
 
 const isKubeletCondition = (c: PodCondition): boolean => KUBELET_POD_CONDITIONS.includes(c.type);
 
+/** The first condition of `type` (a loop: no closure per condition per sync). */
+const conditionOfType = (conditions: readonly PodCondition[], type: string): PodCondition | undefined => {
+  for (let i = 0; i < conditions.length; i++) if (conditions[i]?.type === type) return conditions[i];
+  return undefined;
+};
+
+/** Whether `value`'s enumerable keys are exactly `keys`, in this order. */
+const hasKeys = (value: object, keys: readonly string[]): boolean => {
+  let i = 0;
+  for (const key in value) {
+    if (key !== keys[i]) return false;
+    i++;
+  }
+  return i === keys.length;
+};
+
+// The shapes generatePodStatus builds, which the two functions below copy as literals.
+const TYPE_STATUS = ['type', 'status'];
+const TYPE_STATUS_REASON = ['type', 'status', 'reason'];
+const TYPE_STATUS_REASON_MESSAGE = ['type', 'status', 'reason', 'message'];
+const STATUS_WITH_POD_IP = ['phase', 'conditions', 'hostIP', 'podIP', 'containerStatuses', 'qosClass'];
+const STATUS_WITHOUT_POD_IP = ['phase', 'conditions', 'hostIP', 'containerStatuses', 'qosClass'];
+
+/**
+ * `{ ...c, lastTransitionTime }`: the same members in the same order, as one literal for
+ * the shapes the kubelet generates. A copy that gains a member past the four an empty
+ * literal has room for keeps it in a separate property array for the object's life, and
+ * the written conditions live as long as the pod. Other shapes are copied and extended.
+ */
+const withTransitionTime = (c: PodCondition, lastTransitionTime: string | undefined): PodCondition => {
+  if (hasKeys(c, TYPE_STATUS)) return { type: c.type, status: c.status, lastTransitionTime };
+  if (hasKeys(c, TYPE_STATUS_REASON)) return { type: c.type, status: c.status, reason: c.reason, lastTransitionTime };
+  if (hasKeys(c, TYPE_STATUS_REASON_MESSAGE)) return { type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime };
+  // Assign, then set: a spread gaining a member leaves V8's fast copy path.
+  const copy: PodCondition = Object.assign({}, c);
+  copy.lastTransitionTime = lastTransitionTime;
+  return copy;
+};
+
+/** `{ ...generated, conditions, startTime }`, as one literal for the shapes generatePodStatus builds (see {@link withTransitionTime}). */
+const withConditionsAndStart = (generated: PodStatus, conditions: PodCondition[], startTime: string): PodStatus => {
+  const g = generated;
+  if (hasKeys(g, STATUS_WITH_POD_IP)) {
+    return { phase: g.phase, conditions, hostIP: g.hostIP, podIP: g.podIP, containerStatuses: g.containerStatuses, qosClass: g.qosClass, startTime };
+  }
+  if (hasKeys(g, STATUS_WITHOUT_POD_IP)) return { phase: g.phase, conditions, hostIP: g.hostIP, containerStatuses: g.containerStatuses, qosClass: g.qosClass, startTime };
+  const status: PodStatus = Object.assign({}, g);
+  status.conditions = conditions;
+  status.startTime = startTime;
+  return status;
+};
+
+/**
+ * What core's freezeCopy answers for a status the kubelet built (frozen, same members in
+ * the same order, undefined members dropped, frozen parts shared), frozen in place rather
+ * than copied: the status, its conditions and container statuses were built for this sync
+ * and nobody else holds them, so copying them was a second status per write. An object
+ * with an undefined member is copied as freezeCopy would.
+ */
+export const freezeStatus = <T>(value: T): T => {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = freezeStatus(value[i] as unknown);
+    return Object.freeze(value);
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) if (record[key] === undefined) return freezeCopy(value);
+  for (const key in record) {
+    const member = record[key];
+    if (member !== null && typeof member === 'object' && !Object.isFrozen(member)) record[key] = freezeStatus(member);
+  }
+  return Object.freeze(value);
+};
+
 /** Keeps the kubelet's last status per pod and writes it to the API server. */
 export class StatusManager {
   readonly #clock: SimClock;
@@ -50,15 +124,19 @@ export class StatusManager {
     const kubelets = this.#statuses.get(uid);
     const previous = kubelets ?? target?.status;
     const now = this.#clock.iso();
-    const conditions = (generated.conditions ?? []).map((c) => {
-      const old = previous?.conditions?.find((o) => o.type === c.type);
+    const generatedConditions = generated.conditions ?? [];
+    const previousConditions = previous?.conditions;
+    const conditions = new Array<PodCondition>(generatedConditions.length);
+    for (let i = 0; i < generatedConditions.length; i++) {
+      const c = generatedConditions[i] as PodCondition;
+      const old = previousConditions === undefined ? undefined : conditionOfType(previousConditions, c.type);
       // The scheduler's PodScheduled (set at binding) is kept as it is.
-      if (c.type === 'PodScheduled' && old?.status === 'True') return old;
-      // Object.assign rather than a spread that gains a member: same result, without V8
-      // leaving its fast copy path (µs per condition, every pod sync).
-      return Object.assign({}, c, { lastTransitionTime: old?.status === c.status ? old.lastTransitionTime : now });
-    });
-    const status: PodStatus = Object.assign({}, generated, { conditions, startTime: previous?.startTime ?? now });
+      if (c.type === 'PodScheduled' && old?.status === 'True') conditions[i] = old;
+      else {
+        conditions[i] = withTransitionTime(c, old?.status === c.status ? old.lastTransitionTime : now);
+      }
+    }
+    const status = withConditionsAndStart(generated, conditions, previous?.startTime ?? now);
     // A sync that changes nothing keeps the kubelet's previous object (frozen and shared
     // with the API server once written) lets syncPod's comparison stop at identity.
     if (kubelets === undefined || !deepEqual(status, kubelets)) this.#statuses.set(uid, status);
@@ -80,7 +158,7 @@ export class StatusManager {
     // Frozen before the write, so the API server stores this very object (it shares frozen
     // subtrees) and the kubelet keeps it: the next comparison with the stored status — on
     // the watch event of this write, on the next sync — stops at identity.
-    const written = freezeCopy(merged);
+    const written = freezeStatus(merged);
     if (merged === status) this.#statuses.set(uid, written);
     const result = this.#client.updateStatus('Pod', { ...target, status: written });
     if (E.isRight(result)) return { result: 'written', pod: result.right };

@@ -25,6 +25,9 @@ export interface WorkQueueOptions {
   readonly maxRetryMs?: number;
 }
 
+/** Most records a queue keeps for reuse. */
+const POOL_SIZE = 16;
+
 /**
  * A waiting key: its clock timer's slot and label, and its place in the queue's own order.
  * Records are pooled: a queue takes one per add that is not merged, on every pod or node
@@ -138,8 +141,8 @@ export class WorkQueue {
     const fifo = this.#fifo;
     const order = this.#order;
     // Records superseded or stopped leave from the front of either list.
-    while (this.#fifoHead < fifo.length && !fifo[this.#fifoHead]!.live) this.#pool.push(fifo[this.#fifoHead++]!);
-    for (let top = order.peek(); top !== undefined && !top.live; top = order.peek()) this.#pool.push(order.pop()!);
+    while (this.#fifoHead < fifo.length && !fifo[this.#fifoHead]!.live) this.#release(fifo[this.#fifoHead++]!);
+    for (let top = order.peek(); top !== undefined && !top.live; top = order.peek()) this.#release(order.pop()!);
     const first = this.#fifoHead < fifo.length ? fifo[this.#fifoHead] : undefined;
     const top = order.peek();
     let next: Waiting;
@@ -160,8 +163,19 @@ export class WorkQueue {
     const key = next.key;
     next.live = false;
     this.#due.delete(key);
-    this.#pool.push(next);
+    this.#release(next);
     this.#process(key);
+  }
+
+  /**
+   * Gives a record back to the pool, unless the pool already holds {@link POOL_SIZE}: after
+   * a burst (a kubelet starting 30 pods) an unbounded pool kept every record of the burst,
+   * and its key, for the queue's lifetime (~3 MB at 300 nodes).
+   */
+  #release(waiting: Waiting): void {
+    if (this.#pool.length >= POOL_SIZE) return;
+    waiting.key = '';
+    this.#pool.push(waiting);
   }
 
   #labelFor(purpose: string): TimerLabel {

@@ -29,7 +29,7 @@ import { TAINTS, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { MinHeap } from '../runtime/min-heap.js';
 import { removeTaintOffNode, swapNodeControllerTaint, taintExists, taintSetDiff } from './node-taints.js';
-import { PodsByNode } from './pods-by-node.js';
+import { acquirePodsByNode, releasePodsByNode, type PodsByNode } from './pods-by-node.js';
 import { EVICTION_RATE_LIMITER_BURST, NODE_EVICTION_PERIOD, RateLimitedTimedQueue, TokenBucket, type TimedValue, type TryResult } from './rate-limited-queue.js';
 import { TaintEvictionController } from './taint-eviction-controller.js';
 import { computeZoneState, getZoneKey, isNodeExcludedFromDisruptionChecks, zoneDisplayName, type ZoneState } from './zones.js';
@@ -157,7 +157,8 @@ export class NodeLifecycleController implements Component {
   readonly #pods: Informer<'Pod'>;
   readonly #leases: Informer<'Lease'> | undefined;
   readonly #daemonSets: Informer<'DaemonSet'> | undefined;
-  readonly #podsByNode = new PodsByNode();
+  /** The pod informer's nodeName index, shared with the taint eviction controller; set while started. */
+  #podsByNode: PodsByNode | undefined;
   /** useTaintBasedEvictions: NoExecute taints rather than deleting pods. */
   readonly #taintBased: boolean;
   #noScheduleQueue: WorkQueue | undefined;
@@ -233,13 +234,14 @@ export class NodeLifecycleController implements Component {
     const { clock } = this.#ctx.sim;
     this.#startedAt = clock.now();
     this.#noScheduleQueue = new WorkQueue(clock, (name) => this.#doNoScheduleTaintingPass(name), { owner: NODE_CONTROLLER });
-    this.#subscriptions = [this.#pods.events$.subscribe((e) => this.#podsByNode.apply(e))];
+    // Subscribed (and filled from the cache) first, where this controller's own index was.
+    this.#podsByNode = acquirePodsByNode(this.#pods);
+    this.#subscriptions = [];
     if (this.#daemonSets) this.#subscriptions.push(this.#daemonSets.events$.subscribe());
     if (this.#leases) this.#subscriptions.push(this.#leases.events$.subscribe((e) => this.#dirty.add(e.object.metadata?.name ?? '')));
     this.#subscriptions.push(this.#nodes.events$.subscribe((e) => this.#nodeEvent(e)));
     // An informer keeps its cache across a stop, and a relist of unchanged objects says
     // nothing: after a restart, replay the cache as upstream's fresh informers would.
-    for (const pod of this.#pods.list()) this.#podsByNode.apply({ type: 'ADDED', object: pod });
     for (const node of this.#nodes.list()) this.#nodeEvent({ type: 'ADDED', object: node });
     const { features, options } = this.#ctx.profile;
     if (options.enableTaintManager && !features.SeparateTaintEvictionController) {
@@ -274,7 +276,8 @@ export class NodeLifecycleController implements Component {
     this.#noScheduleQueue = undefined;
     this.#taintManager?.stop();
     this.#taintManager = undefined;
-    this.#podsByNode.clear();
+    if (this.#podsByNode) releasePodsByNode(this.#pods);
+    this.#podsByNode = undefined;
     for (const state of [this.#health, this.#known, this.#dirty, this.#retry, this.#deadlineOf, this.#carrier, this.#renewTimes, this.#zoneStates, this.#zoneQueues, this.#nodeZone, this.#zoneSize, this.#counted, this.#zoneCounts]) {
       state.clear();
     }
@@ -966,7 +969,7 @@ export class NodeLifecycleController implements Component {
 
   #podsOn(nodeName: string): Pod[] {
     const pods: Pod[] = [];
-    for (const key of this.#podsByNode.keys(nodeName)) {
+    for (const key of this.#podsByNode?.keys(nodeName) ?? []) {
       const { namespace, name } = splitKey(key);
       const pod = this.#pods.get(name, namespace);
       if (pod?.spec?.nodeName === nodeName) pods.push(pod);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { createSimulation } from '@failsim/core';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { PodsByNode } from './pods-by-node.js';
+import { findProfile } from '../profiles/profiles.js';
+import { defaultTimings, type ControllerContext } from '../runtime/context.js';
+import { sharedInformer } from '../runtime/shared-informers.js';
+import { acquirePodsByNode, PodsByNode, releasePodsByNode } from './pods-by-node.js';
 
 const pod = (name: string, nodeName?: string): Pod => ({ metadata: { name, namespace: 'default' }, spec: { containers: [], ...(nodeName ? { nodeName } : {}) } });
 
@@ -22,5 +26,49 @@ describe('PodsByNode', () => {
     expect(index.keys('nope')).toEqual([]);
     index.clear();
     expect(index.count('w2')).toBe(0);
+  });
+});
+
+describe('acquirePodsByNode', () => {
+  it('gives every holder one index fed once, equal to one rebuilt from the cache, and drops it with the last holder', () => {
+    const ctx: ControllerContext = { sim: createSimulation({ seed: 'pods-by-node' }), profile: findProfile('1.14')!, timings: defaultTimings };
+    const kubectl = ctx.sim.api.client('kubectl');
+    const pods = sharedInformer(ctx, 'Pod');
+    const settle = () => ctx.sim.clock.runFor(1_000);
+    const create = (name: string, nodeName?: string) => {
+      const created = kubectl.create('Pod', { metadata: { name }, spec: { containers: [{ name: 'c', image: 'nginx' }], ...(nodeName ? { nodeName } : {}) } });
+      expect(created._tag).toBe('Right');
+      settle();
+    };
+    create('before', 'w1');
+    const first = acquirePodsByNode(pods);
+    const second = acquirePodsByNode(pods);
+    settle();
+    expect(second).toBe(first);
+    expect(first.keys('w1')).toEqual(['default/before']);
+    create('b', 'w2');
+    create('pending');
+    expect(kubectl.bind('pending', 'default', 'w2')._tag).toBe('Right');
+    // Graceful: the pod stays (and indexed) until its kubelet confirms.
+    kubectl.delete('Pod', 'before');
+    settle();
+    // The same as an index rebuilt from the informer's cache.
+    const rebuilt = new PodsByNode();
+    for (const p of pods.list()) rebuilt.apply({ type: 'ADDED', object: p });
+    for (const node of ['w1', 'w2']) expect(first.keys(node)).toEqual(rebuilt.keys(node));
+    expect(first.keys('w2')).toEqual(['default/b', 'default/pending']);
+    releasePodsByNode(pods);
+    create('c', 'w1');
+    expect(first.keys('w1')).toEqual(['default/before', 'default/c']);
+    releasePodsByNode(pods);
+    // The last holder gone, the index is cleared and no longer fed; a new holder gets a fresh one from the cache.
+    expect(first.count('w2')).toBe(0);
+    create('d', 'w1');
+    expect(first.count('w1')).toBe(0);
+    const again = acquirePodsByNode(pods);
+    settle();
+    expect(again).not.toBe(first);
+    expect(again.keys('w1')).toEqual(['default/before', 'default/c', 'default/d']);
+    releasePodsByNode(pods);
   });
 });

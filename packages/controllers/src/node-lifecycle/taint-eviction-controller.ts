@@ -13,7 +13,7 @@ import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
 import { splitKey, tolerates } from '../runtime/pod-util.js';
 import { WorkQueue } from '../runtime/work-queue.js';
-import { PodsByNode } from './pods-by-node.js';
+import { acquirePodsByNode, releasePodsByNode, type PodsByNode } from './pods-by-node.js';
 import { TimedWorkerQueue, type TimedWork } from './timed-workers.js';
 
 /** deletePodHandler tries a deletion this many times (`retries`). */
@@ -112,7 +112,8 @@ export class TaintEvictionController implements Component {
   readonly #recorder: EventRecorder;
   readonly #nodes: Informer<'Node'>;
   readonly #pods: Informer<'Pod'>;
-  readonly #podsByNode = new PodsByNode();
+  /** The pod informer's nodeName index, shared with the node lifecycle controller; set while started. */
+  #podsByNode: PodsByNode | undefined;
   /** taintedNodes: the NoExecute taints of each node that has some. */
   readonly #taintedNodes = new Map<string, readonly Taint[]>();
   #queue: WorkQueue | undefined;
@@ -139,14 +140,15 @@ export class TaintEvictionController implements Component {
   start(): void {
     if (this.#subscriptions.length > 0) return;
     this.#queue = new WorkQueue(this.#ctx.sim.clock, (key) => this.#reconcile(key), { owner: this.name });
-    // Pods first: a node event must find the pods already indexed.
+    // Pods first: a node event must find the pods already indexed. The index is fed by its
+    // own handler, ahead of this controller's (the first holder subscribed it).
+    this.#podsByNode = acquirePodsByNode(this.#pods);
     this.#subscriptions = [
       this.#pods.events$.subscribe((e) => this.#podEvent(e)),
       this.#nodes.events$.subscribe((e) => this.#nodeEvent(e)),
     ];
     // An informer keeps its cache across a stop, and a relist of unchanged objects says
     // nothing: after a restart, replay the cache as upstream's fresh informers would.
-    for (const pod of this.#pods.list()) this.#podsByNode.apply({ type: 'ADDED', object: pod });
     for (const node of this.#nodes.list()) this.#nodeEvent({ type: 'ADDED', object: node });
   }
 
@@ -157,7 +159,8 @@ export class TaintEvictionController implements Component {
     this.#queue?.stop();
     this.#queue = undefined;
     this.#evictions.cancelAll();
-    this.#podsByNode.clear();
+    if (this.#podsByNode) releasePodsByNode(this.#pods);
+    this.#podsByNode = undefined;
     this.#taintedNodes.clear();
   }
 
@@ -175,7 +178,6 @@ export class TaintEvictionController implements Component {
 
   // PodUpdated: only a new, deleted or moved pod, or changed tolerations, matter.
   #podEvent(e: InformerEvent<Pod>): void {
-    this.#podsByNode.apply(e);
     const old = e.old;
     if (e.type === 'MODIFIED' && old && old.spec?.nodeName === e.object.spec?.nodeName) {
       // Status updates keep the stored tolerations array: identity settles most of them
@@ -202,7 +204,7 @@ export class TaintEvictionController implements Component {
     const taints = noExecuteTaints(node.spec?.taints);
     if (taints.length === 0) this.#taintedNodes.delete(nodeName);
     else this.#taintedNodes.set(nodeName, taints);
-    const keys = this.#podsByNode.keys(nodeName);
+    const keys = this.#podsByNode?.keys(nodeName) ?? [];
     if (keys.length === 0) return;
     if (taints.length === 0) {
       for (const key of keys) this.#cancelWorkWithEvent(key);

@@ -5,7 +5,7 @@ import type { Event, Node, PersistentVolume, PersistentVolumeClaim, Pod, Taint }
 import type { VersionProfile } from '../profiles/profile.js';
 import { profile112, profile114, profile118, profile128, profile132 } from '../profiles/profiles.js';
 import { defaultTimings } from '../runtime/context.js';
-import { numFeasibleNodesToFind, Scheduler } from './scheduler.js';
+import { isCountedStatusUpdate, numFeasibleNodesToFind, Scheduler } from './scheduler.js';
 
 const must = <T>(result: E.Either<{ message: string }, T>): T => {
   if (E.isLeft(result)) throw new Error(result.left.message);
@@ -446,5 +446,29 @@ describe('numFeasibleNodesToFind', () => {
     expect(numFeasibleNodesToFind(5000, 0)).toBe(500);
     // At least 5 %.
     expect(numFeasibleNodesToFind(10000, 0)).toBe(500);
+  });
+});
+
+describe('isCountedStatusUpdate', () => {
+  const spec = { nodeName: 'w1', containers: [{ name: 'c', image: 'nginx' }] };
+  const owners = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-uid', controller: true }];
+  const bound: Pod = { metadata: { name: 'p', namespace: 'default', ownerReferences: owners }, spec, status: { phase: 'Pending' } };
+  const running: Pod = { ...bound, status: { phase: 'Running' } };
+
+  it('lets only status updates of a counted pod skip the handler', () => {
+    expect(isCountedStatusUpdate({ type: 'MODIFIED', object: running, old: bound })).toBe(true);
+    // Not for adds and deletes, nor without the old version.
+    expect(isCountedStatusUpdate({ type: 'ADDED', object: running })).toBe(false);
+    expect(isCountedStatusUpdate({ type: 'DELETED', object: running, old: running })).toBe(false);
+    expect(isCountedStatusUpdate({ type: 'MODIFIED', object: running })).toBe(false);
+    // A new spec object (a bind, any spec change), new owners, a deletion, or a terminal phase
+    // is something setPod must see.
+    expect(isCountedStatusUpdate({ type: 'MODIFIED', object: { ...running, spec: { ...spec } }, old: bound })).toBe(false);
+    expect(isCountedStatusUpdate({ type: 'MODIFIED', object: { ...running, metadata: { ...running.metadata, ownerReferences: [] } }, old: bound })).toBe(false);
+    expect(isCountedStatusUpdate({ type: 'MODIFIED', object: { ...running, metadata: { ...running.metadata, deletionTimestamp: '2019-06-01T00:00:00Z' } }, old: bound })).toBe(false);
+    expect(isCountedStatusUpdate({ type: 'MODIFIED', object: { ...running, status: { phase: 'Succeeded' } }, old: running })).toBe(false);
+    // An unbound pod's status update is the queue's business.
+    const pending: Pod = { metadata: { name: 'q' }, spec: { containers: [] } };
+    expect(isCountedStatusUpdate({ type: 'MODIFIED', object: { ...pending, status: { phase: 'Pending' } }, old: pending })).toBe(false);
   });
 });

@@ -18,7 +18,7 @@ import { findMatchingVolume } from '../volume/volume-matching.js';
 import { aggregateErrors, fitErrorMessage, type FitErrorStyle, type NodeRejection } from './failure-message.js';
 import { filterContext, filterNode, isFilterError, SlotFilter, volumeBinding, volumeBindingError, type FilterResult } from './filters.js';
 import type { Resources } from './pod-requests.js';
-import { SchedulerCache, type NodeInfo } from './scheduler-cache.js';
+import { countsOnNode, SchedulerCache, type NodeInfo } from './scheduler-cache.js';
 import { SchedulingQueue, type FailureKind, type QueuedPod } from './scheduling-queue.js';
 import { scoreSlots } from './scoring.js';
 import { getPodVolumes, UNBOUND_IMMEDIATE_CLAIMS, type PodVolumes, type VolumeListers } from './volume-binding.js';
@@ -114,6 +114,28 @@ const podUpdated = (old: Pod | undefined, pod: Pod): boolean => {
   if (!old) return true;
   const strip = (p: Pod) => ({ metadata: { ...p.metadata, resourceVersion: undefined, generation: undefined, managedFields: undefined }, spec: p.spec });
   return !deepEqual(strip(old), strip(pod));
+};
+
+/**
+ * Whether a Pod event is a status update of a pod that stays counted on its node: same
+ * node, the same spec object, owners and terminating state as `old`, and neither version
+ * terminal. Most pod events are these (every kubelet status write). The event for `old`
+ * already took the pod out of the scheduling queue and the volume wait and counted it in
+ * the cache with exactly these inputs (nothing else puts a bound pod back there), so
+ * #onPod's setPod would return at once and nothing else would change: the handler can
+ * stop before building the pod's key.
+ */
+export const isCountedStatusUpdate = (event: InformerEvent<Pod>): boolean => {
+  const old = event.old;
+  if (event.type !== 'MODIFIED' || old === undefined) return false;
+  const pod = event.object;
+  return (
+    old.spec === pod.spec &&
+    old.metadata?.ownerReferences === pod.metadata?.ownerReferences &&
+    !old.metadata?.deletionTimestamp === !pod.metadata?.deletionTimestamp &&
+    countsOnNode(old) &&
+    countsOnNode(pod)
+  );
 };
 
 /**
@@ -233,9 +255,10 @@ export class Scheduler implements Component {
 
   #onPod(event: InformerEvent<Pod>): void {
     const pod = event.object;
-    const key = keyOf(pod);
     const queue = this.#queue;
     if (!queue) return;
+    if (isCountedStatusUpdate(event)) return;
+    const key = keyOf(pod);
     if (event.type === 'DELETED') {
       queue.delete(key);
       this.#waiting.delete(key);

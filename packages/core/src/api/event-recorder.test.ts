@@ -64,6 +64,27 @@ describe('EventRecorder', () => {
     expect(recorder.warning(pod, 'BackOff', 'later still')).toBeUndefined();
   });
 
+  it('keeps its windows exact across 2^31 ms, where times stop being stored as small integers', () => {
+    const { sim, client, pod } = setup();
+    const recorder = new EventRecorder(client, { component: 'kubelet', host: 'w1' }, { correlator: { maxSimilarEvents: 2 } });
+    const t0 = 2 ** 31 - 100_000;
+    sim.clock.runUntil(t0);
+    expect(Array.from({ length: 26 }, (_, i) => recorder.warning(pod, `R${i % 13}`, 'm')).filter(Boolean)).toHaveLength(25);
+    const other = right(client.create('Pod', { metadata: { name: 'web-1' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } }));
+    expect(recorder.warning(other, 'R0', 'first')?.message).toBe('first');
+    // The bucket refills at t0 + 300,000 ms (past 2^31), not a millisecond earlier.
+    sim.clock.runUntil(t0 + 299_999);
+    expect(recorder.warning(pod, 'Other', 'm')).toBeUndefined();
+    sim.clock.runUntil(t0 + 300_000);
+    expect(recorder.warning(pod, 'Other', 'm')).toBeDefined();
+    // web-1's R0 window began at t0: a second message at exactly t0 + 600,000 is in it
+    // (combined), one a millisecond later starts a new window.
+    sim.clock.runUntil(t0 + 600_000);
+    expect(recorder.warning(other, 'R0', 'second')?.message).toBe('(combined from similar events): second');
+    sim.clock.runUntil(t0 + 600_001);
+    expect(recorder.warning(other, 'R0', 'third')?.message).toBe('third');
+  });
+
   it('loses events of a recorder that cannot reach the server', () => {
     const { sim, client, pod } = setup();
     const recorder = new EventRecorder(sim.api.client('kubelet', nodeLocation('w1')), { component: 'kubelet', host: 'w1' });

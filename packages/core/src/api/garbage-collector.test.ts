@@ -88,7 +88,7 @@ describe('GarbageCollector', () => {
     expect(right(kubectl.list('Lease')).items.map((l) => l.metadata?.name)).toEqual(['released']);
   });
 
-  it('empties a terminating namespace in the order it first saw the objects, Events among them', () => {
+  it('empties a terminating namespace: the objects in the order it first saw them, then the Events as listed', () => {
     const { sim, kubectl } = setup();
     right(kubectl.create('Namespace', { metadata: { name: 'team' } }));
     right(kubectl.create('Lease', { ...lease('a'), metadata: { name: 'a', namespace: 'team' } }));
@@ -100,8 +100,61 @@ describe('GarbageCollector', () => {
     right(kubectl.patch('Lease', 'a', { spec: { holderIdentity: 'w9' } }, { type: 'merge', namespace: 'team' }));
     right(kubectl.delete('Namespace', 'team'));
     const removed = sim.trace.entries.flatMap((e) => (e.type === 'write' && e.verb === 'remove' && e.namespace === 'team' ? [`${e.kind}/${e.name}`] : []));
-    expect(removed).toEqual(['Lease/a', 'Event/a.1', 'Lease/b', 'Event/a.2']);
+    // Upstream's namespace deleter goes one resource type at a time: the Events together.
+    expect(removed).toEqual(['Lease/a', 'Lease/b', 'Event/a.1', 'Event/a.2']);
     expect(left(kubectl.get('Namespace', 'team')).reason).toBe('NotFound');
+  });
+
+  it('waits for an Event that cannot go yet before letting a namespace go', () => {
+    const { sim, kubectl } = setup();
+    right(kubectl.create('Namespace', { metadata: { name: 'team' } }));
+    const involvedObject = { kind: 'Lease', namespace: 'team', name: 'a' };
+    right(kubectl.create('Event', { metadata: { name: 'a.1', namespace: 'team' }, involvedObject, reason: 'Test', message: 'first' }));
+    right(kubectl.create('Event', { metadata: { name: 'a.2', namespace: 'team', finalizers: ['example.com/hold'] }, involvedObject, reason: 'Test', message: 'held' }));
+    right(kubectl.create('Event', { metadata: { name: 'a.3', namespace: 'team' }, involvedObject, reason: 'Test', message: 'third' }));
+    right(kubectl.delete('Namespace', 'team'));
+    const removed = () => sim.trace.entries.flatMap((e) => (e.type === 'write' && e.verb === 'remove' && e.namespace === 'team' ? [`${e.kind}/${e.name}`] : []));
+    expect(removed()).toEqual(['Event/a.1', 'Event/a.3']);
+    expect(right(kubectl.get('Namespace', 'team')).status?.phase).toBe('Terminating');
+    expect(right(kubectl.get('Event', 'a.2', 'team')).metadata?.deletionTimestamp).toBeDefined();
+    right(kubectl.patch('Event', 'a.2', { metadata: { finalizers: null } }, { type: 'merge', namespace: 'team' }));
+    expect(removed()).toEqual(['Event/a.1', 'Event/a.3', 'Event/a.2']);
+    expect(left(kubectl.get('Namespace', 'team')).reason).toBe('NotFound');
+  });
+
+  it('looks an ownerless Event up when a dependent names it as owner, and collects the dependent when it goes', () => {
+    const { kubectl, collected } = setup();
+    const involvedObject = { kind: 'Lease', namespace: 'default', name: 'x' };
+    const event = right(kubectl.create('Event', { metadata: { name: 'x.1' }, involvedObject, reason: 'Test', message: 'owner' }));
+    const byEvent: OwnerReference = { apiVersion: 'v1', kind: 'Event', name: 'x.1', uid: event.metadata?.uid ?? '' };
+    right(kubectl.create('Lease', { metadata: { name: 'kept', ownerReferences: [byEvent] }, spec: { holderIdentity: 'w0' } }));
+    // A reference to an Event of that name with another uid is dangling (upstream's isDangling).
+    const stale: OwnerReference = { ...byEvent, uid: 'not-the-uid' };
+    right(kubectl.create('Lease', { metadata: { name: 'stale', ownerReferences: [stale] }, spec: { holderIdentity: 'w0' } }));
+    right(kubectl.create('Lease', lease('other')));
+    right(kubectl.delete('Lease', 'other'));
+    expect(collected()).toEqual([]);
+    // The dependents are visited when an owner of theirs goes, here the stale one's other owner.
+    const other = right(kubectl.create('Lease', lease('other2')));
+    right(kubectl.patch('Lease', 'stale', { metadata: { ownerReferences: [stale, ownerRef(other)] } }, { type: 'merge' }));
+    right(kubectl.patch('Lease', 'kept', { metadata: { ownerReferences: [byEvent, ownerRef(other)] } }, { type: 'merge' }));
+    right(kubectl.delete('Lease', 'other2'));
+    expect(collected()).toEqual(['stale']);
+    right(kubectl.delete('Event', 'x.1'));
+    expect(collected()).toEqual(['stale', 'kept']);
+  });
+
+  it('removes the foreground finalizer of an ownerless Event once its last dependent goes', () => {
+    const { kubectl } = setup();
+    const involvedObject = { kind: 'Lease', namespace: 'default', name: 'x' };
+    const event = right(kubectl.create('Event', { metadata: { name: 'x.1' }, involvedObject, reason: 'Test', message: 'owner' }));
+    const byEvent: OwnerReference = { apiVersion: 'v1', kind: 'Event', name: 'x.1', uid: event.metadata?.uid ?? '', blockOwnerDeletion: true };
+    right(kubectl.create('Lease', { metadata: { name: 'dep', ownerReferences: [byEvent], finalizers: ['example.com/hold'] }, spec: { holderIdentity: 'w0' } }));
+    right(kubectl.delete('Event', 'x.1', { propagationPolicy: 'Foreground' }));
+    expect(right(kubectl.get('Event', 'x.1')).metadata?.finalizers).toEqual(['foregroundDeletion']);
+    right(kubectl.patch('Lease', 'dep', { metadata: { finalizers: null } }, { type: 'merge' }));
+    expect(left(kubectl.get('Lease', 'dep')).reason).toBe('NotFound');
+    expect(left(kubectl.get('Event', 'x.1')).reason).toBe('NotFound');
   });
 
   it('collects Events that name an owner, from their creation or from a later write', () => {

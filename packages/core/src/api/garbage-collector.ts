@@ -14,10 +14,12 @@ import { isKind, resources, type Kind, type KubeObject } from './resources.js';
  * GarbageCollector#dependentsOf). Updated in place on every write (the Map keeps its entry
  * and its place), so a write of an existing object allocates nothing here.
  *
- * An Event without owners is kept as itself instead (issue 8): its last write is never
- * read (only dependents' are), and Events are most of the objects of a run (~230 live per
- * node for the hour of --event-ttl), so they cost no record; they are rarely written
- * again. One that gains an owner gets a record.
+ * An Event without owners is not kept at all (issue 8): Events are most of the objects of
+ * a run (~230 live per node for the hour of --event-ttl, ~1 M at 5,000 nodes), and the
+ * collector needs them only (a) to tell that an owner named by a dependent exists and (b)
+ * to empty a terminating namespace. Both are answered from the API server instead, as
+ * upstream does (see GarbageCollector#ownerExists and #emptyNamespace). An Event that gains
+ * an owner gets a record like any dependent.
  */
 class Tracked {
   constructor(
@@ -27,9 +29,9 @@ class Tracked {
 }
 
 /** An object as the collector keeps it. */
-type Entry = KubeObject | Tracked;
+type Entry = Tracked;
 
-const objectOf = (entry: Entry): KubeObject => (entry instanceof Tracked ? entry.object : entry);
+const objectOf = (entry: Entry): KubeObject => entry.object;
 /** The kind of a watched object (checked by isKind when it arrived). */
 const kindOf = (obj: KubeObject): Kind => obj.kind as Kind;
 
@@ -46,6 +48,7 @@ const sameOwners = (a: readonly OwnerReference[], b: readonly OwnerReference[]):
 };
 
 const NO_UIDS: ReadonlySet<string> = new Set();
+const NO_OBJECTS: readonly KubeObject[] = Object.freeze([]);
 
 /** Orders dependents by their last write. */
 const bySeq = (a: Tracked, b: Tracked): number => a.seq - b.seq;
@@ -63,6 +66,8 @@ export class GarbageCollector {
   /** Namespace name → the Namespace object as last seen. */
   readonly #namespaces = new Map<string, KubeObject>();
   #seq = 0;
+  /** Namespaces whose Events #emptyNamespace is deleting. */
+  readonly #emptyingEvents = new Set<string>();
 
   constructor(client: ApiClient) {
     this.#client = client;
@@ -92,21 +97,40 @@ export class GarbageCollector {
     for (const dependentUid of this.#dependents.get(uid) ?? NO_UIDS) {
       // An object is in its owners' sets only while it names them, so it has a record.
       const dependent = this.#objects.get(dependentUid);
-      if (dependent instanceof Tracked) found.push(dependent);
+      if (dependent !== undefined) found.push(dependent);
     }
     return found.sort(bySeq);
   }
 
   /**
    * The object of `entry` as last written, read when it is used: a loop that deletes
-   * sees what its own deletes changed (synchronous watch delivery), as it did when every
-   * entry was a record updated in place. A Tracked is such a record; a plain Event is
-   * looked up again (once gone, the collector's delete of it cannot succeed anyway).
+   * sees what its own deletes changed (synchronous watch delivery), the record being
+   * updated in place.
    */
   #latest(entry: Entry): KubeObject {
-    if (entry instanceof Tracked) return entry.object;
-    const current = this.#objects.get(uidOf(entry));
-    return current === undefined ? entry : objectOf(current);
+    return entry.object;
+  }
+
+  /**
+   * Whether the owner `ref` of a dependent in `namespace` exists. A tracked owner does. An
+   * Event is not tracked unless it has owners itself, so an Event owner that is not tracked
+   * is looked up live, the way upstream's attemptToDeleteItem checks an owner absent from
+   * its graph: GET by kind and name in the dependent's namespace, dangling when NotFound or
+   * when the uid differs (k8s.io/kubernetes pkg/controller/garbagecollector/garbagecollector.go
+   * isDangling, v1.14 through v1.30). Any other untracked owner is gone: the collector
+   * sees every write of every other kind.
+   */
+  #ownerExists(ref: OwnerReference, namespace: string | undefined): boolean {
+    return this.#ownerObject(ref, namespace) !== undefined;
+  }
+
+  /** The owner `ref` names, as {@link GarbageCollector#ownerExists} finds it, or undefined. */
+  #ownerObject(ref: OwnerReference, namespace: string | undefined): KubeObject | undefined {
+    const owner = this.#objects.get(ref.uid);
+    if (owner !== undefined) return owner.object;
+    if (ref.kind !== 'Event') return undefined;
+    const live = this.#client.get('Event', ref.name, namespace);
+    return E.isRight(live) && live.right.metadata?.uid === ref.uid ? live.right : undefined;
   }
 
   /**
@@ -122,8 +146,11 @@ export class GarbageCollector {
     // Indexed loops: this runs for every write of the cluster, and for-of over the owner
     // lists allocated an iterator result per step here (issue 8).
     if (entry === undefined) {
-      this.#objects.set(uid, kind === 'Event' && owners.length === 0 ? object : new Tracked(object, seq));
-      for (let i = 0; i < owners.length; i++) this.#addDependent(owners[i]!.uid, uid);
+      // An untracked Event is ownerless, so it had no owners to unindex.
+      if (kind !== 'Event' || owners.length > 0) {
+        this.#objects.set(uid, new Tracked(object, seq));
+        for (let i = 0; i < owners.length; i++) this.#addDependent(owners[i]!.uid, uid);
+      }
     } else {
       // Most writes keep the owners (often the very array): the index stays as it is.
       const previous = ownersOf(objectOf(entry));
@@ -131,11 +158,9 @@ export class GarbageCollector {
         for (let i = 0; i < previous.length; i++) this.#dependents.get(previous[i]!.uid)?.delete(uid);
         for (let i = 0; i < owners.length; i++) this.#addDependent(owners[i]!.uid, uid);
       }
-      // A record stays one (lists being walked hold it); a plain Event gets one with its first owner.
-      if (entry instanceof Tracked) {
-        entry.object = object;
-        entry.seq = seq;
-      } else this.#objects.set(uid, owners.length > 0 ? new Tracked(object, seq) : object);
+      // A record stays one, even an Event's that lost its owners (lists being walked hold it).
+      entry.object = object;
+      entry.seq = seq;
     }
     if (kind === 'Namespace') this.#namespaces.set(object.metadata?.name ?? '', object);
     const meta = object.metadata;
@@ -159,8 +184,7 @@ export class GarbageCollector {
     for (let i = 0; i < owners.length; i++) {
       const ref = owners[i]!;
       this.#dependents.get(ref.uid)?.delete(uid);
-      const owner = this.#objects.get(ref.uid);
-      const ownerObject = owner === undefined ? undefined : objectOf(owner);
+      const ownerObject = this.#ownerObject(ref, object.metadata?.namespace);
       if (ownerObject?.metadata?.finalizers?.includes('foregroundDeletion')) this.#deleteForeground(ownerObject);
     }
     // Most removed objects own nothing (every expiring Event): no list to build and sort.
@@ -178,7 +202,8 @@ export class GarbageCollector {
   #collectIfOrphaned(object: KubeObject): void {
     const owners = ownersOf(object);
     if (owners.length === 0 || object.metadata?.deletionTimestamp) return;
-    if (owners.some((ref) => this.#objects.has(ref.uid))) return;
+    const namespace = object.metadata?.namespace;
+    if (owners.some((ref) => this.#ownerExists(ref, namespace))) return;
     this.#delete(object);
   }
 
@@ -202,9 +227,21 @@ export class GarbageCollector {
     if (remaining.every((d) => !this.#objects.has(uidOf(d.object)))) this.#removeFinalizer(owner, 'foregroundDeletion');
   }
 
-  /** Deletes what a terminating namespace holds; once empty, lets it go. */
+  /**
+   * Deletes what a terminating namespace holds; once empty, lets it go. The tracked objects
+   * first, in the order the collector first saw them; then the namespace's Events, which
+   * are not tracked unless they have owners, listed from the API server in its order
+   * (namespace, then name). Upstream's namespace controller also empties a namespace one
+   * resource type at a time, by list and deletecollection (k8s.io/kubernetes
+   * pkg/controller/namespace/deletion/namespaced_resources_deleter.go deleteAllContent and
+   * deleteCollection, v1.14 through v1.30), so a namespace's Events go together rather than
+   * interleaved with the objects they were created among.
+   */
   #emptyNamespace(ns: KubeObject): void {
     const name = ns.metadata?.name ?? '';
+    // Deleting an Event of the namespace calls back here (its DELETED event): the loop
+    // below deletes the rest, and checks for emptiness after it.
+    if (this.#emptyingEvents.has(name)) return;
     const inside: Entry[] = [];
     for (const entry of this.#objects.values()) {
       const object = objectOf(entry);
@@ -214,12 +251,27 @@ export class GarbageCollector {
       const object = this.#latest(entry);
       if (!object.metadata?.deletionTimestamp) this.#delete(object);
     }
-    if (inside.every((e) => !this.#objects.has(uidOf(objectOf(e))))) {
+    this.#emptyingEvents.add(name);
+    try {
+      for (const event of this.#eventsIn(name)) {
+        // Tracked ones (Events with owners) were deleted above with the other objects.
+        if (!event.metadata?.deletionTimestamp && !this.#objects.has(uidOf(event))) this.#delete(event);
+      }
+    } finally {
+      this.#emptyingEvents.delete(name);
+    }
+    if (inside.every((e) => !this.#objects.has(uidOf(objectOf(e)))) && this.#eventsIn(name).length === 0) {
       const current = this.#client.get('Namespace', name);
       if (E.isRight(current) && (current.right.spec?.finalizers ?? []).length > 0) {
         this.#client.update('Namespace', { ...current.right, spec: { ...current.right.spec, finalizers: [] } });
       }
     }
+  }
+
+  /** The Events of namespace `name` as the API server lists them now (none if it cannot). */
+  #eventsIn(name: string): readonly KubeObject[] {
+    const listed = this.#client.list('Event', { namespace: name });
+    return E.isRight(listed) ? listed.right.items : NO_OBJECTS;
   }
 
   #delete(object: KubeObject): void {

@@ -579,7 +579,14 @@ export class ApiServer {
       }
     }
     const name = inMeta.name || (inMeta.generateName ? this.#generateName(inMeta.generateName) : '');
-    if (kind === 'Event' && ns !== undefined && !r.tracksGeneration && onlyServerOwned(inMeta) && leadingKeys(input, EVENT_KEYS) === EVENT_KEYS.length) {
+    if (
+      kind === 'Event' &&
+      ns !== undefined &&
+      (input as Obj).apiVersion === r.apiVersion &&
+      (input as Obj).kind === kind &&
+      onlyServerOwned(inMeta) &&
+      leadingKeys(input, EVENT_KEYS) === EVENT_KEYS.length
+    ) {
       return this.#createEvent(caller, input as Obj, name, ns) as Result<ObjectOf<K>>;
     }
     const meta = serverMeta(inMeta, {
@@ -598,9 +605,9 @@ export class ApiServer {
   }
 
   /**
-   * CREATE of an Event as the event recorder builds it (the Event keys in order, metadata
-   * without client-set members): the general path's result, built as the literal it
-   * stores. Why (issue 8): Events are a third of the writes when Pods start; the general
+   * CREATE of an Event as the event recorder builds it (the server's apiVersion and kind,
+   * the Event keys in order, metadata without client-set members): the general path's
+   * result, built as the literal it stores (inObjectEvent with the server's metadata). Why (issue 8): Events are a third of the writes when Pods start; the general
    * path built the metadata twice (an `owned` record, then serverMeta's copy), copied the
    * Event onto an empty object and then again into a literal. Events have no defaults,
    * admission or create-time resets (admission.ts), and only their name is validated.
@@ -609,22 +616,7 @@ export class ApiServer {
     // serverMeta's members in its order, drawn in its order (uid, then the timestamp); the
     // resourceVersion is set in place by #commit (see plainMeta).
     const metadata: Meta = { name, namespace, uid: this.#random.uuid(), creationTimestamp: this.clock.iso(), resourceVersion: '' };
-    const e = input as unknown as EventFields;
-    const event = {
-      apiVersion: resources.Event.apiVersion,
-      kind: 'Event',
-      metadata,
-      involvedObject: e.involvedObject,
-      reason: e.reason,
-      message: e.message,
-      source: e.source,
-      firstTimestamp: e.firstTimestamp,
-      lastTimestamp: e.lastTimestamp,
-      count: e.count,
-      type: e.type,
-      reportingComponent: e.reportingComponent,
-      reportingInstance: e.reportingInstance,
-    } as unknown as Obj;
+    const event = inObjectEvent(input, metadata);
     const errors = validate('Event', event);
     if (errors.length > 0) return E.left(invalid('Event', resources.Event.group, name, errors));
     if (this.#store('Event').get(namespace, name)) return E.left(alreadyExists(resources.Event, name));

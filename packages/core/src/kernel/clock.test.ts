@@ -378,6 +378,76 @@ describe('SimClock against a reference model', () => {
   });
 });
 
+describe('SimClock timers due now (the lane beside the heap)', () => {
+  it('fires timers scheduled by actions for now, later and at equal times in (dueAt, id) order, skipping cancelled ones', () => {
+    let seed = 777;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+      return seed % n;
+    };
+    const clock = new SimClock();
+    const fired: [number, number][] = [];
+    const live = new Map<number, TimerHandle>();
+    const cancelledIds = new Set<number>();
+    let scheduledCount = 0;
+    const observed: number[] = [];
+    const schedule = (delay: number): void => {
+      if (scheduledCount >= 40_000) return;
+      scheduledCount++;
+      const handle: TimerHandle = clock.schedule(
+        delay,
+        () => {
+          fired.push([clock.now(), handle.id]);
+          live.delete(handle.id);
+          // Most actions enqueue work for now (a watch handler's add), some for later; some cancel.
+          for (let k = rand(4); k > 0; k--) schedule(rand(3) === 0 ? rand(50) : 0);
+          if (rand(5) === 0 && live.size > 0) {
+            const ids = [...live.keys()];
+            const victim = live.get(ids[rand(ids.length)]!)!;
+            victim.cancel();
+            live.delete(victim.id);
+            cancelledIds.add(victim.id);
+          }
+        },
+        label,
+      );
+      live.set(handle.id, handle);
+    };
+    for (let i = 0; i < 200; i++) schedule(rand(100));
+    // An observer attached mid-run learns the ids of timers already in the lane.
+    clock.runUntil(60);
+    const stop = clock.observe({ scheduled() {}, cancelled: (id) => observed.push(id), fired() {} });
+    const expectedPending = [...live.values()].map((h) => [h.dueAt, h.id]).sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+    expect(clock.pending().map((t) => [t.dueAt, t.id])).toEqual(expectedPending);
+    clock.runUntilIdle();
+    stop();
+    // Strictly increasing (dueAt, id): the order is fully determined by the schedule.
+    const outOfOrder = fired.filter((f, i) => i > 0 && (f[0] < fired[i - 1]![0] || (f[0] === fired[i - 1]![0] && f[1] <= fired[i - 1]![1])));
+    expect(outOfOrder).toEqual([]);
+    expect(fired.filter(([, id]) => cancelledIds.has(id))).toEqual([]);
+    expect(fired.length + cancelledIds.size).toBe(scheduledCount);
+    expect(observed.every((id) => cancelledIds.has(id))).toBe(true);
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('compacts lane entries cancelled in bulk and keeps the live ones in order', () => {
+    const clock = new SimClock();
+    const log: number[] = [];
+    clock.schedule(
+      5,
+      () => {
+        const handles = Array.from({ length: 5_000 }, (_, i) => clock.schedule(0, () => log.push(i), label));
+        for (let i = 0; i < handles.length; i++) if (i % 7 !== 0) handles[i]!.cancel();
+      },
+      label,
+    );
+    clock.schedule(5, () => log.push(-1), label);
+    clock.runUntilIdle();
+    expect(log[0]).toBe(-1);
+    expect(log.slice(1)).toEqual(Array.from({ length: 5_000 }, (_, i) => i).filter((i) => i % 7 === 0));
+  });
+});
+
 describe('SimClock timers without handles', () => {
   it('orders them with handled timers by due time and scheduling order, and cancels them by slot and label', () => {
     const clock = new SimClock();

@@ -97,6 +97,13 @@ class Timer implements TimerHandle {
  * from schedule until the timer is popped, so a pop touches one random memory location.
  * Cancellation is lazy: a cancelled timer (empty action slot) stays in the heap until it
  * reaches the top or the heap is compacted.
+ *
+ * Timers due at the time of the last firing (a zero-delay work-queue add, a watch handler's
+ * enqueue: most timers of a busy simulation) go to a first-in, first-out lane instead of
+ * the heap: such a timer is due before every future one, so in the heap it sifted up
+ * through every level (17 with 100,000 pending timers) and then down again when popped.
+ * The lane only ever holds entries in (dueAt, id) order, so its first entry is its
+ * smallest and the next timer is the smaller of the lane's first and the heap's top.
  */
 class TimerQueue {
   private times = new Float64Array(INITIAL_CAPACITY);
@@ -122,6 +129,13 @@ class TimerQueue {
   private lastId = 0;
   /** Entries in the heap, live or cancelled. */
   private size = 0;
+  // The lane of timers due at the last firing's time: entries laneHead…laneEnd-1, live or
+  // cancelled, in (dueAt, id) order (see the class comment).
+  private laneTimes = new Float64Array(INITIAL_CAPACITY);
+  private laneIds = new Float64Array(INITIAL_CAPACITY);
+  private laneSlots = new Int32Array(INITIAL_CAPACITY);
+  private laneHead = 0;
+  private laneEnd = 0;
   /** Entries not cancelled. */
   live = 0;
   /** Who watches schedules, cancels and firings; undefined (the usual case) costs one test. */
@@ -137,6 +151,7 @@ class TimerQueue {
     if (this.slotIds !== undefined) return;
     const slotIds = new Float64Array(this.actions.length);
     for (let i = 0; i < this.size; i++) slotIds[this.slots[i]!] = this.ids[i]!;
+    for (let i = this.laneHead; i < this.laneEnd; i++) slotIds[this.laneSlots[i]!] = this.laneIds[i]!;
     this.slotIds = slotIds;
   }
 
@@ -161,6 +176,12 @@ class TimerQueue {
     }
     const id = this.nextId++;
     if (this.slotIds !== undefined) this.slotIds[slot] = id;
+    if (dueAt === this.lastDue && (this.laneEnd === this.laneHead || this.laneTimes[this.laneEnd - 1]! <= dueAt)) {
+      this.appendToLane(dueAt, id, slot);
+      this.live++;
+      if (this.observer !== undefined) this.observer.scheduled(id, dueAt, label);
+      return slot;
+    }
     const times = this.times;
     const ids = this.ids;
     const slots = this.slots;
@@ -196,17 +217,29 @@ class TimerQueue {
     return true;
   }
 
-  /** Due time of the first live timer, or Infinity when none; drops cancelled ones on top. */
+  /** Due time of the first live timer, or Infinity when none; drops cancelled ones in front of the lane and on top of the heap. */
   peekTime(): number {
-    while (this.size > 0) {
-      if (this.actions[this.slots[0]!] !== undefined) return this.times[0]!;
-      this.removeTop();
-    }
-    return Infinity;
+    const actions = this.actions;
+    while (this.laneHead < this.laneEnd && actions[this.laneSlots[this.laneHead]!] === undefined) this.release(this.laneSlots[this.laneHead++]!);
+    if (this.laneHead === this.laneEnd) this.laneHead = this.laneEnd = 0;
+    while (this.size > 0 && actions[this.slots[0]!] === undefined) this.removeTop();
+    if (this.laneHead < this.laneEnd) return this.laneFirst() ? this.laneTimes[this.laneHead]! : this.times[0]!;
+    return this.size > 0 ? this.times[0]! : Infinity;
   }
 
-  /** Removes the top timer and returns its action; the caller has checked it is live via peekTime. */
+  /** Removes the first timer and returns its action; the caller has checked it is live via peekTime. */
   popAction(): () => void {
+    if (this.laneHead < this.laneEnd && this.laneFirst()) {
+      const head = this.laneHead++;
+      const slot = this.laneSlots[head]!;
+      const action = this.actions[slot]!;
+      this.lastDue = this.laneTimes[head]!;
+      this.lastId = this.laneIds[head]!;
+      this.release(slot);
+      if (this.laneHead === this.laneEnd) this.laneHead = this.laneEnd = 0;
+      this.live--;
+      return action;
+    }
     const action = this.actions[this.slots[0]!]!;
     this.lastDue = this.times[0]!;
     this.lastId = this.ids[0]!;
@@ -215,10 +248,50 @@ class TimerQueue {
     return action;
   }
 
-  /** Id and label of the top timer (live, per peekTime): what an observer is told before it runs. */
+  /** Id and label of the first timer (live, per peekTime): what an observer is told before it runs. */
   peekTop(): { id: number; label: TimerLabel } {
+    if (this.laneHead < this.laneEnd && this.laneFirst()) {
+      return { id: this.laneIds[this.laneHead]!, label: this.labels[this.laneSlots[this.laneHead]!]! };
+    }
     const slot = this.slots[0]!;
     return { id: this.ids[0]!, label: this.labels[slot]! };
+  }
+
+  /** With the lane not empty and both fronts live: whether the lane's first entry comes before the heap's top. */
+  private laneFirst(): boolean {
+    if (this.size === 0) return true;
+    const lt = this.laneTimes[this.laneHead]!;
+    const ht = this.times[0]!;
+    return lt < ht || (lt === ht && this.laneIds[this.laneHead]! < this.ids[0]!);
+  }
+
+  private appendToLane(dueAt: number, id: number, slot: number): void {
+    if (this.laneEnd === this.laneTimes.length) {
+      const length = this.laneEnd - this.laneHead;
+      if (this.laneHead > 0 && length * 2 <= this.laneTimes.length) {
+        // Mostly consumed: slide the rest to the front instead of growing.
+        this.laneTimes.copyWithin(0, this.laneHead, this.laneEnd);
+        this.laneIds.copyWithin(0, this.laneHead, this.laneEnd);
+        this.laneSlots.copyWithin(0, this.laneHead, this.laneEnd);
+      } else {
+        const capacity = this.laneTimes.length * 2;
+        const times = new Float64Array(capacity);
+        const ids = new Float64Array(capacity);
+        const slots = new Int32Array(capacity);
+        times.set(this.laneTimes.subarray(this.laneHead, this.laneEnd));
+        ids.set(this.laneIds.subarray(this.laneHead, this.laneEnd));
+        slots.set(this.laneSlots.subarray(this.laneHead, this.laneEnd));
+        this.laneTimes = times;
+        this.laneIds = ids;
+        this.laneSlots = slots;
+      }
+      this.laneHead = 0;
+      this.laneEnd = length;
+    }
+    const at = this.laneEnd++;
+    this.laneTimes[at] = dueAt;
+    this.laneIds[at] = id;
+    this.laneSlots[at] = slot;
   }
 
   hasFired(dueAt: number, id: number): boolean {
@@ -230,7 +303,7 @@ class TimerQueue {
     this.actions[slot] = undefined;
     this.labels[slot] = undefined;
     this.live--;
-    const dead = this.size - this.live;
+    const dead = this.size + (this.laneEnd - this.laneHead) - this.live;
     // Compacting when dead entries outnumber live ones bounds the heap to twice the live
     // count, so a debounce that reschedules on every input cannot grow it without limit.
     if (dead >= COMPACT_MIN_DEAD && dead > this.live) this.compact();
@@ -243,6 +316,11 @@ class TimerQueue {
       const label = this.labels[this.slots[i]!];
       if (label === undefined) continue;
       out.push({ id: this.ids[i]!, dueAt: this.times[i]!, owner: label.owner, purpose: label.purpose });
+    }
+    for (let i = this.laneHead; i < this.laneEnd; i++) {
+      const label = this.labels[this.laneSlots[i]!];
+      if (label === undefined) continue;
+      out.push({ id: this.laneIds[i]!, dueAt: this.laneTimes[i]!, owner: label.owner, purpose: label.purpose });
     }
     return out.sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
   }
@@ -358,6 +436,21 @@ class TimerQueue {
     }
     this.size = n;
     for (let i = (n >>> 1) - 1; i >= 0; i--) this.siftDown(i, times[i]!, ids[i]!, slots[i]!);
+    const { laneTimes, laneIds, laneSlots } = this;
+    let m = 0;
+    for (let i = this.laneHead; i < this.laneEnd; i++) {
+      const slot = laneSlots[i]!;
+      if (actions[slot] === undefined) {
+        this.release(slot);
+        continue;
+      }
+      laneTimes[m] = laneTimes[i]!;
+      laneIds[m] = laneIds[i]!;
+      laneSlots[m] = slot;
+      m++;
+    }
+    this.laneHead = 0;
+    this.laneEnd = m;
   }
 }
 

@@ -33,9 +33,9 @@ const rows = timeLibrary({ warmPasses: 2, runs: RUNS }).map(({ name, first, late
     wallMsFirst: first.wallMs,
     wallMsMedian: median(later.map((r) => r.wallMs)),
     runs: RUNS,
-    events: last.result.events.length,
-    transitions: last.result.transitions.length,
-    passed: last.result.passed,
+    events: last.events,
+    transitions: last.transitions,
+    passed: last.passed,
   };
 });
 const peakRssMiB = process.resourceUsage().maxRSS / 1024;

@@ -10,7 +10,7 @@ import type { PodTemplateSpec, Pod } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector, ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
 import { Observable, type Subscription } from 'rxjs';
 import { labelSelectorFromObject, type ApiClient, type Informer, type InformerEvent, type KubeObject, type LabelMatcher, type SeededRandom } from '@failsim/core';
-import { isPodReady, keyOf } from '../runtime/pod-util.js';
+import { controllerOf, isPodReady, keyOf } from '../runtime/pod-util.js';
 
 /** Label the Deployment controller puts on its ReplicaSets and their pods (DefaultDeploymentUniqueLabelKey). */
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
@@ -118,17 +118,6 @@ export const selectorOf = (selector: LabelSelector | undefined): LabelMatcher | 
   return E.isRight(compiled) ? compiled.right : undefined;
 };
 
-/**
- * The controller reference of `obj` (controllerOf) without the closure `find` takes: the
- * workload controllers ask it of the pod before and after every Pod write.
- */
-export const controllerRefOf = (obj: { metadata?: { ownerReferences?: readonly OwnerReference[] } }): OwnerReference | undefined => {
-  const refs = obj.metadata?.ownerReferences;
-  if (!refs) return undefined;
-  for (let i = 0; i < refs.length; i++) if (refs[i]!.controller === true) return refs[i];
-  return undefined;
-};
-
 /** One bucket of an {@link OwnerIndex}: children by name, in the order they were indexed. */
 interface Bucket<T> {
   /** The namespace of the child that opened the bucket. */
@@ -165,8 +154,8 @@ export class OwnerIndex<T extends KubeObject> {
       // Most events change a child that keeps its controller (a status update): it is
       // moved to the end of the same bucket, as the remove and add below would, with one
       // key and one bucket lookup. Pods share their ownerReferences across versions.
-      const before = controllerRefOf(old);
-      const after = old.metadata?.ownerReferences === object.metadata?.ownerReferences ? before : controllerRefOf(object);
+      const before = controllerOf(old);
+      const after = old.metadata?.ownerReferences === object.metadata?.ownerReferences ? before : controllerOf(object);
       const sameBucket = before && after ? before.uid === after.uid : !before && !after && old.metadata?.namespace === object.metadata?.namespace;
       if (sameBucket) {
         const map = after ? this.#byOwner : this.#orphans;
@@ -208,7 +197,7 @@ export class OwnerIndex<T extends KubeObject> {
   }
 
   #add(obj: T): void {
-    const ref = controllerRefOf(obj);
+    const ref = controllerOf(obj);
     const map = ref ? this.#byOwner : this.#orphans;
     const owner = ref ? ref.uid : (obj.metadata?.namespace ?? '');
     let bucket = map.get(owner);
@@ -217,7 +206,7 @@ export class OwnerIndex<T extends KubeObject> {
   }
 
   #remove(obj: T): void {
-    const ref = controllerRefOf(obj);
+    const ref = controllerOf(obj);
     const map = ref ? this.#byOwner : this.#orphans;
     const owner = ref ? ref.uid : (obj.metadata?.namespace ?? '');
     const bucket = map.get(owner);
@@ -399,7 +388,7 @@ export const ownerKeysForPodEvent = (
 ): string[] => {
   const keys: string[] = [];
   for (const pod of event.old ? [event.old, event.object] : [event.object]) {
-    const ref = controllerRefOf(pod);
+    const ref = controllerOf(pod);
     if (ref) {
       if (ref.kind === kind) keys.push(`${pod.metadata?.namespace ?? 'default'}/${ref.name}`);
     } else if (event.type !== 'DELETED') {
@@ -427,7 +416,7 @@ export class OwnerKeys {
   readonly #byUid = new Map<string, { readonly namespace: string; readonly name: string; readonly key: string }>();
 
   /** `namespace/ref.name`. */
-  keyOf(namespace: string, ref: OwnerReference): string {
+  keyOf(namespace: string, ref: { readonly uid: string; readonly name: string }): string {
     const known = this.#byUid.get(ref.uid);
     if (known !== undefined && known.namespace === namespace && known.name === ref.name) return known.key;
     if (this.#byUid.size >= OWNER_KEYS_MAX) this.#byUid.clear();
@@ -454,7 +443,7 @@ export const enqueueOwnersOfPodEvent = (event: InformerEvent<Pod>, kind: string,
     if (
       before?.ownerReferences === after?.ownerReferences &&
       before?.namespace === after?.namespace &&
-      (before?.labels === after?.labels || controllerRefOf(object) !== undefined)
+      (before?.labels === after?.labels || controllerOf(object) !== undefined)
     ) {
       return;
     }
@@ -464,7 +453,7 @@ export const enqueueOwnersOfPodEvent = (event: InformerEvent<Pod>, kind: string,
 
 /** One pod's part of {@link enqueueOwnersOfPodEvent}. */
 const enqueueOwnersOfPod = (pod: Pod, deleted: boolean, kind: string, owners: PodOwners, keys: OwnerKeys, queue: { add(key: string): void }): void => {
-  const ref = controllerRefOf(pod);
+  const ref = controllerOf(pod);
   if (ref) {
     if (ref.kind === kind) queue.add(keys.keyOf(pod.metadata?.namespace ?? 'default', ref));
     return;

@@ -13,11 +13,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
 import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
-import type { Affinity, Node, NodeCondition, Pod, PodSpec, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Affinity, Node, NodeCondition, Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import { EventRecorder, type Informer, deepEqual, deepEqualExcept, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
-import { TAINTS, isPodActive, isPodReady, isTerminating, keyOf, splitKey, tolerates } from '../runtime/pod-util.js';
+import { TAINTS, controllerOf, isPodActive, isPodReady, isTerminating, keyOf, splitKey, toleratesTaint } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
@@ -28,7 +28,6 @@ import {
   adopt,
   computeHash,
   isPodAvailable,
-  controllerRefOf,
   enqueueOwnersOfPodEvent,
   OwnerKeys,
   podFromTemplate,
@@ -174,18 +173,11 @@ export const nodeShouldRunDaemonPod = (node: Node, ds: DaemonSet): { shouldRun: 
   for (let i = 0; i < taints.length; i++) {
     const taint = taints[i]!;
     if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
-    if (toleratesAny(spec.tolerations, taint)) continue;
+    if (toleratesTaint(spec.tolerations, taint)) continue;
     if (taint.effect === 'NoExecute') return NEITHER;
     untolerated = true;
   }
   return untolerated ? CONTINUE_ONLY : RUN;
-};
-
-/** toleratesTaint without the closure some() takes. */
-const toleratesAny = (tolerations: readonly Toleration[] | undefined, taint: Taint): boolean => {
-  if (!tolerations) return false;
-  for (let i = 0; i < tolerations.length; i++) if (tolerates(tolerations[i]!, taint)) return true;
-  return false;
 };
 
 // The three verdicts of nodeShouldRunDaemonPod, shared and frozen (callers only read them).
@@ -269,14 +261,14 @@ export class DaemonSetController implements Component {
     // The owner's node map follows the index (which has already taken the event).
     // Pods share their ownerReferences across versions: one controller lookup when they are the same.
     const { old, object } = event;
-    const oldRef = old ? controllerRefOf(old) : undefined;
+    const oldRef = old ? controllerOf(old) : undefined;
     const before = old ? this.#statesByUid.get(oldRef?.uid ?? '') : undefined;
     const after =
       event.type === 'DELETED'
         ? undefined
         : old !== undefined && old.metadata?.ownerReferences === object.metadata?.ownerReferences
           ? before
-          : this.#statesByUid.get(controllerRefOf(object)?.uid ?? '');
+          : this.#statesByUid.get(controllerOf(object)?.uid ?? '');
     // put() forgets the version before (same name) itself: a remove first is only needed
     // when the pod leaves the state.
     if (before && before !== after && old) before.remove(old);

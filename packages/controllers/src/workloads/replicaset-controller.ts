@@ -12,9 +12,9 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { EventRecorder, type Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher, type SeededRandom } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
-import { isPodActive, keyOf, podCondition, splitKey } from '../runtime/pod-util.js';
+import { controllerOf, isPodActive, keyOf, podCondition, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
-import { InstantCreations, type IndexedInformer, type OwnerIndex, indexedPods, adopt, compareForDeletion, controllerRefOf, enqueueOwnersOfPodEvent, OwnerKeys, podFromTemplate, randomSuffix, selectorOf, timeOf } from './controller-utils.js';
+import { InstantCreations, type IndexedInformer, type OwnerIndex, indexedPods, adopt, compareForDeletion, enqueueOwnersOfPodEvent, OwnerKeys, podFromTemplate, randomSuffix, selectorOf, timeOf } from './controller-utils.js';
 
 /** Options of the {@link ReplicaSetController}. */
 export interface ReplicaSetControllerOptions {
@@ -92,10 +92,10 @@ export class ReplicaSetController implements Component {
     // Pods share their ownerReferences across versions: one controller lookup and one tally
     // lookup when they are the same.
     const { old, object } = event;
-    const oldRef = old ? controllerRefOf(old) : undefined;
+    const oldRef = old ? controllerOf(old) : undefined;
     const sameRefs = old !== undefined && old.metadata?.ownerReferences === object.metadata?.ownerReferences;
     const before = old ? this.#tallies.get(oldRef?.uid ?? '') : undefined;
-    const after = event.type === 'DELETED' ? undefined : sameRefs ? before : this.#tallies.get(controllerRefOf(object)?.uid ?? '');
+    const after = event.type === 'DELETED' ? undefined : sameRefs ? before : this.#tallies.get(controllerOf(object)?.uid ?? '');
     if (before && before !== after && old) before.remove(old);
     if (after) after.put(object, old);
     enqueueOwnersOfPodEvent(event, 'ReplicaSet', this.#listSets, this.#ownerKeys, this.#queue);

@@ -37,7 +37,7 @@ export {
   validate as validateObject,
   type AdmissionOptions,
 } from './api/admission.js';
-export { deepEqual, deepEqualExcept, freezeBuilt, freezeCopy, thaw } from './api/immutable.js';
+export { deepEqual, deepEqualExcept, freezeBuilt, freezeBuiltTree, freezeCopy, thaw } from './api/immutable.js';
 export * from './api/labels.js';
 export * from './api/fields.js';
 export * from './api/patch.js';

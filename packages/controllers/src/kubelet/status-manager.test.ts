@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { createSimulation, freezeCopy, nodeLocation, type ApiError } from '@failsim/core';
+import { createSimulation, nodeLocation, type ApiError } from '@failsim/core';
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
-import { freezeStatus, StatusManager } from './status-manager.js';
+import { StatusManager } from './status-manager.js';
 
 const right = <T>(r: E.Either<ApiError, T>): T => {
   if (E.isLeft(r)) throw new Error(r.left.message);
@@ -112,41 +112,6 @@ describe('StatusManager', () => {
     right(kubectl.create('Pod', { metadata: { name: 'web-0' }, spec: { nodeName: 'w1', containers: [{ name: 'app', image: 'nginx:1.17' }] } }));
     expect(manager.deletePod(pod)).toBe('gone');
     expect(E.isRight(kubectl.get('Pod', 'web-0'))).toBe(true);
-  });
-});
-
-describe('freezeStatus', () => {
-  const build = (): PodStatus => ({
-    phase: 'Running',
-    conditions: [
-      { type: 'Initialized', status: 'True', lastTransitionTime: '2019-06-01T00:00:00Z' },
-      Object.freeze({ type: 'PodScheduled', status: 'True', lastTransitionTime: '2019-06-01T00:00:00Z' }),
-    ],
-    hostIP: '10.0.0.10',
-    containerStatuses: [
-      { name: 'app', image: 'nginx', imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: '2019-06-01T00:00:01Z' } } },
-      { name: 'side', image: 'nginx', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating', message: undefined } } },
-    ],
-    qosClass: 'BestEffort',
-  });
-
-  it('answers what freezeCopy answers (members, order, undefined members dropped), frozen all through', () => {
-    const built = build();
-    const frozen = freezeStatus(built);
-    expect(JSON.stringify(frozen)).toBe(JSON.stringify(freezeCopy(build())));
-    expect(Object.keys(frozen.containerStatuses?.[1]?.state?.waiting ?? {})).toEqual(['reason']);
-    const deeplyFrozen = (v: unknown): boolean =>
-      v === null || typeof v !== 'object' || (Object.isFrozen(v) && Object.values(v).every(deeplyFrozen));
-    expect(deeplyFrozen(frozen)).toBe(true);
-  });
-
-  it('freezes the built objects in place and keeps frozen parts shared', () => {
-    const built = build();
-    const scheduled = built.conditions?.[1];
-    const frozen = freezeStatus(built);
-    expect(frozen).toBe(built);
-    expect(frozen.conditions?.[1]).toBe(scheduled);
-    expect(frozen.containerStatuses).toBe(built.containerStatuses);
   });
 });
 

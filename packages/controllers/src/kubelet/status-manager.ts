@@ -6,7 +6,7 @@
 // status someone else changed). A failed write is retried by the pod workers after the
 // same 10 s.
 import * as E from 'fp-ts/lib/Either.js';
-import { deepEqual, freezeCopy, type ApiClient, type SimClock } from '@failsim/core';
+import { deepEqual, freezeBuiltTree, type ApiClient, type SimClock } from '@failsim/core';
 import type { Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
 import { KUBELET_POD_CONDITIONS } from './pod-status.js';
 
@@ -76,28 +76,6 @@ const withConditionsAndStart = (generated: PodStatus, conditions: PodCondition[]
   return status;
 };
 
-/**
- * What core's freezeCopy answers for a status the kubelet built (frozen, same members in
- * the same order, undefined members dropped, frozen parts shared), frozen in place rather
- * than copied: the status, its conditions and container statuses were built for this sync
- * and nobody else holds them, so copying them was a second status per write. An object
- * with an undefined member is copied as freezeCopy would.
- */
-export const freezeStatus = <T>(value: T): T => {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = freezeStatus(value[i] as unknown);
-    return Object.freeze(value);
-  }
-  const record = value as Record<string, unknown>;
-  for (const key in record) if (record[key] === undefined) return freezeCopy(value);
-  for (const key in record) {
-    const member = record[key];
-    if (member !== null && typeof member === 'object' && !Object.isFrozen(member)) record[key] = freezeStatus(member);
-  }
-  return Object.freeze(value);
-};
-
 /** Keeps the kubelet's last status per pod and writes it to the API server. */
 export class StatusManager {
   readonly #clock: SimClock;
@@ -158,7 +136,7 @@ export class StatusManager {
     // Frozen before the write, so the API server stores this very object (it shares frozen
     // subtrees) and the kubelet keeps it: the next comparison with the stored status — on
     // the watch event of this write, on the next sync — stops at identity.
-    const written = freezeStatus(merged);
+    const written = freezeBuiltTree(merged);
     if (merged === status) this.#statuses.set(uid, written);
     const result = this.#client.updateStatus('Pod', { ...target, status: written });
     if (E.isRight(result)) return { result: 'written', pod: result.right };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { copyWith, deepEqual, deepEqualExcept, freezeBuilt, freezeCopy, freezeOwned, thaw, withChanges } from './immutable.js';
+import { copyWith, deepEqual, deepEqualExcept, freezeBuilt, freezeBuiltTree, freezeCopy, freezeOwned, thaw, withChanges } from './immutable.js';
 
 describe('freezeCopy', () => {
   it('copies and deeply freezes, dropping undefined members', () => {
@@ -80,6 +80,41 @@ describe('freezeBuilt', () => {
     expect(Object.keys(frozen)).toEqual(['a']);
     expect(Object.isFrozen(frozen)).toBe(true);
     expect(Object.isFrozen(built)).toBe(false);
+  });
+});
+
+describe('freezeBuiltTree', () => {
+  const build = () => ({
+    phase: 'Running',
+    conditions: [
+      { type: 'Initialized', status: 'True', lastTransitionTime: '2019-06-01T00:00:00Z' },
+      Object.freeze({ type: 'PodScheduled', status: 'True', lastTransitionTime: '2019-06-01T00:00:00Z' }),
+    ],
+    hostIP: '10.0.0.10',
+    containerStatuses: [
+      { name: 'app', image: 'nginx', imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: '2019-06-01T00:00:01Z' } } },
+      { name: 'side', image: 'nginx', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating', message: undefined } } },
+    ],
+    qosClass: 'BestEffort',
+  });
+
+  it('answers what freezeCopy answers (members, order, undefined members dropped), frozen all through', () => {
+    const built = build();
+    const frozen = freezeBuiltTree(built);
+    expect(JSON.stringify(frozen)).toBe(JSON.stringify(freezeCopy(build())));
+    expect(Object.keys(frozen.containerStatuses?.[1]?.state?.waiting ?? {})).toEqual(['reason']);
+    const deeplyFrozen = (v: unknown): boolean =>
+      v === null || typeof v !== 'object' || (Object.isFrozen(v) && Object.values(v).every(deeplyFrozen));
+    expect(deeplyFrozen(frozen)).toBe(true);
+  });
+
+  it('freezes the built objects in place and keeps frozen parts shared', () => {
+    const built = build();
+    const scheduled = built.conditions?.[1];
+    const frozen = freezeBuiltTree(built);
+    expect(frozen).toBe(built);
+    expect(frozen.conditions?.[1]).toBe(scheduled);
+    expect(frozen.containerStatuses).toBe(built.containerStatuses);
   });
 });
 

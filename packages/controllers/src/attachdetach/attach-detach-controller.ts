@@ -11,7 +11,7 @@ import { EventRecorder, type Informer, type ApiClient, type InformerEvent } from
 import { CONTROLLER_MANAGED_ATTACH_ANNOTATION } from '../kubelet/kubelet-node-status.js';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
-import { TAINTS } from '../runtime/pod-util.js';
+import { TAINTS, isNodeReady } from '../runtime/pod-util.js';
 import { findPlugin, type AttachableVolumePlugin } from '../storage/volume-plugin.js';
 import { ActualStateOfWorld } from './actual-state-of-world.js';
 import { DesiredStateOfWorld } from './desired-state-of-world.js';
@@ -60,20 +60,13 @@ const hasOutOfServiceTaint = (node: Node | undefined): boolean => {
   return false;
 };
 
-/** Whether the node's first Ready condition is True (isNodeReady), found without a closure: asked on every heartbeat. */
-const readyIsTrue = (node: Node): boolean => {
-  const conditions = node.status?.conditions;
-  if (conditions) for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === 'Ready') return conditions[i]!.status === 'True';
-  return false;
-};
-
 /**
  * Whether a Node update can change the detach pass's verdicts: readiness and the
  * out-of-service taint. A heartbeat shares the old spec (taints) by reference, so the
  * taints are read only when the spec itself changed.
  */
 export const detachInputsChanged = (old: Node, node: Node): boolean =>
-  readyIsTrue(old) !== readyIsTrue(node) || (old.spec !== node.spec && hasOutOfServiceTaint(old) !== hasOutOfServiceTaint(node));
+  isNodeReady(old) !== isNodeReady(node) || (old.spec !== node.spec && hasOutOfServiceTaint(old) !== hasOutOfServiceTaint(node));
 
 /**
  * AttachDetachController: attaches the volumes scheduled pods need to their nodes and

@@ -25,7 +25,7 @@ import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
 import { every, type Periodic } from '../runtime/periodic.js';
-import { TAINTS, splitKey } from '../runtime/pod-util.js';
+import { TAINTS, nodeCondition, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { MinHeap } from '../runtime/min-heap.js';
 import { removeTaintOffNode, swapNodeControllerTaint, taintExists, taintSetDiff } from './node-taints.js';
@@ -443,7 +443,7 @@ export class NodeLifecycleController implements Component {
     const { options, features, behaviours } = this.#ctx.profile;
     const name = node.metadata?.name ?? '';
     const creationTimestamp = node.metadata?.creationTimestamp ?? clock.iso(now);
-    const currentReady = readyCondition(node);
+    const currentReady = nodeCondition(node, 'Ready');
     let health = this.#health.get(name);
     let observed: NodeCondition;
     let gracePeriod: number;
@@ -661,7 +661,7 @@ export class NodeLifecycleController implements Component {
   #taintNode(v: TimedValue, now: number): TryResult {
     const node = this.#nodes.get(v.value);
     if (!node) return { done: true };
-    const ready = readyCondition(node);
+    const ready = nodeCondition(node, 'Ready');
     if (!ready) return { done: false, wait: 50 };
     // "unreachable" and "not ready" mirror Ready, so they exclude each other.
     let add: Taint;
@@ -833,7 +833,7 @@ export class NodeLifecycleController implements Component {
     const health = this.#health.get(name);
     if (!node || !health) return;
     const { options } = this.#ctx.profile;
-    const ready = readyCondition(node);
+    const ready = nodeCondition(node, 'Ready');
     let due = Infinity;
     let what: Deadline['what'] = 'grace period';
     if (!ready || ready.status !== 'Unknown') {
@@ -1017,13 +1017,3 @@ export const sameNoScheduleInputs = (a: Node, b: Node): boolean => {
 };
 
 const NONE: readonly never[] = [];
-
-/**
- * The node's first Ready condition (nodeCondition(node, 'Ready')), found by a loop rather
- * than `find` with a closure: each heartbeat's health check asks for it twice.
- */
-const readyCondition = (node: Node): NodeCondition | undefined => {
-  const conditions = node.status?.conditions;
-  if (conditions) for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === 'Ready') return conditions[i];
-  return undefined;
-};

@@ -7,10 +7,10 @@
 // VolumeBinding), each stopping at the first rejecting plugin.
 import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { VersionProfile } from '../profiles/profile.js';
-import { TAINTS, tolerates } from '../runtime/pod-util.js';
+import { TAINTS, toleratesTaint } from '../runtime/pod-util.js';
 import type { NodeRejection } from './failure-message.js';
 import { matchesAnyNode, nodeSelectorMatcher } from './node-affinity.js';
-import { podRequests, type Resources } from './pod-requests.js';
+import { hasKeys, podRequests, type Resources } from './pod-requests.js';
 import { SLOT_READY, SLOT_UNSCHEDULABLE, type NodeSlots } from './node-slots.js';
 import { nodeSchedulingTaints, type NodeInfo } from './scheduler-cache.js';
 import { UNBOUND_IMMEDIATE_CLAIMS, VOLUME_BIND_CONFLICT, VOLUME_NODE_CONFLICT, volumeConflicts, type PodVolumes, type VolumeListers } from './volume-binding.js';
@@ -53,16 +53,6 @@ export const NODE_UNSCHEDULABLE = 'node(s) were unschedulable';
 /** ErrNodeNotReady (CheckNodeCondition, only without TaintNodesByCondition). */
 export const NODE_NOT_READY = 'node(s) were not ready';
 
-const hasKeys = (record: Readonly<Record<string, number>>): boolean => {
-  for (const _ in record) return true;
-  return false;
-};
-
-/** Whether some toleration tolerates the taint: a loop, as it runs per pod and tainted node. */
-const toleratedBy = (tolerations: readonly Toleration[], taint: Taint): boolean => {
-  for (let i = 0; i < tolerations.length; i++) if (tolerates(tolerations[i]!, taint)) return true;
-  return false;
-};
 
 /**
  * What the filters need of the pod, computed once per attempt instead of once per node:
@@ -79,7 +69,7 @@ export const filterContext = (pod: Pod, profile: VersionProfile, volumes: PodVol
     volumes,
     listers,
     tolerations,
-    toleratesUnschedulable: toleratedBy(tolerations, UNSCHEDULABLE_TAINT),
+    toleratesUnschedulable: toleratesTaint(tolerations, UNSCHEDULABLE_TAINT),
     requestsNothing: requests.milliCPU === 0 && requests.memory === 0 && requests.ephemeralStorage === 0 && !hasKeys(requests.scalar),
     hasVolumes: volumes.boundVolumes.length > 0 || volumes.delayedClaims.length > 0 || volumes.missingVolumes.length > 0 || volumes.unboundImmediate,
     requestsScalar: requestsSomeScalar(requests),
@@ -148,7 +138,7 @@ const taintToleration = (ctx: FilterContext, info: NodeInfo): FilterResult => {
   const taints = ctx.profile.features.TaintNodesByCondition ? info.taintsWithReadiness : info.taints;
   for (let i = 0; i < taints.length; i++) {
     const taint = taints[i]!;
-    if (!toleratedBy(ctx.tolerations, taint)) return unresolvable(taintReason(taint, ctx.profile));
+    if (!toleratesTaint(ctx.tolerations, taint)) return unresolvable(taintReason(taint, ctx.profile));
   }
   return undefined;
 };
@@ -352,7 +342,7 @@ export class SlotFilter {
       if (verdict === 0) {
         verdict = 1;
         const taints = slots.taintClasses.taints(taintClass);
-        for (let t = 0; t < taints.length && verdict === 1; t++) if (!toleratedBy(ctx.tolerations, taints[t]!)) verdict = 2;
+        for (let t = 0; t < taints.length && verdict === 1; t++) if (!toleratesTaint(ctx.tolerations, taints[t]!)) verdict = 2;
         this.#taintVerdicts[taintClass] = verdict;
       }
       if (verdict === 2) return false;

@@ -42,7 +42,8 @@ const requestsOf = (container: Container): Resources => {
   };
 };
 
-const hasKeys = (record: Readonly<Record<string, number>>): boolean => {
+/** Whether `record` has any key (an extended-resource map that is not empty), without building a key list. */
+export const hasKeys = (record: Readonly<Record<string, number>>): boolean => {
   for (const _ in record) return true;
   return false;
 };

@@ -8,6 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { deepEqual, freezeBuiltTree, type ApiClient, type SimClock } from '@failsim/core';
 import type { Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
+import { conditionOfType } from '../runtime/pod-util.js';
 import { KUBELET_POD_CONDITIONS } from './pod-status.js';
 
 /** status_manager.go syncPeriod: how often upstream retries statuses it could not write. */
@@ -23,12 +24,6 @@ export type StatusWrite =
   | { readonly result: 'gone' };
 
 const isKubeletCondition = (c: PodCondition): boolean => KUBELET_POD_CONDITIONS.includes(c.type);
-
-/** The first condition of `type` (a loop: no closure per condition per sync). */
-const conditionOfType = (conditions: readonly PodCondition[], type: string): PodCondition | undefined => {
-  for (let i = 0; i < conditions.length; i++) if (conditions[i]?.type === type) return conditions[i];
-  return undefined;
-};
 
 /** Whether `value`'s enumerable keys are exactly `keys`, in this order. */
 const hasKeys = (value: object, keys: readonly string[]): boolean => {

@@ -2,15 +2,18 @@
 // (pkg/api/v1/pod/util.go, pkg/controller/controller_utils.go, pkg/util/node).
 import type { Node, NodeCondition, Pod, PodCondition, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 
-/** The pod's condition of `type`, if any. */
-export const podCondition = (pod: Pod, type: string): PodCondition | undefined => {
-  // A loop, not find(): controllers ask this of every pod they own on every sync, and the
-  // closure find() needs was a measurable share of the ReplicaSet controller's work.
-  const conditions = pod.status?.conditions;
-  if (!conditions) return undefined;
-  for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === type) return conditions[i];
+/**
+ * The first of `conditions` of `type`, if any. A loop, not find(): controllers ask it of
+ * every pod they own on every sync and of Nodes on every heartbeat, and the closure find()
+ * needs was a measurable share of the ReplicaSet controller's work.
+ */
+export const conditionOfType = <C extends { readonly type: string }>(conditions: readonly C[] | undefined, type: string): C | undefined => {
+  if (conditions) for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === type) return conditions[i];
   return undefined;
 };
+
+/** The pod's condition of `type`, if any. */
+export const podCondition = (pod: Pod, type: string): PodCondition | undefined => conditionOfType(pod.status?.conditions, type);
 
 /** Ready=True (IsPodReady). */
 export const isPodReady = (pod: Pod): boolean => podCondition(pod, 'Ready')?.status === 'True';
@@ -34,12 +37,7 @@ export const controllerOf = (obj: { metadata?: { ownerReferences?: readonly { ki
 };
 
 /** The node's condition of `type`, if any. */
-export const nodeCondition = (node: Node, type: string): NodeCondition | undefined => {
-  // A loop, not find(): asked on Node updates (every heartbeat) by several controllers.
-  const conditions = node.status?.conditions;
-  if (conditions) for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === type) return conditions[i];
-  return undefined;
-};
+export const nodeCondition = (node: Node, type: string): NodeCondition | undefined => conditionOfType(node.status?.conditions, type);
 
 /** Ready condition status: 'True', 'False', 'Unknown', or undefined if never posted. */
 export const nodeReadyStatus = (node: Node): string | undefined => nodeCondition(node, 'Ready')?.status;

@@ -28,10 +28,6 @@ class Tracked {
   ) {}
 }
 
-/** An object as the collector keeps it. */
-type Entry = Tracked;
-
-const objectOf = (entry: Entry): KubeObject => entry.object;
 /** The kind of a watched object (checked by isKind when it arrived). */
 const kindOf = (obj: KubeObject): Kind => obj.kind as Kind;
 
@@ -60,7 +56,7 @@ const bySeq = (a: Tracked, b: Tracked): number => a.seq - b.seq;
  */
 export class GarbageCollector {
   readonly #client: ApiClient;
-  readonly #objects = new Map<string, Entry>();
+  readonly #objects = new Map<string, Tracked>();
   /** Owner uid → uids of its dependents (unordered: #dependentsOf orders them). */
   readonly #dependents = new Map<string, Set<string>>();
   /** Namespace name → the Namespace object as last seen. */
@@ -83,7 +79,7 @@ export class GarbageCollector {
       else this.#onUpsert(kind, object, event.type === 'ADDED');
     });
     // Dependents whose owners were all gone before we started.
-    for (const entry of [...this.#objects.values()]) this.#collectIfOrphaned(this.#latest(entry));
+    for (const entry of [...this.#objects.values()]) this.#collectIfOrphaned(entry.object);
     return subscription;
   }
 
@@ -100,15 +96,6 @@ export class GarbageCollector {
       if (dependent !== undefined) found.push(dependent);
     }
     return found.sort(bySeq);
-  }
-
-  /**
-   * The object of `entry` as last written, read when it is used: a loop that deletes
-   * sees what its own deletes changed (synchronous watch delivery), the record being
-   * updated in place.
-   */
-  #latest(entry: Entry): KubeObject {
-    return entry.object;
   }
 
   /**
@@ -153,7 +140,7 @@ export class GarbageCollector {
       }
     } else {
       // Most writes keep the owners (often the very array): the index stays as it is.
-      const previous = ownersOf(objectOf(entry));
+      const previous = ownersOf(entry.object);
       if (!sameOwners(previous, owners)) {
         for (let i = 0; i < previous.length; i++) this.#dependents.get(previous[i]!.uid)?.delete(uid);
         for (let i = 0; i < owners.length; i++) this.#addDependent(owners[i]!.uid, uid);
@@ -242,13 +229,15 @@ export class GarbageCollector {
     // Deleting an Event of the namespace calls back here (its DELETED event): the loop
     // below deletes the rest, and checks for emptiness after it.
     if (this.#emptyingEvents.has(name)) return;
-    const inside: Entry[] = [];
+    const inside: Tracked[] = [];
     for (const entry of this.#objects.values()) {
-      const object = objectOf(entry);
+      const object = entry.object;
       if (resources[kindOf(object)].namespaced && object.metadata?.namespace === name) inside.push(entry);
     }
     for (const entry of inside) {
-      const object = this.#latest(entry);
+      // Read when used: the record is updated in place, so a delete sees what the deletes
+      // before it changed (synchronous watch delivery).
+      const object = entry.object;
       if (!object.metadata?.deletionTimestamp) this.#delete(object);
     }
     this.#emptyingEvents.add(name);
@@ -260,7 +249,7 @@ export class GarbageCollector {
     } finally {
       this.#emptyingEvents.delete(name);
     }
-    if (inside.every((e) => !this.#objects.has(uidOf(objectOf(e)))) && this.#eventsIn(name).length === 0) {
+    if (inside.every((e) => !this.#objects.has(uidOf(e.object))) && this.#eventsIn(name).length === 0) {
       const current = this.#client.get('Namespace', name);
       if (E.isRight(current) && (current.right.spec?.finalizers ?? []).length > 0) {
         this.#client.update('Namespace', { ...current.right, spec: { ...current.right.spec, finalizers: [] } });

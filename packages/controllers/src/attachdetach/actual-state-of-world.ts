@@ -80,7 +80,19 @@ export class ActualStateOfWorld {
    * attachments come and go far less often.
    */
   #sortedVolumeNames: string[] | undefined;
+  /** See {@link ActualStateOfWorld.attachmentsVersion}. */
+  #attachmentsVersion = 0;
   #onChange: () => void = () => undefined;
+
+  /**
+   * Changes whenever what {@link forEachAttachedVolume} visits can change: an entry added or
+   * removed, a confirmation state or a volume's PV changed. The 60 s verification keeps its
+   * grouping of the cluster's attachments while this stays the same (in a settled cluster,
+   * every minute).
+   */
+  get attachmentsVersion(): number {
+    return this.#attachmentsVersion;
+  }
 
   /** Registers the one listener told of every change (the controller's wake-up). */
   onChange(listener: () => void): void {
@@ -99,18 +111,25 @@ export class ActualStateOfWorld {
       this.#sortedVolumeNames = undefined;
     } else {
       // Upstream refreshes the spec and device path of a known volume.
-      if (pv) volume.pv = pv;
+      if (pv && volume.pv !== pv) {
+        volume.pv = pv;
+        this.#attachmentsVersion++;
+      }
       if (devicePath) volume.devicePath = devicePath;
     }
     const node = volume.nodes.get(nodeName);
     if (!node) {
       volume.sortedNodes = undefined;
       volume.nodes.set(nodeName, { mountedByNode: true, attachedConfirmed: isAttached, detachRequestedTime: undefined });
+      this.#attachmentsVersion++;
       this.#mountedFrom.delete(nodeName);
       let names = this.#byNode.get(nodeName);
       if (!names) this.#byNode.set(nodeName, (names = new Set()));
       names.add(volumeName);
-    } else node.attachedConfirmed = isAttached;
+    } else if (node.attachedConfirmed !== isAttached) {
+      node.attachedConfirmed = isAttached;
+      this.#attachmentsVersion++;
+    }
     if (isAttached) this.#addVolumeToReportAsAttached(volumeName, nodeName);
     this.#onChange();
   }
@@ -130,6 +149,7 @@ export class ActualStateOfWorld {
     const volume = this.#volumes.get(volumeName);
     if (volume?.nodes.delete(nodeName)) {
       volume.sortedNodes = undefined;
+      this.#attachmentsVersion++;
       if (volume.nodes.size === 0) {
         this.#volumes.delete(volumeName);
         this.#sortedVolumeNames = undefined;
@@ -147,7 +167,10 @@ export class ActualStateOfWorld {
   /** Fills in the PV of a volume known only by name (after a start-up rebuild). */
   setVolumeSpec(volumeName: string, pv: PersistentVolume): void {
     const volume = this.#volumes.get(volumeName);
-    if (volume && !volume.pv) volume.pv = pv;
+    if (volume && !volume.pv) {
+      volume.pv = pv;
+      this.#attachmentsVersion++;
+    }
   }
 
   /**

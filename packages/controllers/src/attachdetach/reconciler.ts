@@ -48,6 +48,13 @@ export const multiAttachMessage = (pvName: string, namespace: string, podsElsewh
   return volumeMessage('Multi-Attach error', pvName, suffix);
 };
 
+/** One plugin's confirmed attachments on one node, as the 60 s verification asks about them. */
+export interface VerifyGroup {
+  readonly plugin: AttachableVolumePlugin;
+  readonly nodeName: string;
+  readonly volumes: readonly VolumeToDetach[];
+}
+
 /** What the reconciler works with. */
 export interface ReconcilerDeps {
   readonly clock: SimClock;
@@ -77,6 +84,8 @@ export class Reconciler {
   #inPass = false;
   #inSync = false;
   #running = false;
+  /** The 60 s verification's grouping, with the actual state's attachmentsVersion it was built at. */
+  #verifyCache: { version: number; groups: readonly VerifyGroup[] } | undefined;
   /** Passes run so far (for tests and the dashboard). */
   passes = 0;
   /** Every forced detach, in order. */
@@ -168,15 +177,39 @@ export class Reconciler {
   }
 
   #verifyAll(): void {
+    for (const { plugin, nodeName, volumes } of this.#verifyGroups()) this.#d.executor.verifyVolumesAreAttached(plugin, volumes, nodeName);
+  }
+
+  /**
+   * The confirmed attachments grouped by node and plugin, as {@link Reconciler.verifyGroupsFresh}
+   * builds them, kept while the actual state's attachments do not change (a settled
+   * cluster: every minute, the walk over every attachment of the cluster found the same).
+   * Not kept when some PV had to be looked up by name: that lookup can change on its own.
+   */
+  #verifyGroups(): readonly VerifyGroup[] {
+    const version = this.#d.asw.attachmentsVersion;
+    if (this.#verifyCache?.version === version) return this.#verifyCache.groups;
+    const built = this.verifyGroupsFresh();
+    this.#verifyCache = built.cacheable ? { version, groups: built.groups } : undefined;
+    return built.groups;
+  }
+
+  /**
+   * The grouping the 60 s verification asks the plugins about, built from a walk of the
+   * actual state (exported for the spec that compares it with the kept one).
+   */
+  verifyGroupsFresh(): { groups: VerifyGroup[]; cacheable: boolean } {
     // Groups in the order of their first volume (volumes in name order), found by node then
     // plugin: every attachment of the cluster passes here each minute, so no key strings.
     // A node's groups (one per plugin, mostly one) are chained from its first: one map for
     // the pass rather than a map per node. The walk only reads; the plugins are asked after.
-    type Group = { plugin: AttachableVolumePlugin; nodeName: string; volumes: VolumeToDetach[]; next: Group | undefined };
+    type Group = VerifyGroup & { volumes: VolumeToDetach[]; next: Group | undefined };
     const groups: Group[] = [];
     const byNode = new Map<string, Group>();
+    let cacheable = true;
     this.#d.asw.forEachAttachedVolume((volumeName, nodeName, knownPv, attachedConfirmed) => {
       if (!attachedConfirmed) return;
+      if (!knownPv) cacheable = false;
       const pv = knownPv ?? this.#d.pvFor(volumeName);
       const plugin = pv && findPlugin(this.#d.plugins, pv);
       if (!pv || !plugin) return;
@@ -194,7 +227,7 @@ export class Reconciler {
       }
       group.volumes.push({ volumeName, pv, nodeName });
     });
-    for (const { plugin, nodeName, volumes } of groups) this.#d.executor.verifyVolumesAreAttached(plugin, volumes, nodeName);
+    return { groups, cacheable };
   }
 
   /** One undesired attachment; returns when to look again, if time alone can change the outcome. */

@@ -40,6 +40,26 @@ describe('GarbageCollector', () => {
     expect(right(kubectl.list('Lease')).items).toHaveLength(0);
   });
 
+  it('orders dependents of several kinds by their last writes, and forgets a deleted object of a kind', () => {
+    // Updates find their record among the objects of their kind: a dependent of another
+    // kind, re-created under the same name (a new uid), must keep the one order of writes.
+    const { kubectl, sim } = setup();
+    const owner = right(kubectl.create('Lease', lease('owner')));
+    const ref = ownerRef(owner);
+    right(kubectl.create('Lease', lease('l', [owner])));
+    right(kubectl.create('PersistentVolume', { metadata: { name: 'pv', ownerReferences: [ref] }, spec: { accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } } }));
+    right(kubectl.create('Lease', lease('m', [owner])));
+    right(kubectl.patch('PersistentVolume', 'pv', { metadata: { labels: { a: 'b' } } }, { type: 'merge' }));
+    right(kubectl.delete('Lease', 'm'));
+    right(kubectl.create('Lease', lease('m', [owner])));
+    right(kubectl.patch('Lease', 'l', { spec: { holderIdentity: 'w1' } }, { type: 'merge' }));
+    right(kubectl.delete('Lease', 'owner'));
+    const removed = sim.trace.entries.flatMap((e) => (e.type === 'write' && e.verb === 'remove' && e.by.startsWith('garbage-collector') ? [`${e.kind}/${e.name}`] : []));
+    expect(removed).toEqual(['PersistentVolume/pv', 'Lease/m', 'Lease/l']);
+    expect(right(kubectl.list('Lease')).items).toHaveLength(0);
+    expect(right(kubectl.list('PersistentVolume')).items).toHaveLength(0);
+  });
+
   it('follows owner changes: a dependent moved to another owner stays with it', () => {
     const { kubectl, collected } = setup();
     const first = right(kubectl.create('Lease', lease('first')));

@@ -119,4 +119,34 @@ describe('EventTTL timers without handles (issue 8)', () => {
     ttl.stop(2);
     expect(cancelled).toHaveLength(2);
   });
+
+  it('labels every timer with its Event through one shared label, in listings and to observers, also past compactions', () => {
+    const clock = new SimClock();
+    const expired: string[] = [];
+    const ttl = new EventTTL(clock, 1_000, (e) => expired.push(`${e.namespace ?? ''}/${e.name}@${e.resourceVersion}`));
+    const scheduled: string[] = [];
+    const fired: string[] = [];
+    clock.observe({ scheduled: (_id, _dueAt, label) => scheduled.push(label.purpose), cancelled: () => undefined, fired: (_id, label) => fired.push(label.purpose) });
+    // 3,000 Events, two thirds written again: both compactions run.
+    for (let i = 1; i <= 3_000; i++) ttl.start(i % 3 === 0 ? undefined : `ns${i % 5}`, `e${i}`, i);
+    clock.runFor(10);
+    for (let i = 1; i <= 2_000; i++) {
+      ttl.stop(i);
+      ttl.start(`ns${i % 5}`, `e${i}`, 3_000 + i);
+    }
+    expect(ttl.retained).toBeLessThan(4_000);
+    expect(scheduled[0]).toBe('event TTL of ns1/e1');
+    expect(scheduled[2]).toBe('event TTL of e3');
+    expect(scheduled[3_000]).toBe('event TTL of ns1/e1');
+    const purposes = clock.pending().map((t) => t.purpose);
+    expect(purposes).toHaveLength(3_000);
+    expect(purposes.slice(0, 2)).toEqual(['event TTL of e2001', 'event TTL of ns2/e2002']);
+    expect(purposes[1_000]).toBe('event TTL of ns1/e1');
+    clock.runFor(2_000);
+    expect(fired).toHaveLength(3_000);
+    expect(fired.slice(0, 2)).toEqual(purposes.slice(0, 2));
+    expect(fired).toEqual(purposes);
+    expect(expired[1_000]).toBe('ns1/e1@3001');
+    expect(ttl.retained).toBe(0);
+  });
 });

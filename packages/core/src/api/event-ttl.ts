@@ -6,9 +6,12 @@
 //
 // Memory (issue 8): an hour of Events is the largest set of live objects of a big run
 // (68,549 at 300 nodes), and a closure, a label with its own text and a map entry per
-// Event cost ~300 bytes each. Here an expiry is one small object that is both the
-// timer's label (its text built only when read) and an entry of a FIFO in write order;
-// all timers share one action, which expires the FIFO's first live entry.
+// Event cost ~300 bytes each; then an object per Event that was both the timer's label
+// and a FIFO entry, ~64 bytes. Here the FIFO is columns in write order (resourceVersion
+// and clock slot in typed arrays, the name, and the namespace as an index into a table
+// of the few namespaces): ~20 bytes per Event. All timers share one action, which
+// expires the FIFO's first live entry, and one label, whose per-timer text the clock
+// asks for by slot only when it reports a timer (kernel/clock.ts SlotTimerLabel).
 //
 // Why still one timer per write rather than one for the head of the FIFO: timers due at
 // the same millisecond run in the order they were scheduled. A timer scheduled when the
@@ -16,15 +19,14 @@
 // the Event's write and then (a 10 s status loop due at the same millisecond, say), so
 // the removal's resourceVersion and its place in the trace would move. Scheduling at the
 // write keeps the clock's sequence, and so every run, exactly what it was.
-import type { SimClock, TimerLabel, TimerSlot } from '../kernel/clock.js';
+import type { SimClock, SlotTimerLabel, TimerLabel, TimerSlot } from '../kernel/clock.js';
 
-/** A pending expiry: the Event (by namespace, name and the resourceVersion written) and its timer's label. */
+/**
+ * An Event whose countdown ran out (namespace, name and the resourceVersion written), as
+ * {@link EventTTL} hands it to its `expire` callback; also a timer label of that text.
+ */
 export class EventExpiry implements TimerLabel {
-  /**
-   * The timer's slot in the clock (scheduled without a handle: a handle per Event was
-   * ~56 bytes kept only to cancel it); -1 once it ran or was cancelled (a later write or
-   * a delete superseded it).
-   */
+  /** Kept for compatibility: -1 (the countdown is over when an EventExpiry is handed out). */
   slot: TimerSlot = -1;
 
   constructor(
@@ -48,6 +50,12 @@ export class EventExpiry implements TimerLabel {
 /** Below this many consumed entries the FIFO is not compacted. */
 const COMPACT_MIN = 1024;
 
+/** Initial capacity of the FIFO's columns. */
+const INITIAL_CAPACITY = 1024;
+
+/** Largest resourceVersion the FIFO's column holds (a run makes ~5 M writes at 5,000 nodes). */
+const MAX_RESOURCE_VERSION = 0xffff_ffff;
+
 /**
  * The Events' countdowns in write order. Every write of an Event {@link EventTTL.start}s
  * a countdown of `ttlMs` and ends the previous one ({@link EventTTL.stop}, found by its
@@ -62,60 +70,92 @@ export class EventTTL {
   readonly #clock: SimClock;
   readonly #ttlMs: number;
   readonly #expire: (expiry: EventExpiry) => void;
-  /** Pending and cancelled entries from #head on, oldest first. */
-  #fifo: EventExpiry[] = [];
+  // The FIFO: entries #head…#tail-1 of the columns, pending and cancelled, oldest first.
+  /** resourceVersion of the write that started each countdown (increasing). */
+  #rvs = new Uint32Array(INITIAL_CAPACITY);
+  /** Each countdown's clock slot while it is pending; -1 once it ran or was cancelled. */
+  #slots = new Int32Array(INITIAL_CAPACITY);
+  /** Index of each Event's namespace in #namespaces. */
+  #nsIndexes = new Uint32Array(INITIAL_CAPACITY);
+  /** Each Event's name (the stored Event's own string); undefined once consumed. */
+  #names: (string | undefined)[] = [];
   #head = 0;
+  #tail = 0;
+  /** The namespaces seen, index 0 standing for none (a cluster has a handful). */
+  readonly #namespaces: (string | undefined)[] = [undefined];
+  readonly #namespaceIndex = new Map<string, number>();
   /**
    * Cancelled entries from #head on. A patched Event's earlier countdown would otherwise
-   * stay in the FIFO (an object each) until the head reaches it, up to an hour later.
+   * stay in the FIFO until the head reaches it, up to an hour later.
    */
   #cancelled = 0;
   /** The one action of every expiry timer (bound once, so a timer costs no closure). */
   readonly #fire = (): void => this.#expireNext();
+  /** The one label of every expiry timer: its text is read from the columns by slot. */
+  readonly #label: SlotTimerLabel;
+  /** The entry being scheduled, which the clock may report before start() records its slot. */
+  #scheduling = -1;
+  /** Slot → FIFO index, built when a view asks for many labels, valid until the FIFO changes. */
+  #bySlot: Map<number, number> | undefined;
 
   constructor(clock: SimClock, ttlMs: number, expire: (expiry: EventExpiry) => void) {
     this.#clock = clock;
     this.#ttlMs = ttlMs;
     this.#expire = expire;
+    this.#label = {
+      owner: 'kube-apiserver',
+      purpose: 'event TTL',
+      labelAt: (slot: TimerSlot): TimerLabel => this.#labelAt(slot),
+    };
   }
 
   /** Entries kept (running and cancelled), for tests of the compaction. */
   get retained(): number {
-    return this.#fifo.length - this.#head;
+    return this.#tail - this.#head;
   }
 
   /** Number of countdowns running. */
   get pending(): number {
     let n = 0;
-    for (let i = this.#head; i < this.#fifo.length; i++) {
-      const expiry = this.#fifo[i]!;
-      if (this.#clock.isUnheldPending(expiry.slot, expiry)) n++;
+    for (let i = this.#head; i < this.#tail; i++) {
+      const slot = this.#slots[i]!;
+      if (slot >= 0 && this.#clock.isUnheldPending(slot, this.#label)) n++;
     }
     return n;
   }
 
   /** Starts the countdown of the Event written at `resourceVersion` (greater than any started before). */
   start(namespace: string | undefined, name: string, resourceVersion: number): void {
-    const expiry = new EventExpiry(namespace, name, resourceVersion);
+    if (resourceVersion > MAX_RESOURCE_VERSION) throw new RangeError(`EventTTL: resourceVersion ${resourceVersion} exceeds ${MAX_RESOURCE_VERSION}`);
+    if (this.#tail === this.#rvs.length) this.#grow();
+    const at = this.#tail++;
+    this.#rvs[at] = resourceVersion;
+    this.#nsIndexes[at] = this.#namespaceOf(namespace);
+    this.#names[at] = name;
+    this.#slots[at] = -1;
+    this.#bySlot = undefined;
     // Scheduled exactly as with a handle (same id, same order among equal due times).
-    expiry.slot = this.#clock.scheduleUnheld(this.#ttlMs, this.#fire, expiry);
-    this.#fifo.push(expiry);
+    this.#scheduling = at;
+    this.#slots[at] = this.#clock.scheduleUnheld(this.#ttlMs, this.#fire, this.#label);
+    this.#scheduling = -1;
   }
 
   /** Ends the countdown started at `resourceVersion`, if it is still running. */
   stop(resourceVersion: number): void {
-    const fifo = this.#fifo;
+    const rvs = this.#rvs;
     let lo = this.#head;
-    let hi = fifo.length - 1;
+    let hi = this.#tail - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const at = fifo[mid]!.resourceVersion;
+      const at = rvs[mid]!;
       if (at === resourceVersion) {
-        const expiry = fifo[mid]!;
-        if (expiry.slot < 0) return;
-        this.#clock.cancelUnheld(expiry.slot, expiry);
-        expiry.slot = -1;
+        const slot = this.#slots[mid]!;
+        if (slot < 0) return;
+        this.#clock.cancelUnheld(slot, this.#label);
+        this.#slots[mid] = -1;
+        this.#names[mid] = undefined;
         this.#cancelled++;
+        this.#bySlot = undefined;
         this.#compact();
         return;
       }
@@ -124,43 +164,127 @@ export class EventTTL {
     }
   }
 
+  #namespaceOf(namespace: string | undefined): number {
+    if (namespace === undefined) return 0;
+    let index = this.#namespaceIndex.get(namespace);
+    if (index === undefined) {
+      index = this.#namespaces.length;
+      this.#namespaces.push(namespace);
+      this.#namespaceIndex.set(namespace, index);
+    }
+    return index;
+  }
+
+  /** The label the clock reports for the timer in `slot`: the Event it expires. */
+  #labelAt(slot: TimerSlot): TimerLabel {
+    const at = this.#indexOfSlot(slot);
+    if (at < 0) return this.#label;
+    return new EventExpiry(this.#namespaces[this.#nsIndexes[at]!], this.#names[at] ?? '', this.#rvs[at]!);
+  }
+
+  /**
+   * The FIFO index of the pending timer in `slot`, -1 if none. The clock asks while one is
+   * scheduled (the entry start() is filling), before one fires (the first live entry: timers
+   * fire in FIFO order) or for a listing of every pending timer (an index built once).
+   */
+  #indexOfSlot(slot: TimerSlot): number {
+    if (this.#scheduling >= 0) return this.#scheduling;
+    for (let i = this.#head; i < this.#tail; i++) {
+      const s = this.#slots[i]!;
+      if (s === slot) return i;
+      if (s >= 0) break;
+    }
+    if (this.#bySlot === undefined) {
+      const bySlot = new Map<number, number>();
+      for (let i = this.#head; i < this.#tail; i++) if (this.#slots[i]! >= 0) bySlot.set(this.#slots[i]!, i);
+      this.#bySlot = bySlot;
+    }
+    return this.#bySlot.get(slot) ?? -1;
+  }
+
   /**
    * A timer fired: timers of equal delay fire in the order they were scheduled, and a
    * cancelled one never fires, so it is the first entry not cancelled.
    */
   #expireNext(): void {
-    const fifo = this.#fifo;
-    while (this.#head < fifo.length) {
-      const expiry = fifo[this.#head++]!;
-      if (expiry.slot < 0) {
+    this.#bySlot = undefined;
+    while (this.#head < this.#tail) {
+      const at = this.#head++;
+      if (this.#slots[at]! < 0) {
         this.#cancelled--;
         continue;
       }
-      expiry.slot = -1;
+      this.#slots[at] = -1;
+      const expiry = new EventExpiry(this.#namespaces[this.#nsIndexes[at]!], this.#names[at] ?? '', this.#rvs[at]!);
+      this.#names[at] = undefined;
       this.#compact();
       this.#expire(expiry);
       return;
     }
   }
 
+  /** Room for one more entry at #tail: consumed entries dropped, or the columns doubled. */
+  #grow(): void {
+    if (this.#head > 0 && (this.#tail - this.#head) * 2 <= this.#rvs.length) {
+      this.#moveTo(this.#head, this.#tail);
+      return;
+    }
+    const capacity = this.#rvs.length * 2;
+    const rvs = new Uint32Array(capacity);
+    const slots = new Int32Array(capacity);
+    const nsIndexes = new Uint32Array(capacity);
+    rvs.set(this.#rvs.subarray(this.#head, this.#tail));
+    slots.set(this.#slots.subarray(this.#head, this.#tail));
+    nsIndexes.set(this.#nsIndexes.subarray(this.#head, this.#tail));
+    this.#names = this.#names.slice(this.#head, this.#tail);
+    this.#rvs = rvs;
+    this.#slots = slots;
+    this.#nsIndexes = nsIndexes;
+    this.#tail -= this.#head;
+    this.#head = 0;
+    this.#bySlot = undefined;
+  }
+
+  /** Slides entries from…to-1 to the front of the columns (in order) and drops the rest. */
+  #moveTo(from: number, to: number): void {
+    this.#rvs.copyWithin(0, from, to);
+    this.#slots.copyWithin(0, from, to);
+    this.#nsIndexes.copyWithin(0, from, to);
+    const names = this.#names;
+    const n = to - from;
+    for (let i = 0; i < n; i++) names[i] = names[from + i];
+    names.length = n;
+    this.#head = 0;
+    this.#tail = n;
+    this.#bySlot = undefined;
+  }
+
   /**
-   * Drops consumed entries once they are half the array, and cancelled ones once they are
+   * Drops consumed entries once they are half the FIFO, and cancelled ones once they are
    * an eighth of what is left (~15% of a run's entries are, at any time): O(1) amortised
-   * per entry (at most eight entries copied per cancellation). The order stays (write order, so
-   * resourceVersion order for stop()'s search).
+   * per entry. The order stays (write order, so resourceVersion order for stop()'s search).
    */
   #compact(): void {
-    if (this.#head >= COMPACT_MIN && this.#head * 2 >= this.#fifo.length) {
-      this.#fifo = this.#fifo.slice(this.#head);
+    if (this.#head >= COMPACT_MIN && this.#head * 2 >= this.#tail) this.#moveTo(this.#head, this.#tail);
+    if (this.#cancelled >= COMPACT_MIN && this.#cancelled * 8 >= this.#tail - this.#head) {
+      const rvs = this.#rvs;
+      const slots = this.#slots;
+      const nsIndexes = this.#nsIndexes;
+      const names = this.#names;
+      let out = 0;
+      for (let i = this.#head; i < this.#tail; i++) {
+        if (slots[i]! < 0) continue;
+        rvs[out] = rvs[i]!;
+        slots[out] = slots[i]!;
+        nsIndexes[out] = nsIndexes[i]!;
+        names[out] = names[i];
+        out++;
+      }
+      names.length = out;
       this.#head = 0;
-    }
-    if (this.#cancelled >= COMPACT_MIN && this.#cancelled * 8 >= this.#fifo.length - this.#head) {
-      const fifo = this.#fifo;
-      const live: EventExpiry[] = [];
-      for (let i = this.#head; i < fifo.length; i++) if (fifo[i]!.slot >= 0) live.push(fifo[i]!);
-      this.#fifo = live;
-      this.#head = 0;
+      this.#tail = out;
       this.#cancelled = 0;
+      this.#bySlot = undefined;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { SimClock, type TimerHandle, type TimerLabel } from './clock.js';
+import { SimClock, type SlotTimerLabel, type TimerHandle, type TimerLabel } from './clock.js';
 
 const label: TimerLabel = { owner: 'test', purpose: 'a timer' };
 
@@ -493,5 +493,38 @@ describe('SimClock timers without handles', () => {
     expect(cancelled).toEqual([ids.get('late'), ids.get('early')]);
     detach();
     expect(clock.pendingCount).toBe(1);
+  });
+
+  it('reports a shared SlotTimerLabel as the label it gives for each timer\'s slot, in listings and to observers', () => {
+    const clock = new SimClock();
+    const names = new Map<number, string>();
+    const asked: number[] = [];
+    const shared: SlotTimerLabel = {
+      owner: 'test',
+      purpose: 'shared',
+      labelAt: (slot) => {
+        asked.push(slot);
+        return { owner: 'test', purpose: `timer of ${names.get(slot) ?? '?'}` };
+      },
+    };
+    const log: string[] = [];
+    const a = clock.scheduleUnheld(10, () => log.push('a'), shared);
+    names.set(a, 'a');
+    const b = clock.scheduleUnheld(20, () => log.push('b'), shared);
+    names.set(b, 'b');
+    clock.schedule(15, () => log.push('plain'), label);
+    // Nothing asks for a label while nobody reports one.
+    expect(asked).toEqual([]);
+    expect(clock.pending().map((t) => t.purpose)).toEqual(['timer of a', 'a timer', 'timer of b']);
+    const seen: string[] = [];
+    clock.observe({ scheduled: (_id, _due, l) => seen.push(`s ${l.purpose}`), cancelled: () => undefined, fired: (_id, l) => seen.push(`f ${l.purpose}`) });
+    clock.runFor(30);
+    expect(log).toEqual(['a', 'plain', 'b']);
+    expect(seen).toEqual(['f timer of a', 'f a timer', 'f timer of b']);
+    // One shared label cancels by slot as any other.
+    const c = clock.scheduleUnheld(5, () => log.push('c'), shared);
+    expect(clock.isUnheldPending(c, shared)).toBe(true);
+    expect(clock.cancelUnheld(c, shared)).toBe(true);
+    expect(clock.pendingCount).toBe(0);
   });
 });

@@ -9,6 +9,23 @@ export interface TimerLabel {
   readonly purpose: string;
 }
 
+/**
+ * A label that many timers share while each has its own text: wherever the clock reports
+ * a timer's label ({@link SimClock.pending}, a {@link ClockObserver}), it reports
+ * `labelAt(slot)` for the slot the timer waits in (see {@link SimClock.scheduleUnheld}).
+ * Why (issue 8): the API server's Event TTL timers (one per stored Event, ~1 M at 5,000
+ * nodes) each needed a label object only so that a view could read its purpose; a shared
+ * label reads it from the owner's own columns, only when asked.
+ */
+export interface SlotTimerLabel extends TimerLabel {
+  /** The label of the pending timer in `slot` (built when asked). */
+  labelAt(slot: TimerSlot): TimerLabel;
+}
+
+/** `label` as reported for the timer in `slot`: its own text when it is a {@link SlotTimerLabel}. */
+const reportedLabel = (label: TimerLabel, slot: number): TimerLabel =>
+  typeof (label as Partial<SlotTimerLabel>).labelAt === 'function' ? (label as SlotTimerLabel).labelAt(slot) : label;
+
 /** A pending timer as listed by {@link SimClock.pending}. */
 export interface TimerInfo extends TimerLabel {
   /** Per-clock id, in scheduling order; breaks ties between timers due at the same time. */
@@ -179,7 +196,7 @@ class TimerQueue {
     if (dueAt === this.lastDue && (this.laneEnd === this.laneHead || this.laneTimes[this.laneEnd - 1]! <= dueAt)) {
       this.appendToLane(dueAt, id, slot);
       this.live++;
-      if (this.observer !== undefined) this.observer.scheduled(id, dueAt, label);
+      if (this.observer !== undefined) this.observer.scheduled(id, dueAt, reportedLabel(label, slot));
       return slot;
     }
     const times = this.times;
@@ -200,7 +217,7 @@ class TimerQueue {
     times[i] = dueAt;
     ids[i] = id;
     slots[i] = slot;
-    if (this.observer !== undefined) this.observer.scheduled(id, dueAt, label);
+    if (this.observer !== undefined) this.observer.scheduled(id, dueAt, reportedLabel(label, slot));
     return slot;
   }
 
@@ -251,10 +268,11 @@ class TimerQueue {
   /** Id and label of the first timer (live, per peekTime): what an observer is told before it runs. */
   peekTop(): { id: number; label: TimerLabel } {
     if (this.laneHead < this.laneEnd && this.laneFirst()) {
-      return { id: this.laneIds[this.laneHead]!, label: this.labels[this.laneSlots[this.laneHead]!]! };
+      const laneSlot = this.laneSlots[this.laneHead]!;
+      return { id: this.laneIds[this.laneHead]!, label: reportedLabel(this.labels[laneSlot]!, laneSlot) };
     }
     const slot = this.slots[0]!;
-    return { id: this.ids[0]!, label: this.labels[slot]! };
+    return { id: this.ids[0]!, label: reportedLabel(this.labels[slot]!, slot) };
   }
 
   /** With the lane not empty and both fronts live: whether the lane's first entry comes before the heap's top. */
@@ -313,13 +331,17 @@ class TimerQueue {
   pending(): TimerInfo[] {
     const out: TimerInfo[] = [];
     for (let i = 0; i < this.size; i++) {
-      const label = this.labels[this.slots[i]!];
-      if (label === undefined) continue;
+      const slot = this.slots[i]!;
+      const shared = this.labels[slot];
+      if (shared === undefined) continue;
+      const label = reportedLabel(shared, slot);
       out.push({ id: this.ids[i]!, dueAt: this.times[i]!, owner: label.owner, purpose: label.purpose });
     }
     for (let i = this.laneHead; i < this.laneEnd; i++) {
-      const label = this.labels[this.laneSlots[i]!];
-      if (label === undefined) continue;
+      const slot = this.laneSlots[i]!;
+      const shared = this.labels[slot];
+      if (shared === undefined) continue;
+      const label = reportedLabel(shared, slot);
       out.push({ id: this.laneIds[i]!, dueAt: this.laneTimes[i]!, owner: label.owner, purpose: label.purpose });
     }
     return out.sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);

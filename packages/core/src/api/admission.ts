@@ -88,24 +88,60 @@ export const defaultPodSpec = (spec: PodSpec): PodSpec => {
   return withChanges(withSpecDefaults, initContainers ? { containers, initContainers } : { containers });
 };
 
+/** The two tolerations DefaultTolerationSeconds adds, frozen, for one pair of durations. */
+interface DefaultTolerations {
+  readonly notReadySeconds: number;
+  readonly unreachableSeconds: number;
+  readonly notReady: Toleration;
+  readonly unreachable: Toleration;
+  /** Both, for a pod with no tolerations of its own: the whole list is shared. */
+  readonly both: readonly Toleration[];
+}
+
+/**
+ * The last durations' tolerations (one entry: a cluster has one set of flags). Why
+ * (issue 8): built per pod they were ~18,000 objects of {key, operator, effect,
+ * tolerationSeconds} at 300 nodes (1.25 MB with their arrays), all equal. Shared frozen
+ * constants store the same JSON: same members in the same order, and freezeCopy keeps
+ * frozen subtrees as they are.
+ */
+let defaultTolerationsCache: DefaultTolerations | undefined;
+
+const defaultTolerationsFor = (options: AdmissionOptions): DefaultTolerations => {
+  const cached = defaultTolerationsCache;
+  if (cached !== undefined && cached.notReadySeconds === options.defaultNotReadyTolerationSeconds && cached.unreachableSeconds === options.defaultUnreachableTolerationSeconds) {
+    return cached;
+  }
+  const notReady: Toleration = Object.freeze({ key: TAINT_NODE_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: options.defaultNotReadyTolerationSeconds });
+  const unreachable: Toleration = Object.freeze({ key: TAINT_NODE_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: options.defaultUnreachableTolerationSeconds });
+  defaultTolerationsCache = {
+    notReadySeconds: options.defaultNotReadyTolerationSeconds,
+    unreachableSeconds: options.defaultUnreachableTolerationSeconds,
+    notReady,
+    unreachable,
+    both: Object.freeze([notReady, unreachable]),
+  };
+  return defaultTolerationsCache;
+};
+
 /**
  * DefaultTolerationSeconds: adds `not-ready` and `unreachable` NoExecute tolerations for
  * `seconds` unless the pod already tolerates that taint (a toleration with an empty key
- * or an empty effect counts, as upstream).
+ * or an empty effect counts, as upstream). The added tolerations are shared frozen
+ * objects (and a pod without tolerations shares the whole frozen list): see
+ * {@link defaultTolerationsCache}.
  */
 export const withDefaultTolerations = (spec: PodSpec, options: AdmissionOptions): PodSpec => {
   const tolerations = spec.tolerations ?? [];
+  const defaults = defaultTolerationsFor(options);
+  if (tolerations.length === 0) return withChanges(spec, { tolerations: defaults.both as Toleration[] });
   const tolerates = (key: string): boolean =>
     tolerations.some(
       (t) => (t.key === undefined || t.key === '' || t.key === key) && (!t.effect || t.effect === 'NoExecute') && (t.operator === 'Exists' || t.key === key || !t.key),
     );
   const added: Toleration[] = [];
-  if (!tolerates(TAINT_NODE_NOT_READY)) {
-    added.push({ key: TAINT_NODE_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: options.defaultNotReadyTolerationSeconds });
-  }
-  if (!tolerates(TAINT_NODE_UNREACHABLE)) {
-    added.push({ key: TAINT_NODE_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: options.defaultUnreachableTolerationSeconds });
-  }
+  if (!tolerates(TAINT_NODE_NOT_READY)) added.push(defaults.notReady);
+  if (!tolerates(TAINT_NODE_UNREACHABLE)) added.push(defaults.unreachable);
   return added.length === 0 ? spec : withChanges(spec, { tolerations: [...tolerations, ...added] });
 };
 

@@ -434,6 +434,40 @@ describe('ApiServer Event creates and removals built as literals (issue 8)', () 
     expect(left(quick.api.client('kubelet').create('Event', recorded('Web_0'))).reason).toBe('Invalid');
   });
 
+  it('stores one involvedObject for Events about the same object version, and the JSON each recorder sent', () => {
+    const sim = createSimulation({ seed: 3 });
+    const client = sim.api.client('kubelet');
+    const ref = (fieldPath?: string) =>
+      Object.freeze(
+        fieldPath
+          ? { kind: 'Pod', namespace: 'default', name: 'web-0', uid: 'u1', apiVersion: 'v1', resourceVersion: '7', fieldPath }
+          : { kind: 'Pod', namespace: 'default', name: 'web-0', uid: 'u1', apiVersion: 'v1', resourceVersion: '7' },
+      );
+    const first = ref();
+    const a = right(client.create('Event', { ...recorded('web-0.a'), involvedObject: first }));
+    // An equal reference that another recorder built: the stored Event shares the first.
+    const b = right(client.create('Event', { ...recorded('web-0.b'), involvedObject: ref() }));
+    expect(a.involvedObject).toBe(first);
+    expect(b.involvedObject).toBe(first);
+    // Another member, another key order or another version: not shared, stored as sent.
+    const withPath = ref('spec.containers{web}');
+    const c = right(client.create('Event', { ...recorded('web-0.c'), involvedObject: withPath }));
+    expect(c.involvedObject).toBe(withPath);
+    const reordered = Object.freeze({ namespace: 'default', kind: 'Pod', name: 'web-0', uid: 'u1', apiVersion: 'v1', resourceVersion: '7' });
+    const d = right(client.create('Event', { ...recorded('web-0.d'), involvedObject: reordered }));
+    expect(d.involvedObject).toBe(reordered);
+    expect(JSON.stringify(d.involvedObject)).toBe(JSON.stringify(reordered));
+    const e = right(client.create('Event', { ...recorded('web-0.e'), involvedObject: Object.freeze({ ...first, resourceVersion: '8' }) }));
+    expect(e.involvedObject).not.toBe(first);
+    expect(e.involvedObject.resourceVersion).toBe('8');
+    // A caller's unfrozen reference is copied by the commit, as before, and not remembered.
+    const mutable = { kind: 'Pod', namespace: 'default', name: 'web-0', uid: 'u1', apiVersion: 'v1', resourceVersion: '8' };
+    const f = right(client.create('Event', { ...recorded('web-0.f'), involvedObject: mutable }));
+    expect(f.involvedObject).not.toBe(mutable);
+    expect(f.involvedObject).toEqual(mutable);
+    for (const [stored, sent] of [[a, first], [b, ref()], [c, withPath]] as const) expect(JSON.stringify(stored.involvedObject)).toBe(JSON.stringify(sent));
+  });
+
   it('carries in each DELETED change the stored object at the removal\'s resourceVersion, as a frozen copy', () => {
     const sim = createSimulation({ seed: 5 });
     const client = sim.api.client('test');

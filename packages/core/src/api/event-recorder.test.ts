@@ -123,6 +123,19 @@ describe('EventRecorder', () => {
     expect(count('m3')).toBe(1);
   });
 
+  it('keeps counts past 16 bits (the logger keeps them in two 16-bit halves)', () => {
+    const { client, pod } = setup();
+    const recorder = new EventRecorder(client, { component: 'kubelet', host: 'w1' }, { correlator: { burst: 1e6 } });
+    let last: number | undefined;
+    for (let i = 0; i < 65_537; i++) last = recorder.normal(pod, 'BackOff', 'Back-off restarting failed container')?.count;
+    expect(last).toBe(65_537);
+    // The Event is gone: it is created again with the next count and its first timestamp.
+    const [event] = right(client.list('Event')).items;
+    right(client.delete('Event', event?.metadata?.name ?? ''));
+    const again = recorder.normal(pod, 'BackOff', 'Back-off restarting failed container');
+    expect([again?.count, again?.firstTimestamp, again?.metadata?.name === event?.metadata?.name]).toEqual([65_538, event?.firstTimestamp, false]);
+  });
+
   it('correlates exactly as client-go\'s three string-keyed LRUs, through evictions of each', () => {
     const { sim, client } = setup();
     const recorder = new EventRecorder(client, { component: 'kubelet', host: 'w1' });

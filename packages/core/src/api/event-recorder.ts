@@ -8,7 +8,9 @@
 // kept per Event they were ~300 bytes an Event and most of the recorder's time; here the
 // caches hang off one record per involved object (found by uid), one group per type and
 // reason, and one entry per logged message, and each LRU is a list threaded through
-// them, so an Event costs no key string and no Map entry of its own.
+// them, so an Event costs no key string and no Map entry of its own. The three kinds of
+// entry are columns indexed by 16-bit slots rather than objects (~236 → ~125 bytes per
+// live Event at 300 nodes, 10 min).
 import * as E from 'fp-ts/lib/Either.js';
 import type { Event, ObjectReference } from 'kubernetes-types/core/v1.js';
 import type { ApiClient } from './client.js';
@@ -147,272 +149,244 @@ const SHARED_TEXTS = 4096;
  */
 const textsByServer = new WeakMap<object, Map<string, string>>();
 
-
-/**
- * `t` itself, as a small integer when it is one. Virtual times reach the recorder as heap
- * numbers even when whole, and a number field that ever held a heap number is stored boxed
- * in every object of its class: a 16-byte heap number hung off each Group (`first`) and
- * ObjectRecord (`last`), 60,000 at 300 nodes (issue 8). Stored as small integers, the
- * fields stay inline. Same value either way: `t | 0` equals `t` only for a whole `t`
- * within 32 bits (an Event's time is a whole millisecond anyway, #eventName refuses
- * others; past 2^31 ms, ~25 days, times stay heap numbers); -0 becomes 0, which no
- * difference or comparison here can tell apart.
- */
-const compactTime = (t: number): number => {
-  const i = t | 0;
-  return i === t ? i : t;
-};
-
 /** client-go keeps its correlation caches in LRUs of 4096 entries (maxLruCacheEntries). */
 const CACHE_ENTRIES = 4096;
 
-/** The links an entry of an {@link LruList} carries itself. */
-interface LruLinks<T> {
-  lruPrev: T | undefined;
-  lruNext: T | undefined;
-}
+/** No slot: the end of a list, an unset link. */
+const NIL = -1;
 
 /**
- * One of client-go's correlation LRUs, as a list threaded through its entries: at most
- * {@link CACHE_ENTRIES}, the least recently set one dropped first (and handed to
- * `evicted`). Reading an entry leaves its place, as it did when these were Maps keyed by
- * strings (set again = deleted and set; get = no move). The entries are found through
- * the recorder's per-object records, so a list needs no key: no correlation string is
- * built, hashed or kept per Event.
+ * Slots are 16-bit indices. A table never holds more than its LRUs can keep alive: a
+ * record lives while the spam filter's LRU or one of its groups holds it, a group while
+ * the aggregator's LRU or one of its logged Events does, so at most 3 × 4,096 + 1
+ * records, 2 × 4,096 + 1 groups and 4,096 + 1 logged Events.
  */
-class LruList<T extends LruLinks<T>> {
-  #head: T | undefined = undefined;
-  #tail: T | undefined = undefined;
+const MAX_SLOTS = 0x7fff;
+
+/** The first capacity of a table, in slots, then × 1.5: most recorders keep a few hundred entries. */
+const FIRST_CAPACITY = 16;
+
+/**
+ * One kind of correlation entry (records, groups or logged Events) in columns indexed by
+ * slot (issue 8: as objects the three kinds cost ~225 bytes per live Event at 300 nodes,
+ * mostly headers, 8-byte links and boxed fields): the links and small integers of a slot
+ * side by side in one Int16Array (`stride` per slot; a typed array per column cost
+ * ~150 bytes of header each, per recorder), strings, references and larger numbers in
+ * plain arrays. The one client-go LRU that bounds the kind is threaded through fields 0
+ * (prev) and 1 (next), as the Map keyed by strings it replaces, without keys: at most
+ * {@link CACHE_ENTRIES}; `add` appends as the most recently set and returns the oldest
+ * beyond the bound (unlinked, for the caller to let go); `touch` moves an entry last;
+ * reading leaves the order as it is. Released slots are chained through `next`.
+ */
+class Slots {
+  /** `stride` 16-bit fields per slot: prev, next, then the subclass's. */
+  ints: Int16Array = new Int16Array(0);
+  /** Released slots (in no list). */
+  #free = NIL;
+  /** Slots handed out so far: those below are live or free. */
+  #end = 0;
+  #head = NIL;
+  #tail = NIL;
   #size = 0;
 
-  constructor(private readonly evicted: (entry: T) => void) {}
+  constructor(readonly stride: number) {}
 
-  /** Appends `entry` (not in the list) as the most recently set; evicts the oldest beyond the bound. */
-  add(entry: T): void {
-    this.#append(entry);
-    if (++this.#size > CACHE_ENTRIES) {
-      const oldest = this.#head!;
-      this.#unlink(oldest);
-      this.#size--;
-      this.evicted(oldest);
+  /** Field `field` of `slot`. */
+  get(slot: number, field: number): number {
+    return this.ints[slot * this.stride + field]!;
+  }
+
+  set(slot: number, field: number, value: number): void {
+    this.ints[slot * this.stride + field] = value;
+  }
+
+  /** A slot for a new entry; the caller sets every field. */
+  alloc(): number {
+    const free = this.#free;
+    if (free !== NIL) {
+      this.#free = this.get(free, NEXT);
+      return free;
     }
+    const capacity = this.ints.length / this.stride;
+    if (this.#end === capacity) {
+      // Not reachable within the bounds above; thrown rather than overflowing the 16-bit links.
+      if (capacity === MAX_SLOTS) throw new Error('event recorder: correlation table full');
+      const grown = new Int16Array(Math.min(MAX_SLOTS, capacity === 0 ? FIRST_CAPACITY : capacity + (capacity >> 1)) * this.stride);
+      grown.set(this.ints);
+      this.ints = grown;
+    }
+    return this.#end++;
   }
 
-  /** Moves `entry` (in the list) to the most recently set place. */
-  touch(entry: T): void {
-    if (this.#tail === entry) return;
-    this.#unlink(entry);
-    this.#append(entry);
+  /** Gives `slot` (in no list) back; the subclass has cleared what it referenced. */
+  release(slot: number): void {
+    this.set(slot, NEXT, this.#free);
+    this.#free = slot;
   }
 
-  #append(entry: T): void {
-    entry.lruPrev = this.#tail;
-    entry.lruNext = undefined;
-    if (this.#tail === undefined) this.#head = entry;
-    else this.#tail.lruNext = entry;
-    this.#tail = entry;
+  /** Appends `slot` (not in the list) as the most recently set; returns the evicted oldest, or NIL. */
+  add(slot: number): number {
+    this.#append(slot);
+    if (++this.#size <= CACHE_ENTRIES) return NIL;
+    const oldest = this.#head;
+    this.#unlink(oldest);
+    this.#size--;
+    return oldest;
   }
 
-  #unlink(entry: T): void {
-    const { lruPrev, lruNext } = entry;
-    if (lruPrev === undefined) this.#head = lruNext;
-    else lruPrev.lruNext = lruNext;
-    if (lruNext === undefined) this.#tail = lruPrev;
-    else lruNext.lruPrev = lruPrev;
-    entry.lruPrev = entry.lruNext = undefined;
+  /** Moves `slot` (in the list) to the most recently set place. */
+  touch(slot: number): void {
+    if (this.#tail === slot) return;
+    this.#unlink(slot);
+    this.#append(slot);
+  }
+
+  #append(slot: number): void {
+    const tail = this.#tail;
+    this.set(slot, PREV, tail);
+    this.set(slot, NEXT, NIL);
+    if (tail === NIL) this.#head = slot;
+    else this.set(tail, NEXT, slot);
+    this.#tail = slot;
+  }
+
+  #unlink(slot: number): void {
+    const prev = this.get(slot, PREV);
+    const next = this.get(slot, NEXT);
+    if (prev === NIL) this.#head = next;
+    else this.set(prev, NEXT, next);
+    if (next === NIL) this.#tail = prev;
+    else this.set(next, PREV, prev);
+    this.set(slot, PREV, NIL);
+    this.set(slot, NEXT, NIL);
   }
 }
 
-/** Flag of a record or group: its LRU (the spam filter's, the aggregator's) holds it. */
-const IN_LRU = 1;
-/** Flag of a record or group: dropped (see ObjectRecord#dropped, Group#dropped). */
-const DROPPED = 2;
+/** Fields of every slot: the LRU's links. */
+const PREV = 0;
+const NEXT = 1;
+
+/** Records fields: 1 while the spam filter's LRU holds the bucket. */
+const R_IN_BUCKETS = 2;
+/**
+ * Records fields: the first of the (type, reason) groups with an entry in the
+ * aggregator's or the logger's LRU, chained through G_NEXT_IN_RECORD in the order of first use.
+ */
+const R_GROUPS = 3;
+/** Records fields: another record with the same uid (only objects without one share it, as ''). */
+const R_SAME_UID = 4;
 
 /**
  * Everything the recorder correlates about one involved object: client-go's three keys
  * all start with kind, namespace, name, uid and apiVersion (client-go v11 / Kubernetes
  * 1.14 tools/record/events_cache.go: getSpamKey, EventAggregatorByReasonFunc,
- * getEventKey), so they are nested under it. Members missing from the reference are ''
- * (strings.Join of Go's zero values). Two differences from upstream are older than this
- * nesting and kept so runs stay as they were: getEventKey also holds the fieldPath, and
- * groupcache's LRU moves an entry on Get as well as on Add.
+ * getEventKey), so they are nested under it, and the list is the spam filter's LRU.
+ * The object is known by the reference its first Event was written with (members missing
+ * from it count as '', strings.Join of Go's zero values; the reference is the Events'
+ * own, so a record holds one pointer where it held five). Two differences from upstream
+ * are older than this nesting and kept so runs stay as they were: getEventKey also holds
+ * the fieldPath, and groupcache's LRU moves an entry on Get as well as on Add.
  */
-class ObjectRecord implements LruLinks<ObjectRecord> {
-  /** The spam filter's token bucket, while `inBuckets` (in the spam filter's LRU). */
-  tokens = 0;
-  last = 0;
-  /** IN_LRU (inBuckets) and DROPPED: one field for the two flags, 8 bytes less per record (issue 8). */
-  #flags = 0;
-  lruPrev: ObjectRecord | undefined = undefined;
-  lruNext: ObjectRecord | undefined = undefined;
-  /**
-   * The first of the (type, reason) groups with an entry in the aggregator's or the
-   * logger's LRU, chained through Group#nextInRecord: a handful per object, and an empty
-   * array grown by its first push costs ~180 bytes.
-   */
-  groups: Group | undefined = undefined;
-  /** Another object with the same uid (only objects without one share it, as ''). */
-  sameUid: ObjectRecord | undefined = undefined;
-  /** `Kind/namespace/name` as the trace shows the object, built once and shared by its Events' entries. */
-  #traceText: string | undefined = undefined;
+class Records extends Slots {
+  /** The reference the record was made for; undefined for a free slot. */
+  readonly ref: (ObjectReference | undefined)[] = [];
+  /** The spam filter's token bucket, while in its LRU: tokens left and the time of the last refill. */
+  readonly tokens: number[] = [];
+  readonly last: number[] = [];
 
-  constructor(
-    readonly kind: string,
-    readonly namespace: string,
-    readonly name: string,
-    readonly uid: string,
-    readonly apiVersion: string,
-  ) {}
-
-  /** Whether the spam filter's LRU holds the token bucket. */
-  get inBuckets(): boolean {
-    return (this.#flags & IN_LRU) !== 0;
+  constructor() {
+    super(5);
   }
 
-  set inBuckets(value: boolean) {
-    this.#flags = value ? this.#flags | IN_LRU : this.#flags & ~IN_LRU;
-  }
-
-  /** Set once no LRU holds anything of it and it left the index: found again, it is rebuilt. */
-  get dropped(): boolean {
-    return (this.#flags & DROPPED) !== 0;
-  }
-
-  set dropped(value: boolean) {
-    this.#flags = value ? this.#flags | DROPPED : this.#flags & ~DROPPED;
-  }
-
-  get traceText(): string {
-    return (this.#traceText ??= this.namespace ? [this.kind, this.namespace, this.name].join('/') : [this.kind, this.name].join('/'));
-  }
-
-  matches(ref: ObjectReference): boolean {
+  /** Whether record `r` is the one of the object `ref` names (uid compared by the caller's index). */
+  matches(r: number, ref: ObjectReference): boolean {
+    const own = this.ref[r]!;
     return (
-      this.kind === (ref.kind ?? '') &&
-      this.namespace === (ref.namespace ?? '') &&
-      this.name === (ref.name ?? '') &&
-      this.apiVersion === (ref.apiVersion ?? '')
+      (own.kind ?? '') === (ref.kind ?? '') &&
+      (own.namespace ?? '') === (ref.namespace ?? '') &&
+      (own.name ?? '') === (ref.name ?? '') &&
+      (own.apiVersion ?? '') === (ref.apiVersion ?? '')
     );
   }
+
+  /** `Kind/namespace/name` as the trace shows the object of record `r`. */
+  traceText(r: number): string {
+    const { kind = '', namespace = '', name = '' } = this.ref[r]!;
+    return namespace ? [kind, namespace, name].join('/') : [kind, name].join('/');
+  }
 }
+
+/** Groups fields: the record of the group. */
+const G_RECORD = 2;
+/** Groups fields: bit 0, the aggregator's LRU holds the group (its window is running); above, the type's code. */
+const G_BITS = 3;
+/** Groups fields: the next group of the same record. */
+const G_NEXT_IN_RECORD = 4;
+/** Groups fields: the first of the group's logged Events, chained through L_NEXT_IN_GROUP. */
+const G_LOGGED = 5;
 
 /**
  * One (object, type, reason): the aggregator's entry (the distinct messages within the
- * window, while `inSimilar`) and the logger's entries of its Events, by message.
+ * window, while in its LRU) and the logger's entries of its Events.
  */
-class Group implements LruLinks<Group> {
-  /** Start of the aggregation window. */
-  first = 0;
+class Groups extends Slots {
+  /** The reason; undefined for a free slot. */
+  readonly reason: (string | undefined)[] = [];
   /** The distinct messages of the window: the first alone, a Set only once a second one comes (most never do). */
-  seen: string | Set<string> | undefined = undefined;
-  /** IN_LRU (inSimilar) and DROPPED: one field for the two flags, 8 bytes less per group (issue 8). */
-  #flags = 0;
-  lruPrev: Group | undefined = undefined;
-  lruNext: Group | undefined = undefined;
-  /**
-   * Logged Events by message (undefined: the combined Event, keyed by the aggregate key
-   * alone upstream): one without a Map (the usual case), a Map from the second on.
-   */
-  logged: Logged | Map<string | undefined, Logged> | undefined = undefined;
-  /** The next group of the same record. */
-  nextInRecord: Group | undefined = undefined;
+  readonly seen: (string | Set<string> | undefined)[] = [];
+  /** Start of the aggregation window. */
+  readonly first: number[] = [];
 
-  constructor(
-    readonly record: ObjectRecord,
-    readonly type: string,
-    readonly reason: string,
-  ) {}
-
-  /** Whether the aggregator's LRU holds the group (its window is running). */
-  get inSimilar(): boolean {
-    return (this.#flags & IN_LRU) !== 0;
+  constructor() {
+    super(6);
   }
 
-  set inSimilar(value: boolean) {
-    this.#flags = value ? this.#flags | IN_LRU : this.#flags & ~IN_LRU;
-  }
-
-  /** Set once no LRU holds anything of it and it left its record: found again, it is rebuilt. */
-  get dropped(): boolean {
-    return (this.#flags & DROPPED) !== 0;
-  }
-
-  set dropped(value: boolean) {
-    this.#flags = value ? this.#flags | DROPPED : this.#flags & ~DROPPED;
-  }
-
-  /** Starts a new aggregation window at `now`. */
-  reset(now: number): void {
-    this.first = now;
-    this.seen = undefined;
-  }
-
-  /** Adds `message` to the window; returns the number of distinct messages. */
-  addMessage(message: string): number {
-    const seen = this.seen;
+  /** Adds `message` to the window of `g`; returns the number of distinct messages. */
+  addMessage(g: number, message: string): number {
+    const seen = this.seen[g];
     if (seen === undefined || seen === message) {
-      this.seen = message;
+      this.seen[g] = message;
       return 1;
     }
     if (typeof seen !== 'string') return seen.add(message).size;
-    this.seen = new Set([seen, message]);
+    this.seen[g] = new Set([seen, message]);
     return 2;
   }
-
-  /** The logged Event of `message` (undefined: the combined one). */
-  loggedOf(message: string | undefined): Logged | undefined {
-    const logged = this.logged;
-    if (logged === undefined) return undefined;
-    if (logged instanceof Map) return logged.get(message);
-    return logged.message === message ? logged : undefined;
-  }
-
-  putLogged(entry: Logged): void {
-    const logged = this.logged;
-    if (logged === undefined) this.logged = entry;
-    else if (logged instanceof Map) logged.set(entry.message, entry);
-    else this.logged = new Map([[logged.message, logged], [entry.message, entry]]);
-  }
-
-  removeLogged(entry: Logged): void {
-    const logged = this.logged;
-    const message = entry.message;
-    if (logged === entry) this.logged = undefined;
-    else if (logged instanceof Map && logged.get(message) === entry) {
-      logged.delete(message);
-      if (logged.size === 0) this.logged = undefined;
-    }
-  }
-
-  get empty(): boolean {
-    return !this.inSimilar && this.logged === undefined;
-  }
 }
+
+/** Logged fields: the group of the entry. */
+const L_GROUP = 2;
+/** Logged fields: the next logged Event of the same group. */
+const L_NEXT_IN_GROUP = 3;
+/** Logged fields: the Event's count, low and high 16 bits (a count is below 2^31). */
+const L_COUNT_LOW = 4;
+const L_COUNT_HIGH = 5;
 
 /**
- * An Event the logger knows (client-go's eventLog): its name, count and first timestamp,
- * to bump it on the next identical event. `message` is the Event's own (flat) text, or
- * undefined for the combined Event.
+ * The Events the logger knows (client-go's eventLog): name, count and first timestamp, to
+ * bump an Event on the next identical event; the list is the logger's LRU. A group keeps
+ * a handful at most, so they are a chain to walk rather than a Map per group.
  */
-class Logged implements LruLinks<Logged> {
-  lruPrev: Logged | undefined = undefined;
-  lruNext: Logged | undefined = undefined;
+class Logged extends Slots {
+  /** The Event's own (flat, shared) text, or undefined for the combined Event. */
+  readonly message: (string | undefined)[] = [];
+  /** The Event's name; undefined for a free slot. */
+  readonly name: (string | undefined)[] = [];
+  /** The stored Event's own firstTimestamp string. */
+  readonly firstTimestamp: (string | undefined)[] = [];
 
-  constructor(
-    readonly group: Group,
-    readonly message: string | undefined,
-    public name: string,
-    public count: number,
-    public firstTimestamp: string,
-  ) {}
-}
+  constructor() {
+    super(6);
+  }
 
-/** The reference built for an object version and field, with its correlation record. */
-interface LastReference {
-  readonly object: KubeObject;
-  readonly fieldPath: string | undefined;
-  readonly ref: ObjectReference;
-  record: ObjectRecord;
+  count(l: number): number {
+    return ((this.get(l, L_COUNT_HIGH) & 0xffff) << 16) | (this.get(l, L_COUNT_LOW) & 0xffff);
+  }
+
+  setCount(l: number, count: number): void {
+    this.set(l, L_COUNT_LOW, count & 0xffff);
+    this.set(l, L_COUNT_HIGH, count >>> 16);
+  }
 }
 
 /** Records Events for one component through its client. */
@@ -422,35 +396,43 @@ export class EventRecorder {
   readonly #options: EventCorrelatorOptions;
   readonly #trace: Trace | undefined;
   /**
-   * The correlation records by uid. The caches are this recorder's own, so their keys
-   * leave out the source (upstream's are shared by every source of a broadcaster): the
-   * same keys tell the same events apart.
+   * The first correlation record by uid. The caches are this recorder's own, so their
+   * keys leave out the source (upstream's are shared by every source of a broadcaster):
+   * the same keys tell the same events apart.
    */
-  readonly #records = new Map<string, ObjectRecord>();
-  /** The spam filter's LRU (upstream's spam key: the object). */
-  readonly #buckets = new LruList<ObjectRecord>((record) => {
-    record.inBuckets = false;
-    this.#dropIfEmpty(record);
-  });
-  /** The aggregator's LRU (upstream's aggregate key: the object, type and reason). */
-  readonly #similar = new LruList<Group>((group) => {
-    group.inSimilar = false;
-    group.reset(0);
-    this.#dropGroupIfEmpty(group);
-  });
-  /** The logger's LRU (upstream's event key: the object, type, reason and message). */
-  readonly #logged = new LruList<Logged>((entry) => {
-    entry.group.removeLogged(entry);
-    this.#dropGroupIfEmpty(entry.group);
-  });
+  readonly #index = new Map<string, number>();
+  /** Records, and the spam filter's LRU (upstream's spam key: the object). */
+  readonly #records = new Records();
+  /** Groups, and the aggregator's LRU (upstream's aggregate key: the object, type and reason). */
+  readonly #groups = new Groups();
+  /** Logged Events, and the logger's LRU (upstream's event key: the object, type, reason and message). */
+  readonly #logged = new Logged();
+  /** Event types by code (Groups#bits): 'Normal' and 'Warning'. */
+  readonly #types: string[] = [];
+  /**
+   * Slots released so far. A write delivers to watchers synchronously: should one report
+   * through this recorder and release slots meanwhile, the slots held across the write
+   * are looked up again.
+   */
+  #releases = 0;
   /** The Events' `source`, frozen once: every Event of this recorder shares it. */
   readonly #sourceRef: Readonly<EventSource>;
   /** The trace's `source` text. */
   readonly #sourceText: string;
-  /** The last reference built, reused while the same object version and field are reported on. */
-  #lastRef: LastReference | undefined;
+  /** The last object and field reported on, its reference and record (NIL once released): reused while they are the same. */
+  #lastObject: KubeObject | undefined;
+  #lastFieldPath: string | undefined;
+  #lastRef: ObjectReference | undefined;
+  #lastRecord = NIL;
   /** The server's shared message texts (textsByServer), found on first use. */
   #texts: Map<string, string> | undefined;
+  /**
+   * The trace's text of the last record traced (NIL once released). Kept for that record
+   * alone (issue 8): a text per record was ~13 bytes per live Event, and a component
+   * mostly reports a few Events in a row on one object; the trace keeps its own copy.
+   */
+  #textRecord = NIL;
+  #text = '';
 
   constructor(client: ApiClient, source: EventSource, options: { trace?: Trace; correlator?: Partial<EventCorrelatorOptions> } = {}) {
     this.#client = client;
@@ -467,42 +449,51 @@ export class EventRecorder {
    * it is upstream once the broadcaster's retries run out).
    */
   event(object: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): Event | undefined {
-    const now = compactTime(this.#client.server.clock.now());
-    const last = this.#referenceTo(object, fieldPath);
-    const involvedObject = last.ref;
-    const record = this.#liveRecord(last);
+    const now = this.#client.server.clock.now();
+    const involvedObject = this.#referenceTo(object, fieldPath);
+    let record = this.#liveRecord(involvedObject);
     if (!this.#takeToken(record, now)) return undefined;
 
+    const groups = this.#groups;
     let group = this.#groupOf(record, type, reason);
-    if (!group.inSimilar) {
-      group.inSimilar = true;
-      group.reset(now);
-      this.#similar.add(group);
-    } else if (now - group.first > this.#options.similarWindowMs) {
-      group.reset(now);
-      this.#similar.touch(group);
+    const bits = groups.get(group, G_BITS);
+    if ((bits & 1) === 0) {
+      groups.set(group, G_BITS, bits | 1);
+      groups.first[group] = now;
+      groups.seen[group] = undefined;
+      const evicted = groups.add(group);
+      if (evicted !== NIL) this.#evictGroup(evicted);
+    } else if (now - groups.first[group]! > this.#options.similarWindowMs) {
+      groups.first[group] = now;
+      groups.seen[group] = undefined;
+      groups.touch(group);
     }
     // The Event keeps the flat, shared text; the caches share it rather than the caller's string.
     const text = this.#shared(flat(message));
-    const combined = group.addMessage(text) >= this.#options.maxSimilarEvents;
+    const combined = groups.addMessage(group, text) >= this.#options.maxSimilarEvents;
     const finalMessage = combined ? flat(`(combined from similar events): ${message}`) : text;
     const logKey = combined ? undefined : text;
 
     const stamp = this.#client.server.clock.iso(now);
-    const previous = group.loggedOf(logKey);
+    const logged = this.#logged;
+    const previous = this.#loggedOf(group, logKey);
     const namespace = involvedObject.namespace || 'default';
-    if (previous) {
-      const patched = this.#client.patch('Event', previous.name, { count: previous.count + 1, lastTimestamp: stamp, message: finalMessage }, {
-        type: 'merge',
-        namespace,
-      });
+    const objectText = this.#trace === undefined ? '' : this.#traceText(record);
+    const releases = this.#releases;
+    let count = 1;
+    let firstTimestamp = stamp;
+    if (previous !== NIL) {
+      const name = logged.name[previous]!;
+      count = logged.count(previous) + 1;
+      firstTimestamp = logged.firstTimestamp[previous]!;
+      const patched = this.#client.patch('Event', name, { count, lastTimestamp: stamp, message: finalMessage }, { type: 'merge', namespace });
       if (E.isRight(patched)) {
-        previous.count++;
-        return this.#traced(patched.right, record, now);
+        // The slot is still this entry unless slots were released meanwhile and it went to another Event (names are unique).
+        if (this.#releases === releases || logged.name[previous] === name) logged.setCount(previous, logged.count(previous) + 1);
+        return this.#traced(patched.right, objectText, now);
       }
       if (patched.left.reason !== 'NotFound') return undefined;
     }
-    const count = (previous?.count ?? 0) + 1;
     const event: Event = {
       apiVersion: 'v1',
       kind: 'Event',
@@ -511,7 +502,7 @@ export class EventRecorder {
       reason,
       message: finalMessage,
       source: this.#sourceRef,
-      firstTimestamp: previous?.firstTimestamp ?? stamp,
+      firstTimestamp,
       lastTimestamp: stamp,
       count,
       type,
@@ -520,11 +511,13 @@ export class EventRecorder {
     };
     const created = this.#client.create('Event', event);
     if (E.isLeft(created)) return undefined;
-    // Writes deliver to watchers synchronously: should one have reported through this
-    // recorder and evicted the group meanwhile, it is found (or made) again.
-    if (group.dropped) group = this.#groupOf(this.#liveRecord(last), type, reason);
+    // Should a watcher have reported through this recorder and let the group go meanwhile, it is found (or made) again.
+    if (this.#releases !== releases) {
+      record = this.#recordOf(involvedObject);
+      group = this.#groupOf(record, type, reason);
+    }
     this.#setLogged(group, logKey, created.right.metadata?.name ?? '', count, created.right.firstTimestamp ?? stamp);
-    return this.#traced(created.right, record, now);
+    return this.#traced(created.right, objectText, now);
   }
 
   /** `text`, or the equal string another Event of this server already holds (see textsByServer). */
@@ -558,107 +551,213 @@ export class EventRecorder {
    * kind, namespace and name the record was found by, and one shared string per object
    * is kept by every trace row about it.
    */
-  #traced(event: Event, record: ObjectRecord, now: number): Event {
+  #traced(event: Event, objectText: string, now: number): Event {
     const trace = this.#trace;
     if (trace === undefined) return event;
-    trace.recordEvent(now, event.type ?? '', event.reason ?? '', event.message ?? '', record.traceText, event.count ?? 1, this.#sourceText);
+    trace.recordEvent(now, event.type ?? '', event.reason ?? '', event.message ?? '', objectText, event.count ?? 1, this.#sourceText);
     return event;
   }
 
   /**
-   * The reference to `object` (and `fieldPath`) and its record, shared with the last
-   * Event when it was about the same (a kubelet reports several in a row on one Pod).
+   * The reference to `object` (and `fieldPath`), shared with the last Event when it was
+   * about the same (a kubelet reports several in a row on one Pod), and its record kept
+   * as #lastRecord when the last one was about the same object.
    */
-  #referenceTo(object: KubeObject, fieldPath: string | undefined): LastReference {
-    const last = this.#lastRef;
-    if (last !== undefined && last.object === object && last.fieldPath === fieldPath) return last;
+  #referenceTo(object: KubeObject, fieldPath: string | undefined): ObjectReference {
+    const lastRef = this.#lastRef;
+    if (lastRef !== undefined && this.#lastObject === object && this.#lastFieldPath === fieldPath) return lastRef;
     const ref = referenceOf(object, fieldPath);
-    const record = last !== undefined && !last.record.dropped && last.record.uid === (ref.uid ?? '') && last.record.matches(ref) ? last.record : this.#recordOf(ref);
-    return (this.#lastRef = { object, fieldPath, ref, record });
+    const last = this.#lastRecord;
+    const records = this.#records;
+    if (last === NIL || (records.ref[last]!.uid ?? '') !== (ref.uid ?? '') || !records.matches(last, ref)) this.#lastRecord = this.#recordOf(ref);
+    this.#lastObject = object;
+    this.#lastFieldPath = fieldPath;
+    return (this.#lastRef = ref);
   }
 
-  /** The record of `last`, found or made again if every LRU had let it go. */
-  #liveRecord(last: LastReference): ObjectRecord {
-    if (last.record.dropped) last.record = this.#recordOf(last.ref);
-    return last.record;
+  /** The record of the last reference, found or made again if every LRU had let it go. */
+  #liveRecord(ref: ObjectReference): number {
+    if (this.#lastRecord === NIL) this.#lastRecord = this.#recordOf(ref);
+    return this.#lastRecord;
   }
 
   /** The record of the object `ref` names, made when missing. */
-  #recordOf(ref: ObjectReference): ObjectRecord {
+  #recordOf(ref: ObjectReference): number {
+    const records = this.#records;
     const uid = ref.uid ?? '';
-    const first = this.#records.get(uid);
-    for (let r = first; r !== undefined; r = r.sameUid) if (r.matches(ref)) return r;
-    const record = new ObjectRecord(ref.kind ?? '', ref.namespace ?? '', ref.name ?? '', uid, ref.apiVersion ?? '');
-    if (first === undefined) this.#records.set(uid, record);
-    else {
-      record.sameUid = first.sameUid;
-      first.sameUid = record;
+    const first = this.#index.get(uid);
+    if (first !== undefined) for (let r = first; r !== NIL; r = records.get(r, R_SAME_UID)) if (records.matches(r, ref)) return r;
+    const record = records.alloc();
+    records.ref[record] = ref;
+    records.tokens[record] = 0;
+    records.last[record] = 0;
+    records.set(record, PREV, NIL);
+    records.set(record, NEXT, NIL);
+    records.set(record, R_IN_BUCKETS, 0);
+    records.set(record, R_GROUPS, NIL);
+    if (first === undefined) {
+      records.set(record, R_SAME_UID, NIL);
+      this.#index.set(uid, record);
+    } else {
+      records.set(record, R_SAME_UID, records.get(first, R_SAME_UID));
+      records.set(first, R_SAME_UID, record);
     }
     return record;
   }
 
+  /** The code of `type` in Groups#bits. */
+  #typeCode(type: string): number {
+    const types = this.#types;
+    for (let i = 0; i < types.length; i++) if (types[i] === type) return i;
+    if (types.length === 0x3fff) throw new Error('event recorder: too many event types');
+    return types.push(type) - 1;
+  }
+
   /** The (type, reason) group of `record`, made when missing. */
-  #groupOf(record: ObjectRecord, type: string, reason: string): Group {
-    let lastGroup: Group | undefined;
-    for (let group = record.groups; group !== undefined; group = group.nextInRecord) {
-      if (group.reason === reason && group.type === type) return group;
-      lastGroup = group;
+  #groupOf(record: number, type: string, reason: string): number {
+    const groups = this.#groups;
+    const code = this.#typeCode(type);
+    let lastGroup = NIL;
+    for (let g = this.#records.get(record, R_GROUPS); g !== NIL; g = groups.get(g, G_NEXT_IN_RECORD)) {
+      if (groups.reason[g] === reason && groups.get(g, G_BITS) >> 1 === code) return g;
+      lastGroup = g;
     }
+    const group = groups.alloc();
+    groups.reason[group] = reason;
+    groups.seen[group] = undefined;
+    groups.first[group] = 0;
+    groups.set(group, PREV, NIL);
+    groups.set(group, NEXT, NIL);
+    groups.set(group, G_RECORD, record);
+    groups.set(group, G_BITS, code << 1);
+    groups.set(group, G_NEXT_IN_RECORD, NIL);
+    groups.set(group, G_LOGGED, NIL);
     // Appended: the order of first use, as the array this chain replaced.
-    const group = new Group(record, type, reason);
-    if (lastGroup === undefined) record.groups = group;
-    else lastGroup.nextInRecord = group;
+    if (lastGroup === NIL) this.#records.set(record, R_GROUPS, group);
+    else groups.set(lastGroup, G_NEXT_IN_RECORD, group);
     return group;
   }
 
+  /** The logged Event of `message` in `group` (undefined: the combined one), or NIL. */
+  #loggedOf(group: number, message: string | undefined): number {
+    const logged = this.#logged;
+    for (let l = this.#groups.get(group, G_LOGGED); l !== NIL; l = logged.get(l, L_NEXT_IN_GROUP)) if (logged.message[l] === message) return l;
+    return NIL;
+  }
+
   /** Remembers the Event written for `message` (undefined: the combined one) as the most recent. */
-  #setLogged(group: Group, message: string | undefined, name: string, count: number, firstTimestamp: string): void {
-    const existing = group.loggedOf(message);
-    if (existing !== undefined) {
-      existing.name = name;
-      existing.count = count;
-      existing.firstTimestamp = firstTimestamp;
-      this.#logged.touch(existing);
+  #setLogged(group: number, message: string | undefined, name: string, count: number, firstTimestamp: string): void {
+    const logged = this.#logged;
+    const existing = this.#loggedOf(group, message);
+    if (existing !== NIL) {
+      logged.name[existing] = name;
+      logged.setCount(existing, count);
+      logged.firstTimestamp[existing] = firstTimestamp;
+      logged.touch(existing);
       return;
     }
-    const entry = new Logged(group, message, name, count, firstTimestamp);
-    group.putLogged(entry);
-    this.#logged.add(entry);
+    const entry = logged.alloc();
+    logged.message[entry] = message;
+    logged.name[entry] = name;
+    logged.firstTimestamp[entry] = firstTimestamp;
+    logged.setCount(entry, count);
+    const groups = this.#groups;
+    logged.set(entry, PREV, NIL);
+    logged.set(entry, NEXT, NIL);
+    logged.set(entry, L_GROUP, group);
+    logged.set(entry, L_NEXT_IN_GROUP, groups.get(group, G_LOGGED));
+    groups.set(group, G_LOGGED, entry);
+    const evicted = logged.add(entry);
+    if (evicted !== NIL) this.#evictLogged(evicted);
+  }
+
+  /** The spam filter's LRU let `record` go. */
+  #evictRecord(record: number): void {
+    this.#records.set(record, R_IN_BUCKETS, 0);
+    this.#dropIfEmpty(record);
+  }
+
+  /** The aggregator's LRU let `group` go: its window ends. */
+  #evictGroup(group: number): void {
+    const groups = this.#groups;
+    groups.set(group, G_BITS, groups.get(group, G_BITS) & ~1);
+    groups.first[group] = 0;
+    groups.seen[group] = undefined;
+    this.#dropGroupIfEmpty(group);
+  }
+
+  /** The logger's LRU let `entry` go. */
+  #evictLogged(entry: number): void {
+    const logged = this.#logged;
+    const groups = this.#groups;
+    const group = logged.get(entry, L_GROUP);
+    const next = logged.get(entry, L_NEXT_IN_GROUP);
+    let l = groups.get(group, G_LOGGED);
+    if (l === entry) groups.set(group, G_LOGGED, next);
+    else {
+      while (logged.get(l, L_NEXT_IN_GROUP) !== entry) l = logged.get(l, L_NEXT_IN_GROUP);
+      logged.set(l, L_NEXT_IN_GROUP, next);
+    }
+    logged.message[entry] = logged.name[entry] = logged.firstTimestamp[entry] = undefined;
+    logged.set(entry, L_GROUP, NIL);
+    logged.set(entry, L_NEXT_IN_GROUP, NIL);
+    logged.release(entry);
+    this.#releases++;
+    this.#dropGroupIfEmpty(group);
   }
 
   /** A group none of whose LRUs holds anything goes; its record too when that leaves it empty. */
-  #dropGroupIfEmpty(group: Group): void {
-    if (!group.empty) return;
-    const record = group.record;
-    if (record.groups === group) record.groups = group.nextInRecord;
+  #dropGroupIfEmpty(group: number): void {
+    const groups = this.#groups;
+    if ((groups.get(group, G_BITS) & 1) !== 0 || groups.get(group, G_LOGGED) !== NIL) return;
+    const records = this.#records;
+    const record = groups.get(group, G_RECORD);
+    const next = groups.get(group, G_NEXT_IN_RECORD);
+    let g = records.get(record, R_GROUPS);
+    if (g === group) records.set(record, R_GROUPS, next);
     else {
-      for (let g = record.groups; g !== undefined; g = g.nextInRecord) {
-        if (g.nextInRecord === group) {
-          g.nextInRecord = group.nextInRecord;
-          break;
-        }
-      }
+      while (groups.get(g, G_NEXT_IN_RECORD) !== group) g = groups.get(g, G_NEXT_IN_RECORD);
+      groups.set(g, G_NEXT_IN_RECORD, next);
     }
-    group.nextInRecord = undefined;
-    group.dropped = true;
-    this.#dropIfEmpty(group.record);
+    groups.reason[group] = groups.seen[group] = undefined;
+    groups.set(group, G_NEXT_IN_RECORD, NIL);
+    groups.set(group, G_RECORD, NIL);
+    groups.release(group);
+    this.#releases++;
+    this.#dropIfEmpty(record);
   }
 
-  #dropIfEmpty(record: ObjectRecord): void {
-    if (record.inBuckets || record.groups !== undefined || record.dropped) return;
-    record.dropped = true;
-    const first = this.#records.get(record.uid);
+  /** A record no LRU holds anything of leaves the index; found again, it is made again. */
+  #dropIfEmpty(record: number): void {
+    const records = this.#records;
+    const ref = records.ref[record];
+    if (ref === undefined || records.get(record, R_IN_BUCKETS) !== 0 || records.get(record, R_GROUPS) !== NIL) return;
+    const uid = ref.uid ?? '';
+    const first = this.#index.get(uid)!;
+    const next = records.get(record, R_SAME_UID);
     if (first === record) {
-      if (record.sameUid === undefined) this.#records.delete(record.uid);
-      else this.#records.set(record.uid, record.sameUid);
+      if (next === NIL) this.#index.delete(uid);
+      else this.#index.set(uid, next);
     } else {
-      for (let r = first; r !== undefined; r = r.sameUid) {
-        if (r.sameUid === record) {
-          r.sameUid = record.sameUid;
-          break;
-        }
-      }
+      let r = first;
+      while (records.get(r, R_SAME_UID) !== record) r = records.get(r, R_SAME_UID);
+      records.set(r, R_SAME_UID, next);
     }
+    records.ref[record] = undefined;
+    records.set(record, R_SAME_UID, NIL);
+    records.release(record);
+    this.#releases++;
+    if (this.#lastRecord === record) this.#lastRecord = NIL;
+    if (this.#textRecord === record) this.#textRecord = NIL;
+  }
+
+  /** The trace's object text of `record`. */
+  #traceText(record: number): string {
+    if (this.#textRecord !== record) {
+      this.#text = this.#records.traceText(record);
+      this.#textRecord = record;
+    }
+    return this.#text;
   }
 
   /** Upstream names events `<object>.<unix nanos in hex>`; nanos stay unique per server. */
@@ -682,20 +781,23 @@ export class EventRecorder {
     return [objectName, nanosHex(last.ms, last.sub)].join('.');
   }
 
-  #takeToken(record: ObjectRecord, now: number): boolean {
-    if (!record.inBuckets) {
-      record.inBuckets = true;
-      record.tokens = this.#options.burst;
-      record.last = now;
-      this.#buckets.add(record);
+  #takeToken(record: number, now: number): boolean {
+    const records = this.#records;
+    const { burst, refillMs } = this.#options;
+    if (records.get(record, R_IN_BUCKETS) === 0) {
+      records.set(record, R_IN_BUCKETS, 1);
+      records.tokens[record] = burst;
+      records.last[record] = now;
+      const evicted = records.add(record);
+      if (evicted !== NIL) this.#evictRecord(evicted);
     }
-    const refilled = Math.floor((now - record.last) / this.#options.refillMs);
+    const refilled = Math.floor((now - records.last[record]!) / refillMs);
     if (refilled > 0) {
-      record.tokens = Math.min(this.#options.burst, record.tokens + refilled);
-      record.last += refilled * this.#options.refillMs;
+      records.tokens[record] = Math.min(burst, records.tokens[record]! + refilled);
+      records.last[record]! += refilled * refillMs;
     }
-    if (record.tokens <= 0) return false;
-    record.tokens--;
+    if (records.tokens[record]! <= 0) return false;
+    records.tokens[record]!--;
     return true;
   }
 }

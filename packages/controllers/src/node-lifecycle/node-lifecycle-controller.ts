@@ -32,6 +32,7 @@ import { removeTaintOffNode, swapNodeControllerTaint, taintExists, taintSetDiff 
 import { acquirePodsByNode, releasePodsByNode, type PodsByNode } from './pods-by-node.js';
 import { EVICTION_RATE_LIMITER_BURST, NODE_EVICTION_PERIOD, RateLimitedTimedQueue, TokenBucket, type TimedValue, type TryResult } from './rate-limited-queue.js';
 import { TaintEvictionController } from './taint-eviction-controller.js';
+import { parseRfc3339 } from './micro-time.js';
 import { computeZoneState, getZoneKey, isNodeExcludedFromDisruptionChecks, zoneDisplayName, type ZoneState } from './zones.js';
 
 /** The controller's name and event source. */
@@ -199,6 +200,12 @@ export class NodeLifecycleController implements Component {
   readonly #zoneQueues = new Map<string, RateLimitedTimedQueue>();
   /** Every node's zone, and how many nodes each zone has. */
   readonly #nodeZone = new Map<string, string>();
+  /**
+   * The frozen labels object each node's zone in #nodeZone was computed from: a pass tracks
+   * the zone of every changed node, and a heartbeat keeps the labels object, so the same
+   * object means the same zone without computing (or looking up) the key.
+   */
+  readonly #zoneLabels = new Map<string, object>();
   readonly #zoneSize = new Map<string, number>();
   /** The nodes that count for disruption (zoneToNodeConditions), with their last Ready. */
   readonly #counted = new Map<string, { zone: string; ready: boolean }>();
@@ -211,6 +218,11 @@ export class NodeLifecycleController implements Component {
    * Lease renewal), and #checkNode takes the three values out before anything else runs.
    */
   readonly #healthResult: HealthResult = { node: {}, observed: { type: 'Ready', status: 'Unknown' }, current: undefined };
+
+  /** The nodes a monitor pass looks at, as the informer held them when it began (scratch, emptied after). */
+  readonly #passNodes: (Node | undefined)[] = [];
+  /** The API's resourceVersion when #passNodes was filled; undefined outside a pass. */
+  #passRv: string | undefined;
 
   #tick: TimerHandle | undefined;
   #lastTickAt = -Infinity;
@@ -278,7 +290,7 @@ export class NodeLifecycleController implements Component {
     this.#taintManager = undefined;
     if (this.#podsByNode) releasePodsByNode(this.#pods);
     this.#podsByNode = undefined;
-    for (const state of [this.#health, this.#known, this.#dirty, this.#retry, this.#deadlineOf, this.#carrier, this.#renewTimes, this.#zoneStates, this.#zoneQueues, this.#nodeZone, this.#zoneSize, this.#counted, this.#zoneCounts]) {
+    for (const state of [this.#health, this.#known, this.#dirty, this.#retry, this.#deadlineOf, this.#carrier, this.#renewTimes, this.#zoneStates, this.#zoneQueues, this.#nodeZone, this.#zoneLabels, this.#zoneSize, this.#counted, this.#zoneCounts]) {
       state.clear();
     }
     this.#deadlines.clear();
@@ -359,22 +371,34 @@ export class NodeLifecycleController implements Component {
     }
     const sorted = [...names].sort();
 
+    // Each node is looked up once here; the loops below take it from `cached` while the
+    // API has had no write since (the informer cache changes only by a write's delivery, so
+    // an unchanged resourceVersion means an unchanged cache), and look again otherwise: a
+    // taint or status written in the pass changes the cached Node.
+    const cached = this.#passNodes;
+    cached.length = sorted.length;
+    for (let i = 0; i < sorted.length; i++) cached[i] = this.#nodes.get(sorted[i]!);
+    this.#passRv = this.#ctx.sim.api.resourceVersion;
+
     // Zone membership first: classifyNodes' newZoneRepresentatives and the added nodes get
     // their zone's queue before anything is decided.
-    for (const name of sorted) this.#trackZone(name, this.#nodes.get(name));
+    for (let i = 0; i < sorted.length; i++) this.#trackZone(sorted[i]!, cached[i]);
     for (const zone of this.#zoneSize.keys()) if (!this.#zoneStates.has(zone)) this.#addPodEvictorForNewZone(zone, now);
 
-    for (const name of sorted) {
-      const node = this.#nodes.get(name);
-      if (!node || this.#known.has(name)) continue;
+    for (let i = 0; i < sorted.length; i++) {
+      const name = sorted[i]!;
+      if (this.#known.has(name)) continue;
+      const node = this.#nodeNow(name, cached[i]);
+      if (!node) continue;
       this.#recordNodeEvent(node, 'RegisteredNode', `Registered Node ${name} in Controller`);
       this.#known.set(name, node);
       if (this.#taintBased) this.#markNodeAsReachable(node, now);
       else this.#cancelPodEviction(name);
     }
-    for (const name of sorted) {
+    for (let i = 0; i < sorted.length; i++) {
+      const name = sorted[i]!;
       const old = this.#known.get(name);
-      if (!old || this.#nodes.get(name)) continue;
+      if (!old || this.#nodeNow(name, cached[i])) continue;
       this.#recordNodeEvent(old, 'RemovingNode', `Removing Node ${name} from Controller`);
       this.#known.delete(name);
       this.#uncount(name);
@@ -383,11 +407,21 @@ export class NodeLifecycleController implements Component {
       this.#renewTimes.delete(name);
     }
 
-    for (const name of sorted) {
-      const node = this.#nodes.get(name);
+    for (let i = 0; i < sorted.length; i++) {
+      const node = this.#nodeNow(sorted[i]!, cached[i]);
       if (node) this.#checkNode(node, now);
     }
+    this.#passRv = undefined;
+    cached.length = 0;
     this.#handleDisruption(now);
+  }
+
+  /**
+   * The informer's Node `name` now, given `cached`, what it held when this pass began:
+   * that one while no write happened since (see #monitorNodeHealth).
+   */
+  #nodeNow(name: string, cached: Node | undefined): Node | undefined {
+    return this.#passRv !== undefined && this.#passRv === this.#ctx.sim.api.resourceVersion ? cached : this.#nodes.get(name);
   }
 
   #checkNode(cached: Node, now: number): void {
@@ -416,12 +450,12 @@ export class NodeLifecycleController implements Component {
       }
       if (!marked) {
         this.#retry.add(name);
-        this.#scheduleDeadline(name);
+        this.#scheduleDeadline(name, cached);
         return;
       }
     }
     this.#retry.delete(name);
-    this.#scheduleDeadline(name);
+    this.#scheduleDeadline(name, cached);
   }
 
   /** tryUpdateNodeHealth with upstream's retries, each from a fresh GET. Undefined when every write failed. */
@@ -542,7 +576,7 @@ export class NodeLifecycleController implements Component {
   #leaseRenewTime(name: string, renewTime: string): number {
     const last = this.#renewTimes.get(name);
     if (last?.iso === renewTime) return last.ms;
-    const ms = Date.parse(renewTime) - this.#ctx.sim.clock.epochMs;
+    const ms = parseRfc3339(renewTime) - this.#ctx.sim.clock.epochMs;
     // The record is this map's own: a renewal (every 10 s per node) overwrites it in place.
     if (last) {
       last.iso = renewTime;
@@ -790,8 +824,13 @@ export class NodeLifecycleController implements Component {
   }
 
   #trackZone(name: string, node: Node | undefined): void {
+    const labels = node?.metadata?.labels;
+    if (labels !== undefined && this.#zoneLabels.get(name) === labels) return;
     const before = this.#nodeZone.get(name);
     const after = node ? this.#zoneKey(node) : undefined;
+    // Only a frozen object stands for its contents; a node without labels is keyed each time.
+    if (labels !== undefined && Object.isFrozen(labels)) this.#zoneLabels.set(name, labels);
+    else this.#zoneLabels.delete(name);
     if (before === after) return;
     if (before !== undefined) {
       const size = (this.#zoneSize.get(before) ?? 1) - 1;
@@ -828,8 +867,8 @@ export class NodeLifecycleController implements Component {
   }
 
   /** The next pass that must look at this node without any event: grace expiry, or (legacy) the eviction timeout. */
-  #scheduleDeadline(name: string): void {
-    const node = this.#nodes.get(name);
+  #scheduleDeadline(name: string, checked: Node | undefined): void {
+    const node = this.#nodeNow(name, checked);
     const health = this.#health.get(name);
     if (!node || !health) return;
     const { options } = this.#ctx.profile;

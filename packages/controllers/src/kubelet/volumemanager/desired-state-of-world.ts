@@ -4,6 +4,7 @@
 // "outer volume spec name", e.g. cassandra-data) and the volume's unique name.
 import type { PersistentVolume, Pod } from 'kubernetes-types/core/v1.js';
 import type { AttachableVolumePlugin } from '../../storage/volume-plugin.js';
+import { keptPod } from '../container-runtime.js';
 
 /** One volume of one pod that should be mounted. */
 export interface VolumeToMount {
@@ -20,6 +21,11 @@ export interface VolumeToMount {
 }
 
 interface PodToMount {
+  /**
+   * The pod without its status ({@link keptPod}): readers here use its identity, metadata
+   * and spec only, and a pod's status is replaced on every status write, so the whole pod
+   * would keep a stale status tree (conditions, container statuses) per pod with volumes.
+   */
   pod: Pod;
   readonly volumes: Map<string, VolumeToMount>;
 }
@@ -42,8 +48,10 @@ export class DesiredStateOfWorld {
   /** Adds `pod` (or refreshes its object), without volumes yet. */
   addPod(pod: Pod): void {
     const known = this.#pods.get(uidOf(pod));
-    if (known) known.pod = pod;
-    else this.#pods.set(uidOf(pod), { pod, volumes: new Map() });
+    // Refreshed only when what is kept changed: every sync of a pod with volumes gets here.
+    if (known) {
+      if (known.pod.metadata !== pod.metadata || known.pod.spec !== pod.spec) known.pod = keptPod(pod);
+    } else this.#pods.set(uidOf(pod), { pod: keptPod(pod), volumes: new Map() });
   }
 
   /** AddPodToVolume: `volume` should be mounted for its pod (the pod must have been added). */
@@ -67,7 +75,7 @@ export class DesiredStateOfWorld {
     }
   }
 
-  /** The latest object of pod `uid`, if desired. */
+  /** The latest object of pod `uid` (metadata and spec, without its status), if desired. */
   pod(uid: string): Pod | undefined {
     return this.#pods.get(uid)?.pod;
   }

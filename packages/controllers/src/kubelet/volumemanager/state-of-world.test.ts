@@ -20,6 +20,27 @@ describe('DesiredStateOfWorld', () => {
   });
 });
 
+describe('DesiredStateOfWorld pods', () => {
+  it('keeps a pod without its status, the same object until its metadata or spec change', () => {
+    const dsw = new DesiredStateOfWorld();
+    const metadata = { uid: 'p1', name: 'a', namespace: 'ns', resourceVersion: '1' };
+    const spec = { containers: [{ name: 'c' }], volumes: [{ name: 'data' }] };
+    dsw.addPod({ apiVersion: 'v1', kind: 'Pod', metadata, spec, status: { phase: 'Pending' } });
+    const kept = dsw.pod('p1');
+    expect(kept).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata, spec });
+    expect(kept?.metadata).toBe(metadata);
+    expect(kept?.spec).toBe(spec);
+    // A status write alone: the kept object stays.
+    dsw.addPod({ apiVersion: 'v1', kind: 'Pod', metadata, spec, status: { phase: 'Running' } });
+    expect(dsw.pod('p1')).toBe(kept);
+    // New metadata (a later resourceVersion): the kept object follows it.
+    const later = { ...metadata, resourceVersion: '2' };
+    dsw.addPod({ apiVersion: 'v1', kind: 'Pod', metadata: later, spec, status: { phase: 'Running' } });
+    expect(dsw.pod('p1')?.metadata).toBe(later);
+    expect(dsw.pod('p1')?.status).toBeUndefined();
+  });
+});
+
 describe('ActualStateOfWorld', () => {
   it('tracks attached devices and mounts per pod; clear forgets both', () => {
     const asw = new ActualStateOfWorld();

@@ -52,6 +52,43 @@ describe('NodeLeaseController', () => {
     expect(renewTimes()).toEqual(['2019-06-01T00:00:20.000000Z', '2019-06-01T00:00:22.345000Z']);
   });
 
+  it('renews with the members and order of a spread of the stored Lease, also when someone else rewrote it', () => {
+    const { sim, controller } = setup();
+    const kubectl = sim.api.client('kubectl');
+    sim.api.client('admin').create('Node', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'w1' } });
+    const stored = () => {
+      const got = kubectl.get('Lease', 'w1', NODE_LEASE_NAMESPACE);
+      if (E.isLeft(got)) throw new Error('no Lease');
+      return got.right;
+    };
+    /** What the renewal's spreads make of `lease`, renewed at `renewTime`. */
+    const spread = (lease: ReturnType<typeof stored>, renewTime: string) => ({ ...lease, spec: { ...lease.spec, renewTime } });
+    const shape = (o: object): unknown => JSON.stringify(o);
+    controller.start();
+    sim.clock.runFor(10_000);
+    // From here on each renewal is of the object the previous one stored (the literal path).
+    for (let i = 0; i < 3; i++) {
+      const before = stored();
+      sim.clock.runFor(10_000);
+      const after = stored();
+      const { resourceVersion: _a, ...metaAfter } = after.metadata ?? {};
+      const { resourceVersion: _b, ...metaBefore } = before.metadata ?? {};
+      expect(metaAfter).toEqual(metaBefore);
+      expect(shape({ ...after, metadata: undefined })).toBe(shape({ ...spread(before, after.spec?.renewTime ?? ''), metadata: undefined }));
+    }
+    // Someone else writes the Lease with members in another order and one more: the renewal keeps them.
+    const current = stored();
+    const foreign = { metadata: current.metadata ?? {}, kind: 'Lease' as const, apiVersion: 'coordination.k8s.io/v1' as const, spec: { leaseDurationSeconds: 40, holderIdentity: 'w1', leaseTransitions: 2, renewTime: current.spec?.renewTime ?? '' } };
+    expect(E.isRight(kubectl.update('Lease', foreign))).toBe(true);
+    const rewritten = stored();
+    sim.clock.runFor(10_000);
+    const renewed = stored();
+    expect(shape({ ...renewed, metadata: undefined })).toBe(shape({ ...spread(rewritten, renewed.spec?.renewTime ?? ''), metadata: undefined }));
+    expect(Object.keys(renewed.spec ?? {})).toEqual(['leaseDurationSeconds', 'holderIdentity', 'leaseTransitions', 'renewTime']);
+    sim.clock.runFor(10_000);
+    expect(Object.keys(stored().spec ?? {})).toEqual(['leaseDurationSeconds', 'holderIdentity', 'leaseTransitions', 'renewTime']);
+  });
+
   it('sets the ownerReference on the first renewal that can read the Node', () => {
     const { sim, controller } = setup();
     controller.start();

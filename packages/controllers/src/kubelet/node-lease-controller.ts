@@ -22,6 +22,20 @@ const CREATED = Symbol('created');
 /** nodeLeaseRenewIntervalFraction. */
 export const NODE_LEASE_RENEW_INTERVAL_FRACTION = 0.25;
 
+/** The members of a renewed Lease and of its spec, in the order the renewal builds them. */
+const LEASE_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'];
+const RENEWED_SPEC_KEYS = ['holderIdentity', 'leaseDurationSeconds', 'renewTime'];
+
+/** Whether `keys` are exactly `expected`, in order. */
+const sameKeys = (keys: readonly string[], expected: readonly string[]): boolean => keys.length === expected.length && keys.every((k, i) => k === expected[i]);
+
+/**
+ * Whether `lease` has exactly the members of a renewal literal, in its order (the Lease this
+ * controller creates, renewed once: every node's from its second renewal on). Checked on a
+ * renewal the spreads built; one the literal built has that shape.
+ */
+const hasRenewalShape = (lease: Lease): boolean => sameKeys(Object.keys(lease), LEASE_KEYS) && lease.spec !== undefined && sameKeys(Object.keys(lease.spec), RENEWED_SPEC_KEYS);
+
 /** Construction options of a {@link NodeLeaseController}. */
 export interface NodeLeaseControllerOptions {
   readonly clock: SimClock;
@@ -49,18 +63,30 @@ export class NodeLeaseController {
   #timer: TimerHandle | undefined;
   #sleep = INITIAL_SLEEP_MS;
   #running = false;
+  /**
+   * The Lease the last renewal stored, when that renewal had the members a renewal literal
+   * builds, in its order ({@link hasRenewalShape}): a renewal of this very object can then
+   * be built as a literal with the same result as the spreads.
+   */
+  #renewed: Lease | undefined;
+  /** Whether the last {@link NodeLeaseController.#newLease} built the renewal literal (whose shape needs no check). */
+  #builtLiteral = false;
+  readonly #renewIntervalMs: number;
   /** The sync as a timer action, made once: every node renews every 10 s. */
   readonly #syncAction = (): void => this.#sync();
 
   constructor(options: NodeLeaseControllerOptions) {
     this.#options = options;
+    // Computed once: the product through the 0.25 fraction is a double, which the getter
+    // boxed anew (a 16-byte heap number) on every renewal of every node.
+    this.#renewIntervalMs = options.leaseDurationSeconds * 1000 * NODE_LEASE_RENEW_INTERVAL_FRACTION;
     this.#renewLabel = { owner: options.owner, purpose: `renew Lease of node ${options.nodeName}` };
     this.#retryLabel = { owner: options.owner, purpose: `retry ensuring Lease of node ${options.nodeName}` };
   }
 
   /** The renew interval in ms. */
   get renewIntervalMs(): number {
-    return this.#options.leaseDurationSeconds * 1000 * NODE_LEASE_RENEW_INTERVAL_FRACTION;
+    return this.#renewIntervalMs;
   }
 
   /** Starts syncing now. */
@@ -88,7 +114,7 @@ export class NodeLeaseController {
     }
     this.#sleep = INITIAL_SLEEP_MS;
     if (ensured !== CREATED) this.#retryUpdateLease(ensured);
-    this.#timer = this.#options.clock.schedule(this.renewIntervalMs, this.#syncAction, this.#renewLabel);
+    this.#timer = this.#options.clock.schedule(this.#renewIntervalMs, this.#syncAction, this.#renewLabel);
   }
 
   /**
@@ -106,7 +132,14 @@ export class NodeLeaseController {
 
   #retryUpdateLease(base: Lease): void {
     for (let i = 0; i < MAX_UPDATE_RETRIES; i++) {
-      if (E.isRight(this.#options.client.update('Lease', this.#newLease(base)))) return;
+      const next = this.#newLease(base);
+      const updated = this.#options.client.update('Lease', next);
+      if (E.isRight(updated)) {
+        // The server stores the renewal with its members in their order (metadata aside),
+        // so a renewal of literal shape is stored with that shape: the next one may be a literal.
+        this.#renewed = this.#builtLiteral || hasRenewalShape(next) ? updated.right : undefined;
+        return;
+      }
     }
   }
 
@@ -127,6 +160,18 @@ export class NodeLeaseController {
         metadata = { ...metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: node.right.metadata?.uid ?? '' }] };
       }
     }
-    return { ...lease, metadata, spec: { ...lease.spec, renewTime: clock.isoMicro() } };
+    const spec = lease.spec;
+    this.#builtLiteral = lease === this.#renewed && metadata === lease.metadata && spec !== undefined;
+    if (this.#builtLiteral && spec !== undefined) {
+      // The Lease as this controller last stored it (see hasRenewalShape): the spread below
+      // as one literal, about eight times cheaper, every 10 s on every node.
+      return {
+        apiVersion: lease.apiVersion,
+        kind: lease.kind,
+        metadata,
+        spec: { holderIdentity: spec.holderIdentity, leaseDurationSeconds: spec.leaseDurationSeconds, renewTime: clock.isoMicro() },
+      };
+    }
+    return { ...lease, metadata, spec: { ...spec, renewTime: clock.isoMicro() } };
   }
 }

@@ -115,4 +115,46 @@ describe('Informer', () => {
     right(admin.create('Pod', pod('e')));
     expect(informer.get('e')).toBeUndefined();
   });
+
+  it('hands informers that take the same watch event one equal event, each with its own cache\'s old object', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const all = new Informer(client, 'Pod');
+    const also = new Informer(client, 'Pod');
+    const web = new Informer(client, 'Pod', { labelSelector: 'app=web' });
+    type Seen = { type: string; object: Pod; old?: Pod; before: Pod | undefined };
+    const watch = (informer: Informer<'Pod'>, seen: Seen[]): { unsubscribe(): void } => {
+      // What the informer held before each event, kept by the test itself.
+      const held = new Map<string, Pod>();
+      return informer.events$.subscribe((e) => {
+        const name = e.object.metadata?.name ?? '';
+        seen.push({ ...e, before: held.get(name) });
+        if (e.type === 'DELETED') held.delete(name);
+        else held.set(name, e.object);
+      });
+    };
+    const seenAll: Seen[] = [];
+    const seenAlso: Seen[] = [];
+    const seenWeb: Seen[] = [];
+    const events: object[] = [];
+    const subscriptions = [watch(all, seenAll), watch(also, seenAlso), watch(web, seenWeb), all.events$.subscribe((e) => events.push(e)), also.events$.subscribe((e) => events.push(e))];
+    const labelled = (name: string, app: string): Pod => ({ ...pod(name), metadata: { name, namespace: 'default', labels: { app } } });
+    right(client.create('Pod', labelled('a', 'web')));
+    right(client.create('Pod', labelled('b', 'db')));
+    right(client.patch('Pod', 'a', { metadata: { labels: { app: 'db' } } }, { namespace: 'default', type: 'merge' }));
+    right(client.patch('Pod', 'b', { metadata: { labels: { app: 'web' } } }, { namespace: 'default', type: 'merge' }));
+    right(client.patch('Pod', 'a', { metadata: { labels: { app: 'web' } } }, { namespace: 'default', type: 'merge' }));
+    right(client.delete('Pod', 'a', { namespace: 'default' }));
+    right(client.delete('Pod', 'b', { namespace: 'default' }));
+    for (const seen of [seenAll, seenAlso, seenWeb]) {
+      // Every event's old is the object that informer held, by identity, and only when it held one.
+      for (const e of seen) expect(e.old).toBe(e.before);
+    }
+    expect(seenAll.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED a', 'ADDED b', 'MODIFIED a', 'MODIFIED b', 'MODIFIED a', 'DELETED a', 'DELETED b']);
+    expect(seenWeb.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED a', 'DELETED a', 'ADDED b', 'ADDED a', 'DELETED a', 'DELETED b']);
+    // The two unfiltered informers took the same seven events: one object each, shared.
+    expect(events).toHaveLength(14);
+    for (let i = 0; i < 7; i++) expect(events[i * 2 + 1]).toBe(events[i * 2]);
+    for (const subscription of subscriptions) subscription.unsubscribe();
+  });
 });

@@ -5,6 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { filter, Observable, take, throwError, type Subscriber, type Subscription } from 'rxjs';
 import type { ListOptions } from './api-server.js';
+import type { WatchEvent } from './watch.js';
 import type { ApiClient } from './client.js';
 import type { ApiError } from './errors.js';
 import { resources, type Kind, type KubeObject, type ObjectOf } from './resources.js';
@@ -47,6 +48,26 @@ const reportUnhandled = (error: unknown): void => {
   throwError(() => error).subscribe();
 };
 
+/**
+ * What the last informer to take a watch event read from it, for the next one (issue 8).
+ * The API server offers each change to every watcher in turn with one shared frozen watch
+ * event, so the dozen Pod informers of a cluster take the same event one after another:
+ * its namespace, name and resourceVersion are read once (property reads on objects of
+ * every kind are megamorphic), and the InformerEvent made for it is handed on to every
+ * informer whose cached object before it is the same one, so it is made once, not once per
+ * informer. The event is equal either way (same type, object and old); only its identity is
+ * shared, as client-go's shared informer hands one notification to all its handlers.
+ */
+const lastDelivery: {
+  watchEvent: WatchEvent | undefined;
+  namespace: string;
+  name: string;
+  resourceVersion: string | undefined;
+  /** The cached object the event was made with (undefined: made without `old`). */
+  old: KubeObject | undefined;
+  made: InformerEvent<KubeObject> | undefined;
+} = { watchEvent: undefined, namespace: '', name: '', resourceVersion: undefined, old: undefined, made: undefined };
+
 const isRetriable = (e: ApiError): boolean => e.reason === 'Unreachable';
 const isExpired = (e: ApiError): boolean => e.reason === 'Expired' || e.reason === 'Gone';
 
@@ -70,6 +91,8 @@ export class Informer<K extends Kind> {
   #sorted: Slot<ObjectOf<K>>[] | undefined;
   #stop: (() => void) | undefined;
   #synced = false;
+  /** #fromWatch's answer, reused: read at once by the caller, never kept. */
+  readonly #delivery: { made: InformerEvent<ObjectOf<K>>; slot: Slot<ObjectOf<K>> | undefined } = { made: undefined!, slot: undefined };
   /** Whether the kind is namespaced, looked up once: get() is on every controller's hot path. */
   readonly #namespaced: boolean;
 
@@ -146,6 +169,33 @@ export class Informer<K extends Kind> {
     return this.#cache.get(namespaceOf(obj))?.get(obj.metadata?.name ?? '');
   }
 
+  /**
+   * The InformerEvent for a watch event, and the object's slot in the cache before it;
+   * see lastDelivery for what is shared with the informer that took the event before.
+   */
+  #fromWatch(event: WatchEvent<ObjectOf<K>>): { readonly made: InformerEvent<ObjectOf<K>>; readonly slot: Slot<ObjectOf<K>> | undefined } {
+    const last = lastDelivery;
+    if (last.watchEvent !== event) {
+      const meta = event.object.metadata;
+      last.watchEvent = event;
+      last.namespace = meta?.namespace || '';
+      last.name = meta?.name ?? '';
+      last.resourceVersion = meta?.resourceVersion;
+      last.made = undefined;
+    }
+    const slot = this.#cache.get(last.namespace)?.get(last.name);
+    const old = slot?.object;
+    let made = last.made as InformerEvent<ObjectOf<K>> | undefined;
+    if (made === undefined || last.old !== old) {
+      made = old !== undefined ? { type: event.type, object: event.object, old } : { type: event.type, object: event.object };
+      last.made = made;
+      last.old = old;
+    }
+    this.#delivery.made = made;
+    this.#delivery.slot = slot;
+    return this.#delivery;
+  }
+
   /** Applies a change to the cache; `slot` is the object's, if cached. */
   #apply(event: InformerEvent<ObjectOf<K>>, slot: Slot<ObjectOf<K>> | undefined): void {
     if (event.type === 'DELETED') {
@@ -178,7 +228,9 @@ export class Informer<K extends Kind> {
     // `slot`: the object's in the cache before the event, which the caller just looked up.
     const emit = (event: InformerEvent<ObjectOf<K>>, slot: Slot<ObjectOf<K>> | undefined): void => {
       this.#apply(event, slot);
-      for (const subscriber of this.#snapshot) subscriber.next(event);
+      // Indexed: for-of made an array iterator per event where this closure was not optimized.
+      const subscribers = this.#snapshot;
+      for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(event);
     };
     const fail = (error: ApiError): void => {
       for (const subscriber of this.#snapshot) subscriber.error(error);
@@ -222,9 +274,9 @@ export class Informer<K extends Kind> {
       const stop = this.client.watchTo(this.kind, { ...this.options, resourceVersion: lastRv }, {
         next: (event) => {
           try {
-            lastRv = event.object.metadata?.resourceVersion ?? lastRv;
-            const slot = this.#slotOf(event.object);
-            emit(slot ? { type: event.type, object: event.object, old: slot.object } : { type: event.type, object: event.object }, slot);
+            const { made, slot } = this.#fromWatch(event);
+            lastRv = lastDelivery.resourceVersion ?? lastRv;
+            emit(made, slot);
           } catch (error) {
             reportUnhandled(error);
           }

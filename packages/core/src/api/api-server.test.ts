@@ -64,6 +64,13 @@ describe('ApiServer create and get', () => {
     expect(names[0]).toBe(names[1]);
   });
 
+  it('draws generated names as the char-by-char suffix did (issue 8: one string of five codes)', () => {
+    const client = createSimulation({ seed: 3 }).api.client('test');
+    const names = [0, 1, 2].map(() => right(client.create('Pod', { ...pod(''), metadata: { generateName: 'web-' } })).metadata?.name);
+    // The names the server generated before the change, with the same seed.
+    expect(names).toEqual(['web-7nnf8', 'web-4gbgm', 'web-qkhf6']);
+  });
+
   it('returns deeply frozen objects so nobody edits server state by accident', () => {
     const client = createSimulation().api.client('test');
     const created = right(client.create('Pod', pod('p')));
@@ -153,6 +160,48 @@ describe('ApiServer update and patch', () => {
     expect(bound.spec?.nodeName).toBe('w1');
     expect(bound.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status).toBe('True');
     expect(left(client.bind('p', 'default', 'w2')).message).toContain('is already assigned to node "w1"');
+  });
+
+  it('binds to what spreading the old pod and freezing a copy gave: same JSON, key order, frozen all through', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('default-scheduler');
+    right(client.create('Pod', pod('p')));
+    // A pod that failed scheduling once: its PodScheduled=False is replaced, other conditions kept in order.
+    const old = right(
+      client.updateStatus('Pod', {
+        ...right(client.get('Pod', 'p', 'default')),
+        status: {
+          phase: 'Pending',
+          conditions: [
+            { type: 'Initialized', status: 'True' },
+            { type: 'PodScheduled', status: 'False', reason: 'Unschedulable' },
+          ],
+        },
+      }),
+    );
+    sim.clock.runFor(2_000);
+    const bound = right(client.bind('p', 'default', 'w1'));
+    // The bind as it was built before (issue 8): spreads, then a deep copy.
+    const expected = {
+      ...old,
+      metadata: { ...old.metadata, resourceVersion: bound.metadata?.resourceVersion },
+      spec: { ...old.spec!, nodeName: 'w1' },
+      status: {
+        ...old.status,
+        conditions: [
+          { type: 'Initialized', status: 'True' },
+          { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2019-06-01T00:00:02Z' },
+        ],
+      },
+    };
+    expect(JSON.stringify(bound)).toBe(JSON.stringify(expected));
+    expect(right(client.get('Pod', 'p', 'default'))).toBe(bound);
+    const frozen = (v: unknown): boolean =>
+      v === null || typeof v !== 'object' || (Object.isFrozen(v) && Object.values(v).every(frozen));
+    expect(frozen(bound)).toBe(true);
+    // Unchanged parts are shared with the old version, not copied.
+    expect(bound.spec?.containers).toBe(old.spec?.containers);
+    expect(bound.status?.conditions?.[0]).toBe(old.status?.conditions?.[0]);
   });
 });
 

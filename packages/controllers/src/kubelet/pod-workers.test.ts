@@ -200,4 +200,19 @@ describe('PodWorkers container start timers', () => {
       'kubelet/w1: start container app of default/web',
     ]);
   });
+
+  it('cancels the pending step of each start when stopped, whichever step it is', () => {
+    const { sim, workers, add } = setup({ images: ['busybox:1.31'] });
+    const mine = () => sim.clock.pending().filter((t) => t.owner === 'kubelet/w1' && t.purpose.includes(' container ')).map((t) => t.purpose);
+    add('pulling', [{ name: 'app', image: 'nginx:1.17' }]);
+    add('present', [{ name: 'app', image: 'busybox:1.31' }]);
+    sim.clock.runFor(0);
+    expect(mine()).toEqual(['create container app of default/present', 'pull image for container app of default/pulling']);
+    // The created container waits to start; the pulled one's create is pending.
+    sim.clock.runUntil(sim.clock.now() + defaultTimings.containerCreate);
+    expect(mine()).toContain('start container app of default/present');
+    workers.stop();
+    expect(mine()).toEqual([]);
+  });
 });
+

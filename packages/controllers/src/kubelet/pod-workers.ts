@@ -9,7 +9,7 @@
 // least minimumGracePeriodInSeconds = 2) and pkg/kubelet/images/image_manager.go
 // (EnsureImageExists: the pull policy decides Pulling/Pulled or "already present") · v1.14.
 // Facts: reference §1.3, §1.4, §8.
-import type { EventRecorder, TimerHandle, TimerLabel } from '@failsim/core';
+import type { EventRecorder, SlotTimerLabel, TimerHandle, TimerLabel, TimerSlot } from '@failsim/core';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ControllerContext } from '../runtime/context.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
@@ -63,7 +63,32 @@ export interface PodWorkersOptions {
 }
 
 const uidOf = (pod: Pod): string => pod.metadata?.uid ?? '';
-const fieldPath = (container: Container | RuntimeContainer): string => `spec.containers{${container.name}}`;
+/** Most texts a {@link TextCache} keeps; past it, it starts over. */
+const TEXT_CACHE_MAX = 4_096;
+
+/**
+ * Texts made from one name (a container's, an image's), made once per distinct name:
+ * every container start records four Events with the same field path and texts that pods
+ * of one template share. One flat string each, not a new rope of pieces per Event.
+ */
+class TextCache {
+  readonly #texts = new Map<string, string>();
+  constructor(private readonly make: (name: string) => string) {}
+  get(name: string): string {
+    let text = this.#texts.get(name);
+    if (text === undefined) {
+      text = this.make(name);
+      if (this.#texts.size >= TEXT_CACHE_MAX) this.#texts.clear();
+      this.#texts.set(name, text);
+    }
+    return text;
+  }
+}
+
+const fieldPaths = new TextCache((name) => `spec.containers{${name}}`);
+const fieldPath = (container: Container | RuntimeContainer): string => fieldPaths.get(container.name);
+/** image_manager.go's "already present" message (the same for every profile). */
+const alreadyPresent = new TextCache((image) => `Container image "${image}" already present on machine`);
 /** format.Pod: `name_namespace(uid)`. */
 const formatPod = (pod: Pod): string => `${pod.metadata?.name ?? ''}_${pod.metadata?.namespace ?? 'default'}(${uidOf(pod)})`;
 const isLive = (c: RuntimeContainer): boolean => c.state !== 'exited';
@@ -72,26 +97,51 @@ const liveContainers = (rp: RuntimePod | undefined): RuntimeContainer[] => (rp?.
 const hasLive = (rp: RuntimePod | undefined): boolean => rp !== undefined && rp.containers.some(isLive);
 const minDefined = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
+/** What each step's timer waits for: the start of its purpose. */
+const STEP_PURPOSES = { pull: 'pull image for', create: 'create', start: 'start' } as const;
+
 /**
  * A container being pulled, created and started: what the three steps share, in one object
  * with one timer action (every pod start goes through it; closures per step cost more).
+ * It is also the label of its one pending timer: the purpose (`create container c of
+ * ns/name`) is built only when a view or observer asks for it ({@link SlotTimerLabel}),
+ * not three times per pod start, and the create and start timers need no handle.
  */
-interface ContainerStart {
-  readonly uid: string;
-  readonly pod: Pod;
-  readonly container: Container;
-  readonly restartCount: number;
-  /** `container <name> of <namespace>/<name>`: the end of the steps' timer purposes. */
-  readonly subject: string;
+class ContainerStart implements SlotTimerLabel {
   /** What the timer that fires next completes. */
-  step: 'pull' | 'create' | 'start';
-  requestedAt: number;
-  doneAt: number;
+  step: 'pull' | 'create' | 'start' = 'create';
+  requestedAt = 0;
+  doneAt = 0;
   /** The created container's id, once created. */
-  containerID: string;
-  timer: TimerHandle | undefined;
+  containerID = '';
+  /** The pending pull's timer, when it could not be scheduled unheld (see {@link PodWorkers.#startContainer}). */
+  timer: TimerHandle | undefined = undefined;
+  /** The pending timer's slot when scheduled unheld (this object its label), else -1. */
+  slot: TimerSlot = -1;
   /** The timer action: advances this start by one step. */
   readonly advance: () => void;
+
+  constructor(
+    readonly owner: string,
+    readonly uid: string,
+    readonly pod: Pod,
+    readonly container: Container,
+    readonly restartCount: number,
+    advance: (op: ContainerStart) => void,
+  ) {
+    this.advance = () => advance(this);
+  }
+
+  /** `<step> container <name> of <namespace>/<name>`, for the pending step. */
+  get purpose(): string {
+    const { pod } = this;
+    return `${STEP_PURPOSES[this.step]} container ${this.container.name} of ${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
+  }
+
+  /** The pending timer's label, as a plain object with the text of now (it is told before the timer runs). */
+  labelAt(): TimerLabel {
+    return { owner: this.owner, purpose: this.purpose };
+  }
 }
 
 /** The restart policy's verdict on a container that exited with `exitCode`. */
@@ -147,7 +197,11 @@ export class PodWorkers {
   /** Stops syncing: queued syncs and operations in progress end (the runtime's own timers go on). */
   stop(): void {
     this.#queue.stop();
-    for (const op of this.#inFlight.values()) op.timer?.cancel();
+    const { clock } = this.#o.ctx.sim;
+    for (const op of this.#inFlight.values()) {
+      op.timer?.cancel();
+      if (op.slot >= 0) clock.cancelUnheld(op.slot, op);
+    }
     this.#inFlight.clear();
   }
 
@@ -304,23 +358,11 @@ export class PodWorkers {
     const { runtime, recorder, ctx } = this.#o;
     const { clock } = ctx.sim;
     const image = container.image ?? '';
-    const op: ContainerStart = {
-      uid,
-      pod,
-      container,
-      restartCount,
-      subject: `container ${container.name} of ${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`,
-      step: 'create',
-      requestedAt: 0,
-      doneAt: 0,
-      containerID: '',
-      timer: undefined,
-      advance: () => this.#advance(op),
-    };
+    const op = new ContainerStart(this.#o.owner, uid, pod, container, restartCount, this.#advanceOp);
     this.#inFlight.set(uid, op);
     const alwaysPull = container.imagePullPolicy === 'Always';
     if (!alwaysPull && runtime.hasImage(image)) {
-      recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, fieldPath(container));
+      recorder.event(pod, 'Normal', 'Pulled', alreadyPresent.get(image), fieldPath(container));
       return this.#scheduleCreate(op);
     }
     recorder.event(pod, 'Normal', 'Pulling', ctx.profile.texts.pulling(image), fieldPath(container));
@@ -328,20 +370,26 @@ export class PodWorkers {
     // An image already on disk is "pulled" again at once when the policy is Always: only its digest is checked.
     op.doneAt = runtime.hasImage(image) ? op.requestedAt : runtime.pullImage(image, ctx.timings.imagePull);
     op.step = 'pull';
-    op.timer = clock.scheduleAt(op.doneAt, op.advance, this.#startLabel('pull image for', op));
+    // Unheld when the delay gives back the very due time (it does for whole milliseconds;
+    // scheduleUnheld adds it to now as scheduleAt compares with now): same id and order.
+    const delay = op.doneAt - op.requestedAt;
+    if (op.requestedAt + delay === op.doneAt) op.slot = clock.scheduleUnheld(delay, op.advance, op);
+    else op.timer = clock.scheduleAt(op.doneAt, op.advance, op);
   }
 
-  #startLabel(what: string, op: ContainerStart): TimerLabel {
-    return { owner: this.#o.owner, purpose: `${what} ${op.subject}` };
-  }
-
+  /** Create and start are delays from now: scheduled as `SimClock.schedule` would (same id, same order), without a handle. */
   #scheduleCreate(op: ContainerStart): void {
     op.step = 'create';
-    op.timer = this.#o.ctx.sim.clock.schedule(this.#o.ctx.timings.containerCreate, op.advance, this.#startLabel('create', op));
+    op.timer = undefined;
+    op.slot = this.#o.ctx.sim.clock.scheduleUnheld(this.#o.ctx.timings.containerCreate, op.advance, op);
   }
+
+  /** {@link PodWorkers.#advance}, made once for every start of this kubelet. */
+  readonly #advanceOp = (op: ContainerStart): void => this.#advance(op);
 
   /** The step whose timer fired: pulled → wait to create; create → wait to start; start → done. */
   #advance(op: ContainerStart): void {
+    op.slot = -1;
     const { runtime, recorder, ctx } = this.#o;
     const { texts } = ctx.profile;
     const { uid, pod, container, restartCount } = op;
@@ -355,7 +403,7 @@ export class PodWorkers {
         recorder.event(pod, 'Normal', 'Created', texts.created(container.name), fieldPath(container));
         op.containerID = created.id;
         op.step = 'start';
-        op.timer = ctx.sim.clock.schedule(ctx.timings.containerStart, op.advance, this.#startLabel('start', op));
+        op.slot = ctx.sim.clock.scheduleUnheld(ctx.timings.containerStart, op.advance, op);
         return;
       }
       case 'start':

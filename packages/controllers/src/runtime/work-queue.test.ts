@@ -82,6 +82,13 @@ class HandleQueue {
     pending?.cancel();
     this.#due.set(key, this.clock.scheduleAt(dueAt, () => this.#process(key), { owner: 'test-controller', purpose: purpose ?? 'work queue' }));
   }
+  get length(): number {
+    return this.#due.size;
+  }
+  stop(): void {
+    for (const handle of this.#due.values()) handle.cancel();
+    this.#due.clear();
+  }
   #process(key: string): void {
     this.#due.delete(key);
     const result = this.reconcile(key);
@@ -151,5 +158,31 @@ describe('WorkQueue timers', () => {
     queue.stop();
     expect(clock.pendingCount).toBe(0);
     expect(queue.length).toBe(0);
+  });
+
+  it('keeps the same length and cancels in the same order on stop, with fired keys swept', () => {
+    // Many keys (more than the 64 fired entries a queue keeps before sweeping) added in
+    // bursts, fired, re-added: the queue's length and the timers its stop() cancels, in
+    // order (the clock reuses cancelled slots), are those of a map that deletes fired keys.
+    const run = (pooled: boolean) => {
+      const clock = new SimClock();
+      const log = recordTimers(clock);
+      const random = new SeededRandom(15);
+      const keys = Array.from({ length: 200 }, (_, i) => `ns/pod-${i}`);
+      const lengths: number[] = [];
+      const queue = pooled ? new WorkQueue(clock, () => undefined, { owner: 'test-controller' }) : new HandleQueue(clock, () => undefined);
+      for (let step = 0; step < 3_000; step++) {
+        queue.addAfter(random.pick(keys), random.int(-5, 40));
+        if (random.int(0, 4) === 0) clock.runFor(random.int(0, 30));
+        lengths.push(queue.length);
+      }
+      queue.stop();
+      return { log, lengths, pending: clock.pendingCount };
+    };
+    const pooled = run(true);
+    const reference = run(false);
+    expect(pooled.log.filter((l) => l.startsWith('f ')).length).toBeGreaterThan(1_000);
+    expect(pooled.pending).toBe(0);
+    expect(pooled).toEqual(reference);
   });
 });

@@ -283,15 +283,21 @@ const inObjectEvent = (event: Obj, metadata: unknown = event.metadata, involvedO
   } as unknown as Obj;
 };
 
-/** Slots of the server's table of recent Event references (a power of two). */
-const REFERENCE_SLOTS = 16384;
+/**
+ * Slots of the server's table of recent Event references (powers of two): it starts small
+ * and doubles with the Events created, up to the most. A scenario of a few nodes creates a
+ * few hundred Events, and a 16,384-slot table filled per simulation was 1.4% of a library
+ * scenario's run.
+ */
+const REFERENCE_SLOTS_FIRST = 256;
+const REFERENCE_SLOTS_MOST = 16384;
 
-/** The slot of a reference with uid `uid` in that table: a hash of the uid's first characters (uids are random). */
-const referenceSlot = (uid: string): number => {
+/** A hash of the uid's first characters (uids are random); the slot is its low bits. */
+const referenceHash = (uid: string): number => {
   let h = 0;
   const n = uid.length < 8 ? uid.length : 8;
   for (let i = 0; i < n; i++) h = (h * 31 + uid.charCodeAt(i)) | 0;
-  return h & (REFERENCE_SLOTS - 1);
+  return h;
 };
 
 /**
@@ -444,10 +450,12 @@ export class ApiServer {
   readonly #eventTTL: EventTTL | undefined;
   /**
    * The last Event involvedObject seen per slot of its uid's hash (see
-   * #sharedReference): 128 KB, holding at most 16,384 references that Events keep anyway
-   * (4,096 slots caught 60% of the equal copies at 100 nodes, 16,384 87%).
+   * #sharedReference): at most 16,384 slots (128 KB) holding references that Events keep
+   * anyway (4,096 slots caught 60% of the equal copies at 100 nodes, 16,384 87%).
    */
-  readonly #references: (Readonly<Record<string, unknown>> | undefined)[] = new Array<Readonly<Record<string, unknown>> | undefined>(REFERENCE_SLOTS).fill(undefined);
+  #references: (Readonly<Record<string, unknown>> | undefined)[] = new Array<Readonly<Record<string, unknown>> | undefined>(REFERENCE_SLOTS_FIRST).fill(undefined);
+  /** References offered to the table since it last grew: it doubles after as many as it has slots. */
+  #referencesOffered = 0;
   #rv = 0;
   /**
    * Changes and resuming watchers waiting for delivery: the first #pendingCount slots. The
@@ -669,11 +677,22 @@ export class ApiServer {
     const uid = (ref as { uid?: unknown }).uid;
     if (typeof uid !== 'string') return ref;
     const r = ref as Readonly<Record<string, unknown>>;
-    const slot = referenceSlot(uid);
-    const known = this.#references[slot];
+    let table = this.#references;
+    if (++this.#referencesOffered > table.length && table.length < REFERENCE_SLOTS_MOST) {
+      // Only which equal copies get shared depends on the table; the stored JSON does not.
+      const grown = new Array<Readonly<Record<string, unknown>> | undefined>(table.length * 2).fill(undefined);
+      for (let i = 0; i < table.length; i++) {
+        const kept = table[i];
+        if (kept !== undefined) grown[referenceHash(kept.uid as string) & (grown.length - 1)] = kept;
+      }
+      this.#references = table = grown;
+      this.#referencesOffered = 0;
+    }
+    const slot = referenceHash(uid) & (table.length - 1);
+    const known = table[slot];
     // uid and resourceVersion first: most misses differ there, before the keys are listed.
     if (known !== undefined && (known === r || (known.uid === uid && known.resourceVersion === r.resourceVersion && sameFlatMembers(known, r)))) return known;
-    this.#references[slot] = r;
+    table[slot] = r;
     return ref;
   }
 

@@ -12,6 +12,7 @@ import { CONTROLLER_MANAGED_ATTACH_ANNOTATION } from '../kubelet/kubelet-node-st
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
 import { TAINTS, isNodeReady } from '../runtime/pod-util.js';
+import { isNodeHeartbeatOnly } from '../runtime/node-heartbeat.js';
 import { findPlugin, type AttachableVolumePlugin } from '../storage/volume-plugin.js';
 import { ActualStateOfWorld } from './actual-state-of-world.js';
 import { DesiredStateOfWorld } from './desired-state-of-world.js';
@@ -245,7 +246,7 @@ export class AttachDetachController implements Component {
     if (event.type === 'ADDED') this.asw.setNodeStatusUpdateNeeded(nodeName);
     // Health and the out-of-service taint only matter to the detach pass; other node updates (heartbeats) need no pass.
     const old = event.old;
-    if (!old || detachInputsChanged(old, node)) {
+    if (!old || (!isNodeHeartbeatOnly(old, node) && detachInputsChanged(old, node))) {
       if (this.asw.getAttachedVolumesForNode(nodeName).length > 0) this.reconciler.wake();
     }
   }

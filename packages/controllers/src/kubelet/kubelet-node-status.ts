@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { deepEqual, freezeBuilt, type ApiClient, type EventType, type SimClock, type TimerHandle, type TimerLabel } from '@failsim/core';
 import type { ContainerImage, Node, NodeAddress, NodeCondition, NodeDaemonEndpoints, NodeStatus, NodeSystemInfo, Taint } from 'kubernetes-types/core/v1.js';
+import { noteHeartbeatStatus } from '../runtime/node-heartbeat.js';
 
 /** nodeStatusUpdateRetry: immediate retries of a failed status update. */
 const NODE_STATUS_UPDATE_RETRY = 5;
@@ -416,13 +417,16 @@ export class KubeletNodeStatus {
       this.#recordSchedulableEvent(node);
       return 'ok';
     }
+    // A status heartbeatStatus builds has every Ready condition as readyCondition makes it:
+    // heartbeat-stable by construction, so readyIsHeartbeatStable need not walk it again.
+    const heartbeat = this.#onlyHeartbeats(node, source);
     const status = this.#setNodeStatus(node, source);
     this.#recordSchedulableEvent(node);
     if (gated && !nodeStatusHasChanged(node.status, status)) return 'ok';
     const updated = client.updateStatus('Node', { ...node, status });
     if (E.isLeft(updated)) return updated.left.reason === 'Conflict' ? 'conflict' : 'failed';
     // The server stores the frozen status as it is; anything else takes the full path next time.
-    this.#written = updated.right.status === status ? { status, source, heartbeatsOnly: readyIsHeartbeatStable(status) } : undefined;
+    this.#written = updated.right.status === status ? { status, source, heartbeatsOnly: heartbeat || readyIsHeartbeatStable(status) } : undefined;
     this.#lastStatusReportTime = now;
     return 'ok';
   }
@@ -435,7 +439,13 @@ export class KubeletNodeStatus {
 
   #setNodeStatus(node: Node, source: NodeStatusSource = this.#o.source()): NodeStatus {
     const now = this.#o.clock.iso();
-    if (this.#onlyHeartbeats(node, source) && node.status !== undefined) return frozenStatus(heartbeatStatus(node.status, now));
+    if (this.#onlyHeartbeats(node, source) && node.status !== undefined) {
+      const status = frozenStatus(heartbeatStatus(node.status, now));
+      // With a heartbeat-stable Ready condition, the status differs from the stored one in
+      // heartbeat times only: the Node watchers are told so rather than comparing.
+      if (this.#written?.heartbeatsOnly === true) noteHeartbeatStatus(status, node.status);
+      return status;
+    }
     return frozenStatus(setNodeStatus(node, this.#o.nodeName, source, now, this.#o.recordEvent));
   }
 

@@ -28,6 +28,7 @@ import { every, type Periodic } from '../runtime/periodic.js';
 import { TAINTS, nodeCondition, splitKey } from '../runtime/pod-util.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { MinHeap } from '../runtime/min-heap.js';
+import { isNodeHeartbeatOnly } from '../runtime/node-heartbeat.js';
 import { removeTaintOffNode, swapNodeControllerTaint, taintExists, taintSetDiff } from './node-taints.js';
 import { acquirePodsByNode, releasePodsByNode, type PodsByNode } from './pods-by-node.js';
 import { EVICTION_RATE_LIMITER_BURST, NODE_EVICTION_PERIOD, RateLimitedTimedQueue, TokenBucket, type TimedValue, type TryResult } from './rate-limited-queue.js';
@@ -328,7 +329,7 @@ export class NodeLifecycleController implements Component {
     this.#dirty.add(name);
     if (e.type === 'DELETED' || !this.#ctx.profile.features.TaintNodesByCondition) return;
     // Upstream queues every Node add and update; only these fields can change the outcome.
-    if (e.type === 'MODIFIED' && e.old && sameNoScheduleInputs(e.old, e.object)) return;
+    if (e.type === 'MODIFIED' && e.old && (isNodeHeartbeatOnly(e.old, e.object) || sameNoScheduleInputs(e.old, e.object))) return;
     this.#noScheduleQueue?.add(name);
   }
 

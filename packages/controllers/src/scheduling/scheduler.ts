@@ -13,6 +13,7 @@ import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { keyOf } from '../runtime/pod-util.js';
+import { isNodeHeartbeatOnly } from '../runtime/node-heartbeat.js';
 import { ANN_SELECTED_NODE, claimKey, isClaimBound, isVolumeBoundToClaim, ANN_BOUND_BY_CONTROLLER } from '../volume/volume-util.js';
 import { findMatchingVolume } from '../volume/volume-matching.js';
 import { aggregateErrors, fitErrorMessage, type FitErrorStyle, type NodeRejection } from './failure-message.js';
@@ -235,7 +236,8 @@ export class Scheduler implements Component {
       return;
     }
     this.#cache.setNode(node);
-    if (event.type === 'ADDED' || !event.old || schedulingPropertiesChanged(event.old, node)) this.#queue?.moveAll();
+    // A heartbeat-only update changes no scheduling property (answered once for every Node watcher).
+    if (event.type === 'ADDED' || !event.old || (!isNodeHeartbeatOnly(event.old, node) && schedulingPropertiesChanged(event.old, node))) this.#queue?.moveAll();
   }
 
   #onClass(event: InformerEvent<StorageClass>): void {

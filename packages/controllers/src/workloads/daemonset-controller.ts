@@ -19,6 +19,7 @@ import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
 import { TAINTS, controllerOf, isPodActive, isPodReady, isTerminating, keyOf, splitKey, toleratesTaint } from '../runtime/pod-util.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
+import { isNodeHeartbeatOnly } from '../runtime/node-heartbeat.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL,
   InstantCreations,
@@ -280,7 +281,8 @@ export class DaemonSetController implements Component {
   #onNode(event: InformerEvent<Node>): void {
     // A heartbeat changes no verdict; any other change is looked at again by the next sync
     // of each DaemonSet (a deleted node leaves the status counts, its pods the node list).
-    if (event.type === 'MODIFIED' && event.old && shouldIgnoreNodeUpdate(event.old, event.object)) return;
+    // (A heartbeat-only update is one shouldIgnoreNodeUpdate ignores, answered once for every Node watcher.)
+    if (event.type === 'MODIFIED' && event.old && (isNodeHeartbeatOnly(event.old, event.object) || shouldIgnoreNodeUpdate(event.old, event.object))) return;
     const nodeName = event.object.metadata?.name ?? '';
     for (const state of this.#statesByUid.values()) state.touch(nodeName);
     if (event.type === 'DELETED') return;

@@ -443,11 +443,23 @@ class TimerQueue {
   }
 
   private compact(): void {
-    const { times, ids, slots, actions } = this;
+    const n = this.keepLive(this.times, this.ids, this.slots, 0, this.size);
+    this.size = n;
+    for (let i = (n >>> 1) - 1; i >= 0; i--) this.siftDown(i, this.times[i]!, this.ids[i]!, this.slots[i]!);
+    this.laneEnd = this.keepLive(this.laneTimes, this.laneIds, this.laneSlots, this.laneHead, this.laneEnd);
+    this.laneHead = 0;
+  }
+
+  /**
+   * Moves the live entries of columns `from`…`to`−1 to the front, in order, releasing the
+   * slots of cancelled ones (no action left); returns how many are kept. The heap and the
+   * lane are compacted alike.
+   */
+  private keepLive(times: Float64Array, ids: Float64Array, slots: Int32Array, from: number, to: number): number {
     let n = 0;
-    for (let i = 0; i < this.size; i++) {
+    for (let i = from; i < to; i++) {
       const slot = slots[i]!;
-      if (actions[slot] === undefined) {
+      if (this.actions[slot] === undefined) {
         this.release(slot);
         continue;
       }
@@ -456,23 +468,7 @@ class TimerQueue {
       slots[n] = slot;
       n++;
     }
-    this.size = n;
-    for (let i = (n >>> 1) - 1; i >= 0; i--) this.siftDown(i, times[i]!, ids[i]!, slots[i]!);
-    const { laneTimes, laneIds, laneSlots } = this;
-    let m = 0;
-    for (let i = this.laneHead; i < this.laneEnd; i++) {
-      const slot = laneSlots[i]!;
-      if (actions[slot] === undefined) {
-        this.release(slot);
-        continue;
-      }
-      laneTimes[m] = laneTimes[i]!;
-      laneIds[m] = laneIds[i]!;
-      laneSlots[m] = slot;
-      m++;
-    }
-    this.laneHead = 0;
-    this.laneEnd = m;
+    return n;
   }
 }
 

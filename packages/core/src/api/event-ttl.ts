@@ -20,6 +20,7 @@
 // the removal's resourceVersion and its place in the trace would move. Scheduling at the
 // write keeps the clock's sequence, and so every run, exactly what it was.
 import type { SimClock, SlotTimerLabel, TimerLabel, TimerSlot } from '../kernel/clock.js';
+import { StringTable } from '../trace/string-table.js';
 
 /**
  * An Event whose countdown ran out (namespace, name and the resourceVersion written), as
@@ -75,15 +76,14 @@ export class EventTTL {
   #rvs = new Uint32Array(INITIAL_CAPACITY);
   /** Each countdown's clock slot while it is pending; -1 once it ran or was cancelled. */
   #slots = new Int32Array(INITIAL_CAPACITY);
-  /** Index of each Event's namespace in #namespaces. */
+  /** Each Event's namespace: its id in #namespaces + 1, 0 for none. */
   #nsIndexes = new Uint32Array(INITIAL_CAPACITY);
   /** Each Event's name (the stored Event's own string); undefined once consumed. */
   #names: (string | undefined)[] = [];
   #head = 0;
   #tail = 0;
-  /** The namespaces seen, index 0 standing for none (a cluster has a handful). */
-  readonly #namespaces: (string | undefined)[] = [undefined];
-  readonly #namespaceIndex = new Map<string, number>();
+  /** The namespaces seen; an entry's index is its id + 1, 0 standing for none (a cluster has a handful). */
+  readonly #namespaces = new StringTable();
   /**
    * Cancelled entries from #head on. A patched Event's earlier countdown would otherwise
    * stay in the FIFO until the head reaches it, up to an hour later.
@@ -165,21 +165,20 @@ export class EventTTL {
   }
 
   #namespaceOf(namespace: string | undefined): number {
-    if (namespace === undefined) return 0;
-    let index = this.#namespaceIndex.get(namespace);
-    if (index === undefined) {
-      index = this.#namespaces.length;
-      this.#namespaces.push(namespace);
-      this.#namespaceIndex.set(namespace, index);
-    }
-    return index;
+    return namespace === undefined ? 0 : this.#namespaces.id(namespace) + 1;
+  }
+
+  /** The entry at FIFO index `at`, as handed out. */
+  #expiryAt(at: number): EventExpiry {
+    const ns = this.#nsIndexes[at]!;
+    return new EventExpiry(ns === 0 ? undefined : this.#namespaces.at(ns - 1), this.#names[at] ?? '', this.#rvs[at]!);
   }
 
   /** The label the clock reports for the timer in `slot`: the Event it expires. */
   #labelAt(slot: TimerSlot): TimerLabel {
     const at = this.#indexOfSlot(slot);
     if (at < 0) return this.#label;
-    return new EventExpiry(this.#namespaces[this.#nsIndexes[at]!], this.#names[at] ?? '', this.#rvs[at]!);
+    return this.#expiryAt(at);
   }
 
   /**
@@ -215,7 +214,7 @@ export class EventTTL {
         continue;
       }
       this.#slots[at] = -1;
-      const expiry = new EventExpiry(this.#namespaces[this.#nsIndexes[at]!], this.#names[at] ?? '', this.#rvs[at]!);
+      const expiry = this.#expiryAt(at);
       this.#names[at] = undefined;
       this.#compact();
       this.#expire(expiry);

@@ -8,6 +8,8 @@
 // growing never copies; entry objects are built only when read (`entries`, `toNDJSON`),
 // with the same keys in the same order, so the NDJSON is byte for byte what it was.
 
+import { StringTable } from './string-table.js';
+
 /** An API write committed by the server. */
 export interface WriteTraceEntry {
   readonly t: number;
@@ -156,15 +158,13 @@ export class Trace {
   readonly #chunks: Chunk[] = [];
   #size = 0;
   /** String table: every kind, namespace, writer, event type, reason, source, location once. */
-  readonly #ids = new Map<string, number>();
-  readonly #strings: string[] = [];
+  readonly #strings = new StringTable();
   /**
    * Event object texts (`Kind/namespace/name`), one per involved object, by id. A table
    * of their own: thousands of them in the table above made its lookup on every write
    * (kind, namespace, writer) slower.
    */
-  readonly #objectIds = new Map<string, number>();
-  readonly #objects: string[] = [];
+  readonly #objects = new StringTable();
   /** Entries kept as recorded (RAW rows), by row. */
   readonly #raw = new Map<number, TraceEntry>();
   readonly #listeners = new Set<(entry: TraceEntry) => void>();
@@ -318,13 +318,7 @@ export class Trace {
     chunk.b[i] = this.#id(reason);
     chunk.c[i] = message;
     chunk.d[i] = this.#id(source);
-    let objectId = this.#objectIds.get(object);
-    if (objectId === undefined) {
-      objectId = this.#objects.length;
-      this.#objects.push(object);
-      this.#objectIds.set(object, objectId);
-    }
-    chunk.e[i] = objectId;
+    chunk.e[i] = this.#objects.id(object);
     chunk.n[i] = count;
   }
 
@@ -343,13 +337,7 @@ export class Trace {
 
   /** The id of `s` in the string table, adding it. */
   #id(s: string): number {
-    let id = this.#ids.get(s);
-    if (id === undefined) {
-      id = this.#strings.length;
-      this.#strings.push(s);
-      this.#ids.set(s, id);
-    }
-    return id;
+    return this.#strings.id(s);
   }
 
   /** Row `row` as the entry it was recorded as (equal keys, order and values). */
@@ -362,27 +350,27 @@ export class Trace {
     if (code < EVENT) {
       const ns = chunk.b[i]!;
       const verb = VERBS[code]!;
-      const kind = s[chunk.a[i]!]!;
+      const kind = s.at(chunk.a[i]!);
       const name = chunk.c[i]!;
       const resourceVersion = String(chunk.n[i]!);
-      const by = s[chunk.d[i]!]!;
+      const by = s.at(chunk.d[i]!);
       return ns === NONE
         ? { t, type: 'write', verb, kind, name, resourceVersion, by }
-        : { t, type: 'write', verb, kind, namespace: s[ns]!, name, resourceVersion, by };
+        : { t, type: 'write', verb, kind, namespace: s.at(ns), name, resourceVersion, by };
     }
     if (code === EVENT) {
       return {
         t,
         type: 'event',
-        eventType: s[chunk.a[i]!]!,
-        reason: s[chunk.b[i]!]!,
+        eventType: s.at(chunk.a[i]!),
+        reason: s.at(chunk.b[i]!),
         message: chunk.c[i]!,
-        object: this.#objects[chunk.e[i]!]!,
+        object: this.#objects.at(chunk.e[i]!),
         count: chunk.n[i]!,
-        source: s[chunk.d[i]!]!,
+        source: s.at(chunk.d[i]!),
       };
     }
     if (code === RAW) return this.#raw.get(row)!;
-    return { t, type: 'reachability', location: s[chunk.a[i]!]!, reachable: code === REACHABLE };
+    return { t, type: 'reachability', location: s.at(chunk.a[i]!), reachable: code === REACHABLE };
   }
 }

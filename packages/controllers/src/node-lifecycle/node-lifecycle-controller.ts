@@ -222,8 +222,8 @@ export class NodeLifecycleController implements Component {
 
   /** The nodes a monitor pass looks at, as the informer held them when it began (scratch, emptied after). */
   readonly #passNodes: (Node | undefined)[] = [];
-  /** The API's resourceVersion when #passNodes was filled; undefined outside a pass. */
-  #passRv: string | undefined;
+  /** The Node informer's change count when #passNodes was filled; -1 outside a pass. */
+  #passChanges = -1;
 
   #tick: TimerHandle | undefined;
   #lastTickAt = -Infinity;
@@ -373,13 +373,12 @@ export class NodeLifecycleController implements Component {
     const sorted = [...names].sort();
 
     // Each node is looked up once here; the loops below take it from `cached` while the
-    // API has had no write since (the informer cache changes only by a write's delivery, so
-    // an unchanged resourceVersion means an unchanged cache), and look again otherwise: a
-    // taint or status written in the pass changes the cached Node.
+    // informer's cache has not changed since, and look again otherwise: a taint or status
+    // written in the pass changes the cached Node.
     const cached = this.#passNodes;
     cached.length = sorted.length;
     for (let i = 0; i < sorted.length; i++) cached[i] = this.#nodes.get(sorted[i]!);
-    this.#passRv = this.#ctx.sim.api.resourceVersion;
+    this.#passChanges = this.#nodes.changes;
 
     // Zone membership first: classifyNodes' newZoneRepresentatives and the added nodes get
     // their zone's queue before anything is decided.
@@ -412,17 +411,17 @@ export class NodeLifecycleController implements Component {
       const node = this.#nodeNow(sorted[i]!, cached[i]);
       if (node) this.#checkNode(node, now);
     }
-    this.#passRv = undefined;
+    this.#passChanges = -1;
     cached.length = 0;
     this.#handleDisruption(now);
   }
 
   /**
    * The informer's Node `name` now, given `cached`, what it held when this pass began:
-   * that one while no write happened since (see #monitorNodeHealth).
+   * that one while the informer's cache has not changed since (see #monitorNodeHealth).
    */
   #nodeNow(name: string, cached: Node | undefined): Node | undefined {
-    return this.#passRv !== undefined && this.#passRv === this.#ctx.sim.api.resourceVersion ? cached : this.#nodes.get(name);
+    return this.#passChanges === this.#nodes.changes ? cached : this.#nodes.get(name);
   }
 
   #checkNode(cached: Node, now: number): void {

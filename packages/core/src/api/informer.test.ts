@@ -27,6 +27,23 @@ describe('Informer', () => {
     subscription.unsubscribe();
   });
 
+  it('counts the changes of its cache: adds, updates and deletes, not writes of other kinds', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    right(client.create('Pod', pod('b')));
+    const informer = new Informer(client, 'Pod');
+    const subscription = informer.events$.subscribe(() => undefined);
+    expect(informer.changes).toBe(1);
+    right(client.create('Pod', pod('a')));
+    right(client.patch('Pod', 'b', { metadata: { labels: { x: 'y' } } }, { namespace: 'default', type: 'merge' }));
+    expect(informer.changes).toBe(3);
+    right(client.create('Lease', { metadata: { name: 'c', namespace: 'default' } }));
+    expect(informer.changes).toBe(3);
+    right(client.delete('Pod', 'a', { namespace: 'default' }));
+    expect(informer.changes).toBe(4);
+    subscription.unsubscribe();
+  });
+
   it('delivers nothing more to a subscriber that left, even in the middle of an event', () => {
     const sim = createSimulation();
     const client = sim.api.client('test');

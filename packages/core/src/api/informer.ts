@@ -91,6 +91,8 @@ export class Informer<K extends Kind> {
   #sorted: Slot<ObjectOf<K>>[] | undefined;
   #stop: (() => void) | undefined;
   #synced = false;
+  /** See {@link Informer.changes}. */
+  #changes = 0;
   /** #fromWatch's answer, reused: read at once by the caller, never kept. */
   readonly #delivery: { made: InformerEvent<ObjectOf<K>>; slot: Slot<ObjectOf<K>> | undefined } = { made: undefined!, slot: undefined };
   /** Whether the kind is namespaced, looked up once: get() is on every controller's hot path. */
@@ -158,6 +160,15 @@ export class Informer<K extends Kind> {
     return this.#size;
   }
 
+  /**
+   * Changes applied to the cache so far (adds, updates, deletes): the same count at two
+   * reads means every `get` between them returns the same objects, so a caller may keep
+   * what it looked up (the node monitor's pass, issue 8).
+   */
+  get changes(): number {
+    return this.#changes;
+  }
+
   /** Every slot, in no particular order. */
   #slots(): Slot<ObjectOf<K>>[] {
     const out: Slot<ObjectOf<K>>[] = [];
@@ -198,8 +209,9 @@ export class Informer<K extends Kind> {
 
   /** Applies a change to the cache; `slot` is the object's, if cached. */
   #apply(event: InformerEvent<ObjectOf<K>>, slot: Slot<ObjectOf<K>> | undefined): void {
+    if (event.type === 'DELETED' && slot === undefined) return;
+    this.#changes++;
     if (event.type === 'DELETED') {
-      if (slot === undefined) return;
       const ns = namespaceOf(event.object);
       const names = this.#cache.get(ns)!;
       names.delete(event.object.metadata?.name ?? '');

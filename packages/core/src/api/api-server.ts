@@ -41,7 +41,8 @@ import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './pat
 import { CONTROL_PLANE, type Location, type Reachability } from './reachability.js';
 import { kinds, resources, type Kind, type KubeObject, type ObjectOf } from './resources.js';
 import { ChangeLog, type Change, type WatchEvent } from './watch.js';
-import { ObjectStore } from './object-store.js';
+import { ObjectStore, type KindStore } from './object-store.js';
+import { EVENT_KEYS, EventStore } from './event-store.js';
 import { EventTTL, type EventExpiry } from './event-ttl.js';
 import { ApiClient } from './client.js';
 
@@ -233,26 +234,6 @@ const leadingKeys = (obj: object, keys: readonly string[]): number => {
   return i;
 };
 
-/**
- * The keys of a stored Event in the order the event recorder writes them (core/v1 Event's
- * field order). An Event built with them is stored as a literal (see inObjectEvent).
- */
-const EVENT_KEYS = [
-  'apiVersion',
-  'kind',
-  'metadata',
-  'involvedObject',
-  'reason',
-  'message',
-  'source',
-  'firstTimestamp',
-  'lastTimestamp',
-  'count',
-  'type',
-  'reportingComponent',
-  'reportingInstance',
-] as const;
-
 type EventFields = Record<(typeof EVENT_KEYS)[number], unknown>;
 
 /**
@@ -431,7 +412,8 @@ export class ApiServer {
   readonly #trace: Trace;
   readonly #admission: AdmissionOptions;
   readonly #eventTTLms: number;
-  readonly #stores = new Map<Kind, ObjectStore>(kinds.map((k) => [k, new ObjectStore()]));
+  /** A store per kind; the Events' keeps them as columns (see EventStore). */
+  readonly #stores = new Map<Kind, KindStore>(kinds.map((k) => [k, k === 'Event' ? new EventStore() : new ObjectStore()]));
   readonly #log: ChangeLog;
   /** Watchers by kind (undefined: every kind), as arrays rebuilt on (un)subscribe, since delivery iterates them on every write. */
   readonly #watchers = new Map<Kind | undefined, readonly Watcher[]>();
@@ -638,7 +620,7 @@ export class ApiServer {
     obj = prepareForCreate(kind, mutate(kind, applyDefaults(kind, obj), this.#admission));
     const errors = validate(kind, obj);
     if (errors.length > 0) return E.left(invalid(kind, r.group, name, errors));
-    if (this.#store(kind).get(ns, name)) return E.left(alreadyExists(r, name));
+    if (this.#store(kind).has(ns, name)) return E.left(alreadyExists(r, name));
     return E.right(this.#commit(caller, 'create', kind, obj, undefined) as unknown as ObjectOf<K>);
   }
 
@@ -657,7 +639,7 @@ export class ApiServer {
     const event = inObjectEvent(input, metadata, this.#sharedReference(input.involvedObject));
     const errors = validate('Event', event);
     if (errors.length > 0) return E.left(invalid('Event', resources.Event.group, name, errors));
-    if (this.#store('Event').get(namespace, name)) return E.left(alreadyExists(resources.Event, name));
+    if (this.#store('Event').has(namespace, name)) return E.left(alreadyExists(resources.Event, name));
     return E.right(this.#commit(caller, 'create', 'Event', event, undefined, true, true));
   }
 
@@ -860,7 +842,7 @@ export class ApiServer {
 
   // ---- internals ---------------------------------------------------------------------
 
-  #store(kind: Kind): ObjectStore {
+  #store(kind: Kind): KindStore {
     return this.#stores.get(kind)!;
   }
 

@@ -12,6 +12,8 @@ describe('ObjectStore', () => {
     expect(store.get('kube-system', 'a')?.metadata?.namespace).toBe('kube-system');
     expect(store.get(undefined, 'w1')?.metadata?.name).toBe('w1');
     expect(store.get('default', 'w1')).toBeUndefined();
+    expect(store.has('kube-system', 'a') && store.has(undefined, 'w1')).toBe(true);
+    expect(store.has('default', 'w1')).toBe(false);
     expect(store.size).toBe(3);
   });
 

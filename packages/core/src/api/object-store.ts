@@ -24,8 +24,24 @@ const indexOf = (sorted: readonly KubeObject[], name: string): number => {
   return -1;
 };
 
+/** What the API server needs of a kind's storage (an {@link ObjectStore}, or the Events' columns). */
+export interface KindStore {
+  /** Number of stored objects. */
+  readonly size: number;
+  /** The object, if stored. `namespace` is undefined for cluster-scoped kinds. */
+  get(namespace: string | undefined, name: string): KubeObject | undefined;
+  /** Whether an object is stored under `namespace` and `name`. */
+  has(namespace: string | undefined, name: string): boolean;
+  /** Stores (adds or replaces) an object under its metadata's namespace and name. */
+  set(obj: KubeObject): void;
+  /** Removes an object; false when it was not stored. */
+  delete(namespace: string | undefined, name: string): boolean;
+  /** The objects of one namespace (or all, namespaces in order), sorted by name. */
+  list(namespace?: string): readonly KubeObject[];
+}
+
 /** The objects of one kind, with lists sorted as etcd returns them (namespace, then name). */
-export class ObjectStore {
+export class ObjectStore implements KindStore {
   readonly #namespaces = new Map<string, Map<string, KubeObject>>();
   /** Sorted lists by namespace, dropped when a namespace gains or loses an object. */
   readonly #sorted = new Map<string, readonly KubeObject[]>();
@@ -39,6 +55,11 @@ export class ObjectStore {
   /** The object, if stored. `namespace` is undefined for cluster-scoped kinds. */
   get(namespace: string | undefined, name: string): KubeObject | undefined {
     return this.#namespaces.get(namespace ?? CLUSTER)?.get(name);
+  }
+
+  /** Whether an object is stored under `namespace` and `name`. */
+  has(namespace: string | undefined, name: string): boolean {
+    return this.#namespaces.get(namespace ?? CLUSTER)?.has(name) ?? false;
   }
 
   /** Stores (adds or replaces) an object under its metadata's namespace and name. */

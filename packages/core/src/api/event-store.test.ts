@@ -1,0 +1,114 @@
+import { describe, expect, it } from '@jest/globals';
+import { SeededRandom } from '../kernel/random.js';
+import { EventStore } from './event-store.js';
+import { ObjectStore } from './object-store.js';
+import type { KubeObject } from './resources.js';
+
+const involvedObject = Object.freeze({ kind: 'Pod', namespace: 'db', name: 'db-0', uid: 'a1b2c3d4-0000-4000-8000-00000000000f', apiVersion: 'v1', resourceVersion: '12' });
+const source = Object.freeze({ component: 'kubelet', host: 'w1' });
+
+/** An Event as the API server stores it: frozen literals, the recorder's key order. */
+const stored = (name: string, namespace = 'db', uid = 'df8649dc-ebc3-4865-b495-9764c3296495', resourceVersion = '42', extra: Record<string, unknown> = {}): KubeObject =>
+  Object.freeze({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: Object.freeze({ name, namespace, uid, creationTimestamp: '2019-06-01T00:01:00Z', resourceVersion, ...extra }),
+    involvedObject,
+    reason: 'Pulled',
+    message: 'Successfully pulled image "postgres:16"',
+    source,
+    firstTimestamp: '2019-06-01T00:01:00Z',
+    lastTimestamp: '2019-06-01T00:01:05Z',
+    count: 2,
+    type: 'Normal',
+    reportingComponent: 'kubelet',
+    reportingInstance: 'w1',
+  });
+
+/** Keys at every depth, in order: the same JSON needs the same key order too. */
+const keysDeep = (value: unknown): unknown =>
+  value !== null && typeof value === 'object' ? Object.entries(value).map(([k, v]) => [k, keysDeep(v)]) : value;
+
+describe('EventStore', () => {
+  it('gives back an Event as it was stored: same members, same order, frozen, shared references kept', () => {
+    const store = new EventStore();
+    const event = stored('db-0.17a8b');
+    store.set(event);
+    const read = store.get('db', 'db-0.17a8b')!;
+    expect(read).not.toBe(event);
+    expect(JSON.stringify(read)).toBe(JSON.stringify(event));
+    expect(keysDeep(read)).toEqual(keysDeep(event));
+    expect(Object.isFrozen(read) && Object.isFrozen(read.metadata)).toBe(true);
+    expect((read as unknown as { involvedObject: unknown }).involvedObject).toBe(involvedObject);
+    expect(store.has('db', 'db-0.17a8b')).toBe(true);
+    expect(store.has('other', 'db-0.17a8b')).toBe(false);
+    expect(store.get('db', 'nope')).toBeUndefined();
+  });
+
+  it('round-trips every uuid, the extremes included', () => {
+    const store = new EventStore();
+    const random = new SeededRandom(7);
+    const uids = ['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', ...Array.from({ length: 2_000 }, () => random.uuid())];
+    uids.forEach((uid, i) => store.set(stored(`e${i}`, 'db', uid, String(i + 1))));
+    uids.forEach((uid, i) => expect(store.get('db', `e${i}`)?.metadata?.uid).toBe(uid));
+    expect(store.get('db', 'e0')?.metadata?.resourceVersion).toBe('1');
+  });
+
+  it('keeps whole the Events a row does not hold exactly', () => {
+    const odd: KubeObject[] = [
+      stored('upper', 'db', 'DF8649DC-EBC3-4865-B495-9764C3296495'),
+      stored('short-uid', 'db', 'df8649dc'),
+      stored('no-dashes', 'db', 'df8649dcxebc3x4865xb495x9764c3296495'),
+      stored('zero-rv', 'db', undefined, '0'),
+      stored('leading-zero', 'db', undefined, '042'),
+      stored('big-rv', 'db', undefined, '4294967296'),
+      stored('labelled', 'db', undefined, '42', { labels: { a: 'b' } }),
+      Object.freeze({ ...stored('events-v1'), apiVersion: 'events.k8s.io/v1' }),
+      Object.freeze({ kind: 'Event', apiVersion: 'v1', metadata: Object.freeze({ name: 'reordered', namespace: 'db' }), reason: 'x' }),
+    ];
+    const store = new EventStore();
+    for (const event of odd) store.set(event);
+    for (const event of odd) expect(store.get('db', event.metadata!.name!)).toBe(event);
+    expect(store.get('db', 'big-rv')?.metadata?.resourceVersion).toBe('4294967296');
+    expect(store.size).toBe(odd.length);
+  });
+
+  it('replaces, deletes and reuses rows, whole or not', () => {
+    const store = new EventStore();
+    store.set(stored('a', 'db', undefined, '1'));
+    const labelled = stored('a', 'db', undefined, '2', { labels: { x: 'y' } });
+    store.set(labelled);
+    expect(store.get('db', 'a')).toBe(labelled);
+    store.set(stored('a', 'db', undefined, '3'));
+    expect(store.get('db', 'a')?.metadata?.resourceVersion).toBe('3');
+    expect(store.get('db', 'a')?.metadata).not.toHaveProperty('labels');
+    expect(store.delete('db', 'a')).toBe(true);
+    expect(store.delete('db', 'a')).toBe(false);
+    expect(store.get('db', 'a')).toBeUndefined();
+    expect(store.size).toBe(0);
+    // The freed row holds the next Event, and nothing of the last one.
+    store.set(stored('b', 'db', undefined, '4'));
+    expect(JSON.stringify(store.get('db', 'b'))).toBe(JSON.stringify(stored('b', 'db', undefined, '4')));
+    expect(store.size).toBe(1);
+  });
+
+  it('lists as the object store does: namespaces in order, names sorted', () => {
+    const random = new SeededRandom('event-store-list');
+    const events = new EventStore();
+    const objects = new ObjectStore();
+    for (let i = 0; i < 5_000; i++) {
+      const event = stored(`pod-${random.int(0, 3_000)}.${random.int(0, 1 << 30).toString(16)}`, ['db', 'default', 'kube-system'][random.int(0, 3)], random.uuid(), String(i + 1));
+      events.set(event);
+      objects.set(event);
+      if (random.int(0, 10) === 0) {
+        const [victim] = objects.list();
+        events.delete(victim!.metadata!.namespace, victim!.metadata!.name!);
+        objects.delete(victim!.metadata!.namespace, victim!.metadata!.name!);
+      }
+    }
+    expect(events.size).toBe(objects.size);
+    expect(JSON.stringify(events.list())).toBe(JSON.stringify(objects.list()));
+    expect(JSON.stringify(events.list('db'))).toBe(JSON.stringify(objects.list('db')));
+    expect(events.list('nowhere')).toEqual([]);
+  });
+});

@@ -1,0 +1,250 @@
+// Storage of the Events as columns (issue 8). Events are what a large run keeps most of:
+// --event-ttl keeps an hour of them, ~1.2 million at 5,000 nodes, and a stored Event was
+// four heap objects of ~272 bytes (the Event, its metadata, its uid and resourceVersion
+// strings) that every full GC marked. Here an Event is a row: its uid as four 32-bit
+// words, its resourceVersion as a number, and its other members as references to values
+// other Events and the trace share (reason, message, involvedObject, source, the
+// timestamps). GET, LIST and watches get the object rebuilt from its row, a literal with
+// the same members in the same order as the one stored (the JSON is byte for byte the
+// same); only its identity differs from one read to the next.
+//
+// An Event whose shape the row does not hold exactly (other keys or key order, another
+// apiVersion, a uid that is not a lowercase uuid, a resourceVersion that is not a plain
+// 32-bit number) is kept as the object it is.
+import type { KindStore } from './object-store.js';
+import type { KubeObject } from './resources.js';
+
+/**
+ * The keys of a stored Event in the order the event recorder writes them (core/v1 Event's
+ * field order). The API server stores an Event with them as a literal, and this store
+ * keeps such an Event as a row.
+ */
+export const EVENT_KEYS = [
+  'apiVersion',
+  'kind',
+  'metadata',
+  'involvedObject',
+  'reason',
+  'message',
+  'source',
+  'firstTimestamp',
+  'lastTimestamp',
+  'count',
+  'type',
+  'reportingComponent',
+  'reportingInstance',
+] as const;
+
+/** The metadata keys of a stored Event as the server writes them, in its order. */
+const META_KEYS = ['name', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion'] as const;
+
+/** The members kept as references, per row: creationTimestamp, then the Event's own from involvedObject on. */
+const VALUES = 11;
+const CHUNK_BITS = 12;
+/** Rows per chunk: 4,096 rows are ~440 KB, and growing adds a chunk instead of copying. */
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
+const NO_NAMESPACE = '';
+
+/** Rows of CHUNK Events: reference values, uid words and resourceVersions (0: the row is kept whole, see #whole). */
+class Chunk {
+  readonly values: unknown[] = new Array<unknown>(CHUNK * VALUES).fill(undefined);
+  readonly uid = new Uint32Array(CHUNK * 4);
+  readonly rv = new Uint32Array(CHUNK);
+}
+
+type Meta = Readonly<Record<string, unknown>>;
+
+/** How many of `keys` `obj` has as its own keys, in that order: -1 when another key comes first. */
+const leadingKeys = (obj: object, keys: readonly string[]): number => {
+  let i = 0;
+  for (const key in obj) if (key !== keys[i++]) return -1;
+  return i;
+};
+
+/** `text` as a resourceVersion a row holds (1 … 2^32−1, decimal without leading zeros), or 0. */
+const resourceVersionOf = (text: unknown): number => {
+  if (typeof text !== 'string' || text.length === 0 || text.length > 10 || text.charCodeAt(0) === 48) return 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return 0;
+    n = n * 10 + d;
+  }
+  return n <= 0xffff_ffff ? n : 0;
+};
+
+const DASHES = [8, 13, 18, 23];
+/** Character position of each of a uuid's 32 hex digits. */
+const DIGIT_AT: readonly number[] = Array.from({ length: 32 }, (_, d) => d + (d >= 8 ? 1 : 0) + (d >= 12 ? 1 : 0) + (d >= 16 ? 1 : 0) + (d >= 20 ? 1 : 0));
+const HEX = '0123456789abcdef';
+/** Character codes of the uuid being built (reused: building is not re-entrant). */
+const UUID_CODES: number[] = Array.from({ length: 36 }, (_, i) => (DASHES.includes(i) ? 45 : 48));
+
+/** Writes the 128 bits of `uid`, a lowercase 8-4-4-4-12 hex uuid, as four words at `at`; false when it is not one. */
+const uuidInto = (uid: unknown, words: Uint32Array, at: number): boolean => {
+  if (typeof uid !== 'string' || uid.length !== 36) return false;
+  for (const dash of DASHES) if (uid.charCodeAt(dash) !== 45) return false;
+  for (let w = 0; w < 4; w++) {
+    let word = 0;
+    for (let d = w * 8; d < w * 8 + 8; d++) {
+      const c = uid.charCodeAt(DIGIT_AT[d]!);
+      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+      if (digit < 0) return false;
+      word = word * 16 + digit;
+    }
+    words[at + w] = word;
+  }
+  return true;
+};
+
+/** The uuid whose four words are at `at`. */
+const uuidAt = (words: Uint32Array, at: number): string => {
+  for (let w = 0; w < 4; w++) {
+    let word = words[at + w]!;
+    for (let d = w * 8 + 7; d >= w * 8; d--) {
+      UUID_CODES[DIGIT_AT[d]!] = HEX.charCodeAt(word & 15);
+      word >>>= 4;
+    }
+  }
+  return String.fromCharCode.apply(null, UUID_CODES);
+};
+
+/** The Events, by namespace and name, as rows of columns; lists sorted as etcd returns them. */
+export class EventStore implements KindStore {
+  /** Row of each Event by name, per namespace. */
+  readonly #namespaces = new Map<string, Map<string, number>>();
+  readonly #chunks: Chunk[] = [];
+  /** Rows given up by deleted Events, taken again before new ones. */
+  readonly #free: number[] = [];
+  #rows = 0;
+  /** Events whose shape a row does not hold, by row. */
+  readonly #whole = new Map<number, KubeObject>();
+
+  /** Number of stored Events. */
+  get size(): number {
+    return this.#rows - this.#free.length;
+  }
+
+  /** The Event, rebuilt from its row, if stored. */
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    const ns = namespace ?? NO_NAMESPACE;
+    const row = this.#namespaces.get(ns)?.get(name);
+    return row === undefined ? undefined : this.#build(row, ns, name);
+  }
+
+  /** Whether an Event is stored under `namespace` and `name`, without rebuilding it. */
+  has(namespace: string | undefined, name: string): boolean {
+    return this.#namespaces.get(namespace ?? NO_NAMESPACE)?.has(name) ?? false;
+  }
+
+  /** Stores (adds or replaces) an Event under its metadata's namespace and name. */
+  set(obj: KubeObject): void {
+    const ns = obj.metadata?.namespace ?? NO_NAMESPACE;
+    const name = obj.metadata?.name ?? '';
+    let rows = this.#namespaces.get(ns);
+    if (!rows) this.#namespaces.set(ns, (rows = new Map<string, number>()));
+    let row = rows.get(name);
+    if (row === undefined) rows.set(name, (row = this.#take()));
+    else this.#whole.delete(row);
+    if (!this.#fill(row, obj, ns, name)) {
+      this.#clear(row);
+      this.#whole.set(row, obj);
+    }
+  }
+
+  /** Removes an Event; false when it was not stored. */
+  delete(namespace: string | undefined, name: string): boolean {
+    const ns = namespace ?? NO_NAMESPACE;
+    const rows = this.#namespaces.get(ns);
+    const row = rows?.get(name);
+    if (rows === undefined || row === undefined) return false;
+    rows.delete(name);
+    if (rows.size === 0) this.#namespaces.delete(ns);
+    this.#clear(row);
+    this.#whole.delete(row);
+    this.#free.push(row);
+    return true;
+  }
+
+  /** The Events of one namespace (or all, namespaces in order), sorted by name. */
+  list(namespace?: string): readonly KubeObject[] {
+    const namespaces = namespace !== undefined ? [namespace] : [...this.#namespaces.keys()].sort();
+    const out: KubeObject[] = [];
+    for (const ns of namespaces) {
+      const rows = this.#namespaces.get(ns);
+      if (rows === undefined) continue;
+      for (const name of [...rows.keys()].sort()) out.push(this.#build(rows.get(name)!, ns, name));
+    }
+    return out;
+  }
+
+  #take(): number {
+    const row = this.#free.pop();
+    if (row !== undefined) return row;
+    if (this.#rows === this.#chunks.length * CHUNK) this.#chunks.push(new Chunk());
+    return this.#rows++;
+  }
+
+  /** Writes `obj` into `row`; false (the row half written) when its shape is not the one rows hold. */
+  #fill(row: number, obj: KubeObject, ns: string, name: string): boolean {
+    const e = obj as unknown as Readonly<Record<string, unknown>>;
+    if (e.apiVersion !== 'v1' || e.kind !== 'Event' || leadingKeys(e, EVENT_KEYS) !== EVENT_KEYS.length) return false;
+    const meta = e.metadata as Meta | undefined;
+    if (meta === undefined || meta === null || leadingKeys(meta, META_KEYS) !== META_KEYS.length) return false;
+    if (meta.name !== name || meta.namespace !== ns || typeof ns !== 'string' || ns === NO_NAMESPACE) return false;
+    const rv = resourceVersionOf(meta.resourceVersion);
+    const chunk = this.#chunks[row >>> CHUNK_BITS]!;
+    const i = row & MASK;
+    if (rv === 0 || !uuidInto(meta.uid, chunk.uid, i * 4)) return false;
+    chunk.rv[i] = rv;
+    const v = chunk.values;
+    const at = i * VALUES;
+    v[at] = meta.creationTimestamp;
+    v[at + 1] = e.involvedObject;
+    v[at + 2] = e.reason;
+    v[at + 3] = e.message;
+    v[at + 4] = e.source;
+    v[at + 5] = e.firstTimestamp;
+    v[at + 6] = e.lastTimestamp;
+    v[at + 7] = e.count;
+    v[at + 8] = e.type;
+    v[at + 9] = e.reportingComponent;
+    v[at + 10] = e.reportingInstance;
+    return true;
+  }
+
+  /** Lets go of what `row` refers to. */
+  #clear(row: number): void {
+    const chunk = this.#chunks[row >>> CHUNK_BITS]!;
+    const i = row & MASK;
+    chunk.rv[i] = 0;
+    chunk.values.fill(undefined, i * VALUES, i * VALUES + VALUES);
+  }
+
+  /** The Event of `row`, as the server stored it: frozen literals, members in the stored order. */
+  #build(row: number, namespace: string, name: string): KubeObject {
+    const chunk = this.#chunks[row >>> CHUNK_BITS]!;
+    const i = row & MASK;
+    const rv = chunk.rv[i]!;
+    if (rv === 0) return this.#whole.get(row)!;
+    const v = chunk.values;
+    const at = i * VALUES;
+    const metadata = Object.freeze({ name, namespace, uid: uuidAt(chunk.uid, i * 4), creationTimestamp: v[at], resourceVersion: String(rv) });
+    return Object.freeze({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata,
+      involvedObject: v[at + 1],
+      reason: v[at + 2],
+      message: v[at + 3],
+      source: v[at + 4],
+      firstTimestamp: v[at + 5],
+      lastTimestamp: v[at + 6],
+      count: v[at + 7],
+      type: v[at + 8],
+      reportingComponent: v[at + 9],
+      reportingInstance: v[at + 10],
+    }) as unknown as KubeObject;
+  }
+}

@@ -180,6 +180,36 @@ describe('generatePodStatus output form', () => {
   });
 });
 
+describe('generatePodStatus shared conditions', () => {
+  it('gives pods in one readiness state the same frozen conditions, equal to freshly built ones', () => {
+    const p = pod('Always', ['a', 'b']);
+    const ready = (): ReturnType<typeof generatePodStatus> => generatePodStatus(input(p, [attempt('a', 0, 'running'), attempt('b', 0, 'running')]));
+    const first = ready();
+    const second = ready();
+    expect(second.conditions).toBe(first.conditions);
+    expect(Object.isFrozen(first.conditions)).toBe(true);
+    expect(first.conditions?.every((c) => Object.isFrozen(c))).toBe(true);
+    expect(JSON.stringify(first.conditions)).toBe(
+      JSON.stringify([
+        { type: 'Initialized', status: 'True' },
+        { type: 'Ready', status: 'True' },
+        { type: 'ContainersReady', status: 'True' },
+        { type: 'PodScheduled', status: 'True' },
+      ]),
+    );
+    const notReady = generatePodStatus(input(p, [attempt('a', 0, 'running'), attempt('b', 0, 'created')]));
+    expect(notReady.conditions).toBe(generatePodStatus(input(p, [attempt('a', 0, 'running'), attempt('b', 0, 'created')])).conditions);
+    expect(notReady.conditions).not.toBe(first.conditions);
+    const done = generatePodStatus(input(pod('Never', ['a']), [attempt('a', 0, 'exited', { exitCode: 0, reason: 'Completed' })]));
+    expect(JSON.stringify(done.conditions?.slice(1, 3))).toBe(
+      JSON.stringify([
+        { type: 'Ready', status: 'False', reason: 'PodCompleted' },
+        { type: 'ContainersReady', status: 'False', reason: 'PodCompleted' },
+      ]),
+    );
+  });
+});
+
 describe('podQOSClass against upstream rules', () => {
   // GetPodQOS over cpu and memory, written as the rules read, for every combination.
   const reference = (containers: { requests: Record<string, string>; limits: Record<string, string> }[]): string => {

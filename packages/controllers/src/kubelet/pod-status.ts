@@ -29,7 +29,7 @@ export interface PodStatusInput {
 /** The part of the clock status generation reads. */
 export type ClockLike = Pick<SimClock, 'now' | 'iso'>;
 
-/** The generated Initialized and PodScheduled conditions (always True in the model), shared. */
+/** The generated Initialized and PodScheduled conditions (always True in the model), shared (see {@link readinessSet}). */
 const INITIALIZED: PodCondition = Object.freeze({ type: 'Initialized', status: 'True' });
 const POD_SCHEDULED: PodCondition = Object.freeze({ type: 'PodScheduled', status: 'True' });
 
@@ -144,37 +144,54 @@ export const getPhase = (pod: Pod, statuses: readonly ContainerStatus[]): NonNul
   return 'Pending';
 };
 
-/** Messages of ContainersNotReady by `unknown names|unready names`, made once (see {@link notReadyMessage}). */
-const notReadyMessages = new Map<string, string>();
+/**
+ * The generated conditions, `[Initialized, Ready, ContainersReady, PodScheduled]`, for one
+ * readiness state: frozen and shared by every pod in that state. The status manager copies
+ * each condition it keeps (adding its transition time) or keeps an equal one it already
+ * has, so none of these objects is stored, and a sync allocates no conditions.
+ */
+const readinessSet = (ready: PodCondition, containersReady: PodCondition): readonly PodCondition[] =>
+  Object.freeze([INITIALIZED, Object.freeze(ready), Object.freeze(containersReady), POD_SCHEDULED]);
+
+const ALL_READY = readinessSet({ type: 'Ready', status: 'True' }, { type: 'ContainersReady', status: 'True' });
+const POD_COMPLETED = readinessSet({ type: 'Ready', status: 'False', reason: 'PodCompleted' }, { type: 'ContainersReady', status: 'False', reason: 'PodCompleted' });
+
+/** ContainersNotReady conditions by `unknown names|unready names`, made once (see {@link notReady}). */
+const notReadySets = new Map<string, readonly PodCondition[]>();
 /** Enough for any cluster's distinct sets of container names; past it the cache starts over. */
 const NOT_READY_MESSAGES_MAX = 4_096;
 
 /**
- * The ContainersNotReady message for these space-joined names (either may be empty):
- * every pod between its sync and its start has one, and pods of one template share it, so
- * it is one flat string per distinct set of names rather than a rope of pieces per pod.
+ * The ContainersNotReady conditions for these space-joined names (either may be empty):
+ * every pod between its sync and its start has them, and pods of one template share them,
+ * so the message is one flat string per distinct set of names rather than a rope of pieces
+ * per pod, and the conditions are made with it.
  */
-const notReadyMessage = (unknown: string, unready: string): string => {
+const notReady = (unknown: string, unready: string): readonly PodCondition[] => {
   const key = unknown === '' ? unready : `${unknown}|${unready}`;
-  let message = notReadyMessages.get(key);
-  if (message === undefined) {
+  let set = notReadySets.get(key);
+  if (set === undefined) {
     const parts: string[] = [];
     if (unknown !== '') parts.push(`containers with unknown status: [${unknown}]`);
     if (unready !== '') parts.push(`containers with unready status: [${unready}]`);
-    message = parts.join(', ');
-    if (notReadyMessages.size >= NOT_READY_MESSAGES_MAX) notReadyMessages.clear();
-    notReadyMessages.set(key, message);
+    const message = parts.join(', ');
+    set = readinessSet(
+      { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message },
+      { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message },
+    );
+    if (notReadySets.size >= NOT_READY_MESSAGES_MAX) notReadySets.clear();
+    notReadySets.set(key, set);
   }
-  return message;
+  return set;
 };
 
 /**
  * GenerateContainersReadyCondition, and Ready built from it (no readiness gates modelled),
- * as the `[Ready, ContainersReady]` pair. The names are joined as they are found and each
- * condition is one literal (type, status, reason, message: the order the spread of a
- * shared condition gave): no name lists, message lists or spreads per sync.
+ * with Initialized and PodScheduled: the generated conditions in their order. The names
+ * are joined as they are found; each condition has the members, in the order, the spread
+ * of a shared condition gave (type, status, reason, message).
  */
-const readinessConditions = (pod: Pod, statuses: readonly ContainerStatus[], phase: string): [PodCondition, PodCondition] => {
+const readinessConditions = (pod: Pod, statuses: readonly ContainerStatus[], phase: string): readonly PodCondition[] => {
   let unknown = '';
   let unready = '';
   for (const spec of pod.spec?.containers ?? []) {
@@ -183,23 +200,9 @@ const readinessConditions = (pod: Pod, statuses: readonly ContainerStatus[], pha
     else if (!status.ready) unready = unready === '' ? spec.name : `${unready} ${spec.name}`;
   }
   // unknown === '' stands for "no unknown container": a container name is never empty.
-  if (phase === 'Succeeded' && unknown === '') {
-    return [
-      { type: 'Ready', status: 'False', reason: 'PodCompleted' },
-      { type: 'ContainersReady', status: 'False', reason: 'PodCompleted' },
-    ];
-  }
-  if (unknown !== '' || unready !== '') {
-    const message = notReadyMessage(unknown, unready);
-    return [
-      { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message },
-      { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message },
-    ];
-  }
-  return [
-    { type: 'Ready', status: 'True' },
-    { type: 'ContainersReady', status: 'True' },
-  ];
+  if (phase === 'Succeeded' && unknown === '') return POD_COMPLETED;
+  if (unknown !== '' || unready !== '') return notReady(unknown, unready);
+  return ALL_READY;
 };
 
 /** QoS class (pkg/apis/core/v1/helper/qos · GetPodQOS), cpu and memory only. */
@@ -225,7 +228,8 @@ export const podQOSClass = (pod: Pod): NonNullable<PodStatus['qosClass']> => {
 
 /**
  * The status the kubelet wants for `input.pod` now (generateAPIPodStatus), without
- * startTime and condition transition times, which the status manager fills in.
+ * startTime and condition transition times, which the status manager fills in. Its
+ * conditions list and the conditions in it are frozen and shared between pods.
  */
 export const generatePodStatus = (input: PodStatusInput): PodStatus => {
   const { pod, runtimePod } = input;
@@ -233,10 +237,8 @@ export const generatePodStatus = (input: PodStatusInput): PodStatus => {
   const containerStatuses = new Array<ContainerStatus>(specs.length);
   for (let i = 0; i < specs.length; i++) containerStatuses[i] = containerStatus(input, specs[i] as Container);
   const phase = getPhase(pod, containerStatuses);
-  const [ready, containersReady] = readinessConditions(pod, containerStatuses, phase);
-  // Initialized and PodScheduled are shared: the status manager copies every generated
-  // condition it keeps (adding its transition time), so none of these objects is stored.
-  const conditions: PodCondition[] = [INITIALIZED, ready, containersReady, POD_SCHEDULED];
+  // A shared frozen list (see readinessSet), typed as PodStatus has it.
+  const conditions = readinessConditions(pod, containerStatuses, phase) as PodCondition[];
   const qosClass = podQOSClass(pod);
   // One literal per shape, members in the order they always had (podIP only with a sandbox).
   const sandbox = runtimePod?.sandbox;

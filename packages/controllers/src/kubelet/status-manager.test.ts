@@ -149,4 +149,51 @@ describe('StatusManager status form', () => {
       expect(current().status).toBe(manager.status(uid));
     }
   });
+  it('keeps the previous conditions that a sync would rebuild equal, with the same text as rebuilt ones', () => {
+    // A sync after a container start changes the container statuses, not the conditions:
+    // the written status shares the previous conditions, its text that of a fresh build.
+    const { sim, manager, uid, current } = setup();
+    const shape = (started: boolean): PodStatus => ({
+      ...shapes[0]!,
+      containerStatuses: [{ name: 'app', image: 'nginx:1.17', imageID: '', ready: false, restartCount: 0, state: started ? { running: { startedAt: 'x' } } : {} }],
+    });
+    sim.clock.runFor(3_000);
+    expect(manager.setPodStatus(uid, shape(false), current()).result).toBe('written');
+    const before = current().status;
+    sim.clock.runFor(2_000);
+    expect(manager.setPodStatus(uid, shape(true), current()).result).toBe('written');
+    const after = current().status;
+    expect(after?.conditions).toBe(before?.conditions);
+    expect(JSON.stringify(after)).toBe(spreadForm(shape(true), '2019-06-01T00:00:03Z', '2019-06-01T00:00:03Z'));
+    // One condition changes: the others are the previous objects, the list a new one.
+    const readyNow: PodStatus = { ...shape(true), conditions: [shapes[0]!.conditions![0]!, { type: 'Ready', status: 'True' }, shapes[0]!.conditions![2]!] };
+    sim.clock.runFor(2_000);
+    expect(manager.setPodStatus(uid, readyNow, current()).result).toBe('written');
+    const third = current().status;
+    expect(third?.conditions).not.toBe(after?.conditions);
+    expect(third?.conditions?.[0]).toBe(after?.conditions?.[0]);
+    expect(third?.conditions?.[2]).toBe(after?.conditions?.[2]);
+    expect(JSON.stringify(third?.conditions)).toBe(
+      JSON.stringify([
+        { type: 'Initialized', status: 'True', lastTransitionTime: '2019-06-01T00:00:03Z' },
+        { type: 'Ready', status: 'True', lastTransitionTime: '2019-06-01T00:00:07Z' },
+        { type: 'ContainersReady', status: 'False', reason: 'PodCompleted', lastTransitionTime: '2019-06-01T00:00:03Z' },
+      ]),
+    );
+  });
+
+  it('does not lend a condition whose members differ from what a rebuild gives', () => {
+    // The API's condition has another member order and a reason the generated one lacks.
+    const { sim, kubectl, manager, uid, current } = setup();
+    right(kubectl.updateStatus('Pod', { ...current(), status: { conditions: [{ status: 'True', type: 'Ready', lastTransitionTime: '2019-06-01T00:00:00Z' }, { type: 'Initialized', status: 'True', reason: 'r', lastTransitionTime: '2019-06-01T00:00:00Z' }] } }));
+    sim.clock.runFor(3_000);
+    const g: PodStatus = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }, { type: 'Initialized', status: 'True' }] };
+    expect(manager.setPodStatus(uid, g, current()).result).toBe('written');
+    expect(JSON.stringify(current().status?.conditions)).toBe(
+      JSON.stringify([
+        { type: 'Ready', status: 'True', lastTransitionTime: '2019-06-01T00:00:00Z' },
+        { type: 'Initialized', status: 'True', lastTransitionTime: '2019-06-01T00:00:00Z' },
+      ]),
+    );
+  });
 });

@@ -25,6 +25,12 @@ export type StatusWrite =
 
 const isKubeletCondition = (c: PodCondition): boolean => KUBELET_POD_CONDITIONS.includes(c.type);
 
+/** `conditions.every(isKubeletCondition)` as a loop: syncPod asks on every write. */
+const allKubelets = (conditions: readonly PodCondition[]): boolean => {
+  for (let i = 0; i < conditions.length; i++) if (!isKubeletCondition(conditions[i]!)) return false;
+  return true;
+};
+
 /** Whether `value`'s enumerable keys are exactly `keys`, in this order. */
 const hasKeys = (value: object, keys: readonly string[]): boolean => {
   let i = 0;
@@ -71,6 +77,26 @@ const withConditionsAndStart = (generated: PodStatus, conditions: PodCondition[]
   return status;
 };
 
+/** What {@link withTransitionTime} builds from each shape: the same members, then lastTransitionTime. */
+const TYPE_STATUS_TIME = ['type', 'status', 'lastTransitionTime'];
+const TYPE_STATUS_REASON_TIME = ['type', 'status', 'reason', 'lastTransitionTime'];
+const TYPE_STATUS_REASON_MESSAGE_TIME = ['type', 'status', 'reason', 'message', 'lastTransitionTime'];
+
+/**
+ * Whether `old` is what `withTransitionTime(c, old.lastTransitionTime)` would build: the
+ * same members with the same values, in the same order. Most syncs change one condition
+ * or none (a container started, readiness unchanged), and the kubelet's previous status
+ * (frozen when written) then lends its conditions instead of equal copies being made,
+ * frozen and compared member by member on the next write.
+ */
+const sameWithTransitionTime = (c: PodCondition, old: PodCondition): boolean => {
+  if (old.type !== c.type || old.status !== c.status) return false;
+  if (hasKeys(c, TYPE_STATUS)) return hasKeys(old, TYPE_STATUS_TIME);
+  if (hasKeys(c, TYPE_STATUS_REASON)) return old.reason === c.reason && hasKeys(old, TYPE_STATUS_REASON_TIME);
+  if (hasKeys(c, TYPE_STATUS_REASON_MESSAGE)) return old.reason === c.reason && old.message === c.message && hasKeys(old, TYPE_STATUS_REASON_MESSAGE_TIME);
+  return false;
+};
+
 /** Keeps the kubelet's last status per pod and writes it to the API server. */
 export class StatusManager {
   readonly #clock: SimClock;
@@ -100,16 +126,22 @@ export class StatusManager {
     const generatedConditions = generated.conditions ?? [];
     const previousConditions = previous?.conditions;
     const conditions = new Array<PodCondition>(generatedConditions.length);
+    // Whether every condition is the previous list's, at the same index: then that list is kept.
+    let allKept = previousConditions !== undefined && previousConditions.length === generatedConditions.length;
     for (let i = 0; i < generatedConditions.length; i++) {
       const c = generatedConditions[i] as PodCondition;
       const old = previousConditions === undefined ? undefined : conditionOfType(previousConditions, c.type);
       // The scheduler's PodScheduled (set at binding) is kept as it is.
       if (c.type === 'PodScheduled' && old?.status === 'True') conditions[i] = old;
+      else if (old !== undefined && sameWithTransitionTime(c, old)) conditions[i] = old;
       else {
         conditions[i] = withTransitionTime(c, old?.status === c.status ? old.lastTransitionTime : now);
+        allKept = false;
+        continue;
       }
+      if (allKept && previousConditions![i] !== old) allKept = false;
     }
-    const status = withConditionsAndStart(generated, conditions, previous?.startTime ?? now);
+    const status = withConditionsAndStart(generated, allKept ? (previousConditions as PodCondition[]) : conditions, previous?.startTime ?? now);
     // A sync that changes nothing keeps the kubelet's previous object (frozen and shared
     // with the API server once written) lets syncPod's comparison stop at identity.
     if (kubelets === undefined || !deepEqual(status, kubelets)) this.#statuses.set(uid, status);
@@ -159,7 +191,7 @@ export class StatusManager {
    */
   #merged(status: PodStatus, target: Pod): PodStatus {
     const foreign = target.status?.conditions;
-    if (status.conditions !== undefined && (foreign === undefined || foreign.every(isKubeletCondition))) return status;
+    if (status.conditions !== undefined && (foreign === undefined || allKubelets(foreign))) return status;
     return { ...status, conditions: [...(status.conditions ?? []), ...(foreign ?? []).filter((c) => !isKubeletCondition(c))] };
   }
 

@@ -200,4 +200,49 @@ describe('TaintEvictionController', () => {
     expect(deletions('web-0')).toEqual([]);
     expect(deletions('elsewhere')).toEqual([]);
   });
+  it('enqueues as upstream PodUpdated/NodeUpdated do: one work-queue timer per change not merged with a pending one, none left after stop()', () => {
+    const { sim, kubectl, tec, addPod, taint } = setup(profile114);
+    sim.clock.runFor(1);
+    const scheduled: number[] = [];
+    const fired: number[] = [];
+    const stopObserving = sim.clock.observe({
+      scheduled: (id, _dueAt, label) => {
+        if (label.owner === 'taint-controller' && label.purpose === 'work queue') scheduled.push(id);
+      },
+      cancelled: () => undefined,
+      fired: (id, label) => {
+        if (label.owner === 'taint-controller' && label.purpose === 'work queue') fired.push(id);
+      },
+    });
+    addPod('a'); // ADDED: a timer
+    addPod('b'); // ADDED: a timer
+    // A status update keeps nodeName and tolerations: nothing.
+    right(kubectl.patch('Pod', 'a', { status: { phase: 'Running' } }, { namespace: 'default', subresource: 'status' }));
+    right(kubectl.delete('Pod', 'b', { namespace: 'default', gracePeriodSeconds: 0 })); // merged with b's pending add
+    taint(UNREACHABLE); // the node's NoExecute taints changed: a timer
+    expect(scheduled).toHaveLength(3);
+    sim.clock.runFor(1);
+    expect(fired).toEqual(scheduled);
+    addPod('c');
+    right(kubectl.patch('Node', 'w1', { metadata: { labels: { x: 'y' } } }, { type: 'merge' })); // taints unchanged: nothing
+    expect(scheduled).toHaveLength(4);
+    tec.stop();
+    sim.clock.runFor(1);
+    expect(fired).toHaveLength(3);
+    stopObserving();
+  });
+
+  it('cancels, with an event, the pending eviction of a pod deleted after its node went away', () => {
+    const { sim, kubectl, addPod, taint, events } = setup(profile114);
+    addPod('web-0');
+    taint(UNREACHABLE);
+    sim.clock.runFor(1_000);
+    right(kubectl.delete('Node', 'w1'));
+    sim.clock.runFor(1_000);
+    right(kubectl.delete('Pod', 'web-0', { namespace: 'default', gracePeriodSeconds: 0 }));
+    sim.clock.runFor(1);
+    expect(events().map((e) => [e.t, e.message])).toEqual([[2_000, 'Cancelling deletion of Pod default/web-0']]);
+    sim.clock.runFor(400_000);
+    expect(events()).toHaveLength(1);
+  });
 });

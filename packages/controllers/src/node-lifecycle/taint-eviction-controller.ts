@@ -6,7 +6,7 @@
 // controller, events from "taint-controller"): the same behaviour, so one class; the event
 // source comes from the profile. Reference §3.2, §7.2.
 import * as E from 'fp-ts/lib/Either.js';
-import { deepEqual, EventRecorder, type Informer, type ApiClient, type InformerEvent, type KubeObject } from '@failsim/core';
+import { deepEqual, EventRecorder, type Informer, type ApiClient, type InformerEvent, type KubeObject, type SimClock, type TimerLabel, type TimerSlot } from '@failsim/core';
 import type { Node, Pod, PodCondition, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
@@ -72,6 +72,80 @@ const podRef = (key: string): KubeObject => {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: namespace ?? 'default' } };
 };
 
+/**
+ * upstream's podUpdateQueue: pods to look at, as (namespace, name) — its podUpdateItem —
+ * rather than a `namespace/name` string per Pod event. Every new, moved or deleted pod
+ * comes through here, and while no node has NoExecute taints nearly all of them are looked
+ * up and dropped, so a key string built, hashed and sliced per event was pure overhead.
+ *
+ * It behaves as the controller's {@link WorkQueue} did for these keys: each add that is
+ * not merged with a pending one schedules one clock timer due now, labelled `work queue`,
+ * so timer ids, firing order and the clock's count are the same; an add while the pod is
+ * pending is merged. All its timers are due when added and time only moves forward, so
+ * they fire in the order they were scheduled: a FIFO tells which pod is due.
+ */
+class PodUpdateQueue {
+  readonly #clock: SimClock;
+  readonly #handle: (namespace: string, name: string) => void;
+  readonly #label: TimerLabel;
+  /** Pending pod names by namespace (a namespace's set stays once made: there are few). */
+  readonly #pending = new Map<string, Set<string>>();
+  // The pending pods in timer order, as three columns: no object per add.
+  #namespaces: string[] = [];
+  #names: string[] = [];
+  #slots: TimerSlot[] = [];
+  #head = 0;
+  /** The one action of every timer of this queue. */
+  readonly #fire = (): void => this.#fireNext();
+
+  constructor(clock: SimClock, owner: string, handle: (namespace: string, name: string) => void) {
+    this.#clock = clock;
+    this.#handle = handle;
+    this.#label = { owner, purpose: 'work queue' };
+  }
+
+  /** Queues the pod for processing now, unless it is already pending. */
+  add(namespace: string, name: string): void {
+    let names = this.#pending.get(namespace);
+    if (names === undefined) this.#pending.set(namespace, (names = new Set()));
+    else if (names.has(name)) return;
+    names.add(name);
+    this.#slots.push(this.#clock.scheduleUnheld(0, this.#fire, this.#label));
+    this.#namespaces.push(namespace);
+    this.#names.push(name);
+  }
+
+  /** Cancels every pending timer. */
+  stop(): void {
+    for (let i = this.#head; i < this.#slots.length; i++) this.#clock.cancelUnheld(this.#slots[i]!, this.#label);
+    this.#pending.clear();
+    this.#namespaces = [];
+    this.#names = [];
+    this.#slots = [];
+    this.#head = 0;
+  }
+
+  #fireNext(): void {
+    const i = this.#head++;
+    const namespace = this.#namespaces[i]!;
+    const name = this.#names[i]!;
+    if (this.#head === this.#names.length) {
+      // Emptied (the usual case: each add fires soon after it is made): start over.
+      this.#namespaces.length = 0;
+      this.#names.length = 0;
+      this.#slots.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#names.length) {
+      this.#namespaces.splice(0, this.#head);
+      this.#names.splice(0, this.#head);
+      this.#slots.splice(0, this.#head);
+      this.#head = 0;
+    }
+    this.#pending.get(namespace)?.delete(name);
+    this.#handle(namespace, name);
+  }
+}
+
 /** Options of a {@link TaintEvictionController}. */
 export interface TaintEvictionControllerOptions {
   /**
@@ -116,7 +190,10 @@ export class TaintEvictionController implements Component {
   #podsByNode: PodsByNode | undefined;
   /** taintedNodes: the NoExecute taints of each node that has some. */
   readonly #taintedNodes = new Map<string, readonly Taint[]>();
+  /** nodeUpdateQueue, keyed by node name. */
   #queue: WorkQueue | undefined;
+  /** podUpdateQueue; its timers and the node queue's fire in the order they were scheduled, as one queue's did. */
+  #podQueue: PodUpdateQueue | undefined;
   readonly #evictions: TimedWorkerQueue;
   #subscriptions: Subscription[] = [];
 
@@ -139,7 +216,8 @@ export class TaintEvictionController implements Component {
 
   start(): void {
     if (this.#subscriptions.length > 0) return;
-    this.#queue = new WorkQueue(this.#ctx.sim.clock, (key) => this.#reconcile(key), { owner: this.name });
+    this.#queue = new WorkQueue(this.#ctx.sim.clock, (nodeName) => this.#handleNodeUpdate(nodeName), { owner: this.name });
+    this.#podQueue = new PodUpdateQueue(this.#ctx.sim.clock, this.name, (namespace, name) => this.#handlePodUpdate(namespace, name));
     // Pods first: a node event must find the pods already indexed. The index is fed by its
     // own handler, ahead of this controller's (the first holder subscribed it).
     this.#podsByNode = acquirePodsByNode(this.#pods);
@@ -158,6 +236,8 @@ export class TaintEvictionController implements Component {
     this.#subscriptions = [];
     this.#queue?.stop();
     this.#queue = undefined;
+    this.#podQueue?.stop();
+    this.#podQueue = undefined;
     this.#evictions.cancelAll();
     if (this.#podsByNode) releasePodsByNode(this.#pods);
     this.#podsByNode = undefined;
@@ -173,7 +253,7 @@ export class TaintEvictionController implements Component {
   #nodeEvent(e: InformerEvent<Node>): void {
     // A heartbeat keeps the stored taints array itself: no need to filter both to compare.
     if (e.type === 'MODIFIED' && e.old && (e.old.spec?.taints === e.object.spec?.taints || deepEqual(noExecuteTaints(e.old.spec?.taints), noExecuteTaints(e.object.spec?.taints)))) return;
-    this.#queue?.add(`node:${e.object.metadata?.name ?? ''}`);
+    this.#queue?.add(e.object.metadata?.name ?? '');
   }
 
   // PodUpdated: only a new, deleted or moved pod, or changed tolerations, matter.
@@ -186,12 +266,8 @@ export class TaintEvictionController implements Component {
       const after = e.object.spec?.tolerations;
       if (before === after || deepEqual(before ?? NO_TOLERATIONS, after ?? NO_TOLERATIONS)) return;
     }
-    this.#queue?.add(`pod:${e.object.metadata?.namespace ?? 'default'}/${e.object.metadata?.name ?? ''}`);
-  }
-
-  #reconcile(item: string): void {
-    if (item.startsWith('node:')) this.#handleNodeUpdate(item.slice(5));
-    else this.#handlePodUpdate(item.slice(4));
+    const meta = e.object.metadata;
+    this.#podQueue?.add(meta?.namespace ?? 'default', meta?.name ?? '');
   }
 
   #handleNodeUpdate(nodeName: string): void {
@@ -218,21 +294,22 @@ export class TaintEvictionController implements Component {
     }
   }
 
-  #handlePodUpdate(key: string): void {
-    // Every new or moved pod comes here; while no node has NoExecute taints and the pod has
-    // no pending deletion, neither branch below can do anything, so the pod is not looked up.
-    if (this.#taintedNodes.size === 0 && !this.#evictions.has(key)) return;
-    const { namespace, name } = splitKey(key);
+  #handlePodUpdate(namespace: string, name: string): void {
     const pod = this.#pods.get(name, namespace);
     if (!pod) {
-      this.#cancelWorkWithEvent(key);
+      // Deleted: a pending deletion is cancelled. The only place a pod's key is built
+      // unless the pod is on a node with NoExecute taints.
+      this.#cancelWorkWithEvent(`${namespace}/${name}`);
       return;
     }
+    // Every new or moved pod comes here; while no node has NoExecute taints there is
+    // nothing to do for a pod that exists.
+    if (this.#taintedNodes.size === 0) return;
     const nodeName = pod.spec?.nodeName ?? '';
     if (nodeName === '') return;
     const taints = this.#taintedNodes.get(nodeName);
     if (!taints) return;
-    this.#processPodOnNode(key, pod.spec?.tolerations, taints, this.#ctx.sim.clock.now());
+    this.#processPodOnNode(`${namespace}/${name}`, pod.spec?.tolerations, taints, this.#ctx.sim.clock.now());
   }
 
   #processPodOnNode(key: string, tolerations: readonly Toleration[] | undefined, taints: readonly Taint[], now: number): void {

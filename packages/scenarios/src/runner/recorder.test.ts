@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { nodeStatus } from '@failsim/controllers';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { config } from 'rxjs';
 import { articleEnvironment } from '../environment/article-environment.js';
 import { Recorder } from './recorder.js';
 
@@ -51,5 +54,76 @@ describe('Recorder follows objects by name', () => {
       ['status', 'Pending', 'ContainerCreating'],
       ['status', 'ContainerCreating', 'Running'],
     ]);
+  });
+});
+
+describe('Recorder skips Node heartbeats', () => {
+  it('records the same Node STATUS transitions as reading STATUS from every Node update', () => {
+    const env = articleEnvironment({ seed: 'recorder-heartbeats', nodes: [{ name: 'w1', role: 'worker' }, { name: 'w2', role: 'worker' }], vmName: (n) => `vm-${n.name}` });
+    const clock = env.cluster.sim.clock;
+    const recorder = new Recorder(env, clock.now());
+    recorder.start();
+    // The reference: STATUS of every Node update, heartbeats included, kept when it changes.
+    const expected: string[] = [];
+    const last = new Map<string, string>();
+    let updates = 0;
+    env.cluster.sim.api.client('reference').watch('Node').subscribe(({ type, object }) => {
+      const name = object.metadata?.name ?? '';
+      const to = type === 'DELETED' ? 'null' : nodeStatus(object);
+      if (type === 'MODIFIED') updates++;
+      if (last.get(name) !== to) expected.push(`Node/${name} ${last.get(name) ?? 'null'} -> ${to}`);
+      if (type === 'DELETED') last.delete(name);
+      else last.set(name, to);
+    });
+    clock.runFor(60_000);
+    env.cluster.kubectl.cordon('w2');
+    clock.runFor(30_000);
+    env.govc.run('vm.power -off vm-w1');
+    clock.runFor(90_000);
+    env.cluster.kubectl.uncordon('w2');
+    clock.runFor(30_000);
+    env.cluster.kubectl.deleteNode('w1');
+    clock.runFor(30_000);
+    recorder.stop();
+    const recorded = recorder.transitions.filter((t) => t.object.startsWith('Node/')).map((t) => `${t.object} ${t.from ?? 'null'} -> ${t.to ?? 'null'}`);
+    // Dozens of heartbeats, a handful of STATUS changes.
+    expect(updates).toBeGreaterThan(20);
+    expect(recorded).toEqual(expected);
+    expect(recorded).toEqual([
+      'Node/w1 null -> Ready',
+      'Node/w2 null -> Ready',
+      'Node/w2 Ready -> Ready,SchedulingDisabled',
+      'Node/w1 Ready -> NotReady',
+      'Node/w2 Ready,SchedulingDisabled -> Ready',
+      'Node/w1 NotReady -> null',
+    ]);
+  });
+});
+
+describe('Recorder reports a listener’s exception as RxJS does', () => {
+  it('hands it to config.onUnhandledError and goes on recording', async () => {
+    const env = articleEnvironment({ seed: 'recorder-throw', nodes: [{ name: 'w1', role: 'worker' }], vmName: () => 'vm-w1' });
+    const clock = env.cluster.sim.clock;
+    const reported: unknown[] = [];
+    const before = config.onUnhandledError;
+    config.onUnhandledError = (error) => void reported.push(error);
+    try {
+      const recorder = new Recorder(env, clock.now(), {
+        transition: (t) => {
+          if (t.object === 'Node/w1') throw new Error(`listener: ${t.to}`);
+        },
+      });
+      recorder.start();
+      clock.runFor(10_000);
+      env.govc.run('vm.power -off vm-w1');
+      clock.runFor(60_000);
+      recorder.stop();
+      // RxJS reports on a 0 ms host timer (reportUnhandledError): one set after them fires after.
+      await sleep(0);
+      expect(reported.map((e) => (e as Error).message)).toEqual(['listener: Ready', 'listener: NotReady']);
+      expect(recorder.transitions.filter((t) => t.object === 'Node/w1').map((t) => t.to)).toEqual(['Ready', 'NotReady']);
+    } finally {
+      config.onUnhandledError = before;
+    }
   });
 });

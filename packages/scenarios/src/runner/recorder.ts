@@ -2,9 +2,10 @@
 // the fields operators watch (kubectl STATUS of Nodes and Pods, a Pod's node, the VMs a
 // PV's VMDK is attached to, each VM's power). API objects are followed through watches,
 // the vSphere fields through vCenter's task completions, so nothing is polled.
-import { formatEventSource, nodeStatus, podColumns } from '@failsim/controllers';
-import type { Event, Node, PersistentVolume, Pod } from 'kubernetes-types/core/v1.js';
-import type { Subscription } from 'rxjs';
+import type { ApiError, Kind, ObjectOf, WatchEvent } from '@failsim/core';
+import { formatEventSource, isNodeHeartbeatOnly, nodeStatus, podColumns } from '@failsim/controllers';
+import type { Event, Node, PersistentVolume } from 'kubernetes-types/core/v1.js';
+import { throwError, type Subscription } from 'rxjs';
 import type { ArticleEnvironment } from '../environment/article-environment.js';
 import { vmdkOfPv } from './references.js';
 
@@ -55,7 +56,18 @@ interface Followed {
   node?: string;
   attachedTo?: string;
   power?: string;
+  /** A Node slot's last Node object, whose STATUS `status` is (see the Node watch). */
+  lastNode?: Node;
 }
+
+/**
+ * Reports an exception as an RxJS subscriber without an error handler reports one (its
+ * handler threw, or its Observable errored): config.onUnhandledError, else rethrown
+ * asynchronously. The watches below are sinks, not subscriptions, and report the same way.
+ */
+const reportUnhandled = (error: unknown): void => {
+  throwError(() => error).subscribe();
+};
 
 /** Records events and transitions of one environment from now on. */
 export class Recorder {
@@ -72,6 +84,8 @@ export class Recorder {
   readonly #vms = new Map<string, Followed>();
   readonly #pvs = new Map<string, PersistentVolume>();
   readonly #subscriptions: Subscription[] = [];
+  /** What stops each API watch. */
+  readonly #stops: (() => void)[] = [];
   #offTask: (() => void) | undefined;
 
   constructor(env: ArticleEnvironment, startMs: number, listener: RecorderListener = {}) {
@@ -83,18 +97,44 @@ export class Recorder {
   /** Starts watching; VMs that exist now are recorded as created. */
   start(): void {
     const client = this.#env.cluster.sim.api.client('scenario-recorder');
-    const sub = <T>(o: { subscribe(f: (v: T) => void): Subscription }, f: (v: T) => void): void => void this.#subscriptions.push(o.subscribe(f));
-    sub(client.watch('Event'), ({ type, object }: { type: string; object: Event }) => {
+    // Sinks, not Observables (issue 8): each Node heartbeat, Pod status write and Event
+    // reached the recorder through three RxJS Subscriber layers. A handler's exception and
+    // a watch's error are reported as a subscriber without an error handler reports them,
+    // and delivery goes on, as it did.
+    const watch = <K extends Kind>(kind: K, f: (event: WatchEvent<ObjectOf<K>>) => void): void => {
+      const sink = {
+        next(event: WatchEvent<ObjectOf<K>>): void {
+          try {
+            f(event);
+          } catch (error) {
+            reportUnhandled(error);
+          }
+        },
+        error(error: ApiError): void {
+          reportUnhandled(error);
+        },
+      };
+      this.#stops.push(client.watchTo(kind, {}, sink));
+    };
+    watch('Event', ({ type, object }) => {
       if (type !== 'DELETED') this.#event(object);
     });
-    sub(client.watch('Node'), ({ type, object }: { type: string; object: Node }) => {
+    watch('Node', ({ type, object }) => {
       const name = object.metadata?.name ?? '';
       const slot = Recorder.#slot(this.#nodes, name, 'Node', undefined);
-      if (type !== 'DELETED') return this.#set(slot, 'status', nodeStatus(object));
+      if (type !== 'DELETED') {
+        // A kubelet heartbeat (every 10 s a node in the 1.12 profile) moves the conditions'
+        // lastHeartbeatTime only: the Ready condition's status and spec.unschedulable, all
+        // STATUS reads, are those of the Node last seen, so STATUS is what the slot holds.
+        const last = slot.lastNode;
+        slot.lastNode = object;
+        if (last !== undefined && isNodeHeartbeatOnly(last, object)) return;
+        return this.#set(slot, 'status', nodeStatus(object));
+      }
       this.#set(slot, 'status', null);
       this.#nodes.delete(name);
     });
-    sub(client.watch('Pod'), ({ type, object }: { type: string; object: Pod }) => {
+    watch('Pod', ({ type, object }) => {
       const name = object.metadata?.name ?? '';
       const namespace = object.metadata?.namespace ?? '';
       let inNamespace = this.#pods.get(namespace);
@@ -111,7 +151,7 @@ export class Recorder {
       const nodeName = object.spec?.nodeName;
       if (nodeName !== undefined || slot.node !== undefined) this.#set(slot, 'node', nodeName ?? null);
     });
-    sub(client.watch('PersistentVolume'), ({ type, object }: { type: string; object: PersistentVolume }) => {
+    watch('PersistentVolume', ({ type, object }) => {
       const name = object.metadata?.name ?? '';
       if (type === 'DELETED') {
         this.#pvs.delete(name);
@@ -133,6 +173,7 @@ export class Recorder {
 
   /** Stops watching. */
   stop(): void {
+    for (const stop of this.#stops) stop();
     for (const s of this.#subscriptions) s.unsubscribe();
     this.#offTask?.();
   }

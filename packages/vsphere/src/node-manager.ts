@@ -16,6 +16,12 @@ export class NodeManager {
   readonly #vcenter: Vcenter;
   readonly #informer: Informer<'Node'>;
   readonly #vmByNode = new Map<string, string>();
+  /**
+   * The system UUID each node's VM was found by and that VM's own UUID, for #register to
+   * skip the lookup when a Node update (a kubelet heartbeat, every 10 s a node in the 1.12
+   * profile) reports the same system UUID again.
+   */
+  readonly #foundBy = new Map<string, { readonly systemUUID: string; readonly vmUuid: string }>();
   #subscription: Subscription | undefined;
 
   constructor(vcenter: Vcenter, client: ApiClient) {
@@ -27,8 +33,10 @@ export class NodeManager {
   start(): void {
     this.#subscription ??= this.#informer.events$.subscribe((event) => {
       const name = event.object.metadata?.name ?? '';
-      if (event.type === 'DELETED') this.#vmByNode.delete(name);
-      else this.#register(event.object);
+      if (event.type === 'DELETED') {
+        this.#vmByNode.delete(name);
+        this.#foundBy.delete(name);
+      } else this.#register(name, event.object);
     });
   }
 
@@ -44,9 +52,19 @@ export class NodeManager {
   }
 
   // RegisterNode → DiscoverNode: find the VM whose BIOS UUID is the node's system UUID.
-  #register(node: Node): void {
+  #register(name: string, node: Node): void {
     const uuid = node.status?.nodeInfo?.systemUUID;
+    // The same system UUID as the last lookup that found a VM, and that VM still in the
+    // inventory with its UUID: the lookup would find it again (the first VM with the UUID in
+    // inventory order; VMs created since come after it), so the registration stands. Only
+    // two VMs sharing a BIOS UUID, the first removed and re-created under its name, would
+    // tell the two apart; vCenter gives each VM its own.
+    const found = this.#foundBy.get(name);
+    if (found !== undefined && found.systemUUID === uuid && this.#vcenter.vm(this.#vmByNode.get(name) ?? '')?.uuid === found.vmUuid) return;
     const vm = uuid ? this.#vcenter.vmByUuid(uuid) : undefined;
-    if (vm) this.#vmByNode.set(node.metadata?.name ?? '', vm.name);
+    if (vm) {
+      this.#vmByNode.set(name, vm.name);
+      this.#foundBy.set(name, { systemUUID: uuid!, vmUuid: vm.uuid });
+    }
   }
 }

@@ -128,3 +128,107 @@ describe('Trace columns (issue 8)', () => {
     expect(byValues.toNDJSON()).toBe(entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
   });
 });
+
+describe('Trace narrow columns and their fallbacks (issue 8)', () => {
+  /** The NDJSON of `entries`, as every read must give it. */
+  const ndjson = (entries: readonly TraceEntry[]): string => entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+
+  it('widens a chunk column when a writer, kind or namespace id does not fit 16 bits', () => {
+    // 70,000 distinct writers and namespaces: ids past 0xffff, in the first chunk (which then
+    // doubles as a wide chunk) and in later ones; kinds past 0xffff at the end.
+    const expected: TraceEntry[] = [];
+    const trace = new Trace();
+    for (let i = 0; i < 70_000; i++) {
+      const namespace = i % 3 === 0 ? undefined : `ns-${i}`;
+      const entry: TraceEntry = namespace
+        ? { t: i, type: 'write', verb: 'update', kind: 'Pod', namespace, name: `p-${i % 5}`, resourceVersion: String(i + 1), by: `kubelet@node-${i}` }
+        : { t: i, type: 'write', verb: 'update', kind: 'Node', name: `p-${i % 5}`, resourceVersion: String(i + 1), by: `kubelet@node-${i}` };
+      expected.push(entry);
+      trace.recordWrite(i, 'update', namespace ? 'Pod' : 'Node', namespace, `p-${i % 5}`, i + 1, `kubelet@node-${i}`);
+    }
+    for (let i = 0; i < 3; i++) {
+      const entry: TraceEntry = { t: 70_000 + i, type: 'write', verb: 'create', kind: `Kind${i}`, namespace: 'default', name: 'x', resourceVersion: '1', by: 'x@y' };
+      expected.push(entry);
+      trace.record(entry);
+    }
+    expect(trace.at(0)).toEqual(expected[0]);
+    expect(trace.at(65_600)).toEqual(expected[65_600]);
+    expect(trace.at(70_002)).toEqual(expected[70_002]);
+    expect(trace.toNDJSON()).toBe(ndjson(expected));
+  });
+
+  it('widens for an Event count, reason or source and a location past 16 bits, in the first chunk too', () => {
+    const trace = new Trace();
+    const expected: TraceEntry[] = [];
+    // Fill the string table past 0xffff with writers first.
+    for (let i = 0; i < 65_540; i++) trace.recordWrite(i, 'patch', 'Lease', 'kube-node-lease', 'l', i + 1, `w${i}`);
+    for (let i = 0; i < 65_540; i++) expected.push({ t: i, type: 'write', verb: 'patch', kind: 'Lease', namespace: 'kube-node-lease', name: 'l', resourceVersion: String(i + 1), by: `w${i}` });
+    const more: TraceEntry[] = [
+      { t: 1, type: 'event', eventType: 'Warning', reason: 'BackOff', message: 'm', object: 'Pod/default/a', count: 70_000, source: 'kubelet, w' },
+      { t: 2, type: 'event', eventType: 'Normal', reason: 'NewReason', message: 'm', object: 'Pod/default/a', count: 2 ** 32 - 1, source: 'new source' },
+      { t: 3, type: 'reachability', location: 'new-location', reachable: false },
+      { t: 4, type: 'event', eventType: 'Normal', reason: 'BackOff', message: 'm2', object: 'Pod/default/b', count: 3, source: 'kubelet, w' },
+    ];
+    trace.recordEvent(1, 'Warning', 'BackOff', 'm', 'Pod/default/a', 70_000, 'kubelet, w');
+    trace.recordEvent(2, 'Normal', 'NewReason', 'm', 'Pod/default/a', 2 ** 32 - 1, 'new source');
+    trace.record(more[2]!);
+    trace.record(more[3]!);
+    expected.push(...more);
+    expect(trace.at(65_540)).toEqual(more[0]);
+    expect(trace.at(65_541)).toEqual(more[1]);
+    expect(trace.toNDJSON()).toBe(ndjson(expected));
+
+    // A fresh trace: a wide count in its small first chunk, kept as it doubles.
+    const small = new Trace();
+    small.recordEvent(0, 'Normal', 'R', 'm', 'o', 1_000_000, 's');
+    for (let i = 1; i < 5_000; i++) small.recordEvent(i, 'Normal', 'R', 'm', 'o', i, 's');
+    expect(small.at(0)).toMatchObject({ count: 1_000_000 });
+    expect(small.at(4_999)).toMatchObject({ t: 4_999, count: 4_999 });
+  });
+
+  it('widens a chunk time column when a time is more than 65.5 s after its first or before it', () => {
+    const trace = new Trace();
+    const expected: TraceEntry[] = [];
+    const write = (t: number, rv: number): void => {
+      trace.recordWrite(t, 'update', 'Lease', 'kube-node-lease', 'w-1', rv, 'kubelet@w-1');
+      expected.push({ t, type: 'write', verb: 'update', kind: 'Lease', namespace: 'kube-node-lease', name: 'w-1', resourceVersion: String(rv), by: 'kubelet@w-1' });
+    };
+    // A RAW row first: it has no time of its own; the first chunk's base is the next row's.
+    const raw = { t: 0.5, type: 'reachability', location: 'w-1', reachable: false } as const;
+    trace.record(raw);
+    expected.push(raw);
+    write(1_000_000, 1);
+    write(1_000_000 + 65_535, 2); // the last offset that fits
+    write(1_000_000 + 65_536, 3); // widens the first chunk (1,024 rows), which then doubles
+    for (let i = 0; i < 2_000; i++) write(1_100_000 + i, 4 + i);
+    write(999, 2_004); // earlier than the widened chunk's first time
+    // The second chunk (row 16,384 on) is narrow until a time before its first one.
+    for (let i = expected.length; i < 16_384 + 10; i++) write(2_000_000 + i, i);
+    write(1_999_000, 98);
+    write(2 ** 32 - 1, 99);
+    write(5, 100);
+    expect(trace.at(0)).toEqual(raw);
+    expect(trace.at(3)).toEqual(expected[3]);
+    expect(trace.at(16_390)).toEqual(expected[16_390]);
+    expect(trace.entries).toEqual(expected);
+    expect(trace.toNDJSON()).toBe(ndjson(expected));
+  });
+
+  it('keeps Events whose type does not fit the row code as recorded', () => {
+    const trace = new Trace();
+    const expected: TraceEntry[] = [];
+    for (let i = 0; i < 300; i++) {
+      const entry: TraceEntry = { t: i, type: 'event', eventType: `Type${i}`, reason: 'R', message: `m${i}`, object: 'Node/n', count: 1, source: 's' };
+      expected.push(entry);
+      if (i % 2 === 0) trace.recordEvent(i, `Type${i}`, 'R', `m${i}`, 'Node/n', 1, 's');
+      else trace.record(entry);
+    }
+    // The first types again: still in the row code.
+    trace.recordEvent(300, 'Type0', 'R', 'again', 'Node/n', 2, 's');
+    expected.push({ t: 300, type: 'event', eventType: 'Type0', reason: 'R', message: 'again', object: 'Node/n', count: 2, source: 's' });
+    expect(trace.size).toBe(301);
+    expect(trace.at(299)).toEqual(expected[299]);
+    expect(trace.entries).toEqual(expected);
+    expect(trace.toNDJSON()).toBe(ndjson(expected));
+  });
+});

@@ -211,3 +211,76 @@ describe('ContainerRuntime ids and addresses', () => {
     expect(ips[299]).toBe('10.201.0.45');
   });
 });
+
+describe('ContainerRuntime container records', () => {
+  // The records are built as literals (one hidden class per state, not one per record after
+  // a power-off); these pin that they hold exactly what the spreads they replace gave, in
+  // the same order (a power-off's `stoppingUntil: undefined` aside, which reads the same).
+  const running = () => {
+    const { clock, runtime } = setup();
+    runtime.runSandbox(pod('a'));
+    const c = runtime.createContainer('a', { name: 'app', image: 'nginx:1.17' }, 3);
+    clock.runFor(100);
+    runtime.startContainer('a', c.id);
+    clock.runFor(400);
+    return { clock, runtime, c: runtime.latest('a', 'app')! };
+  };
+  const entries = (o: object | undefined) => Object.entries(o ?? {});
+
+  it('a stopping container is the running record and its deadline', () => {
+    const { runtime, c } = running();
+    runtime.stopContainer('a', c.id, 1_000, 0);
+    expect(entries(runtime.latest('a', 'app'))).toEqual(entries(Object.assign({}, c, { stoppingUntil: 1_500 })));
+  });
+
+  it('an exited container is the record without its deadline and with the exit', () => {
+    const { clock, runtime, c } = running();
+    runtime.stopContainer('a', c.id, 1_000, 137);
+    const stopping = runtime.latest('a', 'app')!;
+    clock.runFor(1_000);
+    const { stoppingUntil: _, ...rest } = stopping;
+    const old = Object.assign({}, rest, { state: 'exited', finishedAt: 1_500, exitCode: 137, reason: 'Error' });
+    expect(entries(runtime.latest('a', 'app'))).toEqual(entries(old));
+  });
+
+  it('a power-off leaves running, stopping and created containers exited with 255', () => {
+    const { clock, runtime, c } = running();
+    runtime.stopContainer('a', c.id, 10_000, 0);
+    const stopping = runtime.latest('a', 'app')!;
+    runtime.runSandbox(pod('b'));
+    const created = runtime.createContainer('b', { name: 'app', image: 'nginx:1.17' }, 0);
+    clock.runFor(50);
+    runtime.powerOff();
+    for (const [uid, before] of [['a', stopping], ['b', created]] as const) {
+      const old: Record<string, unknown> = { ...before, state: 'exited', finishedAt: 550, exitCode: 255, reason: 'Error', stoppingUntil: undefined };
+      delete old['stoppingUntil'];
+      expect(entries(runtime.latest(uid, 'app'))).toEqual(entries(old));
+    }
+    expect(runtime.latest('b', 'app')?.startedAt).toBeUndefined();
+    expect('startedAt' in runtime.latest('b', 'app')!).toBe(false);
+  });
+});
+
+describe('ContainerRuntime pod records', () => {
+  it('give back keptPod of the pod last given a sandbox: same members, same order, same objects', () => {
+    const { runtime } = setup();
+    const first: Pod = { apiVersion: 'v1', kind: 'Pod', ...pod('a'), status: { phase: 'Pending' } };
+    runtime.runSandbox(first);
+    const rp = runtime.pod('a');
+    expect(Object.entries(rp?.pod ?? {})).toEqual(Object.entries(keptPod(first)));
+    expect([rp?.uid, rp?.namespace, rp?.name]).toEqual(['a', 'default', 'p-a']);
+    // A status write alone keeps the record's metadata; a new metadata (resourceVersion) replaces it.
+    runtime.runSandbox({ ...first, status: { phase: 'Running' } });
+    expect(runtime.pod('a')?.pod.metadata).toBe(first.metadata);
+    const later: Pod = { ...first, metadata: { ...first.metadata, resourceVersion: '7' } };
+    runtime.runSandbox(later);
+    expect(runtime.pod('a')?.pod.metadata).toBe(later.metadata);
+    // Another apiVersion/kind (or none) is kept as keptPod keeps it; a status-less pod is kept as given.
+    const odd: Pod = { ...pod('b'), kind: 'Pod', status: {} };
+    runtime.runSandbox(odd);
+    expect(Object.entries(runtime.pod('b')?.pod ?? {})).toEqual(Object.entries(keptPod(odd)));
+    const bare = pod('c');
+    runtime.runSandbox(bare);
+    expect(runtime.pod('c')?.pod).toBe(bare);
+  });
+});

@@ -86,13 +86,78 @@ export interface ContainerRuntimeOptions {
   readonly images?: readonly string[];
 }
 
-interface PodRecord {
-  uid: string;
-  namespace: string;
-  name: string;
-  pod: Pod;
-  sandbox: RuntimeSandbox | undefined;
-  containers: RuntimeContainer[];
+/** A pod's apiVersion and kind, as {@link keptPod} copies them. */
+type TypeMeta = Readonly<Pick<Pod, 'apiVersion' | 'kind'>>;
+
+/** What every pod read from the API has: one frozen object for all records. */
+const V1_POD: TypeMeta = Object.freeze({ apiVersion: 'v1', kind: 'Pod' });
+
+/**
+ * What the runtime holds for one pod. The kept pod ({@link keptPod}) is not an object of
+ * its own but its parts: a wrapper per pod held only the stored metadata and spec (and
+ * `v1`/`Pod`), and uid, namespace and name are read from that metadata. {@link pod}
+ * builds the wrapper when asked (only for a pod that left its source before this kubelet
+ * process synced it). A pod given without a status is kept as it is, as keptPod keeps it.
+ */
+class PodRecord implements RuntimePod {
+  /** The pod as given when it had no status (kept as is), else undefined. */
+  #asGiven: Pod | undefined;
+  #type: TypeMeta;
+  #metadata: Pod['metadata'];
+  #spec: Pod['spec'];
+  // Present from the start (undefined until the first sandbox): a record that gains a
+  // member later keeps it in a separate property array.
+  sandbox: RuntimeSandbox | undefined = undefined;
+  containers: RuntimeContainer[] = [];
+
+  constructor(pod: Pod) {
+    this.#asGiven = undefined;
+    this.#type = V1_POD;
+    this.#metadata = undefined;
+    this.#spec = undefined;
+    this.keep(pod);
+  }
+
+  /** Keeps `pod`'s identity, metadata and spec (not its status) as the sandbox's labels do. */
+  keep(pod: Pod): void {
+    this.#metadata = pod.metadata;
+    this.#spec = pod.spec;
+    if (pod.status === undefined) {
+      this.#asGiven = pod;
+      return;
+    }
+    this.#asGiven = undefined;
+    this.#type = pod.apiVersion === 'v1' && pod.kind === 'Pod' ? V1_POD : { apiVersion: pod.apiVersion, kind: pod.kind };
+  }
+
+  /** Whether `pod` has the metadata and spec kept (a status write alone changes neither). */
+  keeps(pod: Pod): boolean {
+    return this.#metadata === pod.metadata && this.#spec === pod.spec;
+  }
+
+  get uid(): string {
+    return this.#metadata?.uid ?? '';
+  }
+
+  get namespace(): string {
+    return this.#metadata?.namespace ?? 'default';
+  }
+
+  get name(): string {
+    return this.#metadata?.name ?? '';
+  }
+
+  /** {@link keptPod} of the pod last kept: the same members in the same order. */
+  get pod(): Pod {
+    if (this.#asGiven !== undefined) return this.#asGiven;
+    const kept: Pod = {};
+    const type = this.#type;
+    if (type.apiVersion !== undefined) kept.apiVersion = type.apiVersion;
+    if (type.kind !== undefined) kept.kind = type.kind;
+    if (this.#metadata !== undefined) kept.metadata = this.#metadata;
+    if (this.#spec !== undefined) kept.spec = this.#spec;
+    return kept;
+  }
 }
 
 /**
@@ -114,11 +179,45 @@ export const keptPod = (pod: Pod): Pod => {
 };
 
 /**
- * `{ ...base, ...changes }` through Object.assign (same members, same order): a spread
- * literal that gains members leaves V8's fast copy path, and containers change state on
- * every start and stop.
+ * Container `c` exited at `finishedAt` with `exitCode` (`stoppingUntil` dropped): one
+ * literal per shape, members in the order a spread of `c` then the exit's members gave.
+ * Built by spreading, the records a power-off leaves (every container of a dead node,
+ * kept for as long as the machine is) each had a hidden class of their own, with its
+ * descriptors: ~430 bytes a container beyond the record itself.
  */
-const withMembers = <T extends object, U extends object>(base: T, changes: U): Omit<T, keyof U> & U => Object.assign({}, base, changes);
+const exited = (c: RuntimeContainer, finishedAt: number, exitCode: number): RuntimeContainer => {
+  const reason = exitCode === 0 ? 'Completed' : 'Error';
+  return c.startedAt === undefined
+    ? {
+        id: c.id,
+        podUid: c.podUid,
+        sandboxId: c.sandboxId,
+        name: c.name,
+        image: c.image,
+        imageID: c.imageID,
+        restartCount: c.restartCount,
+        state: 'exited',
+        createdAt: c.createdAt,
+        finishedAt,
+        exitCode,
+        reason,
+      }
+    : {
+        id: c.id,
+        podUid: c.podUid,
+        sandboxId: c.sandboxId,
+        name: c.name,
+        image: c.image,
+        imageID: c.imageID,
+        restartCount: c.restartCount,
+        state: 'exited',
+        createdAt: c.createdAt,
+        startedAt: c.startedAt,
+        finishedAt,
+        exitCode,
+        reason,
+      };
+};
 
 /** node.status.images order: largest first, then by first name. */
 const imageOrder = (a: RuntimeImage, b: RuntimeImage): number => b.sizeBytes - a.sizeBytes || (a.names[0] ?? '').localeCompare(b.names[0] ?? '');
@@ -379,7 +478,7 @@ export class ContainerRuntime {
       return;
     }
     const until = this.#clock.now() + afterMs;
-    this.#update(uid, id, (c) => withMembers(c, { stoppingUntil: until }));
+    this.#update(uid, id, (c) => this.#stopping(c, until));
     this.#timers.get(id)?.cancel();
     this.#timers.set(id, this.#clock.scheduleAt(until, () => this.#exit(uid, id, exitCode), this.#label(`stop container ${container.name} of ${this.#podName(uid)}`)));
   }
@@ -410,9 +509,7 @@ export class ContainerRuntime {
     this.#pulls.clear();
     this.#pullerFreeAt = 0;
     for (const record of this.#pods.values()) {
-      record.containers = record.containers.map((c) =>
-        c.state === 'exited' ? c : { ...c, state: 'exited', finishedAt: now, exitCode: 255, reason: 'Error', stoppingUntil: undefined },
-      );
+      record.containers = record.containers.map((c) => (c.state === 'exited' ? c : exited(c, now, 255)));
       if (record.sandbox?.ready) record.sandbox = { ...record.sandbox, ready: false };
     }
     this.#generation++;
@@ -439,16 +536,33 @@ export class ContainerRuntime {
     };
   }
 
+  /** A running container asked to stop: the running literal and `stoppingUntil`, one shape for every stopping container. */
+  #stopping(c: RuntimeContainer, until: number): RuntimeContainer {
+    // Only a running container is stopped this way (a created one exits at once).
+    if (c.startedAt === undefined) return Object.assign({}, c, { stoppingUntil: until });
+    return {
+      id: c.id,
+      podUid: c.podUid,
+      sandboxId: c.sandboxId,
+      name: c.name,
+      image: c.image,
+      imageID: c.imageID,
+      restartCount: c.restartCount,
+      state: c.state,
+      createdAt: c.createdAt,
+      startedAt: c.startedAt,
+      stoppingUntil: until,
+    };
+  }
+
   #record(pod: Pod): PodRecord {
     const uid = pod.metadata?.uid ?? '';
     let record = this.#pods.get(uid);
     if (!record) {
-      // The sandbox member is there from the start (undefined until the first sandbox): a
-      // record that gains it later keeps it in a separate property array.
-      record = { uid, namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '', pod: keptPod(pod), sandbox: undefined, containers: [] };
+      record = new PodRecord(pod);
       this.#pods.set(uid, record);
       this.#generation++;
-    } else if (record.pod.metadata !== pod.metadata || record.pod.spec !== pod.spec) record.pod = keptPod(pod);
+    } else if (!record.keeps(pod)) record.keep(pod);
     return record;
   }
 
@@ -468,11 +582,8 @@ export class ContainerRuntime {
 
   #exit(uid: string, id: string, exitCode: number): void {
     this.#timers.delete(id);
-    const exited = this.#update(uid, id, (c) => {
-      const { stoppingUntil: _, ...rest } = c;
-      return withMembers(rest, { state: 'exited' as const, finishedAt: this.#clock.now(), exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' });
-    });
-    if (exited) for (const listener of [...this.#listeners]) listener(uid);
+    const done = this.#update(uid, id, (c) => exited(c, this.#clock.now(), exitCode));
+    if (done) for (const listener of [...this.#listeners]) listener(uid);
   }
 
   #addImage(image: string): void {

@@ -630,3 +630,46 @@ describe('ApiServer write path allocations (issue 8)', () => {
     }
   });
 });
+
+describe('ApiServer Event expiry (--event-ttl)', () => {
+  it('removes each Event its TTL after the last write: a DELETED change at a new resourceVersion, traced as the server', () => {
+    const sim = createSimulation({ eventTTLSeconds: 60 });
+    const client = sim.api.client('kubelet', nodeLocation('w1'));
+    const event = (name: string, extra: Record<string, unknown> = {}): Event => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: 'default', ...extra },
+      involvedObject: { kind: 'Pod', namespace: 'default', name: 'web-0', uid: 'u1', apiVersion: 'v1', resourceVersion: '1' },
+      reason: 'Pulled',
+      message: 'Successfully pulled image "nginx"',
+      source: { component: 'kubelet', host: 'w1' },
+      firstTimestamp: '2019-06-01T00:00:00Z',
+      lastTimestamp: '2019-06-01T00:00:00Z',
+      count: 1,
+      type: 'Normal',
+      reportingComponent: 'kubelet',
+      reportingInstance: 'w1',
+    });
+    // A row of the Event store, and one kept whole (labelled).
+    const stored = [right(client.create('Event', event('a'))), right(client.create('Event', event('b', { labels: { x: 'y' } })))];
+    const seen: WatchEvent[] = [];
+    const subscription = client.watch('Event').subscribe((e) => seen.push(e));
+    const rv = Number(sim.api.resourceVersion);
+    sim.clock.runFor(61_000);
+    subscription.unsubscribe();
+    const deleted = seen.filter((e) => e.type === 'DELETED');
+    expect(deleted.map((e) => e.object.metadata?.name)).toEqual(['a', 'b']);
+    deleted.forEach((e, i) => {
+      const before = stored[i]!;
+      const expected = { ...before, metadata: { ...before.metadata, resourceVersion: String(rv + 1 + i) } };
+      expect(JSON.stringify(e.object)).toBe(JSON.stringify(expected));
+      expect(Object.isFrozen(e.object) && Object.isFrozen(e.object.metadata)).toBe(true);
+    });
+    expect(right(client.list('Event')).items).toEqual([]);
+    const removals = sim.trace.entries.filter((e) => e.type === 'write' && e.verb === 'remove');
+    expect(removals.map((e) => (e.type === 'write' ? [e.name, e.resourceVersion, e.by] : []))).toEqual([
+      ['a', String(rv + 1), 'kube-apiserver@control-plane'],
+      ['b', String(rv + 2), 'kube-apiserver@control-plane'],
+    ]);
+  });
+});

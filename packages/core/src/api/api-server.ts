@@ -396,6 +396,13 @@ const indexKeyOf = (fieldSelector: string | undefined): IndexKey | undefined => 
   return req ? { field: req.field, value: req.value } : undefined;
 };
 
+/**
+ * The caller of the --event-ttl removals: one object, as writerNames is keyed by caller
+ * (issue 8: a literal per expired Event missed that WeakMap each time, built its
+ * `kube-apiserver@…` text again and added an entry, ~7% of the expiry minutes).
+ */
+const EVENT_TTL_CALLER: Caller = Object.freeze({ component: 'kube-apiserver', location: CONTROL_PLANE });
+
 /** `component@location` per caller, built once: the trace names the writer of every write. */
 const writerNames = new WeakMap<Caller, string>();
 
@@ -412,8 +419,10 @@ export class ApiServer {
   readonly #trace: Trace;
   readonly #admission: AdmissionOptions;
   readonly #eventTTLms: number;
-  /** A store per kind; the Events' keeps them as columns (see EventStore). */
-  readonly #stores = new Map<Kind, KindStore>(kinds.map((k) => [k, k === 'Event' ? new EventStore() : new ObjectStore()]));
+  /** The Events, as columns (see EventStore); also the 'Event' entry of #stores. */
+  readonly #events = new EventStore();
+  /** A store per kind. */
+  readonly #stores = new Map<Kind, KindStore>(kinds.map((k) => [k, k === 'Event' ? this.#events : new ObjectStore()]));
   readonly #log: ChangeLog;
   /** Watchers by kind (undefined: every kind), as arrays rebuilt on (un)subscribe, since delivery iterates them on every write. */
   readonly #watchers = new Map<Kind | undefined, readonly Watcher[]>();
@@ -989,9 +998,14 @@ export class ApiServer {
     const obj = removedVersion(kind, old as Obj, String(rv));
     this.#store(kind).delete(old.metadata?.namespace, old.metadata?.name ?? '');
     if (kind === 'Event') this.#eventTTL?.stop(Number(old.metadata?.resourceVersion));
+    this.#removed(caller, kind, old, obj, rv);
+    return obj;
+  }
+
+  /** The removal at `rv` of `old` (already out of its store), `obj` its DELETED version: traced and published. */
+  #removed(caller: Caller, kind: Kind, old: KubeObject, obj: KubeObject, rv: number): void {
     this.#record(caller, 'remove', kind, obj, rv);
     this.#publish(rv, kind, 'DELETED', obj, old);
-    return obj;
   }
 
   #record(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, obj: KubeObject, rv: number): void {
@@ -1015,8 +1029,18 @@ export class ApiServer {
 
   /** A countdown ran out: the Event it was started for goes (a later write or a delete would have stopped it). */
   #expireEvent(expiry: EventExpiry): void {
-    const obj = this.#store('Event').get(expiry.namespace, expiry.name);
-    if (obj) this.#remove({ component: 'kube-apiserver', location: CONTROL_PLANE }, 'Event', obj);
+    // What #remove does, with the Event found and built once (issue 8, EventStore.remove).
+    // The resourceVersion is taken only once the Event is known to be there, as #remove does.
+    const taken = this.#events.remove(expiry.namespace, expiry.name, String(this.#rv + 1));
+    if (taken === undefined) return;
+    const rv = ++this.#rv;
+    const { old } = taken;
+    const obj = taken.removed ?? removedVersion('Event', old as Obj, String(rv));
+    // The countdown that fired is the stored version's (every write stops the one before),
+    // and the TTL ended it before calling here: stop() would find it over. Any other is stopped.
+    const stored = Number(old.metadata?.resourceVersion);
+    if (stored !== expiry.resourceVersion) this.#eventTTL?.stop(stored);
+    this.#removed(EVENT_TTL_CALLER, 'Event', old, obj, rv);
   }
 
   // ---- watch delivery ----------------------------------------------------------------

@@ -46,6 +46,12 @@ const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 const NO_NAMESPACE = '';
 
+/** An Event {@link EventStore.remove} took out: as stored, and at the removal's resourceVersion when the row could build it. */
+export interface RemovedEvent {
+  readonly old: KubeObject;
+  readonly removed: KubeObject | undefined;
+}
+
 /** Rows of CHUNK Events: reference values, uid words and resourceVersions (0: the row is kept whole, see #whole). */
 class Chunk {
   readonly values: unknown[] = new Array<unknown>(CHUNK * VALUES).fill(undefined);
@@ -167,6 +173,40 @@ export class EventStore implements KindStore {
     return true;
   }
 
+  /**
+   * Removes the Event stored under `namespace` and `name` and returns it as {@link get}
+   * builds it (`old`) with `removed`: the same Event at `resourceVersion`, as the API
+   * server's DELETED change carries it (the same members in the same order as `old`,
+   * frozen), or undefined when the row cannot say (an Event kept whole, or a member
+   * undefined): the caller builds it then. Why (issue 8): the --event-ttl expiry removes
+   * ~970,000 Events within three simulated minutes at 5,000 nodes, and rebuilt each twice
+   * (a get, then a copy at the new resourceVersion) and found its row twice (get, delete);
+   * here the row is found once and both share its uid string and values.
+   */
+  remove(namespace: string | undefined, name: string, resourceVersion: string): RemovedEvent | undefined {
+    const ns = namespace ?? NO_NAMESPACE;
+    const rows = this.#namespaces.get(ns);
+    const row = rows?.get(name);
+    if (rows === undefined || row === undefined) return undefined;
+    const chunk = this.#chunks[row >>> CHUNK_BITS]!;
+    const i = row & MASK;
+    let old: KubeObject;
+    let removed: KubeObject | undefined;
+    if (chunk.rv[i] === 0) old = this.#whole.get(row)!;
+    else {
+      const uid = uuidAt(chunk.uid, i * 4);
+      old = this.#event(chunk, i, Object.freeze({ name, namespace: ns, uid, creationTimestamp: chunk.values[i * VALUES], resourceVersion: String(chunk.rv[i]) }));
+      // The server's copy at a new resourceVersion drops undefined members: such a row is left to it.
+      if (this.#defined(chunk, i)) removed = this.#event(chunk, i, Object.freeze({ name, namespace: ns, uid, creationTimestamp: chunk.values[i * VALUES], resourceVersion }));
+    }
+    rows.delete(name);
+    if (rows.size === 0) this.#namespaces.delete(ns);
+    this.#clear(row);
+    this.#whole.delete(row);
+    this.#free.push(row);
+    return { old, removed };
+  }
+
   /** The Events of one namespace (or all, namespaces in order), sorted by name. */
   list(namespace?: string): readonly KubeObject[] {
     const namespaces = namespace !== undefined ? [namespace] : [...this.#namespaces.keys()].sort();
@@ -219,7 +259,16 @@ export class EventStore implements KindStore {
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
     const i = row & MASK;
     chunk.rv[i] = 0;
-    chunk.values.fill(undefined, i * VALUES, i * VALUES + VALUES);
+    // A loop of 11 stores: Array.prototype.fill over a range of this large array was ~15% of a delete.
+    const v = chunk.values;
+    for (let at = i * VALUES, end = at + VALUES; at < end; at++) v[at] = undefined;
+  }
+
+  /** Whether every reference value of the row at `i` of `chunk` is defined. */
+  #defined(chunk: Chunk, i: number): boolean {
+    const v = chunk.values;
+    for (let at = i * VALUES, end = at + VALUES; at < end; at++) if (v[at] === undefined) return false;
+    return true;
   }
 
   /** The Event of `row`, as the server stored it: frozen literals, members in the stored order. */
@@ -228,9 +277,14 @@ export class EventStore implements KindStore {
     const i = row & MASK;
     const rv = chunk.rv[i]!;
     if (rv === 0) return this.#whole.get(row)!;
+    const metadata = Object.freeze({ name, namespace, uid: uuidAt(chunk.uid, i * 4), creationTimestamp: chunk.values[i * VALUES], resourceVersion: String(rv) });
+    return this.#event(chunk, i, metadata);
+  }
+
+  /** The frozen Event literal of the row at `i` of `chunk` with `metadata`. */
+  #event(chunk: Chunk, i: number, metadata: Meta): KubeObject {
     const v = chunk.values;
     const at = i * VALUES;
-    const metadata = Object.freeze({ name, namespace, uid: uuidAt(chunk.uid, i * 4), creationTimestamp: v[at], resourceVersion: String(rv) });
     return Object.freeze({
       apiVersion: 'v1',
       kind: 'Event',
@@ -245,6 +299,6 @@ export class EventStore implements KindStore {
       type: v[at + 8],
       reportingComponent: v[at + 9],
       reportingInstance: v[at + 10],
-    }) as unknown as KubeObject;
+    });
   }
 }

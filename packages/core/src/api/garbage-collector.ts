@@ -178,7 +178,11 @@ export class GarbageCollector {
   /** `object`: the deleted object, as the DELETED event carries it. */
   #onRemoved(object: KubeObject): void {
     const uid = uidOf(object);
-    if (this.#objects.delete(uid)) this.#objectsByKind.get(kindOf(object))?.delete(uid);
+    // Found among its kind's records (both maps hold the same ones): an expiring Event, most
+    // removals of a run (~970,000 within three minutes at 5,000 nodes), is ownerless and so
+    // in no map, and its kind has few records or none, where the map of every tracked
+    // object missed (issue 8).
+    if (this.#objectsByKind.get(kindOf(object))?.delete(uid)) this.#objects.delete(uid);
     const owners = ownersOf(object);
     for (let i = 0; i < owners.length; i++) {
       const ref = owners[i]!;

@@ -135,6 +135,13 @@ describe('watch', () => {
       expect(log.since(1, 3)!.map((c) => `${c.kind} ${c.type}`)).toEqual(['Pod MODIFIED', 'Node ADDED']);
     });
 
+    it('replays a DELETED change without the object before it (no watch reads it)', () => {
+      const log = new ChangeLog(4);
+      log.append(change(2));
+      log.append({ rv: 3, kind: 'Pod', type: 'DELETED', object: { metadata: { name: 'p3' } }, old: { metadata: { name: 'p2' } } });
+      expect(log.since(1, 3)).toEqual([change(2), { rv: 3, kind: 'Pod', type: 'DELETED', object: { metadata: { name: 'p3' } } }]);
+    });
+
     it('keeps nothing with capacity 0', () => {
       const log = new ChangeLog(0);
       log.append(change(1));

@@ -6,7 +6,7 @@ import { defaultTimings } from '../runtime/context.js';
 import { every, type Periodic } from '../runtime/periodic.js';
 import { profile112, profile114, profile118, profile128, profile132, withOverrides } from '../profiles/profiles.js';
 import type { VersionProfile } from '../profiles/profile.js';
-import { NodeLifecycleController, sameNoScheduleInputs } from './node-lifecycle-controller.js';
+import { NodeLifecycleController, sameNoScheduleInputs, sortNamePrefix } from './node-lifecycle-controller.js';
 import { TaintEvictionController } from './taint-eviction-controller.js';
 
 const right = <T>(r: E.Either<{ message: string }, T>): T => {
@@ -621,5 +621,24 @@ describe('sameNoScheduleInputs', () => {
     const tainted = node([ready('True')], [{ key: 'x', effect: 'NoExecute' }, { key: 'b', effect: 'NoSchedule' }]);
     expect(sameNoScheduleInputs(tainted, node([ready('True')], [{ key: 'b', effect: 'NoSchedule', value: 'v' }]))).toBe(true);
     expect(sameNoScheduleInputs(tainted, node([ready('True')], [{ key: 'b', effect: 'NoSchedule' }, { key: 'c', effect: 'NoSchedule' }]))).toBe(false);
+  });
+});
+
+describe('sortNamePrefix (the monitor pass order)', () => {
+  it('orders distinct names exactly as Array.prototype.sort() does, leaving the tail alone', () => {
+    // Seeded LCG: no Math.random in tests either.
+    let seed = 12345;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const alphabet = ['w', 'worker-', 'Worker-', 'node-', 'é', 'z', '-', '1', '10', '2', '\u{1F600}', ''];
+    for (let round = 0; round < 20; round++) {
+      for (let size = 0; size <= 16; size++) {
+        const names = new Set<string>();
+        while (names.size < size) names.add(`${alphabet[next() % alphabet.length]}${alphabet[next() % alphabet.length]}${next() % 30}`);
+        const tail = ['stale-b', 'stale-a'];
+        const mine = [...names, ...tail];
+        sortNamePrefix(mine, size);
+        expect(mine).toEqual([...[...names].sort(), ...tail]);
+      }
+    }
   });
 });

@@ -300,7 +300,7 @@ export class KubeletNodeStatus {
    * `heartbeatsOnly`: those heartbeats change nothing else (see readyIsHeartbeatStable), so
    * between reports with the NodeLease gate they need not be built at all.
    */
-  #written: { readonly status: NodeStatus; readonly source: NodeStatusSource; readonly heartbeatsOnly: boolean } | undefined;
+  #written: { status: NodeStatus; source: NodeStatusSource; heartbeatsOnly: boolean } | undefined;
   /** The loop's timer actions, made once: the loop reschedules itself every 10 s on every node. */
   readonly #syncAction = (): void => this.#syncNodeStatus();
   readonly #registerAction = (): void => this.#registerAttempt();
@@ -426,7 +426,19 @@ export class KubeletNodeStatus {
     const updated = client.updateStatus('Node', { ...node, status });
     if (E.isLeft(updated)) return updated.left.reason === 'Conflict' ? 'conflict' : 'failed';
     // The server stores the frozen status as it is; anything else takes the full path next time.
-    this.#written = updated.right.status === status ? { status, source, heartbeatsOnly: heartbeat || readyIsHeartbeatStable(status) } : undefined;
+    if (updated.right.status !== status) this.#written = undefined;
+    else {
+      const heartbeatsOnly = heartbeat || readyIsHeartbeatStable(status);
+      // The record is this loop's own and only read here: updated in place on every write
+      // (every heartbeat without NodeLease) rather than a new one each time.
+      const written = this.#written;
+      if (written === undefined) this.#written = { status, source, heartbeatsOnly };
+      else {
+        written.status = status;
+        written.source = source;
+        written.heartbeatsOnly = heartbeatsOnly;
+      }
+    }
     this.#lastStatusReportTime = now;
     return 'ok';
   }

@@ -1,7 +1,7 @@
 // Upstream's periodic loops (wait.Until / wait.UntilWithContext): run now, then again
 // `period` after each run finished. In virtual time a run takes no time, so runs fall
 // exactly every `period` from the start.
-import type { SimClock, TimerHandle, TimerLabel } from '@failsim/core';
+import type { SimClock, TimerLabel, TimerSlot } from '@failsim/core';
 
 /** A running periodic loop. */
 export interface Periodic {
@@ -14,18 +14,30 @@ export interface Periodic {
  * (default 0: at once). Each run's timer carries `label`, so the clocks view shows it.
  */
 export const every = (clock: SimClock, periodMs: number, label: TimerLabel, work: () => void, initialDelayMs = 0): Periodic => {
-  let timer: TimerHandle | undefined;
+  // The timers are scheduled without handles (same ids, same order as schedule): a loop
+  // reschedules itself on every run — the node monitor every 5 s, the pod GC every 20 s,
+  // on every simulation — and a handle each run was garbage at once. `pending` says
+  // whether `slot` is still this loop's timer, so stop() cancels only a timer not yet run
+  // (a slot is reused once its timer ran, perhaps by a timer with the same label).
+  let slot: TimerSlot = 0;
+  let pending = false;
   let stopped = false;
   const run = (): void => {
+    pending = false;
     if (stopped) return;
     work();
-    if (!stopped) timer = clock.schedule(periodMs, run, label);
+    if (!stopped) {
+      slot = clock.scheduleUnheld(periodMs, run, label);
+      pending = true;
+    }
   };
-  timer = clock.schedule(initialDelayMs, run, label);
+  slot = clock.scheduleUnheld(initialDelayMs, run, label);
+  pending = true;
   return {
     stop: () => {
       stopped = true;
-      timer?.cancel();
+      if (pending) clock.cancelUnheld(slot, label);
+      pending = false;
     },
   };
 };

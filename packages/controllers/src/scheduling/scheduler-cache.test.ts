@@ -151,3 +151,65 @@ describe('SchedulerCache', () => {
     expect([slots.count, slots.podCount[0], slots.requestedMilliCPU[0]]).toEqual([1, 2, 1000]);
   });
 });
+
+describe('SchedulerCache heartbeat shortcut', () => {
+  const frozen = <T>(value: T): T => {
+    if (value !== null && typeof value === 'object') {
+      for (const v of Object.values(value)) frozen(v);
+      Object.freeze(value);
+    }
+    return value;
+  };
+  const at = (time: string, ready: string): Node =>
+    frozen({
+      metadata: { name: 'w1', resourceVersion: time },
+      spec: { taints: [{ key: 'dedicated', value: 'db', effect: 'PreferNoSchedule' }] },
+      status: {
+        allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
+        conditions: [{ type: 'Ready', status: ready, lastHeartbeatTime: time, lastTransitionTime: '2019-06-01T00:00:00Z' }],
+      },
+    });
+  const slotRow = (cache: SchedulerCache): number[] => {
+    const s = cache.slots();
+    const i = cache.nodeInfo('w1')!.slot;
+    return [s.allocatablePods[i]!, s.allocatableMilliCPU[i]!, s.requestedMilliCPU[i]!, s.podCount[i]!, s.flags[i]!, s.taintsClass[i]!, s.taintsWithReadinessClass[i]!, s.preferNoScheduleClass[i]!];
+  };
+
+  it('a heartbeat-only update keeps what a full recomputation gives, and the score memo', () => {
+    const first = at('2019-06-01T00:00:10Z', 'True');
+    // The next heartbeat: the same spec and status members, a new Ready condition differing in lastHeartbeatTime only.
+    const beat = frozen({
+      ...first,
+      metadata: { ...first.metadata, resourceVersion: '2' },
+      status: { ...first.status, conditions: [{ ...first.status!.conditions![0]!, lastHeartbeatTime: '2019-06-01T00:00:20Z' }] },
+    });
+    const cache = new SchedulerCache();
+    cache.setNode(first);
+    cache.setPod(pod('a', 'w1'));
+    const slots = cache.slots();
+    const i = cache.nodeInfo('w1')!.slot;
+    slots.baseScoreKey[i] = 7;
+    cache.setNode(beat);
+    expect(cache.nodeInfo('w1')!.node).toBe(beat);
+    expect(slots.baseScoreKey[i]).toBe(7);
+    // A cache fed the heartbeat directly derives the same node inputs.
+    const fresh = new SchedulerCache();
+    fresh.setNode(beat);
+    fresh.setPod(pod('a', 'w1'));
+    expect(slotRow(cache)).toEqual(slotRow(fresh));
+    const { taints, taintsWithReadiness, preferNoScheduleTaints, readyStatus, unschedulable, allocatable } = cache.nodeInfo('w1')!;
+    const f = fresh.nodeInfo('w1')!;
+    expect({ taints, taintsWithReadiness, preferNoScheduleTaints, readyStatus, unschedulable, allocatable }).toEqual({
+      taints: f.taints,
+      taintsWithReadiness: f.taintsWithReadiness,
+      preferNoScheduleTaints: f.preferNoScheduleTaints,
+      readyStatus: f.readyStatus,
+      unschedulable: f.unschedulable,
+      allocatable: f.allocatable,
+    });
+    // A change of readiness is no heartbeat: the slot is rewritten (its memo cleared).
+    cache.setNode(frozen({ ...beat, status: { ...beat.status, conditions: [{ ...beat.status.conditions[0]!, status: 'Unknown' }] } }));
+    expect(cache.nodeInfo('w1')!.readyStatus).toBe('Unknown');
+    expect(slots.baseScoreKey[i]).toBe(0);
+  });
+});

@@ -6,6 +6,7 @@
 // Kept incrementally, so a scheduling attempt costs nothing per pod in the cluster.
 import type { Node, Pod, PodSpec, Taint } from 'kubernetes-types/core/v1.js';
 import { controllerOf, keyOf, nodeReadyStatus, TAINTS } from '../runtime/pod-util.js';
+import { isNodeHeartbeatOnly } from '../runtime/node-heartbeat.js';
 import { NodeSlots } from './node-slots.js';
 import {
   addResources,
@@ -125,6 +126,13 @@ export class SchedulerCache {
   setNode(node: Node): void {
     const name = node.metadata?.name ?? '';
     const info = this.#info(name);
+    // A kubelet heartbeat (every 10 s a node in the profiles without NodeLease) changes
+    // nothing derived below: the same allocatable, taints, readiness and cordon, so the
+    // slot's inputs — and its score memo, which write would clear — stay valid.
+    if (info.node !== undefined && isNodeHeartbeatOnly(info.node, node)) {
+      info.node = node;
+      return;
+    }
     if (!info.node) this.#sorted = undefined;
     // Heartbeats keep the stored allocatable object (the kubelet reuses unchanged status
     // members): parse its quantities only when it is a different object.

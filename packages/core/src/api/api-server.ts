@@ -1002,8 +1002,8 @@ export class ApiServer {
     return obj;
   }
 
-  /** The removal at `rv` of `old` (already out of its store), `obj` its DELETED version: traced and published. */
-  #removed(caller: Caller, kind: Kind, old: KubeObject, obj: KubeObject, rv: number): void {
+  /** The removal at `rv` of `old` (already out of its store; undefined when not built), `obj` its DELETED version: traced and published. */
+  #removed(caller: Caller, kind: Kind, old: KubeObject | undefined, obj: KubeObject, rv: number): void {
     this.#record(caller, 'remove', kind, obj, rv);
     this.#publish(rv, kind, 'DELETED', obj, old);
   }
@@ -1034,13 +1034,13 @@ export class ApiServer {
     const taken = this.#events.remove(expiry.namespace, expiry.name, String(this.#rv + 1));
     if (taken === undefined) return;
     const rv = ++this.#rv;
-    const { old } = taken;
-    const obj = taken.removed ?? removedVersion('Event', old as Obj, String(rv));
+    const obj = taken.removed ?? removedVersion('Event', taken.old as Obj, String(rv));
     // The countdown that fired is the stored version's (every write stops the one before),
     // and the TTL ended it before calling here: stop() would find it over. Any other is stopped.
-    const stored = Number(old.metadata?.resourceVersion);
-    if (stored !== expiry.resourceVersion) this.#eventTTL?.stop(stored);
-    this.#removed(EVENT_TTL_CALLER, 'Event', old, obj, rv);
+    if (taken.storedVersion !== expiry.resourceVersion) this.#eventTTL?.stop(taken.storedVersion);
+    // A DELETED change's previous version is read by nothing (the log drops it, #offer
+    // ignores it, its indexed fields are the removed version's): a row's is not built.
+    this.#removed(EVENT_TTL_CALLER, 'Event', taken.old, obj, rv);
   }
 
   // ---- watch delivery ----------------------------------------------------------------

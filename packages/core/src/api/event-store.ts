@@ -46,11 +46,14 @@ const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
 const NO_NAMESPACE = '';
 
-/** An Event {@link EventStore.remove} took out: as stored, and at the removal's resourceVersion when the row could build it. */
-export interface RemovedEvent {
-  readonly old: KubeObject;
-  readonly removed: KubeObject | undefined;
-}
+/**
+ * An Event {@link EventStore.remove} took out: at the removal's resourceVersion when its
+ * row could build it (`removed`), otherwise as it was stored (`old`), and its stored
+ * resourceVersion either way.
+ */
+export type RemovedEvent =
+  | { readonly removed: KubeObject; readonly old: undefined; readonly storedVersion: number }
+  | { readonly removed: undefined; readonly old: KubeObject; readonly storedVersion: number };
 
 /**
  * The first chunk's rows before it first grows: a library scenario stores a few hundred
@@ -199,14 +202,15 @@ export class EventStore implements KindStore {
   }
 
   /**
-   * Removes the Event stored under `namespace` and `name` and returns it as {@link get}
-   * builds it (`old`) with `removed`: the same Event at `resourceVersion`, as the API
-   * server's DELETED change carries it (the same members in the same order as `old`,
-   * frozen), or undefined when the row cannot say (an Event kept whole, or a member
-   * undefined): the caller builds it then. Why (issue 8): the --event-ttl expiry removes
-   * ~970,000 Events within three simulated minutes at 5,000 nodes, and rebuilt each twice
-   * (a get, then a copy at the new resourceVersion) and found its row twice (get, delete);
-   * here the row is found once and both share its uid string and values.
+   * Removes the Event stored under `namespace` and `name` and returns it as the API
+   * server's DELETED change carries it (`removed`): the stored Event at `resourceVersion`,
+   * the same members in the same order, frozen; or, when its row cannot say (an Event kept
+   * whole, or a member undefined, which the server's copy drops), the Event as stored
+   * (`old`), for the caller to build it. Why (issue 8): the --event-ttl expiry removes
+   * ~970,000 Events within three simulated minutes at 5,000 nodes; each was rebuilt
+   * twice (a get, then a copy at the new resourceVersion) and its row found twice (get,
+   * delete). Nothing reads a DELETED change's previous version (the watch cache drops it,
+   * watches get the removed one), so only the stored resourceVersion is given with it.
    */
   remove(namespace: string | undefined, name: string, resourceVersion: string): RemovedEvent | undefined {
     const ns = namespace ?? NO_NAMESPACE;
@@ -215,21 +219,23 @@ export class EventStore implements KindStore {
     if (rows === undefined || row === undefined) return undefined;
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
     const i = row & MASK;
-    let old: KubeObject;
-    let removed: KubeObject | undefined;
-    if (chunk.rv[i] === 0) old = this.#whole.get(row)!;
-    else {
-      const uid = uuidAt(chunk.uid, i * 4);
-      old = this.#event(chunk, i, Object.freeze({ name, namespace: ns, uid, creationTimestamp: chunk.values[i * VALUES], resourceVersion: String(chunk.rv[i]) }));
-      // The server's copy at a new resourceVersion drops undefined members: such a row is left to it.
-      if (this.#defined(chunk, i)) removed = this.#event(chunk, i, Object.freeze({ name, namespace: ns, uid, creationTimestamp: chunk.values[i * VALUES], resourceVersion }));
+    const stored = chunk.rv[i]!;
+    let taken: RemovedEvent;
+    if (stored === 0) {
+      const old = this.#whole.get(row)!;
+      taken = { removed: undefined, old, storedVersion: Number(old.metadata?.resourceVersion) };
+    } else if (this.#defined(chunk, i)) {
+      const metadata = Object.freeze({ name, namespace: ns, uid: uuidAt(chunk.uid, i * 4), creationTimestamp: chunk.values[i * VALUES], resourceVersion });
+      taken = { removed: this.#event(chunk, i, metadata), old: undefined, storedVersion: stored };
+    } else {
+      taken = { removed: undefined, old: this.#build(row, ns, name), storedVersion: stored };
     }
     rows.delete(name);
     if (rows.size === 0) this.#namespaces.delete(ns);
     this.#clear(row);
     this.#whole.delete(row);
     this.#free.push(row);
-    return { old, removed };
+    return taken;
   }
 
   /** The Events of one namespace (or all, namespaces in order), sorted by name. */

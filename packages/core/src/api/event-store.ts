@@ -193,12 +193,17 @@ export class EventStore implements KindStore {
     const rows = this.#namespaces.get(ns);
     const row = rows?.get(name);
     if (rows === undefined || row === undefined) return false;
+    this.#release(rows, ns, name, row);
+    return true;
+  }
+
+  /** Takes `name` out of its namespace's `rows` and gives its `row` back, holding nothing. */
+  #release(rows: Map<string, number>, ns: string, name: string, row: number): void {
     rows.delete(name);
     if (rows.size === 0) this.#namespaces.delete(ns);
     this.#clear(row);
     this.#whole.delete(row);
     this.#free.push(row);
-    return true;
   }
 
   /**
@@ -230,11 +235,7 @@ export class EventStore implements KindStore {
     } else {
       taken = { removed: undefined, old: this.#build(row, ns, name), storedVersion: stored };
     }
-    rows.delete(name);
-    if (rows.size === 0) this.#namespaces.delete(ns);
-    this.#clear(row);
-    this.#whole.delete(row);
-    this.#free.push(row);
+    this.#release(rows, ns, name, row);
     return taken;
   }
 

@@ -46,39 +46,6 @@ describe('EventRecorder', () => {
     expect(sim.trace.entries.filter((e) => e.type === 'event').map((e) => (e.type === 'event' ? e.count : 0))).toEqual([1, 2, 3]);
   });
 
-  it('traces each Event with its object text, shared by uid across recorders and checked against the object', () => {
-    const sim = createSimulation();
-    const client = sim.api.client('kube-scheduler');
-    const scheduler = new EventRecorder(client, { component: 'default-scheduler' }, { trace: sim.trace });
-    const kubelet = new EventRecorder(client, { component: 'kubelet', host: 'w1' }, { trace: sim.trace });
-    for (const name of ['other', 'eb-0', 'b-0']) right(client.create('Namespace', { metadata: { name } }));
-    // Objects of the recorder's callers' making: a uid reused by another object, another kind, no namespace, no uid.
-    const object = (kind: string, name: string, uid: string, namespace?: string): KubeObject =>
-      ({ apiVersion: 'v1', kind, metadata: { name, uid, resourceVersion: '1', ...(namespace ? { namespace } : {}) } });
-    const objects = [
-      object('Pod', 'web-0', 'u1', 'default'),
-      object('Pod', 'web-1', 'u1', 'default'),
-      object('Pod', 'web-0', 'u1', 'other'),
-      object('PersistentVolumeClaim', 'web-0', 'u1', 'default'),
-      object('Node', 'w1', 'u2'),
-      object('Node', 'w1x', 'u2'),
-      object('Pod', 'web-2', '', 'default'),
-      object('Pod', 'w', 'u3', 'eb-0'),
-      object('Pod', 'we', 'u3', 'b-0'),
-    ];
-    const expected: string[] = [];
-    for (let round = 0; round < 2; round++) {
-      for (const [i, o] of objects.entries()) {
-        for (const recorder of [scheduler, kubelet]) {
-          recorder.normal(o, 'Seen', `round ${round} object ${i}`);
-          const { kind, metadata } = o;
-          expected.push(metadata?.namespace ? `${kind}/${metadata.namespace}/${metadata.name}` : `${kind}/${metadata?.name}`);
-        }
-      }
-    }
-    expect(sim.trace.entries.flatMap((e) => (e.type === 'event' ? [e.object] : []))).toEqual(expected);
-  });
-
   it('combines more than ten distinct messages for one object and reason', () => {
     const { client, pod, recorder } = setup();
     for (let i = 0; i < 12; i++) recorder.warning(pod, 'FailedMount', `attempt ${i}`);

@@ -293,8 +293,6 @@ class Records extends Slots {
   /** The spam filter's token bucket, while in its LRU: tokens left and the time of the last refill. */
   readonly tokens: number[] = [];
   readonly last: number[] = [];
-  /** The trace's object text of the record once traced (see objectTexts), else undefined. */
-  readonly text: (string | undefined)[] = [];
 
   constructor() {
     super(5);
@@ -311,58 +309,12 @@ class Records extends Slots {
     );
   }
 
-  /**
-   * `Kind/namespace/name` as the trace shows the object of record `r`: kept on the record
-   * once asked, and the one string every recorder of `shared` holds for the object's uid
-   * when there is one (see objectTexts).
-   */
-  traceText(r: number, shared: Map<string, string>): string {
-    const known = this.text[r];
-    if (known !== undefined) return known;
-    const { kind = '', namespace = '', name = '', uid = '' } = this.ref[r]!;
-    let text = uid === '' ? undefined : shared.get(uid);
-    if (text === undefined || !isObjectText(text, kind, namespace, name)) {
-      text = namespace ? [kind, namespace, name].join('/') : [kind, name].join('/');
-      if (uid !== '') {
-        if (shared.size >= SHARED_OBJECT_TEXTS) shared.clear();
-        shared.set(uid, text);
-      }
-    }
-    return (this.text[r] = text);
+  /** `Kind/namespace/name` as the trace shows the object of record `r`. */
+  traceText(r: number): string {
+    const { kind = '', namespace = '', name = '' } = this.ref[r]!;
+    return namespace ? [kind, namespace, name].join('/') : [kind, name].join('/');
   }
 }
-
-/** How many object texts a trace's recorders share at most before the table starts over. */
-const SHARED_OBJECT_TEXTS = 16_384;
-
-/**
- * The trace's object texts (`Kind/namespace/name`) recently built by any recorder writing
- * to a trace, by the object's uid (issue 8). The trace finds each Event's object text in a
- * table of every object reported on (150,000+ at 5,000 nodes): a fresh string per Event was
- * hashed and compared character by character there (StringTable.id 2% of the 5,000-node
- * workload minute), where the string the table already holds is found by its cached hash
- * and identity. Several components report on one Pod (the scheduler, then its kubelet), so
- * the text is shared by uid rather than kept per recorder; each record keeps the one it
- * was given. Bounded as textsByServer; only which string object is passed depends on it.
- */
-const objectTexts = new WeakMap<Trace, Map<string, string>>();
-
-/**
- * Whether `text` is `kind/namespace/name` (or `kind/name` without a namespace), compared
- * in place: a uid names one object, but the check keeps a reused uid (tests write their
- * own) from giving another object's text.
- */
-const isObjectText = (text: string, kind: string, namespace: string, name: string): boolean => {
-  const afterKind = kind.length + 1;
-  const afterNamespace = namespace ? afterKind + namespace.length + 1 : afterKind;
-  return (
-    text.length === afterNamespace + name.length &&
-    text.startsWith(kind) &&
-    text.charCodeAt(kind.length) === 47 &&
-    (!namespace || (text.startsWith(namespace, afterKind) && text.charCodeAt(afterNamespace - 1) === 47)) &&
-    text.startsWith(name, afterNamespace)
-  );
-};
 
 /** Groups fields: the record of the group. */
 const G_RECORD = 2;
@@ -474,8 +426,13 @@ export class EventRecorder {
   #lastRecord = NIL;
   /** The server's shared message texts (textsByServer), found on first use. */
   #texts: Map<string, string> | undefined;
-  /** The trace's shared object texts (objectTexts), found on first use. */
-  #objectTexts: Map<string, string> | undefined;
+  /**
+   * The trace's text of the last record traced (NIL once released). Kept for that record
+   * alone (issue 8): a text per record was ~13 bytes per live Event, and a component
+   * mostly reports a few Events in a row on one object; the trace keeps its own copy.
+   */
+  #textRecord = NIL;
+  #text = '';
 
   constructor(client: ApiClient, source: EventSource, options: { trace?: Trace; correlator?: Partial<EventCorrelatorOptions> } = {}) {
     this.#client = client;
@@ -632,7 +589,6 @@ export class EventRecorder {
     if (first !== undefined) for (let r = first; r !== NIL; r = records.get(r, R_SAME_UID)) if (records.matches(r, ref)) return r;
     const record = records.alloc();
     records.ref[record] = ref;
-    records.text[record] = undefined;
     records.tokens[record] = 0;
     records.last[record] = 0;
     records.set(record, PREV, NIL);
@@ -787,23 +743,21 @@ export class EventRecorder {
       while (records.get(r, R_SAME_UID) !== record) r = records.get(r, R_SAME_UID);
       records.set(r, R_SAME_UID, next);
     }
-    records.ref[record] = records.text[record] = undefined;
+    records.ref[record] = undefined;
     records.set(record, R_SAME_UID, NIL);
     records.release(record);
     this.#releases++;
     if (this.#lastRecord === record) this.#lastRecord = NIL;
+    if (this.#textRecord === record) this.#textRecord = NIL;
   }
 
-  /** The trace's object text of `record` (there is a trace). */
+  /** The trace's object text of `record`. */
   #traceText(record: number): string {
-    let shared = this.#objectTexts;
-    if (shared === undefined) {
-      const trace = this.#trace!;
-      shared = objectTexts.get(trace);
-      if (shared === undefined) objectTexts.set(trace, (shared = new Map<string, string>()));
-      this.#objectTexts = shared;
+    if (this.#textRecord !== record) {
+      this.#text = this.#records.traceText(record);
+      this.#textRecord = record;
     }
-    return this.#records.traceText(record, shared);
+    return this.#text;
   }
 
   /** Upstream names events `<object>.<unix nanos in hex>`; nanos stay unique per server. */

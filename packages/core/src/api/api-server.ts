@@ -42,7 +42,7 @@ import { CONTROL_PLANE, type Location, type Reachability } from './reachability.
 import { kinds, resources, type Kind, type KubeObject, type ObjectOf } from './resources.js';
 import { ChangeLog, type Change, type WatchEvent } from './watch.js';
 import { ObjectStore, type KindStore } from './object-store.js';
-import { EVENT_KEYS, EventStore } from './event-store.js';
+import { EVENT_KEYS, EventStore, leadingKeys } from './event-store.js';
 import { EventTTL, type EventExpiry } from './event-ttl.js';
 import { ApiClient } from './client.js';
 
@@ -222,16 +222,6 @@ const serverMeta = (client: Meta, owned: Partial<Record<(typeof SERVER_OWNED_MET
     if (value !== undefined) out[key] = value;
   }
   return out;
-};
-
-/**
- * How many of `keys` `obj` has as its own keys, in that order, from the first: -1 when a
- * key of `obj` is not the next of `keys` (the literal builders below apply only then).
- */
-const leadingKeys = (obj: object, keys: readonly string[]): number => {
-  let i = 0;
-  for (const key in obj) if (key !== keys[i++]) return -1;
-  return i;
 };
 
 type EventFields = Record<(typeof EVENT_KEYS)[number], unknown>;

@@ -11,6 +11,7 @@
 // An Event whose shape the row does not hold exactly (other keys or key order, another
 // apiVersion, a uid that is not a lowercase uuid, a resourceVersion that is not a plain
 // 32-bit number) is kept as the object it is.
+import { formatUuid } from '../kernel/random.js';
 import type { KindStore } from './object-store.js';
 import type { KubeObject } from './resources.js';
 
@@ -89,8 +90,11 @@ class Chunk {
 
 type Meta = Readonly<Record<string, unknown>>;
 
-/** How many of `keys` `obj` has as its own keys, in that order: -1 when another key comes first. */
-const leadingKeys = (obj: object, keys: readonly string[]): number => {
+/**
+ * How many of `keys` `obj` has as its own keys, in that order, from the first: -1 when a
+ * key of `obj` is not the next of `keys` (the API server's literal builders apply only then).
+ */
+export const leadingKeys = (obj: object, keys: readonly string[]): number => {
   let i = 0;
   for (const key in obj) if (key !== keys[i++]) return -1;
   return i;
@@ -111,9 +115,6 @@ const resourceVersionOf = (text: unknown): number => {
 const DASHES = [8, 13, 18, 23];
 /** Character position of each of a uuid's 32 hex digits. */
 const DIGIT_AT: readonly number[] = Array.from({ length: 32 }, (_, d) => d + (d >= 8 ? 1 : 0) + (d >= 12 ? 1 : 0) + (d >= 16 ? 1 : 0) + (d >= 20 ? 1 : 0));
-const HEX = '0123456789abcdef';
-/** Character codes of the uuid being built (reused: building is not re-entrant). */
-const UUID_CODES: number[] = Array.from({ length: 36 }, (_, i) => (DASHES.includes(i) ? 45 : 48));
 
 /** Writes the 128 bits of `uid`, a lowercase 8-4-4-4-12 hex uuid, as four words at `at`; false when it is not one. */
 const uuidInto = (uid: unknown, words: Uint32Array, at: number): boolean => {
@@ -133,16 +134,7 @@ const uuidInto = (uid: unknown, words: Uint32Array, at: number): boolean => {
 };
 
 /** The uuid whose four words are at `at`. */
-const uuidAt = (words: Uint32Array, at: number): string => {
-  for (let w = 0; w < 4; w++) {
-    let word = words[at + w]!;
-    for (let d = w * 8 + 7; d >= w * 8; d--) {
-      UUID_CODES[DIGIT_AT[d]!] = HEX.charCodeAt(word & 15);
-      word >>>= 4;
-    }
-  }
-  return String.fromCharCode.apply(null, UUID_CODES);
-};
+const uuidAt = (words: Uint32Array, at: number): string => formatUuid(words[at]!, words[at + 1]!, words[at + 2]!, words[at + 3]!);
 
 /** The Events, by namespace and name, as rows of columns; lists sorted as etcd returns them. */
 export class EventStore implements KindStore {

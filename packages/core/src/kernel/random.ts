@@ -51,7 +51,6 @@ function hex8(word: number): string {
 /** Character codes of the hex digits. */
 const HEX_CODES: readonly number[] = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
 const DASH = 45; // '-'
-const FOUR = 52; // '4', the version digit
 /** The 36 character codes of the uuid being built (reused: uuid() is not re-entrant). */
 const UUID_CODES: number[] = new Array<number>(36).fill(0);
 
@@ -61,6 +60,29 @@ function hexInto(codes: number[], at: number, value: number, digits: number): vo
     codes[at + i] = HEX_CODES[value & 15]!;
     value >>>= 4;
   }
+}
+
+/**
+ * The 128 bits of four 32-bit words as a lowercase 8-4-4-4-12 uuid, one flat string (not
+ * re-entrant: it fills a shared array). {@link SeededRandom.uuid} builds its uids with it,
+ * and the API server's Event store rebuilds the uids it keeps as words (issue 8).
+ */
+export function formatUuid(w0: number, w1: number, w2: number, w3: number): string {
+  const c = UUID_CODES;
+  hexInto(c, 0, w0, 8);
+  c[8] = DASH;
+  hexInto(c, 9, w1 >>> 16, 4);
+  c[13] = DASH;
+  hexInto(c, 14, w1 & 0xffff, 4);
+  c[18] = DASH;
+  hexInto(c, 19, w2 >>> 16, 4);
+  c[23] = DASH;
+  hexInto(c, 24, w2 & 0xffff, 4);
+  hexInto(c, 28, w3, 8);
+  // One flat string straight from the character codes (issue 8): every object (and
+  // Event) keeps its uid for its lifetime, so it must not be a rope of pieces, and the
+  // hex of each word, its slices and a joined array were ~20 throwaway strings a create.
+  return String.fromCharCode.apply(null, c);
 }
 
 /**
@@ -173,23 +195,7 @@ export class SeededRandom {
     const w1 = this.nextUint32();
     const w2 = this.nextUint32();
     const w3 = this.nextUint32();
-    const c = UUID_CODES;
-    hexInto(c, 0, w0, 8);
-    c[8] = DASH;
-    hexInto(c, 9, w1 >>> 16, 4);
-    c[13] = DASH;
-    c[14] = FOUR;
-    hexInto(c, 15, w1 & 0xfff, 3);
-    c[18] = DASH;
-    hexInto(c, 19, (w2 >>> 16) & 0xffff, 4);
-    c[19] = HEX_CODES[8 | ((w2 >>> 28) & 3)]!;
-    c[23] = DASH;
-    hexInto(c, 24, w2 & 0xffff, 4);
-    hexInto(c, 28, w3, 8);
-    // One flat string straight from the character codes (issue 8): every object (and
-    // Event) keeps its uid for its lifetime, so it must not be a rope of pieces, and the
-    // hex of each word, its slices and a joined array were ~20 throwaway strings a create.
-    return String.fromCharCode.apply(null, c);
+    return formatUuid(w0, ((w1 & 0xffff0fff) | 0x4000) >>> 0, ((w2 & 0x3fffffff) | 0x80000000) >>> 0, w3);
   }
 
   /** sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, 32-bit variant). */

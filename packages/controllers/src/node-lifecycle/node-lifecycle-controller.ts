@@ -760,26 +760,29 @@ export class NodeLifecycleController implements Component {
   }
 
   #handleDisruption(now: number): void {
-    // Every pass comes here: the scratch map is this controller's, its entries overwritten
-    // below rather than cleared (a Map's clear allocates a new table, every 5 s); a zone
-    // whose nodes are all gone is dropped, so it holds exactly the zones of #zoneCounts.
+    const { options } = this.#ctx.profile;
+    // Every pass comes here: the scratch map is this controller's, cleared rather than rebuilt.
     const newStates = this.#newZoneStates;
-    // forEach with callbacks made once (they read the pass's time and flags from fields)
-    // rather than for-of: an iterator per loop and a [zone, value] array per entry, three
-    // loops a pass every 5 s, were the pass's largest allocation once the rest was kept.
-    const counts = this.#zoneCounts;
-    this.#disruptionNow = now;
-    this.#allAreFullyDisrupted = true;
-    counts.forEach(this.#zoneNewState);
-    if (newStates.size !== counts.size) for (const zone of newStates.keys()) if (!counts.has(zone)) newStates.delete(zone);
-    const allAreFullyDisrupted = this.#allAreFullyDisrupted;
-    // As a for-of that breaks at the first zone not in full disruption: forEach cannot
-    // break, so the callback does nothing once #allWasScanned is set. Deleting the entry
-    // being visited is safe in a Map's iteration: no copy needed.
-    this.#allWasFullyDisrupted = true;
-    this.#allWasScanned = false;
-    this.#zoneStates.forEach(this.#zoneWasState);
-    const allWasFullyDisrupted = this.#allWasFullyDisrupted;
+    newStates.clear();
+    let allAreFullyDisrupted = true;
+    for (const [zone, count] of this.#zoneCounts) {
+      const state = computeZoneState(count.ready, count.notReady, options.unhealthyZoneThreshold);
+      if (state !== 'FullDisruption') allAreFullyDisrupted = false;
+      newStates.set(zone, state);
+      if (!this.#zoneStates.has(zone)) this.#addPodEvictorForNewZone(zone, now);
+    }
+    let allWasFullyDisrupted = true;
+    // Deleting the entry being visited is safe in a Map's iteration: no copy needed.
+    for (const [zone, state] of this.#zoneStates) {
+      if (!this.#zoneCounts.has(zone)) {
+        this.#zoneStates.delete(zone);
+        continue;
+      }
+      if (state !== 'FullDisruption') {
+        allWasFullyDisrupted = false;
+        break;
+      }
+    }
     if (allAreFullyDisrupted && allWasFullyDisrupted) return;
 
     if (allAreFullyDisrupted) {
@@ -816,44 +819,14 @@ export class NodeLifecycleController implements Component {
       return;
     }
     // Setting an existing key keeps its place in the iteration: no copy needed.
-    this.#zoneStates.forEach(this.#zoneNextState);
+    for (const [zone, state] of this.#zoneStates) {
+      const next = newStates.get(zone);
+      if (!next || next === state) continue;
+      this.#setLimiterInZone(zone, next, now);
+      this.#zoneStates.set(zone, next);
+    }
     this.#armTick(now);
   }
-
-  /** #handleDisruption's per-pass inputs and flags for its callbacks below. */
-  #disruptionNow = 0;
-  #allAreFullyDisrupted = true;
-  #allWasFullyDisrupted = true;
-  #allWasScanned = false;
-
-  /** A zone's new state from its counts, into #newZoneStates; a zone first seen gets its queue. */
-  readonly #zoneNewState = (count: ZoneCount, zone: string): void => {
-    const state = computeZoneState(count.ready, count.notReady, this.#ctx.profile.options.unhealthyZoneThreshold);
-    if (state !== 'FullDisruption') this.#allAreFullyDisrupted = false;
-    this.#newZoneStates.set(zone, state);
-    if (!this.#zoneStates.has(zone)) this.#addPodEvictorForNewZone(zone, this.#disruptionNow);
-  };
-
-  /** Drops a zone without counted nodes; the first zone not in full disruption ends the scan. */
-  readonly #zoneWasState = (state: ZoneState, zone: string): void => {
-    if (this.#allWasScanned) return;
-    if (!this.#zoneCounts.has(zone)) {
-      this.#zoneStates.delete(zone);
-      return;
-    }
-    if (state !== 'FullDisruption') {
-      this.#allWasFullyDisrupted = false;
-      this.#allWasScanned = true;
-    }
-  };
-
-  /** A zone whose state changed gets its new limiter and state. */
-  readonly #zoneNextState = (state: ZoneState, zone: string): void => {
-    const next = this.#newZoneStates.get(zone);
-    if (!next || next === state) return;
-    this.#setLimiterInZone(zone, next, this.#disruptionNow);
-    this.#zoneStates.set(zone, next);
-  };
 
   #setLimiterInZone(zone: string, state: ZoneState, now: number): void {
     const queue = this.#zoneQueues.get(zone);

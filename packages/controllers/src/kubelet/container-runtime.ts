@@ -149,14 +149,7 @@ class PodRecord implements RuntimePod {
 
   /** {@link keptPod} of the pod last kept: the same members in the same order. */
   get pod(): Pod {
-    if (this.#asGiven !== undefined) return this.#asGiven;
-    const kept: Pod = {};
-    const type = this.#type;
-    if (type.apiVersion !== undefined) kept.apiVersion = type.apiVersion;
-    if (type.kind !== undefined) kept.kind = type.kind;
-    if (this.#metadata !== undefined) kept.metadata = this.#metadata;
-    if (this.#spec !== undefined) kept.spec = this.#spec;
-    return kept;
+    return this.#asGiven ?? keptParts(this.#type, this.#metadata, this.#spec);
   }
 }
 
@@ -168,13 +161,15 @@ class PodRecord implements RuntimePod {
  * metadata and spec are the stored, frozen objects themselves. A pod that has no status
  * is kept as it is.
  */
-export const keptPod = (pod: Pod): Pod => {
-  if (pod.status === undefined) return pod;
+export const keptPod = (pod: Pod): Pod => (pod.status === undefined ? pod : keptParts(pod, pod.metadata, pod.spec));
+
+/** A kept pod from its parts: the defined ones of apiVersion, kind, metadata and spec, in that order. */
+const keptParts = (type: TypeMeta, metadata: Pod['metadata'], spec: Pod['spec']): Pod => {
   const kept: Pod = {};
-  if (pod.apiVersion !== undefined) kept.apiVersion = pod.apiVersion;
-  if (pod.kind !== undefined) kept.kind = pod.kind;
-  if (pod.metadata !== undefined) kept.metadata = pod.metadata;
-  if (pod.spec !== undefined) kept.spec = pod.spec;
+  if (type.apiVersion !== undefined) kept.apiVersion = type.apiVersion;
+  if (type.kind !== undefined) kept.kind = type.kind;
+  if (metadata !== undefined) kept.metadata = metadata;
+  if (spec !== undefined) kept.spec = spec;
   return kept;
 };
 

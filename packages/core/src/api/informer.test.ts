@@ -110,6 +110,105 @@ describe('Informer', () => {
     expect(informer.list().map((p) => p.metadata?.name)).toEqual(['a', 'b', 'e', 'f']);
     subscription.unsubscribe();
   });
+  it('relists across namespaces and deletes what is gone in the order it was cached, over all namespaces', () => {
+    const sim = createSimulation({ watchCacheSize: 2 });
+    const admin = sim.api.client('test');
+    for (const ns of ['a', 'b']) right(admin.create('Namespace', { metadata: { name: ns } }));
+    const location = nodeLocation('w1');
+    const informer = new Informer(sim.api.client('kubelet', location), 'Pod');
+    const seen: string[] = [];
+    const subscription = informer.events$.subscribe((e) => seen.push(`${e.type} ${e.object.metadata?.namespace}/${e.object.metadata?.name}`));
+    const create = (ns: string, name: string): void => void right(admin.create('Pod', pod(name, 'nginx', ns)));
+    const remove = (ns: string, name: string): void => void right(admin.delete('Pod', name, { namespace: ns }));
+    // One namespace, then two, back to one (b), then two again; "b/p1" is cached again last.
+    create('b', 'p1');
+    create('b', 'p0');
+    create('a', 'p2');
+    create('b', 'p3');
+    remove('a', 'p2');
+    create('a', 'p4');
+    create('b', 'p5');
+    remove('b', 'p1');
+    create('a', 'p6');
+    create('b', 'p1');
+    create('default', 'keep');
+    expect(informer.list().map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)).toEqual(['a/p4', 'a/p6', 'b/p0', 'b/p1', 'b/p3', 'b/p5', 'default/keep']);
+    seen.length = 0;
+    sim.reachability.set(location, false);
+    for (const [ns, name] of [['a', 'p6'], ['b', 'p1'], ['b', 'p3'], ['a', 'p4'], ['b', 'p0'], ['b', 'p5']] as const) remove(ns, name);
+    create('a', 'p7');
+    sim.reachability.set(location, true);
+    // Deleted in the order first cached across namespaces, not in key or namespace order.
+    expect(seen).toEqual(['ADDED a/p7', 'DELETED b/p0', 'DELETED b/p3', 'DELETED a/p4', 'DELETED b/p5', 'DELETED a/p6', 'DELETED b/p1']);
+    expect(informer.list().map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)).toEqual(['a/p7', 'default/keep']);
+    expect(informer.size).toBe(2);
+    subscription.unsubscribe();
+  });
+
+  it('keeps objects of one name in several namespaces apart through adds, updates, deletes and a relist', () => {
+    const sim = createSimulation({ watchCacheSize: 2 });
+    const admin = sim.api.client('test');
+    for (const ns of ['a', 'b', 'c']) right(admin.create('Namespace', { metadata: { name: ns } }));
+    const location = nodeLocation('w1');
+    const informer = new Informer(sim.api.client('kubelet', location), 'Pod');
+    const seen: string[] = [];
+    const subscription = informer.events$.subscribe((e) => seen.push(`${e.type} ${e.object.metadata?.namespace}/${e.object.metadata?.name}${e.old ? ` (was ${e.old.spec?.containers[0]?.image})` : ''}`));
+    const create = (ns: string, name: string, image = 'v1'): void => void right(admin.create('Pod', pod(name, image, ns)));
+    const update = (ns: string, name: string, image: string): void =>
+      void right(admin.patch('Pod', name, { spec: { containers: [{ name: 'c', image }] } }, { namespace: ns, type: 'strategic' }));
+    const remove = (ns: string, name: string): void => void right(admin.delete('Pod', name, { namespace: ns }));
+    const listed = (): string[] => informer.list().map((p) => `${p.metadata?.namespace}/${p.metadata?.name}:${p.spec?.containers[0]?.image}`);
+    create('a', 'x');
+    create('b', 'x');
+    create('a', 'y');
+    update('b', 'x', 'v2');
+    expect(informer.get('x', 'a')?.spec?.containers[0]?.image).toBe('v1');
+    expect(informer.get('x', 'b')?.spec?.containers[0]?.image).toBe('v2');
+    // "a/x" goes: "b/x" is still found, and "c/x" comes after it.
+    remove('a', 'x');
+    expect(informer.get('x', 'a')).toBeUndefined();
+    expect(informer.get('x', 'b')?.spec?.containers[0]?.image).toBe('v2');
+    create('c', 'x');
+    create('a', 'x', 'v3');
+    update('c', 'x', 'v4');
+    expect(listed()).toEqual(['a/x:v3', 'a/y:v1', 'b/x:v2', 'c/x:v4']);
+    expect(informer.size).toBe(4);
+    expect(seen.slice(-4)).toEqual(['DELETED a/x (was v1)', 'ADDED c/x', 'ADDED a/x', 'MODIFIED c/x (was v1)']);
+    seen.length = 0;
+    sim.reachability.set(location, false);
+    update('a', 'x', 'v5');
+    for (const [ns, name] of [['c', 'x'], ['b', 'x'], ['a', 'y']] as const) remove(ns, name);
+    create('b', 'x', 'v6');
+    sim.reachability.set(location, true);
+    // "b/x" is a new object (another uid) but has the cached one's key: MODIFIED, in place.
+    expect(seen).toEqual(['MODIFIED a/x (was v3)', 'MODIFIED b/x (was v2)', 'DELETED a/y (was v1)', 'DELETED c/x (was v4)']);
+    expect(listed()).toEqual(['a/x:v5', 'b/x:v6']);
+    remove('b', 'x');
+    expect(informer.get('x', 'b')).toBeUndefined();
+    expect(informer.get('x', 'a')?.spec?.containers[0]?.image).toBe('v5');
+    expect(informer.size).toBe(1);
+    subscription.unsubscribe();
+  });
+
+  it('relists a cluster-scoped kind and deletes what is gone in the order it was cached', () => {
+    const sim = createSimulation({ watchCacheSize: 2 });
+    const admin = sim.api.client('test');
+    const location = nodeLocation('w1');
+    const informer = new Informer(sim.api.client('kubelet', location), 'Node');
+    const seen: string[] = [];
+    const subscription = informer.events$.subscribe((e) => seen.push(`${e.type} ${e.object.metadata?.name}`));
+    for (const name of ['n3', 'n1', 'n2', 'n0']) right(admin.create('Node', { metadata: { name } }));
+    right(admin.delete('Node', 'n3'));
+    right(admin.create('Node', { metadata: { name: 'n3' } }));
+    seen.length = 0;
+    sim.reachability.set(location, false);
+    for (const name of ['n0', 'n3', 'n1']) right(admin.delete('Node', name));
+    sim.reachability.set(location, true);
+    expect(seen).toEqual(['DELETED n1', 'DELETED n0', 'DELETED n3']);
+    expect(informer.list().map((n) => n.metadata?.name)).toEqual(['n2']);
+    subscription.unsubscribe();
+  });
+
   it('stops the newest watch when a restarted watch failed as it began and a relist started another', () => {
     const sim = createSimulation({ watchCacheSize: 2 });
     const admin = sim.api.client('test');

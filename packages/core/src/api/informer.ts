@@ -21,23 +21,23 @@ export interface InformerEvent<T> {
 export const cacheKey = (obj: KubeObject): string =>
   obj.metadata?.namespace ? `${obj.metadata.namespace}/${obj.metadata.name ?? ''}` : (obj.metadata?.name ?? '');
 
-/**
- * One cached object. The informer finds it by namespace, then name (the strings the object
- * already holds), so a watch event or a get() builds and hashes no "namespace/name" key:
- * fresh key strings cost ~1 µs a lookup at 30,000 Pods, the shared ones ~0.15 µs.
- */
-interface Slot<T> {
-  object: T;
-  /** The cache key, made when the keys are sorted (see list). */
-  key: string | undefined;
-  /** Order of insertion, which a relist's deletions follow (as a Map keyed by cacheKey did). */
-  readonly seq: number;
-}
-
 /** Where an object is cached: its namespace ("" for none), as cacheKey tells them apart. */
 const namespaceOf = (obj: KubeObject): string => obj.metadata?.namespace || '';
 
-const bySeq = (a: { readonly seq: number }, b: { readonly seq: number }): number => a.seq - b.seq;
+/**
+ * Where an object that shares its name with a cached object of another namespace is
+ * cached: its cache key, which no name can equal (names hold no "/", see admission's
+ * validateName).
+ */
+const sharedNameKey = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+/** A cached object with its cache key and where it is in the cache, made only to sort (see list). */
+interface Keyed {
+  readonly key: string;
+  readonly at: string;
+}
+
+const byKey = (a: Keyed, b: Keyed): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /**
  * Reports an exception as an RxJS subscriber reports one its observer threw
@@ -76,10 +76,19 @@ const isExpired = (e: ApiError): boolean => e.reason === 'Expired' || e.reason =
  * {@link Informer.events$} — like client-go's shared informer with its event handlers.
  */
 export class Informer<K extends Kind> {
-  /** Cached objects by namespace ("" for cluster-scoped ones), then name. */
-  readonly #cache = new Map<string, Map<string, Slot<ObjectOf<K>>>>();
-  #size = 0;
-  #inserted = 0;
+  /**
+   * Cached objects by name (issue 8): one Map entry per object, in the order the objects
+   * were cached, which a relist's deletions follow (as a Map keyed by cacheKey did). An
+   * object whose name a cached object of another namespace already has is kept under its
+   * cache key instead (see #find). The name is a string the object already holds, so a
+   * watch event or a get() builds and hashes no "namespace/name" key (fresh key strings
+   * cost ~1 µs a lookup at 30,000 Pods, the shared ones ~0.15 µs); and there is no record
+   * per object, nor a map per namespace each needing the insertion order beside it (a
+   * record per object per informer was ~48 bytes, 2.3 MiB at 500 nodes).
+   */
+  readonly #cache = new Map<string, ObjectOf<K>>();
+  /** How many objects are cached under their cache key (see #cache): none, usually. */
+  #sharedNames = 0;
   readonly #subscribers = new Set<Subscriber<InformerEvent<ObjectOf<K>>>>();
   /**
    * #subscribers as an array, rebuilt when one joins or leaves: delivery iterates a snapshot
@@ -87,14 +96,19 @@ export class Informer<K extends Kind> {
    * copying the set per event.
    */
   #snapshot: readonly Subscriber<InformerEvent<ObjectOf<K>>>[] = [];
-  /** The cache's slots in key order, kept until a key is added or removed (see list). */
-  #sorted: Slot<ObjectOf<K>>[] | undefined;
+  /**
+   * The cache in key order, kept until a key is added or removed (see list): where each
+   * object is in #cache, which finds its current version.
+   */
+  #sorted: string[] | undefined;
   #stop: (() => void) | undefined;
   #synced = false;
   /** See {@link Informer.changes}. */
   #changes = 0;
   /** #fromWatch's answer, reused: read at once by the caller, never kept. */
-  readonly #delivery: { made: InformerEvent<ObjectOf<K>>; slot: Slot<ObjectOf<K>> | undefined } = { made: undefined!, slot: undefined };
+  readonly #delivery: { made: InformerEvent<ObjectOf<K>>; at: string | undefined } = { made: undefined!, at: undefined };
+  /** Where #find found its object in #cache (its name, or its cache key). */
+  #foundAt = '';
   /** Whether the kind is namespaced, looked up once: get() is on every controller's hot path. */
   readonly #namespaced: boolean;
 
@@ -135,29 +149,34 @@ export class Informer<K extends Kind> {
 
   /** The cached object, if any (namespace defaults to "default" for namespaced kinds). */
   get(name: string, namespace?: string): ObjectOf<K> | undefined {
-    if (!this.#namespaced) return this.#cache.get('')?.get(name)?.object;
+    if (!this.#namespaced) return this.#find('', name);
     const ns = namespace ?? 'default';
     // An empty namespace made the key "/name", which no cached object has.
-    return ns === '' ? undefined : this.#cache.get(ns)?.get(name)?.object;
+    return ns === '' ? undefined : this.#find(ns, name);
   }
 
   /** Every cached object, in key order. */
   list(): ObjectOf<K>[] {
-    // The sorted slots outlive updates (only adds and deletes drop them): controllers list
-    // on every sync, and re-sorting thousands of keys each time dominated those syncs.
-    const sorted = (this.#sorted ??= this.#slots().sort((a, b) => {
-      const x = (a.key ??= cacheKey(a.object));
-      const y = (b.key ??= cacheKey(b.object));
-      return x < y ? -1 : x > y ? 1 : 0;
-    }));
+    // The order outlives updates (only adds and deletes drop it): controllers list on every
+    // sync, and re-sorting thousands of keys each time dominated those syncs. It keeps where
+    // each object is, not the object, which an update replaces; no key string outlives the
+    // sort.
+    let sorted = this.#sorted;
+    if (sorted === undefined) {
+      const keyed: Keyed[] = [];
+      for (const [at, object] of this.#cache) keyed.push({ key: cacheKey(object), at });
+      keyed.sort(byKey);
+      sorted = this.#sorted = keyed.map((k) => k.at);
+    }
+    const cache = this.#cache;
     const out = new Array<ObjectOf<K>>(sorted.length);
-    for (let i = 0; i < sorted.length; i++) out[i] = sorted[i]!.object;
+    for (let i = 0; i < sorted.length; i++) out[i] = cache.get(sorted[i]!)!;
     return out;
   }
 
   /** Number of cached objects. */
   get size(): number {
-    return this.#size;
+    return this.#cache.size;
   }
 
   /**
@@ -169,22 +188,29 @@ export class Informer<K extends Kind> {
     return this.#changes;
   }
 
-  /** Every slot, in no particular order. */
-  #slots(): Slot<ObjectOf<K>>[] {
-    const out: Slot<ObjectOf<K>>[] = [];
-    for (const names of this.#cache.values()) for (const slot of names.values()) out.push(slot);
-    return out;
+  /** The cached object of that namespace ("" for none) and name; sets #foundAt. */
+  #find(namespace: string, name: string): ObjectOf<K> | undefined {
+    const object = this.#cache.get(name);
+    if (object !== undefined && (object.metadata?.namespace || '') === namespace) {
+      this.#foundAt = name;
+      return object;
+    }
+    if (this.#sharedNames === 0) return undefined;
+    const at = sharedNameKey(namespace, name);
+    this.#foundAt = at;
+    return this.#cache.get(at);
   }
 
-  #slotOf(obj: KubeObject): Slot<ObjectOf<K>> | undefined {
-    return this.#cache.get(namespaceOf(obj))?.get(obj.metadata?.name ?? '');
+  #cached(obj: KubeObject): ObjectOf<K> | undefined {
+    return this.#find(namespaceOf(obj), obj.metadata?.name ?? '');
   }
 
   /**
-   * The InformerEvent for a watch event, and the object's slot in the cache before it;
-   * see lastDelivery for what is shared with the informer that took the event before.
+   * The InformerEvent for a watch event (its `old` is the object cached before it), and
+   * where that is in #cache; see lastDelivery for what is shared with the informer that
+   * took the event before.
    */
-  #fromWatch(event: WatchEvent<ObjectOf<K>>): { readonly made: InformerEvent<ObjectOf<K>>; readonly slot: Slot<ObjectOf<K>> | undefined } {
+  #fromWatch(event: WatchEvent<ObjectOf<K>>): { readonly made: InformerEvent<ObjectOf<K>>; readonly at: string | undefined } {
     const last = lastDelivery;
     if (last.watchEvent !== event) {
       const meta = event.object.metadata;
@@ -194,8 +220,7 @@ export class Informer<K extends Kind> {
       last.resourceVersion = meta?.resourceVersion;
       last.made = undefined;
     }
-    const slot = this.#cache.get(last.namespace)?.get(last.name);
-    const old = slot?.object;
+    const old = this.#find(last.namespace, last.name);
     let made = last.made as InformerEvent<ObjectOf<K>> | undefined;
     if (made === undefined || last.old !== old) {
       made = old !== undefined ? { type: event.type, object: event.object, old } : { type: event.type, object: event.object };
@@ -203,31 +228,33 @@ export class Informer<K extends Kind> {
       last.old = old;
     }
     this.#delivery.made = made;
-    this.#delivery.slot = slot;
+    this.#delivery.at = old === undefined ? undefined : this.#foundAt;
     return this.#delivery;
   }
 
-  /** Applies a change to the cache; `slot` is the object's, if cached. */
-  #apply(event: InformerEvent<ObjectOf<K>>, slot: Slot<ObjectOf<K>> | undefined): void {
-    if (event.type === 'DELETED' && slot === undefined) return;
+  /** Applies a change to the cache; `at` is where the object is in #cache, if cached. */
+  #apply(event: InformerEvent<ObjectOf<K>>, at: string | undefined): void {
+    if (event.type === 'DELETED' && at === undefined) return;
     this.#changes++;
-    if (event.type === 'DELETED') {
-      const ns = namespaceOf(event.object);
-      const names = this.#cache.get(ns)!;
-      names.delete(event.object.metadata?.name ?? '');
-      if (names.size === 0) this.#cache.delete(ns);
-      this.#size--;
-      this.#sorted = undefined;
-    } else if (slot !== undefined) {
-      slot.object = event.object;
+    const cache = this.#cache;
+    if (at !== undefined) {
+      if (event.type !== 'DELETED') {
+        cache.set(at, event.object);
+        return;
+      }
+      cache.delete(at);
+      if (at !== (event.object.metadata?.name ?? '')) this.#sharedNames--;
     } else {
-      const ns = namespaceOf(event.object);
-      let names = this.#cache.get(ns);
-      if (names === undefined) this.#cache.set(ns, (names = new Map<string, Slot<ObjectOf<K>>>()));
-      names.set(event.object.metadata?.name ?? '', { object: event.object, key: undefined, seq: ++this.#inserted });
-      this.#size++;
-      this.#sorted = undefined;
+      const name = event.object.metadata?.name ?? '';
+      if (cache.has(name)) {
+        // Another namespace's object has the name (#find looked there first).
+        cache.set(sharedNameKey(namespaceOf(event.object), name), event.object);
+        this.#sharedNames++;
+      } else {
+        cache.set(name, event.object);
+      }
     }
+    this.#sorted = undefined;
   }
 
   /** Starts list + watch; returns what stops it. */
@@ -237,9 +264,10 @@ export class Informer<K extends Kind> {
     let wait: Subscription | undefined;
     let stopped = false;
     let lastRv = '';
-    // `slot`: the object's in the cache before the event, which the caller just looked up.
-    const emit = (event: InformerEvent<ObjectOf<K>>, slot: Slot<ObjectOf<K>> | undefined): void => {
-      this.#apply(event, slot);
+    // `at`: where the object was in the cache before the event (undefined: not cached),
+    // which the caller just looked up.
+    const emit = (event: InformerEvent<ObjectOf<K>>, at: string | undefined): void => {
+      this.#apply(event, at);
       // Indexed: for-of made an array iterator per event where this closure was not optimized.
       const subscribers = this.#snapshot;
       for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(event);
@@ -261,16 +289,14 @@ export class Informer<K extends Kind> {
       const seen = new Set<string>();
       for (const object of listed.right.items) {
         seen.add(cacheKey(object));
-        const slot = this.#slotOf(object);
-        if (!slot) emit({ type: 'ADDED', object }, slot);
-        else if (slot.object.metadata?.resourceVersion !== object.metadata?.resourceVersion) emit({ type: 'MODIFIED', object, old: slot.object }, slot);
+        const cached = this.#cached(object);
+        if (!cached) emit({ type: 'ADDED', object }, undefined);
+        else if (cached.metadata?.resourceVersion !== object.metadata?.resourceVersion) emit({ type: 'MODIFIED', object, old: cached }, this.#foundAt);
       }
-      // What the list no longer has goes, in the order it was cached.
-      for (const slot of this.#slots().sort(bySeq)) {
-        if (seen.has((slot.key ??= cacheKey(slot.object)))) continue;
-        const old = slot.object;
-        emit({ type: 'DELETED', object: old, old }, slot);
-      }
+      // What the list no longer has goes, in the order it was cached (taken before any goes).
+      const gone: [string, ObjectOf<K>][] = [];
+      for (const entry of this.#cache) if (!seen.has(cacheKey(entry[1]))) gone.push(entry);
+      for (const [at, old] of gone) emit({ type: 'DELETED', object: old, old }, at);
       this.#synced = true;
       lastRv = listed.right.resourceVersion;
       watchFrom();
@@ -286,9 +312,9 @@ export class Informer<K extends Kind> {
       const stop = this.client.watchTo(this.kind, { ...this.options, resourceVersion: lastRv }, {
         next: (event) => {
           try {
-            const { made, slot } = this.#fromWatch(event);
+            const { made, at } = this.#fromWatch(event);
             lastRv = lastDelivery.resourceVersion ?? lastRv;
-            emit(made, slot);
+            emit(made, at);
           } catch (error) {
             reportUnhandled(error);
           }

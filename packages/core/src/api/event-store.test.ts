@@ -142,4 +142,69 @@ describe('EventStore', () => {
     expect(JSON.stringify(events.list('db'))).toBe(JSON.stringify(objects.list('db')));
     expect(events.list('nowhere')).toEqual([]);
   });
+
+  it('shares one shape and one times between Events that have the same, and gives each Event its own members back', () => {
+    const store = new EventStore();
+    const source2 = Object.freeze({ component: 'kubelet', host: 'w2' });
+    const variants: Record<string, unknown>[] = [
+      {},
+      { reason: 'Created' },
+      { source: source2, reportingInstance: 'w2' },
+      { type: 'Warning' },
+      { count: 1, lastTimestamp: '2019-06-01T00:01:00Z' },
+      { count: 3, lastTimestamp: '2019-06-01T00:01:09Z' },
+      { count: 1, lastTimestamp: '2019-06-01T00:01:00Z', firstTimestamp: '2019-06-01T00:01:00Z' },
+    ];
+    const events: KubeObject[] = Array.from({ length: 70 }, (_, i) => {
+      const base = stored(`e${i}`, 'db', undefined, String(i + 1)) as unknown as Record<string, unknown>;
+      return Object.freeze({ ...base, ...variants[i % variants.length] });
+    });
+    events.forEach((event) => store.set(event));
+    for (const event of events) {
+      const read = store.get('db', String(event.metadata?.name))!;
+      expect(JSON.stringify(read)).toBe(JSON.stringify(event));
+      expect(keysDeep(read)).toEqual(keysDeep(event));
+    }
+    // A primitive source (not shared) and more reasons for one source than it keeps shapes of.
+    const odd = Array.from({ length: 200 }, (_, i) => {
+      const base = stored(`odd${i}`, 'db', undefined, String(100 + i)) as unknown as Record<string, unknown>;
+      return Object.freeze({ ...base, reason: `R${i}`, ...(i % 2 === 0 ? { source: `text-${i}` } : {}) }) as unknown as KubeObject;
+    });
+    odd.forEach((event) => store.set(event));
+    odd.forEach((event) => expect(JSON.stringify(store.get('db', event.metadata!.name!))).toBe(JSON.stringify(event)));
+  });
+
+  it('finds every Event by namespace and name through growth, deletions and the table rebuilt', () => {
+    const random = new SeededRandom('event-store-table');
+    const store = new EventStore();
+    const model = new Map<string, string>();
+    let rv = 0;
+    for (let round = 0; round < 20_000; round++) {
+      const ns = ['db', 'default', 'kube-system', 'x'][random.int(0, 4)]!;
+      const name = `pod-${random.int(0, 3_000)}.${random.int(0, 64).toString(16)}`;
+      const key = `${ns}/${name}`;
+      if (random.int(0, 3) === 0) {
+        expect(store.delete(ns, name)).toBe(model.delete(key));
+      } else {
+        store.set(stored(name, ns, undefined, String(++rv)));
+        model.set(key, String(rv));
+      }
+      // Waves of removals, as the Event expiry: the table fills with tombstones and shrinks.
+      if (round % 5_000 === 4_999) {
+        for (const k of [...model.keys()]) {
+          const [n, ...rest] = k.split('/');
+          expect(store.remove(n, rest.join('/'), '1')).toBeDefined();
+          model.delete(k);
+        }
+      }
+    }
+    expect(store.size).toBe(model.size);
+    for (const [key, version] of model) {
+      const [ns, name] = key.split('/') as [string, string];
+      expect(store.has(ns, name)).toBe(true);
+      expect(store.get(ns, name)?.metadata?.resourceVersion).toBe(version);
+    }
+    expect(store.has('db', 'pod-1')).toBe(false);
+    expect(store.get('nowhere', 'pod-1.0')).toBeUndefined();
+  });
 });

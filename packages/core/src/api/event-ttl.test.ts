@@ -149,4 +149,13 @@ describe('EventTTL timers without handles (issue 8)', () => {
     expect(expired[1_000]).toBe('ns1/e1@3001');
     expect(ttl.retained).toBe(0);
   });
+
+  it('keeps every namespace past the 255 a byte column holds, whether the column widens before or after growing', () => {
+    const { clock, log, ttl } = setup();
+    // 300 namespaces over 3,000 Events: the namespace column widens at the 256th, the FIFO grows past 1,024 and 1,536.
+    for (let i = 1; i <= 3_000; i++) ttl.start(i % 7 === 0 ? undefined : `ns${i % 300}`, `e${i}`, i);
+    clock.runFor(HOUR);
+    expect(log).toHaveLength(3_000);
+    log.forEach((line, i) => expect(line).toBe(`${HOUR} ${(i + 1) % 7 === 0 ? '' : `ns${(i + 1) % 300}`}/e${i + 1}@${i + 1}`));
+  });
 });

@@ -232,3 +232,85 @@ describe('Trace narrow columns and their fallbacks (issue 8)', () => {
     expect(trace.toNDJSON()).toBe(ndjson(expected));
   });
 });
+
+describe('Trace rows without a name column and narrow versions (issue 8)', () => {
+  const ndjson = (entries: readonly TraceEntry[]): string => entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+
+  it('reads back every row of a mixed trace the same by at(), entries and NDJSON', () => {
+    // A seeded walk: kubelets renewing their own Lease and Node (self-named rows) among
+    // Pod writes, Events about 70,000 objects (ids past 16 bits), reachability changes,
+    // raw rows, and resourceVersions that jump back and past 65,535 in some chunks.
+    const trace = new Trace();
+    const expected: TraceEntry[] = [];
+    let x = 11;
+    const next = (m: number): number => {
+      x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
+      return x % m;
+    };
+    let rv = 1;
+    // 66,000 objects first, so the walk's Event object ids are past 16 bits.
+    for (let i = 0; i < 66_000; i++) trace.recordEvent(0, 'Normal', 'R', 'm', `Node/n-${i}`, 1, 's');
+    for (let i = 0; i < 66_000; i++) expected.push({ t: 0, type: 'event', eventType: 'Normal', reason: 'R', message: 'm', object: `Node/n-${i}`, count: 1, source: 's' });
+    for (let row = 66_000; row < 156_000; row++) {
+      const t = row * 3;
+      const node = `node-${next(50)}`;
+      const pick = next(20);
+      if (row > 106_000 && row < 106_100) rv += 70_000; // chunk 2: versions past 16 bits from its first
+      if (row === 126_000) rv = 5; // chunk 3: a version below its first
+      if (pick < 8) {
+        const kind = pick < 5 ? 'Lease' : 'Node';
+        const namespace = kind === 'Lease' ? 'kube-node-lease' : undefined;
+        const name = pick === 4 ? `${node}-other` : node;
+        trace.recordWrite(t, pick < 5 ? 'update' : 'status', kind, namespace, name, rv, `kubelet@${node}`);
+        expected.push({ t, type: 'write', verb: pick < 5 ? 'update' : 'status', kind, ...(namespace ? { namespace } : {}), name, resourceVersion: String(rv), by: `kubelet@${node}` });
+        rv++;
+      } else if (pick < 12) {
+        trace.recordWrite(t, 'status', 'Pod', 'default', `web-${row}`, rv, `kubelet@${node}`);
+        expected.push({ t, type: 'write', verb: 'status', kind: 'Pod', namespace: 'default', name: `web-${row}`, resourceVersion: String(rv), by: `kubelet@${node}` });
+        rv++;
+      } else if (pick < 18) {
+        const type = pick === 17 ? 'Warning' : 'Normal';
+        const object = `Pod/default/web-${row}`;
+        trace.recordEvent(t, type, 'Pulled', `pulled ${row % 7}`, object, 1 + (row % 300), `kubelet, ${node}`);
+        expected.push({ t, type: 'event', eventType: type, reason: 'Pulled', message: `pulled ${row % 7}`, object, count: 1 + (row % 300), source: `kubelet, ${node}` });
+      } else if (pick === 18) {
+        const entry: TraceEntry = { t, type: 'reachability', location: node, reachable: row % 2 === 0 };
+        trace.record(entry);
+        expected.push(entry);
+      } else {
+        // An Event of a third type: kept as recorded.
+        const entry: TraceEntry = { t, type: 'event', eventType: 'Odd', reason: 'R', message: 'm', object: 'Node/n', count: 1, source: 's' };
+        trace.recordEvent(t, 'Odd', 'R', 'm', 'Node/n', 1, 's');
+        expected.push(entry);
+      }
+    }
+    expect(trace.size).toBe(expected.length);
+    for (let row = 0; row < expected.length; row += 1) {
+      if (row % 97 === 0 || (row % 16_384) < 40 || (row % 16_384) > 16_340) expect(trace.at(row)).toEqual(expected[row]);
+    }
+    expect(trace.entries).toEqual(expected);
+    expect(trace.toNDJSON()).toBe(ndjson(expected));
+  });
+
+  it('stores a write naming its writer\'s first name of its kind without a name and reads it back equal', () => {
+    const trace = new Trace();
+    trace.recordWrite(1, 'create', 'Node', undefined, 'node-1', 1, 'kubelet@node-1');
+    trace.recordWrite(2, 'update', 'Lease', 'kube-node-lease', 'node-1', 2, 'kubelet@node-1');
+    trace.recordWrite(3, 'status', 'Pod', 'default', 'web-0', 3, 'kubelet@node-1');
+    // An equal name built anew is the same name.
+    trace.recordWrite(4, 'status', 'Node', undefined, ['node', '1'].join('-'), 4, 'kubelet@node-1');
+    trace.recordWrite(5, 'status', 'Pod', 'default', 'web-1', 5, 'kubelet@node-1');
+    trace.recordWrite(6, 'status', 'Pod', 'default', 'web-0', 6, 'kubelet@node-2');
+    trace.recordWrite(7, 'status', 'Pod', 'default', 'web-0', 7, 'kubelet@node-1');
+    expect(trace.entries.map((e) => (e.type === 'write' ? `${e.name} ${e.by}` : ''))).toEqual([
+      'node-1 kubelet@node-1',
+      'node-1 kubelet@node-1',
+      'web-0 kubelet@node-1',
+      'node-1 kubelet@node-1',
+      'web-1 kubelet@node-1',
+      'web-0 kubelet@node-2',
+      'web-0 kubelet@node-1',
+    ]);
+    expect([0, 1, 2, 3, 4, 5, 6].map((row) => trace.at(row))).toEqual(trace.entries);
+  });
+});

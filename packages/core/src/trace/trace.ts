@@ -65,60 +65,83 @@ export type WriteListener = (
 
 const VERBS: readonly WriteTraceEntry['verb'][] = ['create', 'update', 'status', 'patch', 'delete', 'remove'];
 const VERB_CODE: ReadonlyMap<string, number> = new Map(VERBS.map((v, i) => [v, i]));
-/** Row codes after the verbs (0-5). */
-const REACHABLE = 7;
-const UNREACHABLE = 8;
-/** An entry kept as the object it was recorded as (a shape the columns do not hold exactly). */
-const RAW = 9;
 /**
- * An Event row's code is EVENT + the id of its eventType in the trace's event-type table,
- * so the type takes no column ('Normal' and 'Warning' in practice: ids 0 and 1). An Event
- * whose type id does not fit the byte (the 247th distinct type) is kept RAW.
+ * A write whose name is its writer's own name for its kind (its first write's of that kind) has code
+ * SELF + verb and no `c` value: a kubelet's Lease renewals and Node status writes, a third
+ * of a large run's rows, name the kubelet's node.
  */
-const EVENT = 10;
-const MAX_EVENT_TYPE = 0xff - EVENT;
+const SELF = 6;
+/** Row codes after the verbs (0-5) and self-named verbs (6-11). */
+const REACHABLE = 12;
+const UNREACHABLE = 13;
+/** An entry kept as the object it was recorded as (a shape the columns do not hold exactly). */
+const RAW = 14;
+/**
+ * An Event row's code is EVENT + (the object id's bits above 16) × 2 + the id of its
+ * eventType in the trace's event-type table ('Normal' 0, 'Warning' 1: the only two
+ * Kubernetes has), so neither takes a column and `n` holds the object id's low 16 bits.
+ * An Event of a third type, or whose object id is 7,864,320 (120 × 65,536) or more, is
+ * kept RAW. (An Event's message is not elided as writes' names are: a source's first
+ * message for a reason comes back for 4% of the Events of the 100-node bench.)
+ */
+const EVENT = 15;
+const MAX_EVENT_CODE = 0xff;
 /** No namespace (cluster-scoped write): namespaces are stored as their id + 1. */
 const NONE = 0;
-/** Largest value of a narrow (uint16) column; a larger one widens that column of its chunk. */
+/** Largest value of a uint16 column. */
 const MAX_U16 = 0xffff;
 
-/** Rows per chunk: 16,384 rows × 13 bytes ≈ 210 KB (and the `c` pointers), so a small simulation does not pay for a big one. */
+/** Rows per chunk: 16,384 rows × ~9 bytes of typed arrays ≈ 150 KB (and the `c` pointers), so a small simulation does not pay for a big one. */
 const CHUNK_BITS = 14;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
+/** Rows per block of the `c` rank: a row's `c` index is its block's count plus the rows with a `c` before it in the block. */
+const BLOCK_BITS = 5;
 /** Times, counts and resourceVersions are stored as uint32; others (fractions, 50 days on) are kept raw. */
 const MAX_U32 = 0xffff_ffff;
 
-/** A column of ids, counts or time offsets: uint16 until a value does not fit, then uint32 for that chunk. */
-type IdColumn = Uint16Array | Uint32Array;
+/** A column of ids, counts or offsets: as narrow as its chunk's values allow (uint8 or uint16 at first, widened on demand). */
+type IdColumn = Uint8Array | Uint16Array | Uint32Array;
 
-/** `column` with room for `capacity` rows, holding its values, in the same or a wider type (`wide`). */
-const resized = (column: IdColumn, capacity: number, wide: boolean): IdColumn => {
-  const out = wide || column instanceof Uint32Array ? new Uint32Array(capacity) : new Uint16Array(capacity);
+/** The largest value `column` holds. */
+const maxOf = (column: IdColumn): number => 2 ** (8 * column.BYTES_PER_ELEMENT) - 1;
+
+/** `column` with room for `capacity` rows, holding its values, in a type that holds `value` too (the same type when it fits). */
+const resized = (column: IdColumn, capacity: number, value: number): IdColumn => {
+  const bytes = Math.max(column.BYTES_PER_ELEMENT, value > MAX_U16 ? 4 : value > 0xff ? 2 : 1);
+  const out = bytes === 4 ? new Uint32Array(capacity) : bytes === 2 ? new Uint16Array(capacity) : new Uint8Array(capacity);
   out.set(column);
   return out;
 };
 
+/** True when a row of `code` has a `c` value (a write not self-named, an Event). */
+const hasC = (code: number): boolean => code < SELF || code >= EVENT;
+
 /**
- * One chunk of rows. Columns a, b and d hold small numbers (ids of the trace's string
- * table, a count), n a uint32 (a resourceVersion, an object text's id), c strings:
- * write: code = verb, a = kind, b = namespace + 1 (or NONE), c = name, d = by, n = resourceVersion;
- * event: code = EVENT + eventType, a = count, b = reason, c = message, d = source, n = object;
+ * One chunk of rows. Columns a, b, d hold small numbers (ids of the trace's string
+ * tables, a count), n an offset or an id's low bits, c strings:
+ * write: code = verb (or SELF + verb), a = kind, b = namespace + 1 (or NONE), c = name
+ * (none when self-named), d = by, n = resourceVersion - nBase;
+ * event: code = EVENT + object id high bits and eventType, a = count, b = reason,
+ * c = message, d = source, n = object id & 0xffff;
  * reachability: a = location.
  *
- * 13 bytes of typed arrays a row, not 25 (issue 8: 6 million rows at 5,000 nodes).
+ * About 9 bytes of typed arrays a row (25 two rounds ago, 13 before this one; issue 8:
+ * 6 million rows at 5,000 nodes), plus the `c` pointer of the rows that have one.
  * Times are whole virtual milliseconds after the chunk's first time, `t0`, in a uint16:
  * a chunk of a large cluster's rows spans seconds (~1,700 rows a second at 5,000 nodes);
  * when a time is more than 65.5 s after t0 (a small or quiet cluster) or before it, the
- * chunk's time column widens to uint32 whole times (t0 = 0), as wide as before.
- * a, b and d are uint16: the strings they stand for are kinds, namespaces, writers
- * (`component@location`, a few per node), reasons, Event sources (one per component and
- * node) and locations, thousands at 5,000 nodes; Event counts stay in the tens. Nothing
- * bounds them, though (a cluster of 70,000 nodes has more writers), so a value above
- * 0xffff widens that column of its chunk to uint32 (a copy of at most one chunk's column,
- * once) and every row stays exact. An Event's type is in its code and its object text is
- * an id in n, which writes use for the resourceVersion: no row pays for a column only the
- * other kind of row uses.
+ * chunk's time column widens to uint32 whole times (t0 = 0).
+ * a and b start as uint8: kinds, namespaces, reasons and locations each have a table of
+ * their own (tens of strings), Event counts stay in the tens; d (writers, Event sources:
+ * a few per node) starts as uint16. A resourceVersion is an offset from the chunk's
+ * first one (the API server's versions go up by one a write: a chunk spans < 16,384).
+ * Nothing bounds these, though, so a value that does not fit widens that column of its
+ * chunk (a copy of at most one chunk's column, once; n to uint32 whole versions, nBase
+ * = 0) and every row stays exact.
+ * `c` holds only the rows that have a value, in row order: a row's index in it is
+ * `rank[row >> 5]` (the values before its block of 32 rows) plus the rows of its block
+ * before it that have one, read from `code`.
  */
 class Chunk {
   /** Times, as offsets from t0 (-1 until the chunk's first time). */
@@ -130,33 +153,52 @@ class Chunk {
   // Names and messages are nearly all distinct, and the objects that carry them hold the
   // same strings: kept as references they cost a pointer and no table lookup (the
   // table's map lookup of millions of unique names was 4% of a large run).
-  readonly c: string[];
+  c: string[];
+  /** Values in `c`. */
+  cCount = 0;
+  /** `c` values before each block of 32 rows. */
+  rank: Uint16Array;
   d: IdColumn;
-  n: Uint32Array;
+  n: IdColumn;
+  /** resourceVersion of the chunk's first write (-1 until then), 0 once n is wide. */
+  nBase = -1;
+  /** Largest values a, b, d, n hold now (kept as numbers: checked on every row). */
+  aMax = 0xff;
+  bMax = 0xff;
+  dMax = MAX_U16;
+  nMax = MAX_U16;
 
   /** Room for `capacity` rows; the first chunk starts small (a scenario run writes a few thousand rows) and grows to CHUNK. */
   constructor(readonly capacity: number) {
     this.t = new Uint16Array(capacity);
     this.code = new Uint8Array(capacity);
-    this.a = new Uint16Array(capacity);
-    this.b = new Uint16Array(capacity);
+    this.a = new Uint8Array(capacity);
+    this.b = new Uint8Array(capacity);
     this.c = new Array<string>(capacity);
+    this.rank = new Uint16Array(capacity >>> BLOCK_BITS);
     this.d = new Uint16Array(capacity);
-    this.n = new Uint32Array(capacity);
+    this.n = new Uint16Array(capacity);
   }
 
   /** A chunk of twice the room holding the same rows (in columns as wide as these). */
   doubled(): Chunk {
     const capacity = Math.min(CHUNK, this.capacity * 2);
     const next = new Chunk(capacity);
-    next.t = resized(this.t, capacity, false);
+    next.t = resized(this.t, capacity, 0);
     next.t0 = this.t0;
     next.code.set(this.code);
-    next.a = resized(this.a, capacity, false);
-    next.b = resized(this.b, capacity, false);
-    next.d = resized(this.d, capacity, false);
-    next.n.set(this.n);
-    for (let i = 0; i < this.capacity; i++) next.c[i] = this.c[i]!;
+    next.a = resized(this.a, capacity, 0);
+    next.b = resized(this.b, capacity, 0);
+    next.d = resized(this.d, capacity, 0);
+    next.n = resized(this.n, capacity, 0);
+    next.rank.set(this.rank);
+    for (let i = 0; i < this.cCount; i++) next.c[i] = this.c[i]!;
+    next.cCount = this.cCount;
+    next.nBase = this.nBase;
+    next.aMax = this.aMax;
+    next.bMax = this.bMax;
+    next.dMax = this.dMax;
+    next.nMax = this.nMax;
     return next;
   }
 
@@ -173,11 +215,44 @@ class Chunk {
     this.t[i] = t - this.t0;
   }
 
-  /** Widens to uint32 each of columns a, b, d that is still uint16 and whose value for the row being written is above {@link MAX_U16}. */
+  /** Widens each of columns a, b, d that cannot hold its value for the row being written. */
   widen(a: number, b: number, d: number): void {
-    if (a > MAX_U16 && this.a instanceof Uint16Array) this.a = resized(this.a, this.capacity, true);
-    if (b > MAX_U16 && this.b instanceof Uint16Array) this.b = resized(this.b, this.capacity, true);
-    if (d > MAX_U16 && this.d instanceof Uint16Array) this.d = resized(this.d, this.capacity, true);
+    if (a > this.aMax) this.aMax = maxOf((this.a = resized(this.a, this.capacity, a)));
+    if (b > this.bMax) this.bMax = maxOf((this.b = resized(this.b, this.capacity, b)));
+    if (d > this.dMax) this.dMax = maxOf((this.d = resized(this.d, this.capacity, d)));
+  }
+
+  /** Stores `rv` in n of write row `i`, as an offset from nBase while it fits, else widening n to whole versions. */
+  version(i: number, rv: number): void {
+    if (this.nBase < 0) this.nBase = rv;
+    const offset = rv - this.nBase;
+    if ((offset < 0 || offset > this.nMax) && this.nMax === MAX_U16) {
+      // Whole versions from here: the chunk's earlier writes get their base back; Event
+      // rows keep their object ids' low bits.
+      const wide = new Uint32Array(this.capacity);
+      for (let j = 0; j < i; j++) wide[j] = this.n[j]! + (this.code[j]! < REACHABLE ? this.nBase : 0);
+      this.n = wide;
+      this.nMax = MAX_U32;
+      this.nBase = 0;
+    }
+    this.n[i] = rv - this.nBase;
+  }
+
+  /** Appends the `c` value of row `i` (the last row claimed). */
+  pushC(value: string): void {
+    this.c[this.cCount++] = value;
+  }
+
+  /** The index in `c` of row `i`'s value (a row that has one). */
+  cIndex(i: number): number {
+    let k = this.rank[i >>> BLOCK_BITS]!;
+    for (let j = (i >>> BLOCK_BITS) << BLOCK_BITS; j < i; j++) if (hasC(this.code[j]!)) k++;
+    return k;
+  }
+
+  /** Drops the room `c` has past its values, once the chunk is full. */
+  seal(): void {
+    this.c = this.c.slice(0, this.cCount);
   }
 }
 
@@ -207,18 +282,25 @@ const REACHABILITY_KEYS = ['t', 'type', 'location', 'reachable'];
 export class Trace {
   readonly #chunks: Chunk[] = [];
   #size = 0;
-  /** String table: every kind, namespace, writer, event type, reason, source, location once. */
-  readonly #strings = new StringTable();
   /**
-   * The last strings of each column and their ids, in front of the table's map (issue 8:
-   * the map lookups were ~1.3% of the 300-node workload minute). Kinds come back among
-   * four or so (Pod, Node, Lease, Event), the other columns mostly repeat the last value.
+   * String tables, one per column (kinds, namespaces, writers, reasons, Event sources,
+   * locations), so the ids of the small ones stay small (uint8 columns), each behind a
+   * memo of the last strings it was asked (issue 8: the map lookups were ~1.3% of the
+   * 300-node workload minute). Kinds come back among four or so (Pod, Node, Lease,
+   * Event), the other columns mostly repeat the last value.
    */
-  readonly #kinds = new RecentIds(this.#strings, 4);
-  readonly #namespaces = new RecentIds(this.#strings);
-  readonly #writers = new RecentIds(this.#strings);
-  readonly #reasons = new RecentIds(this.#strings, 2);
-  readonly #sources = new RecentIds(this.#strings);
+  readonly #kinds = new RecentIds(new StringTable(), 4);
+  readonly #namespaces = new RecentIds(new StringTable());
+  readonly #writers = new RecentIds(new StringTable());
+  readonly #reasons = new RecentIds(new StringTable(), 2);
+  readonly #sources = new RecentIds(new StringTable());
+  readonly #locations = new RecentIds(new StringTable());
+  /**
+   * Each writer's own name for each kind, by writer id then kind id: the name of its first
+   * write of that kind. A write of that name is stored without `c` (SELF): a kubelet's
+   * Lease renewals and Node status writes, a third of a large run's rows, name its node.
+   */
+  readonly #selfNames: (string | undefined)[][] = [];
   /** Event types, whose ids go in an Event row's code: a table of their own keeps them small. */
   readonly #eventTypes = new RecentIds(new StringTable(), 2);
   /**
@@ -265,7 +347,7 @@ export class Trace {
     // Write listeners (the invariant checker) take the values: no entry object per write.
     for (const listener of this.#writeListeners) listener(row, t, verb, kind, namespace, name, resourceVersion, by);
     if (this.#listeners.size > 0) {
-      const entry = this.#entry(row);
+      const entry = this.#at(row);
       for (const listener of this.#listeners) listener(entry);
     }
   }
@@ -281,7 +363,7 @@ export class Trace {
   get entries(): readonly TraceEntry[] {
     if (this.#view === undefined || this.#view.length !== this.#size) {
       const out = new Array<TraceEntry>(this.#size);
-      for (let i = 0; i < this.#size; i++) out[i] = this.#entry(i);
+      this.#each((entry, row) => (out[row] = entry));
       this.#view = out;
     }
     return this.#view;
@@ -312,13 +394,13 @@ export class Trace {
 
   /** The entry at `row` (0 = the oldest), as `entries[row]` without building the others; undefined past the end. */
   at(row: number): TraceEntry | undefined {
-    return Number.isInteger(row) && row >= 0 && row < this.#size ? this.#entry(row) : undefined;
+    return Number.isInteger(row) && row >= 0 && row < this.#size ? this.#at(row) : undefined;
   }
 
   /** The trace as newline-delimited JSON, one entry per line, ending with a newline. */
   toNDJSON(): string {
     const lines = new Array<string>(this.#size);
-    for (let i = 0; i < this.#size; i++) lines[i] = `${JSON.stringify(this.#entry(i))}\n`;
+    this.#each((entry, row) => (lines[row] = `${JSON.stringify(entry)}\n`));
     return lines.join('');
   }
 
@@ -349,10 +431,10 @@ export class Trace {
         break;
       case 'reachability':
         if (typeof entry.reachable === 'boolean' && isU32(entry.t) && hasKeys(entry, REACHABILITY_KEYS) && this.#strs(entry.location)) {
-          const location = this.#strings.id(entry.location);
+          const location = this.#locations.id(entry.location);
           const row = this.#row(entry.t, entry.reachable ? REACHABLE : UNREACHABLE);
           const chunk = this.#chunks[row >>> CHUNK_BITS]!;
-          if (location > MAX_U16) chunk.widen(location, 0, 0);
+          if (location > chunk.aMax) chunk.widen(location, 0, 0);
           chunk.a[row & MASK] = location;
           return;
         }
@@ -371,34 +453,39 @@ export class Trace {
     const a = this.#kinds.id(kind);
     const b = namespace ? this.#namespaces.id(namespace) + 1 : NONE;
     const d = this.#writers.id(by);
-    const row = this.#row(t, VERB_CODE.get(verb)!);
+    let names = this.#selfNames[d];
+    if (names === undefined) this.#selfNames[d] = names = [];
+    let own = names[a];
+    if (own === undefined) names[a] = own = name;
+    const self = own === name;
+    const row = this.#row(t, VERB_CODE.get(verb)! + (self ? SELF : 0));
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
     const i = row & MASK;
-    // Ids are below 2^31, so one OR tells whether any needs a wide column.
-    if ((a | b | d) > MAX_U16) chunk.widen(a, b, d);
+    if (a > chunk.aMax || b > chunk.bMax || d > chunk.dMax) chunk.widen(a, b, d);
     chunk.a[i] = a;
     chunk.b[i] = b;
-    chunk.c[i] = name;
+    if (!self) chunk.pushC(name);
     chunk.d[i] = d;
-    chunk.n[i] = rv;
+    chunk.version(i, rv);
   }
 
-  /** Stores an Event row (count a uint32); false, storing nothing, when its type's id does not fit the row code. */
+  /** Stores an Event row (count a uint32); false, storing nothing, when its type or object id does not fit the row code. */
   #eventRow(t: number, eventType: string, reason: string, message: string, object: string, count: number, source: string): boolean {
     const type = this.#eventTypes.id(eventType);
-    if (type > MAX_EVENT_TYPE) return false;
+    const n = this.#objects.id(object);
+    const code = EVENT + (n >>> 16) * 2 + type;
+    if (type > 1 || code > MAX_EVENT_CODE) return false;
     const b = this.#reasons.id(reason);
     const d = this.#sources.id(source);
-    const n = this.#objects.id(object);
-    const row = this.#row(t, EVENT + type);
+    const row = this.#row(t, code);
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
     const i = row & MASK;
-    if (count > MAX_U16 || (b | d) > MAX_U16) chunk.widen(count, b, d);
+    if (count > chunk.aMax || b > chunk.bMax || d > chunk.dMax) chunk.widen(count, b, d);
     chunk.a[i] = count;
     chunk.b[i] = b;
-    chunk.c[i] = message;
+    chunk.pushC(message);
     chunk.d[i] = d;
-    chunk.n[i] = n;
+    chunk.n[i] = n & MAX_U16;
     return true;
   }
 
@@ -407,45 +494,68 @@ export class Trace {
     const row = this.#size++;
     this.#view = undefined;
     if (row === 0) this.#chunks.push(new Chunk(FIRST_CHUNK));
-    else if ((row & MASK) === 0) this.#chunks.push(new Chunk(CHUNK));
-    else if (row < CHUNK && row === this.#chunks[0]!.capacity) this.#chunks[0] = this.#chunks[0]!.doubled();
+    else if ((row & MASK) === 0) {
+      this.#chunks[this.#chunks.length - 1]!.seal();
+      this.#chunks.push(new Chunk(CHUNK));
+    } else if (row < CHUNK && row === this.#chunks[0]!.capacity) this.#chunks[0] = this.#chunks[0]!.doubled();
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
-    if (t >= 0) chunk.time(row & MASK, t);
-    chunk.code[row & MASK] = code;
+    const i = row & MASK;
+    if (t >= 0) chunk.time(i, t);
+    chunk.code[i] = code;
+    if ((i & ((1 << BLOCK_BITS) - 1)) === 0) chunk.rank[i >>> BLOCK_BITS] = chunk.cCount;
     return row;
   }
 
-  /** Row `row` as the entry it was recorded as (equal keys, order and values). */
-  #entry(row: number): TraceEntry {
+  /** Row `row` as the entry it was recorded as (equal keys, order and values); `ci` is its index in its chunk's `c` (when it has a value). */
+  #entry(row: number, ci: number): TraceEntry {
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
     const i = row & MASK;
     const t = chunk.t0 + chunk.t[i]!;
     const code = chunk.code[i]!;
-    const s = this.#strings;
     if (code < REACHABLE) {
       const ns = chunk.b[i]!;
-      const verb = VERBS[code]!;
-      const kind = s.at(chunk.a[i]!);
-      const name = chunk.c[i]!;
-      const resourceVersion = String(chunk.n[i]!);
-      const by = s.at(chunk.d[i]!);
+      const self = code >= SELF;
+      const verb = VERBS[self ? code - SELF : code]!;
+      const kind = this.#kinds.table.at(chunk.a[i]!);
+      const d = chunk.d[i]!;
+      const name = self ? this.#selfNames[d]![chunk.a[i]!]! : chunk.c[ci]!;
+      const resourceVersion = String(chunk.nBase + chunk.n[i]!);
+      const by = this.#writers.table.at(d);
       return ns === NONE
         ? { t, type: 'write', verb, kind, name, resourceVersion, by }
-        : { t, type: 'write', verb, kind, namespace: s.at(ns - 1), name, resourceVersion, by };
+        : { t, type: 'write', verb, kind, namespace: this.#namespaces.table.at(ns - 1), name, resourceVersion, by };
     }
     if (code >= EVENT) {
       return {
         t,
         type: 'event',
-        eventType: this.#eventTypes.table.at(code - EVENT),
-        reason: s.at(chunk.b[i]!),
-        message: chunk.c[i]!,
-        object: this.#objects.at(chunk.n[i]!),
+        eventType: this.#eventTypes.table.at((code - EVENT) & 1),
+        reason: this.#reasons.table.at(chunk.b[i]!),
+        message: chunk.c[ci]!,
+        object: this.#objects.at(((code - EVENT) >>> 1) * (MAX_U16 + 1) + chunk.n[i]!),
         count: chunk.a[i]!,
-        source: s.at(chunk.d[i]!),
+        source: this.#sources.table.at(chunk.d[i]!),
       };
     }
     if (code === RAW) return this.#raw.get(row)!;
-    return { t, type: 'reachability', location: s.at(chunk.a[i]!), reachable: code === REACHABLE };
+    return { t, type: 'reachability', location: this.#locations.table.at(chunk.a[i]!), reachable: code === REACHABLE };
+  }
+
+  /** Row `row` as `#entry` gives it, its `c` index found from its block's rank. */
+  #at(row: number): TraceEntry {
+    const chunk = this.#chunks[row >>> CHUNK_BITS]!;
+    const i = row & MASK;
+    return this.#entry(row, hasC(chunk.code[i]!) ? chunk.cIndex(i) : -1);
+  }
+
+  /** Calls `fn` with each entry, oldest first, following each chunk's `c` index as it goes. */
+  #each(fn: (entry: TraceEntry, row: number) => void): void {
+    let ci = 0;
+    for (let row = 0; row < this.#size; row++) {
+      const i = row & MASK;
+      if (i === 0) ci = 0;
+      fn(this.#entry(row, ci), row);
+      if (hasC(this.#chunks[row >>> CHUNK_BITS]!.code[i]!)) ci++;
+    }
   }
 }

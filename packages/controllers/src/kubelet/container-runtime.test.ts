@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { SeededRandom, SimClock } from '@failsim/core';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { ContainerRuntime, keptPod } from './container-runtime.js';
+import { ContainerRuntime, KeptPodParts, keptPod } from './container-runtime.js';
 
 const setup = (images: string[] = []) => {
   const clock = new SimClock();
@@ -93,6 +93,22 @@ describe('ContainerRuntime images', () => {
     expect(runtime.images().map((i) => i.names[1]).sort()).toEqual(['nginx:1.17', 'pause:3.1', 'redis:5']);
     const sizes = runtime.images().map((i) => i.sizeBytes);
     expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+  });
+});
+
+describe('ContainerRuntime image entries', () => {
+  it('shares one frozen entry per image across runtimes: the image id without its scheme, then the image', () => {
+    const a = setup(['pause:3.1', 'nginx:1.17']).runtime;
+    const b = setup(['nginx:1.17']).runtime;
+    const nginxA = a.images().find((i) => i.names[1] === 'nginx:1.17');
+    const nginxB = b.images().find((i) => i.names[1] === 'nginx:1.17');
+    expect(nginxA).toBeDefined();
+    expect(nginxB).toBe(nginxA);
+    expect(Object.isFrozen(nginxA)).toBe(true);
+    expect(Object.isFrozen(nginxA?.names)).toBe(true);
+    // What each runtime computed for itself before: the image id with docker-pullable:// cut off.
+    expect(nginxA?.names).toEqual([a.imageID('nginx:1.17').replace(/^docker-pullable:\/\//, ''), 'nginx:1.17']);
+    expect(nginxA?.names[0]).toMatch(/^nginx@sha256:[0-9a-f]{64}$/);
   });
 });
 
@@ -282,5 +298,63 @@ describe('ContainerRuntime pod records', () => {
     const bare = pod('c');
     runtime.runSandbox(bare);
     expect(runtime.pod('c')?.pod).toBe(bare);
+  });
+});
+
+describe('KeptPodParts', () => {
+  it('gives back keptPod of the pod last kept, whichever pods it kept before', () => {
+    const v1: Pod = { apiVersion: 'v1', kind: 'Pod', ...pod('a'), status: { phase: 'Pending' } };
+    const odd: Pod = { ...pod('a'), kind: 'Pod', status: {} };
+    const bare = pod('a');
+    const sequences: Pod[][] = [[v1], [odd], [bare], [v1, odd], [odd, v1], [bare, v1], [v1, bare], [bare, odd, v1], [v1, bare, odd]];
+    for (const pods of sequences) {
+      const kept = new KeptPodParts(pods[0]!);
+      for (const p of pods.slice(1)) kept.keep(p);
+      const last = pods[pods.length - 1]!;
+      expect(Object.entries(kept.pod)).toEqual(Object.entries(keptPod(last)));
+      if (last.status === undefined) expect(kept.pod).toBe(last);
+      expect(kept.keeps(last)).toBe(true);
+      expect(kept.keeps({ ...last, metadata: { ...last.metadata } })).toBe(false);
+      expect([kept.uid, kept.namespace, kept.name]).toEqual(['a', 'default', 'p-a']);
+    }
+  });
+});
+
+describe('ContainerRuntime IPAM', () => {
+  it('hands out and takes back addresses as a set of addresses in use would, across wrap-arounds and power-offs', () => {
+    const clock = new SimClock();
+    const runtime = new ContainerRuntime({ clock, random: new SeededRandom('ipam'), nodeName: 'w1', runtimeVersion: 'docker://18.6.1', podCIDR: '10.200.3.0/28', hostIP: '10.0.0.13' });
+    // The reference: host-local's round-robin over a set, 13 addresses from .2.
+    const inUse = new Set<number>();
+    let last = -1;
+    const expected = (): string => {
+      for (let i = 1; i <= 13; i++) {
+        const c = (last + i) % 13;
+        if (!inUse.has(c)) {
+          inUse.add(c);
+          last = c;
+          return `10.200.3.${2 + c}`;
+        }
+      }
+      throw new Error('full');
+    };
+    const random = new SeededRandom('steps');
+    const running = new Map<string, string>();
+    for (let step = 0; step < 200; step++) {
+      const uid = `u${random.int(0, 20)}`;
+      if (step === 120) {
+        runtime.powerOff();
+        inUse.clear();
+        running.clear();
+      } else if (running.has(uid)) {
+        runtime.stopSandbox(uid);
+        inUse.delete(Number(running.get(uid)!.split('.')[3]) - 2);
+        running.delete(uid);
+      } else if (running.size < 13) {
+        const ip = runtime.runSandbox(pod(uid)).ip;
+        expect(ip).toBe(expected());
+        running.set(uid, ip);
+      }
+    }
   });
 });

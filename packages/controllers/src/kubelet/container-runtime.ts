@@ -91,43 +91,47 @@ type TypeMeta = Readonly<Pick<Pod, 'apiVersion' | 'kind'>>;
 
 /** What every pod read from the API has: one frozen object for all records. */
 const V1_POD: TypeMeta = Object.freeze({ apiVersion: 'v1', kind: 'Pod' });
+/** The other apiVersion/kind pairs {@link KeptPodParts} made (rare): what tells them from a pod kept as given. */
+const OTHER_TYPES = new WeakSet<TypeMeta>();
 
 /**
- * What the runtime holds for one pod. The kept pod ({@link keptPod}) is not an object of
- * its own but its parts: a wrapper per pod held only the stored metadata and spec (and
- * `v1`/`Pod`), and uid, namespace and name are read from that metadata. {@link pod}
- * builds the wrapper when asked (only for a pod that left its source before this kubelet
- * process synced it). A pod given without a status is kept as it is, as keptPod keeps it.
+ * A pod as {@link keptPod} keeps it, held as its parts rather than as an object of its
+ * own: a wrapper per pod held only the stored metadata and spec (and `v1`/`Pod`), and uid,
+ * namespace and name are read from that metadata. {@link pod} builds the wrapper when
+ * asked. A pod given without a status is kept as it is, as keptPod keeps it. The runtime's
+ * records and the pod workers' memory of each pod are kept this way.
  */
-class PodRecord implements RuntimePod {
-  /** The pod as given when it had no status (kept as is), else undefined. */
-  #asGiven: Pod | undefined;
-  #type: TypeMeta;
+export class KeptPodParts {
+  /**
+   * The pod's apiVersion and kind ({@link V1_POD} or one of {@link OTHER_TYPES}), or the
+   * pod itself when given without a status (kept as is): one member for both, since
+   * every record and every pod worker's memory of a pod has one.
+   */
+  #typeOrGiven: TypeMeta | Pod;
   #metadata: Pod['metadata'];
   #spec: Pod['spec'];
-  // Present from the start (undefined until the first sandbox): a record that gains a
-  // member later keeps it in a separate property array.
-  sandbox: RuntimeSandbox | undefined = undefined;
-  containers: RuntimeContainer[] = [];
 
   constructor(pod: Pod) {
-    this.#asGiven = undefined;
-    this.#type = V1_POD;
+    this.#typeOrGiven = V1_POD;
     this.#metadata = undefined;
     this.#spec = undefined;
     this.keep(pod);
   }
 
-  /** Keeps `pod`'s identity, metadata and spec (not its status) as the sandbox's labels do. */
+  /** Keeps `pod`'s identity, metadata and spec (not its status). */
   keep(pod: Pod): void {
     this.#metadata = pod.metadata;
     this.#spec = pod.spec;
     if (pod.status === undefined) {
-      this.#asGiven = pod;
+      this.#typeOrGiven = pod;
       return;
     }
-    this.#asGiven = undefined;
-    this.#type = pod.apiVersion === 'v1' && pod.kind === 'Pod' ? V1_POD : { apiVersion: pod.apiVersion, kind: pod.kind };
+    if (pod.apiVersion === 'v1' && pod.kind === 'Pod') this.#typeOrGiven = V1_POD;
+    else {
+      const type = { apiVersion: pod.apiVersion, kind: pod.kind };
+      OTHER_TYPES.add(type);
+      this.#typeOrGiven = type;
+    }
   }
 
   /** Whether `pod` has the metadata and spec kept (a status write alone changes neither). */
@@ -149,8 +153,21 @@ class PodRecord implements RuntimePod {
 
   /** {@link keptPod} of the pod last kept: the same members in the same order. */
   get pod(): Pod {
-    return this.#asGiven ?? keptParts(this.#type, this.#metadata, this.#spec);
+    const kept = this.#typeOrGiven;
+    return kept === V1_POD || OTHER_TYPES.has(kept) ? keptParts(kept, this.#metadata, this.#spec) : kept;
   }
+}
+
+/**
+ * What the runtime holds for one pod: the pod as the sandbox's labels keep it
+ * ({@link KeptPodParts}; its wrapper is built only for a pod that left its source before
+ * this kubelet process synced it), the newest sandbox and the container attempts.
+ */
+class PodRecord extends KeptPodParts implements RuntimePod {
+  // Present from the start (undefined until the first sandbox): a record that gains a
+  // member later keeps it in a separate property array.
+  sandbox: RuntimeSandbox | undefined = undefined;
+  containers: RuntimeContainer[] = [];
 }
 
 /**
@@ -276,6 +293,23 @@ const repository = (image: string): string => {
   return colon > image.lastIndexOf('/') ? image.slice(0, colon) : image;
 };
 
+/**
+ * The store's entry of each image, made once per process and shared (frozen) by every
+ * runtime: its names (`repo@sha256:…`, the image) and size depend on the image alone, and
+ * every node pulls the same few images, so one object per image rather than one per node.
+ */
+const runtimeImages = new Map<string, RuntimeImage>();
+const runtimeImage = (image: string): RuntimeImage => {
+  let entry = runtimeImages.get(image);
+  if (entry === undefined) {
+    const repo = repository(image);
+    // Sizes are made up but stable per image: 20–500 MB. The digest name is the image id without a scheme.
+    entry = Object.freeze({ names: Object.freeze([`${repo}@${imageDigest(repo)}`, image]), sizeBytes: imageSize(repo) });
+    runtimeImages.set(image, entry);
+  }
+  return entry;
+};
+
 const parseIPv4 = (ip: string): number => ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
 /** Dotted quad of `n` (no list of parts: every sandbox gets an address). */
 const formatIPv4 = (n: number): string => `${Math.floor(n / 2 ** 24) % 256}.${Math.floor(n / 2 ** 16) % 256}.${Math.floor(n / 2 ** 8) % 256}.${n % 256}`;
@@ -293,7 +327,11 @@ export class ContainerRuntime {
   readonly #idPrefix: string;
   readonly #hostIP: string;
   readonly #pods = new Map<string, PodRecord>();
-  readonly #images = new Map<string, RuntimeImage>();
+  /**
+   * The store's images in the order first added (a Map's order): a node holds a handful, so
+   * a list searched by name costs less than a Map's table on every node.
+   */
+  readonly #images: RuntimeImage[] = [];
   /** images() sorted, kept until an image is added: node status asks every 10 s, images change rarely. */
   #sortedImages: readonly RuntimeImage[] | undefined;
   readonly #pulls = new Map<string, { doneAt: number; timer: TimerHandle }>();
@@ -302,7 +340,8 @@ export class ContainerRuntime {
   readonly #label: (purpose: string) => TimerLabel;
   readonly #ipFirst: number;
   readonly #ipCount: number;
-  readonly #ipsInUse = new Set<number>();
+  /** One bit per address of the pod CIDR (offset from the first), set while in use: a Set held ~30 numbers a node in a table of ~900 bytes. */
+  readonly #ipsInUse: Uint8Array;
   #lastIp = -1;
   #pullerFreeAt = 0;
   /** Counts changes of the pods and their containers: readers cache what they derive from them (see {@link ContainerRuntime.generation}). */
@@ -321,6 +360,7 @@ export class ContainerRuntime {
     // host-local IPAM: .1 is the bridge's gateway, the last address is broadcast.
     this.#ipFirst = parseIPv4(base) + 2;
     this.#ipCount = Math.max(1, size - 3);
+    this.#ipsInUse = new Uint8Array(Math.ceil(this.#ipCount / 8));
     for (const image of options.images ?? []) this.#addImage(image);
   }
 
@@ -339,12 +379,12 @@ export class ContainerRuntime {
 
   /** True when `image` is in the store. */
   hasImage(image: string): boolean {
-    return this.#images.has(image);
+    return this.#imageIndex(image) >= 0;
   }
 
   /** The store's images, largest first (the order node.status.images uses). */
   images(): readonly RuntimeImage[] {
-    this.#sortedImages ??= Object.freeze([...this.#images.values()].sort(imageOrder));
+    this.#sortedImages ??= Object.freeze([...this.#images].sort(imageOrder));
     return this.#sortedImages;
   }
 
@@ -366,7 +406,7 @@ export class ContainerRuntime {
    * already being pulled joins it. Returns when the image will be present (now if it is).
    */
   pullImage(image: string, durationMs: number): number {
-    if (this.#images.has(image)) return this.#clock.now();
+    if (this.hasImage(image)) return this.#clock.now();
     const pending = this.#pulls.get(image);
     if (pending) return pending.doneAt;
     const doneAt = Math.max(this.#clock.now(), this.#pullerFreeAt) + durationMs;
@@ -508,7 +548,7 @@ export class ContainerRuntime {
       if (record.sandbox?.ready) record.sandbox = { ...record.sandbox, ready: false };
     }
     this.#generation++;
-    this.#ipsInUse.clear();
+    this.#ipsInUse.fill(0);
   }
 
   /**
@@ -582,12 +622,12 @@ export class ContainerRuntime {
   }
 
   #addImage(image: string): void {
-    // Sizes are made up but stable per image: 20–500 MB.
-    const sizeBytes = imageSize(repository(image));
-    const digest = this.imageID(image).replace(/^docker-pullable:\/\//, '');
-    const known = this.#images.has(image);
-    const added: RuntimeImage = { names: [digest, image], sizeBytes };
-    this.#images.set(image, added);
+    const at = this.#imageIndex(image);
+    const known = at >= 0;
+    const added = runtimeImage(image);
+    // An image added again keeps its place, as Map.set keeps a key's.
+    if (known) this.#images[at] = added;
+    else this.#images.push(added);
     const sorted = this.#sortedImages;
     if (known || sorted === undefined) {
       this.#sortedImages = undefined;
@@ -610,8 +650,8 @@ export class ContainerRuntime {
   #allocateIP(): string {
     for (let i = 1; i <= this.#ipCount; i++) {
       const candidate = (this.#lastIp + i) % this.#ipCount;
-      if (!this.#ipsInUse.has(candidate)) {
-        this.#ipsInUse.add(candidate);
+      if (!this.#ipInUse(candidate)) {
+        this.#ipsInUse[candidate >>> 3]! |= 1 << (candidate & 7);
         this.#lastIp = candidate;
         return formatIPv4(this.#ipFirst + candidate);
       }
@@ -621,6 +661,18 @@ export class ContainerRuntime {
 
   #releaseIP(ip: string): void {
     if (ip === this.#hostIP) return;
-    this.#ipsInUse.delete(parseIPv4(ip) - this.#ipFirst);
+    const offset = parseIPv4(ip) - this.#ipFirst;
+    if (offset >= 0 && offset < this.#ipCount) this.#ipsInUse[offset >>> 3]! &= ~(1 << (offset & 7));
+  }
+
+  #ipInUse(offset: number): boolean {
+    return ((this.#ipsInUse[offset >>> 3]! >>> (offset & 7)) & 1) === 1;
+  }
+
+  /** Where `image` is in the store, or -1. */
+  #imageIndex(image: string): number {
+    const images = this.#images;
+    for (let i = 0; i < images.length; i++) if (images[i]!.names[1] === image) return i;
+    return -1;
   }
 }

@@ -100,6 +100,21 @@ const definedOnly = (r: NodeResources | undefined): Record<string, string> =>
 
 const hex32 = (random: SeededRandom): string => [0, 1, 2, 3].map(() => random.int(0, 2 ** 32).toString(16).padStart(8, '0')).join('');
 
+/**
+ * node.status.images entries by runtime image, frozen once: a pull adds one image, the
+ * others stay. Runtimes share their image entries (one per image in the process), so
+ * every kubelet shares these too rather than keeping a map and an entry per node.
+ */
+const statusImages = new WeakMap<RuntimeImage, ContainerImage>();
+const statusImage = (image: RuntimeImage): ContainerImage => {
+  let entry = statusImages.get(image);
+  if (entry === undefined) {
+    entry = Object.freeze({ names: Object.freeze([...image.names]) as string[], sizeBytes: image.sizeBytes });
+    statusImages.set(image, entry);
+  }
+  return entry;
+};
+
 /** podsDifferSemantically (pkg/kubelet/config/config.go): what makes a pod update worth a sync. */
 const podsDifferSemantically = (a: Pod, b: Pod): boolean =>
   !deepEqual(a.spec, b.spec) ||
@@ -524,18 +539,6 @@ class KubeletProcess implements PodSource {
   /** The members of the node status source that never change in a process, frozen once. */
   #fixedStatus: Pick<NodeStatusSource, 'addresses' | 'capacity' | 'allocatable' | 'daemonEndpoints'> | undefined;
 
-  /** node.status.images entries by runtime image, frozen once: a pull adds one image, the others stay. */
-  readonly #statusImages = new WeakMap<RuntimeImage, ContainerImage>();
-
-  #statusImage(image: RuntimeImage): ContainerImage {
-    let entry = this.#statusImages.get(image);
-    if (entry === undefined) {
-      entry = Object.freeze({ names: Object.freeze([...image.names]) as string[], sizeBytes: image.sizeBytes });
-      this.#statusImages.set(image, entry);
-    }
-    return entry;
-  }
-
   #nodeStatusSource(): NodeStatusSource {
     const { machine, runtime, volumeManager, bootID } = this.#o;
     const runtimeImages = runtime.images();
@@ -555,7 +558,7 @@ class KubeletProcess implements PodSource {
     const images =
       last?.runtimeImages === runtimeImages
         ? last.source.images
-        : Object.freeze(runtimeImages.map((i) => this.#statusImage(i)));
+        : Object.freeze(runtimeImages.map(statusImage));
     const source: NodeStatusSource = Object.freeze({
       addresses: fixed.addresses,
       capacity: fixed.capacity,

@@ -14,7 +14,7 @@ import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ControllerContext } from '../runtime/context.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import { Backoff, goDuration } from './backoff.js';
-import { keptPod, type ContainerExit, type ContainerRuntime, type RuntimeContainer, type RuntimePod } from './container-runtime.js';
+import { KeptPodParts, type ContainerExit, type ContainerRuntime, type RuntimeContainer, type RuntimePod } from './container-runtime.js';
 import { generatePodStatus, type WaitingReason } from './pod-status.js';
 import type { ProberManager } from './prober-manager.js';
 import { STATUS_SYNC_PERIOD_MS, type StatusManager } from './status-manager.js';
@@ -97,6 +97,17 @@ const liveContainers = (rp: RuntimePod | undefined): RuntimeContainer[] => (rp?.
 const hasLive = (rp: RuntimePod | undefined): boolean => rp !== undefined && rp.containers.some(isLive);
 const minDefined = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
+/**
+ * What the workers remember of a pod they synced, for when it has left its source: the
+ * pod as the runtime's keptPod keeps it (no status; built only then) and whether it was
+ * admitted. One object per pod, updated in place: a kept pod object was built again on
+ * the sync after every status write, and a set held the admitted uids besides.
+ */
+class KnownPod extends KeptPodParts {
+  /** Admitted (its probe workers started) by this process. */
+  admitted = false;
+}
+
 /** What each step's timer waits for: the start of its purpose. */
 const STEP_PURPOSES = { pull: 'pull image for', create: 'create', start: 'start' } as const;
 
@@ -170,9 +181,8 @@ export class PodWorkers {
   readonly #queue: WorkQueue;
   readonly #backoff: Backoff;
   readonly #inFlight = new Map<string, ContainerStart>();
-  /** Each pod as last synced ({@link keptPod}: no status), for when it has left its source. */
-  readonly #known = new Map<string, Pod>();
-  readonly #admitted = new Set<string>();
+  /** Each pod as last synced (as keptPod keeps it: no status), for when it has left its source, and whether it was admitted. */
+  readonly #known = new Map<string, KnownPod>();
   readonly #waitingForVolumes = new Set<string>();
   /** The prober's readiness answer, made once for every status this kubelet generates. */
   readonly #isReady = (c: RuntimeContainer): boolean => this.#o.prober.isReady(c);
@@ -211,19 +221,20 @@ export class PodWorkers {
     const pod = this.#o.source.pod(uid);
     const rp = this.#o.runtime.pod(uid);
     if (!pod) return this.#o.source.sourcesReady() ? this.#removed(uid, rp) : undefined;
-    const known = this.#known.get(uid);
-    // Rebuilt only when what it keeps changed: a status write alone leaves metadata and spec.
-    if (known === undefined || known.metadata !== pod.metadata || known.spec !== pod.spec) this.#known.set(uid, keptPod(pod));
+    let known = this.#known.get(uid);
+    // Kept again only when what it keeps changed: a status write alone leaves metadata and spec.
+    if (known === undefined) this.#known.set(uid, (known = new KnownPod(pod)));
+    else if (!known.keeps(pod)) known.keep(pod);
     if (pod.metadata?.deletionTimestamp) return this.#terminate(uid, pod, rp);
     const phase = this.#o.statusManager.status(uid)?.phase ?? pod.status?.phase;
     if ((phase === 'Succeeded' || phase === 'Failed') && !hasLive(rp)) return this.#finished(uid, pod);
-    return this.#syncPod(uid, pod, rp);
+    return this.#syncPod(uid, pod, rp, known);
   }
 
   /** The pod left the API (or the manifest dir): kill what still runs, then forget it. No API call. */
   #removed(uid: string, rp: RuntimePod | undefined): ReconcileResult {
     // After a kubelet restart the runtime's labels are all that is left of a deleted pod.
-    const known = this.#known.get(uid) ?? rp?.pod;
+    const known = this.#known.get(uid)?.pod ?? rp?.pod;
     if (hasLive(rp)) {
       // "Pod has been deleted and must be killed".
       this.#killContainers(known, uid, rp);
@@ -239,7 +250,6 @@ export class PodWorkers {
       this.#backoff.forget(this.#backoffPrefix(known));
     }
     this.#known.delete(uid);
-    this.#admitted.delete(uid);
   }
 
   /** A pod with a deletionTimestamp: stop its containers, then confirm the deletion. */
@@ -284,11 +294,11 @@ export class PodWorkers {
     }
   }
 
-  #syncPod(uid: string, pod: Pod, rp: RuntimePod | undefined): ReconcileResult {
+  #syncPod(uid: string, pod: Pod, rp: RuntimePod | undefined, known: KnownPod): ReconcileResult {
     const { runtime, recorder, volumeManager, prober, source, ctx } = this.#o;
-    if (!this.#admitted.has(uid)) {
+    if (!known.admitted) {
       // Admission always accepts in the model; the probe workers start with the pod.
-      this.#admitted.add(uid);
+      known.admitted = true;
       prober.addPod(pod);
     }
     let requeueAfter = source.syncMirrorPod(pod) ? undefined : SYNC_FREQUENCY_MS;

@@ -18,6 +18,18 @@ describe('resolveVolume', () => {
     expect(resolveVolume(client, [], pod, data!)).toMatchObject(E.right({ attachable: false }));
   });
 
+  it('builds each volume with its members in one order per kind (podUid, outerName first)', () => {
+    const sim = createSimulation({ seed: 1 });
+    createBoundClaim(sim);
+    const pod = createCassandraPod(sim, 'w1');
+    const client = sim.api.client('kubelet');
+    const [data, token] = pod.spec?.volumes ?? [];
+    const keys = (r: ReturnType<typeof resolveVolume>): string[] => (E.isRight(r) ? Object.keys(r.right) : []);
+    expect(keys(resolveVolume(client, [new FakeVsphereVolumePlugin(sim)], pod, data!))).toEqual(['podUid', 'outerName', 'uniqueName', 'attachable', 'pv', 'plugin']);
+    expect(keys(resolveVolume(client, [], pod, data!))).toEqual(['podUid', 'outerName', 'uniqueName', 'attachable', 'pv']);
+    expect(keys(resolveVolume(client, [], pod, token!))).toEqual(['podUid', 'outerName', 'uniqueName', 'attachable']);
+  });
+
   it('explains a claim that is missing or not bound', () => {
     const sim = createSimulation({ seed: 1 });
     const client = sim.api.client('kubelet');

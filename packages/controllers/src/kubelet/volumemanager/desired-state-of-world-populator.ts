@@ -43,9 +43,13 @@ const nonAttachableName = (pod: Pod, volume: Volume): string => {
  * mounts itself. Left: upstream's error text, retried at the next tick.
  */
 export const resolveVolume = (client: ApiClient, plugins: readonly AttachableVolumePlugin[], pod: Pod, volume: Volume): E.Either<string, VolumeToMount> => {
-  const base = { podUid: uidOf(pod), outerName: volume.name };
+  // One literal per shape, members in the order a spread of { podUid, outerName } then the
+  // rest gave: built by spreading, each volume (kept for its pod's life in the desired and
+  // actual states) got a hidden class and a property array of its own, ~300 bytes.
+  const podUid = uidOf(pod);
+  const outerName = volume.name;
   const claimName = volume.persistentVolumeClaim?.claimName;
-  if (claimName === undefined) return E.right({ ...base, uniqueName: nonAttachableName(pod, volume), attachable: false });
+  if (claimName === undefined) return E.right({ podUid, outerName, uniqueName: nonAttachableName(pod, volume), attachable: false });
   const pvc = client.get('PersistentVolumeClaim', claimName, nsOf(pod));
   if (E.isLeft(pvc)) return E.left(`error processing PVC "${nsOf(pod)}"/"${claimName}": failed to fetch PVC from API server: ${pvc.left.message}`);
   const pvName = pvc.right.spec?.volumeName ?? '';
@@ -56,8 +60,8 @@ export const resolveVolume = (client: ApiClient, plugins: readonly AttachableVol
   const pv = client.get('PersistentVolume', pvName);
   if (E.isLeft(pv)) return E.left(`error processing PVC "${nsOf(pod)}"/"${claimName}": failed to fetch PV "${pvName}" from API server: ${pv.left.message}`);
   const plugin = findPlugin(plugins, pv.right);
-  if (!plugin) return E.right({ ...base, uniqueName: `kubernetes.io/pv/${pvName}`, attachable: false, pv: pv.right });
-  return E.right({ ...base, uniqueName: plugin.uniqueVolumeName(pv.right), attachable: true, pv: pv.right, plugin });
+  if (!plugin) return E.right({ podUid, outerName, uniqueName: `kubernetes.io/pv/${pvName}`, attachable: false, pv: pv.right });
+  return E.right({ podUid, outerName, uniqueName: plugin.uniqueVolumeName(pv.right), attachable: true, pv: pv.right, plugin });
 };
 
 /** Fills the desired state with the volumes of the pods the kubelet runs. */

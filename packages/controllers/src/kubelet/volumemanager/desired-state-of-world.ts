@@ -27,8 +27,19 @@ interface PodToMount {
    * would keep a stale status tree (conditions, container statuses) per pod with volumes.
    */
   pod: Pod;
-  readonly volumes: Map<string, VolumeToMount>;
+  /**
+   * Its volumes by outer name, in the order first added (a Map's order): a list, since a
+   * pod has one or a few, and a Map per pod (~180 bytes with its table) cost more than
+   * the volumes it held.
+   */
+  volumes: VolumeToMount[];
 }
+
+/** The index of the volume named `outerName` in `volumes`, or -1. */
+const indexOf = (volumes: readonly VolumeToMount[], outerName: string): number => {
+  for (let i = 0; i < volumes.length; i++) if (volumes[i]!.outerName === outerName) return i;
+  return -1;
+};
 
 const uidOf = (pod: Pod): string => pod.metadata?.uid ?? '';
 
@@ -51,15 +62,19 @@ export class DesiredStateOfWorld {
     // Refreshed only when what is kept changed: every sync of a pod with volumes gets here.
     if (known) {
       if (known.pod.metadata !== pod.metadata || known.pod.spec !== pod.spec) known.pod = keptPod(pod);
-    } else this.#pods.set(uidOf(pod), { pod: keptPod(pod), volumes: new Map() });
+    } else this.#pods.set(uidOf(pod), { pod: keptPod(pod), volumes: [] });
   }
 
   /** AddPodToVolume: `volume` should be mounted for its pod (the pod must have been added). */
   addVolume(volume: VolumeToMount): void {
     const known = this.#pods.get(volume.podUid);
     if (!known) return;
-    const replaced = known.volumes.get(volume.outerName);
-    known.volumes.set(volume.outerName, volume);
+    const at = indexOf(known.volumes, volume.outerName);
+    const replaced = at < 0 ? undefined : known.volumes[at];
+    // A replaced volume keeps its place, as Map.set keeps a key's.
+    // Appended by copying: a push onto a list gives it room for 16 more.
+    if (at < 0) known.volumes = [...known.volumes, volume];
+    else known.volumes[at] = volume;
     if (volume.attachable || replaced?.attachable) this.#attachableGeneration++;
   }
 
@@ -68,7 +83,7 @@ export class DesiredStateOfWorld {
     const known = this.#pods.get(uid);
     if (!known) return;
     this.#pods.delete(uid);
-    for (const v of known.volumes.values()) {
+    for (const v of known.volumes) {
       if (!v.attachable) continue;
       this.#attachableGeneration++;
       break;
@@ -82,17 +97,19 @@ export class DesiredStateOfWorld {
 
   /** Whether pod `uid` still wants its volume `outerName`. */
   hasVolume(uid: string, outerName: string): boolean {
-    return this.#pods.get(uid)?.volumes.has(outerName) ?? false;
+    const known = this.#pods.get(uid);
+    return known !== undefined && indexOf(known.volumes, outerName) >= 0;
   }
 
   /** Whether pod `uid`'s volume `outerName` is in the desired state. */
   volume(uid: string, outerName: string): VolumeToMount | undefined {
-    return this.#pods.get(uid)?.volumes.get(outerName);
+    const known = this.#pods.get(uid);
+    return known === undefined ? undefined : known.volumes[indexOf(known.volumes, outerName)];
   }
 
   /** GetVolumesToMount: every volume of every pod. */
   *volumesToMount(): IterableIterator<VolumeToMount> {
-    for (const { volumes } of this.#pods.values()) yield* volumes.values();
+    for (const { volumes } of this.#pods.values()) yield* volumes;
   }
 
   /** Whether any pod wants the attachable volume `uniqueName`. */

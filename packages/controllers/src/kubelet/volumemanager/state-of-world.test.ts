@@ -100,3 +100,74 @@ describe('generations (what volumesInUse is recomputed on)', () => {
     expect(asw.attachedGeneration).toBeGreaterThan(g2 + 1);
   });
 });
+
+describe('ActualStateOfWorld mounts', () => {
+  it('copies each volume shape with mountedAt last, as a spread would', () => {
+    const asw = new ActualStateOfWorld();
+    const pv = { metadata: { name: 'pv-1' } };
+    const plugin = {} as NonNullable<VolumeToMount['plugin']>;
+    const shapes: VolumeToMount[] = [
+      vol('p1', 'scratch', 'kubernetes.io/empty-dir/p1-scratch', false),
+      { podUid: 'p1', outerName: 'local', uniqueName: 'kubernetes.io/pv/pv-1', attachable: false, pv },
+      { podUid: 'p1', outerName: 'data', uniqueName: 'plugin/disk1', attachable: true, pv, plugin },
+      // Another shape (members in another order) is copied as it is.
+      { uniqueName: 'plugin/disk2', podUid: 'p1', outerName: 'other', attachable: true },
+    ];
+    for (const v of shapes) asw.markMounted(v, 7);
+    for (const v of shapes) {
+      const mounted = asw.mounted('p1', v.outerName);
+      const spread = { ...v, mountedAt: 7 };
+      expect(mounted).toEqual(spread);
+      expect(Object.keys(mounted ?? {})).toEqual(Object.keys(spread));
+      expect(mounted?.pv).toBe(v.pv);
+      expect(mounted?.plugin).toBe(v.plugin);
+    }
+  });
+});
+
+describe('per-pod volume lists', () => {
+  it('keep the order and answers of a map by outer name through adds, replacements and removals', () => {
+    const dsw = new DesiredStateOfWorld();
+    const asw = new ActualStateOfWorld();
+    dsw.addPod({ metadata: { uid: 'p1', name: 'a' } });
+    const model = new Map<string, VolumeToMount>();
+    const mounts = new Map<string, number>();
+    const steps: [string, 'add' | 'mount' | 'unmount', boolean][] = [
+      ['a', 'add', true],
+      ['b', 'add', false],
+      ['c', 'add', true],
+      ['a', 'add', false],
+      ['b', 'mount', false],
+      ['a', 'mount', false],
+      ['c', 'mount', false],
+      ['a', 'unmount', false],
+      ['b', 'mount', false],
+      ['a', 'mount', false],
+      ['b', 'unmount', false],
+    ];
+    steps.forEach(([name, op, attachable], t) => {
+      if (op === 'add') {
+        const v = vol('p1', name, `plugin/${name}-${t}`, attachable);
+        dsw.addVolume(v);
+        model.set(name, v);
+      } else if (op === 'mount') {
+        asw.markMounted(model.get(name)!, t);
+        mounts.set(name, t);
+      } else {
+        asw.markUnmounted('p1', name);
+        mounts.delete(name);
+      }
+      expect([...dsw.volumesToMount()]).toEqual([...model.values()]);
+      for (const n of ['a', 'b', 'c', 'x']) {
+        expect(dsw.volume('p1', n)).toBe(model.get(n));
+        expect(dsw.hasVolume('p1', n)).toBe(model.has(n));
+        expect(asw.mounted('p1', n)?.mountedAt).toBe(mounts.get(n));
+      }
+      expect([...asw.mountedVolumes()].map((m) => [m.outerName, m.mountedAt])).toEqual([...mounts]);
+      expect(asw.podHasMountedVolumes('p1')).toBe(mounts.size > 0);
+    });
+    asw.markUnmounted('p1', 'a');
+    asw.markUnmounted('p1', 'c');
+    expect(asw.podHasMountedVolumes('p1')).toBe(false);
+  });
+});

@@ -75,6 +75,58 @@ describe('GarbageCollector', () => {
     expect(collected()).toEqual(['both', 'moved']);
   });
 
+  it('finds an owner by uid whatever kind the reference names, and lists a twice-named owner once', () => {
+    // The records are indexed by kind; an owner reference with another kind must still find
+    // its owner (upstream's graph is by uid), and a dependent that names one owner twice is
+    // collected once.
+    const { kubectl, collected } = setup();
+    const owner = right(kubectl.create('Lease', lease('owner')));
+    const other = right(kubectl.create('Lease', lease('other')));
+    const misnamed = { ...ownerRef(owner), kind: 'ConfigMap' };
+    right(kubectl.create('Lease', { metadata: { name: 'misnamed', ownerReferences: [ownerRef(other), misnamed] }, spec: {} }));
+    right(kubectl.create('Lease', { metadata: { name: 'twice', ownerReferences: [ownerRef(owner), ownerRef(owner)] }, spec: {} }));
+    // "misnamed" keeps an owner that exists, under whatever kind its reference says.
+    right(kubectl.delete('Lease', 'other'));
+    expect(collected()).toEqual([]);
+    right(kubectl.delete('Lease', 'owner'));
+    expect(collected()).toEqual(['misnamed', 'twice']);
+    expect(right(kubectl.list('Lease')).items).toHaveLength(0);
+  });
+
+  it('forgets a deleted dependent: a later owner deletion does not list it again', () => {
+    const { kubectl, collected } = setup();
+    const owner = right(kubectl.create('Lease', lease('owner')));
+    for (const name of ['a', 'b', 'c']) right(kubectl.create('Lease', lease(name, [owner])));
+    right(kubectl.delete('Lease', 'b'));
+    right(kubectl.create('Lease', lease('b', [owner])));
+    right(kubectl.delete('Lease', 'owner'));
+    expect(collected()).toEqual(['a', 'c', 'b']);
+  });
+
+  it('keeps each owner\'s dependents right through removals, owner changes and second owners', () => {
+    // A record knows its place in its first owner's list (removal without a scan): removals
+    // from the middle move the last record into the hole, and owner changes move records
+    // between lists; every owner must still collect exactly its own dependents.
+    const { kubectl, collected } = setup();
+    const x = right(kubectl.create('Lease', lease('x')));
+    const y = right(kubectl.create('Lease', lease('y')));
+    const names = Array.from({ length: 12 }, (_, i) => `d${i}`);
+    names.forEach((name, i) => right(kubectl.create('Lease', lease(name, i % 3 === 0 ? [y, x] : [x]))));
+    for (const name of ['d1', 'd5', 'd0']) right(kubectl.delete('Lease', name));
+    // d2 moves from x to y; d4 gains y as a second owner; d6 (y first, then x) loses y.
+    right(kubectl.patch('Lease', 'd2', { metadata: { ownerReferences: [ownerRef(y)] } }, { type: 'merge' }));
+    right(kubectl.patch('Lease', 'd4', { metadata: { ownerReferences: [ownerRef(x), ownerRef(y)] } }, { type: 'merge' }));
+    right(kubectl.patch('Lease', 'd6', { metadata: { ownerReferences: [ownerRef(x)] } }, { type: 'merge' }));
+    right(kubectl.delete('Lease', 'd7'));
+    // y's dependents still have x as an owner: only d2, whose sole owner y was, goes with y.
+    right(kubectl.delete('Lease', 'y'));
+    expect(collected()).toEqual(['d2']);
+    right(kubectl.delete('Lease', 'x'));
+    // In the order of their last writes: d3, d8, d9, d10, d11 (created), then d4, d6 (patched).
+    expect(collected()).toEqual(['d2', 'd3', 'd8', 'd9', 'd10', 'd11', 'd4', 'd6']);
+    expect(right(kubectl.list('Lease')).items).toHaveLength(0);
+  });
+
   it('orphans dependents of an owner deleted with the orphan finalizer', () => {
     const { kubectl, collected } = setup();
     const owner = right(kubectl.create('Lease', lease('owner')));

@@ -9,10 +9,10 @@ import type { ApiClient } from './client.js';
 import { isKind, resources, type Kind, type KubeObject } from './resources.js';
 
 /**
- * What the collector knows of an object: the object, and when it was last written, in the
- * collector's own count (dependents are visited in the order of their last writes, see
- * GarbageCollector#dependentsOf). Updated in place on every write (the Map keeps its entry
- * and its place), so a write of an existing object allocates nothing here.
+ * What the collector knows of an object: the object as last written (its resourceVersion
+ * orders dependents by their last writes, see GarbageCollector#dependentsOf) and when the
+ * collector first saw it. Updated in place on every write, so a write of an existing object
+ * allocates nothing here.
  *
  * An Event without owners is not kept at all (issue 8): Events are most of the objects of
  * a run (~230 live per node for the hour of --event-ttl, ~1 M at 5,000 nodes), and the
@@ -22,9 +22,17 @@ import { isKind, resources, type Kind, type KubeObject } from './resources.js';
  * an owner gets a record like any dependent.
  */
 class Tracked {
+  /**
+   * Where the record is in the dependents list of its first owner (-1: none), so taking it
+   * out of that list is O(1): a ReplicaSet of 100,000 pods would otherwise scan its list
+   * for every pod removed. Other owners' lists (a second owner is rare) are scanned.
+   */
+  at = -1;
+
   constructor(
     public object: KubeObject,
-    public seq: number,
+    /** The collector's count when it first saw the object: the order a namespace is emptied in. */
+    readonly first: number,
   ) {}
 }
 
@@ -43,11 +51,19 @@ const sameOwners = (a: readonly OwnerReference[], b: readonly OwnerReference[]):
   return true;
 };
 
-const NO_UIDS: ReadonlySet<string> = new Set();
 const NO_OBJECTS: readonly KubeObject[] = Object.freeze([]);
 
-/** Orders dependents by their last write. */
-const bySeq = (a: Tracked, b: Tracked): number => a.seq - b.seq;
+/** The resourceVersion of the write that made `entry.object` (the record's last write). */
+const lastWrite = (entry: Tracked): number => Number(entry.object.metadata?.resourceVersion);
+/**
+ * Orders dependents by their last write. The API server delivers changes one at a time in
+ * commit order (ApiServer's watch delivery), so the resourceVersions of the objects the
+ * collector last saw order them as its own count of writes would, without keeping that
+ * count in every record (8 bytes a tracked object, issue 8).
+ */
+const byLastWrite = (a: Tracked, b: Tracked): number => lastWrite(a) - lastWrite(b);
+/** Orders records by when the collector first saw them. */
+const byFirst = (a: Tracked, b: Tracked): number => a.first - b.first;
 
 /**
  * Watches every kind from the control plane and deletes what deletion leaves behind.
@@ -56,17 +72,21 @@ const bySeq = (a: Tracked, b: Tracked): number => a.seq - b.seq;
  */
 export class GarbageCollector {
   readonly #client: ApiClient;
-  readonly #objects = new Map<string, Tracked>();
   /**
-   * The same records by kind, for the lookup every update of a tracked object makes: most
-   * updates of a settled cluster are Lease renewals and Node status (issue 8), whose uids
-   * are found among a few thousand entries rather than in a map of every Pod, claim and
-   * owned Event of the cluster (a miss-prone probe, 4% of a settled minute at 2,000 nodes).
-   * A uid names one object, of one kind, so both maps hold the same records.
+   * The records by kind, then uid: the only index of them (issue 8: a second map of every
+   * record by uid alone cost ~50 bytes a tracked object). By kind for the lookup every
+   * update of a tracked object makes: most updates of a settled cluster are Lease renewals
+   * and Node status, whose uids are found among a few thousand entries rather than in a map
+   * of every Pod, claim and owned Event of the cluster (a miss-prone probe, 4% of a settled
+   * minute at 2,000 nodes). A uid names one object, of one kind.
    */
   readonly #objectsByKind = new Map<string, Map<string, Tracked>>();
-  /** Owner uid → uids of its dependents (unordered: #dependentsOf orders them). */
-  readonly #dependents = new Map<string, Set<string>>();
+  /**
+   * Owner uid → the records of its dependents (unordered: #dependentsOf orders them). An
+   * array rather than a Set: 8 bytes a dependent rather than ~30, and the order is not kept
+   * anyway; a removal scans its owner's list, which is short but for DaemonSets (a pod per node).
+   */
+  readonly #dependents = new Map<string, Tracked[]>();
   /** Namespace name → the Namespace object as last seen. */
   readonly #namespaces = new Map<string, KubeObject>();
   #seq = 0;
@@ -87,8 +107,34 @@ export class GarbageCollector {
       else this.#onUpsert(kind, object, event.type === 'ADDED');
     });
     // Dependents whose owners were all gone before we started.
-    for (const entry of [...this.#objects.values()]) this.#collectIfOrphaned(entry.object);
+    for (const entry of this.#records()) this.#collectIfOrphaned(entry.object);
     return subscription;
+  }
+
+  /** Every record, in the order the collector first saw the objects. */
+  #records(): Tracked[] {
+    const all: Tracked[] = [];
+    for (const ofKind of this.#objectsByKind.values()) for (const entry of ofKind.values()) all.push(entry);
+    return all.sort(byFirst);
+  }
+
+  /** The record of the object with `uid`, of kind `kind` if known, else of any kind. */
+  #record(uid: string, kind: string | undefined): Tracked | undefined {
+    const found = kind === undefined ? undefined : this.#objectsByKind.get(kind)?.get(uid);
+    if (found !== undefined) return found;
+    // An owner reference names its owner's kind, but the collector's graph is by uid (as
+    // upstream's uidToNode): a reference with another kind still finds its object.
+    for (const [k, ofKind] of this.#objectsByKind) {
+      if (k === kind) continue;
+      const entry = ofKind.get(uid);
+      if (entry !== undefined) return entry;
+    }
+    return undefined;
+  }
+
+  /** Whether `object` has a record (a uid names one object, so its kind's map has it if any does). */
+  #isTracked(object: KubeObject): boolean {
+    return this.#objectsByKind.get(kindOf(object))?.has(uidOf(object)) === true;
   }
 
   /**
@@ -97,13 +143,9 @@ export class GarbageCollector {
    * cost two set operations per owner on every write of every dependent.
    */
   #dependentsOf(uid: string): Tracked[] {
-    const found: Tracked[] = [];
-    for (const dependentUid of this.#dependents.get(uid) ?? NO_UIDS) {
-      // An object is in its owners' sets only while it names them, so it has a record.
-      const dependent = this.#objects.get(dependentUid);
-      if (dependent !== undefined) found.push(dependent);
-    }
-    return found.sort(bySeq);
+    // A record is in its owners' lists only while it is tracked and names them.
+    const dependents = this.#dependents.get(uid);
+    return dependents === undefined ? [] : dependents.slice().sort(byLastWrite);
   }
 
   /**
@@ -121,7 +163,7 @@ export class GarbageCollector {
 
   /** The owner `ref` names, as {@link GarbageCollector#ownerExists} finds it, or undefined. */
   #ownerObject(ref: OwnerReference, namespace: string | undefined): KubeObject | undefined {
-    const owner = this.#objects.get(ref.uid);
+    const owner = this.#record(ref.uid, ref.kind);
     if (owner !== undefined) return owner.object;
     if (ref.kind !== 'Event') return undefined;
     const live = this.#client.get('Event', ref.name, namespace);
@@ -144,22 +186,20 @@ export class GarbageCollector {
       // An untracked Event is ownerless, so it had no owners to unindex.
       if (kind !== 'Event' || owners.length > 0) {
         const tracked = new Tracked(object, seq);
-        this.#objects.set(uid, tracked);
         let ofKind = this.#objectsByKind.get(kind);
         if (ofKind === undefined) this.#objectsByKind.set(kind, (ofKind = new Map<string, Tracked>()));
         ofKind.set(uid, tracked);
-        for (let i = 0; i < owners.length; i++) this.#addDependent(owners[i]!.uid, uid);
+        this.#addDependent(owners, tracked);
       }
     } else {
       // Most writes keep the owners (often the very array): the index stays as it is.
       const previous = ownersOf(entry.object);
       if (!sameOwners(previous, owners)) {
-        for (let i = 0; i < previous.length; i++) this.#dependents.get(previous[i]!.uid)?.delete(uid);
-        for (let i = 0; i < owners.length; i++) this.#addDependent(owners[i]!.uid, uid);
+        this.#removeDependent(previous, entry);
+        this.#addDependent(owners, entry);
       }
       // A record stays one, even an Event's that lost its owners (lists being walked hold it).
       entry.object = object;
-      entry.seq = seq;
     }
     if (kind === 'Namespace') this.#namespaces.set(object.metadata?.name ?? '', object);
     const meta = object.metadata;
@@ -169,24 +209,60 @@ export class GarbageCollector {
     if (kind === 'Namespace') this.#emptyNamespace(object);
   }
 
-  #addDependent(ownerUid: string, uid: string): void {
-    let set = this.#dependents.get(ownerUid);
-    if (!set) this.#dependents.set(ownerUid, (set = new Set()));
-    set.add(uid);
+  /**
+   * Lists `tracked`, which is in no list yet, among the dependents of each of `owners`: once
+   * per owner uid, as a set would, when a list names an owner twice.
+   */
+  #addDependent(owners: readonly OwnerReference[], tracked: Tracked): void {
+    outer: for (let i = 0; i < owners.length; i++) {
+      const ownerUid = owners[i]!.uid;
+      for (let j = 0; j < i; j++) if (owners[j]!.uid === ownerUid) continue outer;
+      let list = this.#dependents.get(ownerUid);
+      if (list === undefined) this.#dependents.set(ownerUid, (list = []));
+      if (i === 0) tracked.at = list.length;
+      list.push(tracked);
+    }
+  }
+
+  /** Takes `tracked` out of the dependents of each of `owners` (those it was listed under). */
+  #removeDependent(owners: readonly OwnerReference[], tracked: Tracked): void {
+    for (let i = 0; i < owners.length; i++) {
+      const ownerUid = owners[i]!.uid;
+      const list = this.#dependents.get(ownerUid);
+      if (list === undefined) continue;
+      // The first owner's place is known; a scan finds the others (and would a stale place).
+      let at = i === 0 ? tracked.at : -1;
+      if (at < 0 || list[at] !== tracked) at = list.indexOf(tracked);
+      if (at < 0) continue;
+      // Swapped with the last: the order is the records' last writes, not the list's.
+      const last = list.pop()!;
+      if (last !== tracked) {
+        list[at] = last;
+        // The moved record's `at` is its place in its first owner's list: this one, or another.
+        if (ownersOf(last.object)[0]?.uid === ownerUid) last.at = at;
+      }
+      if (i === 0) tracked.at = -1;
+      // An empty list is dropped: its owner's removal would have found no dependents in it.
+      if (list.length === 0) this.#dependents.delete(ownerUid);
+    }
   }
 
   /** `object`: the deleted object, as the DELETED event carries it. */
   #onRemoved(object: KubeObject): void {
     const uid = uidOf(object);
-    // Found among its kind's records (both maps hold the same ones): an expiring Event, most
-    // removals of a run (~970,000 within three minutes at 5,000 nodes), is ownerless and so
-    // in no map, and its kind has few records or none, where the map of every tracked
-    // object missed (issue 8).
-    if (this.#objectsByKind.get(kindOf(object))?.delete(uid)) this.#objects.delete(uid);
+    // Found among its kind's records: an expiring Event, most removals of a run (~970,000
+    // within three minutes at 5,000 nodes), is ownerless and so in no map, and its kind has
+    // few records or none, where a map of every tracked object missed (issue 8).
+    const ofKind = this.#objectsByKind.get(kindOf(object));
+    const entry = ofKind?.get(uid);
+    if (entry !== undefined) {
+      ofKind!.delete(uid);
+      // Out of the lists of the owners it was indexed under (those of its last write).
+      this.#removeDependent(ownersOf(entry.object), entry);
+    }
     const owners = ownersOf(object);
     for (let i = 0; i < owners.length; i++) {
       const ref = owners[i]!;
-      this.#dependents.get(ref.uid)?.delete(uid);
       const ownerObject = this.#ownerObject(ref, object.metadata?.namespace);
       if (ownerObject?.metadata?.finalizers?.includes('foregroundDeletion')) this.#deleteForeground(ownerObject);
     }
@@ -227,7 +303,7 @@ export class GarbageCollector {
     const uid = uidOf(owner);
     const remaining = this.#dependentsOf(uid);
     for (const dependent of remaining) if (!dependent.object.metadata?.deletionTimestamp) this.#delete(dependent.object);
-    if (remaining.every((d) => !this.#objects.has(uidOf(d.object)))) this.#removeFinalizer(owner, 'foregroundDeletion');
+    if (remaining.every((d) => !this.#isTracked(d.object))) this.#removeFinalizer(owner, 'foregroundDeletion');
   }
 
   /**
@@ -246,10 +322,11 @@ export class GarbageCollector {
     // below deletes the rest, and checks for emptiness after it.
     if (this.#emptyingEvents.has(name)) return;
     const inside: Tracked[] = [];
-    for (const entry of this.#objects.values()) {
-      const object = entry.object;
-      if (resources[kindOf(object)].namespaced && object.metadata?.namespace === name) inside.push(entry);
+    for (const [kind, ofKind] of this.#objectsByKind) {
+      if (!resources[kind as Kind].namespaced) continue;
+      for (const entry of ofKind.values()) if (entry.object.metadata?.namespace === name) inside.push(entry);
     }
+    inside.sort(byFirst);
     for (const entry of inside) {
       // Read when used: the record is updated in place, so a delete sees what the deletes
       // before it changed (synchronous watch delivery).
@@ -260,12 +337,12 @@ export class GarbageCollector {
     try {
       for (const event of this.#eventsIn(name)) {
         // Tracked ones (Events with owners) were deleted above with the other objects.
-        if (!event.metadata?.deletionTimestamp && !this.#objects.has(uidOf(event))) this.#delete(event);
+        if (!event.metadata?.deletionTimestamp && !this.#isTracked(event)) this.#delete(event);
       }
     } finally {
       this.#emptyingEvents.delete(name);
     }
-    if (inside.every((e) => !this.#objects.has(uidOf(e.object))) && this.#eventsIn(name).length === 0) {
+    if (inside.every((e) => !this.#isTracked(e.object)) && this.#eventsIn(name).length === 0) {
       const current = this.#client.get('Namespace', name);
       if (E.isRight(current) && (current.right.spec?.finalizers ?? []).length > 0) {
         this.#client.update('Namespace', { ...current.right, spec: { ...current.right.spec, finalizers: [] } });

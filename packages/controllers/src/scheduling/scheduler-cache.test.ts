@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { countsOnNode, SchedulerCache } from './scheduler-cache.js';
+import { podNonZeroRequests, podRequests } from './pod-requests.js';
 
 const node = (name: string): Node => ({ metadata: { name }, status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' } } });
 const pod = (name: string, nodeName: string | undefined, extra: Partial<Pod> = {}): Pod => ({
@@ -94,6 +95,58 @@ describe('SchedulerCache', () => {
     cache.removeNode('w1');
     expect(cache.nodeInfo('w1')).toBeUndefined();
     expect([info.allocatable.pods, info.unschedulable, info.readyStatus]).toEqual([0, false, undefined]);
+  });
+
+  it('agrees with a recount of the live pods after moves, updates and removals (slots reused)', () => {
+    // The cache keeps per pod only the spec and owners it counted, and works the node, the
+    // requests and the spread owner out again on removal: compare with a recount.
+    const cache = new SchedulerCache();
+    for (const n of ['w1', 'w2', 'w3']) cache.setNode(node(n));
+    const live = new Map<string, Pod>();
+    const owners = ['rs-1', 'rs-2'];
+    const make = (i: number, step: number): Pod => {
+      const p = pod(`p${i}`, `w${1 + ((i + step) % 3)}`);
+      const ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: owners[(i + step) % 2]!, controller: true }];
+      const namespace = i % 4 === 0 ? undefined : i % 4 === 1 ? 'other' : 'default';
+      const cpu = `${100 * (1 + ((i * step) % 5))}m`;
+      return {
+        metadata: { name: `p${i}`, namespace, ownerReferences, ...(step % 5 === 4 ? { deletionTimestamp: '2019-06-01T00:00:30Z' } : {}) },
+        spec: { ...p.spec, containers: [{ name: 'c', resources: { requests: { cpu, memory: '1Gi' } } }] },
+      };
+    };
+    const keyOfPod = (p: Pod): string => (p.metadata?.namespace ? `${p.metadata.namespace}/${p.metadata.name}` : p.metadata!.name!);
+    for (let step = 0; step < 12; step++) {
+      for (let i = 0; i < 10; i++) {
+        if ((i + step) % 7 === 3) {
+          const gone = live.get(`p${i}`);
+          if (gone) expect(cache.removePod(keyOfPod(gone))).toBe(true);
+          live.delete(`p${i}`);
+          continue;
+        }
+        const p = make(i, step);
+        cache.setPod(p);
+        live.set(`p${i}`, p);
+      }
+      for (const n of ['w1', 'w2', 'w3']) {
+        const on = [...live.values()].filter((p) => p.spec?.nodeName === n);
+        const info = cache.nodeInfo(n)!;
+        expect(info.podCount).toBe(on.length);
+        expect(info.requested.milliCPU).toBe(on.reduce((sum, p) => sum + podRequests(p).milliCPU, 0));
+        expect(info.nonZeroRequested.memory).toBe(on.reduce((sum, p) => sum + podNonZeroRequests(p).memory, 0));
+        const spread = new Map<string, number>();
+        for (const p of on) {
+          if (p.metadata?.deletionTimestamp) continue;
+          const uid = p.metadata!.ownerReferences![0]!.uid;
+          spread.set(uid, (spread.get(uid) ?? 0) + 1);
+        }
+        expect(new Map([...info.controllerPods].sort())).toEqual(new Map([...spread].sort()));
+        for (const [uid, count] of spread) expect(cache.controllerPodsByNode(uid)!.get(info)).toBe(count);
+      }
+      for (const p of live.values()) {
+        expect(cache.hasPod(keyOfPod(p))).toBe(true);
+        expect(cache.nodeOf(keyOfPod(p))).toBe(p.spec?.nodeName);
+      }
+    }
   });
 
   it('keeps the pods of each controller per node, inverted, as controllerPods counts them', () => {

@@ -5,7 +5,8 @@
 // — and a pod the scheduler just bound counts at once (AssumePod), before its watch event.
 // Kept incrementally, so a scheduling attempt costs nothing per pod in the cluster.
 import type { Node, Pod, PodSpec, Taint } from 'kubernetes-types/core/v1.js';
-import { controllerOf, keyOf, nodeReadyStatus, TAINTS } from '../runtime/pod-util.js';
+import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
+import { controllerOf, nodeReadyStatus, TAINTS } from '../runtime/pod-util.js';
 import { isNodeHeartbeatOnly } from '../runtime/node-heartbeat.js';
 import { NodeSlots } from './node-slots.js';
 import {
@@ -75,50 +76,82 @@ export const nodeSchedulingTaints = (node: Node, withReadiness: boolean): readon
   return taints;
 };
 
-interface MutableNodeInfo {
-  name: string;
-  node: Node | undefined;
-  allocatable: Allocatable;
-  requested: Resources;
-  nonZeroRequested: { milliCPU: number; memory: number };
-  podCount: number;
-  controllerPods: Map<string, number>;
-  unschedulable: boolean;
-  readyStatus: string | undefined;
-  taints: readonly Taint[];
-  taintsWithReadiness: readonly Taint[];
-  preferNoScheduleTaints: readonly Taint[];
-  taintsClass: number;
-  taintsWithReadinessClass: number;
-  preferNoScheduleClass: number;
-  slot: number;
-}
-
-interface CountedPod {
-  /** The spec, ownerReferences and terminating state it was counted from: equal ones count the same. */
-  readonly spec: PodSpec | undefined;
-  readonly ownerReferences: unknown;
-  readonly terminating: boolean;
-  readonly nodeName: string;
-  readonly requests: Resources;
-  readonly nonZero: { readonly milliCPU: number; readonly memory: number };
-  /** Controller uid when the pod counts for spreading (has one and is not terminating). */
-  readonly spreadOwner: string | undefined;
-}
-
 const NO_ALLOCATABLE: Allocatable = { ...EMPTY_RESOURCES, pods: 0 };
+
+/**
+ * A node's entry. Its pods per controller are not kept here but read from the cache's one
+ * index of them (see {@link NodeEntry.controllerPods}): a map per node of every controller
+ * with a pod there duplicated that index (~1 KB a node, issue 8).
+ */
+class NodeEntry implements NodeInfo {
+  node: Node | undefined = undefined;
+  allocatable: Allocatable = NO_ALLOCATABLE;
+  requested: Resources = EMPTY_RESOURCES;
+  nonZeroRequested: { milliCPU: number; memory: number } = { milliCPU: 0, memory: 0 };
+  podCount = 0;
+  unschedulable = false;
+  readyStatus: string | undefined = undefined;
+  taints: readonly Taint[] = NO_TAINTS;
+  taintsWithReadiness: readonly Taint[] = NO_TAINTS;
+  preferNoScheduleTaints: readonly Taint[] = NO_TAINTS;
+  taintsClass = 0;
+  taintsWithReadinessClass = 0;
+  preferNoScheduleClass = 0;
+  slot = -1;
+
+  constructor(
+    readonly name: string,
+    /** The cache's pods per controller uid and node entry. */
+    private readonly byController: ReadonlyMap<string, ReadonlyMap<NodeInfo, number>>,
+  ) {}
+
+  /**
+   * The node's spread-counted pods per controller uid, built from the cache's index when
+   * asked: only scoreNodes without the cache's controllerPodsByNode (and tests) ask.
+   */
+  get controllerPods(): ReadonlyMap<string, number> {
+    const counts = new Map<string, number>();
+    for (const [owner, byNode] of this.byController) {
+      const count = byNode.get(this);
+      if (count !== undefined) counts.set(owner, count);
+    }
+    return counts;
+  }
+}
 
 /** Whether a pod bound to a node holds resources there (assigned and not in a terminal phase). */
 export const countsOnNode = (pod: Pod): boolean =>
   !!pod.spec?.nodeName && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 
+/** A key's namespace ('' for a key without one) and name, as keyOf joined them. */
+const splitPodKey = (key: string): readonly [string, string] => {
+  const slash = key.indexOf('/');
+  return slash < 0 ? ['', key] : [key.slice(0, slash), key.slice(slash + 1)];
+};
+
 /** Nodes and the pods bound to them, kept current by the scheduler's event handlers. */
 export class SchedulerCache {
-  readonly #nodes = new Map<string, MutableNodeInfo>();
-  readonly #pods = new Map<string, CountedPod>();
+  readonly #nodes = new Map<string, NodeEntry>();
+  /**
+   * The counted pods: per namespace, pod name → the pod's slot in the columns below. Keyed
+   * by the names the pod objects hold rather than by a "namespace/name" string built per
+   * pod, and a slot number rather than a record per pod (issue 8: ~180 bytes a pod before,
+   * 150,000 pods at 5,000 nodes).
+   */
+  readonly #pods = new Map<string, Map<string, number>>();
+  /**
+   * Per slot, the spec, ownerReferences and terminating state the pod was counted from:
+   * equal ones count the same, and what was counted (node, requests, spread owner) is a
+   * function of them, worked out again when the pod stops counting.
+   */
+  #specs: (PodSpec | undefined)[] = [];
+  #ownerReferences: (readonly OwnerReference[] | undefined)[] = [];
+  #terminating = new Uint8Array(64);
+  /** Slots given back by removed pods, reused first. */
+  readonly #freeSlots: number[] = [];
   /** controllerPods inverted: per controller uid, its counted pods per node entry. */
   readonly #byController = new Map<string, Map<NodeInfo, number>>();
-  #sorted: MutableNodeInfo[] | undefined;
+  #sorted: NodeEntry[] | undefined;
   /** The filter and score inputs of #sorted as columns; valid while #sorted is. */
   readonly #slots = new NodeSlots();
 
@@ -176,71 +209,101 @@ export class SchedulerCache {
   /**
    * Counts an assigned pod on its node, replacing what was counted for it before (an
    * update, or the watch event of a pod already assumed). A pod that no longer counts
-   * (terminal, unassigned) is removed. `key` is the pod's keyOf, when the caller has it.
+   * (terminal, unassigned) is removed. `_key`, the pod's keyOf, is no longer needed: the
+   * pod is found by the namespace and name it holds.
    */
-  setPod(pod: Pod, key: string = keyOf(pod)): void {
+  setPod(pod: Pod, _key?: string): void {
+    const meta = pod.metadata;
+    // keyOf's parts: a pod without namespace is keyed by its name alone.
+    const namespace = meta?.namespace || '';
+    const name = meta?.name ?? '';
     if (!countsOnNode(pod)) {
-      this.removePod(key);
+      this.#remove(namespace, name);
       return;
     }
-    const terminating = !!pod.metadata?.deletionTimestamp;
-    const ownerReferences = pod.metadata?.ownerReferences;
-    const previous = this.#pods.get(key);
+    const terminating = !!meta?.deletionTimestamp;
+    const ownerReferences = meta?.ownerReferences;
+    const previous = this.#pods.get(namespace)?.get(name);
     // A status update keeps the stored spec and metadata members (frozen subtrees are
     // shared), and what is counted is a function of those: nothing to recount.
-    if (previous && previous.spec === pod.spec && previous.ownerReferences === ownerReferences && previous.terminating === terminating) return;
-    const owner = controllerOf(pod)?.uid;
-    const counted: CountedPod = {
-      spec: pod.spec,
-      ownerReferences,
-      terminating,
-      nodeName: pod.spec?.nodeName ?? '',
-      requests: podRequests(pod),
-      nonZero: podNonZeroRequests(pod),
-      spreadOwner: owner !== undefined && !terminating ? owner : undefined,
-    };
-    this.removePod(key);
-    this.#pods.set(key, counted);
-    const info = this.#info(counted.nodeName);
-    info.requested = addResources(info.requested, counted.requests);
+    if (
+      previous !== undefined &&
+      this.#specs[previous] === pod.spec &&
+      this.#ownerReferences[previous] === ownerReferences &&
+      (this.#terminating[previous] === 1) === terminating
+    )
+      return;
+    this.#remove(namespace, name);
+    const slot = this.#freeSlots.length > 0 ? this.#freeSlots.pop()! : this.#specs.length;
+    if (slot >= this.#terminating.length) {
+      const grown = new Uint8Array(2 * this.#terminating.length);
+      grown.set(this.#terminating);
+      this.#terminating = grown;
+    }
+    this.#specs[slot] = pod.spec;
+    this.#ownerReferences[slot] = ownerReferences;
+    this.#terminating[slot] = terminating ? 1 : 0;
+    let names = this.#pods.get(namespace);
+    if (names === undefined) this.#pods.set(namespace, (names = new Map<string, number>()));
+    names.set(name, slot);
+    this.#count(pod.spec, terminating ? undefined : controllerOf(pod)?.uid, 1);
+  }
+
+  /**
+   * Adds (`sign` 1) or takes back (−1) what a pod with `spec` counts on its node;
+   * `spreadOwner` is its controller's uid when selector spreading counts it.
+   */
+  #count(spec: PodSpec | undefined, spreadOwner: string | undefined, sign: 1 | -1): void {
+    const nodeName = spec?.nodeName ?? '';
+    const info = sign === 1 ? this.#info(nodeName) : this.#nodes.get(nodeName);
+    if (info === undefined) return;
+    // Worked out from the spec each time: both are memoised per frozen containers array.
+    const pod: Pod = { spec };
+    const requests = podRequests(pod);
+    const nonZero = podNonZeroRequests(pod);
+    info.requested = sign === 1 ? addResources(info.requested, requests) : subtractResources(info.requested, requests);
     // Updated in place: the object stays where the node's entry was made, and scoring reads
     // it for hundreds of nodes per pod.
-    info.nonZeroRequested.milliCPU += counted.nonZero.milliCPU;
-    info.nonZeroRequested.memory += counted.nonZero.memory;
-    info.podCount++;
+    info.nonZeroRequested.milliCPU += sign * nonZero.milliCPU;
+    info.nonZeroRequested.memory += sign * nonZero.memory;
+    info.podCount += sign;
     this.#writeSlot(info);
-    if (counted.spreadOwner !== undefined) {
-      info.controllerPods.set(counted.spreadOwner, (info.controllerPods.get(counted.spreadOwner) ?? 0) + 1);
-      let byNode = this.#byController.get(counted.spreadOwner);
-      if (!byNode) this.#byController.set(counted.spreadOwner, (byNode = new Map<NodeInfo, number>()));
-      byNode.set(info, (byNode.get(info) ?? 0) + 1);
+    if (spreadOwner !== undefined) {
+      let byNode = this.#byController.get(spreadOwner);
+      if (sign === 1) {
+        if (!byNode) this.#byController.set(spreadOwner, (byNode = new Map<NodeInfo, number>()));
+        byNode.set(info, (byNode.get(info) ?? 0) + 1);
+      } else if (byNode) {
+        const left = (byNode.get(info) ?? 1) - 1;
+        if (left > 0) byNode.set(info, left);
+        else byNode.delete(info);
+        if (byNode.size === 0) this.#byController.delete(spreadOwner);
+      }
     }
+    if (sign === -1 && !info.node && info.podCount === 0) this.#nodes.delete(nodeName);
   }
 
   /** Stops counting the pod with `key`; true when it was counted. */
   removePod(key: string): boolean {
-    const counted = this.#pods.get(key);
-    if (!counted) return false;
-    this.#pods.delete(key);
-    const info = this.#nodes.get(counted.nodeName);
-    if (!info) return true;
-    info.requested = subtractResources(info.requested, counted.requests);
-    info.nonZeroRequested.milliCPU -= counted.nonZero.milliCPU;
-    info.nonZeroRequested.memory -= counted.nonZero.memory;
-    info.podCount--;
-    this.#writeSlot(info);
-    if (counted.spreadOwner !== undefined) {
-      const left = (info.controllerPods.get(counted.spreadOwner) ?? 1) - 1;
-      if (left > 0) info.controllerPods.set(counted.spreadOwner, left);
-      else info.controllerPods.delete(counted.spreadOwner);
-      const byNode = this.#byController.get(counted.spreadOwner);
-      if (byNode) {
-        if (left > 0) byNode.set(info, left);
-        else byNode.delete(info);
-        if (byNode.size === 0) this.#byController.delete(counted.spreadOwner);
-      }
-    }
-    if (!info.node && info.podCount === 0) this.#nodes.delete(counted.nodeName);
+    const [namespace, name] = splitPodKey(key);
+    return this.#remove(namespace, name);
+  }
+
+  /** Stops counting the pod `name` of `namespace`; true when it was counted. */
+  #remove(namespace: string, name: string): boolean {
+    const names = this.#pods.get(namespace);
+    const slot = names?.get(name);
+    if (slot === undefined) return false;
+    names!.delete(name);
+    if (names!.size === 0) this.#pods.delete(namespace);
+    const spec = this.#specs[slot];
+    const ownerReferences = this.#ownerReferences[slot];
+    const terminating = this.#terminating[slot] === 1;
+    // Released: the slot must not keep the spec alive.
+    this.#specs[slot] = undefined;
+    this.#ownerReferences[slot] = undefined;
+    this.#freeSlots.push(slot);
+    this.#count(spec, terminating ? undefined : controllerOf({ metadata: { ownerReferences } })?.uid, -1);
     return true;
   }
 
@@ -256,12 +319,15 @@ export class SchedulerCache {
 
   /** Whether the pod with `key` is counted on some node. */
   hasPod(key: string): boolean {
-    return this.#pods.has(key);
+    const [namespace, name] = splitPodKey(key);
+    return this.#pods.get(namespace)?.has(name) === true;
   }
 
   /** The node the pod with `key` is counted on. */
   nodeOf(key: string): string | undefined {
-    return this.#pods.get(key)?.nodeName;
+    const [namespace, name] = splitPodKey(key);
+    const slot = this.#pods.get(namespace)?.get(name);
+    return slot === undefined ? undefined : (this.#specs[slot]?.nodeName ?? '');
   }
 
   /** The node's information, if the node is known. */
@@ -295,7 +361,7 @@ export class SchedulerCache {
   }
 
   /** Copies a node's changed inputs into its slot, while the walk order stands. */
-  #writeSlot(info: MutableNodeInfo): void {
+  #writeSlot(info: NodeEntry): void {
     if (this.#sorted !== undefined && info.slot >= 0) this.#slots.write(info.slot, info);
   }
 
@@ -309,29 +375,9 @@ export class SchedulerCache {
     return this.nodeInfos().length;
   }
 
-  #info(name: string): MutableNodeInfo {
+  #info(name: string): NodeEntry {
     let info = this.#nodes.get(name);
-    if (!info) {
-      info = {
-        name,
-        node: undefined,
-        allocatable: NO_ALLOCATABLE,
-        requested: EMPTY_RESOURCES,
-        nonZeroRequested: { milliCPU: 0, memory: 0 },
-        podCount: 0,
-        controllerPods: new Map(),
-        unschedulable: false,
-        readyStatus: undefined,
-        taints: NO_TAINTS,
-        taintsWithReadiness: NO_TAINTS,
-        preferNoScheduleTaints: NO_TAINTS,
-        taintsClass: 0,
-        taintsWithReadinessClass: 0,
-        preferNoScheduleClass: 0,
-        slot: -1,
-      };
-      this.#nodes.set(name, info);
-    }
+    if (!info) this.#nodes.set(name, (info = new NodeEntry(name, this.#byController)));
     return info;
   }
 }

@@ -44,6 +44,12 @@ describe('EventRecorder', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ count: 3, firstTimestamp: '2019-06-01T00:00:00Z', lastTimestamp: '2019-06-01T00:00:20Z' });
     expect(sim.trace.entries.filter((e) => e.type === 'event').map((e) => (e.type === 'event' ? e.count : 0))).toEqual([1, 2, 3]);
+    // Gone (as after its TTL), the Event is written anew with the next count and the first timestamp it had (kept as a time).
+    right(client.delete('Event', events[0]?.metadata?.name ?? ''));
+    sim.clock.runFor(61_500);
+    expect(recorder.normal(pod, 'Pulling', 'Pulling image "nginx"')).toMatchObject({ count: 4, firstTimestamp: '2019-06-01T00:00:00Z', lastTimestamp: '2019-06-01T00:01:21Z' });
+    sim.clock.runFor(1_000);
+    expect(recorder.normal(pod, 'Pulling', 'Pulling image "nginx"')).toMatchObject({ count: 5, firstTimestamp: '2019-06-01T00:00:00Z', lastTimestamp: '2019-06-01T00:01:22Z' });
   });
 
   it('combines more than ten distinct messages for one object and reason', () => {
@@ -137,10 +143,51 @@ describe('EventRecorder', () => {
   });
 
   it('correlates exactly as client-go\'s three string-keyed LRUs, through evictions of each', () => {
+    const { mismatches, evictions } = compareWithModel(8, 0, {});
+    expect(mismatches.slice(0, 3)).toEqual([]);
+    expect(evictions.every((n) => n > 0)).toBe(true);
+  });
+
+  it('correlates the same past 2^32 ms and with a fractional burst (numbers out of the 16-bit pairs are kept aside)', () => {
+    const { mismatches, evictions } = compareWithModel(9, 2 ** 32 - 600_000, { burst: 7.5, refillMs: 90_000 });
+    expect(mismatches.slice(0, 3)).toEqual([]);
+    expect(evictions.every((n) => n > 0)).toBe(true);
+  });
+
+  it('finds records by uid after many come and go (the open-addressing index moves runs back on delete)', () => {
+    const { client } = setup();
+    // Only the spam filter's LRU keeps records: 4,096 of 20,000 objects at a time, a few without a uid.
+    const recorder = new EventRecorder(client, { component: 'kubelet', host: 'w1' }, { correlator: { burst: 2 } });
+    const objects: KubeObject[] = Array.from({ length: 20_000 }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: i % 97 === 0 ? { name: `q${i}`, namespace: 'default', resourceVersion: '1' } : { name: `p${i}`, namespace: 'default', uid: `uid-${i % 5_000}-${i}`, resourceVersion: '1' },
+    }));
+    const model = new CorrelatorModel({ ...defaultCorrelatorOptions, burst: 2 });
+    const random = new SeededRandom(3);
+    const mismatches: string[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      // Recent objects again (found in the index), old ones after their eviction (made again).
+      const index = random.chance(0.5) ? Math.max(0, Math.floor(i / 2) - random.int(0, 3_000)) : random.int(0, objects.length);
+      const object = objects[index]!;
+      const expected = model.event(object, 'Normal', 'Test', 'm', 0);
+      const written = recorder.normal(object, 'Test', 'm');
+      if (written?.count !== expected?.count) mismatches.push(`#${i} object ${index}: ${written?.count}, expected ${expected?.count}`);
+      if (written !== undefined && expected?.name === undefined) model.named(written.metadata?.name ?? '');
+    }
+    expect(mismatches.slice(0, 3)).toEqual([]);
+    expect(model.evictions[0]).toBeGreaterThan(1_000);
+  });
+});
+
+/** Feeds 25,000 random events to a recorder and to the string-keyed model from `startAt`; returns the differences. */
+const compareWithModel = (seed: number, startAt: number, correlator: Partial<typeof defaultCorrelatorOptions>): { mismatches: string[]; evictions: number[] } => {
+  {
     const { sim, client } = setup();
-    const recorder = new EventRecorder(client, { component: 'kubelet', host: 'w1' });
-    const model = new CorrelatorModel();
-    const random = new SeededRandom(8);
+    sim.clock.runUntil(startAt);
+    const recorder = new EventRecorder(client, { component: 'kubelet', host: 'w1' }, { correlator });
+    const model = new CorrelatorModel({ ...defaultCorrelatorOptions, ...correlator });
+    const random = new SeededRandom(seed);
     // More objects than an LRU holds, a few of them without a uid (they share the index slot '').
     const objects: KubeObject[] = Array.from({ length: 5_000 }, (_, i) =>
       i % 500 === 7
@@ -165,10 +212,9 @@ describe('EventRecorder', () => {
       // ~40 simulated minutes in all: refills and new windows, but no Event reaches its 1 h TTL.
       if (random.chance(0.01)) sim.clock.runFor(random.int(1, 20_000));
     }
-    expect(mismatches.slice(0, 3)).toEqual([]);
-    expect(model.evictions.every((n) => n > 0)).toBe(true);
-  });
-});
+    return { mismatches, evictions: model.evictions };
+  }
+};
 
 /** The correlator as client-go keys it: three LRUs of joined strings (what the recorder must match). */
 class CorrelatorModel {
@@ -176,6 +222,8 @@ class CorrelatorModel {
   readonly #similar = new ModelLru<{ first: number; messages: Set<string> }>();
   readonly #logged = new ModelLru<{ name: string; count: number }>();
   #pending: { name: string; count: number } | undefined;
+
+  constructor(readonly options = defaultCorrelatorOptions) {}
 
   get evictions(): number[] {
     return [this.#buckets.evictions, this.#similar.evictions, this.#logged.evictions];
@@ -185,7 +233,7 @@ class CorrelatorModel {
   event(object: KubeObject, type: string, reason: string, message: string, now: number): { count: number; message: string; name?: string } | undefined {
     const meta = object.metadata ?? {};
     const objKey = [object.kind, meta.namespace, meta.name, meta.uid, object.apiVersion].join('\u0000');
-    const { burst, refillMs, similarWindowMs, maxSimilarEvents } = defaultCorrelatorOptions;
+    const { burst, refillMs, similarWindowMs, maxSimilarEvents } = this.options;
     let bucket = this.#buckets.get(objKey);
     if (!bucket) this.#buckets.set(objKey, (bucket = { tokens: burst, last: now }));
     const refilled = Math.floor((now - bucket.last) / refillMs);

@@ -10,7 +10,10 @@
 // reason, and one entry per logged message, and each LRU is a list threaded through
 // them, so an Event costs no key string and no Map entry of its own. The three kinds of
 // entry are columns indexed by 16-bit slots rather than objects (~236 → ~125 bytes per
-// live Event at 300 nodes, 10 min).
+// live Event at 300 nodes, 10 min), and since (issue 8, memory) times, token counts and
+// reasons are 16-bit fields beside the links, the records are found by an open-addressing
+// table of 16-bit slots rather than a Map by uid, and the tables grow by a quarter
+// (~63 → ~35 bytes per live entry at 500 nodes, 60 min).
 import * as E from 'fp-ts/lib/Either.js';
 import type { Event, ObjectReference } from 'kubernetes-types/core/v1.js';
 import type { ApiClient } from './client.js';
@@ -163,24 +166,39 @@ const NIL = -1;
  */
 const MAX_SLOTS = 0x7fff;
 
-/** The first capacity of a table, in slots, then × 1.5: most recorders keep a few hundred entries. */
+/**
+ * The first capacity of a table, in slots, and its least growth. A table grows by an
+ * eighth (issue 8: by half, the unused capacity of ~850 recorders was a third of their
+ * memory at 500 nodes; a kubelet's tables hold a few hundred entries and grow a dozen
+ * times, copying a few kB each).
+ */
 const FIRST_CAPACITY = 16;
+
+/** The capacity of every table before its first entry: recorders that never write pay for no columns. */
+const NO_INTS = new Int16Array(0);
+
+/** A number field in two 16-bit halves holds 0 … 2^32 − 2 inline; this value sends it to Slots#wide. */
+const WIDE = 0xffffffff;
 
 /**
  * One kind of correlation entry (records, groups or logged Events) in columns indexed by
  * slot (issue 8: as objects the three kinds cost ~225 bytes per live Event at 300 nodes,
- * mostly headers, 8-byte links and boxed fields): the links and small integers of a slot
- * side by side in one Int16Array (`stride` per slot; a typed array per column cost
- * ~150 bytes of header each, per recorder), strings, references and larger numbers in
- * plain arrays. The one client-go LRU that bounds the kind is threaded through fields 0
- * (prev) and 1 (next), as the Map keyed by strings it replaces, without keys: at most
+ * mostly headers, 8-byte links and boxed fields): the links, small integers and numbers
+ * (times, token counts: two 16-bit halves) of a slot side by side in one Int16Array
+ * (`stride` per slot), strings and references in one plain array (`valStride` per slot).
+ * The one client-go LRU that bounds the kind is threaded through fields 0 (prev) and 1
+ * (next), as the Map keyed by strings it replaces, without keys: at most
  * {@link CACHE_ENTRIES}; `add` appends as the most recently set and returns the oldest
  * beyond the bound (unlinked, for the caller to let go); `touch` moves an entry last;
  * reading leaves the order as it is. Released slots are chained through `next`.
  */
-class Slots {
+class Slots<V> {
   /** `stride` 16-bit fields per slot: prev, next, then the subclass's. */
-  ints: Int16Array = new Int16Array(0);
+  ints: Int16Array = NO_INTS;
+  /** `valStride` references per slot; undefined where unset. */
+  vals: (V | undefined)[] = [];
+  /** Number fields out of the inline range (not integers, negative or ≥ 2^32 − 1), by field index. */
+  #wide: Map<number, number> | undefined;
   /** Released slots (in no list). */
   #free = NIL;
   /** Slots handed out so far: those below are live or free. */
@@ -189,7 +207,10 @@ class Slots {
   #tail = NIL;
   #size = 0;
 
-  constructor(readonly stride: number) {}
+  constructor(
+    readonly stride: number,
+    readonly valStride: number,
+  ) {}
 
   /** Field `field` of `slot`. */
   get(slot: number, field: number): number {
@@ -198,6 +219,31 @@ class Slots {
 
   set(slot: number, field: number, value: number): void {
     this.ints[slot * this.stride + field] = value;
+  }
+
+  /** The number kept in fields `field` and `field` + 1 of `slot` (see setNumber). */
+  getNumber(slot: number, field: number): number {
+    const at = slot * this.stride + field;
+    const ints = this.ints;
+    const value = (((ints[at + 1]! & 0xffff) << 16) | (ints[at]! & 0xffff)) >>> 0;
+    return value === WIDE ? this.#wide!.get(at)! : value;
+  }
+
+  /**
+   * Keeps `value` in fields `field` and `field` + 1 of `slot`: a time in ms or a token
+   * count is an integer well below 2^32 in any run (4 bytes where a plain array's element
+   * is 8); any other number is kept exactly, aside.
+   */
+  setNumber(slot: number, field: number, value: number): void {
+    const at = slot * this.stride + field;
+    const ints = this.ints;
+    if (this.#wide !== undefined) this.#wide.delete(at);
+    if (!(Number.isInteger(value) && value >= 0 && value < WIDE)) {
+      (this.#wide ??= new Map<number, number>()).set(at, value);
+      value = WIDE;
+    }
+    ints[at] = value & 0xffff;
+    ints[at + 1] = value >>> 16;
   }
 
   /** A slot for a new entry; the caller sets every field. */
@@ -211,9 +257,14 @@ class Slots {
     if (this.#end === capacity) {
       // Not reachable within the bounds above; thrown rather than overflowing the 16-bit links.
       if (capacity === MAX_SLOTS) throw new Error('event recorder: correlation table full');
-      const grown = new Int16Array(Math.min(MAX_SLOTS, capacity === 0 ? FIRST_CAPACITY : capacity + (capacity >> 1)) * this.stride);
-      grown.set(this.ints);
-      this.ints = grown;
+      const grown = Math.min(MAX_SLOTS, capacity + Math.max(FIRST_CAPACITY, capacity >> 3));
+      const ints = new Int16Array(grown * this.stride);
+      ints.set(this.ints);
+      this.ints = ints;
+      // Sized here rather than by the engine's own growth (by half): the same eighth.
+      const vals = new Array<V | undefined>(grown * this.valStride).fill(undefined);
+      for (let i = 0; i < this.vals.length; i++) vals[i] = this.vals[i];
+      this.vals = vals;
     }
     return this.#end++;
   }
@@ -273,8 +324,22 @@ const R_IN_BUCKETS = 2;
  * aggregator's or the logger's LRU, chained through G_NEXT_IN_RECORD in the order of first use.
  */
 const R_GROUPS = 3;
-/** Records fields: another record with the same uid (only objects without one share it, as ''). */
-const R_SAME_UID = 4;
+/** Records fields: the hash of the uid (uidHash), where the index looks for the record. */
+const R_HASH = 4;
+/** Records fields: the spam filter's token bucket, while in its LRU: tokens left (two fields) and the time of the last refill (two). */
+const R_TOKENS = 5;
+const R_LAST = 7;
+
+/**
+ * The 15-bit hash of a uid by which the index places its records: FNV-1a over the length
+ * and the last 8 UTF-16 code units (a UUID's random tail, a counter's last digits), a
+ * quarter of the work of all 36; an equal hash only makes a probe longer.
+ */
+const uidHash = (uid: string): number => {
+  let h = Math.imul(0x811c9dc5 ^ uid.length, 0x01000193);
+  for (let i = Math.max(0, uid.length - 8); i < uid.length; i++) h = Math.imul(h ^ uid.charCodeAt(i), 0x01000193);
+  return (h ^ (h >>> 15)) & 0x7fff;
+};
 
 /**
  * Everything the recorder correlates about one involved object: client-go's three keys
@@ -287,20 +352,19 @@ const R_SAME_UID = 4;
  * are older than this nesting and kept so runs stay as they were: getEventKey also holds
  * the fieldPath, and groupcache's LRU moves an entry on Get as well as on Add.
  */
-class Records extends Slots {
-  /** The reference the record was made for; undefined for a free slot. */
-  readonly ref: (ObjectReference | undefined)[] = [];
-  /** The spam filter's token bucket, while in its LRU: tokens left and the time of the last refill. */
-  readonly tokens: number[] = [];
-  readonly last: number[] = [];
-
+class Records extends Slots<ObjectReference> {
   constructor() {
-    super(5);
+    super(9, 1);
+  }
+
+  /** The reference record `r` was made for; undefined for a free slot. */
+  ref(r: number): ObjectReference | undefined {
+    return this.vals[r];
   }
 
   /** Whether record `r` is the one of the object `ref` names (uid compared by the caller's index). */
   matches(r: number, ref: ObjectReference): boolean {
-    const own = this.ref[r]!;
+    const own = this.vals[r]!;
     return (
       (own.kind ?? '') === (ref.kind ?? '') &&
       (own.namespace ?? '') === (ref.namespace ?? '') &&
@@ -311,8 +375,75 @@ class Records extends Slots {
 
   /** `Kind/namespace/name` as the trace shows the object of record `r`. */
   traceText(r: number): string {
-    const { kind = '', namespace = '', name = '' } = this.ref[r]!;
+    const { kind = '', namespace = '', name = '' } = this.vals[r]!;
     return namespace ? [kind, namespace, name].join('/') : [kind, name].join('/');
+  }
+}
+
+/**
+ * The records by uid: open addressing with linear probing over a power-of-two Int16Array
+ * holding slot + 1 (0: empty), at most half full (issue 8: a Map entry per record, keyed
+ * by the uid, was ~40 bytes; here 2–4). Records of one uid (only objects without one
+ * share it, as '') sit in the same run and are told apart by the caller's match.
+ */
+class RecordIndex {
+  #table: Int16Array = NO_INTS;
+  #count = 0;
+
+  constructor(readonly records: Records) {}
+
+  /** The record of uid `uid` (whose hash is `hash`) that `match` accepts, or NIL. */
+  find(uid: string, hash: number, ref: ObjectReference): number {
+    const table = this.#table;
+    const mask = table.length - 1;
+    if (mask < 0) return NIL;
+    const records = this.records;
+    for (let at = hash & mask; table[at] !== 0; at = (at + 1) & mask) {
+      const r = table[at]! - 1;
+      if ((records.vals[r]!.uid ?? '') === uid && records.matches(r, ref)) return r;
+    }
+    return NIL;
+  }
+
+  /** Adds record `r` (its R_HASH set, not in the index). */
+  add(r: number): void {
+    if ((this.#count + 1) * 2 > this.#table.length) this.#grow();
+    this.#place(this.#table, r);
+    this.#count++;
+  }
+
+  /** Removes record `r` (in the index), moving the run after it back so every probe still finds its records. */
+  delete(r: number): void {
+    const table = this.#table;
+    const mask = table.length - 1;
+    const records = this.records;
+    let hole = records.get(r, R_HASH) & mask;
+    while (table[hole] !== r + 1) hole = (hole + 1) & mask;
+    table[hole] = 0;
+    for (let at = (hole + 1) & mask; table[at] !== 0; at = (at + 1) & mask) {
+      const home = records.get(table[at]! - 1, R_HASH) & mask;
+      // The entry stays unless its home is cyclically after the hole and not after it.
+      const stays = hole <= at ? hole < home && home <= at : hole < home || home <= at;
+      if (stays) continue;
+      table[hole] = table[at]!;
+      table[at] = 0;
+      hole = at;
+    }
+    this.#count--;
+  }
+
+  #place(table: Int16Array, r: number): void {
+    const mask = table.length - 1;
+    let at = this.records.get(r, R_HASH) & mask;
+    while (table[at] !== 0) at = (at + 1) & mask;
+    table[at] = r + 1;
+  }
+
+  #grow(): void {
+    const old = this.#table;
+    const table = new Int16Array(old.length === 0 ? FIRST_CAPACITY : old.length * 2);
+    for (let i = 0; i < old.length; i++) if (old[i] !== 0) this.#place(table, old[i]! - 1);
+    this.#table = table;
   }
 }
 
@@ -324,32 +455,31 @@ const G_BITS = 3;
 const G_NEXT_IN_RECORD = 4;
 /** Groups fields: the first of the group's logged Events, chained through L_NEXT_IN_GROUP. */
 const G_LOGGED = 5;
+/** Groups fields: the reason's code (EventRecorder#reasons). */
+const G_REASON = 6;
+/** Groups fields: the start of the aggregation window (two fields). */
+const G_FIRST = 7;
 
 /**
  * One (object, type, reason): the aggregator's entry (the distinct messages within the
- * window, while in its LRU) and the logger's entries of its Events.
+ * window, while in its LRU) and the logger's entries of its Events. The value of a slot
+ * is the window's distinct messages: the first alone, a Set only once a second one comes
+ * (most never do).
  */
-class Groups extends Slots {
-  /** The reason; undefined for a free slot. */
-  readonly reason: (string | undefined)[] = [];
-  /** The distinct messages of the window: the first alone, a Set only once a second one comes (most never do). */
-  readonly seen: (string | Set<string> | undefined)[] = [];
-  /** Start of the aggregation window. */
-  readonly first: number[] = [];
-
+class Groups extends Slots<string | Set<string>> {
   constructor() {
-    super(6);
+    super(9, 1);
   }
 
   /** Adds `message` to the window of `g`; returns the number of distinct messages. */
   addMessage(g: number, message: string): number {
-    const seen = this.seen[g];
+    const seen = this.vals[g];
     if (seen === undefined || seen === message) {
-      this.seen[g] = message;
+      this.vals[g] = message;
       return 1;
     }
     if (typeof seen !== 'string') return seen.add(message).size;
-    this.seen[g] = new Set([seen, message]);
+    this.vals[g] = new Set([seen, message]);
     return 2;
   }
 }
@@ -358,34 +488,45 @@ class Groups extends Slots {
 const L_GROUP = 2;
 /** Logged fields: the next logged Event of the same group. */
 const L_NEXT_IN_GROUP = 3;
-/** Logged fields: the Event's count, low and high 16 bits (a count is below 2^31). */
-const L_COUNT_LOW = 4;
-const L_COUNT_HIGH = 5;
+/** Logged fields: the Event's count (two fields). */
+const L_COUNT = 4;
+/**
+ * Logged fields: a time whose clock.iso() is the stored Event's firstTimestamp (two
+ * fields): 4 bytes where the string's reference was 8, and the text is needed again only
+ * when the Event is gone and written anew. The API server stores the firstTimestamp it is
+ * given, so the time it was made from tells it exactly.
+ */
+const L_FIRST = 6;
+/** Logged values: the Event's own (flat, shared) text, or undefined for the combined Event. */
+const L_MESSAGE = 0;
+/** Logged values: the Event's name; undefined for a free slot. */
+const L_NAME = 1;
 
 /**
  * The Events the logger knows (client-go's eventLog): name, count and first timestamp, to
  * bump an Event on the next identical event; the list is the logger's LRU. A group keeps
  * a handful at most, so they are a chain to walk rather than a Map per group.
  */
-class Logged extends Slots {
-  /** The Event's own (flat, shared) text, or undefined for the combined Event. */
-  readonly message: (string | undefined)[] = [];
-  /** The Event's name; undefined for a free slot. */
-  readonly name: (string | undefined)[] = [];
-  /** The stored Event's own firstTimestamp string. */
-  readonly firstTimestamp: (string | undefined)[] = [];
-
+class Logged extends Slots<string> {
   constructor() {
-    super(6);
+    super(8, 2);
+  }
+
+  /** Value `field` (L_MESSAGE, L_NAME) of entry `l`. */
+  value(l: number, field: number): string | undefined {
+    return this.vals[l * 2 + field];
+  }
+
+  setValue(l: number, field: number, value: string | undefined): void {
+    this.vals[l * 2 + field] = value;
   }
 
   count(l: number): number {
-    return ((this.get(l, L_COUNT_HIGH) & 0xffff) << 16) | (this.get(l, L_COUNT_LOW) & 0xffff);
+    return this.getNumber(l, L_COUNT);
   }
 
   setCount(l: number, count: number): void {
-    this.set(l, L_COUNT_LOW, count & 0xffff);
-    this.set(l, L_COUNT_HIGH, count >>> 16);
+    this.setNumber(l, L_COUNT, count);
   }
 }
 
@@ -400,7 +541,7 @@ export class EventRecorder {
    * keys leave out the source (upstream's are shared by every source of a broadcaster):
    * the same keys tell the same events apart.
    */
-  readonly #index = new Map<string, number>();
+  readonly #index: RecordIndex;
   /** Records, and the spam filter's LRU (upstream's spam key: the object). */
   readonly #records = new Records();
   /** Groups, and the aggregator's LRU (upstream's aggregate key: the object, type and reason). */
@@ -409,6 +550,11 @@ export class EventRecorder {
   readonly #logged = new Logged();
   /** Event types by code (Groups#bits): 'Normal' and 'Warning'. */
   readonly #types: string[] = [];
+  /**
+   * Reasons by code (G_REASON): a component writes a handful, so a group keeps a 16-bit
+   * code where it kept a reference (issue 8), and finds it by a short scan.
+   */
+  readonly #reasons: string[] = [];
   /**
    * Slots released so far. A write delivers to watchers synchronously: should one report
    * through this recorder and release slots meanwhile, the slots held across the write
@@ -436,6 +582,7 @@ export class EventRecorder {
 
   constructor(client: ApiClient, source: EventSource, options: { trace?: Trace; correlator?: Partial<EventCorrelatorOptions> } = {}) {
     this.#client = client;
+    this.#index = new RecordIndex(this.#records);
     this.#source = source;
     this.#trace = options.trace;
     this.#options = { ...defaultCorrelatorOptions, ...options.correlator };
@@ -459,13 +606,13 @@ export class EventRecorder {
     const bits = groups.get(group, G_BITS);
     if ((bits & 1) === 0) {
       groups.set(group, G_BITS, bits | 1);
-      groups.first[group] = now;
-      groups.seen[group] = undefined;
+      groups.setNumber(group, G_FIRST, now);
+      groups.vals[group] = undefined;
       const evicted = groups.add(group);
       if (evicted !== NIL) this.#evictGroup(evicted);
-    } else if (now - groups.first[group]! > this.#options.similarWindowMs) {
-      groups.first[group] = now;
-      groups.seen[group] = undefined;
+    } else if (now - groups.getNumber(group, G_FIRST) > this.#options.similarWindowMs) {
+      groups.setNumber(group, G_FIRST, now);
+      groups.vals[group] = undefined;
       groups.touch(group);
     }
     // The Event keeps the flat, shared text; the caches share it rather than the caller's string.
@@ -481,18 +628,21 @@ export class EventRecorder {
     const objectText = this.#trace === undefined ? '' : this.#traceText(record);
     const releases = this.#releases;
     let count = 1;
+    let firstTime = now;
     let firstTimestamp = stamp;
     if (previous !== NIL) {
-      const name = logged.name[previous]!;
+      const name = logged.value(previous, L_NAME)!;
       count = logged.count(previous) + 1;
-      firstTimestamp = logged.firstTimestamp[previous]!;
+      firstTime = logged.getNumber(previous, L_FIRST);
       const patched = this.#client.patch('Event', name, { count, lastTimestamp: stamp, message: finalMessage }, { type: 'merge', namespace });
       if (E.isRight(patched)) {
         // The slot is still this entry unless slots were released meanwhile and it went to another Event (names are unique).
-        if (this.#releases === releases || logged.name[previous] === name) logged.setCount(previous, logged.count(previous) + 1);
+        if (this.#releases === releases || logged.value(previous, L_NAME) === name) logged.setCount(previous, logged.count(previous) + 1);
         return this.#traced(patched.right, objectText, now);
       }
       if (patched.left.reason !== 'NotFound') return undefined;
+      // Written anew with the first timestamp of the Event that is gone (see L_FIRST).
+      firstTimestamp = this.#client.server.clock.iso(firstTime);
     }
     const event: Event = {
       apiVersion: 'v1',
@@ -516,7 +666,7 @@ export class EventRecorder {
       record = this.#recordOf(involvedObject);
       group = this.#groupOf(record, type, reason);
     }
-    this.#setLogged(group, logKey, created.right.metadata?.name ?? '', count, created.right.firstTimestamp ?? stamp);
+    this.#setLogged(group, logKey, created.right.metadata?.name ?? '', count, firstTime);
     return this.#traced(created.right, objectText, now);
   }
 
@@ -569,7 +719,7 @@ export class EventRecorder {
     const ref = referenceOf(object, fieldPath);
     const last = this.#lastRecord;
     const records = this.#records;
-    if (last === NIL || (records.ref[last]!.uid ?? '') !== (ref.uid ?? '') || !records.matches(last, ref)) this.#lastRecord = this.#recordOf(ref);
+    if (last === NIL || (records.ref(last)!.uid ?? '') !== (ref.uid ?? '') || !records.matches(last, ref)) this.#lastRecord = this.#recordOf(ref);
     this.#lastObject = object;
     this.#lastFieldPath = fieldPath;
     return (this.#lastRef = ref);
@@ -585,23 +735,19 @@ export class EventRecorder {
   #recordOf(ref: ObjectReference): number {
     const records = this.#records;
     const uid = ref.uid ?? '';
-    const first = this.#index.get(uid);
-    if (first !== undefined) for (let r = first; r !== NIL; r = records.get(r, R_SAME_UID)) if (records.matches(r, ref)) return r;
+    const hash = uidHash(uid);
+    const found = this.#index.find(uid, hash, ref);
+    if (found !== NIL) return found;
     const record = records.alloc();
-    records.ref[record] = ref;
-    records.tokens[record] = 0;
-    records.last[record] = 0;
+    records.vals[record] = ref;
+    records.setNumber(record, R_TOKENS, 0);
+    records.setNumber(record, R_LAST, 0);
+    records.set(record, R_HASH, hash);
     records.set(record, PREV, NIL);
     records.set(record, NEXT, NIL);
     records.set(record, R_IN_BUCKETS, 0);
     records.set(record, R_GROUPS, NIL);
-    if (first === undefined) {
-      records.set(record, R_SAME_UID, NIL);
-      this.#index.set(uid, record);
-    } else {
-      records.set(record, R_SAME_UID, records.get(first, R_SAME_UID));
-      records.set(first, R_SAME_UID, record);
-    }
+    this.#index.add(record);
     return record;
   }
 
@@ -613,19 +759,28 @@ export class EventRecorder {
     return types.push(type) - 1;
   }
 
+  /** The code of `reason` in G_REASON. */
+  #reasonCode(reason: string): number {
+    const reasons = this.#reasons;
+    for (let i = 0; i < reasons.length; i++) if (reasons[i] === reason) return i;
+    if (reasons.length === MAX_SLOTS) throw new Error('event recorder: too many event reasons');
+    return reasons.push(reason) - 1;
+  }
+
   /** The (type, reason) group of `record`, made when missing. */
   #groupOf(record: number, type: string, reason: string): number {
     const groups = this.#groups;
     const code = this.#typeCode(type);
+    const reasonCode = this.#reasonCode(reason);
     let lastGroup = NIL;
     for (let g = this.#records.get(record, R_GROUPS); g !== NIL; g = groups.get(g, G_NEXT_IN_RECORD)) {
-      if (groups.reason[g] === reason && groups.get(g, G_BITS) >> 1 === code) return g;
+      if (groups.get(g, G_REASON) === reasonCode && groups.get(g, G_BITS) >> 1 === code) return g;
       lastGroup = g;
     }
     const group = groups.alloc();
-    groups.reason[group] = reason;
-    groups.seen[group] = undefined;
-    groups.first[group] = 0;
+    groups.vals[group] = undefined;
+    groups.set(group, G_REASON, reasonCode);
+    groups.setNumber(group, G_FIRST, 0);
     groups.set(group, PREV, NIL);
     groups.set(group, NEXT, NIL);
     groups.set(group, G_RECORD, record);
@@ -641,25 +796,25 @@ export class EventRecorder {
   /** The logged Event of `message` in `group` (undefined: the combined one), or NIL. */
   #loggedOf(group: number, message: string | undefined): number {
     const logged = this.#logged;
-    for (let l = this.#groups.get(group, G_LOGGED); l !== NIL; l = logged.get(l, L_NEXT_IN_GROUP)) if (logged.message[l] === message) return l;
+    for (let l = this.#groups.get(group, G_LOGGED); l !== NIL; l = logged.get(l, L_NEXT_IN_GROUP)) if (logged.value(l, L_MESSAGE) === message) return l;
     return NIL;
   }
 
   /** Remembers the Event written for `message` (undefined: the combined one) as the most recent. */
-  #setLogged(group: number, message: string | undefined, name: string, count: number, firstTimestamp: string): void {
+  #setLogged(group: number, message: string | undefined, name: string, count: number, firstTime: number): void {
     const logged = this.#logged;
     const existing = this.#loggedOf(group, message);
     if (existing !== NIL) {
-      logged.name[existing] = name;
+      logged.setValue(existing, L_NAME, name);
       logged.setCount(existing, count);
-      logged.firstTimestamp[existing] = firstTimestamp;
+      logged.setNumber(existing, L_FIRST, firstTime);
       logged.touch(existing);
       return;
     }
     const entry = logged.alloc();
-    logged.message[entry] = message;
-    logged.name[entry] = name;
-    logged.firstTimestamp[entry] = firstTimestamp;
+    logged.setValue(entry, L_MESSAGE, message);
+    logged.setValue(entry, L_NAME, name);
+    logged.setNumber(entry, L_FIRST, firstTime);
     logged.setCount(entry, count);
     const groups = this.#groups;
     logged.set(entry, PREV, NIL);
@@ -681,8 +836,8 @@ export class EventRecorder {
   #evictGroup(group: number): void {
     const groups = this.#groups;
     groups.set(group, G_BITS, groups.get(group, G_BITS) & ~1);
-    groups.first[group] = 0;
-    groups.seen[group] = undefined;
+    groups.setNumber(group, G_FIRST, 0);
+    groups.vals[group] = undefined;
     this.#dropGroupIfEmpty(group);
   }
 
@@ -698,7 +853,8 @@ export class EventRecorder {
       while (logged.get(l, L_NEXT_IN_GROUP) !== entry) l = logged.get(l, L_NEXT_IN_GROUP);
       logged.set(l, L_NEXT_IN_GROUP, next);
     }
-    logged.message[entry] = logged.name[entry] = logged.firstTimestamp[entry] = undefined;
+    logged.setValue(entry, L_MESSAGE, undefined);
+    logged.setValue(entry, L_NAME, undefined);
     logged.set(entry, L_GROUP, NIL);
     logged.set(entry, L_NEXT_IN_GROUP, NIL);
     logged.release(entry);
@@ -719,7 +875,7 @@ export class EventRecorder {
       while (groups.get(g, G_NEXT_IN_RECORD) !== group) g = groups.get(g, G_NEXT_IN_RECORD);
       groups.set(g, G_NEXT_IN_RECORD, next);
     }
-    groups.reason[group] = groups.seen[group] = undefined;
+    groups.vals[group] = undefined;
     groups.set(group, G_NEXT_IN_RECORD, NIL);
     groups.set(group, G_RECORD, NIL);
     groups.release(group);
@@ -730,21 +886,9 @@ export class EventRecorder {
   /** A record no LRU holds anything of leaves the index; found again, it is made again. */
   #dropIfEmpty(record: number): void {
     const records = this.#records;
-    const ref = records.ref[record];
-    if (ref === undefined || records.get(record, R_IN_BUCKETS) !== 0 || records.get(record, R_GROUPS) !== NIL) return;
-    const uid = ref.uid ?? '';
-    const first = this.#index.get(uid)!;
-    const next = records.get(record, R_SAME_UID);
-    if (first === record) {
-      if (next === NIL) this.#index.delete(uid);
-      else this.#index.set(uid, next);
-    } else {
-      let r = first;
-      while (records.get(r, R_SAME_UID) !== record) r = records.get(r, R_SAME_UID);
-      records.set(r, R_SAME_UID, next);
-    }
-    records.ref[record] = undefined;
-    records.set(record, R_SAME_UID, NIL);
+    if (records.ref(record) === undefined || records.get(record, R_IN_BUCKETS) !== 0 || records.get(record, R_GROUPS) !== NIL) return;
+    this.#index.delete(record);
+    records.vals[record] = undefined;
     records.release(record);
     this.#releases++;
     if (this.#lastRecord === record) this.#lastRecord = NIL;
@@ -786,18 +930,23 @@ export class EventRecorder {
     const { burst, refillMs } = this.#options;
     if (records.get(record, R_IN_BUCKETS) === 0) {
       records.set(record, R_IN_BUCKETS, 1);
-      records.tokens[record] = burst;
-      records.last[record] = now;
+      records.setNumber(record, R_TOKENS, burst);
+      records.setNumber(record, R_LAST, now);
       const evicted = records.add(record);
       if (evicted !== NIL) this.#evictRecord(evicted);
     }
-    const refilled = Math.floor((now - records.last[record]!) / refillMs);
+    const last = records.getNumber(record, R_LAST);
+    const refilled = Math.floor((now - last) / refillMs);
+    let tokens = records.getNumber(record, R_TOKENS);
     if (refilled > 0) {
-      records.tokens[record] = Math.min(burst, records.tokens[record]! + refilled);
-      records.last[record]! += refilled * refillMs;
+      tokens = Math.min(burst, tokens + refilled);
+      records.setNumber(record, R_LAST, last + refilled * refillMs);
     }
-    if (records.tokens[record]! <= 0) return false;
-    records.tokens[record]!--;
+    if (tokens <= 0) {
+      if (refilled > 0) records.setNumber(record, R_TOKENS, tokens);
+      return false;
+    }
+    records.setNumber(record, R_TOKENS, tokens - 1);
     return true;
   }
 }

@@ -35,6 +35,74 @@ describe('ContainerRuntime sandboxes', () => {
   });
 });
 
+describe('ContainerRuntime sandbox members', () => {
+  // The newest sandbox is held as members of the pod record: the object `sandbox` builds,
+  // readySandboxId and hasSandbox must tell what a replaced sandbox object used to.
+  it('tells the same sandbox through run, stop, a new sandbox and a power-off', () => {
+    const { clock, runtime } = setup();
+    expect(runtime.pod('a')?.sandbox).toBeUndefined();
+    expect([runtime.readySandboxId('a'), runtime.hasSandbox('a')]).toEqual([undefined, false]);
+    clock.runFor(250);
+    const first = runtime.runSandbox(pod('a'));
+    expect(runtime.pod('a')?.sandbox).toEqual({ id: first.id, ip: '10.200.3.2', ready: true, createdAt: 250 });
+    expect(Object.keys(runtime.pod('a')?.sandbox ?? {})).toEqual(['id', 'ip', 'ready', 'createdAt']);
+    expect([runtime.readySandboxId('a'), runtime.hasSandbox('a')]).toEqual([first.id, true]);
+    runtime.stopSandbox('a');
+    expect(runtime.pod('a')?.sandbox).toEqual({ ...first, ready: false });
+    expect([runtime.readySandboxId('a'), runtime.hasSandbox('a')]).toEqual([undefined, true]);
+    clock.runFor(100);
+    const second = runtime.runSandbox(pod('a'));
+    expect(second.id).not.toBe(first.id);
+    expect(runtime.pod('a')?.sandbox).toEqual({ id: second.id, ip: '10.200.3.3', ready: true, createdAt: 350 });
+    const c = runtime.createContainer('a', { name: 'app', image: 'nginx:1.17' }, 0);
+    expect(c.sandboxId).toBe(second.id);
+    runtime.powerOff();
+    expect(runtime.pod('a')?.sandbox).toEqual({ ...second, ready: false });
+    expect([runtime.readySandboxId('a'), runtime.hasSandbox('a')]).toEqual([undefined, true]);
+  });
+});
+
+describe('ContainerRuntime attempts kept without a list of one', () => {
+  // A record holds a single attempt without a list: `containers`, latest and
+  // hasLiveContainer must tell what the list of every attempt tells, at every step.
+  it('agrees with the list of attempts through create, start, restart, stop and power-off', () => {
+    const { clock, runtime } = setup();
+    const check = (uid: string) => {
+      const list = runtime.pod(uid)?.containers ?? [];
+      const newest = (name: string) => [...list].reverse().find((c) => c.name === name);
+      expect(runtime.latest(uid, 'app')).toBe(newest('app'));
+      expect(runtime.latest(uid, 'side')).toBe(newest('side'));
+      expect(runtime.hasLiveContainer(uid)).toBe(list.some((c) => c.state !== 'exited'));
+    };
+    runtime.runSandbox(pod('a'));
+    expect(runtime.pod('a')?.containers).toEqual([]);
+    check('a');
+    const first = runtime.createContainer('a', { name: 'app', image: 'nginx:1.17' }, 0);
+    expect(runtime.pod('a')?.containers).toEqual([first]);
+    check('a');
+    clock.runFor(10);
+    runtime.startContainer('a', first.id, { afterMs: 100, exitCode: 1 });
+    check('a');
+    clock.runFor(100);
+    check('a');
+    const second = runtime.createContainer('a', { name: 'app', image: 'nginx:1.17' }, 1);
+    expect(runtime.pod('a')?.containers.map((c) => [c.id, c.state])).toEqual([
+      [first.id, 'exited'],
+      [second.id, 'created'],
+    ]);
+    check('a');
+    const side = runtime.createContainer('a', { name: 'side', image: 'nginx:1.17' }, 0);
+    runtime.startContainer('a', side.id);
+    check('a');
+    runtime.stopContainer('a', side.id, 50, 0);
+    check('a');
+    runtime.powerOff();
+    expect(runtime.pod('a')?.containers.map((c) => c.state)).toEqual(['exited', 'exited', 'exited']);
+    check('a');
+    expect(runtime.hasLiveContainer('nope')).toBe(false);
+  });
+});
+
 describe('ContainerRuntime containers', () => {
   it('creates, starts and lets a container exit on its own, telling listeners', () => {
     const { clock, runtime } = setup();
@@ -317,6 +385,20 @@ describe('KeptPodParts', () => {
       expect(kept.keeps({ ...last, metadata: { ...last.metadata } })).toBe(false);
       expect([kept.uid, kept.namespace, kept.name]).toEqual(['a', 'default', 'p-a']);
     }
+  });
+
+  it('keeps what is not v1/Pod per object: one kept oddly does not change another', () => {
+    // The unusual kinds live in a side table keyed by the parts object, not in a member.
+    const v1: Pod = { apiVersion: 'v1', kind: 'Pod', ...pod('a'), status: {} };
+    const bare = pod('b');
+    const plain = new KeptPodParts(v1);
+    const given = new KeptPodParts(bare);
+    expect(given.pod).toBe(bare);
+    expect(Object.entries(plain.pod)).toEqual(Object.entries(keptPod(v1)));
+    given.keep(v1);
+    plain.keep(bare);
+    expect(plain.pod).toBe(bare);
+    expect(Object.entries(given.pod)).toEqual(Object.entries(keptPod(v1)));
   });
 });
 

@@ -91,8 +91,12 @@ type TypeMeta = Readonly<Pick<Pod, 'apiVersion' | 'kind'>>;
 
 /** What every pod read from the API has: one frozen object for all records. */
 const V1_POD: TypeMeta = Object.freeze({ apiVersion: 'v1', kind: 'Pod' });
-/** The other apiVersion/kind pairs {@link KeptPodParts} made (rare): what tells them from a pod kept as given. */
-const OTHER_TYPES = new WeakSet<TypeMeta>();
+/**
+ * What a {@link KeptPodParts} keeps besides metadata and spec when it is not `v1`/`Pod`
+ * (rare: a pod given without a status, kept as it is, or another apiVersion/kind): a side
+ * table rather than a member every record and every pod worker's memory of a pod carries.
+ */
+const UNUSUAL = new WeakMap<KeptPodParts, { readonly given: Pod } | { readonly type: TypeMeta }>();
 
 /**
  * A pod as {@link keptPod} keeps it, held as its parts rather than as an object of its
@@ -102,17 +106,10 @@ const OTHER_TYPES = new WeakSet<TypeMeta>();
  * records and the pod workers' memory of each pod are kept this way.
  */
 export class KeptPodParts {
-  /**
-   * The pod's apiVersion and kind ({@link V1_POD} or one of {@link OTHER_TYPES}), or the
-   * pod itself when given without a status (kept as is): one member for both, since
-   * every record and every pod worker's memory of a pod has one.
-   */
-  #typeOrGiven: TypeMeta | Pod;
   #metadata: Pod['metadata'];
   #spec: Pod['spec'];
 
   constructor(pod: Pod) {
-    this.#typeOrGiven = V1_POD;
     this.#metadata = undefined;
     this.#spec = undefined;
     this.keep(pod);
@@ -122,16 +119,10 @@ export class KeptPodParts {
   keep(pod: Pod): void {
     this.#metadata = pod.metadata;
     this.#spec = pod.spec;
-    if (pod.status === undefined) {
-      this.#typeOrGiven = pod;
-      return;
-    }
-    if (pod.apiVersion === 'v1' && pod.kind === 'Pod') this.#typeOrGiven = V1_POD;
-    else {
-      const type = { apiVersion: pod.apiVersion, kind: pod.kind };
-      OTHER_TYPES.add(type);
-      this.#typeOrGiven = type;
-    }
+    if (pod.status === undefined) UNUSUAL.set(this, { given: pod });
+    else if (pod.apiVersion !== 'v1' || pod.kind !== 'Pod') UNUSUAL.set(this, { type: { apiVersion: pod.apiVersion, kind: pod.kind } });
+    // Quick for an object never put in the table (it has no identity hash yet).
+    else UNUSUAL.delete(this);
   }
 
   /** Whether `pod` has the metadata and spec kept (a status write alone changes neither). */
@@ -153,10 +144,14 @@ export class KeptPodParts {
 
   /** {@link keptPod} of the pod last kept: the same members in the same order. */
   get pod(): Pod {
-    const kept = this.#typeOrGiven;
-    return kept === V1_POD || OTHER_TYPES.has(kept) ? keptParts(kept, this.#metadata, this.#spec) : kept;
+    const unusual = UNUSUAL.get(this);
+    if (unusual === undefined) return keptParts(V1_POD, this.#metadata, this.#spec);
+    return 'given' in unusual ? unusual.given : keptParts(unusual.type, this.#metadata, this.#spec);
   }
 }
+
+/** The attempts of a pod with none: one frozen list for every record. */
+const NO_CONTAINERS: readonly RuntimeContainer[] = Object.freeze([]);
 
 /**
  * What the runtime holds for one pod: the pod as the sandbox's labels keep it
@@ -164,10 +159,70 @@ export class KeptPodParts {
  * this kubelet process synced it), the newest sandbox and the container attempts.
  */
 class PodRecord extends KeptPodParts implements RuntimePod {
-  // Present from the start (undefined until the first sandbox): a record that gains a
-  // member later keeps it in a separate property array.
-  sandbox: RuntimeSandbox | undefined = undefined;
-  containers: RuntimeContainer[] = [];
+  /**
+   * The container attempts: none, the one attempt itself (almost every pod: one container,
+   * never restarted) or a list of two or more. A list of one cost an array and its elements
+   * (~56 bytes) per pod, dead nodes' included; {@link containers} builds it when asked.
+   */
+  #attempts: RuntimeContainer | RuntimeContainer[] | undefined = undefined;
+  // The newest sandbox as members of the record rather than an object of its own (a
+  // sandbox literal and its boxed createdAt cost ~72 bytes a pod, kept for as long as the
+  // machine is, dead nodes' included); {@link sandbox} builds the object when asked.
+  // Present from the start (a record that gains a member later keeps it in a separate
+  // property array); `undefined` first, so sandboxSince's field holds small integers
+  // inline rather than in a box of its own (a field V8 first sees as a number it types as
+  // one, and a field of doubles boxes each value).
+  /** The newest sandbox's id; undefined until the first sandbox. */
+  sandboxId: string | undefined = undefined;
+  sandboxIp: string | undefined = undefined;
+  /** The newest sandbox's createdAt while it is ready, `-createdAt - 1` once stopped (one member for both). */
+  sandboxSince: number | undefined = undefined;
+
+  /** Whether the newest sandbox is ready. */
+  get sandboxReady(): boolean {
+    return this.sandboxSince !== undefined && this.sandboxSince >= 0;
+  }
+
+  /** Stops the newest sandbox (its createdAt kept). */
+  stopSandbox(): void {
+    const since = this.sandboxSince;
+    if (since !== undefined && since >= 0) this.sandboxSince = -since - 1;
+  }
+
+  /** Every container attempt still on disk, oldest first (a list of one is built per read). */
+  get containers(): readonly RuntimeContainer[] {
+    const attempts = this.#attempts;
+    return attempts === undefined ? NO_CONTAINERS : Array.isArray(attempts) ? attempts : [attempts];
+  }
+
+  /** Replaces the attempts with `list` (not kept: a list of one keeps its attempt alone). */
+  set containers(list: readonly RuntimeContainer[]) {
+    this.#attempts = list.length === 0 ? undefined : list.length === 1 ? list[0] : (list as RuntimeContainer[]);
+  }
+
+  /** The newest attempt of container `name`, without building a list. */
+  latest(name: string): RuntimeContainer | undefined {
+    const attempts = this.#attempts;
+    if (!Array.isArray(attempts)) return attempts?.name === name ? attempts : undefined;
+    for (let i = attempts.length - 1; i >= 0; i--) if (attempts[i]?.name === name) return attempts[i];
+    return undefined;
+  }
+
+  /** Whether any attempt has not exited, without building a list. */
+  hasLive(): boolean {
+    const attempts = this.#attempts;
+    if (!Array.isArray(attempts)) return attempts !== undefined && attempts.state !== 'exited';
+    for (const c of attempts) if (c.state !== 'exited') return true;
+    return false;
+  }
+
+  /** The newest sandbox (a new object per read, as a replaced one used to be: callers only read it). */
+  get sandbox(): RuntimeSandbox | undefined {
+    const id = this.sandboxId;
+    if (id === undefined) return undefined;
+    const since = this.sandboxSince ?? 0;
+    return since >= 0 ? { id, ip: this.sandboxIp ?? '', ready: true, createdAt: since } : { id, ip: this.sandboxIp ?? '', ready: false, createdAt: -since - 1 };
+  }
 }
 
 /**
@@ -446,38 +501,54 @@ export class ContainerRuntime {
 
   /** The newest attempt of container `name` of pod `uid`. */
   latest(uid: string, name: string): RuntimeContainer | undefined {
-    const containers = this.#pods.get(uid)?.containers ?? [];
-    for (let i = containers.length - 1; i >= 0; i--) if (containers[i]?.name === name) return containers[i];
-    return undefined;
+    return this.#pods.get(uid)?.latest(name);
+  }
+
+  /** Whether pod `uid` has a container attempt that has not exited (what its `containers` tell, without building them). */
+  hasLiveContainer(uid: string): boolean {
+    return this.#pods.get(uid)?.hasLive() ?? false;
   }
 
   /** Creates a new sandbox for `pod` (the old one, if any, must be stopped), with an IP from the pod CIDR. */
   runSandbox(pod: Pod): RuntimeSandbox {
     const uid = pod.metadata?.uid ?? '';
     const record = this.#record(pod);
-    if (record.sandbox?.ready) this.stopSandbox(uid);
+    if (record.sandboxReady) this.stopSandbox(uid);
     const ip = pod.spec?.hostNetwork ? this.#hostIP : this.#allocateIP();
-    record.sandbox = { id: hex64(this.#random), ip, ready: true, createdAt: this.#clock.now() };
-    return record.sandbox;
+    record.sandboxId = hex64(this.#random);
+    record.sandboxIp = ip;
+    record.sandboxSince = this.#clock.now();
+    return record.sandbox as RuntimeSandbox;
+  }
+
+  /** The id of pod `uid`'s sandbox while it is ready (what {@link pod}'s `sandbox` tells, without building it). */
+  readySandboxId(uid: string): string | undefined {
+    const record = this.#pods.get(uid);
+    return record?.sandboxReady ? record.sandboxId : undefined;
+  }
+
+  /** Whether pod `uid` has had a sandbox (ready or not). */
+  hasSandbox(uid: string): boolean {
+    return this.#pods.get(uid)?.sandboxId !== undefined;
   }
 
   /** Stops pod `uid`'s sandbox and gives its IP back; its containers must be stopped already. */
   stopSandbox(uid: string): void {
     const record = this.#pods.get(uid);
-    if (!record?.sandbox?.ready) return;
-    this.#releaseIP(record.sandbox.ip);
-    record.sandbox = { ...record.sandbox, ready: false };
+    if (!record?.sandboxReady) return;
+    this.#releaseIP(record.sandboxIp ?? '');
+    record.stopSandbox();
   }
 
   /** Creates (not starts) attempt `restartCount` of `container` in pod `uid`'s current sandbox. */
   createContainer(uid: string, container: Container, restartCount: number): RuntimeContainer {
     const record = this.#pods.get(uid);
-    if (!record?.sandbox?.ready) throw new Error(`container-runtime: pod ${uid} has no running sandbox`);
+    if (!record?.sandboxReady) throw new Error(`container-runtime: pod ${uid} has no running sandbox`);
     const image = container.image ?? '';
     const created: RuntimeContainer = {
       id: hex64(this.#random, this.#idPrefix),
       podUid: uid,
-      sandboxId: record.sandbox.id,
+      sandboxId: record.sandboxId ?? '',
       name: container.name,
       image,
       imageID: this.imageID(image),
@@ -522,7 +593,7 @@ export class ContainerRuntime {
   removePod(uid: string): void {
     const record = this.#pods.get(uid);
     if (!record) return;
-    if (record.sandbox?.ready) this.#releaseIP(record.sandbox.ip);
+    if (record.sandboxReady) this.#releaseIP(record.sandboxIp ?? '');
     for (const c of record.containers) {
       this.#timers.get(c.id)?.cancel();
       this.#timers.delete(c.id);
@@ -545,7 +616,7 @@ export class ContainerRuntime {
     this.#pullerFreeAt = 0;
     for (const record of this.#pods.values()) {
       record.containers = record.containers.map((c) => (c.state === 'exited' ? c : exited(c, now, 255)));
-      if (record.sandbox?.ready) record.sandbox = { ...record.sandbox, ready: false };
+      record.stopSandbox();
     }
     this.#generation++;
     this.#ipsInUse.fill(0);

@@ -93,8 +93,8 @@ const alreadyPresent = new TextCache((image) => `Container image "${image}" alre
 const formatPod = (pod: Pod): string => `${pod.metadata?.name ?? ''}_${pod.metadata?.namespace ?? 'default'}(${uidOf(pod)})`;
 const isLive = (c: RuntimeContainer): boolean => c.state !== 'exited';
 const liveContainers = (rp: RuntimePod | undefined): RuntimeContainer[] => (rp?.containers ?? []).filter(isLive);
-/** Whether any container of `rp` is live; every sync asks, so no list is built for it. */
-const hasLive = (rp: RuntimePod | undefined): boolean => rp !== undefined && rp.containers.some(isLive);
+/** Whether any container of `rp` is live; every sync asks, so the runtime answers without building its list. */
+const hasLive = (rp: RuntimePod | undefined, runtime: ContainerRuntime): boolean => rp !== undefined && runtime.hasLiveContainer(rp.uid);
 const minDefined = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
 /**
@@ -227,7 +227,7 @@ export class PodWorkers {
     else if (!known.keeps(pod)) known.keep(pod);
     if (pod.metadata?.deletionTimestamp) return this.#terminate(uid, pod, rp);
     const phase = this.#o.statusManager.status(uid)?.phase ?? pod.status?.phase;
-    if ((phase === 'Succeeded' || phase === 'Failed') && !hasLive(rp)) return this.#finished(uid, pod);
+    if ((phase === 'Succeeded' || phase === 'Failed') && !hasLive(rp, this.#o.runtime)) return this.#finished(uid, pod);
     return this.#syncPod(uid, pod, rp, known);
   }
 
@@ -235,7 +235,7 @@ export class PodWorkers {
   #removed(uid: string, rp: RuntimePod | undefined): ReconcileResult {
     // After a kubelet restart the runtime's labels are all that is left of a deleted pod.
     const known = this.#known.get(uid)?.pod ?? rp?.pod;
-    if (hasLive(rp)) {
+    if (hasLive(rp, this.#o.runtime)) {
       // "Pod has been deleted and must be killed".
       this.#killContainers(known, uid, rp);
       return;
@@ -254,7 +254,7 @@ export class PodWorkers {
 
   /** A pod with a deletionTimestamp: stop its containers, then confirm the deletion. */
   #terminate(uid: string, pod: Pod, rp: RuntimePod | undefined): ReconcileResult {
-    if (hasLive(rp)) {
+    if (hasLive(rp, this.#o.runtime)) {
       this.#killContainers(pod, uid, rp);
       return;
     }
@@ -308,11 +308,12 @@ export class PodWorkers {
       if (!volumeManager.onChange) requeueAfter = minDefined(requeueAfter, POD_ATTACH_AND_MOUNT_RETRY_INTERVAL_MS);
       return requeueAfter === undefined ? undefined : { requeueAfter };
     }
-    let sandboxId = rp?.sandbox?.ready ? rp.sandbox.id : undefined;
+    // Asked of the runtime rather than read from rp.sandbox, which builds the object.
+    let sandboxId = runtime.readySandboxId(uid);
     if (!sandboxId) {
       const attempted = (rp?.containers ?? []).length > 0;
       if (attempted && pod.spec?.restartPolicy === 'Never') return this.#postStatus(uid, pod, undefined) ?? (requeueAfter === undefined ? undefined : { requeueAfter });
-      if (rp?.sandbox) recorder.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+      if (rp !== undefined && runtime.hasSandbox(uid)) recorder.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
       sandboxId = runtime.runSandbox(pod).id;
     }
     // Built only when a container waits for a reason (back-off, never-pull): most syncs have none.
@@ -350,7 +351,7 @@ export class PodWorkers {
     const posted = this.#postStatus(uid, pod, waiting);
     requeueAfter = minDefined(requeueAfter, posted?.requeueAfter);
     const phase = this.#o.statusManager.status(uid)?.phase;
-    if ((phase === 'Succeeded' || phase === 'Failed') && !hasLive(runtime.pod(uid))) this.#finished(uid, pod);
+    if ((phase === 'Succeeded' || phase === 'Failed') && !hasLive(runtime.pod(uid), runtime)) this.#finished(uid, pod);
     return requeueAfter === undefined ? undefined : { requeueAfter };
   }
 
@@ -408,7 +409,7 @@ export class PodWorkers {
         recorder.event(pod, 'Normal', 'Pulled', texts.pulled(container.image ?? '', op.doneAt - op.requestedAt), fieldPath(container));
         return this.#scheduleCreate(op);
       case 'create': {
-        const created = runtime.pod(uid)?.sandbox?.ready ? runtime.createContainer(uid, container, restartCount) : undefined;
+        const created = runtime.readySandboxId(uid) !== undefined ? runtime.createContainer(uid, container, restartCount) : undefined;
         if (!created) return this.#startFinished(uid);
         recorder.event(pod, 'Normal', 'Created', texts.created(container.name), fieldPath(container));
         op.containerID = created.id;

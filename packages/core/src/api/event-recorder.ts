@@ -12,7 +12,7 @@
 // entry are columns indexed by 16-bit slots rather than objects (~236 → ~125 bytes per
 // live Event at 300 nodes, 10 min), and since (issue 8, memory) times, token counts and
 // reasons are 16-bit fields beside the links, the records are found by an open-addressing
-// table of 16-bit slots rather than a Map by uid, and the tables grow by a quarter
+// table of 16-bit slots rather than a Map by uid, and the tables grow by an eighth
 // (~63 → ~35 bytes per live entry at 500 nodes, 60 min).
 import * as E from 'fp-ts/lib/Either.js';
 import type { Event, ObjectReference } from 'kubernetes-types/core/v1.js';

@@ -528,3 +528,80 @@ describe('SimClock timers without handles', () => {
     expect(clock.pendingCount).toBe(0);
   });
 });
+
+/** Length of one of the clock's private queue columns: white-box, to pin that memory is given back. */
+function columnLength(clock: SimClock, column: 'times' | 'laneTimes' | 'ids'): number {
+  const queue: unknown = Reflect.get(clock, 'queue');
+  return (Reflect.get(queue as object, column) as Float64Array | Uint32Array).length;
+}
+
+describe('SimClock queue memory (issue 8)', () => {
+  it('gives heap room back as the queue drains, keeping (dueAt, id) order through shrinks and regrowth', () => {
+    let seed = 4242;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+      return seed % n;
+    };
+    const clock = new SimClock();
+    const fired: [number, number][] = [];
+    const add = (count: number): void => {
+      for (let i = 0; i < count; i++) {
+        const handle: TimerHandle = clock.schedule(1 + rand(10_000), () => fired.push([clock.now(), handle.id]), label);
+      }
+    };
+    add(100_000);
+    const grownTo = columnLength(clock, 'times');
+    expect(grownTo).toBeGreaterThanOrEqual(100_000);
+    // Grown by a quarter past 65,536 slots, not doubled to 131,072.
+    expect(grownTo).toBeLessThan(131_072);
+    clock.runUntil(clock.now() + 9_000);
+    const left = clock.pendingCount;
+    expect(left).toBeLessThan(grownTo / 4);
+    expect(columnLength(clock, 'times')).toBeLessThanOrEqual(grownTo / 2);
+    // Refill past the shrunk room, then drain: nothing is lost or reordered.
+    add(60_000);
+    clock.runUntilIdle();
+    expect(fired).toHaveLength(160_000);
+    const outOfOrder = fired.filter((f, i) => i > 0 && (f[0] < fired[i - 1]![0] || (f[0] === fired[i - 1]![0] && f[1] <= fired[i - 1]![1])));
+    expect(outOfOrder).toEqual([]);
+    expect(columnLength(clock, 'times')).toBeLessThan(8_192);
+  });
+
+  it('gives lane room back after a burst, and later bursts still run in scheduling order', () => {
+    const clock = new SimClock();
+    const log: number[] = [];
+    const burst = (at: number, count: number, base: number): void =>
+      void clock.scheduleAt(at, () => {
+        for (let i = 0; i < count; i++) clock.schedule(0, () => log.push(base + i), label);
+      }, label);
+    burst(10, 100_000, 0);
+    for (let k = 0; k < 6; k++) burst(20 + k, 100, 1_000_000 + k * 1_000);
+    clock.runUntil(10);
+    expect(columnLength(clock, 'laneTimes')).toBeGreaterThanOrEqual(100_000);
+    clock.runUntilIdle();
+    expect(columnLength(clock, 'laneTimes')).toBeLessThanOrEqual(1 << 14);
+    const expected = Array.from({ length: 100_000 }, (_, i) => i);
+    for (let k = 0; k < 6; k++) for (let i = 0; i < 100; i++) expected.push(1_000_000 + k * 1_000 + i);
+    expect(log).toEqual(expected);
+  });
+
+  it('widens ids past 2^32 exactly, keeping ties in scheduling order and cancellation by handle', () => {
+    const clock = new SimClock();
+    // 4 billion timers would take hours: start the counter just below 32 bits instead.
+    const queue: unknown = Reflect.get(clock, 'queue');
+    Reflect.set(queue as object, 'nextId', 2 ** 32 - 3);
+    const log: number[] = [];
+    const handles: TimerHandle[] = [];
+    for (let i = 0; i < 6; i++) handles.push(clock.schedule(100, () => log.push(handles[i]!.id), label));
+    clock.schedule(50, () => {
+      for (let i = 0; i < 3; i++) handles.push(clock.schedule(0, () => log.push(handles[6 + i]!.id), label));
+    }, label);
+    handles[4]!.cancel();
+    expect(handles.slice(0, 6).map((h) => h.id)).toEqual([2 ** 32 - 3, 2 ** 32 - 2, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 32 + 2]);
+    expect(Reflect.get(queue as object, 'ids')).toBeInstanceOf(Float64Array);
+    expect(clock.pending().map((t) => t.id)).toEqual([2 ** 32 + 3, 2 ** 32 - 3, 2 ** 32 - 2, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 2]);
+    clock.runUntilIdle();
+    expect(log).toEqual([2 ** 32 + 4, 2 ** 32 + 5, 2 ** 32 + 6, 2 ** 32 - 3, 2 ** 32 - 2, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 2]);
+    expect(handles.every((h) => !h.active)).toBe(true);
+  });
+});

@@ -80,6 +80,30 @@ const COMPACT_MIN_DEAD = 1024;
 
 const INITIAL_CAPACITY = 1024;
 
+// Up to this capacity the heap's typed columns grow by doubling (few copies while a queue
+// fills up); past it by a quarter. Why (issue 8): the heap and slot columns are the
+// queue's memory (~36 bytes a timer) and a big queue mostly holds Event TTL timers, a
+// count that only creeps up; doubling left up to half of them unused (2 M slots for
+// 1.15 M timers at 5,000 nodes). For typed arrays a quarter costs ~2.5x the copying of
+// doubling, a few ms per million slots (a memcpy).
+const HEAP_DOUBLING_UP_TO = 1 << 16;
+
+// The same for the slots' action and label arrays, but from a million slots on: copying a
+// JS array of references costs ~40 ns a cell (write barriers), so growing by quarters from
+// 65,536 cost ~90 ms per 200,000 timers; past a million, the one quarter step copies less
+// than the doubling would have.
+const SLOTS_DOUBLING_UP_TO = 1 << 20;
+
+// A lane holds the burst of one instant (every pod of a workload minute, once) and is empty
+// between instants; past this capacity, a lane that empties after holding under a quarter
+// of its room gives half back. Below it the room is kept: cheap, and bursts of a few
+// thousand timers come every few seconds.
+const LANE_KEPT = 1 << 14;
+
+// Ids are kept as 32-bit integers (4 bytes a heap entry less than a float64) until the
+// id counter reaches this; then the id columns widen to float64 (see TimerQueue.widenIds).
+const NARROW_ID_LIMIT = 2 ** 32;
+
 /**
  * The handle returned to callers. The queue keeps no reference to it, so a handle the
  * caller drops dies young instead of being copied through the GC's generations.
@@ -124,9 +148,10 @@ class Timer implements TimerHandle {
  */
 class TimerQueue {
   private times = new Float64Array(INITIAL_CAPACITY);
-  private ids = new Float64Array(INITIAL_CAPACITY);
+  private ids: IdColumn = new Uint32Array(INITIAL_CAPACITY);
   private slots = new Int32Array(INITIAL_CAPACITY);
-  // Grown by doubling like the typed arrays. A fired timer's label stays until its slot is
+  // Grown by doubling up to a million slots, then by a quarter (see SLOTS_DOUBLING_UP_TO).
+  // Never shrunk: owners hold slot numbers. A fired timer's label stays until its slot is
   // reused: clearing it would cost a second random memory access per event.
   private actions = emptyCells<() => void>(INITIAL_CAPACITY);
   private labels = emptyCells<TimerLabel>(INITIAL_CAPACITY);
@@ -149,7 +174,7 @@ class TimerQueue {
   // The lane of timers due at the last firing's time: entries laneHead…laneEnd-1, live or
   // cancelled, in (dueAt, id) order (see the class comment).
   private laneTimes = new Float64Array(INITIAL_CAPACITY);
-  private laneIds = new Float64Array(INITIAL_CAPACITY);
+  private laneIds: IdColumn = new Uint32Array(INITIAL_CAPACITY);
   private laneSlots = new Int32Array(INITIAL_CAPACITY);
   private laneHead = 0;
   private laneEnd = 0;
@@ -192,6 +217,7 @@ class TimerQueue {
       this.labels[slot] = label;
     }
     const id = this.nextId++;
+    if (id === NARROW_ID_LIMIT) this.widenIds();
     if (this.slotIds !== undefined) this.slotIds[slot] = id;
     if (dueAt === this.lastDue && (this.laneEnd === this.laneHead || this.laneTimes[this.laneEnd - 1]! <= dueAt)) {
       this.appendToLane(dueAt, id, slot);
@@ -238,7 +264,7 @@ class TimerQueue {
   peekTime(): number {
     const actions = this.actions;
     while (this.laneHead < this.laneEnd && actions[this.laneSlots[this.laneHead]!] === undefined) this.release(this.laneSlots[this.laneHead++]!);
-    if (this.laneHead === this.laneEnd) this.laneHead = this.laneEnd = 0;
+    if (this.laneHead === this.laneEnd && this.laneEnd !== 0) this.emptyLane();
     while (this.size > 0 && actions[this.slots[0]!] === undefined) this.removeTop();
     if (this.laneHead < this.laneEnd) return this.laneFirst() ? this.laneTimes[this.laneHead]! : this.times[0]!;
     return this.size > 0 ? this.times[0]! : Infinity;
@@ -253,7 +279,7 @@ class TimerQueue {
       this.lastDue = this.laneTimes[head]!;
       this.lastId = this.laneIds[head]!;
       this.release(slot);
-      if (this.laneHead === this.laneEnd) this.laneHead = this.laneEnd = 0;
+      if (this.laneHead === this.laneEnd) this.emptyLane();
       this.live--;
       return action;
     }
@@ -294,7 +320,7 @@ class TimerQueue {
       } else {
         const capacity = this.laneTimes.length * 2;
         const times = new Float64Array(capacity);
-        const ids = new Float64Array(capacity);
+        const ids = new (this.laneIds.constructor as new (n: number) => IdColumn)(capacity);
         const slots = new Int32Array(capacity);
         times.set(this.laneTimes.subarray(this.laneHead, this.laneEnd));
         ids.set(this.laneIds.subarray(this.laneHead, this.laneEnd));
@@ -351,6 +377,48 @@ class TimerQueue {
     this.release(this.slots[0]!);
     const last = --this.size;
     if (last > 0) this.refill(this.times[last]!, this.ids[last]!, this.slots[last]!);
+    // Exactly once per crossing on the way down: size falls by one here.
+    if (last === this.times.length >>> 2 && this.times.length >= 4 * INITIAL_CAPACITY) this.shrinkHeap();
+  }
+
+  /**
+   * Halves the heap's columns, which hold at most a quarter of their room: a queue that
+   * drained (the Event TTLs of a burst expiring, dead nodes' timers gone) gives memory
+   * back. Halving, not fitting, leaves room to double before the next growth, so a queue
+   * that swings around a size does not copy on every swing: amortised O(1) a timer.
+   */
+  private shrinkHeap(): void {
+    const capacity = this.times.length >>> 1;
+    this.times = this.times.slice(0, capacity);
+    this.ids = this.ids.slice(0, capacity);
+    this.slots = this.slots.slice(0, capacity);
+  }
+
+  /**
+   * The lane is empty: restart it at the front, and give half its room back when it is
+   * large and its last burst (laneEnd entries since it was last empty, or since a slide)
+   * used under a quarter of it. The workload minute's burst grows it to ~1 timer a pod,
+   * and it would keep that room for the rest of the run.
+   */
+  private emptyLane(): void {
+    const capacity = this.laneTimes.length;
+    if (capacity > LANE_KEPT && this.laneEnd < capacity >>> 2) {
+      const half = capacity >>> 1;
+      this.laneTimes = new Float64Array(half);
+      this.laneIds = new (this.laneIds.constructor as new (n: number) => IdColumn)(half);
+      this.laneSlots = new Int32Array(half);
+    }
+    this.laneHead = this.laneEnd = 0;
+  }
+
+  /**
+   * The id counter reached 2^32: the id columns become float64 (exact to 2^53), as they
+   * were before issue 8 narrowed them. Ids are never renumbered: they are public
+   * ({@link TimerHandle.id}, observers) and order ties.
+   */
+  private widenIds(): void {
+    this.ids = Float64Array.from(this.ids);
+    this.laneIds = Float64Array.from(this.laneIds);
   }
 
   /**
@@ -429,14 +497,14 @@ class TimerQueue {
   }
 
   private growHeap(): void {
-    const capacity = this.times.length * 2;
+    const capacity = grownCapacity(this.times.length, HEAP_DOUBLING_UP_TO);
     this.times = grown(this.times, capacity);
     this.ids = grown(this.ids, capacity);
     this.slots = grown(this.slots, capacity);
   }
 
   private growSlots(): void {
-    const capacity = this.actions.length * 2;
+    const capacity = grownCapacity(this.actions.length, SLOTS_DOUBLING_UP_TO);
     this.actions = grownCells(this.actions, capacity);
     this.labels = grownCells(this.labels, capacity);
     if (this.slotIds !== undefined) this.slotIds = grown(this.slotIds, capacity);
@@ -446,6 +514,7 @@ class TimerQueue {
     const n = this.keepLive(this.times, this.ids, this.slots, 0, this.size);
     this.size = n;
     for (let i = (n >>> 1) - 1; i >= 0; i--) this.siftDown(i, this.times[i]!, this.ids[i]!, this.slots[i]!);
+    while (this.size <= this.times.length >>> 2 && this.times.length >= 4 * INITIAL_CAPACITY) this.shrinkHeap();
     this.laneEnd = this.keepLive(this.laneTimes, this.laneIds, this.laneSlots, this.laneHead, this.laneEnd);
     this.laneHead = 0;
   }
@@ -455,7 +524,7 @@ class TimerQueue {
    * slots of cancelled ones (no action left); returns how many are kept. The heap and the
    * lane are compacted alike.
    */
-  private keepLive(times: Float64Array, ids: Float64Array, slots: Int32Array, from: number, to: number): number {
+  private keepLive(times: Float64Array, ids: IdColumn, slots: Int32Array, from: number, to: number): number {
     let n = 0;
     for (let i = from; i < to; i++) {
       const slot = slots[i]!;
@@ -485,7 +554,15 @@ function grownCells<T>(cells: readonly (T | undefined)[], capacity: number): (T 
   return copy;
 }
 
-function grown<A extends Float64Array | Int32Array>(array: A, capacity: number): A {
+/** A column of timer ids: 32-bit until the ids outgrow it (see NARROW_ID_LIMIT). */
+type IdColumn = Uint32Array | Float64Array;
+
+/** The capacity a full column of `capacity` grows to: doubled below `doublingUpTo`, else by a quarter. */
+function grownCapacity(capacity: number, doublingUpTo: number): number {
+  return capacity < doublingUpTo ? capacity * 2 : capacity + (capacity >>> 2);
+}
+
+function grown<A extends Float64Array | Uint32Array | Int32Array>(array: A, capacity: number): A {
   const copy = new (array.constructor as new (n: number) => A)(capacity);
   copy.set(array);
   return copy;

@@ -66,22 +66,48 @@ export const defaultTaskDurations: TaskDurations = {
   'Unregister virtual machine': 500,
 };
 
+/** A task's fault, kept for a Failed row (faults are rare: most tasks complete). */
+interface TaskFault {
+  readonly error: string;
+  readonly details: readonly string[];
+}
+
 /** Keeps the task log and runs tasks on the virtual clock. */
 export class TaskManager {
   readonly #clock: SimClock;
   readonly #durations: TaskDurations;
-  readonly #log: TaskInfo[] = [];
+  /*
+   * The log as columns, row i being task `task-<i+1>` (ids are handed out in log order):
+   * a large run keeps every task for the Recent Tasks pane (tens of thousands at 5,000
+   * nodes), and a TaskInfo object per row (its own id string, and a spread copy with a
+   * property array once it ended) cost ~200 bytes where six references cost 48. Queued and
+   * start time are the same instant here (tasks never queue), so one column holds both.
+   * Rows are turned back into TaskInfo objects only when read.
+   */
+  readonly #names: TaskName[] = [];
+  readonly #targets: string[] = [];
+  readonly #initiators: string[] = [];
+  readonly #statuses: TaskStatus[] = [];
+  readonly #startedAt: number[] = [];
+  /** Virtual ms of the end, -1 while running (a number column stays unboxed). */
+  readonly #completedAt: number[] = [];
+  /** The faults of the Failed rows, by row. */
+  readonly #faults = new Map<number, TaskFault>();
   readonly #listeners = new Set<(task: TaskInfo) => void>();
-  #next = 1;
 
   constructor(clock: SimClock, durations: Partial<TaskDurations> = {}) {
     this.#clock = clock;
     this.#durations = { ...defaultTaskDurations, ...durations };
   }
 
-  /** Every task so far, oldest first. */
-  recent(): readonly TaskInfo[] {
-    return this.#log;
+  /**
+   * Every task so far, oldest first, or the newest `last` of them (built from the log at
+   * each call: a pane that shows the newest few asks for those, not for the whole log).
+   */
+  recent(last = Number.POSITIVE_INFINITY): readonly TaskInfo[] {
+    const tasks: TaskInfo[] = [];
+    for (let i = Math.max(0, this.#names.length - last); i < this.#names.length; i++) tasks.push(this.#row(i));
+    return tasks;
   }
 
   /** Calls `listener` when a task starts and when it ends; returns an unsubscribe function. */
@@ -118,27 +144,47 @@ export class TaskManager {
     return this.#finish(index, op);
   }
 
+  /**
+   * Row `i` as a TaskInfo, with the members in the order the log's objects had (a Running
+   * row, then `{ ...running, status, error, details, completedAt }` once it ended), so
+   * anything that prints one prints it as before.
+   */
+  #row(i: number): TaskInfo {
+    const at = this.#startedAt[i]!;
+    const completedAt = this.#completedAt[i]!;
+    const base = { id: `task-${i + 1}`, name: this.#names[i]!, target: this.#targets[i]!, status: this.#statuses[i]!, initiator: this.#initiators[i]!, queuedAt: at, startedAt: at };
+    if (completedAt < 0) return base;
+    const fault = this.#faults.get(i);
+    return fault ? { ...base, error: fault.error, details: fault.details, completedAt } : { ...base, completedAt };
+  }
+
   #start(name: TaskName, target: string, initiator: string): number {
-    const now = this.#clock.now();
-    const task: TaskInfo = { id: `task-${this.#next++}`, name, target, status: 'Running', initiator, queuedAt: now, startedAt: now };
-    this.#log.push(task);
-    this.#emit(task);
-    return this.#log.length - 1;
+    const index = this.#names.length;
+    this.#names.push(name);
+    this.#targets.push(target);
+    this.#initiators.push(initiator);
+    this.#statuses.push('Running');
+    this.#startedAt.push(this.#clock.now());
+    this.#completedAt.push(-1);
+    this.#emit(index);
+    return index;
   }
 
   #finish<T>(index: number, op: () => E.Either<VimFault, T>): E.Either<VimFault, T> {
     const result = op();
-    const running = this.#log[index]!;
-    const completedAt = this.#clock.now();
-    const done: TaskInfo = E.isLeft(result)
-      ? { ...running, status: 'Failed', error: result.left.message, details: result.left.details, completedAt }
-      : { ...running, status: 'Completed', completedAt };
-    this.#log[index] = done;
-    this.#emit(done);
+    this.#completedAt[index] = this.#clock.now();
+    if (E.isLeft(result)) {
+      this.#statuses[index] = 'Failed';
+      this.#faults.set(index, { error: result.left.message, details: result.left.details });
+    } else this.#statuses[index] = 'Completed';
+    this.#emit(index);
     return result;
   }
 
-  #emit(task: TaskInfo): void {
+  /** Tells the listeners about row `index` as it is now (built only when someone listens). */
+  #emit(index: number): void {
+    if (this.#listeners.size === 0) return;
+    const task = this.#row(index);
     for (const listener of [...this.#listeners]) listener(task);
   }
 }

@@ -19,6 +19,14 @@ const withPvOnA = (): Vcenter => {
 const faultOf = (r: E.Either<VimFault, unknown>): VimFault | undefined => (E.isLeft(r) ? r.left : undefined);
 
 describe('Vcenter inventory', () => {
+  it('makes disk UUIDs in vSphere\'s form, the same ones for the same seed', () => {
+    const [a, b] = [smallVcenter(), smallVcenter()];
+    const uuids = [a.newDiskUuid(), a.newDiskUuid()];
+    for (const uuid of uuids) expect(uuid).toMatch(/^6000C29[0-9a-f]-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(uuids[0]).not.toBe(uuids[1]);
+    expect([b.newDiskUuid(), b.newDiskUuid()]).toEqual(uuids);
+  });
+
   it('finds a VM by BIOS UUID in any case, and not once it is unregistered', () => {
     const vc = smallVcenter();
     const vm = vc.vm('vm-a')!;

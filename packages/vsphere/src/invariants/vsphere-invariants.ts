@@ -75,8 +75,7 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
   };
   const history = (): InvariantHistoryEntry[] => {
     const tasks = vcenter
-      .recentTasks()
-      .slice(-historyLines)
+      .recentTasks(historyLines)
       .map((task) => ({ t: task.completedAt ?? task.startedAt, what: `task ${describeTask(task)}` }));
     return [...tasks, ...happenings].sort((a, b) => a.t - b.t).slice(-historyLines);
   };

@@ -35,7 +35,7 @@ export interface BoshTaskRow {
 /** Samples vCenter's Recent Tasks, newest first, at most `limit`. */
 export const sampleVsphereTasks = (run: ScenarioRun, limit = 200): VsphereTaskRow[] => {
   const t0 = run.startMs;
-  const tasks = run.env.vcenter.tasks.recent();
+  const tasks = run.env.vcenter.tasks.recent(limit);
   const out: VsphereTaskRow[] = [];
   for (let i = tasks.length - 1; i >= 0 && out.length < limit; i--) {
     const t = tasks[i]!;

@@ -30,4 +30,25 @@ describe('NestedPendingOperations', () => {
     expect(cancelled).toBe(1);
     expect(ops.isRunning('a')).toBe(false);
   });
+
+  it('keeps other keys while one is forgotten, and starts afresh after every key was (the table is dropped when empty)', () => {
+    const ops = new NestedPendingOperations();
+    ops.failed('a', 0, 'x');
+    ops.failed('b', 0, 'y');
+    ops.succeeded('a');
+    expect(ops.retryAt('b')).toBe(500);
+    expect(ops.lastError('b')).toBe('y');
+    ops.failed('b', 500, 'y');
+    expect(ops.retryAt('b')).toBe(1_500);
+    ops.succeeded('b');
+    expect(ops.retryAt('b')).toBe(Number.NEGATIVE_INFINITY);
+    ops.start('b', () => {
+      // A synchronous success inside start leaves nothing behind.
+      ops.succeeded('b');
+      return undefined;
+    });
+    expect(ops.isRunning('b')).toBe(false);
+    ops.failed('b', 2_000, 'z');
+    expect(ops.retryAt('b')).toBe(2_500);
+  });
 });

@@ -47,8 +47,11 @@ export class Reconciler {
   readonly #o: ReconcilerOptions;
   readonly #loop: IdleLoop;
   readonly #ops = new NestedPendingOperations();
-  /** Pods with a mount or unmount in progress, and how many. */
-  readonly #podOperations = new Map<string, number>();
+  /**
+   * Pods with a mount or unmount in progress, and how many: empty almost always, so created
+   * on first use and dropped once empty (an empty Map per kubelet is ~190 bytes).
+   */
+  #podOperations: Map<string, number> | undefined;
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -72,14 +75,14 @@ export class Reconciler {
 
   /** Whether pod `uid` has a mount or unmount in progress. */
   hasOperationsFor(uid: string): boolean {
-    return this.#podOperations.has(uid);
+    return this.#podOperations?.has(uid) ?? false;
   }
 
   /** Stops the loop and cancels operations in progress (the kubelet process ended). */
   stop(): void {
     this.#loop.stop();
     this.#ops.clear();
-    this.#podOperations.clear();
+    this.#podOperations = undefined;
   }
 
   /** Starts the loop again and reconciles at its first tick. */
@@ -150,9 +153,9 @@ export class Reconciler {
   }
 
   #track(uid: string, delta: 1 | -1): void {
-    const n = (this.#podOperations.get(uid) ?? 0) + delta;
-    if (n > 0) this.#podOperations.set(uid, n);
-    else this.#podOperations.delete(uid);
+    const n = (this.#podOperations?.get(uid) ?? 0) + delta;
+    if (n > 0) (this.#podOperations ??= new Map<string, number>()).set(uid, n);
+    else if (this.#podOperations?.delete(uid) === true && this.#podOperations.size === 0) this.#podOperations = undefined;
   }
 
   /** GenerateMountVolumeFunc through the plugin; a failure is a FailedMount event on the pod. */

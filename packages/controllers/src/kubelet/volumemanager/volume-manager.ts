@@ -91,7 +91,11 @@ export class KubeletVolumeManager implements VolumeManager {
   readonly #actual = new ActualStateOfWorld();
   readonly #populator: DesiredStateOfWorldPopulator;
   readonly #reconciler: Reconciler;
-  readonly #waits = new Map<string, Wait>();
+  /**
+   * The pods waiting for their volumes or backing off: empty once every pod started, so
+   * created on first use and dropped once empty (an empty Map per node is ~190 bytes).
+   */
+  #waits: Map<string, Wait> | undefined;
   readonly #listeners = new Set<() => void>();
   /**
    * volumesInUse as last computed, with the generations of the two states it came from:
@@ -141,7 +145,7 @@ export class KubeletVolumeManager implements VolumeManager {
     const expected = expectedVolumes(pod);
     this.#populator.addPod(pod);
     const unmounted = this.#unmounted(uid, expected);
-    const wait = this.#waits.get(uid);
+    const wait = this.#waits?.get(uid);
     // During the back-off the pod worker would not sync the pod at all.
     if (wait?.kind === 'backoff') return { waitingFor: unmounted };
     if (!wait) {
@@ -198,7 +202,7 @@ export class KubeletVolumeManager implements VolumeManager {
     this.#populator.stop();
     this.#reconciler.stop();
     // The pod workers' syncs, blocked in the wait or backing off, died with the process.
-    for (const uid of [...this.#waits.keys()]) this.#endWait(uid);
+    for (const uid of [...(this.#waits?.keys() ?? [])]) this.#endWait(uid);
     if (options.poweredOff) this.#actual.clear();
   }
 
@@ -231,22 +235,26 @@ export class KubeletVolumeManager implements VolumeManager {
       owner: this.#owner,
       purpose: `volume manager: attach and mount timeout of ${name}`,
     });
-    this.#waits.set(uid, { kind: 'waiting', startedAt: this.#clock.now(), deadline });
+    (this.#waits ??= new Map<string, Wait>()).set(uid, { kind: 'waiting', startedAt: this.#clock.now(), deadline });
   }
 
   #endWait(uid: string): void {
-    const wait = this.#waits.get(uid);
+    const wait = this.#waits?.get(uid);
     if (!wait) return;
     if (wait.kind === 'waiting') {
       wait.deadline.cancel();
       wait.readyTimer?.cancel();
     } else wait.timer.cancel();
-    this.#waits.delete(uid);
+    this.#forgetWait(uid);
+  }
+
+  #forgetWait(uid: string): void {
+    if (this.#waits?.delete(uid) === true && this.#waits.size === 0) this.#waits = undefined;
   }
 
   /** A volume of `uid` mounted: if that completes its pod, wake the pod worker at the wait's next poll. */
   #mounted(uid: string): void {
-    const wait = this.#waits.get(uid);
+    const wait = this.#waits?.get(uid);
     const pod = this.#desired.pod(uid);
     if (!pod) return;
     const expected = expectedVolumes(pod);
@@ -281,12 +289,12 @@ export class KubeletVolumeManager implements VolumeManager {
     const timer = this.#clock.schedule(
       delay,
       () => {
-        this.#waits.delete(uid);
+        this.#forgetWait(uid);
         this.#notify();
       },
       { owner: this.#owner, purpose: `pod worker: back-off after failed sync of ${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? uid}` },
     );
-    this.#waits.set(uid, { kind: 'backoff', timer });
+    (this.#waits ??= new Map<string, Wait>()).set(uid, { kind: 'backoff', timer });
   }
 
   #notify(): void {

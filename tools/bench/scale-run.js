@@ -10,11 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { scaleCluster, scaleWorkloads, ZONES, PODS_PER_NODE } from './scale-cluster.js';
 
-// The failsim CLI caps V8's old-space growth at 1.5x the live heap after each full
+// The failsim CLI caps V8's old-space growth at 1.4x the live heap after each full
 // collection (apps/failsim/bin/failsim.js says why); the benchmark measures the simulator as
 // the CLI runs it. Without the cap V8 grows the heap up to 4x between collections when they
 // are fast, and peak RSS was ~1.5-1.9x the live heap (docs/performance.md, "Peak RSS").
-setFlagsFromString('--heap-growing-percent=50');
+setFlagsFromString('--heap-growing-percent=40');
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(name);

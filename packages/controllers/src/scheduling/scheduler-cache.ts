@@ -6,7 +6,7 @@
 // Kept incrementally, so a scheduling attempt costs nothing per pod in the cluster.
 import type { Node, Pod, PodSpec, Taint } from 'kubernetes-types/core/v1.js';
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
-import { controllerOf, nodeReadyStatus, TAINTS } from '../runtime/pod-util.js';
+import { controllerOf, nodeReadyStatus, splitKey, TAINTS } from '../runtime/pod-util.js';
 import { isNodeHeartbeatOnly } from '../runtime/node-heartbeat.js';
 import { NodeSlots } from './node-slots.js';
 import {
@@ -122,12 +122,6 @@ class NodeEntry implements NodeInfo {
 /** Whether a pod bound to a node holds resources there (assigned and not in a terminal phase). */
 export const countsOnNode = (pod: Pod): boolean =>
   !!pod.spec?.nodeName && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
-
-/** A key's namespace ('' for a key without one) and name, as keyOf joined them. */
-const splitPodKey = (key: string): readonly [string, string] => {
-  const slash = key.indexOf('/');
-  return slash < 0 ? ['', key] : [key.slice(0, slash), key.slice(slash + 1)];
-};
 
 /** Nodes and the pods bound to them, kept current by the scheduler's event handlers. */
 export class SchedulerCache {
@@ -285,7 +279,7 @@ export class SchedulerCache {
 
   /** Stops counting the pod with `key`; true when it was counted. */
   removePod(key: string): boolean {
-    const [namespace, name] = splitPodKey(key);
+    const { namespace = '', name } = splitKey(key);
     return this.#remove(namespace, name);
   }
 
@@ -319,13 +313,13 @@ export class SchedulerCache {
 
   /** Whether the pod with `key` is counted on some node. */
   hasPod(key: string): boolean {
-    const [namespace, name] = splitPodKey(key);
+    const { namespace = '', name } = splitKey(key);
     return this.#pods.get(namespace)?.has(name) === true;
   }
 
   /** The node the pod with `key` is counted on. */
   nodeOf(key: string): string | undefined {
-    const [namespace, name] = splitPodKey(key);
+    const { namespace = '', name } = splitKey(key);
     const slot = this.#pods.get(namespace)?.get(name);
     return slot === undefined ? undefined : (this.#specs[slot]?.nodeName ?? '');
   }

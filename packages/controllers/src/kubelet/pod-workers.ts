@@ -93,8 +93,6 @@ const alreadyPresent = new TextCache((image) => `Container image "${image}" alre
 const formatPod = (pod: Pod): string => `${pod.metadata?.name ?? ''}_${pod.metadata?.namespace ?? 'default'}(${uidOf(pod)})`;
 const isLive = (c: RuntimeContainer): boolean => c.state !== 'exited';
 const liveContainers = (rp: RuntimePod | undefined): RuntimeContainer[] => (rp?.containers ?? []).filter(isLive);
-/** Whether any container of `rp` is live; every sync asks, so the runtime answers without building its list. */
-const hasLive = (rp: RuntimePod | undefined, runtime: ContainerRuntime): boolean => rp !== undefined && runtime.hasLiveContainer(rp.uid);
 const minDefined = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
 /**
@@ -227,7 +225,7 @@ export class PodWorkers {
     else if (!known.keeps(pod)) known.keep(pod);
     if (pod.metadata?.deletionTimestamp) return this.#terminate(uid, pod, rp);
     const phase = this.#o.statusManager.status(uid)?.phase ?? pod.status?.phase;
-    if ((phase === 'Succeeded' || phase === 'Failed') && !hasLive(rp, this.#o.runtime)) return this.#finished(uid, pod);
+    if ((phase === 'Succeeded' || phase === 'Failed') && !this.#o.runtime.hasLiveContainer(uid)) return this.#finished(uid, pod);
     return this.#syncPod(uid, pod, rp, known);
   }
 
@@ -235,7 +233,7 @@ export class PodWorkers {
   #removed(uid: string, rp: RuntimePod | undefined): ReconcileResult {
     // After a kubelet restart the runtime's labels are all that is left of a deleted pod.
     const known = this.#known.get(uid)?.pod ?? rp?.pod;
-    if (hasLive(rp, this.#o.runtime)) {
+    if (this.#o.runtime.hasLiveContainer(uid)) {
       // "Pod has been deleted and must be killed".
       this.#killContainers(known, uid, rp);
       return;
@@ -254,7 +252,7 @@ export class PodWorkers {
 
   /** A pod with a deletionTimestamp: stop its containers, then confirm the deletion. */
   #terminate(uid: string, pod: Pod, rp: RuntimePod | undefined): ReconcileResult {
-    if (hasLive(rp, this.#o.runtime)) {
+    if (this.#o.runtime.hasLiveContainer(uid)) {
       this.#killContainers(pod, uid, rp);
       return;
     }
@@ -351,7 +349,7 @@ export class PodWorkers {
     const posted = this.#postStatus(uid, pod, waiting);
     requeueAfter = minDefined(requeueAfter, posted?.requeueAfter);
     const phase = this.#o.statusManager.status(uid)?.phase;
-    if ((phase === 'Succeeded' || phase === 'Failed') && !hasLive(runtime.pod(uid), runtime)) this.#finished(uid, pod);
+    if ((phase === 'Succeeded' || phase === 'Failed') && !runtime.hasLiveContainer(uid)) this.#finished(uid, pod);
     return requeueAfter === undefined ? undefined : { requeueAfter };
   }
 

@@ -530,6 +530,16 @@ class Logged extends Slots<string> {
   }
 }
 
+/**
+ * The code of `value` in `table` (its index), added when new: a recorder writes a handful
+ * of types and reasons, so a short scan finds them. `limit` is the most a field holds.
+ */
+const codeOf = (table: string[], value: string, limit: number, what: string): number => {
+  for (let i = 0; i < table.length; i++) if (table[i] === value) return i;
+  if (table.length === limit) throw new Error(`event recorder: too many ${what}`);
+  return table.push(value) - 1;
+};
+
 /** Records Events for one component through its client. */
 export class EventRecorder {
   readonly #client: ApiClient;
@@ -751,27 +761,12 @@ export class EventRecorder {
     return record;
   }
 
-  /** The code of `type` in Groups#bits. */
-  #typeCode(type: string): number {
-    const types = this.#types;
-    for (let i = 0; i < types.length; i++) if (types[i] === type) return i;
-    if (types.length === 0x3fff) throw new Error('event recorder: too many event types');
-    return types.push(type) - 1;
-  }
-
-  /** The code of `reason` in G_REASON. */
-  #reasonCode(reason: string): number {
-    const reasons = this.#reasons;
-    for (let i = 0; i < reasons.length; i++) if (reasons[i] === reason) return i;
-    if (reasons.length === MAX_SLOTS) throw new Error('event recorder: too many event reasons');
-    return reasons.push(reason) - 1;
-  }
-
   /** The (type, reason) group of `record`, made when missing. */
   #groupOf(record: number, type: string, reason: string): number {
     const groups = this.#groups;
-    const code = this.#typeCode(type);
-    const reasonCode = this.#reasonCode(reason);
+    // Type codes sit above G_BITS' flag bit (14 bits), reason codes fill G_REASON's 15.
+    const code = codeOf(this.#types, type, 0x3fff, 'event types');
+    const reasonCode = codeOf(this.#reasons, reason, MAX_SLOTS, 'event reasons');
     let lastGroup = NIL;
     for (let g = this.#records.get(record, R_GROUPS); g !== NIL; g = groups.get(g, G_NEXT_IN_RECORD)) {
       if (groups.get(g, G_REASON) === reasonCode && groups.get(g, G_BITS) >> 1 === code) return g;

@@ -57,6 +57,13 @@ export interface RuntimePod {
   readonly sandbox?: RuntimeSandbox;
   /** Every container attempt still on disk, oldest first. */
   readonly containers: readonly RuntimeContainer[];
+  /**
+   * The newest attempt of container `name` (older than `before`, when given), without
+   * building {@link containers}: the runtime's records have it, views built elsewhere may not.
+   */
+  readonly latest?: (name: string, before?: RuntimeContainer) => RuntimeContainer | undefined;
+  /** The newest sandbox's IP (undefined without a sandbox), without building {@link sandbox}. */
+  readonly sandboxIP?: () => string | undefined;
 }
 
 /** An image in the store, as node.status.images lists it. */
@@ -200,12 +207,43 @@ class PodRecord extends KeptPodParts implements RuntimePod {
     this.#attempts = list.length === 0 ? undefined : list.length === 1 ? list[0] : (list as RuntimeContainer[]);
   }
 
-  /** The newest attempt of container `name`, without building a list. */
-  latest(name: string): RuntimeContainer | undefined {
+  /**
+   * Adds attempt `created`, replacing a created attempt of the same container that never
+   * started: a pod's first attempt is kept alone without building a list to filter.
+   */
+  addAttempt(created: RuntimeContainer): void {
     const attempts = this.#attempts;
-    if (!Array.isArray(attempts)) return attempts?.name === name ? attempts : undefined;
-    for (let i = attempts.length - 1; i >= 0; i--) if (attempts[i]?.name === name) return attempts[i];
+    if (attempts === undefined) this.#attempts = created;
+    else this.containers = [...this.containers.filter((c) => !(c.name === created.name && c.state === 'created')), created];
+  }
+
+  /** Replaces attempt `id` by `change` of it; the new attempt, if there was one (a lone attempt without a list). */
+  replaceAttempt(id: string, change: (c: RuntimeContainer) => RuntimeContainer): RuntimeContainer | undefined {
+    const attempts = this.#attempts;
+    if (attempts === undefined) return undefined;
+    if (!Array.isArray(attempts)) return attempts.id === id ? (this.#attempts = change(attempts)) : undefined;
+    let updated: RuntimeContainer | undefined;
+    this.containers = attempts.map((c) => (c.id === id ? (updated = change(c)) : c));
+    return updated;
+  }
+
+  /** The newest attempt of container `name` (older than `before`, when given), without building a list. */
+  latest(name: string, before?: RuntimeContainer): RuntimeContainer | undefined {
+    const attempts = this.#attempts;
+    if (!Array.isArray(attempts)) return before === undefined && attempts?.name === name ? attempts : undefined;
+    let seenBefore = before === undefined;
+    for (let i = attempts.length - 1; i >= 0; i--) {
+      const c = attempts[i];
+      if (c?.name !== name) continue;
+      if (seenBefore) return c;
+      if (c === before) seenBefore = true;
+    }
     return undefined;
+  }
+
+  /** The newest sandbox's IP, as {@link sandbox} would tell it, without building it. */
+  sandboxIP(): string | undefined {
+    return this.sandboxId === undefined ? undefined : (this.sandboxIp ?? '');
   }
 
   /** Whether any attempt has not exited, without building a list. */
@@ -383,11 +421,12 @@ export class ContainerRuntime {
   readonly #hostIP: string;
   readonly #pods = new Map<string, PodRecord>();
   /**
-   * The store's images in the order first added (a Map's order): a node holds a handful, so
-   * a list searched by name costs less than a Map's table on every node.
+   * The store's images in images() order (largest first, then by name; equal ones in the
+   * order first added): a node holds a handful, so a list searched by name costs less than
+   * a Map's table on every node.
    */
   readonly #images: RuntimeImage[] = [];
-  /** images() sorted, kept until an image is added: node status asks every 10 s, images change rarely. */
+  /** images(): a frozen copy of the store, kept until an image is added (node status asks every 10 s). */
   #sortedImages: readonly RuntimeImage[] | undefined;
   readonly #pulls = new Map<string, { doneAt: number; timer: TimerHandle }>();
   readonly #timers = new Map<string, TimerHandle>();
@@ -439,7 +478,8 @@ export class ContainerRuntime {
 
   /** The store's images, largest first (the order node.status.images uses). */
   images(): readonly RuntimeImage[] {
-    this.#sortedImages ??= Object.freeze([...this.#images].sort(imageOrder));
+    // The store is kept in this order (see #addImage): a frozen copy, kept until an image is added.
+    this.#sortedImages ??= Object.freeze(this.#images.slice());
     return this.#sortedImages;
   }
 
@@ -512,13 +552,21 @@ export class ContainerRuntime {
   /** Creates a new sandbox for `pod` (the old one, if any, must be stopped), with an IP from the pod CIDR. */
   runSandbox(pod: Pod): RuntimeSandbox {
     const uid = pod.metadata?.uid ?? '';
+    this.runPodSandbox(pod);
+    return this.#pods.get(uid)?.sandbox as RuntimeSandbox;
+  }
+
+  /** {@link runSandbox}, answering only the new sandbox's id (as CRI's RunPodSandbox does): no sandbox object built. */
+  runPodSandbox(pod: Pod): string {
+    const uid = pod.metadata?.uid ?? '';
     const record = this.#record(pod);
     if (record.sandboxReady) this.stopSandbox(uid);
     const ip = pod.spec?.hostNetwork ? this.#hostIP : this.#allocateIP();
-    record.sandboxId = hex64(this.#random);
+    const id = hex64(this.#random);
+    record.sandboxId = id;
     record.sandboxIp = ip;
     record.sandboxSince = this.#clock.now();
-    return record.sandbox as RuntimeSandbox;
+    return id;
   }
 
   /** The id of pod `uid`'s sandbox while it is ready (what {@link pod}'s `sandbox` tells, without building it). */
@@ -557,7 +605,7 @@ export class ContainerRuntime {
       createdAt: this.#clock.now(),
     };
     // A created container that never started (its kubelet died mid-start) is replaced.
-    record.containers = [...record.containers.filter((c) => !(c.name === container.name && c.state === 'created')), created];
+    record.addAttempt(created);
     this.#generation++;
     return created;
   }
@@ -680,8 +728,7 @@ export class ContainerRuntime {
   #update(uid: string, id: string, change: (c: RuntimeContainer) => RuntimeContainer): RuntimeContainer | undefined {
     const record = this.#pods.get(uid);
     if (!record) return undefined;
-    let updated: RuntimeContainer | undefined;
-    record.containers = record.containers.map((c) => (c.id === id ? (updated = change(c)) : c));
+    const updated = record.replaceAttempt(id, change);
     this.#generation++;
     return updated;
   }
@@ -694,27 +741,27 @@ export class ContainerRuntime {
 
   #addImage(image: string): void {
     const at = this.#imageIndex(image);
-    const known = at >= 0;
     const added = runtimeImage(image);
-    // An image added again keeps its place, as Map.set keeps a key's.
-    if (known) this.#images[at] = added;
-    else this.#images.push(added);
-    const sorted = this.#sortedImages;
-    if (known || sorted === undefined) {
-      this.#sortedImages = undefined;
+    // The next images() copies the store afresh (as a new frozen list, which the node status
+    // source compares by identity): once per heartbeat that asks, not once per pull.
+    this.#sortedImages = undefined;
+    // An image added again keeps its place.
+    if (at >= 0) {
+      this.#images[at] = added;
       return;
     }
-    // Each pull adds one image: insert it where the stable sort would put it (after the
-    // images that order equal, which came before it in the store) instead of sorting all
-    // of them again with localeCompare on every pull of every node.
+    // Each pull adds one image: inserted where the stable sort would put it (after the
+    // images that order equal, which came before it), so the store stays in images() order
+    // without sorting it again with localeCompare on every pull of every node.
+    const images = this.#images;
     let lo = 0;
-    let hi = sorted.length;
+    let hi = images.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (imageOrder(sorted[mid] as RuntimeImage, added) <= 0) lo = mid + 1;
+      if (imageOrder(images[mid] as RuntimeImage, added) <= 0) lo = mid + 1;
       else hi = mid;
     }
-    this.#sortedImages = Object.freeze([...sorted.slice(0, lo), added, ...sorted.slice(lo)]);
+    images.splice(lo, 0, added);
   }
 
   /** host-local IPAM hands out addresses round-robin from the last one it reserved. */

@@ -22,7 +22,7 @@ export interface PodStatusInput {
   /** Whether a running container passes its readiness probe (true when it has none). */
   readonly isReady: (container: RuntimeContainer) => boolean;
   /** Containers that wait for a reason other than being created, by name. */
-  readonly waiting?: ReadonlyMap<string, WaitingReason>;
+  readonly waiting?: ReadonlyMap<string, WaitingReason> | undefined;
   readonly clock: ClockLike;
 }
 
@@ -37,7 +37,10 @@ const POD_SCHEDULED: PodCondition = Object.freeze({ type: 'PodScheduled', status
 export const KUBELET_POD_CONDITIONS: readonly string[] = ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
 
 const latestAttempt = (runtimePod: RuntimePod | undefined, name: string, before?: RuntimeContainer): RuntimeContainer | undefined => {
-  const containers = runtimePod?.containers ?? [];
+  if (runtimePod === undefined) return undefined;
+  // The runtime's records answer without building their list of one (two reads per container per sync).
+  if (runtimePod.latest !== undefined) return runtimePod.latest(name, before);
+  const containers = runtimePod.containers;
   let seenBefore = before === undefined;
   for (let i = containers.length - 1; i >= 0; i--) {
     const c = containers[i];
@@ -120,7 +123,10 @@ export const getPhase = (pod: Pod, statuses: readonly ContainerStatus[]): NonNul
   let waiting = 0;
   let stopped = 0;
   let succeeded = 0;
-  for (const spec of pod.spec?.containers ?? []) {
+  // Index loops over the stored (frozen) containers: no iterator results per sync.
+  const specs = pod.spec?.containers ?? [];
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i] as Container;
     const status = statusNamed(statuses, spec.name);
     if (!status) unknown++;
     else if (status.state?.running) running++;
@@ -194,7 +200,9 @@ const notReady = (unknown: string, unready: string): readonly PodCondition[] => 
 const readinessConditions = (pod: Pod, statuses: readonly ContainerStatus[], phase: string): readonly PodCondition[] => {
   let unknown = '';
   let unready = '';
-  for (const spec of pod.spec?.containers ?? []) {
+  const specs = pod.spec?.containers ?? [];
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i] as Container;
     const status = statusNamed(statuses, spec.name);
     if (!status) unknown = unknown === '' ? spec.name : `${unknown} ${spec.name}`;
     else if (!status.ready) unready = unready === '' ? spec.name : `${unready} ${spec.name}`;
@@ -210,7 +218,8 @@ export const podQOSClass = (pod: Pod): NonNullable<PodStatus['qosClass']> => {
   const containers = pod.spec?.containers ?? [];
   let any = false;
   let guaranteed = containers.length > 0;
-  for (const c of containers) {
+  for (let i = 0; i < containers.length; i++) {
+    const c = containers[i] as Container;
     const requests = c.resources?.requests;
     const limits = c.resources?.limits;
     // cpu, then memory: no resource-name list or empty records per container per sync.
@@ -241,8 +250,9 @@ export const generatePodStatus = (input: PodStatusInput): PodStatus => {
   const conditions = readinessConditions(pod, containerStatuses, phase) as PodCondition[];
   const qosClass = podQOSClass(pod);
   // One literal per shape, members in the order they always had (podIP only with a sandbox).
-  const sandbox = runtimePod?.sandbox;
-  return sandbox
-    ? { phase, conditions, hostIP: input.hostIP, podIP: sandbox.ip, containerStatuses, qosClass }
+  // The runtime's records tell the IP without building the sandbox object.
+  const podIP = runtimePod === undefined ? undefined : runtimePod.sandboxIP !== undefined ? runtimePod.sandboxIP() : runtimePod.sandbox?.ip;
+  return podIP !== undefined
+    ? { phase, conditions, hostIP: input.hostIP, podIP, containerStatuses, qosClass }
     : { phase, conditions, hostIP: input.hostIP, containerStatuses, qosClass };
 };

@@ -15,7 +15,7 @@ import type { ControllerContext } from '../runtime/context.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import { Backoff, goDuration } from './backoff.js';
 import { KeptPodParts, type ContainerExit, type ContainerRuntime, type RuntimeContainer, type RuntimePod } from './container-runtime.js';
-import { generatePodStatus, type WaitingReason } from './pod-status.js';
+import { generatePodStatus, type PodStatusInput, type WaitingReason } from './pod-status.js';
 import type { ProberManager } from './prober-manager.js';
 import { STATUS_SYNC_PERIOD_MS, type StatusManager } from './status-manager.js';
 import type { VolumeManager } from './volume-manager.js';
@@ -104,7 +104,19 @@ const minDefined = (a: number | undefined, b: number | undefined): number | unde
 class KnownPod extends KeptPodParts {
   /** Admitted (its probe workers started) by this process. */
   admitted = false;
+  /**
+   * The container start in progress, if any: the pod is not synced again until it ends.
+   * A member of the pod's memory rather than an entry of a Map of its own, which every
+   * start set and deleted (and grew and shrank with the node's starts).
+   */
+  start: ContainerStart | undefined = undefined;
 }
+
+/** A {@link PodStatusInput} whose per-pod members the pod workers set before each status they generate. */
+type StatusInput = { -readonly [K in keyof PodStatusInput]: PodStatusInput[K] } & { waiting: PodStatusInput['waiting'] };
+
+/** The status input's pod between syncs. */
+const NO_POD: Pod = Object.freeze({});
 
 /** What each step's timer waits for: the start of its purpose. */
 const STEP_PURPOSES = { pull: 'pull image for', create: 'create', start: 'start' } as const;
@@ -132,6 +144,8 @@ class ContainerStart implements SlotTimerLabel {
 
   constructor(
     readonly owner: string,
+    /** The pod workers' memory of the pod, which holds this start while it runs. */
+    readonly known: KnownPod,
     readonly uid: string,
     readonly pod: Pod,
     readonly container: Container,
@@ -178,17 +192,19 @@ export class PodWorkers {
   readonly #o: PodWorkersOptions;
   readonly #queue: WorkQueue;
   readonly #backoff: Backoff;
-  readonly #inFlight = new Map<string, ContainerStart>();
   /** Each pod as last synced (as keptPod keeps it: no status), for when it has left its source, and whether it was admitted. */
   readonly #known = new Map<string, KnownPod>();
   readonly #waitingForVolumes = new Set<string>();
   /** The prober's readiness answer, made once for every status this kubelet generates. */
   readonly #isReady = (c: RuntimeContainer): boolean => this.#o.prober.isReady(c);
+  /** What {@link PodWorkers.#postStatus} gives generatePodStatus: one object, its pod, runtime view and waiting reasons set per sync. */
+  readonly #statusInput: StatusInput;
 
   constructor(options: PodWorkersOptions) {
     this.#o = options;
     const { clock } = options.ctx.sim;
     this.#queue = new WorkQueue(clock, (uid) => this.#sync(uid), { owner: options.owner });
+    this.#statusInput = { pod: NO_POD, runtimePod: undefined, hostIP: options.hostIP, isReady: this.#isReady, waiting: undefined, clock };
     this.#backoff = new Backoff(options.ctx.profile.options.backOffPeriod, options.ctx.profile.options.maxContainerBackOff);
   }
 
@@ -206,20 +222,22 @@ export class PodWorkers {
   stop(): void {
     this.#queue.stop();
     const { clock } = this.#o.ctx.sim;
-    for (const op of this.#inFlight.values()) {
+    for (const known of this.#known.values()) {
+      const op = known.start;
+      if (op === undefined) continue;
       op.timer?.cancel();
       if (op.slot >= 0) clock.cancelUnheld(op.slot, op);
+      known.start = undefined;
     }
-    this.#inFlight.clear();
   }
 
   #sync(uid: string): ReconcileResult {
-    if (this.#inFlight.has(uid)) return;
+    let known = this.#known.get(uid);
+    if (known?.start !== undefined) return;
     this.#waitingForVolumes.delete(uid);
     const pod = this.#o.source.pod(uid);
     const rp = this.#o.runtime.pod(uid);
     if (!pod) return this.#o.source.sourcesReady() ? this.#removed(uid, rp) : undefined;
-    let known = this.#known.get(uid);
     // Kept again only when what it keeps changed: a status write alone leaves metadata and spec.
     if (known === undefined) this.#known.set(uid, (known = new KnownPod(pod)));
     else if (!known.keeps(pod)) known.keep(pod);
@@ -312,12 +330,15 @@ export class PodWorkers {
       const attempted = (rp?.containers ?? []).length > 0;
       if (attempted && pod.spec?.restartPolicy === 'Never') return this.#postStatus(uid, pod, undefined) ?? (requeueAfter === undefined ? undefined : { requeueAfter });
       if (rp !== undefined && runtime.hasSandbox(uid)) recorder.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
-      sandboxId = runtime.runSandbox(pod).id;
+      sandboxId = runtime.runPodSandbox(pod);
     }
     // Built only when a container waits for a reason (back-off, never-pull): most syncs have none.
     let waiting: Map<string, WaitingReason> | undefined;
     const now = ctx.sim.clock.now();
-    for (const container of pod.spec?.containers ?? []) {
+    // An index loop over the stored (frozen) containers: no iterator results per sync.
+    const containers = pod.spec?.containers ?? [];
+    for (let i = 0; i < containers.length; i++) {
+      const container = containers[i] as Container;
       const latest = runtime.latest(uid, container.name);
       if (latest?.state === 'running' && latest.sandboxId === sandboxId) continue;
       if (latest?.state === 'exited') {
@@ -343,7 +364,7 @@ export class PodWorkers {
         continue;
       }
       const sameAttempt = latest?.state === 'created' && latest.sandboxId === sandboxId;
-      this.#startContainer(uid, pod, container, latest ? latest.restartCount + (sameAttempt ? 0 : 1) : 0);
+      this.#startContainer(known, uid, pod, container, latest ? latest.restartCount + (sameAttempt ? 0 : 1) : 0);
       break;
     }
     const posted = this.#postStatus(uid, pod, waiting);
@@ -363,12 +384,12 @@ export class PodWorkers {
   }
 
   /** Pull (per the pull policy), create, start: one operation in progress for the pod until the container runs. */
-  #startContainer(uid: string, pod: Pod, container: Container, restartCount: number): void {
+  #startContainer(known: KnownPod, uid: string, pod: Pod, container: Container, restartCount: number): void {
     const { runtime, recorder, ctx } = this.#o;
     const { clock } = ctx.sim;
     const image = container.image ?? '';
-    const op = new ContainerStart(this.#o.owner, uid, pod, container, restartCount, this.#advanceOp);
-    this.#inFlight.set(uid, op);
+    const op = new ContainerStart(this.#o.owner, known, uid, pod, container, restartCount, this.#advanceOp);
+    known.start = op;
     const alwaysPull = container.imagePullPolicy === 'Always';
     if (!alwaysPull && runtime.hasImage(image)) {
       recorder.event(pod, 'Normal', 'Pulled', alreadyPresent.get(image), fieldPath(container));
@@ -377,7 +398,8 @@ export class PodWorkers {
     recorder.event(pod, 'Normal', 'Pulling', ctx.profile.texts.pulling(image), fieldPath(container));
     op.requestedAt = clock.now();
     // An image already on disk is "pulled" again at once when the policy is Always: only its digest is checked.
-    op.doneAt = runtime.hasImage(image) ? op.requestedAt : runtime.pullImage(image, ctx.timings.imagePull);
+    // (pullImage answers now for an image on disk without pulling.)
+    op.doneAt = runtime.pullImage(image, ctx.timings.imagePull);
     op.step = 'pull';
     // Unheld when the delay gives back the very due time (it does for whole milliseconds;
     // scheduleUnheld adds it to now as scheduleAt compares with now): same id and order.
@@ -408,7 +430,7 @@ export class PodWorkers {
         return this.#scheduleCreate(op);
       case 'create': {
         const created = runtime.readySandboxId(uid) !== undefined ? runtime.createContainer(uid, container, restartCount) : undefined;
-        if (!created) return this.#startFinished(uid);
+        if (!created) return this.#startFinished(op);
         recorder.event(pod, 'Normal', 'Created', texts.created(container.name), fieldPath(container));
         op.containerID = created.id;
         op.step = 'start';
@@ -418,13 +440,13 @@ export class PodWorkers {
       case 'start':
         runtime.startContainer(uid, op.containerID, this.#exitOf(pod, container, restartCount));
         recorder.event(pod, 'Normal', 'Started', texts.started(container.name), fieldPath(container));
-        return this.#startFinished(uid);
+        return this.#startFinished(op);
     }
   }
 
-  #startFinished(uid: string): void {
-    this.#inFlight.delete(uid);
-    this.#queue.add(uid);
+  #startFinished(op: ContainerStart): void {
+    if (op.known.start === op) op.known.start = undefined;
+    this.#queue.add(op.uid);
   }
 
   #exitOf(pod: Pod, container: Container, restartCount: number): ContainerExit | undefined {
@@ -434,13 +456,17 @@ export class PodWorkers {
 
   /** Writes the pod's status if it changed; a failed write is retried after the status manager's sync period. */
   #postStatus(uid: string, pod: Pod, waiting: ReadonlyMap<string, WaitingReason> | undefined): { requeueAfter: number } | undefined {
-    const { runtime, statusManager, source, hostIP, ctx } = this.#o;
-    const runtimePod = runtime.pod(uid);
-    const { clock } = ctx.sim;
-    // Two literals rather than a conditional spread: every pod sync builds this.
-    const generated = generatePodStatus(
-      waiting ? { pod, runtimePod, hostIP, isReady: this.#isReady, waiting, clock } : { pod, runtimePod, hostIP, isReady: this.#isReady, clock },
-    );
+    const { runtime, statusManager, source } = this.#o;
+    // One input object refilled per sync rather than a literal each (generatePodStatus keeps nothing of it).
+    const input = this.#statusInput;
+    input.pod = pod;
+    input.runtimePod = runtime.pod(uid);
+    input.waiting = waiting;
+    const generated = generatePodStatus(input);
+    // Not held past the call: a pod that leaves its source keeps nothing alive here.
+    input.pod = NO_POD;
+    input.runtimePod = undefined;
+    input.waiting = undefined;
     const write = statusManager.setPodStatus(uid, generated, source.statusTarget(pod));
     return write.result === 'failed' ? { requeueAfter: STATUS_SYNC_PERIOD_MS } : undefined;
   }

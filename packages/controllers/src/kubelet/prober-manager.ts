@@ -52,29 +52,45 @@ export class ProberManager {
   /** Starts a worker for each container of `pod` with a readiness probe (no-op if running). */
   addPod(pod: Pod): void {
     const uid = pod.metadata?.uid ?? '';
-    for (const container of pod.spec?.containers ?? []) {
+    // An index loop over the stored (frozen) containers, and a key only for a probed one:
+    // every pod is added once, and most containers have no readiness probe.
+    const containers = pod.spec?.containers ?? [];
+    for (let i = 0; i < containers.length; i++) {
+      const container = containers[i] as Container;
       const probe = container.readinessProbe;
+      if (!probe) continue;
       const key = workerKey(uid, container.name);
-      if (!probe || this.#workers.has(key)) continue;
-      const podName = `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
-      const worker: Worker = {
-        pod,
-        container,
-        probe,
-        label: { owner: this.#o.owner, purpose: `readiness probe of ${podName} container ${container.name}` },
-        run: () => this.#run(worker),
-        ready: false,
-        resultRun: 0,
-      };
-      this.#workers.set(key, worker);
-      worker.timer = this.#o.clock.schedule(0, worker.run, worker.label);
+      if (!this.#workers.has(key)) this.#startWorker(key, pod, container, probe);
     }
+  }
+
+  /**
+   * Starts the worker of `container` under `key`. Its own method: the worker's timer action
+   * closes over it, and a loop body holding that closure would make a context per
+   * container of every pod added, probed or not.
+   */
+  #startWorker(key: string, pod: Pod, container: Container, probe: Probe): void {
+    const podName = `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
+    const worker: Worker = {
+      pod,
+      container,
+      probe,
+      label: { owner: this.#o.owner, purpose: `readiness probe of ${podName} container ${container.name}` },
+      run: () => this.#run(worker),
+      ready: false,
+      resultRun: 0,
+    };
+    this.#workers.set(key, worker);
+    worker.timer = this.#o.clock.schedule(0, worker.run, worker.label);
   }
 
   /** Stops the workers of pod `uid`. */
   removePod(uid: string): void {
+    // Most kubelets run no probe at all: nothing to walk, no prefix to build.
+    if (this.#workers.size === 0) return;
+    const prefix = `${uid}/`;
     for (const [key, worker] of this.#workers) {
-      if (!key.startsWith(`${uid}/`)) continue;
+      if (!key.startsWith(prefix)) continue;
       worker.timer?.cancel();
       this.#workers.delete(key);
     }
@@ -82,6 +98,8 @@ export class ProberManager {
 
   /** Whether `container` (running) is ready: true without a readiness probe, else its worker's last result. */
   isReady(container: RuntimeContainer): boolean {
+    // Without workers every container is ready: no key built per running container per status.
+    if (this.#workers.size === 0) return true;
     const worker = this.#workers.get(workerKey(container.podUid, container.name));
     if (!worker) return true;
     return worker.containerID === container.id && worker.ready;

@@ -23,6 +23,11 @@ export type StatusWrite =
   /** The object is gone or is another pod by now (recreated under the same name). */
   | { readonly result: 'gone' };
 
+/** The outcomes without a payload, one frozen object each: every pod sync asks for a write. */
+const UNCHANGED: StatusWrite = Object.freeze({ result: 'unchanged' });
+const FAILED: StatusWrite = Object.freeze({ result: 'failed' });
+const GONE: StatusWrite = Object.freeze({ result: 'gone' });
+
 const isKubeletCondition = (c: PodCondition): boolean => KUBELET_POD_CONDITIONS.includes(c.type);
 
 /** `conditions.every(isKubeletCondition)` as a loop: syncPod asks on every write. */
@@ -125,23 +130,26 @@ export class StatusManager {
     const now = this.#clock.iso();
     const generatedConditions = generated.conditions ?? [];
     const previousConditions = previous?.conditions;
-    const conditions = new Array<PodCondition>(generatedConditions.length);
-    // Whether every condition is the previous list's, at the same index: then that list is kept.
-    let allKept = previousConditions !== undefined && previousConditions.length === generatedConditions.length;
-    for (let i = 0; i < generatedConditions.length; i++) {
+    const n = generatedConditions.length;
+    // Built only from the first condition that is not the previous list's at the same index:
+    // while every one is, that list is kept (most syncs), and no list is made.
+    let conditions = previousConditions !== undefined && previousConditions.length === n ? undefined : new Array<PodCondition>(n);
+    for (let i = 0; i < n; i++) {
       const c = generatedConditions[i] as PodCondition;
       const old = previousConditions === undefined ? undefined : conditionOfType(previousConditions, c.type);
+      let condition: PodCondition;
       // The scheduler's PodScheduled (set at binding) is kept as it is.
-      if (c.type === 'PodScheduled' && old?.status === 'True') conditions[i] = old;
-      else if (old !== undefined && sameWithTransitionTime(c, old)) conditions[i] = old;
-      else {
-        conditions[i] = withTransitionTime(c, old?.status === c.status ? old.lastTransitionTime : now);
-        allKept = false;
-        continue;
+      if (c.type === 'PodScheduled' && old?.status === 'True') condition = old;
+      else if (old !== undefined && sameWithTransitionTime(c, old)) condition = old;
+      else condition = withTransitionTime(c, old?.status === c.status ? old.lastTransitionTime : now);
+      if (conditions === undefined) {
+        if (condition === previousConditions![i]) continue;
+        conditions = new Array<PodCondition>(n);
+        for (let j = 0; j < i; j++) conditions[j] = previousConditions![j] as PodCondition;
       }
-      if (allKept && previousConditions![i] !== old) allKept = false;
+      conditions[i] = condition;
     }
-    const status = withConditionsAndStart(generated, allKept ? (previousConditions as PodCondition[]) : conditions, previous?.startTime ?? now);
+    const status = withConditionsAndStart(generated, conditions ?? (previousConditions as PodCondition[]), previous?.startTime ?? now);
     // A sync that changes nothing keeps the kubelet's previous object (frozen and shared
     // with the API server once written) lets syncPod's comparison stop at identity.
     if (kubelets === undefined || !deepEqual(status, kubelets)) this.#statuses.set(uid, status);
@@ -157,9 +165,9 @@ export class StatusManager {
   /** syncPod: writes the kubelet's status of pod `uid` to `target` if the API's differs. */
   syncPod(uid: string, target: Pod | undefined): StatusWrite {
     const status = this.#statuses.get(uid);
-    if (!status || !target) return { result: 'unchanged' };
+    if (!status || !target) return UNCHANGED;
     const merged = this.#merged(status, target);
-    if (deepEqual(merged, target.status)) return { result: 'unchanged' };
+    if (deepEqual(merged, target.status)) return UNCHANGED;
     // Frozen before the write, so the API server stores this very object (it shares frozen
     // subtrees) and the kubelet keeps it: the next comparison with the stored status — on
     // the watch event of this write, on the next sync — stops at identity.
@@ -167,7 +175,7 @@ export class StatusManager {
     if (merged === status) this.#statuses.set(uid, written);
     const result = this.#client.updateStatus('Pod', { ...target, status: written });
     if (E.isRight(result)) return { result: 'written', pod: result.right };
-    return result.left.reason === 'NotFound' ? { result: 'gone' } : { result: 'failed' };
+    return result.left.reason === 'NotFound' ? GONE : FAILED;
   }
 
   /**

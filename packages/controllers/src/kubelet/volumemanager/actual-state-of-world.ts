@@ -106,9 +106,13 @@ export class ActualStateOfWorld {
     return false;
   }
 
-  /** Every mount. */
-  *mountedVolumes(): IterableIterator<MountedVolume> {
-    for (const mounts of this.#mounts.values()) yield* mounts;
+  /** Every mount, in a new list (callers change the state while they walk it; see DesiredStateOfWorld.volumesToMount). */
+  mountedVolumes(): MountedVolume[] {
+    const out: MountedVolume[] = [];
+    this.#mounts.forEach((mounts) => {
+      for (let i = 0; i < mounts.length; i++) out.push(mounts[i] as MountedVolume);
+    });
+    return out;
   }
 
   /** The machine went down: nothing is mounted, nothing verified. */

@@ -107,14 +107,26 @@ export class DesiredStateOfWorld {
     return known === undefined ? undefined : known.volumes[indexOf(known.volumes, outerName)];
   }
 
-  /** GetVolumesToMount: every volume of every pod. */
-  *volumesToMount(): IterableIterator<VolumeToMount> {
-    for (const { volumes } of this.#pods.values()) yield* volumes;
+  /**
+   * GetVolumesToMount: every volume of every pod, in a new list (callers change the state
+   * while they walk it). A list rather than a generator: the reconciler asks on every tick,
+   * and a generator and an iterator result per volume cost more than the list.
+   */
+  volumesToMount(): VolumeToMount[] {
+    const out: VolumeToMount[] = [];
+    this.#pods.forEach((known) => {
+      const { volumes } = known;
+      for (let i = 0; i < volumes.length; i++) out.push(volumes[i] as VolumeToMount);
+    });
+    return out;
   }
 
-  /** Whether any pod wants the attachable volume `uniqueName`. */
+  /** Whether any pod wants the attachable volume `uniqueName` (without listing the volumes). */
   wantsVolume(uniqueName: string): boolean {
-    for (const v of this.volumesToMount()) if (v.uniqueName === uniqueName) return true;
+    for (const known of this.#pods.values()) {
+      const { volumes } = known;
+      for (let i = 0; i < volumes.length; i++) if ((volumes[i] as VolumeToMount).uniqueName === uniqueName) return true;
+    }
     return false;
   }
 }

@@ -42,6 +42,9 @@ const specName = (v: VolumeToMount): string => v.pv?.metadata?.name ?? v.outerNa
 /** Operation key: one operation of an attachable volume at a time, pod-scoped for the others. */
 const opKey = (v: VolumeToMount): string => (v.attachable ? v.uniqueName : `${v.uniqueName}/${v.podUid}`);
 
+/** The body of an operation that runs to its end at once (the verification): nothing to hold. */
+const SYNCHRONOUS = (): undefined => undefined;
+
 /** Drives mounts on the node towards the desired state. */
 export class Reconciler {
   readonly #o: ReconcilerOptions;
@@ -105,7 +108,7 @@ export class Reconciler {
       return true;
     };
     // Ensure volumes that should be unmounted are unmounted.
-    for (const mounted of [...actual.mountedVolumes()]) {
+    for (const mounted of actual.mountedVolumes()) {
       if (desired.hasVolume(mounted.podUid, mounted.outerName)) continue;
       if (!mounted.attachable) {
         actual.markUnmounted(mounted.podUid, mounted.outerName);
@@ -113,7 +116,7 @@ export class Reconciler {
       } else if (due(opKey(mounted))) this.#unmount(mounted);
     }
     // Ensure volumes that should be attached and mounted are.
-    for (const volume of [...desired.volumesToMount()]) {
+    for (const volume of desired.volumesToMount()) {
       if (actual.mounted(volume.podUid, volume.outerName)) continue;
       if (!volume.attachable) {
         actual.markMounted(volume, now);
@@ -132,24 +135,30 @@ export class Reconciler {
 
   /** GenerateVerifyControllerAttachedVolumeFunc: in use first, then attached per the Node's status. Neither failure raises an event. */
   #verifyControllerAttachedVolume(volume: VolumeToMount): void {
-    const { client, nodeName, actual, clock } = this.#o;
+    const { client, nodeName, actual } = this.#o;
     const key = opKey(volume);
-    const detail = (message: string): string =>
-      `VerifyControllerAttachedVolume failed for volume "${specName(volume)}" (UniqueName: "${volume.uniqueName}") ${podDescription(this.#o.desired.pod(volume.podUid), volume.podUid)} : ${message}`;
-    const fail = (message: string): void => {
-      this.#ops.failed(key, clock.now(), detail(message));
-      this.#loop.wake(this.#ops.retryAt(key));
-    };
-    this.#ops.start(key, () => undefined);
+    this.#ops.start(key, SYNCHRONOUS);
     const node = client.get('Node', nodeName);
-    if (E.isLeft(node)) return fail(`error fetching node from API server: ${node.left.message}`);
+    if (E.isLeft(node)) return this.#verifyFailed(volume, key, `error fetching node from API server: ${node.left.message}`);
     // The kubelet marks a volume reported in use once a node status update carrying it succeeded.
-    if (!(node.right.status?.volumesInUse ?? []).includes(volume.uniqueName)) return fail("Volume has not been added to the list of VolumesInUse in the node's volume status");
-    const attached = (node.right.status?.volumesAttached ?? []).find((a) => a.name === volume.uniqueName);
-    if (!attached) return fail('Volume not attached according to node status');
+    if (!(node.right.status?.volumesInUse ?? []).includes(volume.uniqueName)) {
+      return this.#verifyFailed(volume, key, "Volume has not been added to the list of VolumesInUse in the node's volume status");
+    }
+    // A loop rather than find with a closure: a volume waiting to be attached is verified again at each retry.
+    const volumesAttached = node.right.status?.volumesAttached ?? [];
+    let attached: (typeof volumesAttached)[number] | undefined;
+    for (let i = 0; i < volumesAttached.length && attached === undefined; i++) if (volumesAttached[i]!.name === volume.uniqueName) attached = volumesAttached[i];
+    if (!attached) return this.#verifyFailed(volume, key, 'Volume not attached according to node status');
     actual.markAttached(volume.uniqueName, attached.devicePath);
     this.#ops.succeeded(key);
     this.#loop.wake();
+  }
+
+  /** A verification of `volume` failed with `message`: back off, and look again when it may retry. */
+  #verifyFailed(volume: VolumeToMount, key: string, message: string): void {
+    const detail = `VerifyControllerAttachedVolume failed for volume "${specName(volume)}" (UniqueName: "${volume.uniqueName}") ${podDescription(this.#o.desired.pod(volume.podUid), volume.podUid)} : ${message}`;
+    this.#ops.failed(key, this.#o.clock.now(), detail);
+    this.#loop.wake(this.#ops.retryAt(key));
   }
 
   #track(uid: string, delta: 1 | -1): void {

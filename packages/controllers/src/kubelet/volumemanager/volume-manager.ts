@@ -213,7 +213,7 @@ export class KubeletVolumeManager implements VolumeManager {
 
   /** Why pod `podUid`'s volumes are not mounted yet: populator and operation errors, as upstream logs them. */
   errors(podUid: string): readonly string[] {
-    const ops = [...this.#desired.volumesToMount()].filter((v) => v.podUid === podUid).map((v) => this.#reconciler.lastError(v));
+    const ops = this.#desired.volumesToMount().filter((v) => v.podUid === podUid).map((v) => this.#reconciler.lastError(v));
     return [...this.#populator.podErrors(podUid), ...ops.filter((e): e is string => e !== undefined)];
   }
 

@@ -455,6 +455,20 @@ describe('NodeLifecycleController: health signals', () => {
     expect(noLease.unknownAt('w1')).toBe(s(46));
   });
 
+  it('a settled node, checked on each renewal and heartbeat without a full check, takes each as its probe time and goes Unknown 40 s after the last', () => {
+    for (const status of ['every', 'once'] as const) {
+      const c = cluster(profile114, { nodes: workers('w1'), status });
+      // Beats (status and Lease) at 1, 11, 21… s; passes at 1, 6, 11… s: each beat is seen by the pass at its time.
+      c.sim.clock.runUntil(s(96));
+      expect(c.nlc.probeTimestamp('w1')).toBe(s(91));
+      c.kubelet('w1').stop();
+      c.sim.clock.runUntil(s(300));
+      // The last beat seen at 91 s: Unknown at the first pass after 131 s.
+      expect(c.unknownAt('w1')).toBe(s(136));
+      expect(c.nlc.probeTimestamp('w1')).toBe(s(91));
+    }
+  });
+
   it('a node that never posted status goes Unknown (NodeStatusNeverUpdated) after the startup grace, without NodeNotReady', () => {
     const c = cluster(profile118, { nodes: workers('w1') });
     right(c.kubectl.create('Node', { metadata: { name: 'ghost' } }));

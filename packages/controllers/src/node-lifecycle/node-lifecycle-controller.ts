@@ -108,6 +108,18 @@ interface NodeHealth {
   saved: NodeCondition | undefined;
   /** The Lease renewTime saved (undefined: no Lease seen). */
   lease: { renewTime: number | undefined } | undefined;
+  /**
+   * The Node object the last full check of this node found Ready with nothing to write,
+   * queue or retry (see NodeLifecycleController.#checkRenewal); undefined otherwise.
+   */
+  settled: Node | undefined;
+  /**
+   * The Lease renewTime last parsed for this node and its value in virtual ms
+   * ({@link NodeLifecycleController.#leaseRenewTime}): kept here, in the record each check
+   * finds anyway, rather than in a map of its own.
+   */
+  renewIso: string | undefined;
+  renewMs: number;
 }
 
 /** What tryUpdateNodeHealth returns: one record per controller, read at once by #checkNode. */
@@ -217,8 +229,6 @@ export class NodeLifecycleController implements Component {
   readonly #carrier = new Map<string, Deadline>();
   /** Zone keys by the (frozen) labels object they were computed from. */
   readonly #zoneKeys = new WeakMap<object, string>();
-  /** The last Lease renewTime parsed per node ({@link NodeLifecycleController.#leaseRenewTime}). */
-  readonly #renewTimes = new Map<string, { iso: string; ms: number }>();
   #deadlineSeq = 0;
 
   /** zoneStates. */
@@ -319,7 +329,7 @@ export class NodeLifecycleController implements Component {
     this.#taintManager = undefined;
     if (this.#podsByNode) releasePodsByNode(this.#pods);
     this.#podsByNode = undefined;
-    for (const state of [this.#health, this.#known, this.#dirty, this.#retry, this.#deadlineOf, this.#carrier, this.#renewTimes, this.#zoneStates, this.#zoneQueues, this.#nodeZone, this.#zoneLabels, this.#zoneSize, this.#counted, this.#zoneCounts]) {
+    for (const state of [this.#health, this.#known, this.#dirty, this.#retry, this.#deadlineOf, this.#carrier, this.#zoneStates, this.#zoneQueues, this.#nodeZone, this.#zoneLabels, this.#zoneSize, this.#counted, this.#zoneCounts]) {
       state.clear();
     }
     this.#deadlines.clear();
@@ -435,14 +445,15 @@ export class NodeLifecycleController implements Component {
     }
     for (let i = 0; i < n; i++) {
       const name = sorted[i]!;
+      // The node first: still there (most names), the known map need not be asked.
+      if (this.#nodeNow(name, cached[i])) continue;
       const old = this.#known.get(name);
-      if (!old || this.#nodeNow(name, cached[i])) continue;
+      if (!old) continue;
       this.#recordNodeEvent(old, 'RemovingNode', `Removing Node ${name} from Controller`);
       this.#known.delete(name);
       this.#uncount(name);
       this.#retry.delete(name);
       this.#deadlineOf.delete(name);
-      this.#renewTimes.delete(name);
     }
 
     for (let i = 0; i < n; i++) {
@@ -468,6 +479,15 @@ export class NodeLifecycleController implements Component {
   #checkNode(cached: Node, now: number): void {
     const name = cached.metadata?.name ?? '';
     this.#nodeChecks++;
+    const known = this.#health.get(name);
+    if (known !== undefined) {
+      const settled = known.settled;
+      if (settled !== undefined && (settled === cached || this.#observeHeartbeat(settled, cached, known, now)) && this.#checkRenewal(name, known, now)) {
+        known.settled = cached;
+        return;
+      }
+      known.settled = undefined;
+    }
     const result = this.#updateNodeHealth(cached, now);
     if (!result) {
       // "Skipping - no pods will be evicted": upstream tries again next pass.
@@ -497,6 +517,56 @@ export class NodeLifecycleController implements Component {
     }
     this.#retry.delete(name);
     this.#scheduleDeadline(name, cached);
+    // Ready, nothing written (the same Node object), no taint for markNodeAsReachable to
+    // remove: until this object changes, a check of it only follows the Lease.
+    if (node === cached && current === observed && observed.status === 'True' && !taintExists(node.spec?.taints, UNREACHABLE_TAINT) && !taintExists(node.spec?.taints, NOT_READY_TAINT)) {
+      const health = this.#health.get(name);
+      if (health !== undefined) health.settled = node;
+    }
+  }
+
+  /**
+   * Whether `cached` is, for a check, the Node `settled` was: the same spec (so no taint
+   * for markNodeAsReachable), the same labels (so the same zone and disruption exclusion)
+   * and Ready=True. Nothing else of a Node decides a check that writes nothing, so the
+   * rest of it is {@link #checkRenewal}'s; the Ready condition is observed here as
+   * tryUpdateNodeHealth observes it (a new lastHeartbeatTime makes `now` the probe time and
+   * drops the saved Lease, a new lastTransitionTime the Ready transition time). A kubelet
+   * heartbeat: a Node status every 10 s per node before 1.13, every minute after. Not
+   * {@link isNodeHeartbeatOnly}, which walks every member and condition of both versions.
+   */
+  #observeHeartbeat(settled: Node, cached: Node, health: NodeHealth, now: number): boolean {
+    if (cached.spec !== settled.spec || cached.metadata?.labels !== settled.metadata?.labels) return false;
+    const currentReady = nodeCondition(cached, 'Ready');
+    if (currentReady?.status !== 'True') return false;
+    const saved = health.saved;
+    if (!saved || saved.lastHeartbeatTime !== currentReady.lastHeartbeatTime) {
+      if (!saved || saved.lastTransitionTime !== currentReady.lastTransitionTime) health.readyTransitionTimestamp = now;
+      health.probeTimestamp = now;
+      health.saved = currentReady;
+      health.lease = undefined;
+    }
+    return true;
+  }
+
+  /**
+   * A check of a node whose Node object is the one its last full check found Ready with
+   * nothing to do (NodeHealth.settled), or a heartbeat of it already observed
+   * ({@link #observeHeartbeat}): most checks, a Lease renewal every 10 s per node. The
+   * full check would find no new heartbeat (the same Ready condition), follow the
+   * Lease, and unless the grace period ran out answer Ready=True again: count the node as
+   * it is counted, remove no taint (it has none), remove it from no zone queue (nothing
+   * queued it since: only a full check does), retry nothing, and move its deadline to the
+   * probe time plus the grace period. This does the Lease and the deadline alone; false
+   * (nothing done but the Lease, which the full check then finds seen) when the grace
+   * period ran out.
+   */
+  #checkRenewal(name: string, health: NodeHealth, now: number): boolean {
+    this.#observeLease(name, health, now);
+    const grace = this.#ctx.profile.options.nodeMonitorGracePeriod;
+    if (now > health.probeTimestamp + grace) return false;
+    this.#setDeadline(name, health.probeTimestamp + grace, 'grace period');
+    return true;
   }
 
   /** tryUpdateNodeHealth with upstream's retries, each from a fresh GET. Undefined when every write failed. */
@@ -515,7 +585,7 @@ export class NodeLifecycleController implements Component {
   /** tryUpdateNodeHealth: undefined when the status write failed. */
   #tryUpdateNodeHealth(node: Node, now: number): HealthResult | undefined {
     const { clock } = this.#ctx.sim;
-    const { options, features, behaviours } = this.#ctx.profile;
+    const { options, behaviours } = this.#ctx.profile;
     const name = node.metadata?.name ?? '';
     const creationTimestamp = node.metadata?.creationTimestamp ?? clock.iso(now);
     const currentReady = nodeCondition(node, 'Ready');
@@ -531,7 +601,7 @@ export class NodeLifecycleController implements Component {
         // Parsed only here: this runs for every node on every heartbeat, and only a node
         // that never posted a status needs its creation time.
         const createdAt = Date.parse(creationTimestamp) - clock.epochMs;
-        health = { probeTimestamp: createdAt, readyTransitionTimestamp: createdAt, saved: undefined, lease: undefined };
+        health = { probeTimestamp: createdAt, readyTransitionTimestamp: createdAt, saved: undefined, lease: undefined, settled: undefined, renewIso: undefined, renewMs: 0 };
       }
     } else {
       observed = currentReady;
@@ -540,7 +610,7 @@ export class NodeLifecycleController implements Component {
     const saved = health?.saved;
     if (!health) {
       // "Missing timestamp for Node. Assuming now as a timestamp."
-      health = { probeTimestamp: now, readyTransitionTimestamp: now, saved: currentReady, lease: undefined };
+      health = { probeTimestamp: now, readyTransitionTimestamp: now, saved: currentReady, lease: undefined, settled: undefined, renewIso: undefined, renewMs: 0 };
     } else if ((!saved && currentReady) || (saved && currentReady && saved.lastHeartbeatTime !== currentReady.lastHeartbeatTime)) {
       // A new heartbeat: upstream stores a fresh nodeHealthData; the record is this
       // controller's own, so it is updated in place (a node heartbeats every 10 s).
@@ -549,27 +619,7 @@ export class NodeLifecycleController implements Component {
       health.saved = currentReady;
       health.lease = undefined;
     }
-    let observedLease: { renewTime: number | undefined } | undefined;
-    if (features.NodeLease && this.#leases) {
-      // A renewed Lease alone keeps the node alive, even if its status is never posted.
-      const lease = this.#leases.get(name, NAMESPACE_NODE_LEASE);
-      if (lease) {
-        const renewTime = lease.spec?.renewTime ? this.#leaseRenewTime(name, lease.spec.renewTime) : undefined;
-        const savedLease = health.lease;
-        const newer = savedLease === undefined || (savedLease.renewTime !== undefined && renewTime !== undefined && savedLease.renewTime < renewTime);
-        // The same renewal is seen on most checks: keep the saved record rather than a copy.
-        if (newer && savedLease !== undefined) {
-          // A renewal (every 10 s per node): the saved record is this controller's own and
-          // read only here, so it takes the new time in place.
-          savedLease.renewTime = renewTime;
-          observedLease = savedLease;
-        } else observedLease = newer || savedLease.renewTime !== renewTime ? { renewTime } : savedLease;
-        if (newer) {
-          health.lease = observedLease;
-          health.probeTimestamp = now;
-        }
-      }
-    }
+    const observedLease = this.#observeLease(name, health, now);
     this.#health.set(name, health);
 
     if (!(now > health.probeTimestamp + gracePeriod)) return this.#answer(node, observed, currentReady);
@@ -596,8 +646,36 @@ export class NodeLifecycleController implements Component {
     if (deepEqual(current, observed)) return this.#answer(node, observed, currentReady);
     const written = this.#client.updateStatus('Node', { ...node, status: { ...node.status, conditions } });
     if (E.isLeft(written)) return undefined;
-    this.#health.set(name, { probeTimestamp: health.probeTimestamp, readyTransitionTimestamp: now, saved: current, lease: observedLease });
+    this.#health.set(name, { probeTimestamp: health.probeTimestamp, readyTransitionTimestamp: now, saved: current, lease: observedLease, settled: undefined, renewIso: health.renewIso, renewMs: health.renewMs });
     return this.#answer(written.right, observed, current);
+  }
+
+  /**
+   * With NodeLease, the node's Lease as tryUpdateNodeHealth observes it: a renewal newer
+   * than the saved one is saved and makes `now` the probe time (a renewed Lease alone keeps
+   * the node alive, even if its status is never posted). Seeing the same renewal again
+   * changes nothing. The observed renewal, if there is a Lease.
+   */
+  #observeLease(name: string, health: NodeHealth, now: number): { renewTime: number | undefined } | undefined {
+    if (!this.#leases || !this.#ctx.profile.features.NodeLease) return undefined;
+    const lease = this.#leases.get(name, NAMESPACE_NODE_LEASE);
+    if (!lease) return undefined;
+    const renewTime = lease.spec?.renewTime ? this.#leaseRenewTime(health, lease.spec.renewTime) : undefined;
+    const savedLease = health.lease;
+    const newer = savedLease === undefined || (savedLease.renewTime !== undefined && renewTime !== undefined && savedLease.renewTime < renewTime);
+    let observedLease: { renewTime: number | undefined };
+    // The same renewal is seen on most checks: keep the saved record rather than a copy.
+    if (newer && savedLease !== undefined) {
+      // A renewal (every 10 s per node): the saved record is this controller's own and
+      // read only here, so it takes the new time in place.
+      savedLease.renewTime = renewTime;
+      observedLease = savedLease;
+    } else observedLease = newer || savedLease.renewTime !== renewTime ? { renewTime } : savedLease;
+    if (newer) {
+      health.lease = observedLease;
+      health.probeTimestamp = now;
+    }
+    return observedLease;
   }
 
   /** Fills the shared {@link HealthResult}. */
@@ -611,18 +689,14 @@ export class NodeLifecycleController implements Component {
 
   /**
    * A Lease's renewTime in virtual ms. A node is checked on each of its Node and Lease
-   * events, mostly with the same renewTime as the check before: the last one parsed per
-   * node is kept.
+   * events, mostly with the same renewTime as the check before: the last one parsed is
+   * kept in the node's health record (a parse is pure: a fresh record parses again).
    */
-  #leaseRenewTime(name: string, renewTime: string): number {
-    const last = this.#renewTimes.get(name);
-    if (last?.iso === renewTime) return last.ms;
+  #leaseRenewTime(health: NodeHealth, renewTime: string): number {
+    if (health.renewIso === renewTime) return health.renewMs;
     const ms = parseRfc3339(renewTime) - this.#ctx.sim.clock.epochMs;
-    // The record is this map's own: a renewal (every 10 s per node) overwrites it in place.
-    if (last) {
-      last.iso = renewTime;
-      last.ms = ms;
-    } else this.#renewTimes.set(name, { iso: renewTime, ms });
+    health.renewIso = renewTime;
+    health.renewMs = ms;
     return ms;
   }
 
@@ -929,6 +1003,11 @@ export class NodeLifecycleController implements Component {
         what = 'pod eviction timeout';
       }
     }
+    this.#setDeadline(name, due, what);
+  }
+
+  /** Makes `due` (Infinity: none) the node's current deadline. */
+  #setDeadline(name: string, due: number, what: Deadline['what']): void {
     const previous = this.#deadlineOf.get(name);
     if (previous?.due === due) return;
     if (due === Infinity) {

@@ -284,6 +284,34 @@ class ModelLru<V> {
 }
 
 describe('EventRecorder shared message texts (issue 8)', () => {
+  it('reports on an object again with the reference it first did, only while that reference is the one it would build', () => {
+    const { sim, client, pod, recorder } = setup();
+    const other = right(client.create('Pod', { metadata: { name: 'web-1' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } }));
+    const first = recorder.event(pod, 'Normal', 'Pulling', 'Pulling image "nginx"', 'spec.containers{c}')!;
+    recorder.event(other, 'Normal', 'Pulling', 'Pulling image "nginx"', 'spec.containers{c}');
+    // A copy of the same Pod version, after another object: the record's reference.
+    const again = recorder.event({ ...pod }, 'Normal', 'Pulled', 'Successfully pulled image "nginx"', 'spec.containers{c}')!;
+    expect(again.involvedObject).toBe(first.involvedObject);
+    // Another field path, or another version of the Pod: a reference of its own, as built.
+    const container = recorder.event(pod, 'Normal', 'Created', 'Created container c')!;
+    expect(container.involvedObject).not.toBe(first.involvedObject);
+    expect(Object.keys(container.involvedObject)).toEqual(['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion']);
+    const updated = right(client.patch('Pod', 'web-0', { metadata: { labels: { a: 'b' } } }));
+    recorder.event(other, 'Normal', 'Started', 'Started container c', 'spec.containers{c}');
+    const later = recorder.event(updated, 'Normal', 'Started', 'Started container c', 'spec.containers{c}')!;
+    expect(later.involvedObject).toEqual({ ...first.involvedObject, resourceVersion: updated.metadata!.resourceVersion });
+    expect(Object.keys(later.involvedObject)).toEqual(Object.keys(first.involvedObject));
+    // The trace names each object as before.
+    expect(sim.trace.entries.filter((e) => e.type === 'event').map((e) => (e.type === 'event' ? e.object : ''))).toEqual([
+      'Pod/default/web-0',
+      'Pod/default/web-1',
+      'Pod/default/web-0',
+      'Pod/default/web-0',
+      'Pod/default/web-1',
+      'Pod/default/web-0',
+    ]);
+  });
+
   it('writes each message as given, also once the shared table has been cleared', () => {
     const { client, pod, recorder } = setup();
     // More distinct texts than the table holds (4096): it starts over, contents never change.

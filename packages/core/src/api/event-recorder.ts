@@ -104,39 +104,53 @@ const lastNanosByServer = new WeakMap<object, LastNanos>();
 
 const NANOS_PER_MS = 1_000_000;
 const TWO_POW_24 = 2 ** 24;
-const HEX_DIGIT_CODES: readonly number[] = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
-/** Character codes of the hex being built by nanosHex (not re-entrant: nothing inside calls out). */
-const NANOS_HEX: number[] = new Array<number>(19).fill(0); // 2^53 × 10^6 has 19 hex digits
-/** Arrays of exactly n codes, by n (see nanosHex). */
-const NANOS_HEX_BY_LENGTH: number[][] = [];
+/** '00' … 'ff', by value. */
+const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** The last high part written by writeNanosHex and its hex: it changes every 2^24 ns (~17 ms), and many Events share a millisecond. */
+let lastHigh = -1;
+let lastHighHex = '';
 
 /**
- * `ms` × 1,000,000 + `sub` in hex without leading zeros, as BigInt's toString(16) writes
- * it, for `ms` a safe integer ≥ 0 and `sub` < 1,000,000: the value is split as
- * high × 2^24 + low so each part stays below 2^53.
+ * Writes `ms` × 1,000,000 + `sub` in hex without leading zeros, as BigInt's toString(16)
+ * writes it, as four strings at `parts[at]` … `parts[at + 3]` (to be joined), for `ms` a
+ * safe integer ≥ 0 and `sub` < 1,000,000: the value is split as high × 2^24 + low so each
+ * part stays below 2^53. Why parts (issue 8): the high part's hex is kept and the low 24
+ * bits are three pairs from a table, so an event name is one join of an array kept for
+ * the purpose, allocating the name alone (the digits written one by one, then
+ * String.fromCharCode.apply and a join of a fresh array, took about twice the time in a
+ * micro-benchmark and allocated the hex string and the array as well).
  */
-export const nanosHex = (ms: number, sub: number): string => {
+const writeNanosHex = (ms: number, sub: number, parts: string[], at: number): void => {
   const msHigh = Math.floor(ms / TWO_POW_24);
   let low = (ms - msHigh * TWO_POW_24) * NANOS_PER_MS + sub; // < 2^44 + 2^20
   const carry = Math.floor(low / TWO_POW_24);
   low -= carry * TWO_POW_24;
-  let high = msHigh * NANOS_PER_MS + carry; // < 2^53 for any ms below 2^53 / 10^6 × 2^24
-  const codes = NANOS_HEX;
-  let at = codes.length;
-  for (let i = 0; i < 6 && (high > 0 || low > 0 || i === 0); i++) {
-    codes[--at] = HEX_DIGIT_CODES[low & 15]!;
-    low >>>= 4;
+  const high = msHigh * NANOS_PER_MS + carry; // < 2^53 for any ms below 2^53 / 10^6 × 2^24
+  if (high === 0) {
+    // An integer's toString(16) is exact.
+    parts[at] = low.toString(16);
+    parts[at + 1] = parts[at + 2] = parts[at + 3] = '';
+    return;
   }
-  while (high > 0) {
-    const digit = high % 16;
-    codes[--at] = HEX_DIGIT_CODES[digit]!;
-    high = (high - digit) / 16;
+  if (high !== lastHigh) {
+    lastHigh = high;
+    lastHighHex = high.toString(16);
   }
-  // Copied into an array of exactly the digits, kept per length: a slice per name was an array to collect.
-  const length = codes.length - at;
-  const out = (NANOS_HEX_BY_LENGTH[length] ??= new Array<number>(length).fill(0));
-  for (let i = 0; i < length; i++) out[i] = codes[at + i]!;
-  return String.fromCharCode.apply(null, out);
+  parts[at] = lastHighHex;
+  parts[at + 1] = HEX_PAIRS[low >>> 16]!;
+  parts[at + 2] = HEX_PAIRS[(low >>> 8) & 255]!;
+  parts[at + 3] = HEX_PAIRS[low & 255]!;
+};
+
+/** The parts nanosHex joins. */
+const HEX_PARTS: string[] = ['', '', '', ''];
+/** The parts an event name is joined from: the object's name, '.', the nanos in hex (writeNanosHex). */
+const NAME_PARTS: string[] = ['', '.', '', '', '', ''];
+
+/** `ms` × 1,000,000 + `sub` in hex without leading zeros, as BigInt's toString(16) writes it (see writeNanosHex). */
+export const nanosHex = (ms: number, sub: number): string => {
+  writeNanosHex(ms, sub, HEX_PARTS, 0);
+  return HEX_PARTS.join('');
 };
 
 /** How many message texts a server's recorders share at most before the table starts over. */
@@ -329,6 +343,12 @@ const R_HASH = 4;
 /** Records fields: the spam filter's token bucket, while in its LRU: tokens left (two fields) and the time of the last refill (two). */
 const R_TOKENS = 5;
 const R_LAST = 7;
+/**
+ * Records fields: the trace's id of the object's text plus one (two fields), 0 until the
+ * first traced Event: the text is joined and looked up in the trace's table of every
+ * object (~150,000 at 5,000 nodes) once per record, not once per Event (issue 8).
+ */
+const R_OBJECT = 9;
 
 /**
  * The 15-bit hash of a uid by which the index places its records: FNV-1a over the length
@@ -340,6 +360,10 @@ const uidHash = (uid: string): number => {
   for (let i = Math.max(0, uid.length - 8); i < uid.length; i++) h = Math.imul(h ^ uid.charCodeAt(i), 0x01000193);
   return (h ^ (h >>> 15)) & 0x7fff;
 };
+
+/** The parts of a trace text (Records#traceText). */
+const KIND_NAME: string[] = ['', ''];
+const KIND_NAMESPACE_NAME: string[] = ['', '', ''];
 
 /**
  * Everything the recorder correlates about one involved object: client-go's three keys
@@ -354,7 +378,7 @@ const uidHash = (uid: string): number => {
  */
 class Records extends Slots<ObjectReference> {
   constructor() {
-    super(9, 1);
+    super(11, 1);
   }
 
   /** The reference record `r` was made for; undefined for a free slot. */
@@ -376,9 +400,22 @@ class Records extends Slots<ObjectReference> {
   /** `Kind/namespace/name` as the trace shows the object of record `r`. */
   traceText(r: number): string {
     const { kind = '', namespace = '', name = '' } = this.vals[r]!;
-    return namespace ? [kind, namespace, name].join('/') : [kind, name].join('/');
+    // Joined from arrays kept for the purpose (a flat string, and no array per record).
+    if (!namespace) {
+      KIND_NAME[0] = kind;
+      KIND_NAME[1] = name;
+      return KIND_NAME.join('/');
+    }
+    KIND_NAMESPACE_NAME[0] = kind;
+    KIND_NAMESPACE_NAME[1] = namespace;
+    KIND_NAMESPACE_NAME[2] = name;
+    return KIND_NAMESPACE_NAME.join('/');
   }
 }
+
+/** Whether `ref` has exactly these members (namespace undefined: none), as referenceOf builds them from an object's. */
+const sameObject = (ref: ObjectReference, kind: string, namespace: string | undefined, name: string, uid: string, apiVersion: string): boolean =>
+  ref.uid === uid && ref.name === name && ref.namespace === namespace && ref.kind === kind && ref.apiVersion === apiVersion;
 
 /**
  * The records by uid: open addressing with linear probing over a power-of-two Int16Array
@@ -401,6 +438,23 @@ class RecordIndex {
     for (let at = hash & mask; table[at] !== 0; at = (at + 1) & mask) {
       const r = table[at]! - 1;
       if ((records.vals[r]!.uid ?? '') === uid && records.matches(r, ref)) return r;
+    }
+    return NIL;
+  }
+
+  /**
+   * The record whose reference has exactly these members (see sameObject), or NIL. Such a
+   * record is also the one `find` gives for a reference of them: records are made only
+   * where `find` finds none, and its match accepts every exact one.
+   */
+  findObject(uid: string, hash: number, kind: string, namespace: string | undefined, name: string, apiVersion: string): number {
+    const table = this.#table;
+    const mask = table.length - 1;
+    if (mask < 0) return NIL;
+    const vals = this.records.vals;
+    for (let at = hash & mask; table[at] !== 0; at = (at + 1) & mask) {
+      const r = table[at]! - 1;
+      if (sameObject(vals[r]!, kind, namespace, name, uid, apiVersion)) return r;
     }
     return NIL;
   }
@@ -582,13 +636,6 @@ export class EventRecorder {
   #lastRecord = NIL;
   /** The server's shared message texts (textsByServer), found on first use. */
   #texts: Map<string, string> | undefined;
-  /**
-   * The trace's text of the last record traced (NIL once released). Kept for that record
-   * alone (issue 8): a text per record was ~13 bytes per live Event, and a component
-   * mostly reports a few Events in a row on one object; the trace keeps its own copy.
-   */
-  #textRecord = NIL;
-  #text = '';
 
   constructor(client: ApiClient, source: EventSource, options: { trace?: Trace; correlator?: Partial<EventCorrelatorOptions> } = {}) {
     this.#client = client;
@@ -635,7 +682,7 @@ export class EventRecorder {
     const logged = this.#logged;
     const previous = this.#loggedOf(group, logKey);
     const namespace = involvedObject.namespace || 'default';
-    const objectText = this.#trace === undefined ? '' : this.#traceText(record);
+    const objectId = this.#trace === undefined ? 0 : this.#objectId(record);
     const releases = this.#releases;
     let count = 1;
     let firstTime = now;
@@ -648,7 +695,7 @@ export class EventRecorder {
       if (E.isRight(patched)) {
         // The slot is still this entry unless slots were released meanwhile and it went to another Event (names are unique).
         if (this.#releases === releases || logged.value(previous, L_NAME) === name) logged.setCount(previous, logged.count(previous) + 1);
-        return this.#traced(patched.right, objectText, now);
+        return this.#traced(patched.right, objectId, now);
       }
       if (patched.left.reason !== 'NotFound') return undefined;
       // Written anew with the first timestamp of the Event that is gone (see L_FIRST).
@@ -677,7 +724,7 @@ export class EventRecorder {
       group = this.#groupOf(record, type, reason);
     }
     this.#setLogged(group, logKey, created.right.metadata?.name ?? '', count, firstTime);
-    return this.#traced(created.right, objectText, now);
+    return this.#traced(created.right, objectId, now);
   }
 
   /** `text`, or the equal string another Event of this server already holds (see textsByServer). */
@@ -707,14 +754,13 @@ export class EventRecorder {
   }
 
   /**
-   * The trace's object text comes from the record: the Event's involvedObject has the
-   * kind, namespace and name the record was found by, and one shared string per object
-   * is kept by every trace row about it.
+   * The trace's object text comes from the record (its id, see R_OBJECT): the Event's
+   * involvedObject has the kind, namespace and name the record was found by.
    */
-  #traced(event: Event, objectText: string, now: number): Event {
+  #traced(event: Event, objectId: number, now: number): Event {
     const trace = this.#trace;
     if (trace === undefined) return event;
-    trace.recordEvent(now, event.type ?? '', event.reason ?? '', event.message ?? '', objectText, event.count ?? 1, this.#sourceText);
+    trace.recordEventOf(now, event.type ?? '', event.reason ?? '', event.message ?? '', objectId, event.count ?? 1, this.#sourceText);
     return event;
   }
 
@@ -726,6 +772,12 @@ export class EventRecorder {
   #referenceTo(object: KubeObject, fieldPath: string | undefined): ObjectReference {
     const lastRef = this.#lastRef;
     if (lastRef !== undefined && this.#lastObject === object && this.#lastFieldPath === fieldPath) return lastRef;
+    const own = this.#ownReference(object, fieldPath);
+    if (own !== undefined) {
+      this.#lastObject = object;
+      this.#lastFieldPath = fieldPath;
+      return (this.#lastRef = own);
+    }
     const ref = referenceOf(object, fieldPath);
     const last = this.#lastRecord;
     const records = this.#records;
@@ -733,6 +785,32 @@ export class EventRecorder {
     this.#lastObject = object;
     this.#lastFieldPath = fieldPath;
     return (this.#lastRef = ref);
+  }
+
+  /**
+   * The reference of the record of `object` when it is the one referenceOf(object,
+   * fieldPath) would build (the same members, values and order: every member of the common
+   * shape compared exactly), that record then kept as #lastRecord; otherwise undefined.
+   * Why (issue 8): a kubelet reports on a Pod again between its other Pods' Events (a
+   * third of the references built at 300 nodes were equal to their record's), and the
+   * record's own reference is then neither built again nor, being the one the API
+   * server's table of recent references holds, compared member by member there.
+   */
+  #ownReference(object: KubeObject, fieldPath: string | undefined): ObjectReference | undefined {
+    const { kind, apiVersion, metadata } = object;
+    if (metadata === undefined || kind === undefined || apiVersion === undefined) return undefined;
+    const { namespace, name, uid, resourceVersion } = metadata;
+    if (name === undefined || uid === undefined || resourceVersion === undefined) return undefined;
+    const records = this.#records;
+    let record = this.#lastRecord;
+    if (record === NIL || !sameObject(records.ref(record)!, kind, namespace, name, uid, apiVersion)) {
+      record = this.#index.findObject(uid, uidHash(uid), kind, namespace, name, apiVersion);
+      if (record === NIL) return undefined;
+    }
+    const own = records.ref(record)!;
+    if (own.resourceVersion !== resourceVersion || own.fieldPath !== (fieldPath ? fieldPath : undefined)) return undefined;
+    this.#lastRecord = record;
+    return own;
   }
 
   /** The record of the last reference, found or made again if every LRU had let it go. */
@@ -752,6 +830,7 @@ export class EventRecorder {
     records.vals[record] = ref;
     records.setNumber(record, R_TOKENS, 0);
     records.setNumber(record, R_LAST, 0);
+    records.setNumber(record, R_OBJECT, 0);
     records.set(record, R_HASH, hash);
     records.set(record, PREV, NIL);
     records.set(record, NEXT, NIL);
@@ -887,16 +966,16 @@ export class EventRecorder {
     records.release(record);
     this.#releases++;
     if (this.#lastRecord === record) this.#lastRecord = NIL;
-    if (this.#textRecord === record) this.#textRecord = NIL;
   }
 
-  /** The trace's object text of `record`. */
-  #traceText(record: number): string {
-    if (this.#textRecord !== record) {
-      this.#text = this.#records.traceText(record);
-      this.#textRecord = record;
-    }
-    return this.#text;
+  /** The trace's id of the object text of `record` (a trace is set), asked of the trace on the record's first Event. */
+  #objectId(record: number): number {
+    const records = this.#records;
+    const known = records.getNumber(record, R_OBJECT);
+    if (known !== 0) return known - 1;
+    const id = this.#trace!.objectId(records.traceText(record));
+    records.setNumber(record, R_OBJECT, id + 1);
+    return id;
   }
 
   /** Upstream names events `<object>.<unix nanos in hex>`; nanos stay unique per server. */
@@ -917,7 +996,10 @@ export class EventRecorder {
       last.ms = ms;
       last.sub = 0;
     }
-    return [objectName, nanosHex(last.ms, last.sub)].join('.');
+    // Joined (a flat string: the name is kept for an hour) from parts kept for the purpose.
+    NAME_PARTS[0] = objectName;
+    writeNanosHex(last.ms, last.sub, NAME_PARTS, 2);
+    return NAME_PARTS.join('');
   }
 
   #takeToken(record: number, now: number): boolean {

@@ -207,4 +207,39 @@ describe('EventStore', () => {
     expect(store.has('db', 'pod-1')).toBe(false);
     expect(store.get('nowhere', 'pod-1.0')).toBeUndefined();
   });
+
+  it('answers has, get, set and delete as a map would, a name asked again around other changes', () => {
+    const random = new SeededRandom('event-store-asked');
+    const store = new EventStore();
+    const model = new Map<string, string>();
+    let rv = 0;
+    const names = ['a.1', 'a.2', 'b.1', 'b.2', 'c.1'];
+    for (let round = 0; round < 5_000; round++) {
+      const ns = ['db', 'default'][random.int(0, 2)]!;
+      const name = names[random.int(0, names.length)]!;
+      const key = `${ns}/${name}`;
+      // Asked first, as the API server's create does, then one change to this name or another.
+      expect(store.has(ns, name)).toBe(model.has(key));
+      const other = `${ns}/${names[random.int(0, names.length)]!}`;
+      const [ons, oname] = other.split('/') as [string, string];
+      switch (random.int(0, 4)) {
+        case 0:
+          store.set(stored(name, ns, undefined, String(++rv)));
+          model.set(key, String(rv));
+          break;
+        case 1:
+          expect(store.delete(ns, name)).toBe(model.delete(key));
+          break;
+        case 2:
+          store.set(stored(oname, ons, undefined, String(++rv)));
+          model.set(other, String(rv));
+          break;
+        default:
+          expect(store.delete(ons, oname)).toBe(model.delete(other));
+      }
+      expect(store.has(ns, name)).toBe(model.has(key));
+      expect(store.get(ns, name)?.metadata?.resourceVersion).toBe(model.get(key));
+    }
+    expect(store.size).toBe(model.size);
+  });
 });

@@ -463,15 +463,15 @@ export class EventStore implements KindStore {
     ) {
       return last;
     }
-    const fresh = (): EventShape => Object.freeze({ reason, source, type, reportingComponent, reportingInstance });
     // Only an object source keys the table (weakly); a primitive one gets a shape of its own.
-    if (typeof source !== 'object' || source === null) return (this.#lastShape = fresh());
+    if (typeof source !== 'object' || source === null) return (this.#lastShape = Object.freeze({ reason, source, type, reportingComponent, reportingInstance }));
     let shapes = this.#shapes.get(source);
     if (shapes === undefined) this.#shapes.set(source, (shapes = []));
     for (const s of shapes) {
       if (s.reason === reason && s.type === type && s.reportingComponent === reportingComponent && s.reportingInstance === reportingInstance) return (this.#lastShape = s);
     }
-    const shape = fresh();
+    // Built here rather than by a closure, whose captured members were a context allocated on every call (issue 8).
+    const shape: EventShape = Object.freeze({ reason, source, type, reportingComponent, reportingInstance });
     if (shapes.length < SHAPES_PER_SOURCE) shapes.push(shape);
     return (this.#lastShape = shape);
   }

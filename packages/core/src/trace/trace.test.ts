@@ -33,6 +33,27 @@ describe('Trace', () => {
     expect(Object.keys(byValues.entries[3]!)).toEqual(['t', 'type', 'verb', 'kind', 'name', 'resourceVersion', 'by']);
   });
 
+  it('records an Event by its object text id as recordEvent of the text would, listeners and odd counts included', () => {
+    const byText = new Trace();
+    const byId = new Trace();
+    const seenByText: TraceEntry[] = [];
+    const seenById: TraceEntry[] = [];
+    const a = byId.objectId('Pod/default/a');
+    const node = byId.objectId('Node/w1');
+    expect(byId.objectId('Pod/default/a')).toBe(a);
+    byText.recordEvent(1, 'Normal', 'Pulled', 'ok', 'Pod/default/a', 1, 'kubelet, w1');
+    byId.recordEventOf(1, 'Normal', 'Pulled', 'ok', a, 1, 'kubelet, w1');
+    byText.recordEvent(2, 'Warning', 'NodeNotReady', 'down', 'Node/w1', 1.5, 'node-controller');
+    byId.recordEventOf(2, 'Warning', 'NodeNotReady', 'down', node, 1.5, 'node-controller');
+    byText.subscribe((e) => seenByText.push(e));
+    byId.subscribe((e) => seenById.push(e));
+    byText.recordEvent(3, 'Normal', 'Started', 'go', 'Pod/default/a', 2, 'kubelet, w1');
+    byId.recordEventOf(3, 'Normal', 'Started', 'go', a, 2, 'kubelet, w1');
+    expect(byId.toNDJSON()).toBe(byText.toNDJSON());
+    expect(seenById).toEqual(seenByText);
+    expect(byId.entries[2]).toEqual({ t: 3, type: 'event', eventType: 'Normal', reason: 'Started', message: 'go', object: 'Pod/default/a', count: 2, source: 'kubelet, w1' });
+  });
+
   it('keeps entries the columns cannot rebuild exactly as they were recorded', () => {
     const odd = [
       { t: 1, type: 'write', verb: 'update', kind: 'Pod', namespace: 'default', name: 'a', resourceVersion: '007', by: 'x' },

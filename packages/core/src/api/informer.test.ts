@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { config, firstValueFrom, map, type Subscription } from 'rxjs';
 import { createSimulation } from '../simulation.js';
 import { right } from '../testing/either.js';
 import { Informer } from './informer.js';
@@ -207,6 +208,114 @@ describe('Informer', () => {
     expect(seen).toEqual(['DELETED n1', 'DELETED n0', 'DELETED n3']);
     expect(informer.list().map((n) => n.metadata?.name)).toEqual(['n2']);
     subscription.unsubscribe();
+  });
+
+  it('calls handlers directly as RxJS would: a throw is reported and delivery goes on, piped subscribers see the same events', async () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const informer = new Informer(client, 'Pod');
+    const reported: unknown[] = [];
+    const before = config.onUnhandledError;
+    config.onUnhandledError = (error) => void reported.push(error);
+    try {
+      const seen: string[] = [];
+      const observer = {
+        prefix: 'object',
+        next(this: { prefix: string }, e: { type: string; object: Pod }): void {
+          seen.push(`${this.prefix} ${e.type} ${e.object.metadata?.name}`);
+        },
+      };
+      const subscriptions: Subscription[] = [
+        informer.events$.subscribe((e) => {
+          seen.push(`throwing ${e.type} ${e.object.metadata?.name}`);
+          throw new Error(`bad ${e.object.metadata?.name}`);
+        }),
+        informer.events$.subscribe(observer),
+        informer.events$.pipe(map((e) => `piped ${e.type} ${e.object.metadata?.name}`)).subscribe((line) => seen.push(line)),
+      ];
+      const first = firstValueFrom(informer.events$);
+      right(client.create('Pod', pod('a')));
+      right(client.patch('Pod', 'a', { metadata: { labels: { x: 'y' } } }, { namespace: 'default', type: 'merge' }));
+      expect((await first).object.metadata?.name).toBe('a');
+      expect(seen).toEqual(['throwing ADDED a', 'object ADDED a', 'piped ADDED a', 'throwing MODIFIED a', 'object MODIFIED a', 'piped MODIFIED a']);
+      // RxJS reports on a 0 ms host timer (reportUnhandledError): one set after them fires after.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(reported.map((e) => (e as Error).message)).toEqual(['bad a', 'bad a']);
+      // A subscriber that joins a running informer first gets an ADDED per cached object.
+      const late: string[] = [];
+      subscriptions.push(informer.events$.subscribe((e) => late.push(`${e.type} ${e.object.metadata?.name}`)));
+      expect(late).toEqual(['ADDED a']);
+      for (const subscription of subscriptions) subscription.unsubscribe();
+      expect(subscriptions.every((s) => s.closed)).toBe(true);
+    } finally {
+      config.onUnhandledError = before;
+    }
+  });
+
+  it('ends every kind of subscriber with a list error as RxJS would, and stops', async () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const informer = new Informer(client, 'Pod', { labelSelector: 'a in (' });
+    const reported: unknown[] = [];
+    const before = config.onUnhandledError;
+    config.onUnhandledError = (error) => void reported.push(error);
+    try {
+      const errors: string[] = [];
+      const withError = informer.events$.subscribe({ error: (e: { reason?: string }) => errors.push(`observer ${e.reason}`) });
+      const piped = informer.events$.pipe(map((e) => e.type)).subscribe({ error: (e: { reason?: string }) => errors.push(`piped ${e.reason}`) });
+      const bare = informer.events$.subscribe(() => undefined);
+      expect(errors).toEqual(['observer BadRequest', 'piped BadRequest']);
+      expect([withError.closed, piped.closed, bare.closed]).toEqual([true, true, true]);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      // The subscriber without an error callback has it reported.
+      expect(reported.map((e) => (e as { reason?: string }).reason)).toEqual(['BadRequest']);
+    } finally {
+      config.onUnhandledError = before;
+    }
+  });
+
+  it('gives each update the object its own cache held as old, through a cut-off, a selector and rebuilt Events', () => {
+    const sim = createSimulation();
+    const admin = sim.api.client('test');
+    const location = nodeLocation('w1');
+    const web = new Informer(sim.api.client('kubelet', location), 'Pod', { labelSelector: 'app=web' });
+    const events = new Informer(admin, 'Event');
+    const seen: string[] = [];
+    const last = new Map<string, unknown>();
+    const check = (who: string, e: { type: string; object: { metadata?: { name?: string; resourceVersion?: string } }; old?: unknown }): void => {
+      const name = e.object.metadata?.name ?? '';
+      // The old object is the very one delivered before (identity, not equality).
+      seen.push(`${who} ${e.type} ${name} ${e.old === undefined ? 'new' : e.old === last.get(`${who}/${name}`) ? 'same' : 'OTHER'}`);
+      last.set(`${who}/${name}`, e.type === 'DELETED' ? undefined : e.object);
+    };
+    const subscriptions = [web.events$.subscribe((e) => check('web', e)), events.events$.subscribe((e) => check('event', e))];
+    right(admin.create('Pod', { ...pod('a'), metadata: { name: 'a', namespace: 'default', labels: { app: 'web' } } }));
+    sim.reachability.set(location, false);
+    for (const image of ['v2', 'v3']) right(admin.patch('Pod', 'a', { spec: { containers: [{ name: 'c', image }] } }, { namespace: 'default', type: 'strategic' }));
+    sim.reachability.set(location, true);
+    right(admin.patch('Pod', 'a', { metadata: { labels: { app: 'db' } } }, { namespace: 'default', type: 'merge' }));
+    // An Event of the recorder's shape is kept as a row, and each read rebuilds it (EventStore).
+    const at = '2026-01-01T00:00:00Z';
+    right(
+      admin.create('Event', {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: 'e', namespace: 'default' },
+        involvedObject: { kind: 'Pod', name: 'a', namespace: 'default' },
+        reason: 'R',
+        message: 'm',
+        source: { component: 'test' },
+        firstTimestamp: at,
+        lastTimestamp: at,
+        count: 1,
+        type: 'Normal',
+        reportingComponent: '',
+        reportingInstance: '',
+      }),
+    );
+    right(admin.patch('Event', 'e', { count: 2 }, { namespace: 'default', type: 'merge' }));
+    expect(seen).toEqual(['web ADDED a new', 'web MODIFIED a same', 'web MODIFIED a same', 'web DELETED a same', 'event ADDED e new', 'event MODIFIED e same']);
+    for (const subscription of subscriptions) subscription.unsubscribe();
   });
 
   it('stops the newest watch when a restarted watch failed as it began and a relist started another', () => {

@@ -67,13 +67,16 @@ export const fitErrorMessage = (
   return `${message} ${preemption}${style.preemptionEnd === '..' ? '.' : ''}`;
 };
 
+/** {@link aggregateErrors} of one message that `count` nodes gave: without a map to build and sort. */
+export const aggregateError = (message: string, count: number): string => (count > 1 ? `${message} (repeated ${count} times)` : message);
+
 /**
  * Predicate errors as v1.12–v1.17 report them: each distinct message once, with
  * " (repeated N times)" when several nodes gave it; several messages in brackets.
  */
 export const aggregateErrors = (counts: ReadonlyMap<string, number>): string => {
   const messages = [...counts]
-    .map(([message, count]) => (count > 1 ? `${message} (repeated ${count} times)` : message))
+    .map(([message, count]) => aggregateError(message, count))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return messages.length === 1 ? (messages[0] ?? '') : `[${messages.join(', ')}]`;
 };

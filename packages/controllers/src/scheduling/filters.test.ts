@@ -170,6 +170,44 @@ describe('SlotFilter', () => {
     }
   });
 
+  it.each([profile112, profile114, legacy])('collects the runs of nodes passes lets through, from any slot and with any room ($version)', (profile) => {
+    const infos = cache.nodeInfos();
+    const slots = cache.slots();
+    for (const p of pods) {
+      const ctx = context(profile, p);
+      const fast = new SlotFilter(ctx, slots);
+      const passing = infos.map((i) => fast.passes(i.slot, i));
+      for (let from = 0; from < infos.length; from++)
+        for (const room of [1, 2, Infinity]) {
+          const out = new Int32Array(infos.length + 3).fill(-1);
+          const stop = fast.collect(from, infos.length, infos, out, 3, room);
+          // The run: every slot before `stop` passes, and it ends at a failing node, the end, or full.
+          let expected = from;
+          while (expected < infos.length && expected - from < room && passing[expected]) expected++;
+          expect(stop).toBe(expected);
+          expect(fast.passed).toBe(stop - from);
+          expect([...out.subarray(3, 3 + fast.passed)]).toEqual(Array.from({ length: stop - from }, (_, k) => from + k));
+          // Without an array it only counts.
+          expect(fast.collect(from, infos.length, infos, undefined, 0, room)).toBe(stop);
+          expect(fast.passed).toBe(stop - from);
+        }
+    }
+  });
+
+  it('stops a run at a node whose quantities are too large to subtract exactly, which passes judges', () => {
+    const local = new SchedulerCache();
+    local.setNode(node('w1'));
+    local.setNode({ metadata: { name: 'w2-huge' }, status: { allocatable: { cpu: '4', memory: '16Ei', pods: '10' }, conditions: [{ type: 'Ready', status: 'True' }] } });
+    local.setNode(node('w3'));
+    const infos = local.nodeInfos();
+    const pod: Pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', resources: { requests: { memory: '1Gi' } } }] } };
+    const fast = new SlotFilter(context(profile114, pod), local.slots());
+    const huge = infos.find((i) => i.name === 'w2-huge')!;
+    expect(fast.passes(huge.slot, huge)).toBe(true);
+    expect(fast.collect(0, infos.length, infos, undefined, 0, Infinity)).toBe(huge.slot);
+    expect(fast.collect(huge.slot + 1, infos.length, infos, undefined, 0, Infinity)).toBe(infos.length);
+  });
+
   it('re-armed for attempt after attempt, judges as a new filter does', () => {
     // One filter across every profile and pod, its taint verdicts of the previous attempt forgotten.
     const infos = cache.nodeInfos();

@@ -292,6 +292,8 @@ export class SlotFilter {
   #taintVerdicts: Uint8Array;
   #taintClasses: Int32Array;
   #selects: boolean;
+  /** How many nodes the last {@link collect} found passing. */
+  passed = 0;
 
   constructor(ctx: FilterContext, slots: NodeSlots) {
     this.#ctx = ctx;
@@ -339,14 +341,78 @@ export class SlotFilter {
     const taintClass = this.#taintClasses[i]!;
     if (taintClass !== 0) {
       let verdict = this.#taintVerdicts[taintClass]!;
-      if (verdict === 0) {
-        verdict = 1;
-        const taints = slots.taintClasses.taints(taintClass);
-        for (let t = 0; t < taints.length && verdict === 1; t++) if (!toleratesTaint(ctx.tolerations, taints[t]!)) verdict = 2;
-        this.#taintVerdicts[taintClass] = verdict;
-      }
+      if (verdict === 0) verdict = this.#judge(taintClass);
       if (verdict === 2) return false;
     }
     return !this.#selects || ctx.matchesNodeSelector(info.node!);
+  }
+
+  /** The verdict on taint class `taintClass` for this attempt's pod (1 tolerated, 2 not), remembered. */
+  #judge(taintClass: number): number {
+    const tolerations = this.#ctx.tolerations;
+    const taints = this.#slots.taintClasses.taints(taintClass);
+    let verdict = 1;
+    for (let t = 0; t < taints.length && verdict === 1; t++) if (!toleratesTaint(tolerations, taints[t]!)) verdict = 2;
+    this.#taintVerdicts[taintClass] = verdict;
+    return verdict;
+  }
+
+  /**
+   * {@link passes} over the slots `from`, `from + 1`, … below `to`, stopping at the first that
+   * does not pass (or, rarely, that only passes() can judge: see NodeSlots.freePods) or once
+   * `room` have passed; returns the slot it stopped at (`to` when it
+   * walked them all) and leaves the number that passed in {@link passed}. With `out`, the
+   * passing slots are written to it from `offset` on. The same checks in the same order as
+   * passes, with every column and pod input read once per call rather than once per node,
+   * and the resources read as room left (four columns rather than eight):
+   * the walk visits half the cluster per pod, and a node is read as an object (`infos[i]`)
+   * only when the pod's node selector or extended resources need it.
+   */
+  collect(from: number, to: number, infos: readonly NodeInfo[], out: Int32Array | undefined, offset: number, room: number): number {
+    const ctx = this.#ctx;
+    const slots = this.#slots;
+    const flags = slots.flags;
+    const freePods = slots.freePods;
+    const freeMilliCPU = slots.freeMilliCPU;
+    const freeMemory = slots.freeMemory;
+    const freeEphemeralStorage = slots.freeEphemeralStorage;
+    const taintClasses = this.#taintClasses;
+    const verdicts = this.#taintVerdicts;
+    // A node without the flag fails: with the readiness check, SLOT_READY must be set.
+    const readyMask = this.#checkReadiness ? SLOT_READY : 0;
+    const unschedulableMask = ctx.toleratesUnschedulable ? 0 : SLOT_UNSCHEDULABLE;
+    const checkRequests = !ctx.requestsNothing;
+    const want = ctx.requests;
+    const milliCPU = want.milliCPU;
+    const memory = want.memory;
+    const ephemeralStorage = want.ephemeralStorage;
+    const scalar = checkRequests && ctx.requestsScalar;
+    const selects = this.#selects;
+    let passed = 0;
+    let i = from;
+    for (; i < to && passed < room; i++) {
+      const f = flags[i]!;
+      if ((f & readyMask) !== readyMask || (f & unschedulableMask) !== 0) break;
+      // The free columns: the same tests as passes' (see NodeSlots.freePods), a node whose
+      // quantities are too large for them stopping the run.
+      if (freePods[i]! < 1) break;
+      if (checkRequests) {
+        if (freeMilliCPU[i]! < milliCPU) break;
+        if (freeMemory[i]! < memory) break;
+        if (freeEphemeralStorage[i]! < ephemeralStorage) break;
+        if (scalar && !fitsScalarResources(ctx, infos[i]!)) break;
+      }
+      const taintClass = taintClasses[i]!;
+      if (taintClass !== 0) {
+        let verdict = verdicts[taintClass]!;
+        if (verdict === 0) verdict = this.#judge(taintClass);
+        if (verdict === 2) break;
+      }
+      if (selects && !ctx.matchesNodeSelector(infos[i]!.node!)) break;
+      if (out !== undefined) out[offset + passed] = i;
+      passed++;
+    }
+    this.passed = passed;
+    return i;
   }
 }

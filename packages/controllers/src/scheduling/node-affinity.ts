@@ -89,6 +89,12 @@ export const podMatchesNodeSelector = (pod: Pod, node: Node): boolean => {
   return required === undefined || matchNodeSelectorTerms(required.nodeSelectorTerms, node);
 };
 
+/** Whether a record has a key of its own (Object.entries' test of a selector, without the array). */
+const hasOwnKeys = (record: Readonly<Record<string, string>>): boolean => {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
+};
+
 /** The matcher of a pod without nodeSelector nor required node affinity: every node. */
 export const matchesAnyNode = (_node: Node): boolean => true;
 
@@ -98,9 +104,11 @@ export const matchesAnyNode = (_node: Node): boolean => true;
  * so a caller can skip the call by identity.
  */
 export const nodeSelectorMatcher = (pod: Pod): ((node: Node) => boolean) => {
-  const selector = Object.entries(pod.spec?.nodeSelector ?? {});
+  const nodeSelector = pod.spec?.nodeSelector;
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (selector.length === 0 && required === undefined) return matchesAnyNode;
+  // Most pods select nothing: answered without building the (empty) entries, once per attempt.
+  if (required === undefined && (nodeSelector === undefined || !hasOwnKeys(nodeSelector))) return matchesAnyNode;
+  const selector = Object.entries(nodeSelector ?? {});
   return (node) => {
     const labels: Labels = node.metadata?.labels ?? {};
     for (let i = 0; i < selector.length; i++) {

@@ -62,6 +62,10 @@ export class TaintClasses {
   }
 }
 
+/** `allocatable − used` when both are safe integers (then exact), else −Infinity (see NodeSlots.freePods). */
+const free = (allocatable: number, used: number): number =>
+  Number.isSafeInteger(allocatable) && Number.isSafeInteger(used) ? allocatable - used : -Infinity;
+
 const grow = <T extends Float64Array | Int32Array | Uint8Array>(array: T, capacity: number, make: (n: number) => T): T =>
   array.length >= capacity ? array : make(capacity);
 
@@ -81,6 +85,17 @@ export class NodeSlots {
   nonZeroMilliCPU = new Float64Array(0);
   nonZeroMemory = new Float64Array(0);
   podCount = new Float64Array(0);
+  /**
+   * Room left on the node: allocatable minus requested (pods: minus podCount), so that the
+   * walk over the nodes reads four columns instead of eight. The filters' `allocatable <
+   * want + requested` is `free < want` exactly, as every quantity is a whole number (Value()
+   * and MilliValue() round up) — while it is a safe integer; a node with a larger one gets
+   * −Infinity here, so that the walk stops at it and judges it from the columns above.
+   */
+  freePods = new Float64Array(0);
+  freeMilliCPU = new Float64Array(0);
+  freeMemory = new Float64Array(0);
+  freeEphemeralStorage = new Float64Array(0);
   /** {@link SLOT_UNSCHEDULABLE} | {@link SLOT_READY}. */
   flags = new Uint8Array(0);
   taintsClass = new Int32Array(0);
@@ -112,6 +127,10 @@ export class NodeSlots {
     this.nonZeroMilliCPU = grow(this.nonZeroMilliCPU, capacity, f64);
     this.nonZeroMemory = grow(this.nonZeroMemory, capacity, f64);
     this.podCount = grow(this.podCount, capacity, f64);
+    this.freePods = grow(this.freePods, capacity, f64);
+    this.freeMilliCPU = grow(this.freeMilliCPU, capacity, f64);
+    this.freeMemory = grow(this.freeMemory, capacity, f64);
+    this.freeEphemeralStorage = grow(this.freeEphemeralStorage, capacity, f64);
     this.flags = grow(this.flags, capacity, (n) => new Uint8Array(n));
     this.taintsClass = grow(this.taintsClass, capacity, i32);
     this.taintsWithReadinessClass = grow(this.taintsWithReadinessClass, capacity, i32);
@@ -133,6 +152,10 @@ export class NodeSlots {
     this.nonZeroMilliCPU[i] = info.nonZeroRequested.milliCPU;
     this.nonZeroMemory[i] = info.nonZeroRequested.memory;
     this.podCount[i] = info.podCount;
+    this.freePods[i] = free(allocatable.pods, info.podCount);
+    this.freeMilliCPU[i] = free(allocatable.milliCPU, requested.milliCPU);
+    this.freeMemory[i] = free(allocatable.memory, requested.memory);
+    this.freeEphemeralStorage[i] = free(allocatable.ephemeralStorage, requested.ephemeralStorage);
     this.flags[i] = (info.unschedulable ? SLOT_UNSCHEDULABLE : 0) | (info.readyStatus === 'True' ? SLOT_READY : 0);
     this.taintsClass[i] = info.taintsClass;
     this.taintsWithReadinessClass[i] = info.taintsWithReadinessClass;

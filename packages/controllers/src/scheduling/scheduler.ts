@@ -16,7 +16,7 @@ import { keyOf } from '../runtime/pod-util.js';
 import { isNodeHeartbeatOnly } from '../runtime/node-heartbeat.js';
 import { ANN_SELECTED_NODE, claimKey, isClaimBound, isVolumeBoundToClaim, ANN_BOUND_BY_CONTROLLER } from '../volume/volume-util.js';
 import { findMatchingVolume } from '../volume/volume-matching.js';
-import { aggregateErrors, fitErrorMessage, type FitErrorStyle, type NodeRejection } from './failure-message.js';
+import { aggregateError, aggregateErrors, fitErrorMessage, type FitErrorStyle, type NodeRejection } from './failure-message.js';
 import { filterContext, filterNode, isFilterError, SlotFilter, volumeBinding, volumeBindingError, type FilterResult } from './filters.js';
 import type { Resources } from './pod-requests.js';
 import { countsOnNode, SchedulerCache, type NodeInfo } from './scheduler-cache.js';
@@ -387,10 +387,29 @@ export class Scheduler implements Component {
     let volumeErrors = 0;
     let found = 0;
     let processed = 0;
+    // Runs of nodes that pass the column checks are walked by SlotFilter.collect, which
+    // reads nothing else, when what a passing node means needs no node object: feasible (a
+    // pod without volumes), or one more volume error (predicates, with the claims' error).
+    const runs = !ctx.hasVolumes || (volumeError !== undefined && framework === 'predicates');
     // The walk starts at `start` and wraps once: an index kept in range, not a modulo per node.
     let index = start;
-    for (; processed < numNodes && found < toFind; processed++) {
-      const slot = index;
+    while (processed < numNodes && found < toFind) {
+      let slot = index;
+      if (runs) {
+        // Up to the end of the slots or of the walk, whichever comes first.
+        const end = Math.min(numNodes, index + numNodes - processed);
+        const stop = ctx.hasVolumes ? fast.collect(index, end, infos, undefined, 0, Infinity) : fast.collect(index, end, infos, feasible, found, toFind - found);
+        processed += stop - index;
+        if (ctx.hasVolumes) volumeErrors += fast.passed;
+        else found += fast.passed;
+        index = stop === numNodes ? 0 : stop;
+        // The run ended at the end of the slots or of the walk, or with enough nodes found.
+        if (stop === end || found >= toFind) continue;
+        // `stop` is a node that does not pass (or that only passes can judge): below as in a
+        // walk without runs.
+        slot = stop;
+      }
+      processed++;
       const info = infos[slot]!;
       if (++index === numNodes) index = 0;
       let result: FilterResult;
@@ -416,6 +435,8 @@ export class Scheduler implements Component {
     }
     this.#nextStartNodeIndex = (start + processed) % numNodes;
     if (volumeErrors > 0) {
+      // The usual failure of a pod whose claims wait for the PV controller: one message.
+      if (errors === undefined) return { message: aggregateError(volumeError!.error, volumeErrors), kind: 'error' };
       errors ??= new Map<string, number>();
       errors.set(volumeError!.error, (errors.get(volumeError!.error) ?? 0) + volumeErrors);
     }

@@ -60,17 +60,31 @@ const preferNoScheduleTolerations = (tolerations: readonly Toleration[] | undefi
   return NO_TOLERATIONS;
 };
 
+/**
+ * What scoring needs of the pod, filled in for each call: one object for all attempts
+ * (neither scorer is re-entered, and neither keeps it past its return) rather than one per pod.
+ */
+const scoring: { -readonly [K in keyof PodScoring]: PodScoring[K] } = {
+  nonZeroMilliCPU: 0,
+  nonZeroMemory: 0,
+  milliCPU: 0,
+  memory: 0,
+  owner: undefined,
+  preferNoScheduleTolerations: NO_TOLERATIONS,
+  hasPreferredAffinity: false,
+};
+
 const podScoring = (pod: Pod, requests: Resources): PodScoring => {
   const nonZero = podNonZeroRequests(pod);
-  return {
-    nonZeroMilliCPU: nonZero.milliCPU,
-    nonZeroMemory: nonZero.memory,
-    milliCPU: requests.milliCPU,
-    memory: requests.memory,
-    owner: controllerOf(pod)?.uid,
-    preferNoScheduleTolerations: preferNoScheduleTolerations(pod.spec?.tolerations),
-    hasPreferredAffinity: (pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).length > 0,
-  };
+  const p = scoring;
+  p.nonZeroMilliCPU = nonZero.milliCPU;
+  p.nonZeroMemory = nonZero.memory;
+  p.milliCPU = requests.milliCPU;
+  p.memory = requests.memory;
+  p.owner = controllerOf(pod)?.uid;
+  p.preferNoScheduleTolerations = preferNoScheduleTolerations(pod.spec?.tolerations);
+  p.hasPreferredAffinity = (pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).length > 0;
+  return p;
 };
 
 /** Untolerated PreferNoSchedule taints of the node (CountIntolerableTaintsPreferNoSchedule). */
@@ -219,14 +233,24 @@ let slotScores = new Float64Array(0);
  */
 const shapeIds = new Map<string, number>();
 let nextShapeId = 1;
-/** The last shape asked for and its id: consecutive pods mostly come from one template. */
-let lastShape: { framework: Framework; nonZeroMilliCPU: number; nonZeroMemory: number; milliCPU: number; memory: number; id: number } | undefined;
+/**
+ * The last shape asked for and its id (id 0: none yet): consecutive pods mostly come from
+ * one template. Updated in place when the shape changes, as pods of several templates
+ * alternate.
+ */
+const lastShape: { framework: Framework | undefined; nonZeroMilliCPU: number; nonZeroMemory: number; milliCPU: number; memory: number; id: number } = {
+  framework: undefined,
+  nonZeroMilliCPU: 0,
+  nonZeroMemory: 0,
+  milliCPU: 0,
+  memory: 0,
+  id: 0,
+};
 const shapeId = (framework: Framework, p: PodScoring): number => {
   const last = lastShape;
   // No key string per attempt for the common case. The id stays this shape's alone even if
   // the map was cleared since (ids only grow), so a memo written under it is still right.
   if (
-    last !== undefined &&
     last.framework === framework &&
     last.nonZeroMilliCPU === p.nonZeroMilliCPU &&
     last.nonZeroMemory === p.nonZeroMemory &&
@@ -235,7 +259,12 @@ const shapeId = (framework: Framework, p: PodScoring): number => {
   )
     return last.id;
   const id = internShape(framework, p);
-  lastShape = { framework, nonZeroMilliCPU: p.nonZeroMilliCPU, nonZeroMemory: p.nonZeroMemory, milliCPU: p.milliCPU, memory: p.memory, id };
+  last.framework = framework;
+  last.nonZeroMilliCPU = p.nonZeroMilliCPU;
+  last.nonZeroMemory = p.nonZeroMemory;
+  last.milliCPU = p.milliCPU;
+  last.memory = p.memory;
+  last.id = id;
   return id;
 };
 const internShape = (framework: Framework, p: PodScoring): number => {

@@ -297,16 +297,30 @@ export class KubeletNodeStatus {
    * The status this loop last wrote, as the API server stored it, and the source it was
    * built from: while the Node's status is still that object and the source has not
    * changed, the next heartbeat only moves heartbeat times ({@link heartbeatStatus}).
-   * `heartbeatsOnly`: those heartbeats change nothing else (see readyIsHeartbeatStable), so
-   * between reports with the NodeLease gate they need not be built at all.
+   * `#heartbeatsOnly`: those heartbeats change nothing else (see readyIsHeartbeatStable),
+   * so between reports with the NodeLease gate they need not be built at all. Fields of the
+   * loop rather than a record, as are the options a heartbeat reads: each node's heartbeat
+   * comes round every 10 s, when its objects have left the CPU's caches, and a heartbeat
+   * that writes nothing costs mostly the objects it loads.
    */
-  #written: { status: NodeStatus; source: NodeStatusSource; heartbeatsOnly: boolean } | undefined;
+  #writtenStatus: NodeStatus | undefined;
+  #writtenSource: NodeStatusSource | undefined;
+  #heartbeatsOnly = false;
+  readonly #client: ApiClient;
+  readonly #clock: SimClock;
+  readonly #source: () => NodeStatusSource;
+  /** nodeStatusReportFrequency with the NodeLease gate; without it, every heartbeat reports. */
+  readonly #reportEvery: number;
   /** The loop's timer actions, made once: the loop reschedules itself every 10 s on every node. */
   readonly #syncAction = (): void => this.#syncNodeStatus();
   readonly #registerAction = (): void => this.#registerAttempt();
 
   constructor(options: KubeletNodeStatusOptions) {
     this.#o = options;
+    this.#client = options.client;
+    this.#clock = options.clock;
+    this.#source = options.source;
+    this.#reportEvery = options.nodeLease ? options.nodeStatusReportFrequency : -Infinity;
     this.#syncLabel = { owner: options.owner, purpose: `node status update of ${options.nodeName}` };
     this.#registerLabel = { owner: options.owner, purpose: `register node ${options.nodeName}` };
   }
@@ -403,14 +417,17 @@ export class KubeletNodeStatus {
   }
 
   #tryUpdateNodeStatus(): 'ok' | 'conflict' | 'failed' {
-    const { client, clock, nodeName } = this.#o;
-    const got = client.get('Node', nodeName);
+    const client = this.#client;
+    const got = client.get('Node', this.#o.nodeName);
     if (E.isLeft(got)) return 'failed';
     const node = got.right;
-    const now = clock.now();
-    const source = this.#o.source();
-    const gated = this.#o.nodeLease && now < this.#lastStatusReportTime + this.#o.nodeStatusReportFrequency;
-    if (gated && this.#written?.heartbeatsOnly === true && this.#onlyHeartbeats(node, source)) {
+    const now = this.#clock.now();
+    const source = this.#source();
+    const gated = now < this.#lastStatusReportTime + this.#reportEvery;
+    // Whether `node`'s status is the one this loop last wrote, built from `source`: then a
+    // heartbeat only moves heartbeat times.
+    const heartbeat = node.status !== undefined && node.status === this.#writtenStatus && source === this.#writtenSource;
+    if (gated && heartbeat && this.#heartbeatsOnly) {
       // The setters would only move heartbeat times (heartbeatStatus: no event, nothing
       // else changes), which nodeStatusHasChanged ignores: nothing would be written, so the
       // status is not built. Five heartbeats in six with the NodeLease gate, on every node.
@@ -419,43 +436,36 @@ export class KubeletNodeStatus {
     }
     // A status heartbeatStatus builds has every Ready condition as readyCondition makes it:
     // heartbeat-stable by construction, so readyIsHeartbeatStable need not walk it again.
-    const heartbeat = this.#onlyHeartbeats(node, source);
-    const status = this.#setNodeStatus(node, source);
+    const status = this.#setNodeStatus(node, source, heartbeat);
     this.#recordSchedulableEvent(node);
     if (gated && !nodeStatusHasChanged(node.status, status)) return 'ok';
     const updated = client.updateStatus('Node', { ...node, status });
     if (E.isLeft(updated)) return updated.left.reason === 'Conflict' ? 'conflict' : 'failed';
     // The server stores the frozen status as it is; anything else takes the full path next time.
-    if (updated.right.status !== status) this.#written = undefined;
-    else {
-      const heartbeatsOnly = heartbeat || readyIsHeartbeatStable(status);
-      // The record is this loop's own and only read here: updated in place on every write
-      // (every heartbeat without NodeLease) rather than a new one each time.
-      const written = this.#written;
-      if (written === undefined) this.#written = { status, source, heartbeatsOnly };
-      else {
-        written.status = status;
-        written.source = source;
-        written.heartbeatsOnly = heartbeatsOnly;
-      }
+    if (updated.right.status !== status) {
+      this.#writtenStatus = undefined;
+      this.#writtenSource = undefined;
+      this.#heartbeatsOnly = false;
+    } else {
+      this.#heartbeatsOnly = heartbeat || readyIsHeartbeatStable(status);
+      this.#writtenStatus = status;
+      this.#writtenSource = source;
     }
     this.#lastStatusReportTime = now;
     return 'ok';
   }
 
-  /** Whether `node`'s status is the one this loop last wrote, built from `source`: then a heartbeat only moves heartbeat times. */
-  #onlyHeartbeats(node: Node, source: NodeStatusSource): boolean {
-    const written = this.#written;
-    return written !== undefined && node.status !== undefined && node.status === written.status && source === written.source;
-  }
-
-  #setNodeStatus(node: Node, source: NodeStatusSource = this.#o.source()): NodeStatus {
-    const now = this.#o.clock.iso();
-    if (this.#onlyHeartbeats(node, source) && node.status !== undefined) {
+  /**
+   * The setters' status of `node` from `source`; `heartbeat`: the Node's status is the one
+   * this loop last wrote, built from `source`, so only heartbeat times move.
+   */
+  #setNodeStatus(node: Node, source: NodeStatusSource = this.#source(), heartbeat = false): NodeStatus {
+    const now = this.#clock.iso();
+    if (heartbeat && node.status !== undefined) {
       const status = frozenStatus(heartbeatStatus(node.status, now));
       // With a heartbeat-stable Ready condition, the status differs from the stored one in
       // heartbeat times only: the Node watchers are told so rather than comparing.
-      if (this.#written?.heartbeatsOnly === true) noteHeartbeatStatus(status, node.status);
+      if (this.#heartbeatsOnly) noteHeartbeatStatus(status, node.status);
       return status;
     }
     return frozenStatus(setNodeStatus(node, this.#o.nodeName, source, now, this.#o.recordEvent));

@@ -242,7 +242,7 @@ export class Kubelet implements Component {
       machine: this.#machine,
       runtime: this.#runtime,
       volumeManager: this.#volumeManager,
-      bootID: () => this.#bootID,
+      bootID: this.#bootID,
     });
     this.#process.start();
     this.#volumeManager.start?.();
@@ -306,7 +306,8 @@ interface ProcessOptions {
   readonly machine: Machine;
   readonly runtime: ContainerRuntime;
   readonly volumeManager: VolumeManager;
-  readonly bootID: () => string;
+  /** The machine's boot id: a boot happens only between two processes (Kubelet.start). */
+  readonly bootID: string;
 }
 
 /** One run of the kubelet binary: everything here is lost when it stops. */
@@ -334,6 +335,8 @@ class KubeletProcess implements PodSource {
 
   constructor(options: ProcessOptions) {
     this.#o = options;
+    this.#runtime = options.runtime;
+    this.#volumeManager = options.volumeManager;
     const { ctx, config, machine, runtime } = options;
     const { clock } = ctx.sim;
     this.#nodeName = config.nodeName;
@@ -528,47 +531,55 @@ class KubeletProcess implements PodSource {
   }
 
   /**
-   * The last node status source, with what it was built from: a heartbeat every 10 s asks
-   * again, and only the images, the volumes in use and the boot id ever change, so an
-   * unchanged machine answers with the same frozen object. Its members are frozen so the
-   * API server stores them as they are: the next heartbeat's comparisons stop at identity.
+   * The last node status source and the runtime's images and the volumes in use it was
+   * built from: a heartbeat every 10 s asks again, and only the images and the volumes in
+   * use change within a process (the boot id is the process's), so an unchanged machine
+   * answers with the same frozen object. Its members are frozen so the API server stores
+   * them as they are: the next heartbeat's comparisons stop at identity. Kept as fields of
+   * the process, with the runtime and the volume manager, rather than in a record: the
+   * heartbeat of each node comes round every 10 s, when its objects are no longer in the
+   * CPU's caches, and what it costs is mostly the objects it loads.
    */
-  #statusSource:
-    | { readonly runtimeImages: readonly RuntimeImage[]; readonly volumesInUse: readonly string[]; readonly bootID: string; readonly source: NodeStatusSource }
-    | undefined;
-  /** The members of the node status source that never change in a process, frozen once. */
-  #fixedStatus: Pick<NodeStatusSource, 'addresses' | 'capacity' | 'allocatable' | 'daemonEndpoints'> | undefined;
+  #statusSource: NodeStatusSource | undefined;
+  #statusSourceImages: readonly RuntimeImage[] | undefined;
+  #statusSourceVolumes: readonly string[] | undefined;
+  readonly #runtime: ContainerRuntime;
+  readonly #volumeManager: VolumeManager;
 
   #nodeStatusSource(): NodeStatusSource {
-    const { machine, runtime, volumeManager, bootID } = this.#o;
-    const runtimeImages = runtime.images();
-    const volumesInUse = volumeManager.volumesInUse();
-    const boot = bootID();
+    const runtimeImages = this.#runtime.images();
+    const volumesInUse = this.#volumeManager.volumesInUse();
     const last = this.#statusSource;
-    if (last && last.runtimeImages === runtimeImages && last.volumesInUse === volumesInUse && last.bootID === boot) return last.source;
-    const fixed = (this.#fixedStatus ??= {
-      addresses: Object.freeze([
-        Object.freeze({ type: 'InternalIP', address: machine.hostIP }),
-        Object.freeze({ type: 'Hostname', address: machine.hostname }),
-      ]),
-      capacity: Object.freeze({ ...machine.capacity }),
-      allocatable: Object.freeze({ ...machine.allocatable }),
-      daemonEndpoints: Object.freeze({ kubeletEndpoint: Object.freeze({ Port: KUBELET_PORT }) }),
-    });
-    const images =
-      last?.runtimeImages === runtimeImages
-        ? last.source.images
-        : Object.freeze(runtimeImages.map(statusImage));
-    const source: NodeStatusSource = Object.freeze({
-      addresses: fixed.addresses,
-      capacity: fixed.capacity,
-      allocatable: fixed.allocatable,
-      daemonEndpoints: fixed.daemonEndpoints,
-      nodeInfo: last?.bootID === boot ? last.source.nodeInfo : Object.freeze({ ...machine.nodeInfo, bootID: boot }),
-      images,
-      volumesInUse,
-    });
-    this.#statusSource = { runtimeImages, volumesInUse, bootID: boot, source };
+    if (last !== undefined && runtimeImages === this.#statusSourceImages && volumesInUse === this.#statusSourceVolumes) return last;
+    let source: NodeStatusSource;
+    if (last === undefined) {
+      // The first: the members that never change in a process are frozen here once.
+      const { machine, bootID } = this.#o;
+      source = Object.freeze({
+        addresses: Object.freeze([
+          Object.freeze({ type: 'InternalIP', address: machine.hostIP }),
+          Object.freeze({ type: 'Hostname', address: machine.hostname }),
+        ]),
+        capacity: Object.freeze({ ...machine.capacity }),
+        allocatable: Object.freeze({ ...machine.allocatable }),
+        daemonEndpoints: Object.freeze({ kubeletEndpoint: Object.freeze({ Port: KUBELET_PORT }) }),
+        nodeInfo: Object.freeze({ ...machine.nodeInfo, bootID }),
+        images: Object.freeze(runtimeImages.map(statusImage)),
+        volumesInUse,
+      });
+    } else
+      source = Object.freeze({
+        addresses: last.addresses,
+        capacity: last.capacity,
+        allocatable: last.allocatable,
+        daemonEndpoints: last.daemonEndpoints,
+        nodeInfo: last.nodeInfo,
+        images: runtimeImages === this.#statusSourceImages ? last.images : Object.freeze(runtimeImages.map(statusImage)),
+        volumesInUse,
+      });
+    this.#statusSource = source;
+    this.#statusSourceImages = runtimeImages;
+    this.#statusSourceVolumes = volumesInUse;
     return source;
   }
 }

@@ -59,6 +59,37 @@ describe('AttachDetachController', () => {
     expect(E.isRight(node) && node.right.status?.volumesAttached).toEqual([{ name: uniqueName('pv-1'), devicePath: '/dev/disk/by-id/fake-pv-1' }]);
   });
 
+  it('holds the last written version of a pod with a claim after status writes that keep its spec, with or without other changes between', () => {
+    const h = setup(profile114);
+    createManagedNode(h.client, 'w1');
+    createBoundClaim(h.client, 'data', 'pv-1');
+    createBoundClaim(h.client, 'logs', 'pv-2');
+    h.sim.clock.runUntil(1_000);
+    createPodWithClaim(h.client, 'web-0', 'w1', 'data');
+    h.sim.clock.runFor(1_000);
+    const scheduledVersions = (): [string, (string | undefined)[]][] =>
+      h.adc.dsw.getVolumesToAttach().map((v) => [v.volumeName, v.scheduledPods.map((p) => p.metadata?.resourceVersion)]);
+    const writeStatus = (phase: string): string | undefined => {
+      const pod = unwrapRight(h.client.get('Pod', 'web-0'));
+      return unwrapRight(h.client.updateStatus('Pod', { ...pod, status: { ...pod.status, phase } })).metadata?.resourceVersion;
+    };
+    // Nothing else changed since the pod was processed: its entries are only given the new version.
+    const first = writeStatus('Running');
+    h.sim.clock.runFor(100);
+    expect(scheduledVersions()).toEqual([[uniqueName('pv-1'), [first]]]);
+    // A claim event between (what the pod reads may have changed): processed again in full.
+    createPodWithClaim(h.client, 'web-1', 'w1', 'logs');
+    h.sim.clock.runFor(100);
+    const second = writeStatus('Running');
+    h.sim.clock.runFor(100);
+    const web1 = unwrapRight(h.client.get('Pod', 'web-1')).metadata?.resourceVersion;
+    expect(scheduledVersions()).toEqual([
+      [uniqueName('pv-1'), [second]],
+      [uniqueName('pv-2'), [web1]],
+    ]);
+    expect(h.plugin.isAttached('pv-1', 'w1')).toBe(true);
+  });
+
   it('detaches an unmounted volume at the next pass and clears node status first', () => {
     const h = setup(profile114);
     mountedOnW1(h);

@@ -54,6 +54,12 @@ const claimNamesOf = (pod: Pod): readonly string[] => {
   }
   return names ?? NO_CLAIMS;
 };
+/** Whether claimNamesOf(pod) is not empty, without making the list. */
+const hasClaim = (pod: Pod): boolean => {
+  const volumes = pod.spec?.volumes;
+  if (volumes) for (let i = 0; i < volumes.length; i++) if (volumes[i]!.persistentVolumeClaim) return true;
+  return false;
+};
 const hasOutOfServiceTaint = (node: Node | undefined): boolean => {
   // A loop, not `.some` with a closure: asked twice on every Node update (each heartbeat).
   const taints = node?.spec?.taints;
@@ -270,14 +276,26 @@ export class AttachDetachController implements Component {
   #podEvent(event: InformerEvent<Pod>): void {
     this.#sweepNeeded = true;
     const pod = event.object;
-    const claims = claimNamesOf(pod);
+    const deleted = event.type === 'DELETED';
     // A pod without claims (most of them) is in none of the maps below and gives the
     // desired state nothing: #processPodVolumes would only note it as processed, which
     // only the populator's re-list of pods with claims reads. A pod's volumes never change.
-    if (claims.length === 0 && event.type !== 'DELETED') return;
+    if (!deleted && !hasClaim(pod)) return;
+    const old = event.old;
+    if (!deleted && old !== undefined && old.spec === pod.spec) {
+      // A write that kept the spec (a kubelet status write, a graceful deletion: stored
+      // versions share unchanged subtrees): the same claims on the same node, and the maps
+      // below hold the pod already (the event that brought `old` put it there).
+      const addVolumes = determineVolumeAction(pod, this.dsw);
+      const done = addVolumes ? this.#processed.get(old) : undefined;
+      if (done !== undefined && done.version === this.#inputsVersion && old.metadata?.uid === pod.metadata?.uid) this.#reprocessPod(pod, done);
+      else this.#processPodVolumes(pod, addVolumes);
+      return;
+    }
+    const claims = claimNamesOf(pod);
     const namespace = pod.metadata?.namespace ?? 'default';
     const key = podKey(pod);
-    if (event.type === 'DELETED') this.#claimPods.delete(key);
+    if (deleted) this.#claimPods.delete(key);
     else if (claims.length > 0 && !this.#claimPods.has(key)) this.#claimPods.set(key, { name: pod.metadata?.name ?? '', namespace });
     for (const claim of claims) {
       const ck = claimKey(namespace, claim);
@@ -359,6 +377,25 @@ export class AttachDetachController implements Component {
     }
     // Read after this call's own changes: the same call again would change nothing.
     this.#processed.set(pod, { version: this.#inputsVersion, specs });
+  }
+
+  /**
+   * #processPodVolumes(pod, true) for `pod` when its previous version, with the same spec
+   * and uid, was processed as `done` with nothing it reads changed since (#inputsVersion):
+   * every claim resolves to the same volume and every entry is in place, so what is left is
+   * what the call would still do: the desired state's pod object replaced, the actual
+   * state's volume specs given again, in the same order, and the pod noted as processed.
+   */
+  #reprocessPod(pod: Pod, done: { readonly version: number; readonly specs: readonly (readonly [string, PersistentVolume])[] }): void {
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName) return;
+    const specs = done.specs;
+    for (let i = 0; i < specs.length; i++) {
+      const [volumeName, pv] = specs[i]!;
+      this.dsw.addPod(pod, pv, volumeName, nodeName);
+      this.asw.setVolumeSpec(volumeName, pv);
+    }
+    this.#processed.set(pod, done);
   }
 
   /**

@@ -29,6 +29,35 @@ describe('PodsByNode', () => {
   });
 });
 
+describe('PodsByNode keys', () => {
+  it('spans namespaces in key order, names alone for pods without one, and follows the cached version each event carries', () => {
+    const index = new PodsByNode();
+    const inNs = (namespace: string | undefined, name: string, nodeName?: string): Pod => ({
+      metadata: { name, ...(namespace === undefined ? {} : { namespace }) },
+      spec: { containers: [], ...(nodeName ? { nodeName } : {}) },
+    });
+    index.apply({ type: 'ADDED', object: inNs('kube-system', 'proxy', 'w1') });
+    index.apply({ type: 'ADDED', object: inNs('default', 'web', 'w1') });
+    index.apply({ type: 'ADDED', object: inNs(undefined, 'bare', 'w1') });
+    index.apply({ type: 'ADDED', object: inNs('apps', 'web', 'w1') });
+    expect(index.keys('w1')).toEqual(['apps/web', 'bare', 'default/web', 'kube-system/proxy']);
+    expect(index.count('w1')).toBe(4);
+    // A relist's MODIFIED of a pod recreated under the same name on the same node: one key still.
+    index.apply({ type: 'MODIFIED', object: inNs('default', 'web', 'w1'), old: inNs('default', 'web', 'w1') });
+    expect(index.count('w1')).toBe(4);
+    // A DELETED the informer had not cached (no `old`) removes nothing.
+    index.apply({ type: 'DELETED', object: inNs('apps', 'web', 'w1') });
+    expect(index.count('w1')).toBe(4);
+    index.apply({ type: 'DELETED', object: inNs('apps', 'web', 'w1'), old: inNs('apps', 'web', 'w1') });
+    index.apply({ type: 'DELETED', object: inNs('kube-system', 'proxy', 'w1'), old: inNs('kube-system', 'proxy', 'w1') });
+    expect(index.keys('w1')).toEqual(['bare', 'default/web']);
+    index.apply({ type: 'DELETED', object: inNs(undefined, 'bare', 'w1'), old: inNs(undefined, 'bare', 'w1') });
+    index.apply({ type: 'DELETED', object: inNs('default', 'web', 'w1'), old: inNs('default', 'web', 'w1') });
+    expect(index.keys('w1')).toEqual([]);
+    expect(index.count('w1')).toBe(0);
+  });
+});
+
 describe('acquirePodsByNode', () => {
   it('gives every holder one index fed once, equal to one rebuilt from the cache, and drops it with the last holder', () => {
     const ctx: ControllerContext = { sim: createSimulation({ seed: 'pods-by-node' }), profile: findProfile('1.14')!, timings: defaultTimings };

@@ -4,55 +4,73 @@
 import type { Informer, InformerEvent } from '@failsim/core';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Subscription } from 'rxjs';
-import { keyOf } from '../runtime/pod-util.js';
 
 /** Pod keys (`namespace/name`) by the node they are bound to, kept current from informer events. */
 export class PodsByNode {
-  readonly #byNode = new Map<string, Set<string>>();
-  readonly #nodeOf = new Map<string, string>();
+  /**
+   * Node → namespace → names of the pods bound there. Names and namespaces are strings the
+   * pods already hold (the informer's cache is keyed by them, so their hashes are made): a
+   * `namespace/name` key built and hashed per bind and per deletion was most of this
+   * index's cost (issue 8), and the keys are built only when asked for. The only map: where
+   * a pod is now is the node of the informer's cached version, which every event carries as
+   * `old` (undefined: not cached, so indexed nowhere); a second map of key → node cost a
+   * lookup per bind and deletion.
+   */
+  readonly #byNode = new Map<string, Map<string, Set<string>>>();
 
-  /** Applies one informer event. */
+  /**
+   * Applies one informer event. The index must be fed every event of the informer since it
+   * was empty (or the cache replayed as ADDED first), so it holds each cached pod under the
+   * node of the cached version.
+   */
   apply(event: InformerEvent<Pod>): void {
-    // Most changes are status updates of a pod that stays where it is: the index already
-    // holds it under the old object's node (it was fed the old object), so there is
-    // nothing to do, and no key to build.
-    if (event.type === 'MODIFIED' && event.old && event.old.spec?.nodeName === event.object.spec?.nodeName) return;
     const node = event.type === 'DELETED' ? '' : (event.object.spec?.nodeName ?? '');
-    // A pod created unbound (every pod the scheduler places): the index, which mirrors the
-    // informer's cache, cannot hold a pod the informer is only now adding, and a nodeName
-    // is never unset, so there is nothing to remove either.
-    if (node === '' && event.type === 'ADDED') return;
-    const key = keyOf(event.object);
-    const before = this.#nodeOf.get(key) ?? '';
+    // Most changes are status updates of a pod that stays where it is, and every pod the
+    // scheduler places is created unbound (no node before or after): nothing to do. A
+    // nodeName is never unset, so only a bind or a deletion moves a pod.
+    const before = event.old?.spec?.nodeName ?? '';
     if (before === node) return;
+    const meta = event.object.metadata;
+    const namespace = meta?.namespace ?? '';
+    const name = meta?.name ?? '';
     if (before !== '') {
-      const keys = this.#byNode.get(before);
-      keys?.delete(key);
-      if (keys?.size === 0) this.#byNode.delete(before);
-      this.#nodeOf.delete(key);
+      const namespaces = this.#byNode.get(before);
+      const names = namespaces?.get(namespace);
+      if (names !== undefined && names.delete(name) && names.size === 0) {
+        namespaces!.delete(namespace);
+        if (namespaces!.size === 0) this.#byNode.delete(before);
+      }
     }
     if (node !== '') {
-      let keys = this.#byNode.get(node);
-      if (!keys) this.#byNode.set(node, (keys = new Set()));
-      keys.add(key);
-      this.#nodeOf.set(key, node);
+      let namespaces = this.#byNode.get(node);
+      if (namespaces === undefined) this.#byNode.set(node, (namespaces = new Map<string, Set<string>>()));
+      let names = namespaces.get(namespace);
+      if (names === undefined) namespaces.set(namespace, (names = new Set<string>()));
+      names.add(name);
     }
   }
 
   /** Keys of the pods bound to `nodeName`, sorted (the order an API list returns). */
   keys(nodeName: string): string[] {
-    return [...(this.#byNode.get(nodeName) ?? [])].sort();
+    const keys: string[] = [];
+    const namespaces = this.#byNode.get(nodeName);
+    if (namespaces === undefined) return keys;
+    // keyOf's keys: `namespace/name`, or the name alone for a pod without a namespace.
+    for (const [namespace, names] of namespaces) for (const name of names) keys.push(namespace ? `${namespace}/${name}` : name);
+    return keys.sort();
   }
 
   /** Number of pods bound to `nodeName`. */
   count(nodeName: string): number {
-    return this.#byNode.get(nodeName)?.size ?? 0;
+    let count = 0;
+    const namespaces = this.#byNode.get(nodeName);
+    if (namespaces !== undefined) for (const names of namespaces.values()) count += names.size;
+    return count;
   }
 
   /** Forgets everything (when the informer stops). */
   clear(): void {
     this.#byNode.clear();
-    this.#nodeOf.clear();
   }
 }
 

@@ -108,8 +108,10 @@ class PodUpdateQueue {
   add(namespace: string, name: string): void {
     let names = this.#pending.get(namespace);
     if (names === undefined) this.#pending.set(namespace, (names = new Set()));
-    else if (names.has(name)) return;
+    // One probe of the set, not has() then add(): an add that left the size is a merge.
+    const size = names.size;
     names.add(name);
+    if (names.size === size) return;
     this.#slots.push(this.#clock.scheduleUnheld(0, this.#fire, this.#label));
     this.#namespaces.push(namespace);
     this.#names.push(name);

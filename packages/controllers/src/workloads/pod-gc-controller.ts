@@ -151,11 +151,14 @@ export class PodGCController implements Component {
         pods.set(key, { pod: event.object, change: ++this.#changes });
       }
     }
-    this.#terminating.delete(oldKey);
-    this.#terminated.delete(oldKey);
-    if (oldKey !== key) {
-      this.#terminating.delete(key);
-      this.#terminated.delete(key);
+    // Both are empty but while pods terminate: no probe of an empty map per Pod write.
+    if (this.#terminating.size !== 0) {
+      this.#terminating.delete(oldKey);
+      if (oldKey !== key) this.#terminating.delete(key);
+    }
+    if (this.#terminated.size !== 0) {
+      this.#terminated.delete(oldKey);
+      if (oldKey !== key) this.#terminated.delete(key);
     }
     if (event.type === 'DELETED') return;
     const pod = event.object;

@@ -127,6 +127,28 @@ describe('GarbageCollector', () => {
     expect(right(kubectl.list('Lease')).items).toHaveLength(0);
   });
 
+  it('keeps owners\' dependents right when a second-owner list moves a record to the number of its place in its first owner\'s list', () => {
+    // y's list [b, d, e] (d's place 1); x's list [a, d]: removing a moves d to place 0 of
+    // x's list, whose length is then 1, d's place in y's list: its place goes stale (0), and
+    // later removals from y's list must still find and move the right records.
+    const { kubectl, collected } = setup();
+    const y = right(kubectl.create('Lease', lease('y')));
+    const x = right(kubectl.create('Lease', lease('x')));
+    right(kubectl.create('Lease', lease('b', [y])));
+    right(kubectl.create('Lease', lease('a', [x])));
+    right(kubectl.create('Lease', lease('d', [y, x])));
+    right(kubectl.create('Lease', lease('e', [y])));
+    right(kubectl.delete('Lease', 'a'));
+    right(kubectl.delete('Lease', 'd'));
+    right(kubectl.delete('Lease', 'b'));
+    // y's list is [e] alone, x's is empty.
+    right(kubectl.delete('Lease', 'x'));
+    expect(collected()).toEqual([]);
+    right(kubectl.delete('Lease', 'y'));
+    expect(collected()).toEqual(['e']);
+    expect(right(kubectl.list('Lease')).items).toHaveLength(0);
+  });
+
   it('orphans dependents of an owner deleted with the orphan finalizer', () => {
     const { kubectl, collected } = setup();
     const owner = right(kubectl.create('Lease', lease('owner')));

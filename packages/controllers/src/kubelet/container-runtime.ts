@@ -161,6 +161,21 @@ export class KeptPodParts {
 const NO_CONTAINERS: readonly RuntimeContainer[] = Object.freeze([]);
 
 /**
+ * The newest attempt of container `name` in `attempts` (oldest first), or the newest older
+ * than `before` when given: a loop over the list, building nothing.
+ */
+export const newestAttempt = (attempts: readonly RuntimeContainer[], name: string, before?: RuntimeContainer): RuntimeContainer | undefined => {
+  let seenBefore = before === undefined;
+  for (let i = attempts.length - 1; i >= 0; i--) {
+    const c = attempts[i];
+    if (c?.name !== name) continue;
+    if (seenBefore) return c;
+    if (c === before) seenBefore = true;
+  }
+  return undefined;
+};
+
+/**
  * What the runtime holds for one pod: the pod as the sandbox's labels keep it
  * ({@link KeptPodParts}; its wrapper is built only for a pod that left its source before
  * this kubelet process synced it), the newest sandbox and the container attempts.
@@ -231,14 +246,7 @@ class PodRecord extends KeptPodParts implements RuntimePod {
   latest(name: string, before?: RuntimeContainer): RuntimeContainer | undefined {
     const attempts = this.#attempts;
     if (!Array.isArray(attempts)) return before === undefined && attempts?.name === name ? attempts : undefined;
-    let seenBefore = before === undefined;
-    for (let i = attempts.length - 1; i >= 0; i--) {
-      const c = attempts[i];
-      if (c?.name !== name) continue;
-      if (seenBefore) return c;
-      if (c === before) seenBefore = true;
-    }
-    return undefined;
+    return newestAttempt(attempts, name, before);
   }
 
   /** The newest sandbox's IP, as {@link sandbox} would tell it, without building it. */

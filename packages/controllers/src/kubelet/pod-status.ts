@@ -5,7 +5,7 @@
 // are not modelled: pods are Initialized as soon as the kubelet sees them.
 import type { SimClock } from '@failsim/core';
 import type { Container, ContainerState as ApiContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
-import type { RuntimeContainer, RuntimePod } from './container-runtime.js';
+import { newestAttempt, type RuntimeContainer, type RuntimePod } from './container-runtime.js';
 
 /** Why a container waits, when it is not simply being created (e.g. CrashLoopBackOff). */
 export interface WaitingReason {
@@ -40,15 +40,7 @@ const latestAttempt = (runtimePod: RuntimePod | undefined, name: string, before?
   if (runtimePod === undefined) return undefined;
   // The runtime's records answer without building their list of one (two reads per container per sync).
   if (runtimePod.latest !== undefined) return runtimePod.latest(name, before);
-  const containers = runtimePod.containers;
-  let seenBefore = before === undefined;
-  for (let i = containers.length - 1; i >= 0; i--) {
-    const c = containers[i];
-    if (c?.name !== name) continue;
-    if (seenBefore) return c;
-    if (c === before) seenBefore = true;
-  }
-  return undefined;
+  return newestAttempt(runtimePod.containers, name, before);
 };
 
 // The status objects below are built as literals with members added by assignment, in

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { InformerEvent } from '@failsim/core';
 import { Informer, SeededRandom, createSimulation } from '@failsim/core';
+import { map } from 'rxjs';
 import { InstantCreations, NAME_ALPHABET, OwnerIndex, OwnerKeys, enqueueOwnersOfPodEvent, ownerKeysForPodEvent, indexedPods, compareForDeletion, computeHash, isPodAvailable, podFromTemplate, randomSuffix, safeEncodeString } from './controller-utils.js';
 
 const pod = (name: string, extra: { node?: string; phase?: string; ready?: string; created?: string; restarts?: number } = {}): Pod => ({
@@ -220,6 +221,27 @@ describe('IndexedInformer', () => {
     expect(indexed.index.owned('u1').map((p) => p.metadata?.name)).toEqual(['b']);
     again.unsubscribe();
     other.unsubscribe();
+  });
+  it('hands functions and observers on to the informer, piped subscribers through RxJS: all after the index, in subscription order', () => {
+    const { kubectl, indexed } = setup();
+    const seen: string[] = [];
+    const line = (who: string, e: InformerEvent<Pod>): string => `${who} ${e.type} ${e.object.metadata?.name ?? ''}: ${indexed.index.owned('u1').length}`;
+    const subscriptions = [
+      indexed.events$.subscribe((e) => seen.push(line('fn', e))),
+      indexed.events$.pipe(map((e) => line('piped', e))).subscribe((l) => seen.push(l)),
+      indexed.events$.subscribe({ next: (e) => seen.push(line('observer', e)) }),
+    ];
+    kubectl.create('Pod', { metadata: { name: 'a', ownerReferences: [owner] }, spec: podSpec });
+    kubectl.delete('Pod', 'a', { gracePeriodSeconds: 0 });
+    expect(seen).toEqual(['fn ADDED a: 1', 'piped ADDED a: 1', 'observer ADDED a: 1', 'fn DELETED a: 0', 'piped DELETED a: 0', 'observer DELETED a: 0']);
+    kubectl.create('Pod', { metadata: { name: 'b', ownerReferences: [owner] }, spec: podSpec });
+    subscriptions[0]!.unsubscribe();
+    subscriptions[2]!.unsubscribe();
+    // The piped subscriber still holds the index.
+    expect(indexed.index.owned('u1').map((p) => p.metadata?.name)).toEqual(['b']);
+    subscriptions[1]!.unsubscribe();
+    expect(subscriptions.every((s) => s.closed)).toBe(true);
+    expect(indexed.index.owned('u1')).toEqual([]);
   });
 });
 

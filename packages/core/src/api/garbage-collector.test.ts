@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { config } from 'rxjs';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import { createSimulation } from '../simulation.js';
 import { left, right } from '../testing/either.js';
+import { GarbageCollector } from './garbage-collector.js';
 import type { KubeObject } from './resources.js';
 
 const ownerRef = (owner: KubeObject): OwnerReference => ({
@@ -263,5 +265,32 @@ describe('GarbageCollector', () => {
     const removed = sim.trace.entries.flatMap((e) => (e.type === 'write' && e.verb === 'remove' && e.kind === 'Event' ? [e.name] : []));
     expect(removed).toEqual(['owned.1', 'adopted.1']);
     expect(right(kubectl.list('Event')).items.map((e) => e.metadata?.name)).toEqual(['free.1']);
+  });
+
+  it('takes the watch through its sink: stops when unsubscribed, and reports a failed watch as unhandled and ends', async () => {
+    const { sim, kubectl, collected } = setup();
+    const wrote = (by: string): string[] => sim.trace.entries.flatMap((e) => (e.type === 'write' && e.by.startsWith(by) ? [e.name] : []));
+    const stopped = new GarbageCollector(sim.api.client('stopped-collector')).start();
+    stopped.unsubscribe();
+    expect(stopped.closed).toBe(true);
+    const owner = right(kubectl.create('Lease', lease('owner')));
+    right(kubectl.create('Lease', lease('a', [owner])));
+    right(kubectl.delete('Lease', 'owner'));
+    expect(collected()).toEqual(['a']);
+    expect(wrote('stopped-collector')).toEqual([]);
+
+    const reported: unknown[] = [];
+    const before = config.onUnhandledError;
+    config.onUnhandledError = (error) => void reported.push(error);
+    try {
+      sim.api.reachability.set('node/w9', false);
+      const failed = new GarbageCollector(sim.api.client('far-collector', 'node/w9')).start();
+      expect(failed.closed).toBe(true);
+      // RxJS reports on a 0 ms host timer (reportUnhandledError): one set after it fires after.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(reported.map((e) => (e as { reason?: string }).reason)).toEqual(['Unreachable']);
+    } finally {
+      config.onUnhandledError = before;
+    }
   });
 });

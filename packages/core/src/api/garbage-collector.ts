@@ -3,10 +3,13 @@
 // "foregroundDeletion" finalizers (k8s.io/kubernetes pkg/controller/garbagecollector), and
 // emptying a terminating namespace before it goes (pkg/controller/namespace).
 import * as E from 'fp-ts/lib/Either.js';
-import type { Subscription } from 'rxjs';
+import { Subscription } from 'rxjs';
 import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
+import type { WatchSink } from './api-server.js';
 import type { ApiClient } from './client.js';
+import { reportUnhandled } from './informer.js';
 import { isKind, resources, type Kind, type KubeObject } from './resources.js';
+import type { WatchEvent } from './watch.js';
 
 /**
  * What the collector knows of an object: the object as last written (its resourceVersion
@@ -97,18 +100,51 @@ export class GarbageCollector {
     this.#client = client;
   }
 
-  /** Starts watching; returns the subscription that stops it. */
+  /**
+   * Starts watching; returns the subscription that stops it. The watch of every kind is
+   * taken through the server's sink form (ApiServer.watchTo, as ApiClient.watchAll's
+   * Observable does) rather than subscribing that Observable (issue 8): every change of the
+   * cluster reached the collector through RxJS's three Subscriber calls, ~1.6-1.8% of the
+   * workload minute at 1,000 nodes inclusive. The sink behaves as the RxJS subscriber of a
+   * `next` callback did: an exception of the handler is reported as RxJS reports it and
+   * delivery goes on; the watch's error is reported as unhandled (no error callback) and
+   * ends the subscription; nothing is taken once it has ended.
+   */
   start(): Subscription {
-    const subscription = this.#client.watchAll().subscribe((event) => {
-      const object = event.object;
-      const kind = object.kind;
-      if (!kind || !isKind(kind)) return;
-      if (event.type === 'DELETED') this.#onRemoved(object);
-      else this.#onUpsert(kind, object, event.type === 'ADDED');
-    });
+    const subscription = new Subscription();
+    const sink: WatchSink = {
+      next: (event) => {
+        if (subscription.closed) return;
+        try {
+          this.#onEvent(event);
+        } catch (error) {
+          reportUnhandled(error);
+        }
+      },
+      error: (error) => {
+        if (subscription.closed) return;
+        try {
+          reportUnhandled(error);
+        } finally {
+          subscription.unsubscribe();
+        }
+      },
+    };
+    // Added to a subscription the watch already ended (an error while it started), the
+    // stop runs at once, as RxJS runs a teardown returned after its subscriber closed.
+    subscription.add(this.#client.server.watchTo(this.#client, undefined, {}, sink));
     // Dependents whose owners were all gone before we started.
     for (const entry of this.#records()) this.#collectIfOrphaned(entry.object);
     return subscription;
+  }
+
+  /** One change of any kind, as the watch delivers it. */
+  #onEvent(event: WatchEvent): void {
+    const object = event.object;
+    const kind = object.kind;
+    if (!kind || !isKind(kind)) return;
+    if (event.type === 'DELETED') this.#onRemoved(object);
+    else this.#onUpsert(kind, object, event.type === 'ADDED');
   }
 
   /** Every record, in the order the collector first saw the objects. */

@@ -42,9 +42,10 @@ const byKey = (a: Keyed, b: Keyed): number => (a.key < b.key ? -1 : a.key > b.ke
 /**
  * Reports an exception as an RxJS subscriber reports one its observer threw
  * (handleUnhandledError: config.onUnhandledError, else rethrown asynchronously): an
- * Observable that errors, subscribed without an error handler, goes the same way.
+ * Observable that errors, subscribed without an error handler, goes the same way. Also the
+ * garbage collector's watch sink's (not exported from the package).
  */
-const reportUnhandled = (error: unknown): void => {
+export const reportUnhandled = (error: unknown): void => {
   throwError(() => error).subscribe();
 };
 

@@ -122,6 +122,21 @@ interface NodeHealth {
   renewMs: number;
 }
 
+/**
+ * The node's Ready condition as tryUpdateNodeHealth observes it: a new heartbeat (upstream
+ * stores a fresh nodeHealthData; the record is this controller's own, so it is updated in
+ * place: a node heartbeats every 10 s) makes `now` the probe time, and the Ready transition
+ * time when the condition's lastTransitionTime moved, and drops the saved Lease.
+ */
+const observeReady = (health: NodeHealth, currentReady: NodeCondition, now: number): void => {
+  const saved = health.saved;
+  if (saved && saved.lastHeartbeatTime === currentReady.lastHeartbeatTime) return;
+  if (!saved || saved.lastTransitionTime !== currentReady.lastTransitionTime) health.readyTransitionTimestamp = now;
+  health.probeTimestamp = now;
+  health.saved = currentReady;
+  health.lease = undefined;
+};
+
 /** What tryUpdateNodeHealth returns: one record per controller, read at once by #checkNode. */
 interface HealthResult {
   node: Node;
@@ -539,13 +554,7 @@ export class NodeLifecycleController implements Component {
     if (cached.spec !== settled.spec || cached.metadata?.labels !== settled.metadata?.labels) return false;
     const currentReady = nodeCondition(cached, 'Ready');
     if (currentReady?.status !== 'True') return false;
-    const saved = health.saved;
-    if (!saved || saved.lastHeartbeatTime !== currentReady.lastHeartbeatTime) {
-      if (!saved || saved.lastTransitionTime !== currentReady.lastTransitionTime) health.readyTransitionTimestamp = now;
-      health.probeTimestamp = now;
-      health.saved = currentReady;
-      health.lease = undefined;
-    }
+    observeReady(health, currentReady, now);
     return true;
   }
 
@@ -607,18 +616,10 @@ export class NodeLifecycleController implements Component {
       observed = currentReady;
       gracePeriod = options.nodeMonitorGracePeriod;
     }
-    const saved = health?.saved;
     if (!health) {
       // "Missing timestamp for Node. Assuming now as a timestamp."
       health = { probeTimestamp: now, readyTransitionTimestamp: now, saved: currentReady, lease: undefined, settled: undefined, renewIso: undefined, renewMs: 0 };
-    } else if ((!saved && currentReady) || (saved && currentReady && saved.lastHeartbeatTime !== currentReady.lastHeartbeatTime)) {
-      // A new heartbeat: upstream stores a fresh nodeHealthData; the record is this
-      // controller's own, so it is updated in place (a node heartbeats every 10 s).
-      health.readyTransitionTimestamp = !saved || saved.lastTransitionTime !== currentReady.lastTransitionTime ? now : health.readyTransitionTimestamp;
-      health.probeTimestamp = now;
-      health.saved = currentReady;
-      health.lease = undefined;
-    }
+    } else if (currentReady) observeReady(health, currentReady, now);
     const observedLease = this.#observeLease(name, health, now);
     this.#health.set(name, health);
 

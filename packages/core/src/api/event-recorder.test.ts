@@ -178,6 +178,32 @@ describe('EventRecorder', () => {
     expect(mismatches.slice(0, 3)).toEqual([]);
     expect(model.evictions[0]).toBeGreaterThan(1_000);
   });
+
+  it('tells apart objects referenced without a uid, placed in the index by name (the taint manager names Pods by namespace and name)', () => {
+    const { client } = setup();
+    const recorder = new EventRecorder(client, { component: 'taint-controller' }, { correlator: { burst: 3 } });
+    // Equal names in two namespaces and two kinds (one hash, one probe run), and uids equal to names.
+    const objects: KubeObject[] = Array.from({ length: 12_000 }, (_, i) => {
+      const name = `web-${i % 3_000}`;
+      const namespace = i % 4 < 2 ? 'default' : 'kube-system';
+      const kind = i % 2 === 0 ? 'Pod' : 'ReplicaSet';
+      return { apiVersion: 'v1', kind, metadata: i % 5 === 4 ? { name: `o${i}`, namespace, uid: name, resourceVersion: '1' } : { name, namespace, resourceVersion: '1' } };
+    });
+    const model = new CorrelatorModel({ ...defaultCorrelatorOptions, burst: 3 });
+    const random = new SeededRandom(5);
+    const mismatches: string[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      const index = random.int(0, objects.length);
+      // A fresh reference each time, as the taint manager's podRef(key).
+      const object = { ...objects[index]!, metadata: { ...objects[index]!.metadata } };
+      const expected = model.event(object, 'Normal', 'TaintManagerEviction', 'm', 0);
+      const written = recorder.normal(object, 'TaintManagerEviction', 'm');
+      if (written?.count !== expected?.count) mismatches.push(`#${i} object ${index}: ${written?.count}, expected ${expected?.count}`);
+      if (written !== undefined && expected?.name === undefined) model.named(written.metadata?.name ?? '');
+    }
+    expect(mismatches.slice(0, 3)).toEqual([]);
+    expect(model.evictions[0]).toBeGreaterThan(1_000);
+  });
 });
 
 /** Feeds 25,000 random events to a recorder and to the string-keyed model from `startAt`; returns the differences. */
@@ -188,7 +214,7 @@ const compareWithModel = (seed: number, startAt: number, correlator: Partial<typ
     const recorder = new EventRecorder(client, { component: 'kubelet', host: 'w1' }, { correlator });
     const model = new CorrelatorModel({ ...defaultCorrelatorOptions, ...correlator });
     const random = new SeededRandom(seed);
-    // More objects than an LRU holds, a few of them without a uid (they share the index slot '').
+    // More objects than an LRU holds, a few of them without a uid (placed in the index by name).
     const objects: KubeObject[] = Array.from({ length: 5_000 }, (_, i) =>
       i % 500 === 7
         ? { apiVersion: 'v1', kind: 'Node', metadata: { name: `n${i}`, resourceVersion: '1' } }

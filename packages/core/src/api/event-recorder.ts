@@ -338,7 +338,7 @@ const R_IN_BUCKETS = 2;
  * aggregator's or the logger's LRU, chained through G_NEXT_IN_RECORD in the order of first use.
  */
 const R_GROUPS = 3;
-/** Records fields: the hash of the uid (uidHash), where the index looks for the record. */
+/** Records fields: the hash of the uid or name (recordHash), where the index looks for the record. */
 const R_HASH = 4;
 /** Records fields: the spam filter's token bucket, while in its LRU: tokens left (two fields) and the time of the last refill (two). */
 const R_TOKENS = 5;
@@ -351,13 +351,18 @@ const R_LAST = 7;
 const R_OBJECT = 9;
 
 /**
- * The 15-bit hash of a uid by which the index places its records: FNV-1a over the length
- * and the last 8 UTF-16 code units (a UUID's random tail, a counter's last digits), a
- * quarter of the work of all 36; an equal hash only makes a probe longer.
+ * The 15-bit hash by which the index places the record of an object: FNV-1a over the
+ * length and the last 8 UTF-16 code units (a UUID's random tail, a counter's last
+ * digits), a quarter of the work of all 36, of its uid, or of its name when it has none;
+ * an equal hash only makes a probe longer. Why the name (issue 8): the taint manager
+ * names the Pods it evicts by namespace and name alone, and with '' hashed all their
+ * records sat in one probe run that every lookup walked (360,000 probes for 11,500
+ * lookups at 100 nodes; Records#matches was 3.2% of the 300-node run).
  */
-const uidHash = (uid: string): number => {
-  let h = Math.imul(0x811c9dc5 ^ uid.length, 0x01000193);
-  for (let i = Math.max(0, uid.length - 8); i < uid.length; i++) h = Math.imul(h ^ uid.charCodeAt(i), 0x01000193);
+const recordHash = (uid: string, name: string | undefined): number => {
+  const key = uid !== '' ? uid : (name ?? '');
+  let h = Math.imul(0x811c9dc5 ^ key.length, 0x01000193);
+  for (let i = Math.max(0, key.length - 8); i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return (h ^ (h >>> 15)) & 0x7fff;
 };
 
@@ -420,8 +425,8 @@ const sameObject = (ref: ObjectReference, kind: string, namespace: string | unde
 /**
  * The records by uid: open addressing with linear probing over a power-of-two Int16Array
  * holding slot + 1 (0: empty), at most half full (issue 8: a Map entry per record, keyed
- * by the uid, was ~40 bytes; here 2–4). Records of one uid (only objects without one
- * share it, as '') sit in the same run and are told apart by the caller's match.
+ * by the uid, was ~40 bytes; here 2–4), placed by recordHash. Records of one uid (only
+ * objects without one share it, as '') are told apart by the caller's match.
  */
 class RecordIndex {
   #table: Int16Array = NO_INTS;
@@ -429,7 +434,7 @@ class RecordIndex {
 
   constructor(readonly records: Records) {}
 
-  /** The record of uid `uid` (whose hash is `hash`) that `match` accepts, or NIL. */
+  /** The record of uid `uid` (its recordHash `hash`) that Records#matches accepts for `ref`, or NIL. */
   find(uid: string, hash: number, ref: ObjectReference): number {
     const table = this.#table;
     const mask = table.length - 1;
@@ -804,7 +809,7 @@ export class EventRecorder {
     const records = this.#records;
     let record = this.#lastRecord;
     if (record === NIL || !sameObject(records.ref(record)!, kind, namespace, name, uid, apiVersion)) {
-      record = this.#index.findObject(uid, uidHash(uid), kind, namespace, name, apiVersion);
+      record = this.#index.findObject(uid, recordHash(uid, name), kind, namespace, name, apiVersion);
       if (record === NIL) return undefined;
     }
     const own = records.ref(record)!;
@@ -823,7 +828,7 @@ export class EventRecorder {
   #recordOf(ref: ObjectReference): number {
     const records = this.#records;
     const uid = ref.uid ?? '';
-    const hash = uidHash(uid);
+    const hash = recordHash(uid, ref.name);
     const found = this.#index.find(uid, hash, ref);
     if (found !== NIL) return found;
     const record = records.alloc();

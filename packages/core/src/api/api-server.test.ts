@@ -396,6 +396,24 @@ describe('ApiServer watch delivery', () => {
     expect(Object.isFrozen(status.metadata)).toBe(true);
     expect(status.metadata?.resourceVersion).toBe(sim.api.resourceVersion);
   });
+
+  it('stores a status write deeply frozen, sharing every member but the status and the metadata with the old version', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('test');
+    const node = right(client.create('Node', { metadata: { name: 'n1', labels: { zone: 'a' }, annotations: { note: 'x' } }, spec: { podCIDR: '10.0.0.0/24' } }));
+    const written = right(client.updateStatus('Node', { ...node, status: { conditions: [{ type: 'Ready', status: 'True' }], capacity: { cpu: '4' } } }));
+    const frozen = (v: unknown): boolean => v === null || typeof v !== 'object' || (Object.isFrozen(v) && Object.values(v).every(frozen));
+    expect(frozen(written)).toBe(true);
+    expect(written.spec).toBe(node.spec);
+    expect(written.metadata?.labels).toBe(node.metadata?.labels);
+    expect(written.metadata?.annotations).toBe(node.metadata?.annotations);
+    const expected = { ...node, metadata: { ...node.metadata, resourceVersion: sim.api.resourceVersion }, status: { conditions: [{ type: 'Ready', status: 'True' }], capacity: { cpu: '4' } } };
+    expect(JSON.stringify(written)).toBe(JSON.stringify(expected));
+    expect(right(client.get('Node', 'n1'))).toBe(written);
+    // A status the writer froze is stored as it is.
+    const status = Object.freeze({ ...written.status, phase: 'Running' as const });
+    expect(right(client.updateStatus('Node', { ...written, status })).status).toBe(status);
+  });
 });
 
 describe('ApiServer stored Events (issue 8)', () => {

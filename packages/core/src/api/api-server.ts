@@ -957,8 +957,7 @@ export class ApiServer {
     // second at 5,000 nodes) the answer comes without walking the rebuilt metadata.
     // A status write changed nothing else (next is old with the input's status).
     if (verb === 'status' ? deepEqual(old.status, next.status) : deepEqual(old.spec, next.spec) && deepEqual(old, next)) return E.right(old);
-    // A status write of a Pod built its literal already (withStatus): not copied again.
-    const committed = this.#commit(caller, verb, kind, next, old, verb === 'status');
+    const committed = verb === 'status' ? this.#commitStatus(caller, kind, next, old) : this.#commit(caller, verb, kind, next, old);
     return E.right(this.#removeIfFinal(caller, kind, committed));
   }
 
@@ -995,7 +994,38 @@ export class ApiServer {
       // Frozen in place before the object is: freezeOwned(input) would otherwise copy it again.
       input.metadata = freezeBuilt(meta);
     }
-    const obj = freezeOwned(stored ? input : inObject(kind, input)) as KubeObject;
+    return this.#committed(caller, verb, kind, freezeOwned(stored ? input : inObject(kind, input)), old, rv);
+  }
+
+  /**
+   * #commit of a status write: `input` is the stored `old` with another status (withStatus,
+   * so already as {@link inObject} would build it). Every member but the status is old's,
+   * deeply frozen, its metadata without undefined members: only the status may need
+   * freezing. Why (issue 8): #commit's walks called Object.isFrozen (a C++ builtin, ~30 ns)
+   * on the metadata, each of its labels, annotations and owner references, and the spec,
+   * to find them frozen on every Node heartbeat and Pod status write.
+   */
+  #commitStatus(caller: Caller, kind: Kind, input: Obj, old: KubeObject): KubeObject {
+    const rv = ++this.#rv;
+    const resourceVersion = String(rv);
+    const oldMeta = input.metadata as Meta;
+    // What #commit builds: the plain literal, or a copy with the resourceVersion replaced.
+    const plain = plainMeta(oldMeta, resourceVersion);
+    let meta: Meta;
+    if (plain !== undefined) {
+      meta = plain;
+    } else {
+      meta = Object.assign({}, oldMeta);
+      (meta as Record<string, unknown>).resourceVersion = resourceVersion;
+    }
+    input.metadata = Object.freeze(meta);
+    const status = input.status;
+    if (status !== null && typeof status === 'object' && !Object.isFrozen(status)) input.status = freezeCopy(status);
+    return this.#committed(caller, 'status', kind, Object.freeze(input), old, rv);
+  }
+
+  /** `obj`, frozen, committed at `rv`: stored, traced and published. */
+  #committed(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, obj: KubeObject, old: KubeObject | undefined, rv: number): KubeObject {
     this.#store(kind).set(obj);
     this.#record(caller, verb, kind, obj, rv);
     if (kind === 'Event') this.#expireEventLater(obj, rv, old);
@@ -1114,7 +1144,9 @@ export class ApiServer {
         }
       }
     } finally {
-      this.#pending.fill(undefined, 0, this.#pendingCount);
+      // A loop, not Array#fill: the builtin's call cost more than clearing the one or two slots a write fills.
+      const pending = this.#pending;
+      for (let i = 0; i < this.#pendingCount; i++) pending[i] = undefined;
       this.#pendingCount = 0;
       this.#delivering = false;
     }

@@ -26,7 +26,9 @@ export class Reachability {
 
   /** True when clients at `location` can reach the API server. */
   isReachable(location: Location): boolean {
-    return !this.#unreachable.has(location);
+    // Asked on every call and watch delivery; until a failure nothing is cut off, and the
+    // size answers without hashing the location.
+    return this.#unreachable.size === 0 || !this.#unreachable.has(location);
   }
 
   /** Locations that cannot reach the API server now, sorted. */

@@ -218,9 +218,9 @@ describe('KubeletNodeStatus', () => {
     expect(sim.clock.pending().filter((t) => t.owner === 'kubelet/w1')).toEqual([]);
   });
 
-  it('writes a frozen status the API server stores as it is, and heartbeats of an unchanged machine match setNodeStatus', () => {
+  it.each([[[]], [['kubernetes.io/vsphere-volume/[ds] kubevols/a.vmdk']]])('writes a frozen status the API server stores as it is, and heartbeats of an unchanged machine match setNodeStatus (volumes in use: %j)', (volumesInUse: string[]) => {
     // One frozen source object, as the kubelet's: the heartbeat's fast path applies.
-    const fixed = freezeCopy(source());
+    const fixed = freezeCopy(source('boot-1', volumesInUse));
     const { sim, status } = loop(false, () => fixed);
     const kubectl = sim.api.client('kubectl');
     status.start();
@@ -284,6 +284,39 @@ describe('KubeletNodeStatus', () => {
     expect(after.right.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', lastTransitionTime: sim.clock.iso(30_100) });
     expect(after.right.status?.volumesAttached).toEqual(attached);
     expect(events).toEqual(['Normal NodeReady']);
+  });
+
+  it('keeps the member order of conditions and a status someone else built, heartbeat after heartbeat', () => {
+    const fixed = freezeCopy(source('boot-1', ['kubernetes.io/vsphere-volume/[ds] kubevols/a.vmdk']));
+    const { sim, status } = loop(false, () => fixed);
+    status.start();
+    sim.clock.runFor(1_000);
+    // The node controller's Unknown conditions (reason and message before the times) and a
+    // member after volumesInUse: the setters copy both as they come.
+    const controller = sim.api.client('node-controller');
+    const got = controller.get('Node', 'w1');
+    if (E.isLeft(got)) throw new Error(got.left.message);
+    const conditions = (got.right.status?.conditions ?? []).map((c) => ({
+      type: c.type,
+      status: 'Unknown',
+      reason: 'NodeStatusUnknown',
+      message: 'Kubelet stopped posting node status.',
+      lastHeartbeatTime: c.lastHeartbeatTime,
+      lastTransitionTime: '2019-06-01T00:00:01Z',
+    }));
+    const attached = [{ name: 'kubernetes.io/vsphere-volume/[ds] kubevols/a.vmdk', devicePath: '' }];
+    expect(E.isRight(controller.updateStatus('Node', { ...got.right, status: { ...got.right.status, conditions, volumesAttached: attached } }))).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      const before = controller.get('Node', 'w1');
+      if (E.isLeft(before)) throw new Error(before.left.message);
+      sim.clock.runFor(10_000);
+      const after = controller.get('Node', 'w1');
+      if (E.isLeft(after)) throw new Error(after.left.message);
+      const expected = setNodeStatus(before.right, 'w1', fixed, sim.clock.iso(sim.clock.now() - 900), () => undefined);
+      expect(JSON.stringify(after.right.status)).toBe(JSON.stringify(expected));
+      expect(Object.keys(after.right.status ?? {}).slice(-3)).toEqual(['conditions', 'volumesInUse', 'volumesAttached']);
+      expect(Object.keys(after.right.status?.conditions?.[0] ?? {})).toEqual(['type', 'status', 'reason', 'message', 'lastHeartbeatTime', 'lastTransitionTime']);
+    }
   });
 });
 

@@ -71,28 +71,106 @@ const readyCondition = (heartbeat: string, transition: string | undefined): Node
 /** The pressure condition types, for the heartbeat's fast path. */
 const PRESSURE_TYPES: ReadonlySet<string> = new Set(PRESSURE_CONDITIONS.map((p) => p.type));
 
+/** Whether `record`'s members are exactly `members`, in that order, none undefined. */
+const hasMembersInOrder = (record: object, members: readonly string[]): boolean => {
+  const r = record as Record<string, unknown>;
+  let i = 0;
+  for (const key in r) if (key !== members[i++] || r[key] === undefined) return false;
+  return i === members.length;
+};
+
+/**
+ * The members of a pressure condition setNodeStatus creates (Unknown with a heartbeat,
+ * then set False), in order. A condition someone else created (the node lifecycle
+ * controller's Unknown) keeps the order it came with, as the setters keep it.
+ */
+const PRESSURE_MEMBERS: readonly string[] = ['type', 'status', 'lastHeartbeatTime', 'reason', 'message', 'lastTransitionTime'];
+
+/** The members of a status setNodeStatus builds over none (initialNode), in order; volumesInUse may follow. */
+const STATUS_MEMBERS: readonly string[] = ['addresses', 'capacity', 'allocatable', 'nodeInfo', 'daemonEndpoints', 'images', 'conditions'];
+const STATUS_MEMBERS_WITH_VOLUMES: readonly string[] = [...STATUS_MEMBERS, 'volumesInUse'];
+
+/** Every pressure condition of `status` has PRESSURE_MEMBERS ({@link pressureHeartbeat} copies it). */
+const pressureInSetterOrder = (status: NodeStatus): boolean =>
+  (status.conditions ?? []).every((c) => !PRESSURE_TYPES.has(c.type) || hasMembersInOrder(c, PRESSURE_MEMBERS));
+
+/** `status` has STATUS_MEMBERS, with or without volumesInUse ({@link statusHeartbeat} copies it). */
+const statusInSetterOrder = (status: NodeStatus): boolean =>
+  hasMembersInOrder(status, status.volumesInUse === undefined ? STATUS_MEMBERS : STATUS_MEMBERS_WITH_VOLUMES);
+
+/*
+ * The heartbeat's copies of a condition and of the status in the setters' member order:
+ * literals, which V8 builds about twice as fast as Object.assign copies a frozen object,
+ * and which share one hidden class (so freezing them takes a cached transition).
+ */
+
+/** `{ ...c, lastHeartbeatTime: now }` of a pressure condition with PRESSURE_MEMBERS. */
+const pressureHeartbeat = (c: NodeCondition, now: string): NodeCondition => ({
+  type: c.type,
+  status: c.status,
+  lastHeartbeatTime: now,
+  reason: c.reason,
+  message: c.message,
+  lastTransitionTime: c.lastTransitionTime,
+});
+
+/** `{ ...old, conditions }` of a status with STATUS_MEMBERS (and volumesInUse if it has one). */
+const statusHeartbeat = (old: NodeStatus, conditions: NodeCondition[]): NodeStatus =>
+  old.volumesInUse === undefined
+    ? {
+        addresses: old.addresses,
+        capacity: old.capacity,
+        allocatable: old.allocatable,
+        nodeInfo: old.nodeInfo,
+        daemonEndpoints: old.daemonEndpoints,
+        images: old.images,
+        conditions,
+      }
+    : {
+        addresses: old.addresses,
+        capacity: old.capacity,
+        allocatable: old.allocatable,
+        nodeInfo: old.nodeInfo,
+        daemonEndpoints: old.daemonEndpoints,
+        images: old.images,
+        conditions,
+        volumesInUse: old.volumesInUse,
+      };
+
 /**
  * setNodeStatus of a node whose status is the very one setNodeStatus built from the same
  * source on an earlier heartbeat: no event, no member but the conditions changes, and the
  * conditions change only in their heartbeat times (the pressure conditions are False, Ready
  * is True, the boot id is the source's). The same object setNodeStatus would build — same
- * members, same order — without its searches and comparisons (every node, every 10 s).
+ * members, same order — without its searches and comparisons (every node, every 10 s),
+ * frozen as {@link frozenStatus} would freeze it: `old` is stored (frozen, no undefined
+ * member), so only the objects built here are new, and only a Ready condition without a
+ * transition time has an undefined member. `pressureLiterals`, `statusLiteral`: the
+ * pressure conditions, the status have the setters' member order ({@link pressureInSetterOrder},
+ * {@link statusInSetterOrder}).
  */
-const heartbeatStatus = (old: NodeStatus, now: string): NodeStatus => {
+const heartbeatStatus = (old: NodeStatus, now: string, pressureLiterals: boolean, statusLiteral: boolean): NodeStatus => {
   const stored = old.conditions ?? [];
   const conditions = new Array<NodeCondition>(stored.length);
   for (let i = 0; i < stored.length; i++) {
     const c = stored[i] as NodeCondition;
-    if (c.type === 'Ready') conditions[i] = readyCondition(now, c.lastTransitionTime);
-    else if (PRESSURE_TYPES.has(c.type)) {
-      const next = Object.assign({}, c);
-      next.lastHeartbeatTime = now;
-      conditions[i] = next;
+    if (c.type === 'Ready') {
+      const transition = c.lastTransitionTime;
+      conditions[i] = transition === undefined ? freezeBuilt(readyCondition(now, transition)) : Object.freeze(readyCondition(now, transition));
+    } else if (PRESSURE_TYPES.has(c.type)) {
+      if (pressureLiterals) conditions[i] = Object.freeze(pressureHeartbeat(c, now));
+      else {
+        const next = Object.assign({}, c);
+        next.lastHeartbeatTime = now;
+        conditions[i] = Object.freeze(next);
+      }
     } else conditions[i] = c;
   }
+  Object.freeze(conditions);
+  if (statusLiteral) return Object.freeze(statusHeartbeat(old, conditions));
   const status: NodeStatus = Object.assign({}, old);
   status.conditions = conditions;
-  return status;
+  return Object.freeze(status);
 };
 
 /**
@@ -110,9 +188,9 @@ const readyIsHeartbeatStable = (status: NodeStatus): boolean => {
 };
 
 /**
- * A status built by setNodeStatus or heartbeatStatus from a frozen node, frozen in place
- * (core's freezeBuilt): the API server then stores it as it is instead of copying it, and
- * the next heartbeat can tell its own status by identity.
+ * A status built by setNodeStatus from a frozen node, frozen in place (core's
+ * freezeBuilt): the API server then stores it as it is instead of copying it, and the
+ * next heartbeat can tell its own status by identity.
  */
 const frozenStatus = (status: NodeStatus): NodeStatus => {
   const conditions = status.conditions;
@@ -306,6 +384,9 @@ export class KubeletNodeStatus {
   #writtenStatus: NodeStatus | undefined;
   #writtenSource: NodeStatusSource | undefined;
   #heartbeatsOnly = false;
+  /** The written status's pressure conditions, the status, have the setters' member order (see heartbeatStatus). */
+  #pressureLiterals = false;
+  #statusLiteral = false;
   readonly #client: ApiClient;
   readonly #clock: SimClock;
   readonly #source: () => NodeStatusSource;
@@ -439,15 +520,24 @@ export class KubeletNodeStatus {
     const status = this.#setNodeStatus(node, source, heartbeat);
     this.#recordSchedulableEvent(node);
     if (gated && !nodeStatusHasChanged(node.status, status)) return 'ok';
-    const updated = client.updateStatus('Node', { ...node, status });
+    // The server reads a status write's metadata and status only. A literal, not a spread of
+    // the frozen Node (about four times as long on Node 20), on every heartbeat of every node.
+    const updated = client.updateStatus('Node', { apiVersion: node.apiVersion, kind: node.kind, metadata: node.metadata, spec: node.spec, status });
     if (E.isLeft(updated)) return updated.left.reason === 'Conflict' ? 'conflict' : 'failed';
     // The server stores the frozen status as it is; anything else takes the full path next time.
     if (updated.right.status !== status) {
       this.#writtenStatus = undefined;
       this.#writtenSource = undefined;
       this.#heartbeatsOnly = false;
+      this.#pressureLiterals = false;
+      this.#statusLiteral = false;
     } else {
       this.#heartbeatsOnly = heartbeat || readyIsHeartbeatStable(status);
+      // heartbeatStatus keeps the members' order: a heartbeat's is the last write's.
+      if (!heartbeat) {
+        this.#pressureLiterals = pressureInSetterOrder(status);
+        this.#statusLiteral = statusInSetterOrder(status);
+      }
       this.#writtenStatus = status;
       this.#writtenSource = source;
     }
@@ -462,7 +552,7 @@ export class KubeletNodeStatus {
   #setNodeStatus(node: Node, source: NodeStatusSource = this.#source(), heartbeat = false): NodeStatus {
     const now = this.#clock.iso();
     if (heartbeat && node.status !== undefined) {
-      const status = frozenStatus(heartbeatStatus(node.status, now));
+      const status = heartbeatStatus(node.status, now, this.#pressureLiterals, this.#statusLiteral);
       // With a heartbeat-stable Ready condition, the status differs from the stored one in
       // heartbeat times only: the Node watchers are told so rather than comparing.
       if (this.#heartbeatsOnly) noteHeartbeatStatus(status, node.status);

@@ -37,6 +37,20 @@ describe('SimClock time and dates', () => {
     expect(clock.date(86_400_000).toISOString()).toBe('2019-06-02T00:00:00.000Z');
   });
 
+  it('formats metav1.Time as the Date of the epoch plus whole seconds, for an epoch off the minute and times in any order', () => {
+    // The minute is remembered apart from the second: seconds within it, minutes and days
+    // crossed both ways, and an epoch whose second and millisecond fall anywhere.
+    for (const epoch of ['2019-06-01T00:00:00Z', '2020-02-28T23:59:30.750Z', '2019-12-31T23:59:59.999Z']) {
+      const clock = new SimClock({ epoch });
+      const expected = (t: number): string => new Date(Date.parse(epoch) + Math.floor(t / 1000) * 1000).toISOString().slice(0, 19) + 'Z';
+      const times = [0, 999, 1_000, 29_250, 30_000, 59_999, 60_000, 61_001, 10_000, 86_400_000, 86_399_999, 3_600_000 * 24 * 366 + 1_234, -1, -60_001];
+      for (const t of times) expect(clock.iso(t)).toBe(expected(t));
+    }
+    // The virtual time is truncated to whole seconds before the epoch is added.
+    expect(new SimClock({ epoch: '2019-12-31T23:59:59.999Z' }).iso(999)).toBe('2019-12-31T23:59:59Z');
+    expect(new SimClock({ epoch: '2019-12-31T23:59:59.999Z' }).iso(1_000)).toBe('2020-01-01T00:00:00Z');
+  });
+
   it('formats the current time by default', () => {
     const clock = new SimClock();
     clock.runUntil(65_000);

@@ -8,7 +8,7 @@
 // terminal is first patched to phase Failed (gate PodDisruptionConditions).
 import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
-import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import type { Pod, PodCondition } from 'kubernetes-types/core/v1.js';
 import { type Informer, cacheKey, type ApiClient, type InformerEvent, type TimerHandle } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
@@ -235,11 +235,13 @@ export class PodGCController implements Component {
   #gcOrphanedFromApiList(): void {
     const nodes = this.#client.list('Node');
     if (E.isLeft(nodes)) return;
-    const names = new Set(nodes.right.items.map((n: Node) => n.metadata?.name ?? ''));
-    for (const [nodeName, pods] of [...this.#byNode]) {
-      if (names.has(nodeName)) continue;
-      for (const pod of podsInChangeOrder(pods)) this.#markFailedAndDelete(pod);
-    }
+    const names = new Set<string>();
+    for (const n of nodes.right.items) names.add(n.metadata?.name ?? '');
+    // The orphaned nodes' pod maps as the index holds them now (deleting pods changes the
+    // index): taken before the first delete, without copying the whole index every pass.
+    let orphans: Map<string, NodePod>[] | undefined;
+    for (const [nodeName, pods] of this.#byNode) if (!names.has(nodeName)) (orphans ??= []).push(pods);
+    for (const pods of orphans ?? []) for (const pod of podsInChangeOrder(pods)) this.#markFailedAndDelete(pod);
   }
 
   #gcUnscheduledTerminating(): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { createSimulation, nodeLocation, type ApiError } from '@failsim/core';
+import { createSimulation, nodeLocation, type ApiClient, type ApiError } from '@failsim/core';
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { StatusManager } from './status-manager.js';
 
@@ -195,5 +195,30 @@ describe('StatusManager status form', () => {
         { type: 'Initialized', status: 'True', lastTransitionTime: '2019-06-01T00:00:00Z' },
       ]),
     );
+  });
+
+  it('writes the target with only its status replaced, stored shape or not', () => {
+    const sim = createSimulation();
+    const sent: Pod[] = [];
+    const client = { updateStatus: (_kind: string, object: Pod) => (sent.push(object), E.right(object)) } as unknown as ApiClient;
+    const manager = new StatusManager(sim.clock, client);
+    const kubectl = sim.api.client('kubectl');
+    const containers = [{ name: 'app', image: 'nginx:1.17' }];
+    // The API server adds the type after the members a creator gave; controllers give it first.
+    const typeAdded = right(kubectl.create('Pod', { metadata: { name: 'web-0' }, spec: { containers } }));
+    const typeFirst = right(kubectl.create('Pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1' }, spec: { containers } }));
+    const unusual: Pod = { metadata: { name: 'web-2', uid: 'u2' }, spec: typeAdded.spec, status: {} };
+    (unusual as Record<string, unknown>)['extra'] = 1;
+    const targets = [typeAdded, typeFirst, unusual];
+    for (const target of targets) manager.setPodStatus(target.metadata?.uid ?? '', generated(true), target);
+    expect(sent.map((p) => Object.keys(p))).toEqual([
+      ['metadata', 'spec', 'apiVersion', 'kind', 'status'],
+      ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
+      ['metadata', 'spec', 'status', 'extra'],
+    ]);
+    targets.forEach((target, i) => {
+      expect(sent[i]).toEqual({ ...target, status: manager.status(target.metadata?.uid ?? '') });
+      expect(sent[i]?.metadata).toBe(target.metadata);
+    });
   });
 });

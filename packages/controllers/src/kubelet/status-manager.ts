@@ -82,6 +82,21 @@ const withConditionsAndStart = (generated: PodStatus, conditions: PodCondition[]
   return status;
 };
 
+/** A stored Pod's members, in the order the API server keeps them: as its creator gave them, or with the type added last. */
+const STORED_POD = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
+const STORED_POD_TYPE_ADDED = ['metadata', 'spec', 'apiVersion', 'kind', 'status'];
+
+/**
+ * `{ ...target, status }`, as one literal for a stored Pod's shape: the spread that
+ * replaces a member took V8's slow copy path, on every status write of every pod.
+ */
+const withStatus = (target: Pod, status: PodStatus): Pod => {
+  const t = target;
+  if (hasKeys(t, STORED_POD)) return { apiVersion: t.apiVersion, kind: t.kind, metadata: t.metadata, spec: t.spec, status };
+  if (hasKeys(t, STORED_POD_TYPE_ADDED)) return { metadata: t.metadata, spec: t.spec, apiVersion: t.apiVersion, kind: t.kind, status };
+  return { ...t, status };
+};
+
 /** What {@link withTransitionTime} builds from each shape: the same members, then lastTransitionTime. */
 const TYPE_STATUS_TIME = ['type', 'status', 'lastTransitionTime'];
 const TYPE_STATUS_REASON_TIME = ['type', 'status', 'reason', 'lastTransitionTime'];
@@ -173,7 +188,7 @@ export class StatusManager {
     // the watch event of this write, on the next sync — stops at identity.
     const written = freezeBuiltTree(merged);
     if (merged === status) this.#statuses.set(uid, written);
-    const result = this.#client.updateStatus('Pod', { ...target, status: written });
+    const result = this.#client.updateStatus('Pod', withStatus(target, written));
     if (E.isRight(result)) return { result: 'written', pod: result.right };
     return result.left.reason === 'NotFound' ? GONE : FAILED;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { filter, type Observable } from 'rxjs';
+import { config } from 'rxjs';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { createSimulation, type Simulation } from '../simulation.js';
 import { nodeLocation } from '../api/reachability.js';
@@ -13,6 +13,22 @@ const pod = (name: string, nodeName?: string): Pod => ({
   metadata: { name, labels: { app: 'web' } },
   spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: 'web', image: 'nginx:1.17' }] },
 });
+
+/**
+ * Wraps the server's watch so that every watch stream (Observable or sink: ApiServer.watch
+ * delivers through watchTo) drops the changes `dropped` picks, as a delivery bug would.
+ */
+const dropFromEveryWatch = (sim: Simulation, dropped: (event: WatchEvent) => boolean): void => {
+  const real = sim.api.watchTo.bind(sim.api);
+  const dropping: typeof real = (caller, kind, options, sink) =>
+    real(caller, kind, options, {
+      next: (event) => {
+        if (!dropped(event)) sink.next(event);
+      },
+      error: (error) => sink.error(error),
+    });
+  sim.api.watchTo = dropping;
+};
 
 /** A small but busy run: creates, status updates from watch handlers, graceful and forced deletes, a partition, Event expiry. */
 const busyRun = (sim: Simulation): void => {
@@ -74,12 +90,7 @@ describe('checkInvariants', () => {
     // INJECTED BUG: the server's watch is wrapped so that every watch stream drops the
     // status update that sets web-0 Running — as a delivery bug that skips one change would.
     const sim = createSimulation({ seed: 7 });
-    const real = sim.api.watch.bind(sim.api);
-    const dropping = ((...args: Parameters<typeof real>) =>
-      (real(...args) as Observable<WatchEvent>).pipe(
-        filter((e) => !(e.object.metadata?.name === 'web-0' && (e.object as Pod).status?.phase === 'Running')),
-      )) as typeof real;
-    sim.api.watch = dropping;
+    dropFromEveryWatch(sim, (e) => e.object.metadata?.name === 'web-0' && (e.object as Pod).status?.phase === 'Running');
     const seen: InvariantViolation[] = [];
     const checker = checkInvariants(sim, { onViolation: (v) => seen.push(v) });
     const kubectl = sim.api.client('kubectl');
@@ -96,13 +107,38 @@ describe('checkInvariants', () => {
     expect(checker.violations).toHaveLength(2);
   });
 
+  it('reports an onViolation that throws as RxJS reports a failing subscriber, and goes on checking', async () => {
+    const reported: unknown[] = [];
+    const before = config.onUnhandledError;
+    config.onUnhandledError = (error) => reported.push(error);
+    try {
+      // INJECTED BUG: the dropping watch of the test above, and a violation handler that throws.
+      const sim = createSimulation({ seed: 7 });
+      dropFromEveryWatch(sim, (e) => e.object.metadata?.name === 'web-0' && (e.object as Pod).status?.phase === 'Running');
+      const checker = checkInvariants(sim, {
+        onViolation: (v) => {
+          throw new Error(`handler failed on ${v.rule}`);
+        },
+      });
+      const kubectl = sim.api.client('kubectl');
+      kubectl.create('Pod', pod('web-0', 'w1'));
+      kubectl.patch('Pod', 'web-0', { status: { phase: 'Running' } }, { subresource: 'status', type: 'merge' });
+      kubectl.create('Pod', pod('web-1', 'w1'));
+      // The write is delivered to every watch; RxJS reports on a later macrotask.
+      expect(E.isRight(kubectl.get('Pod', 'web-1'))).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(reported.map((e) => (e as Error).message)).toEqual(['handler failed on watch-order', 'handler failed on watch-order']);
+      expect(checker.violations.map((v) => v.rule)).toEqual(['watch-order', 'watch-order']);
+    } finally {
+      config.onUnhandledError = before;
+    }
+  });
+
   it('fails fast by throwing at the next timer firing when no onViolation is given', () => {
     // INJECTED BUG: the same dropping watch, but the dropped change is the last one, so only
     // the catch-up check at the next timer firing can see it.
     const sim = createSimulation({ seed: 7 });
-    const real = sim.api.watch.bind(sim.api);
-    sim.api.watch = ((...args: Parameters<typeof real>) =>
-      (real(...args) as Observable<WatchEvent>).pipe(filter((e) => e.object.metadata?.name !== 'lost'))) as typeof real;
+    dropFromEveryWatch(sim, (e) => e.object.metadata?.name === 'lost');
     checkInvariants(sim);
     sim.api.client('kubectl').create('Pod', pod('lost'));
     sim.clock.schedule(1_000, () => undefined, { owner: 'test', purpose: 'tick' });

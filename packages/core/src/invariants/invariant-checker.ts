@@ -6,13 +6,16 @@
 // never before they are due). A broken invariant is a bug in failsim, so by default the
 // checker fails fast with the writes and timer firings that led to it.
 import * as E from 'fp-ts/lib/Either.js';
-import type { Subscription } from 'rxjs';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import { throwError } from 'rxjs';
+import type { WatchSink } from '../api/api-server.js';
 import type { ApiClient } from '../api/client.js';
 import { kinds, type Kind, type KubeObject } from '../api/resources.js';
 import type { WatchEvent } from '../api/watch.js';
 import type { TimerLabel } from '../kernel/clock.js';
 import type { Simulation } from '../simulation.js';
 import type { WriteListener, WriteTraceEntry } from '../trace/trace.js';
+import { DueTimes } from './due-times.js';
 import { InvariantViolation, type InvariantHistoryEntry } from './invariant-violation.js';
 
 /** The rules {@link checkInvariants} checks. */
@@ -71,7 +74,6 @@ const RING_EMPTY = 0;
 const RING_WRITE = 1;
 const RING_TIMER = 2;
 
-const objectKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`;
 const eventTypeOf = (verb: WriteTraceEntry['verb']): WatchEvent['type'] => (verb === 'create' ? 'ADDED' : verb === 'remove' ? 'DELETED' : 'MODIFIED');
 const describeWrite = (w: WriteTraceEntry): string =>
   `write ${w.verb} ${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name} rv=${w.resourceVersion} by ${w.by}`;
@@ -84,35 +86,6 @@ const describeEvent = (event: WatchEvent): string => {
 };
 const describeTimer = (id: number, label: TimerLabel): string => `timer #${id} ${label.owner}: ${label.purpose}`;
 
-/**
- * Objects by kind, namespace ("" for none) and name: the checker looks one up on every
- * change, and nested maps find it by the strings the object holds, where a
- * "kind/namespace/name" key was a fresh string to build and hash per change.
- */
-class ObjectIndex<V> {
-  readonly #byKind = new Map<string, Map<string, Map<string, V>>>();
-
-  get(kind: string, namespace: string | undefined, name: string): V | undefined {
-    return this.#byKind.get(kind)?.get(namespace ?? '')?.get(name);
-  }
-
-  /** Sets the value; true when the object was not there before. */
-  set(kind: string, namespace: string | undefined, name: string, value: V): boolean {
-    let byNamespace = this.#byKind.get(kind);
-    if (byNamespace === undefined) this.#byKind.set(kind, (byNamespace = new Map<string, Map<string, V>>()));
-    let byName = byNamespace.get(namespace ?? '');
-    if (byName === undefined) byNamespace.set(namespace ?? '', (byName = new Map<string, V>()));
-    const before = byName.size;
-    byName.set(name, value);
-    return byName.size !== before;
-  }
-
-  /** Removes the object; true when it was there. */
-  delete(kind: string, namespace: string | undefined, name: string): boolean {
-    return this.#byKind.get(kind)?.get(namespace ?? '')?.delete(name) ?? false;
-  }
-}
-
 /** A watch the checker holds: everything (kind undefined) or one kind. */
 interface CheckedWatch {
   readonly name: string;
@@ -122,10 +95,21 @@ interface CheckedWatch {
   expected: number;
 }
 
-/** What the checker knows of one kind's writes. */
+/** Where a uid's entry says its object was deleted. */
+const DELETED = 'deleted';
+
+/** What the checker knows of one kind's writes and objects. */
 interface KindState {
   lastRv: number;
   watch: CheckedWatch | undefined;
+  /**
+   * What the watch of everything showed of each uid: its metadata when first seen (name and
+   * namespace, for a report), or DELETED. An object's uid, kind, namespace and name never
+   * change, so a change of a live object costs one lookup here and no store.
+   */
+  readonly shown: Map<string, ObjectMeta | typeof DELETED>;
+  /** Entries of `shown` not DELETED. */
+  live: number;
 }
 
 /**
@@ -143,9 +127,9 @@ interface KindState {
  * - `timer-scheduled`: every timer that fires was scheduled, not cancelled, not fired
  *   before, and fires at or after its due time.
  *
- * Cost: per write, a few array stores and a Map update per watch (two watches see each
- * write); per timer, one Map set on schedule and one delete on firing; memory, one entry
- * per pending timer, per live object (its uid) and per deleted uid.
+ * Cost: per write, a few array stores and Map lookups (two watches see each write, through
+ * sinks); per timer, a few array stores on schedule and firing (see DueTimes); memory, one
+ * entry per pending timer, per live object (its uid and first metadata) and per deleted uid.
  *
  * @example
  * ```ts
@@ -280,7 +264,7 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   const kindStates = new Map<string, KindState>();
   const kindState = (kind: string): KindState => {
     let state = kindStates.get(kind);
-    if (state === undefined) kindStates.set(kind, (state = { lastRv: 0, watch: undefined }));
+    if (state === undefined) kindStates.set(kind, (state = { lastRv: 0, watch: undefined, shown: new Map(), live: 0 }));
     return state;
   };
   let lastRv = Number(api.resourceVersion);
@@ -313,44 +297,46 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   };
 
   // ---- live objects as the watch of everything shows them ------------------------------
-  /** The uid of each live object. */
-  const live = new ObjectIndex<string>();
-  const liveCount = new Map<string, number>();
-  const deletedUids = new Set<string>();
   for (const kind of kinds) {
     const listed = client.list(kind);
     if (E.isLeft(listed)) continue;
-    for (const obj of listed.right.items) live.set(kind, obj.metadata?.namespace, obj.metadata?.name ?? '', obj.metadata?.uid ?? '');
-    liveCount.set(kind, listed.right.items.length);
+    const state = kindState(kind);
+    for (const obj of listed.right.items) state.shown.set(obj.metadata?.uid ?? '', obj.metadata ?? {});
+    state.live = state.shown.size;
   }
 
   const onObject = (event: WatchEvent): void => {
     const meta = event.object.metadata ?? {};
     const kind = event.object.kind ?? '';
-    const name = meta.name ?? '';
     const uid = meta.uid ?? '';
-    if (deletedUids.has(uid)) {
-      report('deleted-not-listed', `${kind} ${describeObject(meta)} (uid ${uid}) changed (${event.type}) after it was deleted`, aboutObject(kind, meta.namespace, name));
+    const state = kindState(kind);
+    const shown = state.shown.get(uid);
+    if (shown === DELETED) {
+      report('deleted-not-listed', `${kind} ${describeObject(meta)} (uid ${uid}) changed (${event.type}) after it was deleted`, aboutObject(kind, meta.namespace, meta.name ?? ''));
     }
     if (event.type === 'DELETED') {
-      deletedUids.add(uid);
-      if (live.delete(kind, meta.namespace, name)) liveCount.set(kind, (liveCount.get(kind) ?? 1) - 1);
-      const got = client.get(kind as Kind, name, meta.namespace);
+      if (shown !== DELETED) {
+        state.shown.set(uid, DELETED);
+        if (shown !== undefined) state.live--;
+      }
+      const got = client.get(kind as Kind, meta.name ?? '', meta.namespace);
       if (E.isRight(got) && got.right.metadata?.uid === uid) {
         report(
           'deleted-not-listed',
           `${kind} ${describeObject(meta)} (uid ${uid}) was deleted at resourceVersion ${meta.resourceVersion ?? '?'} but get still returns it (resourceVersion ${got.right.metadata?.resourceVersion ?? '?'})`,
-          aboutObject(kind, meta.namespace, name),
+          aboutObject(kind, meta.namespace, meta.name ?? ''),
         );
       }
-    } else if (live.set(kind, meta.namespace, name, uid)) {
-      liveCount.set(kind, (liveCount.get(kind) ?? 0) + 1);
+    } else if (shown === undefined) {
+      state.shown.set(uid, meta);
+      state.live++;
     }
   };
 
   // ---- the checker's watches ------------------------------------------------------------
   const watches: CheckedWatch[] = [];
-  const subscriptions: Subscription[] = [];
+  /** What stops each watch. */
+  const stops: (() => void)[] = [];
   const from = api.resourceVersion;
   const check = (watch: CheckedWatch, event: WatchEvent): void => {
     const rv = Number(event.object.metadata?.resourceVersion);
@@ -373,20 +359,33 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
     }
     if (rv > watch.lastSeen) watch.lastSeen = rv;
   };
+  // Sinks, not Observables (issue 8): every write reached two of these watches through three
+  // RxJS Subscriber layers. An exception (an onViolation that throws) is reported as a
+  // subscriber reports one, config.onUnhandledError or rethrown asynchronously, and
+  // delivery goes on, as it did.
   const follow = (name: string, kind: Kind | undefined): void => {
     const watch: CheckedWatch = { name, kind, lastSeen: Number(from), expected: kind === undefined ? 0 : kindState(kind).lastRv };
     if (kind !== undefined) kindState(kind).watch = watch;
     watches.push(watch);
-    const stream = kind === undefined ? client.watchAll({ resourceVersion: from }) : client.watch(kind, { resourceVersion: from });
-    subscriptions.push(
-      stream.subscribe({
-        next: (event) => {
+    const sink: WatchSink = {
+      next: (event) => {
+        try {
           check(watch, event);
           if (kind === undefined) onObject(event);
-        },
-        error: (error: { message?: string }) => report('watch-order', `${name} ended with an error: ${error.message ?? 'unknown'}`, recent()),
-      }),
-    );
+        } catch (error) {
+          throwError(() => error).subscribe();
+        }
+      },
+      error: (error) => {
+        try {
+          report('watch-order', `${name} ended with an error: ${error.message ?? 'unknown'}`, recent());
+        } catch (thrown) {
+          throwError(() => thrown).subscribe();
+        }
+      },
+    };
+    // The client is the caller; the server's own entry point is the one that watches every kind.
+    stops.push(api.watchTo(client, kind, { resourceVersion: from }, sink));
   };
   follow('watch of all kinds', undefined);
   for (const kind of kinds) follow(`watch of ${kind}`, kind);
@@ -405,15 +404,15 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   };
 
   // ---- timers -------------------------------------------------------------------------
-  const dueById = new Map<number, number>();
-  for (const t of clock.pending()) dueById.set(t.id, t.dueAt);
+  const dueTimes = new DueTimes();
+  for (const t of clock.pending()) dueTimes.set(t.id, t.dueAt);
   const cancelled = new Map<number, true>();
   const detachClock = clock.observe({
     scheduled: (id, dueAt) => {
-      dueById.set(id, dueAt);
+      dueTimes.set(id, dueAt);
     },
     cancelled: (id) => {
-      dueById.delete(id);
+      dueTimes.take(id);
       cancelled.set(id, true);
       // Only recent cancellations are remembered, to name the bug; the check needs none.
       if (cancelled.size > RECENTLY_CANCELLED) cancelled.delete(cancelled.keys().next().value!);
@@ -427,12 +426,11 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
       else lastNow = previousNow;
       if (now < lastNow) checkNow(now, `firing ${describeTimer(id, label)}`);
       else lastNow = now;
-      const due = dueById.get(id);
+      const due = dueTimes.take(id);
       if (due === undefined) {
         const why = cancelled.has(id) ? 'after it was cancelled' : 'but is not pending (never scheduled, or already fired)';
         report('timer-scheduled', `${describeTimer(id, label)} fired at ${now} ms ${why}`, recent());
       } else {
-        dueById.delete(id);
         if (now < due) report('timer-scheduled', `${describeTimer(id, label)} fired at ${now} ms, before its due time ${due} ms`, recent());
       }
       raisePending();
@@ -440,25 +438,31 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   });
   const untrace = trace.onWrite(onWrite);
 
+  /** The uid of the live object the watch showed as `kind` namespace/name, if any (for a report). */
+  const shownUidOf = (state: KindState, namespace: string | undefined, name: string | undefined): string | undefined => {
+    for (const [uid, shown] of state.shown) if (shown !== DELETED && shown.name === name && (shown.namespace ?? '') === (namespace ?? '')) return uid;
+    return undefined;
+  };
+
   const audit = (): void => {
     if (writesSinceCatchUp) checkCaughtUp();
     for (const kind of kinds) {
       const listed = client.list(kind);
       if (E.isLeft(listed)) continue;
+      const state = kindState(kind);
       for (const obj of listed.right.items as readonly KubeObject[]) {
         const meta = obj.metadata ?? {};
-        const key = objectKey(kind, meta.namespace, meta.name ?? '');
         const uid = meta.uid ?? '';
-        const liveUid = live.get(kind, meta.namespace, meta.name ?? '');
-        if (deletedUids.has(uid)) {
-          report('deleted-not-listed', `${kind} ${key.slice(kind.length + 1)} (uid ${uid}) is listed after it was deleted`, aboutObject(kind, meta.namespace, meta.name ?? ''));
-        } else if (liveUid !== uid) {
-          report('deleted-not-listed', `${kind} ${key.slice(kind.length + 1)} (uid ${uid}) is listed but the watch shows ${liveUid !== undefined ? `uid ${liveUid}` : 'no such object'}`, aboutObject(kind, meta.namespace, meta.name ?? ''));
+        const shown = state.shown.get(uid);
+        if (shown === DELETED) {
+          report('deleted-not-listed', `${kind} ${describeObject(meta)} (uid ${uid}) is listed after it was deleted`, aboutObject(kind, meta.namespace, meta.name ?? ''));
+        } else if (shown === undefined) {
+          const shownUid = shownUidOf(state, meta.namespace, meta.name);
+          report('deleted-not-listed', `${kind} ${describeObject(meta)} (uid ${uid}) is listed but the watch shows ${shownUid !== undefined ? `uid ${shownUid}` : 'no such object'}`, aboutObject(kind, meta.namespace, meta.name ?? ''));
         }
       }
-      const expected = liveCount.get(kind) ?? 0;
-      if (listed.right.items.length !== expected) {
-        report('deleted-not-listed', `list of ${kind} returns ${listed.right.items.length} objects, the watch shows ${expected}`, recent());
+      if (listed.right.items.length !== state.live) {
+        report('deleted-not-listed', `list of ${kind} returns ${listed.right.items.length} objects, the watch shows ${state.live}`, recent());
       }
     }
     raisePending();
@@ -473,7 +477,7 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
       } finally {
         untrace();
         detachClock();
-        subscriptions.forEach((s) => s.unsubscribe());
+        stops.forEach((stop) => stop());
       }
     },
   };

@@ -244,8 +244,15 @@ type EventFields = Record<(typeof EVENT_KEYS)[number], unknown>;
  * a separate property array (~88 bytes more per Event). A literal holds all 13 in the
  * object, and every Event, created or patched, shares its hidden class.
  */
-const inObjectEvent = (event: Obj, metadata: unknown = event.metadata, involvedObject: unknown = (event as unknown as EventFields).involvedObject): Obj => {
-  if (leadingKeys(event, EVENT_KEYS) !== EVENT_KEYS.length) return event;
+const inObjectEvent = (event: Obj, metadata: unknown = event.metadata, involvedObject: unknown = (event as unknown as EventFields).involvedObject): Obj =>
+  leadingKeys(event, EVENT_KEYS) !== EVENT_KEYS.length ? event : eventLiteral(event, metadata, involvedObject);
+
+/**
+ * The Event literal {@link inObjectEvent} builds, for an `event` known to have exactly
+ * {@link EVENT_KEYS} in order (#createEvent: create() checked them; a second walk over its
+ * keys was a cost per Event, issue 8).
+ */
+const eventLiteral = (event: Obj, metadata: unknown, involvedObject: unknown): Obj => {
   const e = event as unknown as EventFields;
   return {
     apiVersion: e.apiVersion,
@@ -263,6 +270,9 @@ const inObjectEvent = (event: Obj, metadata: unknown = event.metadata, involvedO
     reportingInstance: e.reportingInstance,
   } as unknown as Obj;
 };
+
+/** The uid words of the Event #createEvent is creating (see EventStore.expect). */
+const EVENT_UID = new Uint32Array(4);
 
 /**
  * Slots of the server's table of recent Event references (powers of two): it starts small
@@ -397,14 +407,25 @@ const indexKeyOf = (fieldSelector: string | undefined): IndexKey | undefined => 
 };
 
 /**
- * The caller of the --event-ttl removals: one object, as writerNames is keyed by caller
+ * The caller of the --event-ttl removals: one object, as writers is keyed by caller
  * (issue 8: a literal per expired Event missed that WeakMap each time, built its
  * `kube-apiserver@…` text again and added an entry, ~7% of the expiry minutes).
  */
 const EVENT_TTL_CALLER: Caller = Object.freeze({ component: 'kube-apiserver', location: CONTROL_PLANE });
 
-/** `component@location` per caller, built once: the trace names the writer of every write. */
-const writerNames = new WeakMap<Caller, string>();
+/**
+ * A caller as the trace names it (`component@location`, built once) and its id as a writer
+ * of the trace whose serial is `trace` (Trace.writerId; a serial, so that a caller that
+ * outlives its simulation, like EVENT_TTL_CALLER, keeps no trace alive).
+ */
+interface Writer {
+  readonly by: string;
+  trace: number;
+  id: number;
+}
+
+/** Each caller's {@link Writer}: the trace names the writer of every write. */
+const writers = new WeakMap<Caller, Writer>();
 
 const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -643,11 +664,13 @@ export class ApiServer {
   #createEvent(caller: Caller, input: Obj, name: string, namespace: string): Result<KubeObject> {
     // serverMeta's members in its order, drawn in its order (uid, then the timestamp); the
     // resourceVersion is set in place by #commit (see plainMeta).
-    const metadata: Meta = { name, namespace, uid: this.#random.uuid(), creationTimestamp: this.clock.iso(), resourceVersion: '' };
-    const event = inObjectEvent(input, metadata, this.#sharedReference(input.involvedObject));
+    const metadata: Meta = { name, namespace, uid: this.#random.uuidInto(EVENT_UID, 0), creationTimestamp: this.clock.iso(), resourceVersion: '' };
+    const event = eventLiteral(input, metadata, this.#sharedReference(input.involvedObject));
     const errors = validate('Event', event);
     if (errors.length > 0) return E.left(invalid('Event', resources.Event.group, name, errors));
-    if (this.#store('Event').has(namespace, name)) return E.left(alreadyExists(resources.Event, name));
+    if (this.#events.has(namespace, name)) return E.left(alreadyExists(resources.Event, name));
+    // Built as the store's rows hold an Event (create() checked apiVersion, kind and keys).
+    this.#events.expect(event, EVENT_UID);
     return E.right(this.#commit(caller, 'create', 'Event', event, undefined, true, true));
   }
 
@@ -1050,10 +1073,16 @@ export class ApiServer {
 
   #record(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, obj: KubeObject, rv: number): void {
     const meta = obj.metadata ?? {};
-    let by = writerNames.get(caller);
-    if (by === undefined) writerNames.set(caller, (by = `${caller.component}@${caller.location}`));
+    let writer = writers.get(caller);
+    if (writer === undefined) writers.set(caller, (writer = { by: `${caller.component}@${caller.location}`, trace: -1, id: -1 }));
+    // A caller can write to several servers (tests, the --event-ttl caller): the id is its trace's.
+    const trace = this.#trace;
+    if (writer.trace !== trace.serial) {
+      writer.trace = trace.serial;
+      writer.id = trace.writerId(writer.by);
+    }
     // The trace stores the write as columns: no entry object per write (issue 8).
-    this.#trace.recordWrite(this.clock.now(), verb, kind, meta.namespace, meta.name ?? '', rv, by);
+    this.#trace.recordWrite(this.clock.now(), verb, kind, meta.namespace, meta.name ?? '', rv, writer.by, writer.id);
   }
 
   /**

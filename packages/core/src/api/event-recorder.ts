@@ -634,6 +634,8 @@ export class EventRecorder {
   readonly #sourceRef: Readonly<EventSource>;
   /** The trace's `source` text. */
   readonly #sourceText: string;
+  /** The trace's id of #sourceText (Trace.sourceId), asked on the first Event traced; -1 until then. */
+  #sourceId = -1;
   /** The last object and field reported on, its reference and record (NIL once released): reused while they are the same. */
   #lastObject: KubeObject | undefined;
   #lastFieldPath: string | undefined;
@@ -765,7 +767,8 @@ export class EventRecorder {
   #traced(event: Event, objectId: number, now: number): Event {
     const trace = this.#trace;
     if (trace === undefined) return event;
-    trace.recordEventOf(now, event.type ?? '', event.reason ?? '', event.message ?? '', objectId, event.count ?? 1, this.#sourceText);
+    if (this.#sourceId < 0) this.#sourceId = trace.sourceId(this.#sourceText);
+    trace.recordEventOf(now, event.type ?? '', event.reason ?? '', event.message ?? '', objectId, event.count ?? 1, this.#sourceText, this.#sourceId);
     return event;
   }
 

@@ -54,6 +54,34 @@ describe('EventStore', () => {
     expect(store.get('db', 'e0')?.metadata?.resourceVersion).toBe('1');
   });
 
+  it('stores an Event it was told of with the uid words given, as it would have parsed them', () => {
+    const store = new EventStore();
+    const told = new EventStore();
+    const random = new SeededRandom(7);
+    const words = new Uint32Array(4);
+    for (let i = 0; i < 300; i++) {
+      const uid = random.uuidInto(words, 0);
+      const event = stored(`e${i}`, 'db', uid, String(i + 1));
+      store.set(event);
+      told.expect(event, words);
+      told.set(event);
+      expect(JSON.stringify(told.get('db', `e${i}`))).toBe(JSON.stringify(event));
+    }
+    expect(told.list().map((e) => JSON.stringify(e))).toEqual(store.list().map((e) => JSON.stringify(e)));
+  });
+
+  it('checks an Event it was not told of as usual, even after being told of another', () => {
+    const store = new EventStore();
+    const words = new Uint32Array([1, 2, 3, 4]);
+    store.expect(stored('told'), words);
+    const odd = stored('odd', 'db', 'not-a-uuid');
+    store.set(odd);
+    expect(store.get('db', 'odd')).toBe(odd);
+    const plain = stored('plain');
+    store.set(plain);
+    expect(store.get('db', 'plain')?.metadata?.uid).toBe(plain.metadata?.uid);
+  });
+
   it('keeps whole the Events a row does not hold exactly', () => {
     const odd: KubeObject[] = [
       stored('upper', 'db', 'DF8649DC-EBC3-4865-B495-9764C3296495'),

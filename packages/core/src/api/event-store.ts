@@ -236,6 +236,11 @@ export class EventStore implements KindStore {
   /** The last times of count 1 stored (every Event created in that second shares it), and the last other. */
   #lastNew: EventTimes | undefined;
   #lastOther: EventTimes | undefined;
+  /** The Event the server built for the next set() (see {@link EventStore.expect}), and its uid's words. */
+  #built: KubeObject | undefined;
+  readonly #builtUid = new Uint32Array(4);
+  /** The hash #slotOf computed last, for #add after a miss (the namespace's id was known then). */
+  #probed = 0;
 
   /** Number of stored Events. */
   get size(): number {
@@ -254,10 +259,29 @@ export class EventStore implements KindStore {
     return this.#slotOf(namespace ?? NO_NAMESPACE, name) >= 0;
   }
 
+  /**
+   * Tells the store that `event`, which the next {@link EventStore.set} may be given, has a
+   * row's shape (apiVersion v1, kind Event, the Event keys and the server's metadata keys
+   * in their order) and a uid whose 128 bits are the four `uid` words. Why (issue 8): the
+   * API server builds every Event it creates so; checking its keys again and parsing its
+   * uid back out of the text were a third of storing it. The server's resourceVersion, set
+   * after this, is still read from the Event.
+   */
+  expect(event: KubeObject, uid: Uint32Array): void {
+    this.#built = event;
+    const to = this.#builtUid;
+    to[0] = uid[0]!;
+    to[1] = uid[1]!;
+    to[2] = uid[2]!;
+    to[3] = uid[3]!;
+  }
+
   /** Stores (adds or replaces) an Event under its metadata's namespace and name. */
   set(obj: KubeObject): void {
     const ns = obj.metadata?.namespace ?? NO_NAMESPACE;
     const name = obj.metadata?.name ?? '';
+    const built = obj === this.#built;
+    if (built) this.#built = undefined;
     const slot = this.#slotOf(ns, name);
     let row: number;
     if (slot < 0) row = this.#add(ns, name);
@@ -265,7 +289,7 @@ export class EventStore implements KindStore {
       row = this.#table[slot]! - 1;
       this.#whole.delete(row);
     }
-    if (!this.#fill(row, obj, ns, name)) {
+    if (!this.#fill(row, obj, ns, name, built)) {
       this.#clear(row);
       this.#whole.set(row, obj);
     }
@@ -298,6 +322,7 @@ export class EventStore implements KindStore {
     const mask = table.length - 1;
     const chunks = this.#chunks;
     const hash = hashOf(id, name);
+    this.#probed = hash;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = table[slot]!;
       if (entry === EMPTY) return -1;
@@ -309,18 +334,20 @@ export class EventStore implements KindStore {
     }
   }
 
-  /** A new row for `name` in `ns` (not stored), entered in the table. */
+  /** A new row for `name` in `ns`, entered in the table: right after #slotOf(ns, name) found none. */
   #add(ns: string, name: string): number {
     let id = this.#nsIds.get(ns);
+    let hash = this.#probed;
     if (id === undefined) {
       id = this.#nsNames.push(ns) - 1;
       this.#nsIds.set(ns, id);
+      // #slotOf hashed nothing: the namespace had no id.
+      hash = hashOf(id, name);
     }
     if ((this.#used + 1) * 2 > this.#table.length) this.#rebuild();
     const row = this.#take();
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
     const i = row & MASK;
-    const hash = hashOf(id, name);
     chunk.ns[i] = id;
     chunk.hash[i] = hash;
     chunk.values[i * VALUES + V_NAME] = name;
@@ -429,17 +456,33 @@ export class EventStore implements KindStore {
     return row;
   }
 
-  /** Writes `obj` into `row`; false (the row half written) when its shape is not the one rows hold. */
-  #fill(row: number, obj: KubeObject, ns: string, name: string): boolean {
+  /**
+   * Writes `obj` into `row`; false (the row half written) when its shape is not the one
+   * rows hold. `built`: `obj` is the Event {@link EventStore.expect} was told of.
+   */
+  #fill(row: number, obj: KubeObject, ns: string, name: string, built: boolean): boolean {
     const e = obj as unknown as Readonly<Record<string, unknown>>;
-    if (e.apiVersion !== 'v1' || e.kind !== 'Event' || leadingKeys(e, EVENT_KEYS) !== EVENT_KEYS.length) return false;
-    const meta = e.metadata as Meta | undefined;
-    if (meta === undefined || meta === null || leadingKeys(meta, META_KEYS) !== META_KEYS.length) return false;
-    if (meta.name !== name || meta.namespace !== ns || typeof ns !== 'string' || ns === NO_NAMESPACE) return false;
+    const meta = e.metadata as Meta;
+    if (!built) {
+      if (e.apiVersion !== 'v1' || e.kind !== 'Event' || leadingKeys(e, EVENT_KEYS) !== EVENT_KEYS.length) return false;
+      if (meta === undefined || meta === null || leadingKeys(meta, META_KEYS) !== META_KEYS.length) return false;
+      if (meta.name !== name || meta.namespace !== ns || typeof ns !== 'string') return false;
+    }
+    if (ns === NO_NAMESPACE) return false;
     const rv = resourceVersionOf(meta.resourceVersion);
+    if (rv === 0) return false;
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
     const i = row & MASK;
-    if (rv === 0 || !uuidInto(meta.uid, chunk.uid, i * 4)) return false;
+    if (built) {
+      // Four stores: TypedArray#set, a builtin call, cost more for four words.
+      const from = this.#builtUid;
+      const to = chunk.uid;
+      const at = i * 4;
+      to[at] = from[0]!;
+      to[at + 1] = from[1]!;
+      to[at + 2] = from[2]!;
+      to[at + 3] = from[3]!;
+    } else if (!uuidInto(meta.uid, chunk.uid, i * 4)) return false;
     chunk.rv[i] = rv;
     const v = chunk.values;
     const at = i * VALUES;

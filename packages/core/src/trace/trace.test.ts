@@ -41,17 +41,24 @@ describe('Trace', () => {
     const a = byId.objectId('Pod/default/a');
     const node = byId.objectId('Node/w1');
     expect(byId.objectId('Pod/default/a')).toBe(a);
+    // A source by its id, another by its text.
+    const w1 = byId.sourceId('kubelet, w1');
+    expect(byId.sourceId('kubelet, w1')).toBe(w1);
     byText.recordEvent(1, 'Normal', 'Pulled', 'ok', 'Pod/default/a', 1, 'kubelet, w1');
-    byId.recordEventOf(1, 'Normal', 'Pulled', 'ok', a, 1, 'kubelet, w1');
+    byId.recordEventOf(1, 'Normal', 'Pulled', 'ok', a, 1, 'kubelet, w1', w1);
     byText.recordEvent(2, 'Warning', 'NodeNotReady', 'down', 'Node/w1', 1.5, 'node-controller');
     byId.recordEventOf(2, 'Warning', 'NodeNotReady', 'down', node, 1.5, 'node-controller');
+    byText.recordEvent(3, 'Normal', 'Pulled', 'ok', 'Node/w1', 1, 'node-controller');
+    byId.recordEventOf(3, 'Normal', 'Pulled', 'ok', node, 1, 'node-controller');
+    byText.recordEvent(4, 'Normal', 'Created', 'ok', 'Pod/default/a', 1, 'kubelet, w1');
+    byId.recordEventOf(4, 'Normal', 'Created', 'ok', a, 1, 'kubelet, w1', w1);
     byText.subscribe((e) => seenByText.push(e));
     byId.subscribe((e) => seenById.push(e));
     byText.recordEvent(3, 'Normal', 'Started', 'go', 'Pod/default/a', 2, 'kubelet, w1');
-    byId.recordEventOf(3, 'Normal', 'Started', 'go', a, 2, 'kubelet, w1');
+    byId.recordEventOf(3, 'Normal', 'Started', 'go', a, 2, 'kubelet, w1', w1);
     expect(byId.toNDJSON()).toBe(byText.toNDJSON());
     expect(seenById).toEqual(seenByText);
-    expect(byId.entries[2]).toEqual({ t: 3, type: 'event', eventType: 'Normal', reason: 'Started', message: 'go', object: 'Pod/default/a', count: 2, source: 'kubelet, w1' });
+    expect(byId.entries[4]).toEqual({ t: 3, type: 'event', eventType: 'Normal', reason: 'Started', message: 'go', object: 'Pod/default/a', count: 2, source: 'kubelet, w1' });
   });
 
   it('keeps entries the columns cannot rebuild exactly as they were recorded', () => {
@@ -333,5 +340,32 @@ describe('Trace rows without a name column and narrow versions (issue 8)', () =>
       'web-0 kubelet@node-1',
     ]);
     expect([0, 1, 2, 3, 4, 5, 6].map((row) => trace.at(row))).toEqual(trace.entries);
+  });
+
+  it('tells a writer\'s own name from others that end alike and are as long, the empty name included', () => {
+    const trace = new Trace();
+    const names = ['web-10', 'web-20', 'web-10', '', 'web-10', 'xeb-10', '', 'web-1'];
+    names.forEach((name, i) => trace.recordWrite(i, 'status', 'Pod', 'default', name, i + 1, 'kubelet@node-1'));
+    ['', 'a', ''].forEach((name, i) => trace.recordWrite(10 + i, 'status', 'Pod', 'default', name, 20 + i, 'kubelet@node-2'));
+    expect(trace.entries.map((e) => (e.type === 'write' ? e.name : undefined))).toEqual([...names, '', 'a', '']);
+  });
+
+  it('records a write by its writer id as by its writer name', () => {
+    const byName = new Trace();
+    const byId = new Trace();
+    const writers = ['kubelet@node-1', 'scheduler@control-plane', 'kubelet@node-2'];
+    // Some writers known by id before any write, one first seen by name.
+    const ids = [byId.writerId(writers[0]!), byId.writerId(writers[1]!)];
+    for (let i = 0; i < 60; i++) {
+      const by = writers[i % 3]!;
+      const name = i % 4 === 0 ? 'node-1' : `web-${i}`;
+      byName.recordWrite(i, 'status', 'Pod', 'default', name, i + 1, by);
+      if (i % 3 === 2) byId.recordWrite(i, 'status', 'Pod', 'default', name, i + 1, by);
+      else byId.recordWrite(i, 'status', 'Pod', 'default', name, i + 1, by, ids[i % 3]);
+    }
+    expect(byId.writerId(writers[2]!)).toBe(2);
+    expect(byId.toNDJSON()).toBe(byName.toNDJSON());
+    // Whose ids a caller's cache holds is told by the serial.
+    expect(byId.serial).not.toBe(byName.serial);
   });
 });

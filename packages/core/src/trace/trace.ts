@@ -114,6 +114,13 @@ const resized = (column: IdColumn, capacity: number, value: number): IdColumn =>
   return out;
 };
 
+/**
+ * A number that differs for most pairs of different names (its length and last
+ * character: names that share a writer and kind mostly differ at the end, a random suffix
+ * or timestamp); equal names have equal ones.
+ */
+const fingerprint = (name: string): number => (name.length === 0 ? 0 : (name.length << 16) ^ name.charCodeAt(name.length - 1));
+
 /** True when a row of `code` has a `c` value (a write not self-named, an Event). */
 const hasC = (code: number): boolean => code < SELF || code >= EVENT;
 
@@ -272,6 +279,9 @@ const CLUSTER_WRITE_KEYS = ['t', 'type', 'verb', 'kind', 'name', 'resourceVersio
 const EVENT_KEYS = ['t', 'type', 'eventType', 'reason', 'message', 'object', 'count', 'source'];
 const REACHABILITY_KEYS = ['t', 'type', 'location', 'reachable'];
 
+/** Traces made so far in this process (see Trace.serial). */
+let tracesMade = 0;
+
 /**
  * Append-only, in-memory log of a simulation; see {@link Trace.toNDJSON}.
  *
@@ -280,6 +290,11 @@ const REACHABILITY_KEYS = ['t', 'type', 'location', 'reachable'];
  * {@link Trace.recordEvent}, which build no object unless someone subscribed.
  */
 export class Trace {
+  /**
+   * A number no other trace of this process has: a cache outside the trace (the API
+   * server's writer ids, kept per caller) tells whose ids it holds without holding the trace.
+   */
+  readonly serial = ++tracesMade;
   readonly #chunks: Chunk[] = [];
   #size = 0;
   /**
@@ -287,12 +302,15 @@ export class Trace {
    * locations), so the ids of the small ones stay small (uint8 columns), each behind a
    * memo of the last strings it was asked (issue 8: the map lookups were ~1.3% of the
    * 300-node workload minute). Kinds come back among four or so (Pod, Node, Lease,
-   * Event), the other columns mostly repeat the last value.
+   * Event), namespaces among a few (the workloads', kube-node-lease's Leases, default's
+   * Node Events), reasons among a kubelet's four (Pulling, Pulled, Created, Started), the
+   * other columns mostly repeat the last value. Writers and Event sources are thousands
+   * (one a kubelet) and interleave: their writers keep their ids (writerId, sourceId).
    */
   readonly #kinds = new RecentIds(new StringTable(), 4);
-  readonly #namespaces = new RecentIds(new StringTable());
+  readonly #namespaces = new RecentIds(new StringTable(), 4);
   readonly #writers = new RecentIds(new StringTable());
-  readonly #reasons = new RecentIds(new StringTable(), 2);
+  readonly #reasons = new RecentIds(new StringTable(), 4);
   readonly #sources = new RecentIds(new StringTable());
   readonly #locations = new RecentIds(new StringTable());
   /**
@@ -301,6 +319,14 @@ export class Trace {
    * Lease renewals and Node status writes, a third of a large run's rows, name its node.
    */
   readonly #selfNames: (string | undefined)[][] = [];
+  /**
+   * The {@link fingerprint} of each writer's own name, by kind id then writer id (0: none
+   * yet, or a fingerprint of 0): a write whose name's differs is not self-named, found
+   * without reading the writer's names. Why (issue 8): the nested arrays and the own name
+   * were cache misses on every write (~0.7% of the workload minute at 1,000 nodes), and
+   * most writes (Pods, Events) name another object than their writer's own.
+   */
+  readonly #selfPrints: Int32Array[] = [];
   /** Event types, whose ids go in an Event row's code: a table of their own keeps them small. */
   readonly #eventTypes = new RecentIds(new StringTable(), 2);
   /**
@@ -329,11 +355,21 @@ export class Trace {
   }
 
   /**
+   * The id of writer `by` for {@link Trace.recordWrite}. Why (issue 8): a caller that
+   * keeps it per writer spares the trace a lookup of `by` in a table of thousands (a
+   * kubelet's writes interleave with the others') on every write.
+   */
+  writerId(by: string): number {
+    return this.#writers.table.id(by);
+  }
+
+  /**
    * Appends a write, as `record` of `{ t, type: 'write', verb, kind, namespace?, name,
    * resourceVersion: String(resourceVersion), by }` (namespace omitted when undefined or
-   * empty) would, without building the entry unless a listener wants it.
+   * empty) would, without building the entry unless a listener wants it. `writer`, when
+   * given, is {@link Trace.writerId} of `by`.
    */
-  recordWrite(t: number, verb: WriteTraceEntry['verb'], kind: string, namespace: string | undefined, name: string, resourceVersion: number, by: string): void {
+  recordWrite(t: number, verb: WriteTraceEntry['verb'], kind: string, namespace: string | undefined, name: string, resourceVersion: number, by: string, writer = -1): void {
     if (!isU32(resourceVersion) || !isU32(t)) {
       this.record(
         namespace
@@ -343,7 +379,7 @@ export class Trace {
       return;
     }
     const row = this.#size;
-    this.#writeRow(t, verb, kind, namespace, name, resourceVersion, by);
+    this.#writeRow(t, verb, kind, namespace, name, resourceVersion, by, writer);
     // Write listeners (the invariant checker) take the values: no entry object per write.
     for (const listener of this.#writeListeners) listener(row, t, verb, kind, namespace, name, resourceVersion, by);
     if (this.#listeners.size > 0) {
@@ -369,9 +405,21 @@ export class Trace {
     return this.#objects.id(object);
   }
 
-  /** {@link Trace.recordEvent} with the object text given by its {@link Trace.objectId}. */
-  recordEventOf(t: number, eventType: string, reason: string, message: string, objectId: number, count: number, source: string): void {
-    if (this.#listeners.size > 0 || !isU32(count) || !isU32(t) || !this.#eventRowOf(t, eventType, reason, message, objectId, count, source)) {
+  /**
+   * The id of Event source `source` for {@link Trace.recordEventOf}: an event recorder has
+   * one source and keeps its id (issue 8: sources are thousands, one a kubelet, and their
+   * Events interleave, so the memo in front of their table missed).
+   */
+  sourceId(source: string): number {
+    return this.#sources.table.id(source);
+  }
+
+  /**
+   * {@link Trace.recordEvent} with the object text given by its {@link Trace.objectId};
+   * `sourceId`, when given, is {@link Trace.sourceId} of `source`.
+   */
+  recordEventOf(t: number, eventType: string, reason: string, message: string, objectId: number, count: number, source: string, sourceId = -1): void {
+    if (this.#listeners.size > 0 || !isU32(count) || !isU32(t) || !this.#eventRowOf(t, eventType, reason, message, objectId, count, source, sourceId)) {
       this.record({ t, type: 'event', eventType, reason, message, object: this.#objects.at(objectId), count, source });
     }
   }
@@ -430,7 +478,7 @@ export class Trace {
         const rv = Number(entry.resourceVersion);
         const keys = entry.namespace ? WRITE_KEYS : CLUSTER_WRITE_KEYS;
         if (verb !== undefined && isU32(rv) && isU32(entry.t) && String(rv) === entry.resourceVersion && hasKeys(entry, keys) && this.#strs(entry.kind, entry.namespace ?? '', entry.name, entry.by)) {
-          this.#writeRow(entry.t, entry.verb, entry.kind, entry.namespace, entry.name, rv, entry.by);
+          this.#writeRow(entry.t, entry.verb, entry.kind, entry.namespace, entry.name, rv, entry.by, -1);
           return;
         }
         break;
@@ -466,15 +514,16 @@ export class Trace {
     return values.every((v) => typeof v === 'string');
   }
 
-  #writeRow(t: number, verb: WriteTraceEntry['verb'], kind: string, namespace: string | undefined, name: string, rv: number, by: string): void {
+  /** Stores a write row; `writer` is the id of `by` (-1: not known, looked up). */
+  #writeRow(t: number, verb: WriteTraceEntry['verb'], kind: string, namespace: string | undefined, name: string, rv: number, by: string, writer: number): void {
     const a = this.#kinds.id(kind);
     const b = namespace ? this.#namespaces.id(namespace) + 1 : NONE;
-    const d = this.#writers.id(by);
-    let names = this.#selfNames[d];
-    if (names === undefined) this.#selfNames[d] = names = [];
-    let own = names[a];
-    if (own === undefined) names[a] = own = name;
-    const self = own === name;
+    const d = writer >= 0 ? writer : this.#writers.id(by);
+    const print = fingerprint(name);
+    let prints = this.#selfPrints[a];
+    if (prints === undefined || d >= prints.length) prints = this.#printsFor(a, d);
+    const known = prints[d]!;
+    const self = known !== 0 && known !== print ? false : this.#isOwnName(d, a, name, print, prints);
     const row = this.#row(t, VERB_CODE.get(verb)! + (self ? SELF : 0));
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
     const i = row & MASK;
@@ -486,18 +535,41 @@ export class Trace {
     chunk.version(i, rv);
   }
 
-  /** Stores an Event row (count a uint32); false, storing nothing, when its type or object id does not fit the row code. */
-  #eventRow(t: number, eventType: string, reason: string, message: string, object: string, count: number, source: string): boolean {
-    return this.#eventRowOf(t, eventType, reason, message, this.#objects.id(object), count, source);
+  /** Whether `name` is writer `d`'s own name for kind `a` (made its own name when it has none); `print` is its fingerprint, noted in `prints`. */
+  #isOwnName(d: number, a: number, name: string, print: number, prints: Int32Array): boolean {
+    let names = this.#selfNames[d];
+    if (names === undefined) this.#selfNames[d] = names = [];
+    let own = names[a];
+    if (own === undefined) {
+      names[a] = own = name;
+      prints[d] = print;
+    }
+    return own === name;
   }
 
-  /** #eventRow with the object text's id `n` (an id of #objects). */
-  #eventRowOf(t: number, eventType: string, reason: string, message: string, n: number, count: number, source: string): boolean {
+  /** The own name fingerprints of kind `a`, with room for writer `d`. */
+  #printsFor(a: number, d: number): Int32Array {
+    const old = this.#selfPrints[a];
+    let capacity = old === undefined ? 64 : old.length;
+    while (capacity <= d) capacity *= 2;
+    const prints = new Int32Array(capacity);
+    if (old !== undefined) prints.set(old);
+    this.#selfPrints[a] = prints;
+    return prints;
+  }
+
+  /** Stores an Event row (count a uint32); false, storing nothing, when its type or object id does not fit the row code. */
+  #eventRow(t: number, eventType: string, reason: string, message: string, object: string, count: number, source: string): boolean {
+    return this.#eventRowOf(t, eventType, reason, message, this.#objects.id(object), count, source, -1);
+  }
+
+  /** #eventRow with the object text's id `n` (an id of #objects) and the id of `source` (-1: not known, looked up). */
+  #eventRowOf(t: number, eventType: string, reason: string, message: string, n: number, count: number, source: string, sourceId: number): boolean {
     const type = this.#eventTypes.id(eventType);
     const code = EVENT + (n >>> 16) * 2 + type;
     if (type > 1 || code > MAX_EVENT_CODE) return false;
     const b = this.#reasons.id(reason);
-    const d = this.#sources.id(source);
+    const d = sourceId >= 0 ? sourceId : this.#sources.id(source);
     const row = this.#row(t, code);
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
     const i = row & MASK;

@@ -114,7 +114,11 @@ const pressureHeartbeat = (c: NodeCondition, now: string): NodeCondition => ({
   lastTransitionTime: c.lastTransitionTime,
 });
 
-/** `{ ...old, conditions }` of a status with STATUS_MEMBERS (and volumesInUse if it has one). */
+/**
+ * `{ ...old, conditions }` of a status with STATUS_MEMBERS (and volumesInUse if it has one).
+ * Two whole literals rather than one plus an added member: a member added after the
+ * literal goes to a separate property store (an allocation per heartbeat).
+ */
 const statusHeartbeat = (old: NodeStatus, conditions: NodeCondition[]): NodeStatus =>
   old.volumesInUse === undefined
     ? {

@@ -129,5 +129,6 @@ describe('failsim on bad input: exit 2, nothing on stdout, one located line on s
   it('starts from a valid fixture (the cases fail for their one change only)', async () => {
     const r = await cli(['validate', good]);
     expect(r).toEqual({ status: 0, stdout: `${good}: ok\n`, stderr: '' });
-  });
+    // A CLI process, as the cases: Jest's 5 s default failed on a loaded CI host.
+  }, 30_000);
 });

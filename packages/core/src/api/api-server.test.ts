@@ -690,4 +690,51 @@ describe('ApiServer Event expiry (--event-ttl)', () => {
       ['b', String(rv + 2), 'kube-apiserver@control-plane'],
     ]);
   });
+
+  it('removes by the stored row only the write its countdown was for: a patched, a deleted and a re-created Event expire as by name', () => {
+    const sim = createSimulation({ eventTTLSeconds: 60 });
+    const client = sim.api.client('kubelet', nodeLocation('w1'));
+    const event = (name: string): Event => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: 'default' },
+      involvedObject: { kind: 'Pod', namespace: 'default', name: 'web-0', uid: 'u1', apiVersion: 'v1', resourceVersion: '1' },
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+      source: { component: 'kubelet', host: 'w1' },
+      firstTimestamp: '2019-06-01T00:00:00Z',
+      lastTimestamp: '2019-06-01T00:00:00Z',
+      count: 1,
+      type: 'Warning',
+      reportingComponent: 'kubelet',
+      reportingInstance: 'w1',
+    });
+    right(client.create('Event', event('patched')));
+    right(client.create('Event', event('deleted')));
+    right(client.create('Event', event('recreated')));
+    sim.clock.runFor(10_000);
+    // A count bump restarts the countdown; a delete ends it; a re-creation takes the freed row again.
+    right(client.patch('Event', 'patched', { count: 2 }, { namespace: 'default' }));
+    right(client.delete('Event', 'deleted', { namespace: 'default' }));
+    right(client.delete('Event', 'recreated', { namespace: 'default' }));
+    sim.clock.runFor(20_000);
+    const again = right(client.create('Event', event('recreated')));
+    const seen: WatchEvent[] = [];
+    const subscription = client.watch('Event').subscribe((e) => {
+      if (e.type === 'DELETED') seen.push(e);
+    });
+    sim.clock.runFor(30_000); // 60 s after the first writes: nothing of theirs is left to expire
+    expect(seen).toEqual([]);
+    const rv = Number(sim.api.resourceVersion);
+    sim.clock.runFor(20_000); // the patch's countdown runs out
+    expect(seen.map((e) => [e.type, e.object.metadata?.name, e.object.metadata?.resourceVersion, (e.object as Event).count])).toEqual([['DELETED', 'patched', String(rv + 1), 2]]);
+    sim.clock.runFor(20_000); // the re-creation's
+    subscription.unsubscribe();
+    expect(seen.map((e) => [e.type, e.object.metadata?.name, e.object.metadata?.resourceVersion])).toEqual([
+      ['DELETED', 'patched', String(rv + 1)],
+      ['DELETED', 'recreated', String(rv + 2)],
+    ]);
+    expect(seen[1]!.object.metadata?.uid).toBe(again.metadata?.uid);
+    expect(right(client.list('Event')).items).toEqual([]);
+  });
 });

@@ -1093,14 +1093,21 @@ export class ApiServer {
     const ttl = this.#eventTTL;
     if (ttl === undefined) return;
     if (old !== undefined) ttl.stop(Number(old.metadata?.resourceVersion));
-    ttl.start(event.metadata?.namespace, event.metadata?.name ?? '', rv);
+    // #committed stored the Event just before: its row is the store's last.
+    ttl.start(event.metadata?.namespace, event.metadata?.name ?? '', rv, this.#events.lastRow);
   }
 
   /** A countdown ran out: the Event it was started for goes (a later write or a delete would have stopped it). */
   #expireEvent(expiry: EventExpiry): void {
     // What #remove does, with the Event found and built once (issue 8, EventStore.remove).
     // The resourceVersion is taken only once the Event is known to be there, as #remove does.
-    const taken = this.#events.remove(expiry.namespace, expiry.name, String(this.#rv + 1));
+    // By the countdown's row while it holds that write; by name otherwise (an Event kept
+    // whole, say), which finds the same Event whenever the row does.
+    const resourceVersion = String(this.#rv + 1);
+    const events = this.#events;
+    const taken =
+      events.removeRow(expiry.row, expiry.resourceVersion, expiry.namespace, expiry.name, resourceVersion) ??
+      events.remove(expiry.namespace, expiry.name, resourceVersion);
     if (taken === undefined) return;
     const rv = ++this.#rv;
     const obj = taken.removed ?? removedVersion('Event', taken.old as Obj, String(rv));

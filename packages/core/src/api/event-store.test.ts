@@ -151,6 +151,53 @@ describe('EventStore', () => {
     expect(JSON.stringify(store.get('db', 'next'))).toBe(JSON.stringify(stored('next', 'db', undefined, '48')));
   });
 
+  it('removes by row only while the row holds the write it is asked for, as remove() by name would', () => {
+    const store = new EventStore();
+    store.set(stored('a', 'db', undefined, '10'));
+    const rowA = store.lastRow;
+    store.set(stored('b', 'db', undefined, '11'));
+    const rowB = store.lastRow;
+    expect(rowB).not.toBe(rowA);
+    // Written again (a count bump): the row holds the later write only.
+    store.set(stored('a', 'db', undefined, '12'));
+    expect(store.lastRow).toBe(rowA);
+    expect(store.removeRow(rowA, 10, 'db', 'a', '13')).toBeUndefined();
+    expect(store.has('db', 'a')).toBe(true);
+    const byRow = store.removeRow(rowA, 12, 'db', 'a', '13')!;
+    const expected = stored('a', 'db', undefined, '13');
+    expect(byRow.storedVersion).toBe(12);
+    expect(JSON.stringify(byRow.removed)).toBe(JSON.stringify(expected));
+    expect(keysDeep(byRow.removed)).toEqual(keysDeep(expected));
+    expect(store.has('db', 'a')).toBe(false);
+    expect(store.removeRow(rowA, 12, 'db', 'a', '14')).toBeUndefined();
+    // Deleted, then its row taken by another Event.
+    store.delete('db', 'b');
+    store.set(stored('c', 'default', undefined, '15'));
+    expect(store.lastRow).toBe(rowB);
+    expect(store.removeRow(rowB, 11, 'db', 'b', '16')).toBeUndefined();
+    expect(store.has('default', 'c')).toBe(true);
+    // Kept whole: no row holds its resourceVersion, remove() by name takes it.
+    const labelled = stored('whole', 'db', undefined, '17', { labels: { a: 'b' } });
+    store.set(labelled);
+    expect(store.removeRow(store.lastRow, 17, 'db', 'whole', '18')).toBeUndefined();
+    expect(store.remove('db', 'whole', '18')).toEqual({ old: labelled, removed: undefined, storedVersion: 17 });
+    expect(store.removeRow(-1, 15, 'default', 'c', '19')).toBeUndefined();
+    expect(store.removeRow(99, 15, 'default', 'c', '19')).toBeUndefined();
+    expect(store.size).toBe(1);
+  });
+
+  it('removes by row past table rebuilds and tombstones, leaving every other Event found by name', () => {
+    const store = new EventStore();
+    const rows: [string, number, number][] = [];
+    for (let i = 1; i <= 3_000; i++) {
+      store.set(stored(`e${i}.17a8b`, i % 2 ? 'db' : 'default', undefined, String(i)));
+      rows.push([`e${i}.17a8b`, store.lastRow, i]);
+    }
+    for (const [name, row, rv] of rows.slice(0, 2_000)) expect(store.removeRow(row, rv, rv % 2 ? 'db' : 'default', name, '9999')?.storedVersion).toBe(rv);
+    expect(store.size).toBe(1_000);
+    for (const [name, , rv] of rows.slice(2_000)) expect(store.get(rv % 2 ? 'db' : 'default', name)?.metadata?.resourceVersion).toBe(String(rv));
+  });
+
   it('lists as the object store does: namespaces in order, names sorted', () => {
     const random = new SeededRandom('event-store-list');
     const events = new EventStore();

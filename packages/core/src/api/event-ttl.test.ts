@@ -93,6 +93,27 @@ describe('EventTTL', () => {
   });
 });
 
+describe('EventTTL store rows', () => {
+  it('hands each expiry the store row its write was given, also past compactions', () => {
+    const clock = new SimClock();
+    const expired: string[] = [];
+    const ttl = new EventTTL(clock, 1_000, (e) => expired.push(`${e.name}@${e.resourceVersion}#${e.row}`));
+    for (let i = 1; i <= 3_000; i++) ttl.start('default', `e${i}`, i, i % 7);
+    clock.runFor(10);
+    for (let i = 1; i <= 2_000; i++) {
+      ttl.stop(i);
+      ttl.start('default', `e${i}`, 3_000 + i, 100 + i);
+    }
+    ttl.start('default', 'unrowed', 5_001);
+    clock.runFor(1_000);
+    expect(expired).toHaveLength(3_001);
+    expect(expired[0]).toBe(`e2001@2001#${2001 % 7}`);
+    expect(expired[1_000]).toBe('e1@3001#101');
+    expect(expired[2_999]).toBe('e2000@5000#2100');
+    expect(expired[3_000]).toBe('unrowed@5001#-1');
+  });
+});
+
 describe('EventTTL timers without handles (issue 8)', () => {
   it('tells a clock observer of each countdown a write or delete ends, by the id it was scheduled with', () => {
     const clock = new SimClock();

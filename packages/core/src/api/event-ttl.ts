@@ -7,9 +7,9 @@
 // Memory (issue 8): an hour of Events is the largest set of live objects of a big run
 // (68,549 at 300 nodes), and a closure, a label with its own text and a map entry per
 // Event cost ~300 bytes each; then an object per Event that was both the timer's label
-// and a FIFO entry, ~64 bytes. Here the FIFO is columns in write order (resourceVersion
-// and clock slot in typed arrays, the name, and the namespace as an index into a table
-// of the few namespaces): ~20 bytes per Event. All timers share one action, which
+// and a FIFO entry, ~64 bytes. Here the FIFO is columns in write order (resourceVersion,
+// the store's row and clock slot in typed arrays, the name, and the namespace as an index
+// into a table of the few namespaces): ~24 bytes per Event. All timers share one action, which
 // expires the FIFO's first live entry, and one label, whose per-timer text the clock
 // asks for by slot only when it reports a timer (kernel/clock.ts SlotTimerLabel).
 //
@@ -23,8 +23,9 @@ import type { SimClock, SlotTimerLabel, TimerLabel, TimerSlot } from '../kernel/
 import { StringTable } from '../trace/string-table.js';
 
 /**
- * An Event whose countdown ran out (namespace, name and the resourceVersion written), as
- * {@link EventTTL} hands it to its `expire` callback; also a timer label of that text.
+ * An Event whose countdown ran out (namespace, name, the resourceVersion written and the
+ * store's row it was written to), as {@link EventTTL} hands it to its `expire` callback;
+ * also a timer label of that text.
  */
 export class EventExpiry implements TimerLabel {
   /** Kept for compatibility: -1 (the countdown is over when an EventExpiry is handed out). */
@@ -35,6 +36,8 @@ export class EventExpiry implements TimerLabel {
     readonly name: string,
     /** resourceVersion of the write that started this countdown. */
     readonly resourceVersion: number,
+    /** The Event store's row of that write (EventStore.lastRow), -1 if not given. */
+    readonly row: number = -1,
   ) {}
 
   /** The timer's owner, as {@link TimerLabel}. */
@@ -74,6 +77,11 @@ export class EventTTL {
   // The FIFO: entries #head…#tail-1 of the columns, pending and cancelled, oldest first.
   /** resourceVersion of the write that started each countdown (increasing). */
   #rvs = new Uint32Array(INITIAL_CAPACITY);
+  /**
+   * The store's row of each write, -1 for none: the expiry removes the Event by it rather
+   * than finding an hour-old name again (EventStore.removeRow).
+   */
+  #rows = new Int32Array(INITIAL_CAPACITY);
   /** Each countdown's clock slot while it is pending; -1 once it ran or was cancelled. */
   #slots = new Int32Array(INITIAL_CAPACITY);
   /**
@@ -128,12 +136,16 @@ export class EventTTL {
     return n;
   }
 
-  /** Starts the countdown of the Event written at `resourceVersion` (greater than any started before). */
-  start(namespace: string | undefined, name: string, resourceVersion: number): void {
+  /**
+   * Starts the countdown of the Event written at `resourceVersion` (greater than any
+   * started before) into the store's `row`, which the expiry is handed back.
+   */
+  start(namespace: string | undefined, name: string, resourceVersion: number, row = -1): void {
     if (resourceVersion > MAX_RESOURCE_VERSION) throw new RangeError(`EventTTL: resourceVersion ${resourceVersion} exceeds ${MAX_RESOURCE_VERSION}`);
     if (this.#tail === this.#rvs.length) this.#grow();
     const at = this.#tail++;
     this.#rvs[at] = resourceVersion;
+    this.#rows[at] = row;
     // The index first: it may widen the column.
     const nsIndex = this.#namespaceOf(namespace);
     this.#nsIndexes[at] = nsIndex;
@@ -180,7 +192,7 @@ export class EventTTL {
   /** The entry at FIFO index `at`, as handed out. */
   #expiryAt(at: number): EventExpiry {
     const ns = this.#nsIndexes[at]!;
-    return new EventExpiry(ns === 0 ? undefined : this.#namespaces.at(ns - 1), this.#names[at] ?? '', this.#rvs[at]!);
+    return new EventExpiry(ns === 0 ? undefined : this.#namespaces.at(ns - 1), this.#names[at] ?? '', this.#rvs[at]!, this.#rows[at]);
   }
 
   /** The label the clock reports for the timer in `slot`: the Event it expires. */
@@ -241,13 +253,16 @@ export class EventTTL {
     // and the columns' room beyond them is a quarter on average rather than a half.
     const capacity = Math.ceil(this.#rvs.length * 1.5);
     const rvs = new Uint32Array(capacity);
+    const rows = new Int32Array(capacity);
     const slots = new Int32Array(capacity);
     const nsIndexes = this.#nsIndexes instanceof Uint8Array ? new Uint8Array(capacity) : new Uint32Array(capacity);
     rvs.set(this.#rvs.subarray(this.#head, this.#tail));
+    rows.set(this.#rows.subarray(this.#head, this.#tail));
     slots.set(this.#slots.subarray(this.#head, this.#tail));
     nsIndexes.set(this.#nsIndexes.subarray(this.#head, this.#tail));
     this.#names = this.#names.slice(this.#head, this.#tail);
     this.#rvs = rvs;
+    this.#rows = rows;
     this.#slots = slots;
     this.#nsIndexes = nsIndexes;
     this.#tail -= this.#head;
@@ -258,6 +273,7 @@ export class EventTTL {
   /** Slides entries from…to-1 to the front of the columns (in order) and drops the rest. */
   #moveTo(from: number, to: number): void {
     this.#rvs.copyWithin(0, from, to);
+    this.#rows.copyWithin(0, from, to);
     this.#slots.copyWithin(0, from, to);
     this.#nsIndexes.copyWithin(0, from, to);
     const names = this.#names;
@@ -278,6 +294,7 @@ export class EventTTL {
     if (this.#head >= COMPACT_MIN && this.#head * 2 >= this.#tail) this.#moveTo(this.#head, this.#tail);
     if (this.#cancelled >= COMPACT_MIN && this.#cancelled * 8 >= this.#tail - this.#head) {
       const rvs = this.#rvs;
+      const rows = this.#rows;
       const slots = this.#slots;
       const nsIndexes = this.#nsIndexes;
       const names = this.#names;
@@ -285,6 +302,7 @@ export class EventTTL {
       for (let i = this.#head; i < this.#tail; i++) {
         if (slots[i]! < 0) continue;
         rvs[out] = rvs[i]!;
+        rows[out] = rows[i]!;
         slots[out] = slots[i]!;
         nsIndexes[out] = nsIndexes[i]!;
         names[out] = names[i];

@@ -469,6 +469,19 @@ describe('NodeLifecycleController: health signals', () => {
     }
   });
 
+  it('a Lease deleted is no Lease: the Unknown write saves none, so a Lease created again with an older renewTime is a renewal', () => {
+    const c = cluster(profile114, { nodes: workers('w1'), status: 'once' });
+    c.sim.clock.runUntil(s(96));
+    c.kubelet('w1').stop();
+    right(c.kubectl.delete('Lease', 'w1', { namespace: 'kube-node-lease' }));
+    c.sim.clock.runUntil(s(150));
+    // The last renewal seen at 91 s: Unknown at the first pass after 131 s.
+    expect(c.unknownAt('w1')).toBe(s(136));
+    right(c.kubectl.create('Lease', { metadata: { name: 'w1', namespace: 'kube-node-lease' }, spec: { holderIdentity: 'w1', renewTime: c.sim.clock.isoMicro(s(50)) } }));
+    c.sim.clock.runUntil(s(155));
+    expect(c.nlc.probeTimestamp('w1')).toBe(s(151));
+  });
+
   it('a node that never posted status goes Unknown (NodeStatusNeverUpdated) after the startup grace, without NodeNotReady', () => {
     const c = cluster(profile118, { nodes: workers('w1') });
     right(c.kubectl.create('Node', { metadata: { name: 'ghost' } }));
@@ -595,6 +608,22 @@ describe('NodeLifecycleController: restart', () => {
     // Passes now at 130.5, 135.5 …: the first after 130.5 + 40 s.
     expect(c.unknownAt('w2')).toBe(s(175.5));
     expect(c.events().filter((e) => e.reason === 'RegisteredNode')).toHaveLength(6);
+  });
+
+  it('a restarted controller finds the Leases cached before its start: an update keeping the renewTime renews nothing', () => {
+    const c = cluster(profile114, { nodes: workers('w1'), status: 'once' });
+    c.sim.clock.runUntil(s(96));
+    c.kubelet('w1').stop();
+    c.sim.clock.runUntil(s(100.5));
+    c.nlc.stop();
+    c.nlc.start();
+    c.sim.clock.runUntil(s(120));
+    const lease = right(c.kubectl.get('Lease', 'w1', 'kube-node-lease'));
+    right(c.kubectl.update('Lease', { ...lease, metadata: { ...lease.metadata, labels: { touched: 'yes' } } }));
+    c.sim.clock.runUntil(s(200));
+    // The start at 100.5 s is the probe time; the update at 120 s (seen at 120.5 s) is not a renewal.
+    expect(c.nlc.probeTimestamp('w1')).toBe(s(100.5));
+    expect(c.unknownAt('w1')).toBe(s(145.5));
   });
 });
 

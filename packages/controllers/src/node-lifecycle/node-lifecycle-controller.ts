@@ -20,6 +20,7 @@
 // a zone queue holds a node that a token could let through.
 import * as E from 'fp-ts/lib/Either.js';
 import { EventRecorder, type Informer, deepEqual, labelSelectorFromObject, type ApiClient, type InformerEvent, type KubeObject, type TimerHandle } from '@failsim/core';
+import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { Node, NodeCondition, Pod, Taint } from 'kubernetes-types/core/v1.js';
 import type { Subscription } from 'rxjs';
 import type { Component, ControllerContext } from '../runtime/context.js';
@@ -98,29 +99,56 @@ export const NODE_LOST = {
   message: (node: string, pod: string): string => `Node ${node} which was running pod ${pod} is unresponsive`,
 } as const;
 
-/** What the controller remembers of a node (nodeHealthData), times in virtual ms. */
-interface NodeHealth {
+/**
+ * What the controller keeps of one node, in one record rather than a map per concern
+ * (nodeHealthMap, knownNodeSet, zone, deadline, Lease): a settled cluster checks every node
+ * on each Lease renewal, and each map's entry was a cold lookup of its own. Times in
+ * virtual ms. Kept until stop(), as nodeHealthMap's entries are.
+ */
+class NodeRecord {
+  /** Whether nodeHealthMap has the node: the five fields below are its nodeHealthData. */
+  hasHealth = false;
   /** When this controller last saw a new heartbeat or Lease renewal (controller-local). */
-  probeTimestamp: number;
+  probeTimestamp = 0;
   /** When this controller saw the Ready condition last transition. */
-  readyTransitionTimestamp: number;
+  readyTransitionTimestamp = 0;
   /** The Ready condition of the status saved with the timestamps. */
-  saved: NodeCondition | undefined;
+  saved: NodeCondition | undefined = undefined;
   /** The Lease renewTime saved (undefined: no Lease seen). */
-  lease: { renewTime: number | undefined } | undefined;
+  lease: { renewTime: number | undefined } | undefined = undefined;
   /**
    * The Node object the last full check of this node found Ready with nothing to write,
    * queue or retry (see NodeLifecycleController.#checkRenewal); undefined otherwise.
    */
-  settled: Node | undefined;
+  settled: Node | undefined = undefined;
+  /** knownNodeSet's Node. */
+  known: Node | undefined = undefined;
+  /** The node's zone, and the frozen labels object it was computed from (see #trackZone). */
+  zone: string | undefined = undefined;
+  zoneLabels: object | undefined = undefined;
+  /** The node's current deadline, and its carrier in the heap (see #deadlines). */
+  deadline: Deadline | undefined = undefined;
+  carrier: Deadline | undefined = undefined;
   /**
-   * The Lease renewTime last parsed for this node and its value in virtual ms
-   * ({@link NodeLifecycleController.#leaseRenewTime}): kept here, in the record each check
-   * finds anyway, rather than in a map of its own.
+   * Whether the Lease informer's cache holds the node's Lease, and its renewTime in virtual
+   * ms: kept from the Lease's events, where the Lease was just written, rather than looked
+   * up and parsed again on each check.
    */
-  renewIso: string | undefined;
-  renewMs: number;
+  hasLease = false;
+  leaseRenewMs: number | undefined = undefined;
+
+  constructor(readonly name: string) {}
 }
+
+/** nodeHealthMap's new entry for the node. */
+const initHealth = (rec: NodeRecord, timestamp: number, saved: NodeCondition | undefined): void => {
+  rec.hasHealth = true;
+  rec.probeTimestamp = timestamp;
+  rec.readyTransitionTimestamp = timestamp;
+  rec.saved = saved;
+  rec.lease = undefined;
+  rec.settled = undefined;
+};
 
 /**
  * The node's Ready condition as tryUpdateNodeHealth observes it: a new heartbeat (upstream
@@ -128,7 +156,7 @@ interface NodeHealth {
  * place: a node heartbeats every 10 s) makes `now` the probe time, and the Ready transition
  * time when the condition's lastTransitionTime moved, and drops the saved Lease.
  */
-const observeReady = (health: NodeHealth, currentReady: NodeCondition, now: number): void => {
+const observeReady = (health: NodeRecord, currentReady: NodeCondition, now: number): void => {
   const saved = health.saved;
   if (saved && saved.lastHeartbeatTime === currentReady.lastHeartbeatTime) return;
   if (!saved || saved.lastTransitionTime !== currentReady.lastTransitionTime) health.readyTransitionTimestamp = now;
@@ -145,12 +173,12 @@ interface HealthResult {
 }
 
 /**
- * A node's deadline. Mutable only while it is in #deadlineOf and not its node's carrier:
+ * A node's deadline. Mutable only while it is its node's current deadline and not its carrier:
  * such a record is in no heap, so it may take a later due in place (see #scheduleDeadline).
  */
 interface Deadline {
   due: number;
-  readonly node: string;
+  readonly record: NodeRecord;
   seq: number;
   /** What ends then; worded only when the clocks view asks (a deadline is set on every heartbeat). */
   what: 'grace period' | 'startup grace period' | 'pod eviction timeout';
@@ -215,10 +243,8 @@ export class NodeLifecycleController implements Component {
   #monitor: Periodic | undefined;
   #startedAt = 0;
 
-  /** nodeHealthMap. */
-  readonly #health = new Map<string, NodeHealth>();
-  /** knownNodeSet. */
-  readonly #known = new Map<string, Node>();
+  /** Each node's record, by name. */
+  readonly #records = new Map<string, NodeRecord>();
   /** Nodes with informer events since the last pass. */
   #dirty = new Set<string>();
   /**
@@ -238,10 +264,6 @@ export class NodeLifecycleController implements Component {
    * looks at, and which deadline the clocks view names, are as with one entry per change.
    */
   readonly #deadlines = new MinHeap<Deadline>((a, b) => a.due < b.due || (a.due === b.due && a.seq < b.seq));
-  /** Each node's current deadline. */
-  readonly #deadlineOf = new Map<string, Deadline>();
-  /** Each node's carrier in #deadlines. */
-  readonly #carrier = new Map<string, Deadline>();
   /** Zone keys by the (frozen) labels object they were computed from. */
   readonly #zoneKeys = new WeakMap<object, string>();
   #deadlineSeq = 0;
@@ -250,14 +272,7 @@ export class NodeLifecycleController implements Component {
   readonly #zoneStates = new Map<string, ZoneState>();
   /** zoneNoExecuteTainter, or zonePodEvictor on the legacy path. */
   readonly #zoneQueues = new Map<string, RateLimitedTimedQueue>();
-  /** Every node's zone, and how many nodes each zone has. */
-  readonly #nodeZone = new Map<string, string>();
-  /**
-   * The frozen labels object each node's zone in #nodeZone was computed from: a pass tracks
-   * the zone of every changed node, and a heartbeat keeps the labels object, so the same
-   * object means the same zone without computing (or looking up) the key.
-   */
-  readonly #zoneLabels = new Map<string, object>();
+  /** How many nodes each zone has. */
   readonly #zoneSize = new Map<string, number>();
   /** The nodes that count for disruption (zoneToNodeConditions), with their last Ready. */
   readonly #counted = new Map<string, { zone: string; ready: boolean }>();
@@ -275,6 +290,8 @@ export class NodeLifecycleController implements Component {
   readonly #passNames: string[] = [];
   /** The nodes a monitor pass looks at, as the informer held them when it began (scratch, emptied after). */
   readonly #passNodes: (Node | undefined)[] = [];
+  /** The records of the nodes a monitor pass looks at (scratch, emptied after). */
+  readonly #passRecords: (NodeRecord | undefined)[] = [];
   /** The Node informer's change count when #passNodes was filled; -1 outside a pass. */
   #passChanges = -1;
 
@@ -304,7 +321,17 @@ export class NodeLifecycleController implements Component {
     this.#podsByNode = acquirePodsByNode(this.#pods);
     this.#subscriptions = [];
     if (this.#daemonSets) this.#subscriptions.push(this.#daemonSets.events$.subscribe());
-    if (this.#leases) this.#subscriptions.push(this.#leases.events$.subscribe((e) => this.#dirty.add(e.object.metadata?.name ?? '')));
+    if (this.#leases) {
+      this.#subscriptions.push(
+        this.#leases.events$.subscribe((e) => {
+          const name = e.object.metadata?.name ?? '';
+          this.#dirty.add(name);
+          this.#leaseNow(name, e.type === 'DELETED' ? undefined : e.object);
+        }),
+      );
+      // What the events above will not say: the Leases cached before this start.
+      for (const lease of this.#leases.list()) this.#leaseNow(lease.metadata?.name ?? '', lease);
+    }
     this.#subscriptions.push(this.#nodes.events$.subscribe((e) => this.#nodeEvent(e)));
     // An informer keeps its cache across a stop, and a relist of unchanged objects says
     // nothing: after a restart, replay the cache as upstream's fresh informers would.
@@ -344,7 +371,7 @@ export class NodeLifecycleController implements Component {
     this.#taintManager = undefined;
     if (this.#podsByNode) releasePodsByNode(this.#pods);
     this.#podsByNode = undefined;
-    for (const state of [this.#health, this.#known, this.#dirty, this.#retry, this.#deadlineOf, this.#carrier, this.#zoneStates, this.#zoneQueues, this.#nodeZone, this.#zoneLabels, this.#zoneSize, this.#counted, this.#zoneCounts]) {
+    for (const state of [this.#records, this.#dirty, this.#retry, this.#zoneStates, this.#zoneQueues, this.#zoneSize, this.#counted, this.#zoneCounts]) {
       state.clear();
     }
     this.#deadlines.clear();
@@ -352,7 +379,8 @@ export class NodeLifecycleController implements Component {
 
   /** The node's probeTimestamp: when this controller last saw it heartbeat (virtual ms), if known. */
   probeTimestamp(nodeName: string): number | undefined {
-    return this.#health.get(nodeName)?.probeTimestamp;
+    const rec = this.#records.get(nodeName);
+    return rec?.hasHealth ? rec.probeTimestamp : undefined;
   }
 
   /** Each zone's state, by zone as people read it ("" for nodes without zone labels, else `region/zone`). */
@@ -376,6 +404,25 @@ export class NodeLifecycleController implements Component {
   }
 
   // ---- informer events ------------------------------------------------------------------
+
+  /** The node's record, made when first asked for. */
+  #record(name: string): NodeRecord {
+    let rec = this.#records.get(name);
+    if (rec === undefined) this.#records.set(name, (rec = new NodeRecord(name)));
+    return rec;
+  }
+
+  /**
+   * Keeps what the Lease informer's cache now holds for the node (undefined: no Lease), its
+   * renewTime as #observeLease reads it: the informer applies each change to its cache
+   * before it delivers the event, so this is what a lookup at the next check would find.
+   */
+  #leaseNow(name: string, lease: Lease | undefined): void {
+    const rec = this.#record(name);
+    rec.hasLease = lease !== undefined;
+    const renewTime = lease?.spec?.renewTime;
+    rec.leaseRenewMs = renewTime ? parseRfc3339(renewTime) - this.#ctx.sim.clock.epochMs : undefined;
+  }
 
   #nodeEvent(e: InformerEvent<Node>): void {
     const name = e.object.metadata?.name ?? '';
@@ -414,13 +461,14 @@ export class NodeLifecycleController implements Component {
     for (const name of this.#retry) names.add(name);
     for (let top = this.#deadlines.peek(); top && top.due < now; top = this.#deadlines.peek()) {
       this.#deadlines.pop();
-      if (this.#carrier.get(top.node) !== top) continue;
-      this.#carrier.delete(top.node);
-      const current = this.#deadlineOf.get(top.node);
+      const rec = top.record;
+      if (rec.carrier !== top) continue;
+      rec.carrier = undefined;
+      const current = rec.deadline;
       if (!current) continue;
       if (current.due < now) {
-        this.#deadlineOf.delete(top.node);
-        names.add(top.node);
+        rec.deadline = undefined;
+        names.add(rec.name);
       } else this.#carry(current);
     }
     // The pass's names in order and their nodes, in scratch arrays that keep their length
@@ -439,22 +487,29 @@ export class NodeLifecycleController implements Component {
     // informer's cache has not changed since, and look again otherwise: a taint or status
     // written in the pass changes the cached Node.
     const cached = this.#passNodes;
+    const records = this.#passRecords;
     while (cached.length < n) cached.push(undefined);
-    for (let i = 0; i < n; i++) cached[i] = this.#nodes.get(sorted[i]!);
+    while (records.length < n) records.push(undefined);
+    for (let i = 0; i < n; i++) {
+      const name = sorted[i]!;
+      cached[i] = this.#nodes.get(name);
+      records[i] = this.#record(name);
+    }
     this.#passChanges = this.#nodes.changes;
 
     // Zone membership first: classifyNodes' newZoneRepresentatives and the added nodes get
     // their zone's queue before anything is decided.
-    for (let i = 0; i < n; i++) this.#trackZone(sorted[i]!, cached[i]);
+    for (let i = 0; i < n; i++) this.#trackZone(records[i]!, cached[i]);
     for (const zone of this.#zoneSize.keys()) if (!this.#zoneStates.has(zone)) this.#addPodEvictorForNewZone(zone, now);
 
     for (let i = 0; i < n; i++) {
       const name = sorted[i]!;
-      if (this.#known.has(name)) continue;
+      const rec = records[i]!;
+      if (rec.known !== undefined) continue;
       const node = this.#nodeNow(name, cached[i]);
       if (!node) continue;
       this.#recordNodeEvent(node, 'RegisteredNode', `Registered Node ${name} in Controller`);
-      this.#known.set(name, node);
+      rec.known = node;
       if (this.#taintBased) this.#markNodeAsReachable(node, now);
       else this.#cancelPodEviction(name);
     }
@@ -462,22 +517,24 @@ export class NodeLifecycleController implements Component {
       const name = sorted[i]!;
       // The node first: still there (most names), the known map need not be asked.
       if (this.#nodeNow(name, cached[i])) continue;
-      const old = this.#known.get(name);
+      const rec = records[i]!;
+      const old = rec.known;
       if (!old) continue;
       this.#recordNodeEvent(old, 'RemovingNode', `Removing Node ${name} from Controller`);
-      this.#known.delete(name);
+      rec.known = undefined;
       this.#uncount(name);
       this.#retry.delete(name);
-      this.#deadlineOf.delete(name);
+      rec.deadline = undefined;
     }
 
     for (let i = 0; i < n; i++) {
       const node = this.#nodeNow(sorted[i]!, cached[i]);
-      if (node) this.#checkNode(node, now);
+      if (node) this.#checkNode(node, records[i]!, now);
     }
     this.#passChanges = -1;
     // The nodes are not kept past the pass; the names are strings the informer holds anyway.
     cached.fill(undefined, 0, n);
+    records.fill(undefined, 0, n);
     names.clear();
     this.#spareDirty = names;
     this.#handleDisruption(now);
@@ -491,19 +548,19 @@ export class NodeLifecycleController implements Component {
     return this.#passChanges === this.#nodes.changes ? cached : this.#nodes.get(name);
   }
 
-  #checkNode(cached: Node, now: number): void {
-    const name = cached.metadata?.name ?? '';
+  /** Checks the node `cached`, whose record is `rec`. */
+  #checkNode(cached: Node, rec: NodeRecord, now: number): void {
+    const name = rec.name;
     this.#nodeChecks++;
-    const known = this.#health.get(name);
-    if (known !== undefined) {
-      const settled = known.settled;
-      if (settled !== undefined && (settled === cached || this.#observeHeartbeat(settled, cached, known, now)) && this.#checkRenewal(name, known, now)) {
-        known.settled = cached;
+    if (rec.hasHealth) {
+      const settled = rec.settled;
+      if (settled !== undefined && (settled === cached || this.#observeHeartbeat(settled, cached, rec, now)) && this.#checkRenewal(rec, now)) {
+        rec.settled = cached;
         return;
       }
-      known.settled = undefined;
+      rec.settled = undefined;
     }
-    const result = this.#updateNodeHealth(cached, now);
+    const result = this.#updateNodeHealth(cached, rec, now);
     if (!result) {
       // "Skipping - no pods will be evicted": upstream tries again next pass.
       this.#dirty.add(name);
@@ -511,7 +568,7 @@ export class NodeLifecycleController implements Component {
     }
     const { node, observed, current } = result;
     if (isNodeExcludedFromDisruptionChecks(node, this.#ctx.profile.features)) this.#uncount(name);
-    else this.#count(name, this.#nodeZone.get(name) ?? '', current?.status === 'True');
+    else this.#count(name, rec.zone ?? '', current?.status === 'True');
 
     if (current) {
       if (this.#taintBased) this.#processTaintBaseEviction(node, observed, now);
@@ -526,17 +583,16 @@ export class NodeLifecycleController implements Component {
       }
       if (!marked) {
         this.#retry.add(name);
-        this.#scheduleDeadline(name, cached);
+        this.#scheduleDeadline(rec, cached);
         return;
       }
     }
     this.#retry.delete(name);
-    this.#scheduleDeadline(name, cached);
+    this.#scheduleDeadline(rec, cached);
     // Ready, nothing written (the same Node object), no taint for markNodeAsReachable to
     // remove: until this object changes, a check of it only follows the Lease.
     if (node === cached && current === observed && observed.status === 'True' && !taintExists(node.spec?.taints, UNREACHABLE_TAINT) && !taintExists(node.spec?.taints, NOT_READY_TAINT)) {
-      const health = this.#health.get(name);
-      if (health !== undefined) health.settled = node;
+      if (rec.hasHealth) rec.settled = node;
     }
   }
 
@@ -550,7 +606,7 @@ export class NodeLifecycleController implements Component {
    * heartbeat: a Node status every 10 s per node before 1.13, every minute after. Not
    * {@link isNodeHeartbeatOnly}, which walks every member and condition of both versions.
    */
-  #observeHeartbeat(settled: Node, cached: Node, health: NodeHealth, now: number): boolean {
+  #observeHeartbeat(settled: Node, cached: Node, health: NodeRecord, now: number): boolean {
     if (cached.spec !== settled.spec || cached.metadata?.labels !== settled.metadata?.labels) return false;
     const currentReady = nodeCondition(cached, 'Ready');
     if (currentReady?.status !== 'True') return false;
@@ -560,7 +616,7 @@ export class NodeLifecycleController implements Component {
 
   /**
    * A check of a node whose Node object is the one its last full check found Ready with
-   * nothing to do (NodeHealth.settled), or a heartbeat of it already observed
+   * nothing to do (NodeRecord.settled), or a heartbeat of it already observed
    * ({@link #observeHeartbeat}): most checks, a Lease renewal every 10 s per node. The
    * full check would find no new heartbeat (the same Ready condition), follow the
    * Lease, and unless the grace period ran out answer Ready=True again: count the node as
@@ -570,58 +626,51 @@ export class NodeLifecycleController implements Component {
    * (nothing done but the Lease, which the full check then finds seen) when the grace
    * period ran out.
    */
-  #checkRenewal(name: string, health: NodeHealth, now: number): boolean {
-    this.#observeLease(name, health, now);
+  #checkRenewal(health: NodeRecord, now: number): boolean {
+    this.#observeLease(health, now);
     const grace = this.#ctx.profile.options.nodeMonitorGracePeriod;
     if (now > health.probeTimestamp + grace) return false;
-    this.#setDeadline(name, health.probeTimestamp + grace, 'grace period');
+    this.#setDeadline(health, health.probeTimestamp + grace, 'grace period');
     return true;
   }
 
   /** tryUpdateNodeHealth with upstream's retries, each from a fresh GET. Undefined when every write failed. */
-  #updateNodeHealth(cached: Node, now: number): HealthResult | undefined {
+  #updateNodeHealth(cached: Node, rec: NodeRecord, now: number): HealthResult | undefined {
     let node = cached;
     for (let attempt = 0; attempt < NODE_HEALTH_UPDATE_RETRY; attempt++) {
-      const result = this.#tryUpdateNodeHealth(node, now);
+      const result = this.#tryUpdateNodeHealth(node, rec, now);
       if (result) return result;
-      const fresh = this.#client.get('Node', node.metadata?.name ?? '');
+      const fresh = this.#client.get('Node', rec.name);
       if (E.isLeft(fresh)) return undefined;
       node = fresh.right;
     }
     return undefined;
   }
 
-  /** tryUpdateNodeHealth: undefined when the status write failed. */
-  #tryUpdateNodeHealth(node: Node, now: number): HealthResult | undefined {
+  /** tryUpdateNodeHealth of `node`, whose record is `health`: undefined when the status write failed. */
+  #tryUpdateNodeHealth(node: Node, health: NodeRecord, now: number): HealthResult | undefined {
     const { clock } = this.#ctx.sim;
     const { options, behaviours } = this.#ctx.profile;
-    const name = node.metadata?.name ?? '';
     const creationTimestamp = node.metadata?.creationTimestamp ?? clock.iso(now);
     const currentReady = nodeCondition(node, 'Ready');
-    let health = this.#health.get(name);
     let observed: NodeCondition;
     let gracePeriod: number;
     if (!currentReady) {
       // Never posted: a stand-in Ready from the creation time, and the startup grace.
       observed = { type: 'Ready', status: 'Unknown', lastHeartbeatTime: creationTimestamp, lastTransitionTime: creationTimestamp };
       gracePeriod = options.nodeStartupGracePeriod;
-      if (health) health.saved = undefined;
-      else {
-        // Parsed only here: this runs for every node on every heartbeat, and only a node
-        // that never posted a status needs its creation time.
-        const createdAt = Date.parse(creationTimestamp) - clock.epochMs;
-        health = { probeTimestamp: createdAt, readyTransitionTimestamp: createdAt, saved: undefined, lease: undefined, settled: undefined, renewIso: undefined, renewMs: 0 };
-      }
+      if (health.hasHealth) health.saved = undefined;
+      // Parsed only here: this runs for every node on every heartbeat, and only a node
+      // that never posted a status needs its creation time.
+      else initHealth(health, Date.parse(creationTimestamp) - clock.epochMs, undefined);
     } else {
       observed = currentReady;
       gracePeriod = options.nodeMonitorGracePeriod;
     }
-    if (!health) {
-      // "Missing timestamp for Node. Assuming now as a timestamp."
-      health = { probeTimestamp: now, readyTransitionTimestamp: now, saved: currentReady, lease: undefined, settled: undefined, renewIso: undefined, renewMs: 0 };
-    } else if (currentReady) observeReady(health, currentReady, now);
-    const observedLease = this.#observeLease(name, health, now);
-    this.#health.set(name, health);
+    // "Missing timestamp for Node. Assuming now as a timestamp."
+    if (!health.hasHealth) initHealth(health, now, currentReady);
+    else if (currentReady) observeReady(health, currentReady, now);
+    const observedLease = this.#observeLease(health, now);
 
     if (!(now > health.probeTimestamp + gracePeriod)) return this.#answer(node, observed, currentReady);
 
@@ -647,7 +696,10 @@ export class NodeLifecycleController implements Component {
     if (deepEqual(current, observed)) return this.#answer(node, observed, currentReady);
     const written = this.#client.updateStatus('Node', { ...node, status: { ...node.status, conditions } });
     if (E.isLeft(written)) return undefined;
-    this.#health.set(name, { probeTimestamp: health.probeTimestamp, readyTransitionTimestamp: now, saved: current, lease: observedLease, settled: undefined, renewIso: health.renewIso, renewMs: health.renewMs });
+    health.readyTransitionTimestamp = now;
+    health.saved = current;
+    health.lease = observedLease;
+    health.settled = undefined;
     return this.#answer(written.right, observed, current);
   }
 
@@ -657,11 +709,10 @@ export class NodeLifecycleController implements Component {
    * the node alive, even if its status is never posted). Seeing the same renewal again
    * changes nothing. The observed renewal, if there is a Lease.
    */
-  #observeLease(name: string, health: NodeHealth, now: number): { renewTime: number | undefined } | undefined {
-    if (!this.#leases || !this.#ctx.profile.features.NodeLease) return undefined;
-    const lease = this.#leases.get(name, NAMESPACE_NODE_LEASE);
-    if (!lease) return undefined;
-    const renewTime = lease.spec?.renewTime ? this.#leaseRenewTime(health, lease.spec.renewTime) : undefined;
+  #observeLease(health: NodeRecord, now: number): { renewTime: number | undefined } | undefined {
+    // Only a Lease informer's events (with NodeLease) set hasLease.
+    if (!health.hasLease) return undefined;
+    const renewTime = health.leaseRenewMs;
     const savedLease = health.lease;
     const newer = savedLease === undefined || (savedLease.renewTime !== undefined && renewTime !== undefined && savedLease.renewTime < renewTime);
     let observedLease: { renewTime: number | undefined };
@@ -688,19 +739,6 @@ export class NodeLifecycleController implements Component {
     return result;
   }
 
-  /**
-   * A Lease's renewTime in virtual ms. A node is checked on each of its Node and Lease
-   * events, mostly with the same renewTime as the check before: the last one parsed is
-   * kept in the node's health record (a parse is pure: a fresh record parses again).
-   */
-  #leaseRenewTime(health: NodeHealth, renewTime: string): number {
-    if (health.renewIso === renewTime) return health.renewMs;
-    const ms = parseRfc3339(renewTime) - this.#ctx.sim.clock.epochMs;
-    health.renewIso = renewTime;
-    health.renewMs = ms;
-    return ms;
-  }
-
   // ---- eviction decisions ---------------------------------------------------------------
 
   #processTaintBaseEviction(node: Node, observed: NodeCondition, now: number): void {
@@ -724,8 +762,8 @@ export class NodeLifecycleController implements Component {
   // The legacy path (v1.15.5 monitorNodeHealth with useTaintBasedEvictions false).
   #processNoTaintBaseEviction(node: Node, observed: NodeCondition, now: number): void {
     const name = node.metadata?.name ?? '';
-    const health = this.#health.get(name);
-    if (!health) return;
+    const health = this.#records.get(name);
+    if (!health?.hasHealth) return;
     const timeout = this.#ctx.profile.options.podEvictionTimeout;
     switch (observed.status) {
       case 'False':
@@ -742,7 +780,7 @@ export class NodeLifecycleController implements Component {
   }
 
   #queueOf(node: Node): RateLimitedTimedQueue | undefined {
-    return this.#zoneQueues.get(this.#nodeZone.get(node.metadata?.name ?? '') ?? this.#zoneKey(node));
+    return this.#zoneQueues.get(this.#records.get(node.metadata?.name ?? '')?.zone ?? this.#zoneKey(node));
   }
 
   #markNodeForTainting(node: Node, status: 'False' | 'Unknown', now: number): void {
@@ -770,7 +808,7 @@ export class NodeLifecycleController implements Component {
   }
 
   #cancelPodEviction(name: string): void {
-    const zone = this.#nodeZone.get(name);
+    const zone = this.#records.get(name)?.zone;
     if (zone !== undefined) this.#zoneQueues.get(zone)?.remove(name);
   }
 
@@ -877,8 +915,8 @@ export class NodeLifecycleController implements Component {
     if (allWasFullyDisrupted) {
       // Leaving it: grace periods restart for every node.
       for (const node of this.#nodes.list()) {
-        const health = this.#health.get(node.metadata?.name ?? '');
-        if (health) {
+        const health = this.#records.get(node.metadata?.name ?? '');
+        if (health?.hasHealth) {
           health.probeTimestamp = now;
           health.readyTransitionTimestamp = now;
         }
@@ -939,24 +977,28 @@ export class NodeLifecycleController implements Component {
     return key;
   }
 
-  #trackZone(name: string, node: Node | undefined): void {
+  /**
+   * Keeps the node's zone, and the frozen labels object it was computed from: a pass tracks
+   * the zone of every changed node, and a heartbeat keeps the labels object, so the same
+   * object means the same zone without computing (or looking up) the key.
+   */
+  #trackZone(rec: NodeRecord, node: Node | undefined): void {
     const labels = node?.metadata?.labels;
-    if (labels !== undefined && this.#zoneLabels.get(name) === labels) return;
-    const before = this.#nodeZone.get(name);
+    if (labels !== undefined && rec.zoneLabels === labels) return;
+    const before = rec.zone;
     const after = node ? this.#zoneKey(node) : undefined;
     // Only a frozen object stands for its contents; a node without labels is keyed each time.
-    if (labels !== undefined && Object.isFrozen(labels)) this.#zoneLabels.set(name, labels);
-    else this.#zoneLabels.delete(name);
+    rec.zoneLabels = labels !== undefined && Object.isFrozen(labels) ? labels : undefined;
     if (before === after) return;
     if (before !== undefined) {
       const size = (this.#zoneSize.get(before) ?? 1) - 1;
       if (size > 0) this.#zoneSize.set(before, size);
       else this.#zoneSize.delete(before);
-      this.#nodeZone.delete(name);
+      rec.zone = undefined;
     }
     if (after !== undefined) {
       this.#zoneSize.set(after, (this.#zoneSize.get(after) ?? 0) + 1);
-      this.#nodeZone.set(name, after);
+      rec.zone = after;
     }
   }
 
@@ -983,10 +1025,10 @@ export class NodeLifecycleController implements Component {
   }
 
   /** The next pass that must look at this node without any event: grace expiry, or (legacy) the eviction timeout. */
-  #scheduleDeadline(name: string, checked: Node | undefined): void {
+  #scheduleDeadline(health: NodeRecord, checked: Node | undefined): void {
+    const name = health.name;
     const node = this.#nodeNow(name, checked);
-    const health = this.#health.get(name);
-    if (!node || !health) return;
+    if (!node || !health.hasHealth) return;
     const { options } = this.#ctx.profile;
     const ready = nodeCondition(node, 'Ready');
     let due = Infinity;
@@ -995,7 +1037,7 @@ export class NodeLifecycleController implements Component {
       due = health.probeTimestamp + (ready ? options.nodeMonitorGracePeriod : options.nodeStartupGracePeriod);
       what = ready ? 'grace period' : 'startup grace period';
     }
-    const zone = this.#nodeZone.get(name);
+    const zone = health.zone;
     const queued = zone !== undefined && this.#zoneQueues.get(zone)?.has(name) === true;
     if (!this.#taintBased && !queued && (ready?.status === 'Unknown' || ready?.status === 'False')) {
       const base = ready.status === 'Unknown' ? health.probeTimestamp : health.readyTransitionTimestamp;
@@ -1004,18 +1046,18 @@ export class NodeLifecycleController implements Component {
         what = 'pod eviction timeout';
       }
     }
-    this.#setDeadline(name, due, what);
+    this.#setDeadline(health, due, what);
   }
 
   /** Makes `due` (Infinity: none) the node's current deadline. */
-  #setDeadline(name: string, due: number, what: Deadline['what']): void {
-    const previous = this.#deadlineOf.get(name);
+  #setDeadline(rec: NodeRecord, due: number, what: Deadline['what']): void {
+    const previous = rec.deadline;
     if (previous?.due === due) return;
     if (due === Infinity) {
-      this.#deadlineOf.delete(name);
+      rec.deadline = undefined;
       return;
     }
-    const carrier = this.#carrier.get(name);
+    const carrier = rec.carrier;
     if (previous !== undefined && previous !== carrier && carrier !== undefined && carrier.due <= due) {
       // The common case (a heartbeat moves the deadline later): the carrier stands for it
       // and the current record is in no heap, so it takes the new due in place, with the
@@ -1025,26 +1067,27 @@ export class NodeLifecycleController implements Component {
       previous.what = what;
       return;
     }
-    const deadline: Deadline = { due, node: name, seq: this.#deadlineSeq++, what };
-    this.#deadlineOf.set(name, deadline);
+    const deadline: Deadline = { due, record: rec, seq: this.#deadlineSeq++, what };
+    rec.deadline = deadline;
     // A carrier due no later stands for it until it comes up.
     if (!carrier || carrier.due > due) this.#carry(deadline);
   }
 
   /** Puts a node's deadline in the heap as its carrier. */
   #carry(deadline: Deadline): void {
-    this.#carrier.set(deadline.node, deadline);
+    deadline.record.carrier = deadline;
     this.#deadlines.push(deadline);
   }
 
   /** The earliest current deadline by (due, seq), carriers brought up to date on the way. */
   #nextDeadline(): Deadline | undefined {
     for (let top = this.#deadlines.peek(); top; top = this.#deadlines.peek()) {
-      const current = this.#deadlineOf.get(top.node);
-      if (this.#carrier.get(top.node) === top) {
+      const rec = top.record;
+      const current = rec.deadline;
+      if (rec.carrier === top) {
         if (current === top) return top;
         this.#deadlines.pop();
-        this.#carrier.delete(top.node);
+        rec.carrier = undefined;
         if (current) this.#carry(current);
       } else this.#deadlines.pop();
     }
@@ -1054,7 +1097,7 @@ export class NodeLifecycleController implements Component {
   #monitorPurpose(): string {
     const base = `monitor node health (every ${this.#ctx.profile.options.nodeMonitorPeriod / 1000} s)`;
     const top = this.#nextDeadline();
-    return top ? `${base}; next: ${top.what} of node ${top.node} ends at T+${top.due / 1000}s` : base;
+    return top ? `${base}; next: ${top.what} of node ${top.record.name} ends at T+${top.due / 1000}s` : base;
   }
 
   // ---- writes and events ----------------------------------------------------------------

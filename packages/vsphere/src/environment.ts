@@ -5,7 +5,7 @@
 // plugins handed to it are bound to the vCenter once the simulation exists.
 import * as E from 'fp-ts/lib/Either.js';
 import { EventRecorder, SeededRandom } from '@failsim/core';
-import { createCluster, findProfile, type Cluster, type ClusterOptions, type KubeletConfig, type NodeSpec, type ProvisionedVolume, type ProvisionOptions, type VolumeProvisioner } from '@failsim/controllers';
+import { createCluster, findProfile, sharedInformer, type Cluster, type ClusterOptions, type KubeletConfig, type NodeSpec, type ProvisionedVolume, type ProvisionOptions, type VolumeProvisioner } from '@failsim/controllers';
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { Observable, Subscription } from 'rxjs';
@@ -185,7 +185,7 @@ export const vsphereCluster = (options: VsphereClusterOptions = {}): VsphereClus
   for (const policy of options.storagePolicies ?? [RAID1_POLICY]) vcenter.addStoragePolicy(policy);
   for (const s of vmSpecs) vcenter.createVm({ name: s.name, host: s.host, uuid: s.uuid, ipAddress: s.ipAddress, datastore });
 
-  const nodeManager = new NodeManager(vcenter, cluster.sim.api.client('vsphere-cloud-provider'));
+  const nodeManager = new NodeManager(vcenter, sharedInformer(cluster.ctx, 'Node'));
   nodeManager.start();
   vcp.target = new VsphereVolumePlugin({ vcenter, nodeManager, machineForNode: (n) => vmForNode.get(n) });
   csi.target = new VsphereCsiPlugin({ vcenter, vmForNode: (n) => vmForNode.get(n), migration });

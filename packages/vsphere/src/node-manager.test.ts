@@ -14,7 +14,7 @@ const setup = () => {
   const w1 = vcenter.createVm({ name: 'vm-w1', host: '10.27.51.11' });
   const w2 = vcenter.createVm({ name: 'vm-w2', host: '10.27.51.12' });
   const kubectl = sim.api.client('kubectl');
-  const manager = new NodeManager(vcenter, sim.api.client('vsphere-cloud-provider'));
+  const manager = new NodeManager(vcenter, new Informer(sim.api.client('vsphere-cloud-provider'), 'Node'));
   manager.start();
   // The rule before the lookup was skipped: every ADDED and MODIFIED Node looks its system
   // UUID up, a VM found replaces the registration, none found leaves it.

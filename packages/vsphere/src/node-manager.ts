@@ -24,9 +24,16 @@ export class NodeManager {
   readonly #foundBy = new Map<string, { readonly systemUUID: string; readonly vmUuid: string }>();
   #subscription: Subscription | undefined;
 
-  constructor(vcenter: Vcenter, client: ApiClient) {
+  /**
+   * `nodes`: the Node informer to watch — the kube-controller-manager's shared one, as
+   * upstream's vSphere.SetInformers adds its handlers to the controller manager's informer
+   * factory (a watch and cache of its own cost every Node write, a heartbeat every 10 s a
+   * node in the 1.12 profile, one more delivery) — or a client, for which the manager
+   * keeps a Node informer of its own (the constructor's first form).
+   */
+  constructor(vcenter: Vcenter, nodes: Informer<'Node'> | ApiClient) {
     this.#vcenter = vcenter;
-    this.#informer = new Informer(client, 'Node');
+    this.#informer = nodes instanceof Informer ? nodes : new Informer(nodes, 'Node');
   }
 
   /** Starts watching Nodes. */

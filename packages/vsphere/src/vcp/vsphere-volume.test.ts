@@ -29,6 +29,7 @@ const setup = () => {
   for (const [name, vm] of [['w1', w1], ['w2', w2]] as const) {
     kubectl.create('Node', { metadata: { name }, status: { nodeInfo: { systemUUID: vm.uuid.toUpperCase() } as never } });
   }
+  // A client: the manager keeps a Node informer of its own (its first constructor form).
   const nodeManager = new NodeManager(vcenter, sim.api.client('vsphere-cloud-provider'));
   nodeManager.start();
   const machines = new Map([['w1', 'vm-w1'], ['w2', 'vm-w2']]);

@@ -168,6 +168,8 @@ const NO_STOP = (): void => {};
 
 /** The matcher of a list or watch without namespace or selectors. */
 const MATCH_ALL = (): boolean => true;
+/** {@link MATCH_ALL} as a matcher result, shared. */
+const MATCH_ALL_RESULT: Result<(obj: KubeObject) => boolean> = E.right(MATCH_ALL);
 
 /**
  * Fields whose `=` selectors index watchers: a kubelet watches Pods with
@@ -896,8 +898,10 @@ export class ApiServer {
   #matcher(kind: Kind, options: ListOptions): Result<(obj: KubeObject) => boolean> {
     // Controllers list with the same few selectors on every sync (the pod GC every 20 s,
     // the DaemonSet controller per node…): parsed and compiled once. Matchers are pure.
-    // Without selectors compiling costs less than the key.
-    if (!options.labelSelector && !options.fieldSelector) return this.#compileMatcher(kind, options);
+    // Without selectors compiling costs less than the key, and without a namespace there is
+    // nothing to compile (the pod GC lists every Node every 20 s: parsing the two empty
+    // selectors was half of that list, issue 8).
+    if (!options.labelSelector && !options.fieldSelector) return options.namespace === undefined ? MATCH_ALL_RESULT : this.#compileMatcher(kind, options);
     const key = `${kind}\u0000${options.namespace ?? '\u0001'}\u0000${options.labelSelector ?? ''}\u0000${options.fieldSelector ?? ''}`;
     const cached = this.#matchers.get(key);
     if (cached !== undefined) return cached;

@@ -650,24 +650,27 @@ describe('ApiServer write path allocations (issue 8)', () => {
 });
 
 describe('ApiServer Event expiry (--event-ttl)', () => {
+  /** A kubelet's Event about pod web-0, in the order the recorder builds one (so the store keeps it as a row). */
+  const kubeletEvent = (name: string, reason: string, message: string, type: string, extra: Record<string, unknown> = {}): Event => ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name, namespace: 'default', ...extra },
+    involvedObject: { kind: 'Pod', namespace: 'default', name: 'web-0', uid: 'u1', apiVersion: 'v1', resourceVersion: '1' },
+    reason,
+    message,
+    source: { component: 'kubelet', host: 'w1' },
+    firstTimestamp: '2019-06-01T00:00:00Z',
+    lastTimestamp: '2019-06-01T00:00:00Z',
+    count: 1,
+    type,
+    reportingComponent: 'kubelet',
+    reportingInstance: 'w1',
+  });
+
   it('removes each Event its TTL after the last write: a DELETED change at a new resourceVersion, traced as the server', () => {
     const sim = createSimulation({ eventTTLSeconds: 60 });
     const client = sim.api.client('kubelet', nodeLocation('w1'));
-    const event = (name: string, extra: Record<string, unknown> = {}): Event => ({
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name, namespace: 'default', ...extra },
-      involvedObject: { kind: 'Pod', namespace: 'default', name: 'web-0', uid: 'u1', apiVersion: 'v1', resourceVersion: '1' },
-      reason: 'Pulled',
-      message: 'Successfully pulled image "nginx"',
-      source: { component: 'kubelet', host: 'w1' },
-      firstTimestamp: '2019-06-01T00:00:00Z',
-      lastTimestamp: '2019-06-01T00:00:00Z',
-      count: 1,
-      type: 'Normal',
-      reportingComponent: 'kubelet',
-      reportingInstance: 'w1',
-    });
+    const event = (name: string, extra: Record<string, unknown> = {}): Event => kubeletEvent(name, 'Pulled', 'Successfully pulled image "nginx"', 'Normal', extra);
     // A row of the Event store, and one kept whole (labelled).
     const stored = [right(client.create('Event', event('a'))), right(client.create('Event', event('b', { labels: { x: 'y' } })))];
     const seen: WatchEvent[] = [];
@@ -694,21 +697,7 @@ describe('ApiServer Event expiry (--event-ttl)', () => {
   it('removes by the stored row only the write its countdown was for: a patched, a deleted and a re-created Event expire as by name', () => {
     const sim = createSimulation({ eventTTLSeconds: 60 });
     const client = sim.api.client('kubelet', nodeLocation('w1'));
-    const event = (name: string): Event => ({
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name, namespace: 'default' },
-      involvedObject: { kind: 'Pod', namespace: 'default', name: 'web-0', uid: 'u1', apiVersion: 'v1', resourceVersion: '1' },
-      reason: 'BackOff',
-      message: 'Back-off restarting failed container',
-      source: { component: 'kubelet', host: 'w1' },
-      firstTimestamp: '2019-06-01T00:00:00Z',
-      lastTimestamp: '2019-06-01T00:00:00Z',
-      count: 1,
-      type: 'Warning',
-      reportingComponent: 'kubelet',
-      reportingInstance: 'w1',
-    });
+    const event = (name: string): Event => kubeletEvent(name, 'BackOff', 'Back-off restarting failed container', 'Warning');
     right(client.create('Event', event('patched')));
     right(client.create('Event', event('deleted')));
     right(client.create('Event', event('recreated')));

@@ -565,7 +565,7 @@ export class ApiServer {
       sink.error(unreachable(caller.location, 'Watch', what));
       return NO_STOP;
     }
-    const matcher = kind ? this.#matcher(kind, options) : E.right(MATCH_ALL);
+    const matcher = kind ? this.#matcher(kind, options) : MATCH_ALL_RESULT;
     if (E.isLeft(matcher)) {
       sink.error(matcher.left);
       return NO_STOP;
@@ -924,7 +924,7 @@ export class ApiServer {
     const namespace = resources[kind].namespaced ? options.namespace : undefined;
     const labelMatcher = labels.right;
     const fieldMatcher = fields.right;
-    if (namespace === undefined && labelMatcher.empty && reqs.right.length === 0) return E.right(MATCH_ALL);
+    if (namespace === undefined && labelMatcher.empty && reqs.right.length === 0) return MATCH_ALL_RESULT;
     return E.right(
       (obj) =>
         (namespace === undefined || obj.metadata?.namespace === namespace) &&

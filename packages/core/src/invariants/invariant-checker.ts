@@ -7,9 +7,9 @@
 // checker fails fast with the writes and timer firings that led to it.
 import * as E from 'fp-ts/lib/Either.js';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
-import { throwError } from 'rxjs';
 import type { WatchSink } from '../api/api-server.js';
 import type { ApiClient } from '../api/client.js';
+import { reportUnhandled } from '../api/informer.js';
 import { kinds, type Kind, type KubeObject } from '../api/resources.js';
 import type { WatchEvent } from '../api/watch.js';
 import type { TimerLabel } from '../kernel/clock.js';
@@ -373,14 +373,14 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
           check(watch, event);
           if (kind === undefined) onObject(event);
         } catch (error) {
-          throwError(() => error).subscribe();
+          reportUnhandled(error);
         }
       },
       error: (error) => {
         try {
           report('watch-order', `${name} ended with an error: ${error.message ?? 'unknown'}`, recent());
         } catch (thrown) {
-          throwError(() => thrown).subscribe();
+          reportUnhandled(thrown);
         }
       },
     };

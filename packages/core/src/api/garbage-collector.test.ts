@@ -240,20 +240,32 @@ describe('GarbageCollector', () => {
     expect(collected()).toEqual(['stale', 'kept']);
   });
 
-  it('removes the foreground finalizer of an ownerless Event once its last dependent goes', () => {
-    const { kubectl } = setup();
+  // Upstream's collector ignores Events (--gc-ignored-resources defaults to events): an
+  // Event is never collected through its owners nor freed of a finalizer by the collector;
+  // the Event TTL removes it. The API server's --event-ttl is an hour.
+  const EVENT_TTL_MS = 60 * 60 * 1000;
+
+  it('leaves an Event deleted with Foreground propagation to its TTL, and then collects its dependents', () => {
+    const { sim, kubectl, collected } = setup();
     const involvedObject = { kind: 'Lease', namespace: 'default', name: 'x' };
     const event = right(kubectl.create('Event', { metadata: { name: 'x.1' }, involvedObject, reason: 'Test', message: 'owner' }));
     const byEvent: OwnerReference = { apiVersion: 'v1', kind: 'Event', name: 'x.1', uid: event.metadata?.uid ?? '', blockOwnerDeletion: true };
     right(kubectl.create('Lease', { metadata: { name: 'dep', ownerReferences: [byEvent], finalizers: ['example.com/hold'] }, spec: { holderIdentity: 'w0' } }));
     right(kubectl.delete('Event', 'x.1', { propagationPolicy: 'Foreground' }));
-    expect(right(kubectl.get('Event', 'x.1')).metadata?.finalizers).toEqual(['foregroundDeletion']);
     right(kubectl.patch('Lease', 'dep', { metadata: { finalizers: null } }, { type: 'merge' }));
-    expect(left(kubectl.get('Lease', 'dep')).reason).toBe('NotFound');
+    sim.clock.runFor(EVENT_TTL_MS / 2);
+    // Its dependent was not deleted for it, nor its finalizer removed: it exists, terminating.
+    const held = right(kubectl.get('Event', 'x.1'));
+    expect(held.metadata?.finalizers).toEqual(['foregroundDeletion']);
+    expect(held.metadata?.deletionTimestamp).toBeDefined();
+    expect(right(kubectl.get('Lease', 'dep')).metadata?.name).toBe('dep');
+    sim.clock.runFor(EVENT_TTL_MS);
     expect(left(kubectl.get('Event', 'x.1')).reason).toBe('NotFound');
+    // Its owner gone, the dependent goes (upstream: once attemptToDelete's GET finds it gone).
+    expect(collected()).toEqual(['dep']);
   });
 
-  it('collects Events that name an owner, from their creation or from a later write', () => {
+  it('never collects an Event through its ownerReferences: Events go with their TTL', () => {
     const { sim, kubectl } = setup();
     const owner = right(kubectl.create('Lease', lease('owner')));
     const involvedObject = { kind: 'Lease', namespace: 'default', name: 'owner' };
@@ -262,9 +274,12 @@ describe('GarbageCollector', () => {
     right(kubectl.create('Event', { metadata: { name: 'free.1' }, involvedObject, reason: 'Test', message: 'c' }));
     right(kubectl.patch('Event', 'adopted.1', { metadata: { ownerReferences: [ownerRef(owner)] } }, { type: 'merge' }));
     right(kubectl.delete('Lease', 'owner'));
-    const removed = sim.trace.entries.flatMap((e) => (e.type === 'write' && e.verb === 'remove' && e.kind === 'Event' ? [e.name] : []));
-    expect(removed).toEqual(['owned.1', 'adopted.1']);
-    expect(right(kubectl.list('Event')).items.map((e) => e.metadata?.name)).toEqual(['free.1']);
+    const names = () => right(kubectl.list('Event')).items.map((e) => e.metadata?.name);
+    expect(names()).toEqual(['adopted.1', 'free.1', 'owned.1']);
+    sim.clock.runFor(EVENT_TTL_MS + 1000);
+    expect(names()).toEqual([]);
+    const removedBy = sim.trace.entries.flatMap((e) => (e.type === 'write' && e.verb === 'remove' && e.kind === 'Event' ? [e.by] : []));
+    expect(removedBy.some((by) => by.startsWith('garbage-collector'))).toBe(false);
   });
 
   it('takes the watch through its sink: stops when unsubscribed, and reports a failed watch as unhandled and ends', async () => {

@@ -17,12 +17,15 @@ import type { WatchEvent } from './watch.js';
  * collector first saw it. Updated in place on every write, so a write of an existing object
  * allocates nothing here.
  *
- * An Event without owners is not kept at all (issue 8): Events are most of the objects of
- * a run (~230 live per node for the hour of --event-ttl, ~1 M at 5,000 nodes), and the
- * collector needs them only (a) to tell that an owner named by a dependent exists and (b)
- * to empty a terminating namespace. Both are answered from the API server instead, as
- * upstream does (see GarbageCollector#ownerExists and #emptyNamespace). An Event that gains
- * an owner gets a record like any dependent.
+ * Events have no records: upstream's collector ignores them (the controller manager's
+ * --gc-ignored-resources default is garbagecollector.DefaultIgnoredResources(), events
+ * alone; graph_builder.go starts no monitor for an ignored resource, v1.14 through v1.30),
+ * so an Event is never collected through its ownerReferences, and an Event deleted with
+ * Foreground or Orphan propagation keeps the finalizer the API server gave it until its
+ * --event-ttl removes it. What the collector still needs of Events is asked of the API
+ * server: whether an Event named as an owner exists (#ownerExists) and a terminating
+ * namespace's Events (#emptyNamespace). Events are also most of the objects of a run
+ * (~230 live per node for the hour of --event-ttl, ~1 M at 5,000 nodes).
  */
 class Tracked {
   /**
@@ -80,7 +83,7 @@ export class GarbageCollector {
    * record by uid alone cost ~50 bytes a tracked object). By kind for the lookup every
    * update of a tracked object makes: most updates of a settled cluster are Lease renewals
    * and Node status, whose uids are found among a few thousand entries rather than in a map
-   * of every Pod, claim and owned Event of the cluster (a miss-prone probe, 4% of a settled
+   * of every Pod and claim of the cluster (a miss-prone probe, 4% of a settled
    * minute at 2,000 nodes). A uid names one object, of one kind.
    */
   readonly #objectsByKind = new Map<string, Map<string, Tracked>>();
@@ -93,6 +96,11 @@ export class GarbageCollector {
   /** Namespace name → the Namespace object as last seen. */
   readonly #namespaces = new Map<string, KubeObject>();
   #seq = 0;
+  /**
+   * The uids of Events some dependent names as its owner (those of #dependents' keys named
+   * with kind Event), so that the removal of an Event reads its uid only when one is.
+   */
+  readonly #eventOwners = new Set<string>();
   /** Namespaces whose Events #emptyNamespace is deleting. */
   readonly #emptyingEvents = new Set<string>();
 
@@ -143,8 +151,31 @@ export class GarbageCollector {
     const object = event.object;
     const kind = object.kind;
     if (!kind || !isKind(kind)) return;
+    if (kind === 'Event') {
+      // Not tracked (see Tracked); most writes of a run are Event creations and expiries.
+      if (event.type === 'DELETED') this.#onEventRemoved(object);
+      return;
+    }
     if (event.type === 'DELETED') this.#onRemoved(object);
     else this.#onUpsert(kind, object, event.type === 'ADDED');
+  }
+
+  /**
+   * An Event went. Upstream's collector learns it only for an Event it holds as a virtual
+   * node, an owner some dependent names: attemptToDelete polls such a node's existence until
+   * a GET finds it gone and then visits its dependents (garbagecollector.go
+   * attemptToDeleteItem, enqueueVirtualDeleteEvent); failsim visits them at once, as for any
+   * owner. Its namespace may be waiting for it to go (#emptyNamespace).
+   */
+  #onEventRemoved(event: KubeObject): void {
+    // Read the uid only when some dependent names an Event: an expiring Event's uid is
+    // formatted on demand by the Event store (~1 M Events expire within three minutes at
+    // 5,000 nodes).
+    if (this.#eventOwners.size > 0) {
+      const uid = uidOf(event);
+      if (this.#eventOwners.delete(uid)) this.#collectDependentsOf(uid);
+    }
+    this.#recheckNamespaceOf(event);
   }
 
   /** Every record, in the order the collector first saw the objects. */
@@ -185,9 +216,8 @@ export class GarbageCollector {
   }
 
   /**
-   * Whether the owner `ref` of a dependent in `namespace` exists. A tracked owner does. An
-   * Event is not tracked unless it has owners itself, so an Event owner that is not tracked
-   * is looked up live, the way upstream's attemptToDeleteItem checks an owner absent from
+   * Whether the owner `ref` of a dependent in `namespace` exists. A tracked owner does.
+   * Events are not tracked, so an Event owner is looked up live, the way upstream's attemptToDeleteItem checks an owner absent from
    * its graph: GET by kind and name in the dependent's namespace, dangling when NotFound or
    * when the uid differs (k8s.io/kubernetes pkg/controller/garbagecollector/garbagecollector.go
    * isDangling, v1.14 through v1.30). Any other untracked owner is gone: the collector
@@ -209,7 +239,7 @@ export class GarbageCollector {
   /**
    * `added`: the watch says the object was created. The server gives every created object
    * a fresh uid, so the collector cannot know it: the lookup (a miss in a map of every
-   * object and Event of the cluster, most writes being Event creations) is skipped.
+   * object of its kind) is skipped.
    */
   #onUpsert(kind: Kind, object: KubeObject, added: boolean): void {
     const uid = uidOf(object);
@@ -219,14 +249,11 @@ export class GarbageCollector {
     // Indexed loops: this runs for every write of the cluster, and for-of over the owner
     // lists allocated an iterator result per step here (issue 8).
     if (entry === undefined) {
-      // An untracked Event is ownerless, so it had no owners to unindex.
-      if (kind !== 'Event' || owners.length > 0) {
-        const tracked = new Tracked(object, seq);
-        let ofKind = this.#objectsByKind.get(kind);
-        if (ofKind === undefined) this.#objectsByKind.set(kind, (ofKind = new Map<string, Tracked>()));
-        ofKind.set(uid, tracked);
-        this.#addDependent(owners, tracked);
-      }
+      const tracked = new Tracked(object, seq);
+      let ofKind = this.#objectsByKind.get(kind);
+      if (ofKind === undefined) this.#objectsByKind.set(kind, (ofKind = new Map<string, Tracked>()));
+      ofKind.set(uid, tracked);
+      this.#addDependent(owners, tracked);
     } else {
       // Most writes keep the owners (often the very array): the index stays as it is.
       const previous = ownersOf(entry.object);
@@ -234,7 +261,6 @@ export class GarbageCollector {
         this.#removeDependent(previous, entry);
         this.#addDependent(owners, entry);
       }
-      // A record stays one, even an Event's that lost its owners (lists being walked hold it).
       entry.object = object;
     }
     if (kind === 'Namespace') this.#namespaces.set(object.metadata?.name ?? '', object);
@@ -255,6 +281,7 @@ export class GarbageCollector {
       for (let j = 0; j < i; j++) if (owners[j]!.uid === ownerUid) continue outer;
       let list = this.#dependents.get(ownerUid);
       if (list === undefined) this.#dependents.set(ownerUid, (list = []));
+      if (owners[i]!.kind === 'Event') this.#eventOwners.add(ownerUid);
       if (i === 0) tracked.at = list.length;
       list.push(tracked);
     }
@@ -283,16 +310,16 @@ export class GarbageCollector {
       }
       if (i === 0) tracked.at = -1;
       // An empty list is dropped: its owner's removal would have found no dependents in it.
-      if (list.length === 0) this.#dependents.delete(ownerUid);
+      if (list.length === 0) {
+        this.#dependents.delete(ownerUid);
+        this.#eventOwners.delete(ownerUid);
+      }
     }
   }
 
   /** `object`: the deleted object, as the DELETED event carries it. */
   #onRemoved(object: KubeObject): void {
     const uid = uidOf(object);
-    // Found among its kind's records: an expiring Event, most removals of a run (~970,000
-    // within three minutes at 5,000 nodes), is ownerless and so in no map, and its kind has
-    // few records or none, where a map of every tracked object missed (issue 8).
     const ofKind = this.#objectsByKind.get(kindOf(object));
     const entry = ofKind?.get(uid);
     if (entry !== undefined) {
@@ -303,15 +330,28 @@ export class GarbageCollector {
     const owners = ownersOf(object);
     for (let i = 0; i < owners.length; i++) {
       const ref = owners[i]!;
+      // An Event owner's foregroundDeletion is never processed upstream: the collector holds
+      // it only as a virtual node, which is never "deleting dependents" (see Tracked).
+      if (ref.kind === 'Event') continue;
       const ownerObject = this.#ownerObject(ref, object.metadata?.namespace);
       if (ownerObject?.metadata?.finalizers?.includes('foregroundDeletion')) this.#deleteForeground(ownerObject);
     }
-    // Most removed objects own nothing (every expiring Event): no list to build and sort.
-    if (this.#dependents.has(uid)) {
-      for (const dependent of this.#dependentsOf(uid)) this.#collectIfOrphaned(dependent.object);
-      this.#dependents.delete(uid);
-    }
+    this.#collectDependentsOf(uid);
     if (kindOf(object) === 'Namespace') this.#namespaces.delete(object.metadata?.name ?? '');
+    this.#recheckNamespaceOf(object);
+  }
+
+  /** The dependents of an owner that went are collected if no other owner of theirs exists. */
+  #collectDependentsOf(uid: string): void {
+    // Most removed objects own nothing: no list to build and sort.
+    if (!this.#dependents.has(uid)) return;
+    for (const dependent of this.#dependentsOf(uid)) this.#collectIfOrphaned(dependent.object);
+    this.#dependents.delete(uid);
+    this.#eventOwners.delete(uid);
+  }
+
+  /** A terminating namespace whose object went may now be empty. */
+  #recheckNamespaceOf(object: KubeObject): void {
     const namespace = object.metadata?.namespace;
     const ns = namespace ? this.#namespaces.get(namespace) : undefined;
     if (ns?.metadata?.deletionTimestamp) this.#emptyNamespace(ns);
@@ -349,7 +389,7 @@ export class GarbageCollector {
   /**
    * Deletes what a terminating namespace holds; once empty, lets it go. The tracked objects
    * first, in the order the collector first saw them; then the namespace's Events, which
-   * are not tracked unless they have owners, listed from the API server in its order
+   * are not tracked, listed from the API server in its order
    * (namespace, then name). Upstream's namespace controller also empties a namespace one
    * resource type at a time, by list and deletecollection (k8s.io/kubernetes
    * pkg/controller/namespace/deletion/namespaced_resources_deleter.go deleteAllContent and
@@ -375,10 +415,7 @@ export class GarbageCollector {
     }
     this.#emptyingEvents.add(name);
     try {
-      for (const event of this.#eventsIn(name)) {
-        // Tracked ones (Events with owners) were deleted above with the other objects.
-        if (!event.metadata?.deletionTimestamp && !this.#isTracked(event)) this.#delete(event);
-      }
+      for (const event of this.#eventsIn(name)) if (!event.metadata?.deletionTimestamp) this.#delete(event);
     } finally {
       this.#emptyingEvents.delete(name);
     }

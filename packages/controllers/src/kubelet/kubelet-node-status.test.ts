@@ -321,6 +321,61 @@ describe('KubeletNodeStatus', () => {
 });
 
 
+describe('KubeletNodeStatus heartbeats of several nodes', () => {
+  it('share one frozen conditions array between nodes whose conditions differ only in heartbeats, and build their own otherwise, as the setters would', () => {
+    const sim = createSimulation();
+    const fixed = freezeCopy(source());
+    const names = ['w1', 'w2', 'w3'];
+    // Started together: they register, and heartbeat, at the same instants, w1 first.
+    for (const name of names) {
+      new KubeletNodeStatus({
+        clock: sim.clock,
+        client: sim.api.client('kubelet', nodeLocation(name)),
+        nodeName: name,
+        owner: `kubelet/${name}`,
+        labels: { 'kubernetes.io/hostname': name },
+        registerWithTaints: [],
+        nodeStatusUpdateFrequency: 10_000,
+        nodeStatusReportFrequency: 60_000,
+        nodeLease: false,
+        source: () => fixed,
+        recordEvent: () => undefined,
+      }).start();
+    }
+    // Registered, and the first status written by the full setters (the heartbeats follow).
+    sim.clock.runFor(11_000);
+    const controller = sim.api.client('node-controller');
+    const nodes = () =>
+      names.map((name) => {
+        const got = controller.get('Node', name);
+        if (E.isLeft(got)) throw new Error(got.left.message);
+        return got.right;
+      });
+    for (let i = 0; i < 4; i++) {
+      if (i === 1) {
+        // w3's Ready set Unknown: its next write takes the full setters (Ready with a new
+        // transition time), and its heartbeats after that differ from w1's.
+        const w3 = nodes()[2]!;
+        const conditions = (w3.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown' } : c));
+        expect(E.isRight(controller.updateStatus('Node', { ...w3, status: { ...w3.status, conditions } }))).toBe(true);
+      }
+      const before = nodes();
+      sim.clock.runFor(10_000);
+      const after = nodes();
+      after.forEach((node, n) => {
+        const expected = setNodeStatus(before[n]!, names[n]!, fixed, sim.clock.iso(sim.clock.now() - 900), () => undefined);
+        expect(JSON.stringify(node.status)).toBe(JSON.stringify(expected));
+        expect(Object.isFrozen(node.status?.conditions)).toBe(true);
+        expect(node.status?.conditions?.every((c) => Object.isFrozen(c))).toBe(true);
+      });
+      const [w1, w2, w3] = after.map((node) => node.status?.conditions);
+      expect(w2).toBe(w1);
+      if (i === 0) expect(w3).toBe(w1);
+      else expect(w3).not.toBe(w1);
+    }
+  });
+});
+
 describe('KubeletNodeStatus with the NodeLease gate, between reports', () => {
   const gated = () => {
     const fixed = freezeCopy(source());

@@ -68,8 +68,8 @@ const readyCondition = (heartbeat: string, transition: string | undefined): Node
   lastTransitionTime: transition,
 });
 
-/** The pressure condition types, for the heartbeat's fast path. */
-const PRESSURE_TYPES: ReadonlySet<string> = new Set(PRESSURE_CONDITIONS.map((p) => p.type));
+/** Whether `type` is one of PRESSURE_CONDITIONS' (compared in place: the heartbeat asks it of every condition). */
+const isPressureType = (type: string): boolean => type === 'MemoryPressure' || type === 'DiskPressure' || type === 'PIDPressure';
 
 /** Whether `record`'s members are exactly `members`, in that order, none undefined. */
 const hasMembersInOrder = (record: object, members: readonly string[]): boolean => {
@@ -92,7 +92,7 @@ const STATUS_MEMBERS_WITH_VOLUMES: readonly string[] = [...STATUS_MEMBERS, 'volu
 
 /** Every pressure condition of `status` has PRESSURE_MEMBERS ({@link pressureHeartbeat} copies it). */
 const pressureInSetterOrder = (status: NodeStatus): boolean =>
-  (status.conditions ?? []).every((c) => !PRESSURE_TYPES.has(c.type) || hasMembersInOrder(c, PRESSURE_MEMBERS));
+  (status.conditions ?? []).every((c) => !isPressureType(c.type) || hasMembersInOrder(c, PRESSURE_MEMBERS));
 
 /** `status` has STATUS_MEMBERS, with or without volumesInUse ({@link statusHeartbeat} copies it). */
 const statusInSetterOrder = (status: NodeStatus): boolean =>
@@ -142,6 +142,70 @@ const statusHeartbeat = (old: NodeStatus, conditions: NodeCondition[]): NodeStat
       };
 
 /**
+ * The conditions the last heartbeat with literal pressure conditions built (`shared`,
+ * frozen), at `sharedAt`, from the stored conditions `sharedFrom`. Kubelets started together
+ * heartbeat one after the other at the same virtual time, and nodes registered in the same
+ * second have conditions that differ in nothing but heartbeat times: their heartbeats build
+ * equal conditions, which one frozen array can stand for (frozen = shared, as the API server
+ * shares stored subtrees). Three in four heartbeats of a library scenario, each of which then
+ * builds and freezes one object (the status) instead of six. One slot, process-wide: a miss
+ * only means building, and a hit gives an equal array with the same members in the same order.
+ */
+let shared: readonly NodeCondition[] | undefined;
+let sharedAt = '';
+let sharedFrom: readonly NodeCondition[] | undefined;
+
+/**
+ * Whether heartbeatStatus builds the same conditions, at the same time, from `a` as from `b`
+ * (stored conditions of statuses whose pressure conditions have the setters' member order):
+ * a Ready condition is rebuilt from its type and transition time, a pressure condition from
+ * all its members but the heartbeat, and any other is kept as it is, so must be the same object.
+ */
+const heartbeatAlike = (a: readonly NodeCondition[], b: readonly NodeCondition[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as NodeCondition;
+    const y = b[i] as NodeCondition;
+    if (x === y) continue;
+    const type = x.type;
+    if (type !== y.type || x.lastTransitionTime !== y.lastTransitionTime) return false;
+    if (type === 'Ready') continue;
+    if (!isPressureType(type) || x.status !== y.status || x.reason !== y.reason || x.message !== y.message) return false;
+  }
+  return true;
+};
+
+/**
+ * heartbeatStatus's conditions: a Ready condition as a running kubelet posts it, pressure
+ * conditions copied with the new heartbeat, the others kept; frozen.
+ */
+const heartbeatConditions = (stored: readonly NodeCondition[], now: string, pressureLiterals: boolean): readonly NodeCondition[] => {
+  if (pressureLiterals && now === sharedAt && shared !== undefined && (stored === sharedFrom || heartbeatAlike(stored, sharedFrom!))) return shared;
+  const conditions = new Array<NodeCondition>(stored.length);
+  for (let i = 0; i < stored.length; i++) {
+    const c = stored[i] as NodeCondition;
+    if (c.type === 'Ready') {
+      const transition = c.lastTransitionTime;
+      conditions[i] = transition === undefined ? freezeBuilt(readyCondition(now, transition)) : Object.freeze(readyCondition(now, transition));
+    } else if (isPressureType(c.type)) {
+      if (pressureLiterals) conditions[i] = Object.freeze(pressureHeartbeat(c, now));
+      else {
+        const next = Object.assign({}, c);
+        next.lastHeartbeatTime = now;
+        conditions[i] = Object.freeze(next);
+      }
+    } else conditions[i] = c;
+  }
+  Object.freeze(conditions);
+  if (pressureLiterals) {
+    shared = conditions;
+    sharedAt = now;
+    sharedFrom = stored;
+  }
+  return conditions;
+};
+
+/**
  * setNodeStatus of a node whose status is the very one setNodeStatus built from the same
  * source on an earlier heartbeat: no event, no member but the conditions changes, and the
  * conditions change only in their heartbeat times (the pressure conditions are False, Ready
@@ -154,23 +218,7 @@ const statusHeartbeat = (old: NodeStatus, conditions: NodeCondition[]): NodeStat
  * {@link statusInSetterOrder}).
  */
 const heartbeatStatus = (old: NodeStatus, now: string, pressureLiterals: boolean, statusLiteral: boolean): NodeStatus => {
-  const stored = old.conditions ?? [];
-  const conditions = new Array<NodeCondition>(stored.length);
-  for (let i = 0; i < stored.length; i++) {
-    const c = stored[i] as NodeCondition;
-    if (c.type === 'Ready') {
-      const transition = c.lastTransitionTime;
-      conditions[i] = transition === undefined ? freezeBuilt(readyCondition(now, transition)) : Object.freeze(readyCondition(now, transition));
-    } else if (PRESSURE_TYPES.has(c.type)) {
-      if (pressureLiterals) conditions[i] = Object.freeze(pressureHeartbeat(c, now));
-      else {
-        const next = Object.assign({}, c);
-        next.lastHeartbeatTime = now;
-        conditions[i] = Object.freeze(next);
-      }
-    } else conditions[i] = c;
-  }
-  Object.freeze(conditions);
+  const conditions = heartbeatConditions(old.conditions ?? [], now, pressureLiterals) as NodeCondition[];
   if (statusLiteral) return Object.freeze(statusHeartbeat(old, conditions));
   const status: NodeStatus = Object.assign({}, old);
   status.conditions = conditions;

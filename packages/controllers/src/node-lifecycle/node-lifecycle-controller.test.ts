@@ -6,7 +6,7 @@ import { defaultTimings } from '../runtime/context.js';
 import { every, type Periodic } from '../runtime/periodic.js';
 import { profile112, profile114, profile118, profile128, profile132, withOverrides } from '../profiles/profiles.js';
 import type { VersionProfile } from '../profiles/profile.js';
-import { NodeLifecycleController, sameNoScheduleInputs, sortNamePrefix } from './node-lifecycle-controller.js';
+import { NodeLifecycleController, sameNoScheduleInputs, sortByNamePrefix } from './node-lifecycle-controller.js';
 import { TaintEvictionController } from './taint-eviction-controller.js';
 
 const right = <T>(r: E.Either<{ message: string }, T>): T => {
@@ -667,8 +667,8 @@ describe('sameNoScheduleInputs', () => {
   });
 });
 
-describe('sortNamePrefix (the monitor pass order)', () => {
-  it('orders distinct names exactly as Array.prototype.sort() does, leaving the tail alone', () => {
+describe('sortByNamePrefix (the monitor pass order)', () => {
+  it('orders items by distinct names exactly as Array.prototype.sort() orders the names, leaving the tail alone', () => {
     // Seeded LCG: no Math.random in tests either.
     let seed = 12345;
     const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
@@ -677,10 +677,11 @@ describe('sortNamePrefix (the monitor pass order)', () => {
       for (let size = 0; size <= 16; size++) {
         const names = new Set<string>();
         while (names.size < size) names.add(`${alphabet[next() % alphabet.length]}${alphabet[next() % alphabet.length]}${next() % 30}`);
-        const tail = ['stale-b', 'stale-a'];
-        const mine = [...names, ...tail];
-        sortNamePrefix(mine, size);
-        expect(mine).toEqual([...[...names].sort(), ...tail]);
+        const tail = [{ name: 'stale-b' }, { name: 'stale-a' }];
+        const mine = [...[...names].map((name) => ({ name })), ...tail];
+        sortByNamePrefix(mine, size);
+        expect(mine.slice(0, size).map((item) => item.name)).toEqual([...names].sort());
+        expect(mine.slice(size)).toEqual(tail);
       }
     }
   });

@@ -63,26 +63,30 @@ const CONDITION_TAINTS: Readonly<Record<string, Readonly<Record<string, string>>
   PIDPressure: { True: TAINTS.pidPressure },
 };
 
-/** taintKeyToNodeConditionMap's keys: the NoSchedule taints this controller owns, with the unschedulable one. */
-/** Up to this many names a monitor pass sorts in place by insertion; above it, a copy with Array's sort. */
+/** Up to this many nodes a monitor pass sorts in place by insertion; above it, a copy with Array's sort. */
 const INSERTION_SORT_MAX = 16;
 
 /**
- * Sorts the first `n` of `names` in place as `Array.prototype.sort()` without a comparator
- * sorts distinct strings (UTF-16 code unit order, which is also the order of `<` on
- * strings), by insertion: a monitor pass sorts the names it looks at, a handful every 5 s
- * in a small cluster, and V8's sort allocated a work array each time (a third of what a
+ * Sorts the first `n` of `items` in place by name as `Array.prototype.sort()` without a
+ * comparator sorts their distinct names (UTF-16 code unit order, which is also the order of
+ * `<` on strings), by insertion: a monitor pass sorts the nodes it looks at, a handful every
+ * 5 s in a small cluster, and V8's sort allocated a work array each time (a third of what a
  * library scenario's node monitor allocated). Meant for at most {@link INSERTION_SORT_MAX}.
  */
-export const sortNamePrefix = (names: string[], n: number): void => {
+export const sortByNamePrefix = <T extends { readonly name: string }>(items: T[], n: number): void => {
   for (let i = 1; i < n; i++) {
-    const name = names[i]!;
+    const item = items[i]!;
+    const name = item.name;
     let j = i - 1;
-    for (; j >= 0 && names[j]! > name; j--) names[j + 1] = names[j]!;
-    names[j + 1] = name;
+    for (; j >= 0 && items[j]!.name > name; j--) items[j + 1] = items[j]!;
+    items[j + 1] = item;
   }
 };
 
+/** Distinct names in `Array.prototype.sort()`'s order, for a large pass. */
+const byName = (a: { readonly name: string }, b: { readonly name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** taintKeyToNodeConditionMap's keys: the NoSchedule taints this controller owns, with the unschedulable one. */
 const OWNED_NO_SCHEDULE_KEYS: ReadonlySet<string> = new Set([...Object.values(CONDITION_TAINTS).flatMap((m) => Object.values(m)), TAINTS.unschedulable]);
 
 /** Texts of the Unknown conditions written when heartbeats stop (tryUpdateNodeHealth). */
@@ -136,6 +140,8 @@ class NodeRecord {
    */
   hasLease = false;
   leaseRenewMs: number | undefined = undefined;
+  /** Whether the node is in the controller's dirty list: the next monitor pass looks at it. */
+  dirty = false;
 
   constructor(readonly name: string) {}
 }
@@ -188,6 +194,8 @@ interface Deadline {
 interface ZoneCount {
   ready: number;
   notReady: number;
+  /** handleDisruption's newStates entry for the zone: set at the start of each disruption check, read only within it. */
+  state: ZoneState;
 }
 
 /** Counters for benchmarks and tests: how much work the monitor passes did. */
@@ -245,15 +253,20 @@ export class NodeLifecycleController implements Component {
 
   /** Each node's record, by name. */
   readonly #records = new Map<string, NodeRecord>();
-  /** Nodes with informer events since the last pass. */
-  #dirty = new Set<string>();
   /**
-   * The other, empty, set of names: a pass takes #dirty's names and puts this one in its
-   * place, then empties the taken one and keeps it for the next pass. A pass runs every
-   * 5 s (1.12–1.16) and a new Set each time was a sixth of what a library scenario's node
-   * monitor allocated.
+   * The records of the nodes with informer events (or a failed write to retry) since the
+   * last pass: the first #dirtyCount entries, each flagged `dirty` so that it is listed once.
+   * A list of records rather than a set of names: every Node and Lease event adds to it,
+   * and every pass (every 5 s in 1.12–1.16) took the names, looked each record up and
+   * emptied the set, which Set.prototype.clear does in the runtime.
    */
-  #spareDirty = new Set<string>();
+  #dirty: NodeRecord[] = [];
+  #dirtyCount = 0;
+  /**
+   * The other list: a pass takes #dirty and puts this one in its place, and keeps the taken
+   * one for the next pass (with its length: emptying an array gives its storage up).
+   */
+  #spareDirty: NodeRecord[] = [];
   /** nodesToRetry: pods still to be marked not Ready. */
   readonly #retry = new Set<string>();
   /**
@@ -277,8 +290,6 @@ export class NodeLifecycleController implements Component {
   /** The nodes that count for disruption (zoneToNodeConditions), with their last Ready. */
   readonly #counted = new Map<string, { zone: string; ready: boolean }>();
   readonly #zoneCounts = new Map<string, ZoneCount>();
-  /** handleDisruption's newStates, kept between passes (only read within one). */
-  readonly #newZoneStates = new Map<string, ZoneState>();
 
   /**
    * The record #tryUpdateNodeHealth answers in: it runs for every node checked (every
@@ -286,12 +297,8 @@ export class NodeLifecycleController implements Component {
    */
   readonly #healthResult: HealthResult = { node: {}, observed: { type: 'Ready', status: 'Unknown' }, current: undefined };
 
-  /** The names a monitor pass looks at, sorted (scratch, emptied after). */
-  readonly #passNames: string[] = [];
   /** The nodes a monitor pass looks at, as the informer held them when it began (scratch, emptied after). */
   readonly #passNodes: (Node | undefined)[] = [];
-  /** The records of the nodes a monitor pass looks at (scratch, emptied after). */
-  readonly #passRecords: (NodeRecord | undefined)[] = [];
   /** The Node informer's change count when #passNodes was filled; -1 outside a pass. */
   #passChanges = -1;
 
@@ -324,9 +331,7 @@ export class NodeLifecycleController implements Component {
     if (this.#leases) {
       this.#subscriptions.push(
         this.#leases.events$.subscribe((e) => {
-          const name = e.object.metadata?.name ?? '';
-          this.#dirty.add(name);
-          this.#leaseNow(name, e.type === 'DELETED' ? undefined : e.object);
+          this.#markDirty(this.#leaseNow(e.object.metadata?.name ?? '', e.type === 'DELETED' ? undefined : e.object));
         }),
       );
       // What the events above will not say: the Leases cached before this start.
@@ -371,7 +376,8 @@ export class NodeLifecycleController implements Component {
     this.#taintManager = undefined;
     if (this.#podsByNode) releasePodsByNode(this.#pods);
     this.#podsByNode = undefined;
-    for (const state of [this.#records, this.#dirty, this.#retry, this.#zoneStates, this.#zoneQueues, this.#zoneSize, this.#counted, this.#zoneCounts]) {
+    this.#dirtyCount = 0;
+    for (const state of [this.#records, this.#retry, this.#zoneStates, this.#zoneQueues, this.#zoneSize, this.#counted, this.#zoneCounts]) {
       state.clear();
     }
     this.#deadlines.clear();
@@ -412,21 +418,30 @@ export class NodeLifecycleController implements Component {
     return rec;
   }
 
+  /** Lists the node for the next pass. */
+  #markDirty(rec: NodeRecord): void {
+    if (rec.dirty) return;
+    rec.dirty = true;
+    this.#dirty[this.#dirtyCount++] = rec;
+  }
+
   /**
    * Keeps what the Lease informer's cache now holds for the node (undefined: no Lease), its
    * renewTime as #observeLease reads it: the informer applies each change to its cache
    * before it delivers the event, so this is what a lookup at the next check would find.
+   * The node's record.
    */
-  #leaseNow(name: string, lease: Lease | undefined): void {
+  #leaseNow(name: string, lease: Lease | undefined): NodeRecord {
     const rec = this.#record(name);
     rec.hasLease = lease !== undefined;
     const renewTime = lease?.spec?.renewTime;
     rec.leaseRenewMs = renewTime ? parseRfc3339(renewTime) - this.#ctx.sim.clock.epochMs : undefined;
+    return rec;
   }
 
   #nodeEvent(e: InformerEvent<Node>): void {
     const name = e.object.metadata?.name ?? '';
-    this.#dirty.add(name);
+    this.#markDirty(this.#record(name));
     if (e.type === 'DELETED' || !this.#ctx.profile.features.TaintNodesByCondition) return;
     // Upstream queues every Node add and update; only these fields can change the outcome.
     if (e.type === 'MODIFIED' && e.old && (isNodeHeartbeatOnly(e.old, e.object) || sameNoScheduleInputs(e.old, e.object))) return;
@@ -456,9 +471,18 @@ export class NodeLifecycleController implements Component {
   #monitorNodeHealth(): void {
     const now = this.#ctx.sim.clock.now();
     this.#passes++;
-    const names = this.#dirty;
+    // The pass's nodes: the dirty list, taken (what is marked from here on is the next
+    // pass's), with the retries and the deadlines that came; the first `n` entries.
+    const taken = this.#dirty;
+    let n = this.#dirtyCount;
     this.#dirty = this.#spareDirty;
-    for (const name of this.#retry) names.add(name);
+    this.#dirtyCount = 0;
+    for (const name of this.#retry) {
+      const rec = this.#record(name);
+      if (rec.dirty) continue;
+      rec.dirty = true;
+      taken[n++] = rec;
+    }
     for (let top = this.#deadlines.peek(); top && top.due < now; top = this.#deadlines.peek()) {
       this.#deadlines.pop();
       const rec = top.record;
@@ -468,33 +492,24 @@ export class NodeLifecycleController implements Component {
       if (!current) continue;
       if (current.due < now) {
         rec.deadline = undefined;
-        names.add(rec.name);
+        if (rec.dirty) continue;
+        rec.dirty = true;
+        taken[n++] = rec;
       } else this.#carry(current);
     }
-    // The pass's names in order and their nodes, in scratch arrays that keep their length
-    // between passes (emptying an array gives its storage up, and refilling it allocated
-    // again every pass): the first `n` entries are this pass's. A large pass sorts a copy.
-    const n = names.size;
-    let sorted = this.#passNames;
-    if (n <= INSERTION_SORT_MAX) {
-      while (sorted.length < n) sorted.push('');
-      let i = 0;
-      for (const name of names) sorted[i++] = name;
-      sortNamePrefix(sorted, n);
-    } else sorted = [...names].sort();
+    for (let i = 0; i < n; i++) taken[i]!.dirty = false;
+    // In name order: sorted in place, or a large pass sorts a copy.
+    let records = taken;
+    if (n <= INSERTION_SORT_MAX) sortByNamePrefix(taken, n);
+    else records = taken.slice(0, n).sort(byName);
 
-    // Each node is looked up once here; the loops below take it from `cached` while the
-    // informer's cache has not changed since, and look again otherwise: a taint or status
-    // written in the pass changes the cached Node.
+    // Each node is looked up once here, in a scratch array that keeps its length between
+    // passes; the loops below take it from `cached` while the informer's cache has not
+    // changed since, and look again otherwise: a taint or status written in the pass
+    // changes the cached Node.
     const cached = this.#passNodes;
-    const records = this.#passRecords;
     while (cached.length < n) cached.push(undefined);
-    while (records.length < n) records.push(undefined);
-    for (let i = 0; i < n; i++) {
-      const name = sorted[i]!;
-      cached[i] = this.#nodes.get(name);
-      records[i] = this.#record(name);
-    }
+    for (let i = 0; i < n; i++) cached[i] = this.#nodes.get(records[i]!.name);
     this.#passChanges = this.#nodes.changes;
 
     // Zone membership first: classifyNodes' newZoneRepresentatives and the added nodes get
@@ -503,8 +518,8 @@ export class NodeLifecycleController implements Component {
     for (const zone of this.#zoneSize.keys()) if (!this.#zoneStates.has(zone)) this.#addPodEvictorForNewZone(zone, now);
 
     for (let i = 0; i < n; i++) {
-      const name = sorted[i]!;
       const rec = records[i]!;
+      const name = rec.name;
       if (rec.known !== undefined) continue;
       const node = this.#nodeNow(name, cached[i]);
       if (!node) continue;
@@ -514,10 +529,10 @@ export class NodeLifecycleController implements Component {
       else this.#cancelPodEviction(name);
     }
     for (let i = 0; i < n; i++) {
-      const name = sorted[i]!;
+      const rec = records[i]!;
+      const name = rec.name;
       // The node first: still there (most names), the known map need not be asked.
       if (this.#nodeNow(name, cached[i])) continue;
-      const rec = records[i]!;
       const old = rec.known;
       if (!old) continue;
       this.#recordNodeEvent(old, 'RemovingNode', `Removing Node ${name} from Controller`);
@@ -528,15 +543,15 @@ export class NodeLifecycleController implements Component {
     }
 
     for (let i = 0; i < n; i++) {
-      const node = this.#nodeNow(sorted[i]!, cached[i]);
-      if (node) this.#checkNode(node, records[i]!, now);
+      const rec = records[i]!;
+      const node = this.#nodeNow(rec.name, cached[i]);
+      if (node) this.#checkNode(node, rec, now);
     }
     this.#passChanges = -1;
-    // The nodes are not kept past the pass; the names are strings the informer holds anyway.
-    cached.fill(undefined, 0, n);
-    records.fill(undefined, 0, n);
-    names.clear();
-    this.#spareDirty = names;
+    // The nodes are not kept past the pass (the records are, until stop()). A loop, not
+    // fill(): Array.prototype.fill is a call into the runtime, for a handful of slots.
+    for (let i = 0; i < n; i++) cached[i] = undefined;
+    this.#spareDirty = taken;
     this.#handleDisruption(now);
   }
 
@@ -563,7 +578,7 @@ export class NodeLifecycleController implements Component {
     const result = this.#updateNodeHealth(cached, rec, now);
     if (!result) {
       // "Skipping - no pods will be evicted": upstream tries again next pass.
-      this.#dirty.add(name);
+      this.#markDirty(rec);
       return;
     }
     const { node, observed, current } = result;
@@ -874,14 +889,13 @@ export class NodeLifecycleController implements Component {
 
   #handleDisruption(now: number): void {
     const { options } = this.#ctx.profile;
-    // Every pass comes here: the scratch map is this controller's, cleared rather than rebuilt.
-    const newStates = this.#newZoneStates;
-    newStates.clear();
+    // newStates: each counted zone's on its count (the zones newStates has), not a map
+    // emptied and filled again on every pass.
     let allAreFullyDisrupted = true;
     for (const [zone, count] of this.#zoneCounts) {
       const state = computeZoneState(count.ready, count.notReady, options.unhealthyZoneThreshold);
       if (state !== 'FullDisruption') allAreFullyDisrupted = false;
-      newStates.set(zone, state);
+      count.state = state;
       if (!this.#zoneStates.has(zone)) this.#addPodEvictorForNewZone(zone, now);
     }
     let allWasFullyDisrupted = true;
@@ -922,7 +936,7 @@ export class NodeLifecycleController implements Component {
         }
       }
       for (const zone of [...this.#zoneStates.keys()]) {
-        const state = newStates.get(zone);
+        const state = this.#zoneCounts.get(zone)?.state;
         if (!state) continue;
         this.#setLimiterInZone(zone, state, now);
         this.#zoneStates.set(zone, state);
@@ -933,7 +947,7 @@ export class NodeLifecycleController implements Component {
     }
     // Setting an existing key keeps its place in the iteration: no copy needed.
     for (const [zone, state] of this.#zoneStates) {
-      const next = newStates.get(zone);
+      const next = this.#zoneCounts.get(zone)?.state;
       if (!next || next === state) continue;
       this.#setLimiterInZone(zone, next, now);
       this.#zoneStates.set(zone, next);
@@ -962,7 +976,7 @@ export class NodeLifecycleController implements Component {
   }
 
   #markAllDirty(): void {
-    for (const node of this.#nodes.list()) this.#dirty.add(node.metadata?.name ?? '');
+    for (const node of this.#nodes.list()) this.#markDirty(this.#record(node.metadata?.name ?? ''));
   }
 
   // ---- bookkeeping ----------------------------------------------------------------------
@@ -1008,7 +1022,7 @@ export class NodeLifecycleController implements Component {
     this.#uncount(name);
     this.#counted.set(name, { zone, ready });
     let count = this.#zoneCounts.get(zone);
-    if (!count) this.#zoneCounts.set(zone, (count = { ready: 0, notReady: 0 }));
+    if (!count) this.#zoneCounts.set(zone, (count = { ready: 0, notReady: 0, state: 'Initial' }));
     if (ready) count.ready++;
     else count.notReady++;
   }

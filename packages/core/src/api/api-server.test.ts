@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import { createSimulation } from '../simulation.js';
 import type { WatchEvent } from './watch.js';
 import { nodeLocation } from './reachability.js';
@@ -725,5 +726,82 @@ describe('ApiServer Event expiry (--event-ttl)', () => {
     ]);
     expect(seen[1]!.object.metadata?.uid).toBe(again.metadata?.uid);
     expect(right(client.list('Event')).items).toEqual([]);
+  });
+});
+
+describe('ApiServer copies of stored objects built as literals (issue 8)', () => {
+  const frozen = (v: unknown): boolean => v === null || typeof v !== 'object' || (Object.isFrozen(v) && Object.values(v).every(frozen));
+  const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-1', uid: 'u-1', controller: true };
+  // Metadata shapes: a workload Pod's and a registered Node's (literals), and others (the
+  // generic copy), with the keys the server stores them with (the client's, then its own).
+  const metadatas: readonly { kind: 'Pod' | 'Node'; metadata: ObjectMeta; stored: string }[] = [
+    { kind: 'Pod', metadata: { name: 'p', namespace: 'default', labels: { app: 'web' }, ownerReferences: [owner] }, stored: 'labels,ownerReferences,name,namespace' },
+    { kind: 'Pod', metadata: { name: 'p', namespace: 'default', labels: { app: 'web' }, annotations: { a: 'b' }, ownerReferences: [owner] }, stored: 'labels,annotations,ownerReferences,name,namespace' },
+    { kind: 'Pod', metadata: { ownerReferences: [owner], labels: { app: 'web' }, name: 'p', namespace: 'default' }, stored: 'ownerReferences,labels,name,namespace' },
+    { kind: 'Node', metadata: { name: 'n', labels: { zone: 'a' }, annotations: { note: 'x' } }, stored: 'labels,annotations,name' },
+    { kind: 'Node', metadata: { name: 'n', annotations: { note: 'x' }, labels: { zone: 'a' } }, stored: 'annotations,labels,name' },
+    { kind: 'Node', metadata: { name: 'n', labels: { zone: 'a' } }, stored: 'labels,name' },
+  ];
+  const storedKeys = (stored: string): string[] => [...stored.split(','), 'uid', 'creationTimestamp', 'resourceVersion'];
+
+  it.each(metadatas.map((m) => [m.stored, m] as const))(
+    'stores a status write of %s metadata as Object.assign({}, old, { status }) with the new resourceVersion gives: same JSON, frozen, members shared',
+    (stored, { kind, metadata }) => {
+      const sim = createSimulation();
+      const client = sim.api.client('kubelet');
+      const old =
+        kind === 'Pod'
+          ? right(client.create('Pod', { apiVersion: 'v1', kind: 'Pod', metadata, spec: { containers: [{ name: 'c', image: 'nginx:1.17' }] } }))
+          : right(client.create('Node', { apiVersion: 'v1', kind: 'Node', metadata, spec: {} }));
+      expect(Object.keys(old.metadata ?? {})).toEqual(storedKeys(stored));
+      const status = { conditions: [{ type: 'Ready', status: 'True' }] };
+      const written = right(client.update(kind, { ...old, status }, { subresource: 'status' }));
+      const expected = Object.assign({}, old, { metadata: Object.assign({}, old.metadata, { resourceVersion: sim.api.resourceVersion }), status });
+      expect(JSON.stringify(written)).toBe(JSON.stringify(expected));
+      expect(Object.keys(written.metadata ?? {})).toEqual(Object.keys(old.metadata ?? {}));
+      expect(frozen(written)).toBe(true);
+      for (const key of Object.keys(old.metadata ?? {})) {
+        if (key !== 'resourceVersion') expect((written.metadata as Record<string, unknown>)[key]).toBe((old.metadata as Record<string, unknown>)[key]);
+      }
+      expect(written.spec).toBe(old.spec);
+    },
+  );
+
+  it.each(metadatas.filter((m) => m.kind === 'Pod').map((m) => [m.stored, m] as const))(
+    'binds and removes a pod of %s metadata with the metadata a spread gives at each resourceVersion',
+    (stored, { metadata }) => {
+      const sim = createSimulation();
+      const client = sim.api.client('test');
+      const old = right(client.create('Pod', { apiVersion: 'v1', kind: 'Pod', metadata, spec: { containers: [{ name: 'c', image: 'nginx:1.17' }] } }));
+      expect(Object.keys(old.metadata ?? {})).toEqual(storedKeys(stored));
+      const bound = right(client.bind('p', 'default', 'w1'));
+      expect(JSON.stringify(bound.metadata)).toBe(JSON.stringify({ ...old.metadata, resourceVersion: sim.api.resourceVersion }));
+      expect(frozen(bound)).toBe(true);
+      expect(bound.metadata?.labels).toBe(old.metadata?.labels);
+      expect(bound.metadata?.ownerReferences).toBe(old.metadata?.ownerReferences);
+      const removed = right(client.delete('Pod', 'p', { namespace: 'default', gracePeriodSeconds: 0 }));
+      expect(JSON.stringify(removed)).toBe(JSON.stringify({ ...bound, metadata: { ...bound.metadata, resourceVersion: sim.api.resourceVersion } }));
+      expect(frozen(removed)).toBe(true);
+    },
+  );
+
+  it('creates and updates a Lease with the members Object.assign({}, input, { apiVersion, kind, metadata }) gives, frozen', () => {
+    const sim = createSimulation();
+    const client = sim.api.client('kubelet');
+    const spec = { holderIdentity: 'w1', leaseDurationSeconds: 40, renewTime: '2019-06-01T00:00:00.000000Z' };
+    const created = right(client.create('Lease', { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'w1', namespace: 'kube-node-lease' }, spec }));
+    expect(Object.keys(created)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    expect(created.spec).toEqual(spec);
+    expect(frozen(created)).toBe(true);
+    const renewed = right(client.update('Lease', { ...created, spec: { ...created.spec, renewTime: '2019-06-01T00:00:10.000000Z' } }));
+    expect(JSON.stringify(renewed)).toBe(
+      JSON.stringify({ ...created, metadata: { ...created.metadata, resourceVersion: sim.api.resourceVersion }, spec: { ...spec, renewTime: '2019-06-01T00:00:10.000000Z' } }),
+    );
+    expect(frozen(renewed)).toBe(true);
+    // Another order keeps its own (the generic copy), with the server's apiVersion and kind.
+    const odd = right(client.update('Lease', { spec: { ...spec, renewTime: '2019-06-01T00:00:20.000000Z' }, metadata: renewed.metadata, kind: 'Lease' } as never));
+    expect(Object.keys(odd)).toEqual(['spec', 'metadata', 'kind', 'apiVersion']);
+    expect(odd.apiVersion).toBe('coordination.k8s.io/v1');
+    expect(frozen(odd)).toBe(true);
   });
 });

@@ -337,6 +337,19 @@ const withMetadata = (kind: Kind, obj: Obj, metadata: Meta): Obj => {
   return copyWith(obj, { metadata });
 };
 
+/** The top-level keys of a kind without status (a Lease), in the order clients build them. */
+const SPEC_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'] as const;
+
+/**
+ * `input` with the server's apiVersion, kind and metadata as a literal, when its keys are
+ * exactly {@link SPEC_KEYS}: what `Object.assign({}, input, { apiVersion, kind, metadata })`
+ * builds (same members, same order); otherwise undefined. Why (issue 8): that generic copy
+ * cost ~200 ns on every renewal of every node's Lease (every 10 s per node), a literal a
+ * few; created and updated objects of the shape share the literal's hidden class.
+ */
+const specLiteral = (input: Obj, apiVersion: string, kind: Kind, metadata: Meta): Obj | undefined =>
+  leadingKeys(input, SPEC_KEYS) === SPEC_KEYS.length ? { apiVersion, kind, metadata, spec: input.spec } : undefined;
+
 /**
  * `old` with `status` replaced, as `Object.assign({}, old, { status })` builds it (the same
  * members in the same order), for a status write. When `old` has exactly
@@ -373,6 +386,42 @@ const plainMeta = (meta: Meta, resourceVersion: string): Meta | undefined => {
   return { name: meta.name, namespace: meta.namespace, uid: meta.uid, creationTimestamp: meta.creationTimestamp, resourceVersion };
 };
 
+/** The metadata keys of a workload's Pod (a controller's labels and owner), as the server stores them. */
+const POD_META_KEYS = ['labels', 'ownerReferences', 'name', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion'] as const;
+/** The metadata keys of a registered Node (the kubelet's labels and annotations), as the server stores them. */
+const NODE_META_KEYS = ['labels', 'annotations', 'name', 'uid', 'creationTimestamp', 'resourceVersion'] as const;
+
+/**
+ * `meta` at `resourceVersion`, as `Object.assign({}, meta, { resourceVersion })` builds it
+ * (same members, same order: the resourceVersion replaced, or added last), as a literal when
+ * its keys are a workload Pod's or a registered Node's, with or without a resourceVersion;
+ * otherwise undefined. Why (issue 8): copying a frozen object (stored metadata is) takes
+ * V8's slow generic path, ~170 ns where a literal costs a few: a copy per status write, a
+ * Node's every 10 s per kubelet and a Pod's on every container change. Every write of
+ * these shapes builds the literal, so that their versions share one hidden class (a
+ * literal for some writes only gave the readers of Pods two).
+ */
+const metaLiteral = (meta: Meta, resourceVersion: string): Meta | undefined => {
+  if (leadingKeys(meta, POD_META_KEYS) >= POD_META_KEYS.length - 1) {
+    const { labels, ownerReferences, name, namespace, uid, creationTimestamp } = meta;
+    return { labels, ownerReferences, name, namespace, uid, creationTimestamp, resourceVersion };
+  }
+  if (leadingKeys(meta, NODE_META_KEYS) >= NODE_META_KEYS.length - 1) {
+    const { labels, annotations, name, uid, creationTimestamp } = meta;
+    return { labels, annotations, name, uid, creationTimestamp, resourceVersion };
+  }
+  return undefined;
+};
+
+/** `Object.assign({}, meta, { resourceVersion })`, a literal where {@link metaLiteral} builds one. */
+const metaAtVersion = (meta: Meta, resourceVersion: string): Meta => {
+  const literal = metaLiteral(meta, resourceVersion);
+  if (literal !== undefined) return literal;
+  const copy = Object.assign({}, meta);
+  (copy as Record<string, unknown>).resourceVersion = resourceVersion;
+  return copy;
+};
+
 /**
  * The stored `old` at `resourceVersion`, as the DELETED change carries it: what
  * `freezeCopy({ ...old, metadata: { ...old.metadata, resourceVersion } })` builds (same
@@ -387,7 +436,7 @@ const removedVersion = (kind: Kind, old: Obj, resourceVersion: string): KubeObje
   for (const key in old) if (old[key] === undefined) return freezeCopy({ ...old, metadata: { ...old.metadata, resourceVersion } });
   const oldMeta = old.metadata as Meta | undefined;
   const meta = Object.freeze(
-    (oldMeta !== undefined && plainMeta(oldMeta, resourceVersion)) || Object.assign({}, oldMeta, { resourceVersion }),
+    (oldMeta !== undefined && (plainMeta(oldMeta, resourceVersion) ?? metaAtVersion(oldMeta, resourceVersion))) || { resourceVersion },
   );
   // An Event or Pod as the stored ones are (a literal: see inObject), others copied in order.
   return Object.freeze(withMetadata(kind, old, meta));
@@ -647,7 +696,7 @@ export class ApiServer {
       creationTimestamp: this.clock.iso(),
       generation: r.tracksGeneration ? 1 : undefined,
     });
-    let obj: Obj = withChanges(input as Obj, { apiVersion: r.apiVersion, kind, metadata: meta });
+    let obj: Obj = specLiteral(input as Obj, r.apiVersion, kind, meta) ?? withChanges(input as Obj, { apiVersion: r.apiVersion, kind, metadata: meta });
     obj = prepareForCreate(kind, mutate(kind, applyDefaults(kind, obj), this.#admission));
     const errors = validate(kind, obj);
     if (errors.length > 0) return E.left(invalid(kind, r.group, name, errors));
@@ -953,7 +1002,8 @@ export class ApiServer {
     } else {
       // copyWith, not a spread: the result is frozen in place and must share its hidden
       // class with the created ones (a spread gave every patched Event and renewed Lease its own).
-      next = copyWith(input, { apiVersion: r.apiVersion, kind, metadata: serverMeta(inMeta, oldMeta) });
+      const metadata = serverMeta(inMeta, oldMeta);
+      next = specLiteral(input, r.apiVersion, kind, metadata) ?? copyWith(input, { apiVersion: r.apiVersion, kind, metadata });
       if (r.hasStatus) next.status = old.status;
       // A spec the server stored was already defaulted and admitted; only a new one needs it.
       if (next.spec !== old.spec || kind === 'StorageClass') next = mutate(kind, applyDefaults(kind, next), this.#admission);
@@ -1016,8 +1066,13 @@ export class ApiServer {
       // Its members are strings: nothing to copy or freeze below it.
       input.metadata = Object.freeze(plain);
     } else {
-      const meta: Meta = Object.isFrozen(input.metadata) ? Object.assign({}, input.metadata as Meta) : (input.metadata as Meta);
-      (meta as Record<string, unknown>).resourceVersion = resourceVersion;
+      // Pod and Node metadata as the literal all their versions share; other shapes copied
+      // when frozen (a stored one), completed in place when this server built them.
+      let meta = metaLiteral(input.metadata as Meta, resourceVersion);
+      if (meta === undefined) {
+        meta = Object.isFrozen(input.metadata) ? Object.assign({}, input.metadata as Meta) : (input.metadata as Meta);
+        (meta as Record<string, unknown>).resourceVersion = resourceVersion;
+      }
       // Frozen in place before the object is: freezeOwned(input) would otherwise copy it again.
       input.metadata = freezeBuilt(meta);
     }
@@ -1038,14 +1093,7 @@ export class ApiServer {
     const oldMeta = input.metadata as Meta;
     // What #commit builds: the plain literal, or a copy with the resourceVersion replaced.
     const plain = plainMeta(oldMeta, resourceVersion);
-    let meta: Meta;
-    if (plain !== undefined) {
-      meta = plain;
-    } else {
-      meta = Object.assign({}, oldMeta);
-      (meta as Record<string, unknown>).resourceVersion = resourceVersion;
-    }
-    input.metadata = Object.freeze(meta);
+    input.metadata = Object.freeze(plain ?? metaAtVersion(oldMeta, resourceVersion));
     const status = input.status;
     if (status !== null && typeof status === 'object' && !Object.isFrozen(status)) input.status = freezeCopy(status);
     return this.#committed(caller, 'status', kind, Object.freeze(input), old, rv);

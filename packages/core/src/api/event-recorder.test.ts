@@ -179,6 +179,25 @@ describe('EventRecorder', () => {
     expect(model.evictions[0]).toBeGreaterThan(1_000);
   });
 
+  it('finds the record of an object whose members are missing in one reference and empty in the other, as client-go\'s joined keys do', () => {
+    const { client } = setup();
+    const recorder = new EventRecorder(client, { component: 'kubelet', host: 'w1' }, { correlator: { burst: 3 } });
+    const missing: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', uid: 'u1', resourceVersion: '1' } };
+    const empty: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: '', uid: 'u1', resourceVersion: '1' } };
+    const other: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q', uid: 'u2', resourceVersion: '1' } };
+    const first = recorder.normal(missing, 'Pulling', 'a')!;
+    recorder.normal(other, 'Pulling', 'a');
+    // Found through the index (the last record is another object's), not equal to its reference: a reference as built.
+    const second = recorder.normal(empty, 'Pulling', 'b')!;
+    expect(second.involvedObject).toEqual({ kind: 'Pod', namespace: '', name: 'p', uid: 'u1', apiVersion: 'v1', resourceVersion: '1' });
+    // Found as the last record, equal to its reference: the record's own, the same Event again.
+    const third = recorder.normal({ ...missing }, 'Pulling', 'a')!;
+    expect([third.count, third.metadata?.name, third.involvedObject]).toEqual([2, first.metadata?.name, first.involvedObject]);
+    // One record, one token bucket: the three Events took the burst.
+    expect(recorder.normal(empty, 'Pulling', 'c')).toBeUndefined();
+    expect(recorder.normal(other, 'Pulling', 'c')).toBeDefined();
+  });
+
   it('tells apart objects referenced without a uid, placed in the index by name (the taint manager names Pods by namespace and name)', () => {
     const { client } = setup();
     const recorder = new EventRecorder(client, { component: 'taint-controller' }, { correlator: { burst: 3 } });

@@ -208,6 +208,36 @@ describe('SlotFilter', () => {
     expect(fast.collect(huge.slot + 1, infos.length, infos, undefined, 0, Infinity)).toBe(infos.length);
   });
 
+  it('counts the passing nodes as passes does, remembering the count only while the slots and the pod inputs stay the same', () => {
+    const local = new SchedulerCache();
+    for (const n of nodes) local.setNode(n);
+    const infos = local.nodeInfos();
+    const slots = local.slots();
+    let fast: SlotFilter | undefined;
+    const count = (profile: VersionProfile, p: Pod) => {
+      const ctx = context(profile, p);
+      fast = fast === undefined ? new SlotFilter(ctx, slots) : fast.rearm(ctx, slots);
+      const expected = infos.filter((i) => new SlotFilter(ctx, slots).passes(i.slot, i)).length;
+      return [fast.countPassing(infos), expected];
+    };
+    // Pods taking turns: each answer is its own pod's, not the one remembered.
+    for (const profile of [profile112, legacy, profile128])
+      for (const p of [...pods, ...[...pods].reverse()]) {
+        const [got, expected] = count(profile, p);
+        // A node selector or extended resources read the node objects: not counted here.
+        const selectsOrScalar = p.metadata?.name === 'ssd' || p.metadata?.name === 'gpu';
+        expect(got).toBe(selectsOrScalar ? undefined : expected);
+      }
+    // A pod landing changes the slots: counted again.
+    const empty = pods[0]!;
+    const [before] = count(profile128, empty);
+    local.setPod({ metadata: { name: 'y', namespace: 'default' }, spec: { nodeName: 'a-free', containers: [] } });
+    local.setNode({ metadata: { name: 'a-free' }, status: { allocatable: { cpu: '1', memory: '1Gi', pods: '1' }, conditions: [{ type: 'Ready', status: 'True' }] } });
+    const [after, expected] = count(profile128, empty);
+    expect(after).toBe(expected);
+    expect(after).toBe(before! - 1);
+  });
+
   it('re-armed for attempt after attempt, judges as a new filter does', () => {
     // One filter across every profile and pod, its taint verdicts of the previous attempt forgotten.
     const infos = cache.nodeInfos();

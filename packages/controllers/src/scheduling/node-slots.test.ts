@@ -46,6 +46,18 @@ describe('NodeSlots', () => {
     expect([slots.podCount[1], slots.taintsClass[1], slots.taintsWithReadinessClass[1], slots.preferNoScheduleClass[1]]).toEqual([110, 0, 2, 1]);
   });
 
+  it('changes its version with every write and resize, so a walk may reuse what it worked out while it stands', () => {
+    const slots = new NodeSlots();
+    const versions = [slots.version];
+    slots.resize(2);
+    versions.push(slots.version);
+    slots.write(0, source());
+    versions.push(slots.version);
+    slots.write(0, source());
+    versions.push(slots.version);
+    expect(new Set(versions).size).toBe(versions.length);
+  });
+
   it('grows by doubling and keeps its arrays when it shrinks, so rebuilds while nodes register reuse them', () => {
     const slots = new NodeSlots();
     slots.resize(20);

@@ -75,6 +75,11 @@ const grow = <T extends Float64Array | Int32Array | Uint8Array>(array: T, capaci
  */
 export class NodeSlots {
   count = 0;
+  /**
+   * Changes with every {@link write} and {@link resize}: equal versions mean equal contents,
+   * so what a walk worked out from the slots may be reused while it stands.
+   */
+  version = 0;
   allocatablePods = new Float64Array(0);
   allocatableMilliCPU = new Float64Array(0);
   allocatableMemory = new Float64Array(0);
@@ -113,6 +118,7 @@ export class NodeSlots {
   /** Makes room for `count` slots; their contents are written by {@link write}. */
   resize(count: number): void {
     this.count = count;
+    this.version++;
     if (this.flags.length >= count) return;
     const capacity = Math.max(count, 2 * this.flags.length, 16);
     const f64 = (n: number) => new Float64Array(n);
@@ -141,6 +147,7 @@ export class NodeSlots {
 
   /** Copies the node's current inputs into slot `i` (after every change of the node or its pods). */
   write(i: number, info: SlotSource): void {
+    this.version++;
     const { allocatable, requested } = info;
     this.allocatablePods[i] = allocatable.pods;
     this.allocatableMilliCPU[i] = allocatable.milliCPU;

@@ -31,13 +31,15 @@ describe('SchedulerCache', () => {
   it('keeps terminating pods counted but not spread, drops terminal and deleted ones', () => {
     const cache = new SchedulerCache();
     cache.setNode(node('w1'));
-    cache.setPod(pod('a', 'w1'));
+    expect(cache.setPod(pod('a', 'w1'))).toBe(false);
     const running = pod('a', 'w1');
-    cache.setPod({ ...running, metadata: { ...running.metadata, deletionTimestamp: '2019-06-01T00:00:30Z' } });
+    expect(cache.setPod({ ...running, metadata: { ...running.metadata, deletionTimestamp: '2019-06-01T00:00:30Z' } })).toBe(false);
     expect(cache.nodeInfo('w1')!.podCount).toBe(1);
     expect(cache.nodeInfo('w1')!.controllerPods.size).toBe(0);
-    cache.setPod({ ...pod('a', 'w1'), status: { phase: 'Failed' } });
+    // Only a pod that counted and stops counting is reported: what the scheduler treats as a delete.
+    expect(cache.setPod({ ...pod('a', 'w1'), status: { phase: 'Failed' } })).toBe(true);
     expect(cache.nodeInfo('w1')!.podCount).toBe(0);
+    expect(cache.setPod({ ...pod('a', 'w1'), status: { phase: 'Failed' } })).toBe(false);
     cache.setPod(pod('b', 'w1'));
     expect(cache.removePod('default/b')).toBe(true);
     expect(cache.nodeInfo('w1')!.requested.milliCPU).toBe(0);

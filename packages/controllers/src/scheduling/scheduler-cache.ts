@@ -204,30 +204,28 @@ export class SchedulerCache {
    * Counts an assigned pod on its node, replacing what was counted for it before (an
    * update, or the watch event of a pod already assumed). A pod that no longer counts
    * (terminal, unassigned) is removed. `_key`, the pod's keyOf, is no longer needed: the
-   * pod is found by the namespace and name it holds.
+   * pod is found by the namespace and name it holds. True when a pod that counted stopped
+   * counting (what the scheduler treats as the assigned pod's deletion).
    */
-  setPod(pod: Pod, _key?: string): void {
+  setPod(pod: Pod, _key?: string): boolean {
     const meta = pod.metadata;
     // keyOf's parts: a pod without namespace is keyed by its name alone.
     const namespace = meta?.namespace || '';
     const name = meta?.name ?? '';
-    if (!countsOnNode(pod)) {
-      this.#remove(namespace, name);
-      return;
-    }
+    if (!countsOnNode(pod)) return this.#remove(namespace, name);
     const terminating = !!meta?.deletionTimestamp;
     const ownerReferences = meta?.ownerReferences;
-    const previous = this.#pods.get(namespace)?.get(name);
-    // A status update keeps the stored spec and metadata members (frozen subtrees are
-    // shared), and what is counted is a function of those: nothing to recount.
-    if (
-      previous !== undefined &&
-      this.#specs[previous] === pod.spec &&
-      this.#ownerReferences[previous] === ownerReferences &&
-      (this.#terminating[previous] === 1) === terminating
-    )
-      return;
-    this.#remove(namespace, name);
+    let names = this.#pods.get(namespace);
+    const previous = names?.get(name);
+    if (previous !== undefined) {
+      // A status update keeps the stored spec and metadata members (frozen subtrees are
+      // shared), and what is counted is a function of those: nothing to recount.
+      if (this.#specs[previous] === pod.spec && this.#ownerReferences[previous] === ownerReferences && (this.#terminating[previous] === 1) === terminating)
+        return false;
+      this.#remove(namespace, name);
+      // Removing its last pod dropped the namespace's map.
+      names = this.#pods.get(namespace);
+    }
     const slot = this.#freeSlots.length > 0 ? this.#freeSlots.pop()! : this.#specs.length;
     if (slot >= this.#terminating.length) {
       const grown = new Uint8Array(2 * this.#terminating.length);
@@ -237,10 +235,10 @@ export class SchedulerCache {
     this.#specs[slot] = pod.spec;
     this.#ownerReferences[slot] = ownerReferences;
     this.#terminating[slot] = terminating ? 1 : 0;
-    let names = this.#pods.get(namespace);
     if (names === undefined) this.#pods.set(namespace, (names = new Map<string, number>()));
     names.set(name, slot);
     this.#count(pod.spec, terminating ? undefined : controllerOf(pod)?.uid, 1);
+    return false;
   }
 
   /**

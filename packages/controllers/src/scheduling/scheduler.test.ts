@@ -387,6 +387,16 @@ describe('Scheduler: volumes', () => {
     must(c.kubectl.create('Pod', podObject('big', {}, '8')));
     c.sim.clock.runFor(0);
     expect(failedMessage(c, 'big')).toBe('0/150 nodes are available: 10 node(s) were unschedulable, 140 Insufficient cpu, 5 Insufficient pods.');
+    // Another such pod with nothing changed counts the same; a node cordoned since, one fewer.
+    must(c.kubectl.create('PersistentVolumeClaim', claim('data-web-1')));
+    must(c.kubectl.create('Pod', withClaim('web-1')));
+    c.sim.clock.runFor(0);
+    expect(failedMessage(c, 'web-1')).toBe('pod has unbound immediate PersistentVolumeClaims (repeated 135 times)');
+    must(c.kubectl.patch('Node', 'w001', { spec: { unschedulable: true } }, { type: 'merge' }));
+    must(c.kubectl.create('PersistentVolumeClaim', claim('data-web-2')));
+    must(c.kubectl.create('Pod', withClaim('web-2')));
+    c.sim.clock.runFor(0);
+    expect(failedMessage(c, 'web-2')).toBe('pod has unbound immediate PersistentVolumeClaims (repeated 134 times)');
   });
 
   it('reports a missing claim', () => {

@@ -21,7 +21,7 @@ import { filterContext, filterNode, isFilterError, SlotFilter, volumeBinding, vo
 import type { Resources } from './pod-requests.js';
 import { countsOnNode, SchedulerCache, type NodeInfo } from './scheduler-cache.js';
 import { SchedulingQueue, type FailureKind, type QueuedPod } from './scheduling-queue.js';
-import { scoreSlots } from './scoring.js';
+import { bestScores, scoreSlots } from './scoring.js';
 import { getPodVolumes, UNBOUND_IMMEDIATE_CLAIMS, type PodVolumes, type VolumeListers } from './volume-binding.js';
 
 /** The default scheduler's name: its event source and the schedulerName of the pods it takes. */
@@ -271,10 +271,8 @@ export class Scheduler implements Component {
     if (pod.spec?.nodeName) {
       queue.delete(key);
       this.#waiting.delete(key);
-      const counted = this.#cache.hasPod(key);
-      this.#cache.setPod(pod, key);
       // Reaching Succeeded/Failed takes the pod out of the assigned-pod informer: a delete.
-      if (counted && !this.#cache.hasPod(key)) queue.moveAll();
+      if (this.#cache.setPod(pod, key)) queue.moveAll();
       return;
     }
     if ((pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) !== this.#schedulerName || this.#waiting.has(key)) return;
@@ -385,6 +383,16 @@ export class Scheduler implements Component {
     // The same for every node that gets as far as volume binding: counted, not collected.
     const volumeError = ctx.hasVolumes ? volumeBindingError(ctx) : undefined;
     let volumeErrors = 0;
+    // A pod whose claims err in a version of predicates fails on every node that passes the
+    // other checks, with their number: the walk below would go round once (start index kept)
+    // and count them. Only when none passes does it need each node's reasons.
+    if (volumeError !== undefined && framework === 'predicates') {
+      const passing = fast.countPassing(infos);
+      if (passing !== undefined && passing > 0) {
+        this.#nextStartNodeIndex = start;
+        return { message: aggregateError(volumeError.error, passing), kind: 'error' };
+      }
+    }
     let found = 0;
     let processed = 0;
     // Runs of nodes that pass the column checks are walked by SlotFilter.collect, which
@@ -453,18 +461,9 @@ export class Scheduler implements Component {
   #selectHost(pod: Pod, infos: readonly NodeInfo[], feasible: Int32Array, n: number, requests: Resources): string {
     const scores = scoreSlots(pod, this.#cache.slots(), feasible, n, infos, this.#ctx.profile, requests, this.#podsByNode);
     if (this.#ctx.profile.behaviours.schedulerFramework === 'predicates') {
-      // findMaxScores, then lastNodeIndex modulo their number.
-      let best = -Infinity;
-      let count = 0;
-      for (let i = 0; i < n; i++) {
-        const score = scores[i]!;
-        if (score > best) {
-          best = score;
-          count = 1;
-        } else if (score === best) count++;
-      }
-      let nth = this.#lastNodeIndex++ % count;
-      for (let i = 0; i < n; i++) if (scores[i] === best && nth-- === 0) return infos[feasible[i]!]!.name;
+      // findMaxScores (which scoring found as it added up), then lastNodeIndex modulo their number.
+      const nth = this.#lastNodeIndex++ % bestScores.count;
+      return infos[feasible[bestScores.ties[nth]!]!]!.name;
     }
     let selected = 0;
     let ties = 1;

@@ -55,6 +55,12 @@ interface Entry {
    * the pod: activeQ compares it on every push and pop, and pod objects come in many shapes.
    */
   priority: number;
+  /**
+   * qp.timestamp as it was when the entry went into activeQ, which it keeps while there
+   * (only a failed attempt, after Pop, sets it): activeQ compares it on every push and pop,
+   * and a field of the entry is one load where the pod's record was two.
+   */
+  timestamp: number;
   where: Where;
   /** Insertion sequence, the last tie-break of activeQ. */
   seq: number;
@@ -126,7 +132,7 @@ export class SchedulingQueue {
   readonly #entries = new Map<string, Entry>();
   readonly #active = new Heap<Entry>((a, b) => {
     if (a.priority !== b.priority) return a.priority > b.priority;
-    if (a.qp.timestamp !== b.qp.timestamp) return a.qp.timestamp < b.qp.timestamp;
+    if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp;
     return a.seq < b.seq;
   });
   readonly #backoff = new Heap<Entry>((a, b) => a.backoffUntil < b.backoffUntil || (a.backoffUntil === b.backoffUntil && a.seq < b.seq));
@@ -176,7 +182,8 @@ export class SchedulingQueue {
       entry.priority = priorityOf(pod);
       return;
     }
-    this.#toActive({ qp: { key, pod, attempts: 0, timestamp: this.#clock.now() }, priority: priorityOf(pod), where: 'active', seq: 0, backoffUntil: 0 });
+    const now = this.#clock.now();
+    this.#toActive({ qp: { key, pod, attempts: 0, timestamp: now }, priority: priorityOf(pod), timestamp: now, where: 'active', seq: 0, backoffUntil: 0 });
   }
 
   /**
@@ -229,7 +236,7 @@ export class SchedulingQueue {
   addUnschedulable(qp: QueuedPod, podCycle: number, kind: FailureKind): void {
     if (this.#entries.has(qp.key)) return;
     qp.timestamp = this.#clock.now();
-    const entry: Entry = { qp, priority: priorityOf(qp.pod), where: 'unschedulable', seq: 0, backoffUntil: 0 };
+    const entry: Entry = { qp, priority: priorityOf(qp.pod), timestamp: qp.timestamp, where: 'unschedulable', seq: 0, backoffUntil: 0 };
     if (this.#moveRequestCycle >= podCycle || (kind === 'error' && this.#options.errorsToBackoff)) {
       this.#moveOut(entry);
       return;
@@ -282,6 +289,7 @@ export class SchedulingQueue {
 
   #toActive(entry: Entry): void {
     entry.where = 'active';
+    entry.timestamp = entry.qp.timestamp;
     entry.seq = ++this.#seq;
     this.#entries.set(entry.qp.key, entry);
     this.#active.push(entry);

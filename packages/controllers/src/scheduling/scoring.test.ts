@@ -4,7 +4,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { profile112, profile118, profile128, profile132 } from '../profiles/profiles.js';
 import { podRequests } from './pod-requests.js';
 import { SchedulerCache } from './scheduler-cache.js';
-import { maxNodeScore, scoreNodes, scoreSlots } from './scoring.js';
+import { bestScores, maxNodeScore, scoreNodes, scoreSlots } from './scoring.js';
 
 const node = (name: string, taints?: Node['spec']): Node => ({
   metadata: { name, labels: { zone: name === 'w1' ? 'a' : 'b' } },
@@ -96,13 +96,18 @@ describe('scoreSlots', () => {
         },
       },
     ];
-    // Every node, and a subset out of order (the walk may wrap).
-    for (const subset of [all, [all[4]!, all[5]!, all[0]!, all[2]!]]) {
+    // Every node, a subset out of order (the walk may wrap), and one without PreferNoSchedule
+    // taints (where only spreading and the resource part tell the nodes apart).
+    for (const subset of [all, [all[4]!, all[5]!, all[0]!, all[2]!], [all[5]!, all[0]!, all[3]!, all[4]!]]) {
       const feasible = Int32Array.from(subset.map((i) => i.slot));
       for (const p of pods) {
         const expected = [...scoreNodes(p, subset, profile, undefined, (owner) => cache.controllerPodsByNode(owner))];
         const got = scoreSlots(p, cache.slots(), feasible, feasible.length, all, profile, podRequests(p), (owner) => cache.controllerPodsByNode(owner));
         expect([...got.subarray(0, feasible.length)]).toEqual(expected);
+        // The best score and, in order, the indexes of the nodes that have it.
+        const best = Math.max(...expected);
+        expect(bestScores.best).toBe(best);
+        expect([...bestScores.ties.subarray(0, bestScores.count)]).toEqual(expected.flatMap((score, i) => (score === best ? [i] : [])));
       }
     }
     // Frozen pods (as stored: requests memoised per containers array), taking turns so the

@@ -211,7 +211,11 @@ export const scoreNodes = (
 };
 
 /** Per-slot spreading counts of one scoreSlots call, zero outside it. */
-let spreadBySlot = new Float64Array(0);
+let spreadBySlot = new Int32Array(0);
+/** The spreading count of `feasible[i]` at i, in one scoreSlots call (whole numbers: a table index). */
+let spreadOf = new Int32Array(0);
+/** Weighted spreading score per count 0..maxSpread, in one scoreSlots call. */
+let spreadScores = new Float64Array(0);
 /** Writes a controller's pod count on a node into {@link spreadBySlot} (a Map.forEach callback). */
 const layOutSpread = (count: number, info: NodeInfo): void => {
   if (info.slot >= 0) spreadBySlot[info.slot] = count;
@@ -300,13 +304,20 @@ const resourceScore = (slots: NodeSlots, slot: number, p: PodScoring, max: numbe
 };
 
 /**
+ * The best score of the last {@link scoreSlots} call, and at `ties[0..count)` the indexes
+ * (into its result, ascending) of the nodes that have it: findMaxScores, found while the
+ * scores are added up rather than by another pass over them.
+ */
+export const bestScores: { best: number; count: number; ties: Int32Array } = { best: -Infinity, count: 0, ties: new Int32Array(0) };
+
+/**
  * {@link scoreNodes} for the nodes in slots `feasible[0..n)` of the cache's columns, with
- * the same arithmetic in the same order, so each node gets the same score: least requested,
+ * the same arithmetic, so each node gets the same score: least requested,
  * balanced allocation, spreading, preferred affinity and PreferNoSchedule taints read from
  * contiguous arrays rather than from each node's entry. `infos[slot]` is the node's entry
  * (read only for preferred affinity); `podsByNode` is the cache's controllerPodsByNode.
  * Intolerable taints are counted once per taint class. The result holds the score of
- * `feasible[i]` at i and is valid until the next call.
+ * `feasible[i]` at i and is valid until the next call, as is {@link bestScores}.
  */
 export const scoreSlots = (
   pod: Pod,
@@ -325,15 +336,19 @@ export const scoreSlots = (
   const p = podScoring(pod, requests);
   if (slotScores.length < n) slotScores = new Float64Array(Math.max(n, 2 * slotScores.length));
   if (scratch.length < 3 * n) scratch = new Float64Array(Math.max(3 * n, 2 * scratch.length));
-  if (spreadBySlot.length < slots.count) spreadBySlot = new Float64Array(Math.max(slots.count, 2 * spreadBySlot.length));
+  if (spreadBySlot.length < slots.count) spreadBySlot = new Int32Array(Math.max(slots.count, 2 * spreadBySlot.length));
+  if (spreadOf.length < n) spreadOf = new Int32Array(Math.max(n, 2 * spreadOf.length));
   const classes = slots.taintClasses.size;
   if (intolerableByClass.length < classes) intolerableByClass = new Int32Array(Math.max(classes, 2 * intolerableByClass.length));
   intolerableByClass.fill(-1, 0, classes);
   const shape = shapeId(framework, p);
   const memoShape = slots.baseScoreKey;
   const memo = slots.baseScore;
+  const preferNoScheduleClass = slots.preferNoScheduleClass;
   const base = slotScores;
   const counts = scratch;
+  const bySlot = spreadBySlot;
+  const spreadCount = spreadOf;
   // The controller's counted pods laid out by slot: one pass over its (few) nodes instead
   // of a map lookup per feasible node; undone below.
   const spreadCounts = p.owner === undefined ? undefined : podsByNode(p.owner);
@@ -341,10 +356,14 @@ export const scoreSlots = (
   // a [key, value] array per entry, twice per attempt (a Deployment's map has an entry per
   // node it runs on), the largest allocation of an attempt.
   if (spreadCounts !== undefined) spreadCounts.forEach(layOutSpread);
+  const spread = spreadCounts !== undefined;
   const preferred = p.hasPreferredAffinity;
   let maxSpread = 0;
   let maxAffinity = 0;
   let maxIntolerable = 0;
+  // Affinity weights and intolerable taints are written only for a pod or node that has
+  // them (zero otherwise, which the normalisation below then reads as such).
+  let taintsSeen = false;
   for (let i = 0; i < n; i++) {
     const slot = feasible[i]!;
     // The resource part from the memo when this pod shape scored the node since it last changed.
@@ -355,26 +374,99 @@ export const scoreSlots = (
       memoShape[slot] = shape;
       base[i] = score;
     }
-    const s = spreadCounts === undefined ? 0 : spreadBySlot[slot]!;
-    counts[i] = s;
-    if (s > maxSpread) maxSpread = s;
-    let a = 0;
+    if (spread) {
+      const s = bySlot[slot]!;
+      spreadCount[i] = s;
+      if (s > maxSpread) maxSpread = s;
+    }
     if (preferred) {
       const node = infos[slot]!.node;
-      if (node) a = preferredNodeAffinityWeight(pod, node);
+      const a = node ? preferredNodeAffinityWeight(pod, node) : 0;
+      counts[n + i] = a;
       if (a > maxAffinity) maxAffinity = a;
     }
-    counts[n + i] = a;
-    let t = 0;
-    const taintClass = slots.preferNoScheduleClass[slot]!;
+    const taintClass = preferNoScheduleClass[slot]!;
     if (taintClass !== 0) {
-      t = intolerableByClass[taintClass]!;
+      let t = intolerableByClass[taintClass]!;
       if (t < 0) intolerableByClass[taintClass] = t = countIntolerable(p, slots.taintClasses.taints(taintClass));
       if (t > maxIntolerable) maxIntolerable = t;
-    }
-    counts[2 * n + i] = t;
+      if (!taintsSeen) {
+        // The nodes before this one had none.
+        counts.fill(0, 2 * n, 2 * n + i);
+        taintsSeen = true;
+      }
+      counts[2 * n + i] = t;
+    } else if (taintsSeen) counts[2 * n + i] = 0;
   }
   if (spreadCounts !== undefined) spreadCounts.forEach(clearSpread);
-  addNormalizedScores(base, counts, n, max, maxSpread, maxAffinity, maxIntolerable, weights);
+  normalizeSlotScores(base, spreadCount, counts, n, max, maxSpread, maxAffinity, maxIntolerable, weights);
   return base;
+};
+
+/**
+ * {@link addNormalizedScores} for {@link scoreSlots}, which leaves unwritten the counts whose
+ * maximum is 0 (their normalised score is then the same for every node) and keeps the
+ * spreading counts in `spread`, filling in {@link bestScores} as it goes. Scores are whole
+ * numbers, so adding the parts in another order gives the same sums; the spreading score of
+ * each count is worked out once, not once per node.
+ */
+const normalizeSlotScores = (
+  base: Float64Array,
+  spread: Int32Array,
+  counts: Float64Array,
+  n: number,
+  max: number,
+  maxSpread: number,
+  maxAffinity: number,
+  maxIntolerable: number,
+  weights: Weights,
+): void => {
+  // The parts that are the same for every node: spreading without pods of the controller
+  // among them, no preferred affinity, no intolerable taint.
+  const constant = (maxSpread > 0 ? 0 : weights.spread * max) + (maxIntolerable > 0 ? 0 : weights.taintToleration * max);
+  // Counts above n are possible but rare: those are divided out per node.
+  const tabled = maxSpread > 0 && maxSpread <= n;
+  if (tabled) {
+    if (spreadScores.length <= maxSpread) spreadScores = new Float64Array(Math.max(maxSpread + 1, 2 * spreadScores.length));
+    for (let c = 0; c <= maxSpread; c++) spreadScores[c] = weights.spread * Math.floor((max * (maxSpread - c)) / maxSpread);
+  }
+  const table = spreadScores;
+  const summary = bestScores;
+  if (summary.ties.length < n) summary.ties = new Int32Array(Math.max(n, 2 * summary.ties.length));
+  const ties = summary.ties;
+  let best = -Infinity;
+  let count = 0;
+  if (tabled && maxAffinity === 0 && maxIntolerable === 0) {
+    // The usual attempt: besides the resource part only spreading tells the nodes apart.
+    for (let c = 0; c <= maxSpread; c++) table[c] = table[c]! + constant;
+    for (let i = 0; i < n; i++) {
+      const score = base[i]! + table[spread[i]!]!;
+      base[i] = score;
+      if (score >= best) {
+        if (score > best) {
+          best = score;
+          count = 0;
+        }
+        ties[count++] = i;
+      }
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      let score = base[i]! + constant;
+      if (tabled) score += table[spread[i]!]!;
+      else if (maxSpread > 0) score += weights.spread * Math.floor((max * (maxSpread - spread[i]!)) / maxSpread);
+      if (maxAffinity > 0) score += weights.nodeAffinity * Math.floor((max * counts[n + i]!) / maxAffinity);
+      if (maxIntolerable > 0) score += weights.taintToleration * (max - Math.floor((max * counts[2 * n + i]!) / maxIntolerable));
+      base[i] = score;
+      if (score >= best) {
+        if (score > best) {
+          best = score;
+          count = 0;
+        }
+        ties[count++] = i;
+      }
+    }
+  }
+  summary.best = best;
+  summary.count = count;
 };

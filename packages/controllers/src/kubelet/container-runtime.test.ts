@@ -47,7 +47,9 @@ describe('ContainerRuntime sandbox members', () => {
     expect(runtime.pod('a')?.sandbox).toEqual({ id: first.id, ip: '10.200.3.2', ready: true, createdAt: 250 });
     expect(Object.keys(runtime.pod('a')?.sandbox ?? {})).toEqual(['id', 'ip', 'ready', 'createdAt']);
     expect([runtime.readySandboxId('a'), runtime.hasSandbox('a')]).toEqual([first.id, true]);
+    expect(runtime.pod('a')?.readySandboxId()).toBe(first.id);
     runtime.stopSandbox('a');
+    expect(runtime.pod('a')?.readySandboxId()).toBeUndefined();
     expect(runtime.pod('a')?.sandbox).toEqual({ ...first, ready: false });
     expect([runtime.readySandboxId('a'), runtime.hasSandbox('a')]).toEqual([undefined, true]);
     clock.runFor(100);
@@ -59,6 +61,7 @@ describe('ContainerRuntime sandbox members', () => {
     runtime.powerOff();
     expect(runtime.pod('a')?.sandbox).toEqual({ ...second, ready: false });
     expect([runtime.readySandboxId('a'), runtime.hasSandbox('a')]).toEqual([undefined, true]);
+    expect(runtime.pod('a')?.readySandboxId()).toBeUndefined();
   });
 });
 
@@ -73,6 +76,7 @@ describe('ContainerRuntime attempts kept without a list of one', () => {
       expect(runtime.latest(uid, 'app')).toBe(newest('app'));
       expect(runtime.latest(uid, 'side')).toBe(newest('side'));
       expect(runtime.hasLiveContainer(uid)).toBe(list.some((c) => c.state !== 'exited'));
+      expect(runtime.pod(uid)?.hasLive() ?? false).toBe(runtime.hasLiveContainer(uid));
     };
     runtime.runSandbox(pod('a'));
     expect(runtime.pod('a')?.containers).toEqual([]);
@@ -148,6 +152,20 @@ describe('ContainerRuntime containers', () => {
 });
 
 describe('ContainerRuntime images', () => {
+  // The store is searched by the process's shared entry of an image: an equal string made
+  // elsewhere finds it, and an image another node holds is not in this node's store.
+  it('finds an image by its name, whatever string holds it, in its own store only', () => {
+    const { clock, runtime } = setup(['pause:3.1']);
+    const { runtime: other } = setup(['registry.local/web-7:1.0']);
+    const name = ['registry.local/web-', 7, ':1.0'].join('');
+    expect([other.hasImage(name), runtime.hasImage(name)]).toEqual([true, false]);
+    expect(runtime.hasImage(['pause', '3.1'].join(':'))).toBe(true);
+    expect(runtime.pullImage(name, 1_000)).toBe(1_000);
+    clock.runFor(1_000);
+    expect([runtime.hasImage('registry.local/web-7:1.0'), runtime.hasImage('registry.local/web-8:1.0')]).toEqual([true, false]);
+    expect(runtime.images().find((i) => i.names[1] === name)).toBe(other.images().find((i) => i.names[1] === name));
+  });
+
   it('pulls one image at a time; a second pull of the same image joins the first', () => {
     const { clock, runtime } = setup(['pause:3.1']);
     expect(runtime.hasImage('pause:3.1')).toBe(true);

@@ -66,6 +66,18 @@ export interface RuntimePod {
   readonly sandboxIP?: () => string | undefined;
 }
 
+/**
+ * The runtime's own record of one pod ({@link ContainerRuntime.pod}): it answers what the
+ * pod workers ask on every sync without a lookup of the pod by uid per question.
+ */
+export interface RuntimePodRecord extends RuntimePod {
+  readonly latest: (name: string, before?: RuntimeContainer) => RuntimeContainer | undefined;
+  /** The newest sandbox's id while it is ready (what {@link ContainerRuntime.readySandboxId} tells). */
+  readySandboxId(): string | undefined;
+  /** Whether any attempt has not exited (what {@link ContainerRuntime.hasLiveContainer} tells). */
+  hasLive(): boolean;
+}
+
 /** An image in the store, as node.status.images lists it. */
 export interface RuntimeImage {
   readonly names: readonly string[];
@@ -180,7 +192,7 @@ export const newestAttempt = (attempts: readonly RuntimeContainer[], name: strin
  * ({@link KeptPodParts}; its wrapper is built only for a pod that left its source before
  * this kubelet process synced it), the newest sandbox and the container attempts.
  */
-class PodRecord extends KeptPodParts implements RuntimePod {
+class PodRecord extends KeptPodParts implements RuntimePodRecord {
   /**
    * The container attempts: none, the one attempt itself (almost every pod: one container,
    * never restarted) or a list of two or more. A list of one cost an array and its elements
@@ -203,6 +215,10 @@ class PodRecord extends KeptPodParts implements RuntimePod {
   /** Whether the newest sandbox is ready. */
   get sandboxReady(): boolean {
     return this.sandboxSince !== undefined && this.sandboxSince >= 0;
+  }
+
+  readySandboxId(): string | undefined {
+    return this.sandboxReady ? this.sandboxId : undefined;
   }
 
   /** Stops the newest sandbox (its createdAt kept). */
@@ -528,8 +544,8 @@ export class ContainerRuntime {
 
   // ---- pods and containers ------------------------------------------------------
 
-  /** The runtime's view of one pod. */
-  pod(uid: string): RuntimePod | undefined {
+  /** The runtime's view of one pod: its record, the same object until the pod is removed. */
+  pod(uid: string): RuntimePodRecord | undefined {
     return this.#pods.get(uid);
   }
 
@@ -579,8 +595,7 @@ export class ContainerRuntime {
 
   /** The id of pod `uid`'s sandbox while it is ready (what {@link pod}'s `sandbox` tells, without building it). */
   readySandboxId(uid: string): string | undefined {
-    const record = this.#pods.get(uid);
-    return record?.sandboxReady ? record.sandboxId : undefined;
+    return this.#pods.get(uid)?.readySandboxId();
   }
 
   /** Whether pod `uid` has had a sandbox (ready or not). */
@@ -795,10 +810,14 @@ export class ContainerRuntime {
     return ((this.#ipsInUse[offset >>> 3]! >>> (offset & 7)) & 1) === 1;
   }
 
-  /** Where `image` is in the store, or -1. */
+  /**
+   * Where `image` is in the store, or -1. The store holds only the process's shared entries
+   * (one per image, see runtimeImage), so the entry is found by identity: comparing each
+   * entry's name with `image` compared equal-length strings of a common prefix character
+   * by character (images differ by their last few), up to a node's ~30 per question.
+   */
   #imageIndex(image: string): number {
-    const images = this.#images;
-    for (let i = 0; i < images.length; i++) if (images[i]!.names[1] === image) return i;
-    return -1;
+    const entry = runtimeImages.get(image);
+    return entry === undefined ? -1 : this.#images.indexOf(entry);
   }
 }

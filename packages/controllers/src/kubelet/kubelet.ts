@@ -424,7 +424,8 @@ class KubeletProcess implements PodSource {
   // ---- PodSource ------------------------------------------------------------------
 
   pod(uid: string): Pod | undefined {
-    return this.#staticPods.get(uid) ?? this.#apiPods.get(uid);
+    // Most kubelets have no static pod: their pods are found with one lookup.
+    return (this.#staticPods.size === 0 ? undefined : this.#staticPods.get(uid)) ?? this.#apiPods.get(uid);
   }
 
   sourcesReady(): boolean {

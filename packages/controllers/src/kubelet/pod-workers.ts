@@ -14,7 +14,7 @@ import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ControllerContext } from '../runtime/context.js';
 import { WorkQueue, type ReconcileResult } from '../runtime/work-queue.js';
 import { Backoff, goDuration } from './backoff.js';
-import { KeptPodParts, type ContainerExit, type ContainerRuntime, type RuntimeContainer, type RuntimePod } from './container-runtime.js';
+import { KeptPodParts, type ContainerExit, type ContainerRuntime, type RuntimeContainer, type RuntimePod, type RuntimePodRecord } from './container-runtime.js';
 import { generatePodStatus, type PodStatusInput, type WaitingReason } from './pod-status.js';
 import type { ProberManager } from './prober-manager.js';
 import { STATUS_SYNC_PERIOD_MS, type StatusManager } from './status-manager.js';
@@ -236,6 +236,7 @@ export class PodWorkers {
     if (known?.start !== undefined) return;
     this.#waitingForVolumes.delete(uid);
     const pod = this.#o.source.pod(uid);
+    // The runtime's record, asked once: it stays the same object through the sync.
     const rp = this.#o.runtime.pod(uid);
     if (!pod) return this.#o.source.sourcesReady() ? this.#removed(uid, rp) : undefined;
     // Kept again only when what it keeps changed: a status write alone leaves metadata and spec.
@@ -243,7 +244,7 @@ export class PodWorkers {
     else if (!known.keeps(pod)) known.keep(pod);
     if (pod.metadata?.deletionTimestamp) return this.#terminate(uid, pod, rp);
     const phase = this.#o.statusManager.status(uid)?.phase ?? pod.status?.phase;
-    if ((phase === 'Succeeded' || phase === 'Failed') && !this.#o.runtime.hasLiveContainer(uid)) return this.#finished(uid, pod);
+    if ((phase === 'Succeeded' || phase === 'Failed') && !(rp !== undefined && rp.hasLive())) return this.#finished(uid, pod, rp);
     return this.#syncPod(uid, pod, rp, known);
   }
 
@@ -269,15 +270,15 @@ export class PodWorkers {
   }
 
   /** A pod with a deletionTimestamp: stop its containers, then confirm the deletion. */
-  #terminate(uid: string, pod: Pod, rp: RuntimePod | undefined): ReconcileResult {
-    if (this.#o.runtime.hasLiveContainer(uid)) {
+  #terminate(uid: string, pod: Pod, rp: RuntimePodRecord | undefined): ReconcileResult {
+    if (rp !== undefined && rp.hasLive()) {
       this.#killContainers(pod, uid, rp);
       return;
     }
     const { runtime, prober, statusManager, volumeManager } = this.#o;
     runtime.stopSandbox(uid);
     prober.removePod(uid);
-    const posted = this.#postStatus(uid, pod, undefined);
+    const posted = this.#postStatus(uid, pod, rp, undefined);
     volumeManager.podRemoved(pod);
     if (volumeManager.podVolumesExist(pod)) {
       // status manager canBeDeleted: not before the pod's volumes are unmounted.
@@ -289,11 +290,11 @@ export class PodWorkers {
   }
 
   /** A pod whose containers all exited for good (restartPolicy Never/OnFailure): release its sandbox and volumes. */
-  #finished(uid: string, pod: Pod): ReconcileResult {
+  #finished(uid: string, pod: Pod, rp: RuntimePodRecord | undefined): ReconcileResult {
     this.#o.runtime.stopSandbox(uid);
     this.#o.prober.removePod(uid);
     this.#o.volumeManager.podRemoved(pod);
-    return this.#postStatus(uid, pod, undefined);
+    return this.#postStatus(uid, pod, rp, undefined);
   }
 
   /** Killing event and a graceful stop for each live container not yet stopping. */
@@ -310,7 +311,7 @@ export class PodWorkers {
     }
   }
 
-  #syncPod(uid: string, pod: Pod, rp: RuntimePod | undefined, known: KnownPod): ReconcileResult {
+  #syncPod(uid: string, pod: Pod, rp: RuntimePodRecord | undefined, known: KnownPod): ReconcileResult {
     const { runtime, recorder, volumeManager, prober, source, ctx } = this.#o;
     if (!known.admitted) {
       // Admission always accepts in the model; the probe workers start with the pod.
@@ -320,17 +321,19 @@ export class PodWorkers {
     let requeueAfter = source.syncMirrorPod(pod) ? undefined : SYNC_FREQUENCY_MS;
     if (volumeManager.waitForAttachAndMount(pod) !== 'ready') {
       this.#waitingForVolumes.add(uid);
-      requeueAfter = minDefined(requeueAfter, this.#postStatus(uid, pod, undefined)?.requeueAfter);
+      requeueAfter = minDefined(requeueAfter, this.#postStatus(uid, pod, rp, undefined)?.requeueAfter);
       if (!volumeManager.onChange) requeueAfter = minDefined(requeueAfter, POD_ATTACH_AND_MOUNT_RETRY_INTERVAL_MS);
       return requeueAfter === undefined ? undefined : { requeueAfter };
     }
-    // Asked of the runtime rather than read from rp.sandbox, which builds the object.
-    let sandboxId = runtime.readySandboxId(uid);
+    // Asked of the record rather than read from rp.sandbox, which builds the object.
+    let sandboxId = rp?.readySandboxId();
     if (!sandboxId) {
       const attempted = (rp?.containers ?? []).length > 0;
-      if (attempted && pod.spec?.restartPolicy === 'Never') return this.#postStatus(uid, pod, undefined) ?? (requeueAfter === undefined ? undefined : { requeueAfter });
+      if (attempted && pod.spec?.restartPolicy === 'Never') return this.#postStatus(uid, pod, rp, undefined) ?? (requeueAfter === undefined ? undefined : { requeueAfter });
       if (rp !== undefined && runtime.hasSandbox(uid)) recorder.event(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
       sandboxId = runtime.runPodSandbox(pod);
+      // The pod's first sandbox made its record.
+      rp = runtime.pod(uid);
     }
     // Built only when a container waits for a reason (back-off, never-pull): most syncs have none.
     let waiting: Map<string, WaitingReason> | undefined;
@@ -339,7 +342,7 @@ export class PodWorkers {
     const containers = pod.spec?.containers ?? [];
     for (let i = 0; i < containers.length; i++) {
       const container = containers[i] as Container;
-      const latest = runtime.latest(uid, container.name);
+      const latest = rp?.latest(container.name);
       if (latest?.state === 'running' && latest.sandboxId === sandboxId) continue;
       if (latest?.state === 'exited') {
         if (!shouldRestart(pod, latest.exitCode)) continue;
@@ -367,10 +370,10 @@ export class PodWorkers {
       this.#startContainer(known, uid, pod, container, latest ? latest.restartCount + (sameAttempt ? 0 : 1) : 0);
       break;
     }
-    const posted = this.#postStatus(uid, pod, waiting);
+    const posted = this.#postStatus(uid, pod, rp, waiting);
     requeueAfter = minDefined(requeueAfter, posted?.requeueAfter);
     const phase = this.#o.statusManager.status(uid)?.phase;
-    if ((phase === 'Succeeded' || phase === 'Failed') && !runtime.hasLiveContainer(uid)) this.#finished(uid, pod);
+    if ((phase === 'Succeeded' || phase === 'Failed') && !(rp !== undefined && rp.hasLive())) this.#finished(uid, pod, rp);
     return requeueAfter === undefined ? undefined : { requeueAfter };
   }
 
@@ -454,13 +457,22 @@ export class PodWorkers {
     return typeof exit === 'number' ? { afterMs: exit, exitCode: 1 } : exit;
   }
 
-  /** Writes the pod's status if it changed; a failed write is retried after the status manager's sync period. */
-  #postStatus(uid: string, pod: Pod, waiting: ReadonlyMap<string, WaitingReason> | undefined): { requeueAfter: number } | undefined {
-    const { runtime, statusManager, source } = this.#o;
+  /**
+   * Writes the pod's status if it changed; a failed write is retried after the status
+   * manager's sync period. `rp` is the runtime's record of the pod now (the same object
+   * throughout a sync once it has one).
+   */
+  #postStatus(
+    uid: string,
+    pod: Pod,
+    rp: RuntimePodRecord | undefined,
+    waiting: ReadonlyMap<string, WaitingReason> | undefined,
+  ): { requeueAfter: number } | undefined {
+    const { statusManager, source } = this.#o;
     // One input object refilled per sync rather than a literal each (generatePodStatus keeps nothing of it).
     const input = this.#statusInput;
     input.pod = pod;
-    input.runtimePod = runtime.pod(uid);
+    input.runtimePod = rp;
     input.waiting = waiting;
     const generated = generatePodStatus(input);
     // Not held past the call: a pod that leaves its source keeps nothing alive here.

@@ -5,7 +5,15 @@
 // and the simulation runs to 60 min, every controller at the 1.14 profile's upstream
 // periods and rate limits. Prints one JSON object (the figures of the run) on stdout.
 // scale-bench.js runs this in a child process per size, so peak RSS is per run.
-// Run: node tools/bench/scale-run.js --nodes 1000 [--progress]
+// Run: node tools/bench/scale-run.js --nodes 1000 [--progress] [--minutes]
+//        [--profile-minutes A:B --profile-out FILE.cpuprofile]
+// --minutes adds `wallSecondsPerMinute` to the JSON: entry i is simulated minute i of the
+// run (0 the nodes joining, 1 the workloads applied, 15 the power-off, 30 the dead nodes'
+// deletion, 70 in all). --profile-minutes writes a CPU profile (Chrome DevTools format)
+// of simulated minutes A to B (B not included), numbered the same way, to --profile-out:
+// how docs/performance.md profiles one phase of the run.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { scaleCluster, scaleWorkloads, ZONES, PODS_PER_NODE } from './scale-cluster.js';
@@ -23,6 +31,14 @@ const arg = (name, fallback) => {
 const nodes = Number(arg('--nodes', '100'));
 if (!Number.isInteger(nodes) || nodes < 3) {
   console.error('error: --nodes takes an integer >= 3');
+  process.exit(2);
+}
+const perMinute = process.argv.includes('--minutes');
+const profileMinutes = arg('--profile-minutes', undefined);
+const profileOut = arg('--profile-out', undefined);
+const [profileFrom, profileTo] = (profileMinutes ?? '').split(':').map(Number);
+if (profileMinutes !== undefined && !(Number.isInteger(profileFrom) && Number.isInteger(profileTo) && profileFrom >= 0 && profileTo > profileFrom && profileTo <= 70 && profileOut)) {
+  console.error('error: --profile-minutes takes A:B, whole simulated minutes with 0 <= A < B <= 70, and needs --profile-out FILE');
   process.exit(2);
 }
 
@@ -48,11 +64,33 @@ const progress = (what) => {
     console.error(`${nodes} nodes: ${what} at wall ${((performance.now() - t0) / 1000).toFixed(1)} s, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
   }
 };
-/** Runs the clock `ms` further, a simulated minute at a time; returns the events fired. */
-const runFor = (clock, ms, label) => {
+/** Wall seconds of each simulated minute run so far (--minutes). */
+const wallSecondsPerMinute = [];
+/** The inspector session of --profile-minutes, connected while it profiles. */
+let profiler;
+/**
+ * Runs the clock `ms` further, a simulated minute at a time; returns the events fired. The
+ * profiler starts and stops between minutes (--profile-minutes), outside the timed minute.
+ */
+const runFor = async (clock, ms, label) => {
   let fired = 0;
   for (let left = ms; left > 0; left -= MIN) {
+    const minute = wallSecondsPerMinute.length;
+    if (profileMinutes !== undefined && minute === profileFrom) {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    const t = performance.now();
     fired += clock.runFor(Math.min(MIN, left));
+    wallSecondsPerMinute.push((performance.now() - t) / 1000);
+    if (profiler !== undefined && minute + 1 === profileTo) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(profileOut, JSON.stringify(profile));
+      profiler.disconnect();
+      profiler = undefined;
+    }
     progress(`${label} ${(clock.now() / MIN).toFixed(0)} min`);
   }
   return fired;
@@ -61,10 +99,10 @@ const env = scaleCluster(nodes);
 const { cluster } = env;
 const { clock, api } = cluster.sim;
 progress('cluster created');
-let events = runFor(clock, NODES_JOIN_MS, 'nodes joining');
+let events = await runFor(clock, NODES_JOIN_MS, 'nodes joining');
 const applied = cluster.kubectl.apply(scaleWorkloads(nodes));
 if (applied._tag !== 'Right') throw new Error(`apply: ${applied.left}`);
-events += runFor(clock, SETTLE_MS - NODES_JOIN_MS, 'settling');
+events += await runFor(clock, SETTLE_MS - NODES_JOIN_MS, 'settling');
 const tSettled = performance.now();
 const rvSettled = Number(api.resourceVersion);
 
@@ -91,15 +129,15 @@ const sampleZones = () => {
 };
 
 const tRun = performance.now();
-events += runFor(clock, POWER_OFF_AT, 'run');
+events += await runFor(clock, POWER_OFF_AT, 'run');
 // Through vCenter (a 1 s Power Off task each), so the VMs and the node machines agree.
 for (const node of deadNodes) env.vcenter.powerOff(env.vmForNode.get(node)).subscribe({ error: (e) => console.error(`power off ${node}: ${e.message ?? e}`) });
-events += runFor(clock, DELETE_AT - POWER_OFF_AT - MIN, 'run');
+events += await runFor(clock, DELETE_AT - POWER_OFF_AT - MIN, 'run');
 sampleZones();
-events += runFor(clock, MIN, 'run');
+events += await runFor(clock, MIN, 'run');
 const kubectl = api.client('kubectl');
 for (const node of deadNodes) kubectl.delete('Node', node);
-events += runFor(clock, END_AT - DELETE_AT, 'run');
+events += await runFor(clock, END_AT - DELETE_AT, 'run');
 sampleZones();
 const tEnd = performance.now();
 watch.unsubscribe();
@@ -130,6 +168,7 @@ const result = {
   peakRssMiB: process.resourceUsage().maxRSS / 1024,
   evictedPerMinute,
   zoneStates,
+  ...(perMinute ? { wallSecondsPerMinute } : {}),
 };
 env.stop();
 console.log(JSON.stringify(result));

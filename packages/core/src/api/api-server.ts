@@ -273,7 +273,7 @@ const eventLiteral = (event: Obj, metadata: unknown, involvedObject: unknown): O
   } as unknown as Obj;
 };
 
-/** The uid words of the Event #createEvent is creating (see EventStore.expect). */
+/** The uid words of the Event #createEvent is creating, for the store's row (EventStore.write). */
 const EVENT_UID = new Uint32Array(4);
 
 /**
@@ -720,9 +720,8 @@ export class ApiServer {
     const errors = validate('Event', event);
     if (errors.length > 0) return E.left(invalid('Event', resources.Event.group, name, errors));
     if (this.#events.has(namespace, name)) return E.left(alreadyExists(resources.Event, name));
-    // Built as the store's rows hold an Event (create() checked apiVersion, kind and keys).
-    this.#events.expect(event, EVENT_UID);
-    return E.right(this.#commit(caller, 'create', 'Event', event, undefined, true, true));
+    // Built as the store's rows hold an Event (create() checked apiVersion, kind and keys): its uid goes as words.
+    return E.right(this.#commit(caller, 'create', 'Event', event, undefined, true, true, EVENT_UID));
   }
 
   /**
@@ -1050,9 +1049,19 @@ export class ApiServer {
   /**
    * `stored`: `input` is already as {@link inObject} would build it. `plainBuilt`: its
    * metadata is a literal of this server's with the members {@link plainMeta} keeps, all
-   * defined, and a resourceVersion to set.
+   * defined, and a resourceVersion to set. `eventUid`: `input` is an Event built as the
+   * Event store's rows hold one, with a uid of these four words (EventStore.write).
    */
-  #commit(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, input: Obj, old: KubeObject | undefined, stored = false, plainBuilt = false): KubeObject {
+  #commit(
+    caller: Caller,
+    verb: WriteTraceEntry['verb'],
+    kind: Kind,
+    input: Obj,
+    old: KubeObject | undefined,
+    stored = false,
+    plainBuilt = false,
+    eventUid?: Uint32Array,
+  ): KubeObject {
     const rv = ++this.#rv;
     const resourceVersion = String(rv);
     // `input` and its metadata are objects this server just built (never a caller's), so
@@ -1076,7 +1085,7 @@ export class ApiServer {
       // Frozen in place before the object is: freezeOwned(input) would otherwise copy it again.
       input.metadata = freezeBuilt(meta);
     }
-    return this.#committed(caller, verb, kind, freezeOwned(stored ? input : inObject(kind, input)), old, rv);
+    return this.#committed(caller, verb, kind, freezeOwned(stored ? input : inObject(kind, input)), old, rv, eventUid);
   }
 
   /**
@@ -1099,11 +1108,17 @@ export class ApiServer {
     return this.#committed(caller, 'status', kind, Object.freeze(input), old, rv);
   }
 
-  /** `obj`, frozen, committed at `rv`: stored, traced and published. */
-  #committed(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, obj: KubeObject, old: KubeObject | undefined, rv: number): KubeObject {
-    this.#store(kind).set(obj);
-    this.#record(caller, verb, kind, obj, rv);
-    if (kind === 'Event') this.#expireEventLater(obj, rv, old);
+  /** `obj`, frozen, committed at `rv`: stored, traced and published. `eventUid`: as #commit's. */
+  #committed(caller: Caller, verb: WriteTraceEntry['verb'], kind: Kind, obj: KubeObject, old: KubeObject | undefined, rv: number, eventUid?: Uint32Array): KubeObject {
+    if (kind === 'Event') {
+      // The Event store returns the row it wrote: the expiry removes the Event by it.
+      const row = this.#events.write(obj, eventUid);
+      this.#record(caller, verb, kind, obj, rv);
+      this.#expireEventLater(obj, rv, old, row);
+    } else {
+      this.#store(kind).set(obj);
+      this.#record(caller, verb, kind, obj, rv);
+    }
     this.#publish(rv, kind, old ? 'MODIFIED' : 'ADDED', obj, old);
     return obj;
   }
@@ -1139,14 +1154,14 @@ export class ApiServer {
 
   /**
    * Events live for --event-ttl after their last write, as etcd leases make them: the
-   * write at `rv` starts a countdown and ends the one of the write it replaced (`old`).
+   * write at `rv`, stored in the Event store's `row`, starts a countdown and ends the one
+   * of the write it replaced (`old`).
    */
-  #expireEventLater(event: KubeObject, rv: number, old: KubeObject | undefined): void {
+  #expireEventLater(event: KubeObject, rv: number, old: KubeObject | undefined, row: number): void {
     const ttl = this.#eventTTL;
     if (ttl === undefined) return;
     if (old !== undefined) ttl.stop(Number(old.metadata?.resourceVersion));
-    // #committed stored the Event just before: its row is the store's last.
-    ttl.start(event.metadata?.namespace, event.metadata?.name ?? '', rv, this.#events.lastRow);
+    ttl.start(event.metadata?.namespace, event.metadata?.name ?? '', rv, row);
   }
 
   /** A countdown ran out: the Event it was started for goes (a later write or a delete would have stopped it). */

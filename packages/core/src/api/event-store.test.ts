@@ -54,7 +54,7 @@ describe('EventStore', () => {
     expect(store.get('db', 'e0')?.metadata?.resourceVersion).toBe('1');
   });
 
-  it('stores an Event it was told of with the uid words given, as it would have parsed them', () => {
+  it('stores an Event written with its uid words as it would have parsed them', () => {
     const store = new EventStore();
     const told = new EventStore();
     const random = new SeededRandom(7);
@@ -63,23 +63,25 @@ describe('EventStore', () => {
       const uid = random.uuidInto(words, 0);
       const event = stored(`e${i}`, 'db', uid, String(i + 1));
       store.set(event);
-      told.expect(event, words);
-      told.set(event);
+      told.write(event, words);
       expect(JSON.stringify(told.get('db', `e${i}`))).toBe(JSON.stringify(event));
     }
     expect(told.list().map((e) => JSON.stringify(e))).toEqual(store.list().map((e) => JSON.stringify(e)));
   });
 
-  it('checks an Event it was not told of as usual, even after being told of another', () => {
+  it('checks an Event written without uid words as set() does, and gives its row either way', () => {
     const store = new EventStore();
-    const words = new Uint32Array([1, 2, 3, 4]);
-    store.expect(stored('told'), words);
+    const told = store.write(stored('told', 'db', undefined, '1'), new Uint32Array([1, 2, 3, 4]));
+    expect(store.get('db', 'told')?.metadata?.uid).toBe('00000001-0000-0002-0000-000300000004');
     const odd = stored('odd', 'db', 'not-a-uuid');
-    store.set(odd);
+    const oddRow = store.write(odd, undefined);
     expect(store.get('db', 'odd')).toBe(odd);
     const plain = stored('plain');
-    store.set(plain);
+    const plainRow = store.write(plain, undefined);
     expect(store.get('db', 'plain')?.metadata?.uid).toBe(plain.metadata?.uid);
+    expect(new Set([told, oddRow, plainRow]).size).toBe(3);
+    // Written again, an Event keeps its row.
+    expect(store.write(stored('plain', 'db', undefined, '43'), undefined)).toBe(plainRow);
   });
 
   it('keeps whole the Events a row does not hold exactly', () => {
@@ -153,14 +155,11 @@ describe('EventStore', () => {
 
   it('removes by row only while the row holds the write it is asked for, as remove() by name would', () => {
     const store = new EventStore();
-    store.set(stored('a', 'db', undefined, '10'));
-    const rowA = store.lastRow;
-    store.set(stored('b', 'db', undefined, '11'));
-    const rowB = store.lastRow;
+    const rowA = store.write(stored('a', 'db', undefined, '10'), undefined);
+    const rowB = store.write(stored('b', 'db', undefined, '11'), undefined);
     expect(rowB).not.toBe(rowA);
     // Written again (a count bump): the row holds the later write only.
-    store.set(stored('a', 'db', undefined, '12'));
-    expect(store.lastRow).toBe(rowA);
+    expect(store.write(stored('a', 'db', undefined, '12'), undefined)).toBe(rowA);
     expect(store.removeRow(rowA, 10, 'db', 'a', '13')).toBeUndefined();
     expect(store.has('db', 'a')).toBe(true);
     const byRow = store.removeRow(rowA, 12, 'db', 'a', '13')!;
@@ -172,14 +171,12 @@ describe('EventStore', () => {
     expect(store.removeRow(rowA, 12, 'db', 'a', '14')).toBeUndefined();
     // Deleted, then its row taken by another Event.
     store.delete('db', 'b');
-    store.set(stored('c', 'default', undefined, '15'));
-    expect(store.lastRow).toBe(rowB);
+    expect(store.write(stored('c', 'default', undefined, '15'), undefined)).toBe(rowB);
     expect(store.removeRow(rowB, 11, 'db', 'b', '16')).toBeUndefined();
     expect(store.has('default', 'c')).toBe(true);
     // Kept whole: no row holds its resourceVersion, remove() by name takes it.
     const labelled = stored('whole', 'db', undefined, '17', { labels: { a: 'b' } });
-    store.set(labelled);
-    expect(store.removeRow(store.lastRow, 17, 'db', 'whole', '18')).toBeUndefined();
+    expect(store.removeRow(store.write(labelled, undefined), 17, 'db', 'whole', '18')).toBeUndefined();
     expect(store.remove('db', 'whole', '18')).toEqual({ old: labelled, removed: undefined, storedVersion: 17 });
     expect(store.removeRow(-1, 15, 'default', 'c', '19')).toBeUndefined();
     expect(store.removeRow(99, 15, 'default', 'c', '19')).toBeUndefined();
@@ -190,8 +187,7 @@ describe('EventStore', () => {
     const store = new EventStore();
     const rows: [string, number, number][] = [];
     for (let i = 1; i <= 3_000; i++) {
-      store.set(stored(`e${i}.17a8b`, i % 2 ? 'db' : 'default', undefined, String(i)));
-      rows.push([`e${i}.17a8b`, store.lastRow, i]);
+      rows.push([`e${i}.17a8b`, store.write(stored(`e${i}.17a8b`, i % 2 ? 'db' : 'default', undefined, String(i)), undefined), i]);
     }
     for (const [name, row, rv] of rows.slice(0, 2_000)) expect(store.removeRow(row, rv, rv % 2 ? 'db' : 'default', name, '9999')?.storedVersion).toBe(rv);
     expect(store.size).toBe(1_000);

@@ -236,21 +236,8 @@ export class EventStore implements KindStore {
   /** The last times of count 1 stored (every Event created in that second shares it), and the last other. */
   #lastNew: EventTimes | undefined;
   #lastOther: EventTimes | undefined;
-  /** The Event the server built for the next set() (see {@link EventStore.expect}), and its uid's words. */
-  #built: KubeObject | undefined;
-  readonly #builtUid = new Uint32Array(4);
   /** The hash #slotOf computed last, for #add after a miss (the namespace's id was known then). */
   #probed = 0;
-  /** The row the last set() wrote (see {@link EventStore.lastRow}). */
-  #lastRow = -1;
-
-  /**
-   * The row the last {@link EventStore.set} stored its Event in, for
-   * {@link EventStore.removeRow}: the --event-ttl expiry keeps it with the countdown.
-   */
-  get lastRow(): number {
-    return this.#lastRow;
-  }
 
   /** Number of stored Events. */
   get size(): number {
@@ -269,29 +256,24 @@ export class EventStore implements KindStore {
     return this.#slotOf(namespace ?? NO_NAMESPACE, name) >= 0;
   }
 
-  /**
-   * Tells the store that `event`, which the next {@link EventStore.set} may be given, has a
-   * row's shape (apiVersion v1, kind Event, the Event keys and the server's metadata keys
-   * in their order) and a uid whose 128 bits are the four `uid` words. Why (issue 8): the
-   * API server builds every Event it creates so; checking its keys again and parsing its
-   * uid back out of the text were a third of storing it. The server's resourceVersion, set
-   * after this, is still read from the Event.
-   */
-  expect(event: KubeObject, uid: Uint32Array): void {
-    this.#built = event;
-    const to = this.#builtUid;
-    to[0] = uid[0]!;
-    to[1] = uid[1]!;
-    to[2] = uid[2]!;
-    to[3] = uid[3]!;
-  }
-
   /** Stores (adds or replaces) an Event under its metadata's namespace and name. */
   set(obj: KubeObject): void {
-    const ns = obj.metadata?.namespace ?? NO_NAMESPACE;
-    const name = obj.metadata?.name ?? '';
-    const built = obj === this.#built;
-    if (built) this.#built = undefined;
+    this.write(obj, undefined);
+  }
+
+  /**
+   * Stores `event` as {@link EventStore.set} does and returns its row, for
+   * {@link EventStore.removeRow}: the --event-ttl expiry keeps it with the countdown.
+   *
+   * `uid`, when given, says that `event` has a row's shape (apiVersion v1, kind Event, the
+   * Event keys and the server's metadata keys in their order) and a uid whose 128 bits are
+   * these four words. Why (issue 8): the API server builds every Event it creates so;
+   * checking its keys again and parsing its uid back out of the text were a third of
+   * storing it. The resourceVersion is still read from the Event.
+   */
+  write(event: KubeObject, uid: Uint32Array | undefined): number {
+    const ns = event.metadata?.namespace ?? NO_NAMESPACE;
+    const name = event.metadata?.name ?? '';
     const slot = this.#slotOf(ns, name);
     let row: number;
     if (slot < 0) row = this.#add(ns, name);
@@ -299,11 +281,11 @@ export class EventStore implements KindStore {
       row = this.#table[slot]! - 1;
       this.#whole.delete(row);
     }
-    if (!this.#fill(row, obj, ns, name, built)) {
+    if (!this.#fill(row, event, ns, name, uid)) {
       this.#clear(row);
-      this.#whole.set(row, obj);
+      this.#whole.set(row, event);
     }
-    this.#lastRow = row;
+    return row;
   }
 
   /** Removes an Event; false when it was not stored. */
@@ -417,8 +399,8 @@ export class EventStore implements KindStore {
   }
 
   /**
-   * {@link EventStore.remove} of the Event `namespace`/`name` that `row` ({@link
-   * EventStore.lastRow} when it was stored) held at `storedVersion`, if the row still holds
+   * {@link EventStore.remove} of the Event `namespace`/`name` that `row` (what {@link
+   * EventStore.write} returned when it was stored) held at `storedVersion`, if the row still holds
    * that write; undefined otherwise (written again, deleted, or kept whole: remove() by
    * name then). Why (issue 8): the expiry's Events are an hour old, and finding each by
    * name re-hashed its name and compared rows no longer in any cache (~⅓ of the lookup).
@@ -499,12 +481,12 @@ export class EventStore implements KindStore {
 
   /**
    * Writes `obj` into `row`; false (the row half written) when its shape is not the one
-   * rows hold. `built`: `obj` is the Event {@link EventStore.expect} was told of.
+   * rows hold. `uid`: as {@link EventStore.write} was given it.
    */
-  #fill(row: number, obj: KubeObject, ns: string, name: string, built: boolean): boolean {
+  #fill(row: number, obj: KubeObject, ns: string, name: string, uid: Uint32Array | undefined): boolean {
     const e = obj as unknown as Readonly<Record<string, unknown>>;
     const meta = e.metadata as Meta;
-    if (!built) {
+    if (uid === undefined) {
       if (e.apiVersion !== 'v1' || e.kind !== 'Event' || leadingKeys(e, EVENT_KEYS) !== EVENT_KEYS.length) return false;
       if (meta === undefined || meta === null || leadingKeys(meta, META_KEYS) !== META_KEYS.length) return false;
       if (meta.name !== name || meta.namespace !== ns || typeof ns !== 'string') return false;
@@ -514,15 +496,14 @@ export class EventStore implements KindStore {
     if (rv === 0) return false;
     const chunk = this.#chunks[row >>> CHUNK_BITS]!;
     const i = row & MASK;
-    if (built) {
+    if (uid !== undefined) {
       // Four stores: TypedArray#set, a builtin call, cost more for four words.
-      const from = this.#builtUid;
       const to = chunk.uid;
       const at = i * 4;
-      to[at] = from[0]!;
-      to[at + 1] = from[1]!;
-      to[at + 2] = from[2]!;
-      to[at + 3] = from[3]!;
+      to[at] = uid[0]!;
+      to[at + 1] = uid[1]!;
+      to[at + 2] = uid[2]!;
+      to[at + 3] = uid[3]!;
     } else if (!uuidInto(meta.uid, chunk.uid, i * 4)) return false;
     chunk.rv[i] = rv;
     const v = chunk.values;

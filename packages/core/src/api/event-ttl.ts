@@ -36,7 +36,7 @@ export class EventExpiry implements TimerLabel {
     readonly name: string,
     /** resourceVersion of the write that started this countdown. */
     readonly resourceVersion: number,
-    /** The Event store's row of that write (EventStore.lastRow), -1 if not given. */
+    /** The Event store's row of that write (what EventStore.write returned), -1 if not given. */
     readonly row: number = -1,
   ) {}
 

@@ -5,11 +5,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { Subscription } from 'rxjs';
 import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
-import type { WatchSink } from './api-server.js';
 import type { ApiClient } from './client.js';
-import { reportUnhandled } from './informer.js';
 import { isKind, resources, type Kind, type KubeObject } from './resources.js';
 import type { WatchEvent } from './watch.js';
+import { watchSink } from './watch-sink.js';
 
 /**
  * What the collector knows of an object: the object as last written (its resourceVersion
@@ -120,24 +119,7 @@ export class GarbageCollector {
    */
   start(): Subscription {
     const subscription = new Subscription();
-    const sink: WatchSink = {
-      next: (event) => {
-        if (subscription.closed) return;
-        try {
-          this.#onEvent(event);
-        } catch (error) {
-          reportUnhandled(error);
-        }
-      },
-      error: (error) => {
-        if (subscription.closed) return;
-        try {
-          reportUnhandled(error);
-        } finally {
-          subscription.unsubscribe();
-        }
-      },
-    };
+    const sink = watchSink((event) => this.#onEvent(event), { subscription });
     // Added to a subscription the watch already ended (an error while it started), the
     // stop runs at once, as RxJS runs a teardown returned after its subscriber closed.
     subscription.add(this.#client.server.watchTo(this.#client, undefined, {}, sink));

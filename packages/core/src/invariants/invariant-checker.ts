@@ -7,11 +7,10 @@
 // checker fails fast with the writes and timer firings that led to it.
 import * as E from 'fp-ts/lib/Either.js';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
-import type { WatchSink } from '../api/api-server.js';
 import type { ApiClient } from '../api/client.js';
-import { reportUnhandled } from '../api/informer.js';
 import { kinds, type Kind, type KubeObject } from '../api/resources.js';
 import type { WatchEvent } from '../api/watch.js';
+import { watchSink } from '../api/watch-sink.js';
 import type { TimerLabel } from '../kernel/clock.js';
 import type { Simulation } from '../simulation.js';
 import type { WriteListener, WriteTraceEntry } from '../trace/trace.js';
@@ -362,28 +361,19 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   // Sinks, not Observables (issue 8): every write reached two of these watches through three
   // RxJS Subscriber layers. An exception (an onViolation that throws) is reported as a
   // subscriber reports one, config.onUnhandledError or rethrown asynchronously, and
-  // delivery goes on, as it did.
+  // delivery goes on, as it did. A watch's error is a violation, and the sink, which ends
+  // no subscription, keeps checking whatever the watch still delivers.
   const follow = (name: string, kind: Kind | undefined): void => {
     const watch: CheckedWatch = { name, kind, lastSeen: Number(from), expected: kind === undefined ? 0 : kindState(kind).lastRv };
     if (kind !== undefined) kindState(kind).watch = watch;
     watches.push(watch);
-    const sink: WatchSink = {
-      next: (event) => {
-        try {
-          check(watch, event);
-          if (kind === undefined) onObject(event);
-        } catch (error) {
-          reportUnhandled(error);
-        }
+    const sink = watchSink(
+      (event) => {
+        check(watch, event);
+        if (kind === undefined) onObject(event);
       },
-      error: (error) => {
-        try {
-          report('watch-order', `${name} ended with an error: ${error.message ?? 'unknown'}`, recent());
-        } catch (thrown) {
-          reportUnhandled(thrown);
-        }
-      },
-    };
+      { onError: (error) => report('watch-order', `${name} ended with an error: ${error.message ?? 'unknown'}`, recent()) },
+    );
     // The client is the caller; the server's own entry point is the one that watches every kind.
     stops.push(api.watchTo(client, kind, { resourceVersion: from }, sink));
   };

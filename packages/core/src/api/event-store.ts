@@ -236,8 +236,6 @@ export class EventStore implements KindStore {
   /** The last times of count 1 stored (every Event created in that second shares it), and the last other. */
   #lastNew: EventTimes | undefined;
   #lastOther: EventTimes | undefined;
-  /** The hash #slotOf computed last, for #add after a miss (the namespace's id was known then). */
-  #probed = 0;
 
   /** Number of stored Events. */
   get size(): number {
@@ -274,9 +272,12 @@ export class EventStore implements KindStore {
   write(event: KubeObject, uid: Uint32Array | undefined): number {
     const ns = event.metadata?.namespace ?? NO_NAMESPACE;
     const name = event.metadata?.name ?? '';
-    const slot = this.#slotOf(ns, name);
+    // Hashed once: a new Event (most writes) is probed for, then entered under the same hash.
+    const id = this.#nsIds.get(ns);
+    const hash = id === undefined ? 0 : hashOf(id, name);
+    const slot = id === undefined ? -1 : this.#slotAt(id, hash, name);
     let row: number;
-    if (slot < 0) row = this.#add(ns, name);
+    if (slot < 0) row = this.#add(ns, name, id, hash);
     else {
       row = this.#table[slot]! - 1;
       this.#whole.delete(row);
@@ -310,12 +311,14 @@ export class EventStore implements KindStore {
   /** The table slot of the row stored under `ns` and `name`, or -1. */
   #slotOf(ns: string, name: string): number {
     const id = this.#nsIds.get(ns);
-    if (id === undefined) return -1;
+    return id === undefined ? -1 : this.#slotAt(id, hashOf(id, name), name);
+  }
+
+  /** #slotOf of the namespace with id `id`, `hash` being hashOf(id, name). */
+  #slotAt(id: number, hash: number, name: string): number {
     const table = this.#table;
     const mask = table.length - 1;
     const chunks = this.#chunks;
-    const hash = hashOf(id, name);
-    this.#probed = hash;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = table[slot]!;
       if (entry === EMPTY) return -1;
@@ -327,14 +330,14 @@ export class EventStore implements KindStore {
     }
   }
 
-  /** A new row for `name` in `ns`, entered in the table: right after #slotOf(ns, name) found none. */
-  #add(ns: string, name: string): number {
-    let id = this.#nsIds.get(ns);
-    let hash = this.#probed;
+  /**
+   * A new row for `name` in `ns` (not stored), entered in the table; `id` is the
+   * namespace's id (undefined: it has none yet) and `hash` hashOf(id, name) when it has one.
+   */
+  #add(ns: string, name: string, id: number | undefined, hash: number): number {
     if (id === undefined) {
       id = this.#nsNames.push(ns) - 1;
       this.#nsIds.set(ns, id);
-      // #slotOf hashed nothing: the namespace had no id.
       hash = hashOf(id, name);
     }
     if ((this.#used + 1) * 2 > this.#table.length) this.#rebuild();

@@ -413,9 +413,12 @@ const metaLiteral = (meta: Meta, resourceVersion: string): Meta | undefined => {
   return undefined;
 };
 
-/** `Object.assign({}, meta, { resourceVersion })`, a literal where {@link metaLiteral} builds one. */
+/**
+ * `Object.assign({}, meta, { resourceVersion })`, a literal where {@link plainMeta} or
+ * {@link metaLiteral} builds one.
+ */
 const metaAtVersion = (meta: Meta, resourceVersion: string): Meta => {
-  const literal = metaLiteral(meta, resourceVersion);
+  const literal = plainMeta(meta, resourceVersion) ?? metaLiteral(meta, resourceVersion);
   if (literal !== undefined) return literal;
   const copy = Object.assign({}, meta);
   (copy as Record<string, unknown>).resourceVersion = resourceVersion;
@@ -436,7 +439,7 @@ const removedVersion = (kind: Kind, old: Obj, resourceVersion: string): KubeObje
   for (const key in old) if (old[key] === undefined) return freezeCopy({ ...old, metadata: { ...old.metadata, resourceVersion } });
   const oldMeta = old.metadata as Meta | undefined;
   const meta = Object.freeze(
-    (oldMeta !== undefined && (plainMeta(oldMeta, resourceVersion) ?? metaAtVersion(oldMeta, resourceVersion))) || { resourceVersion },
+    oldMeta !== undefined ? metaAtVersion(oldMeta, resourceVersion) : { resourceVersion },
   );
   // An Event or Pod as the stored ones are (a literal: see inObject), others copied in order.
   return Object.freeze(withMetadata(kind, old, meta));
@@ -1099,10 +1102,8 @@ export class ApiServer {
   #commitStatus(caller: Caller, kind: Kind, input: Obj, old: KubeObject): KubeObject {
     const rv = ++this.#rv;
     const resourceVersion = String(rv);
-    const oldMeta = input.metadata as Meta;
-    // What #commit builds: the plain literal, or a copy with the resourceVersion replaced.
-    const plain = plainMeta(oldMeta, resourceVersion);
-    input.metadata = Object.freeze(plain ?? metaAtVersion(oldMeta, resourceVersion));
+    // What #commit builds: a literal, or a copy with the resourceVersion replaced.
+    input.metadata = Object.freeze(metaAtVersion(input.metadata as Meta, resourceVersion));
     const status = input.status;
     if (status !== null && typeof status === 'object' && !Object.isFrozen(status)) input.status = freezeCopy(status);
     return this.#committed(caller, 'status', kind, Object.freeze(input), old, rv);

@@ -34,6 +34,19 @@ describe('computeHash', () => {
     expect(computeHash({ x: 1 }, 1)).not.toBe(computeHash({ x: 1 }));
   });
 
+  it('keeps the hashes names and labels already carry (non-ASCII text, undefined members and elements, numeric keys)', () => {
+    // Values of the implementation that hashed an Object.entries copy encoded with TextEncoder.
+    const accented = { metadata: { labels: { app: 'wéb', tier: 'x' } }, spec: { containers: [{ name: 'n', image: 'nginx', args: [undefined, 'a'] }], nodeName: undefined } };
+    const numericKeys = { metadata: { labels: { '10': 'n', '2': 'm', Z: 'z', a: 'a' } }, spec: { containers: [{ name: '😀', image: 'busybox' }] } };
+    expect(computeHash(accented)).toBe('56bb869767');
+    expect(computeHash(accented, 2)).toBe('6c55b56886');
+    expect(computeHash(numericKeys)).toBe('8657599d4c');
+    expect(computeHash({})).toBe('5859f96865');
+    expect(computeHash(undefined)).toBe('5ffbfbbd64');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(computeHash({ args: [, 'a', undefined] })).toBe('6b774b6974');
+  });
+
   it('safe-encodes digits as rand.SafeEncodeString does', () => {
     // '0' and '1' are char codes 48 and 49: indexes 21 and 22 of the alphabet, '4' and '5'.
     expect(safeEncodeString('01')).toBe('45');

@@ -39,23 +39,55 @@ export const safeEncodeString = (text: string): string => {
   return out;
 };
 
-/** JSON with object keys sorted, so equal objects always give the same text. */
-const canonicalJson = (value: unknown): string => {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+/**
+ * JSON with object keys sorted, so equal objects always give the same text: appended to
+ * one string as it walks (a template is hashed once per stored object, but a library run
+ * stores new ones each run), keys in UTF-16 order as `<` compares them, undefined members
+ * left out, and what JSON cannot write (undefined, a function) written as `null`.
+ */
+const canonicalJson = (value: unknown): string => appendCanonical('', value);
+
+const appendCanonical = (out: string, value: unknown): string => {
+  if (value === null || typeof value !== 'object') return out + (JSON.stringify(value) ?? 'null');
+  if (Array.isArray(value)) {
+    out += '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      // A hole is written as nothing, as join() writes the hole map() leaves.
+      if (i in value) out = appendCanonical(out, value[i]);
+    }
+    return out + ']';
+  }
+  const record = value as Record<string, unknown>;
+  // Object.keys' strings sorted by the default order: UTF-16 code units, as `<` compares.
+  const keys = Object.keys(record).sort();
+  out += '{';
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    out += first ? JSON.stringify(key) : `,${JSON.stringify(key)}`;
+    first = false;
+    out = appendCanonical(out + ':', member);
+  }
+  return out + '}';
 };
 
 /** FNV-1a, 32 bits, over the UTF-8 bytes of `text` (hash/fnv New32a). */
 const fnv32a = (text: string): number => {
   let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+  // Templates are ASCII, whose UTF-8 bytes are the char codes: no encoded copy for them.
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return fnv32aBytes(hash, new TextEncoder().encode(text.slice(i)));
+    hash = Math.imul(hash ^ code, 0x01000193) >>> 0;
   }
+  return hash >>> 0;
+};
+
+/** FNV-1a of `bytes`, from `hash`. */
+const fnv32aBytes = (hash: number, bytes: Uint8Array): number => {
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
   return hash >>> 0;
 };
 

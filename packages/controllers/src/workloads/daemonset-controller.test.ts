@@ -335,6 +335,21 @@ describe('daemon pod helpers', () => {
     );
   });
 
+  it('answers a later version of a stored DaemonSet from its shared template, and an edited mutable one afresh', () => {
+    const stored = deepFreeze<DaemonSet>(daemonSet({ nodeSelector: { pool: 'a' } }));
+    // A status write stores a new object that keeps the spec.
+    const afterStatusWrite = deepFreeze<DaemonSet>({ ...stored, status: { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 1 } });
+    const inPool = node('a', { metadata: { name: 'a', labels: { pool: 'a' } } });
+    const outOfPool = node('b', { metadata: { name: 'b', labels: { pool: 'b' } } });
+    expect(nodeShouldRunDaemonPod(inPool, stored).shouldRun).toBe(true);
+    expect(nodeShouldRunDaemonPod(outOfPool, afterStatusWrite).shouldRun).toBe(false);
+    expect(nodeShouldRunDaemonPod(inPool, afterStatusWrite).shouldRun).toBe(true);
+    const mutable = daemonSet({ nodeSelector: { pool: 'a' } });
+    expect(nodeShouldRunDaemonPod(outOfPool, mutable).shouldRun).toBe(false);
+    mutable.spec!.template.spec!.nodeSelector = { pool: 'b' };
+    expect(nodeShouldRunDaemonPod(outOfPool, mutable).shouldRun).toBe(true);
+  });
+
   it('finds the target node from spec.nodeName or the metadata.name affinity', () => {
     expect(targetNodeName({ spec: { containers: [], nodeName: 'w1' } })).toBe('w1');
     expect(

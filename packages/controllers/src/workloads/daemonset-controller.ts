@@ -67,23 +67,25 @@ interface ToleratedSpec {
 }
 
 /**
- * The {@link ToleratedSpec} of each DaemonSet object: stored objects are frozen, so one
- * DaemonSet object always gives the same spec, and a sync asks for it once per node (and
- * the Node handler once per DaemonSet per Node update).
+ * The {@link ToleratedSpec} of each template pod spec: stored objects are frozen, so one
+ * spec object always gives the same answer. Keyed by the template's spec, not the
+ * DaemonSet: every status write stores a new DaemonSet object that keeps the spec, and a
+ * sync asks once per node it revisits (the Node handler once per DaemonSet per Node update).
  */
-const toleratedSpecs = new WeakMap<DaemonSet, ToleratedSpec>();
+const toleratedSpecs = new WeakMap<PodSpec, ToleratedSpec>();
 
-const toleratedSpec = (ds: DaemonSet): ToleratedSpec => {
-  const spec = addDaemonPodTolerations(ds.spec?.template?.spec ?? { containers: [] });
+const toleratedSpec = (template: PodSpec): ToleratedSpec => {
+  const spec = addDaemonPodTolerations(template);
   return { spec, matches: nodeSelectorMatcher({ spec }) };
 };
 
-/** {@link addDaemonPodTolerations} of the DaemonSet's template, computed once per (frozen) DaemonSet object. */
+/** {@link addDaemonPodTolerations} of the DaemonSet's template, computed once per (frozen) template spec. */
 const toleratedSpecOf = (ds: DaemonSet): ToleratedSpec => {
-  // A caller's mutable object may change under us: only frozen (stored) objects are cached.
-  if (!Object.isFrozen(ds)) return toleratedSpec(ds);
-  let spec = toleratedSpecs.get(ds);
-  if (!spec) toleratedSpecs.set(ds, (spec = toleratedSpec(ds)));
+  const template = ds.spec?.template?.spec;
+  // A caller's mutable spec may change under us: only frozen (stored) specs are cached.
+  if (template === undefined || !Object.isFrozen(template)) return toleratedSpec(template ?? { containers: [] });
+  let spec = toleratedSpecs.get(template);
+  if (!spec) toleratedSpecs.set(template, (spec = toleratedSpec(template)));
   return spec;
 };
 

@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { EventRecorder, type Informer, deepEqual, type ApiClient, type InformerEvent, type LabelMatcher } from '@failsim/core';
+import { EventRecorder, type Informer, deepEqual, deepEqualExcept, type ApiClient, type InformerEvent, type LabelMatcher } from '@failsim/core';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { sharedInformer } from '../runtime/shared-informers.js';
 import { controllerOf, keyOf, splitKey } from '../runtime/pod-util.js';
@@ -66,13 +66,23 @@ const revisionOf = (rs: ReplicaSet): number => Number.parseInt(rs.metadata?.anno
 const byCreation = (a: ReplicaSet, b: ReplicaSet): number =>
   (timeOf(a.metadata?.creationTimestamp) ?? 0) - (timeOf(b.metadata?.creationTimestamp) ?? 0) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
 
-/** The template without the pod-template-hash label (EqualIgnoreHash compares these). */
-const withoutHash = (template: PodTemplateSpec | undefined): unknown => {
-  if (!template) return template;
-  const labels = { ...template.metadata?.labels };
-  delete labels[POD_TEMPLATE_HASH_LABEL];
-  return { ...template, metadata: { ...template.metadata, labels } };
+/**
+ * EqualIgnoreHash: the templates are equal but for the pod-template-hash label — what
+ * deepEqual of two copies without the label gives, compared in place (each sync compares
+ * the Deployment's template with each of its ReplicaSets', twice).
+ */
+const equalIgnoringHash = (a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean => {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return (
+    deepEqualExcept(a, b, 'metadata') &&
+    deepEqualExcept(a.metadata ?? NO_METADATA, b.metadata ?? NO_METADATA, 'labels') &&
+    deepEqualExcept(a.metadata?.labels ?? NO_LABELS, b.metadata?.labels ?? NO_LABELS, POD_TEMPLATE_HASH_LABEL)
+  );
 };
+
+const NO_METADATA: Readonly<Record<string, never>> = Object.freeze({});
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * DeploymentController: rolls pod templates out through ReplicaSets.
@@ -174,11 +184,11 @@ export class DeploymentController implements Component {
 
   /** FindNewReplicaSet: the oldest ReplicaSet whose template equals the deployment's, ignoring the hash label. */
   #findNew(d: Deployment, rsList: readonly ReplicaSet[]): ReplicaSet | undefined {
-    const wanted = withoutHash(d.spec?.template);
+    const wanted = d.spec?.template;
     return rsList
       .slice()
       .sort(byCreation)
-      .find((rs) => deepEqual(withoutHash(rs.spec?.template), wanted));
+      .find((rs) => equalIgnoringHash(rs.spec?.template, wanted));
   }
 
   /**
@@ -241,7 +251,7 @@ export class DeploymentController implements Component {
   }
 
   #rolloutRolling(d: Deployment, rsList: ReplicaSet[]): ReconcileResult {
-    const newRS = this.#newReplicaSet(d, rsList, rsList.filter((rs) => !deepEqual(withoutHash(rs.spec?.template), withoutHash(d.spec?.template))));
+    const newRS = this.#newReplicaSet(d, rsList, rsList.filter((rs) => !equalIgnoringHash(rs.spec?.template, d.spec?.template)));
     if (!newRS) return RETRY;
     const oldSets = rsList.filter((rs) => rs.metadata?.uid !== newRS.metadata?.uid);
     const all = [...oldSets, newRS];

@@ -158,9 +158,10 @@ export class StatefulSetController implements Component {
     }
 
     const finish = (failed: boolean): ReconcileResult => {
-      const statusFailed = !this.#updateStatus(set, pods, currentRevision, updateRevision, nowEpoch);
-      if (failed || statusFailed) return { retry: true };
+      // The status counts the pods as the sync found them: the one written is the one to check.
       const status = this.#computeStatus(set, pods, currentRevision, updateRevision, nowEpoch);
+      const statusFailed = !this.#updateStatus(set, status);
+      if (failed || statusFailed) return { retry: true };
       if (minReadySeconds > 0 && status.readyReplicas !== status.availableReplicas) return { requeueAfter: minReadySeconds * 1000 };
       return undefined;
     };
@@ -364,8 +365,7 @@ export class StatefulSetController implements Component {
   }
 
   /** updateStatefulSetStatus: written only when it changed; false when the write failed. */
-  #updateStatus(set: StatefulSet, pods: Pod[], currentRevision: string, updateRevision: string, nowEpoch: number): boolean {
-    const status = this.#computeStatus(set, pods, currentRevision, updateRevision, nowEpoch);
+  #updateStatus(set: StatefulSet, status: StatefulSetStatus): boolean {
     const merged = { ...set.status, ...status };
     if (deepEqual(set.status, merged)) return true;
     const updated = this.#client.updateStatus('StatefulSet', { ...set, status: merged });

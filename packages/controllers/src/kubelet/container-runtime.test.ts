@@ -35,6 +35,22 @@ describe('ContainerRuntime sandboxes', () => {
   });
 });
 
+describe('ContainerRuntime pod IPs', () => {
+  it('writes each address in full across a /24 boundary of a larger pod CIDR', () => {
+    const runtime = new ContainerRuntime({
+      clock: new SimClock(),
+      random: new SeededRandom('rt'),
+      nodeName: 'w1',
+      runtimeVersion: 'docker://18.6.1',
+      podCIDR: '10.200.2.0/23',
+      hostIP: '10.0.0.13',
+    });
+    const ips = Array.from({ length: 256 }, (_, i) => runtime.runSandbox(pod(`p${i}`)).ip);
+    expect(ips.slice(0, 2)).toEqual(['10.200.2.2', '10.200.2.3']);
+    expect(ips.slice(252)).toEqual(['10.200.2.254', '10.200.2.255', '10.200.3.0', '10.200.3.1']);
+  });
+});
+
 describe('ContainerRuntime sandbox members', () => {
   // The newest sandbox is held as members of the pod record: the object `sandbox` builds,
   // readySandboxId and hasSandbox must tell what a replaced sandbox object used to.

@@ -428,8 +428,8 @@ const runtimeImage = (image: string): RuntimeImage => {
 };
 
 const parseIPv4 = (ip: string): number => ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-/** Dotted quad of `n` (no list of parts: every sandbox gets an address). */
-const formatIPv4 = (n: number): string => `${Math.floor(n / 2 ** 24) % 256}.${Math.floor(n / 2 ** 16) % 256}.${Math.floor(n / 2 ** 8) % 256}.${n % 256}`;
+/** The first three octets of `n`, dotted, with the dot before the fourth. */
+const ipv4Prefix = (n: number): string => `${Math.floor(n / 2 ** 24) % 256}.${Math.floor(n / 2 ** 16) % 256}.${Math.floor(n / 2 ** 8) % 256}.`;
 
 /**
  * The container runtime of one node. Timers it schedules (container exits, stops, image
@@ -461,6 +461,13 @@ export class ContainerRuntime {
   /** One bit per address of the pod CIDR (offset from the first), set while in use: a Set held ~30 numbers a node in a table of ~900 bytes. */
   readonly #ipsInUse: Uint8Array;
   #lastIp = -1;
+  /**
+   * The dotted first three octets of the last address handed out, and those octets as a
+   * number: a /24 hands out every address under one prefix, so each sandbox's IP is one
+   * concatenation rather than a dotted quad joined piece by piece (a string per join).
+   */
+  #ipPrefix = '';
+  #ipPrefixOf = -1;
   #pullerFreeAt = 0;
   /** Counts changes of the pods and their containers: readers cache what they derive from them (see {@link ContainerRuntime.generation}). */
   #generation = 0;
@@ -794,10 +801,20 @@ export class ContainerRuntime {
       if (!this.#ipInUse(candidate)) {
         this.#ipsInUse[candidate >>> 3]! |= 1 << (candidate & 7);
         this.#lastIp = candidate;
-        return formatIPv4(this.#ipFirst + candidate);
+        return this.#formatIP(this.#ipFirst + candidate);
       }
     }
     throw new Error('container-runtime: no free IP left in the pod CIDR');
+  }
+
+  /** Dotted quad of `n`. */
+  #formatIP(n: number): string {
+    const high = Math.floor(n / 256);
+    if (high !== this.#ipPrefixOf) {
+      this.#ipPrefixOf = high;
+      this.#ipPrefix = ipv4Prefix(n);
+    }
+    return this.#ipPrefix + (n % 256);
   }
 
   #releaseIP(ip: string): void {

@@ -253,6 +253,30 @@ describe('Kubelet pod sync', () => {
     expect(kubelet.containers()).toEqual([]);
   });
 
+  it('lists containers by namespace, pod and container name, keeping the rows of containers that did not change', () => {
+    const { sim, kubelet } = setup({ images: ['nginx:1.17', 'busybox:1.30'] });
+    kubelet.start();
+    sim.clock.runFor(1_000);
+    createPod(sim, 'web-1', [container('web', 'nginx:1.17'), container('log', 'busybox:1.30')]);
+    createPod(sim, 'web-0', [container('web', 'nginx:1.17')]);
+    sim.clock.runFor(30_000);
+    const running = kubelet.containers();
+    expect(running.map((c) => [c.podName, c.container, c.state])).toEqual([
+      ['web-0', 'web', 'running'],
+      ['web-1', 'log', 'running'],
+      ['web-1', 'web', 'running'],
+    ]);
+    expect(Object.keys(running[0] ?? {})).toEqual(['podUid', 'namespace', 'podName', 'container', 'containerID', 'image', 'state', 'startedAt', 'restartCount']);
+    sim.api.client('kubectl').delete('Pod', 'web-0');
+    sim.clock.runFor(500);
+    // web-0's container is stopping, which rebuilds the list: web-1's rows are the same objects.
+    const stopping = kubelet.containers();
+    expect(stopping).not.toBe(running);
+    expect(stopping.slice(1)).toEqual(running.slice(1));
+    expect(stopping[1]).toBe(running[1]);
+    expect(stopping[2]).toBe(running[2]);
+  });
+
   it('reports an image already on the node as present and starts without pulling', () => {
     const { sim, kubelet } = setup({ images: ['nginx:1.17'] });
     kubelet.start();

@@ -9,7 +9,7 @@ import { deepEqual, EventRecorder, Informer, nodeLocation, type ApiClient, type 
 import type { ContainerImage, NodeSystemInfo, Pod, Taint } from 'kubernetes-types/core/v1.js';
 import type { Component, ControllerContext } from '../runtime/context.js';
 import { keyOf } from '../runtime/pod-util.js';
-import { ContainerRuntime, type ContainerState, type RuntimeImage } from './container-runtime.js';
+import { ContainerRuntime, newestAttempt, type ContainerState, type RuntimeContainer, type RuntimeImage, type RuntimePod } from './container-runtime.js';
 import { KubeletNodeStatus, type NodeStatusSource } from './kubelet-node-status.js';
 import { NodeLeaseController } from './node-lease-controller.js';
 import { PodWorkers, type ExitHook, type PodSource, type TerminationHook } from './pod-workers.js';
@@ -113,6 +113,51 @@ const statusImage = (image: RuntimeImage): ContainerImage => {
     statusImages.set(image, entry);
   }
   return entry;
+};
+
+/** A {@link NodeContainer} and the text the list is sorted by (`namespace/pod/container`). */
+interface NodeContainerRow {
+  readonly entry: NodeContainer;
+  readonly key: string;
+}
+
+/**
+ * Rows by the attempt they show. Attempts are immutable (the runtime replaces them), so a
+ * row stays right while its attempt is the newest: the hazard scan asks for every node's
+ * list whenever a container changed, and only the changed attempts' rows are built again,
+ * not every row of the node with its sort text built twice per comparison.
+ */
+const nodeContainerRows = new WeakMap<RuntimeContainer, NodeContainerRow>();
+
+/** The row of attempt `c` of pod `rp`: members in the order the list always had. */
+const nodeContainerRow = (rp: RuntimePod, c: RuntimeContainer): NodeContainerRow => {
+  let row = nodeContainerRows.get(c);
+  if (row === undefined) {
+    const entry: { -readonly [K in keyof NodeContainer]: NodeContainer[K] } = {
+      podUid: rp.uid,
+      namespace: rp.namespace,
+      podName: rp.name,
+      container: c.name,
+      containerID: c.id,
+      image: c.image,
+      state: c.state,
+    } as NodeContainer;
+    if (c.startedAt !== undefined) entry.startedAt = c.startedAt;
+    if (c.finishedAt !== undefined) entry.finishedAt = c.finishedAt;
+    if (c.exitCode !== undefined) entry.exitCode = c.exitCode;
+    entry.restartCount = c.restartCount;
+    row = { entry: Object.freeze(entry), key: `${rp.namespace}/${rp.name}/${c.name}` };
+    nodeContainerRows.set(c, row);
+  }
+  return row;
+};
+
+const byRowKey = (a: NodeContainerRow, b: NodeContainerRow): number => a.key.localeCompare(b.key);
+
+/** The index of the first attempt of container `name`. */
+const firstAttemptIndex = (attempts: readonly RuntimeContainer[], name: string): number => {
+  for (let i = 0; i < attempts.length; i++) if ((attempts[i] as RuntimeContainer).name === name) return i;
+  return -1;
 };
 
 /** podsDifferSemantically (pkg/kubelet/config/config.go): what makes a pod update worth a sync. */
@@ -272,29 +317,20 @@ export class Kubelet implements Component {
   containers(): readonly NodeContainer[] {
     const generation = this.#runtime.generation;
     if (this.#containers?.generation === generation) return this.#containers.list;
-    const out: NodeContainer[] = [];
+    const rows: NodeContainerRow[] = [];
     for (const rp of this.#runtime.pods()) {
-      const latest = new Map<string, (typeof rp.containers)[number]>();
-      for (const c of rp.containers) latest.set(c.name, c);
-      for (const c of latest.values()) {
-        out.push(
-          Object.freeze({
-            podUid: rp.uid,
-            namespace: rp.namespace,
-            podName: rp.name,
-            container: c.name,
-            containerID: c.id,
-            image: c.image,
-            state: c.state,
-            ...(c.startedAt !== undefined ? { startedAt: c.startedAt } : {}),
-            ...(c.finishedAt !== undefined ? { finishedAt: c.finishedAt } : {}),
-            ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
-            restartCount: c.restartCount,
-          }),
-        );
+      // Each container name once, where its first attempt is, with its newest attempt.
+      const attempts = rp.containers;
+      for (let i = 0; i < attempts.length; i++) {
+        const name = (attempts[i] as RuntimeContainer).name;
+        if (firstAttemptIndex(attempts, name) === i) rows.push(nodeContainerRow(rp, newestAttempt(attempts, name) as RuntimeContainer));
       }
     }
-    const list = Object.freeze(out.sort((a, b) => `${a.namespace}/${a.podName}/${a.container}`.localeCompare(`${b.namespace}/${b.podName}/${b.container}`)));
+    // Stable: two pods of one name (a replaced StatefulSet pod) keep the runtime's order.
+    rows.sort(byRowKey);
+    const list = new Array<NodeContainer>(rows.length);
+    for (let i = 0; i < rows.length; i++) list[i] = (rows[i] as NodeContainerRow).entry;
+    Object.freeze(list);
     this.#containers = { generation, list };
     return list;
   }

@@ -73,6 +73,13 @@ describe('containerStatus', () => {
     });
   });
 
+  it('builds the statuses of created, running and exited attempts frozen all through', () => {
+    const deepFrozen = (v: unknown): boolean => v === null || typeof v !== 'object' || (Object.isFrozen(v) && Object.values(v).every(deepFrozen));
+    for (const attempts of [[attempt('app', 0, 'created')], [attempt('app', 0, 'exited'), attempt('app', 1, 'running')], [attempt('app', 0, 'exited')]]) {
+      expect(deepFrozen(containerStatus(input(pod(), attempts), spec))).toBe(true);
+    }
+  });
+
   it('shows an exited attempt in back-off as waiting, with the exit as lastState', () => {
     const waiting = new Map([['app', { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container=app pod=p_default(u)' }]]);
     const status = containerStatus(input(pod(), [attempt('app', 3, 'exited')], { waiting }), spec);

@@ -85,6 +85,18 @@ class TextCache {
   }
 }
 
+/**
+ * The cache of a profile's text of one name (`Created container c`, `Pulling image "i"`),
+ * one per text function, so that every kubelet of a profile shares it: a container's
+ * Created and Started Events and a pull's Pulling Event each built their message afresh.
+ */
+const profileTexts = new WeakMap<(name: string) => string, TextCache>();
+const profileText = (make: (name: string) => string): TextCache => {
+  let cache = profileTexts.get(make);
+  if (cache === undefined) profileTexts.set(make, (cache = new TextCache(make)));
+  return cache;
+};
+
 const fieldPaths = new TextCache((name) => `spec.containers{${name}}`);
 const fieldPath = (container: Container | RuntimeContainer): string => fieldPaths.get(container.name);
 /** image_manager.go's "already present" message (the same for every profile). */
@@ -199,6 +211,10 @@ export class PodWorkers {
   readonly #isReady = (c: RuntimeContainer): boolean => this.#o.prober.isReady(c);
   /** What {@link PodWorkers.#postStatus} gives generatePodStatus: one object, its pod, runtime view and waiting reasons set per sync. */
   readonly #statusInput: StatusInput;
+  /** The profile's Pulling, Created and Started texts by image or container name. */
+  readonly #pullingTexts: TextCache;
+  readonly #createdTexts: TextCache;
+  readonly #startedTexts: TextCache;
 
   constructor(options: PodWorkersOptions) {
     this.#o = options;
@@ -206,6 +222,10 @@ export class PodWorkers {
     this.#queue = new WorkQueue(clock, (uid) => this.#sync(uid), { owner: options.owner });
     this.#statusInput = { pod: NO_POD, runtimePod: undefined, hostIP: options.hostIP, isReady: this.#isReady, waiting: undefined, clock };
     this.#backoff = new Backoff(options.ctx.profile.options.backOffPeriod, options.ctx.profile.options.maxContainerBackOff);
+    const { texts } = options.ctx.profile;
+    this.#pullingTexts = profileText(texts.pulling);
+    this.#createdTexts = profileText(texts.created);
+    this.#startedTexts = profileText(texts.started);
   }
 
   /** Queues pod `uid` for a sync. */
@@ -398,7 +418,7 @@ export class PodWorkers {
       recorder.event(pod, 'Normal', 'Pulled', alreadyPresent.get(image), fieldPath(container));
       return this.#scheduleCreate(op);
     }
-    recorder.event(pod, 'Normal', 'Pulling', ctx.profile.texts.pulling(image), fieldPath(container));
+    recorder.event(pod, 'Normal', 'Pulling', this.#pullingTexts.get(image), fieldPath(container));
     op.requestedAt = clock.now();
     // An image already on disk is "pulled" again at once when the policy is Always: only its digest is checked.
     // (pullImage answers now for an image on disk without pulling.)
@@ -434,7 +454,7 @@ export class PodWorkers {
       case 'create': {
         const created = runtime.readySandboxId(uid) !== undefined ? runtime.createContainer(uid, container, restartCount) : undefined;
         if (!created) return this.#startFinished(op);
-        recorder.event(pod, 'Normal', 'Created', texts.created(container.name), fieldPath(container));
+        recorder.event(pod, 'Normal', 'Created', this.#createdTexts.get(container.name), fieldPath(container));
         op.containerID = created.id;
         op.step = 'start';
         op.slot = ctx.sim.clock.scheduleUnheld(ctx.timings.containerStart, op.advance, op);
@@ -442,7 +462,7 @@ export class PodWorkers {
       }
       case 'start':
         runtime.startContainer(uid, op.containerID, this.#exitOf(pod, container, restartCount));
-        recorder.event(pod, 'Normal', 'Started', texts.started(container.name), fieldPath(container));
+        recorder.event(pod, 'Normal', 'Started', this.#startedTexts.get(container.name), fieldPath(container));
         return this.#startFinished(op);
     }
   }

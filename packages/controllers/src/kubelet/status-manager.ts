@@ -53,6 +53,8 @@ const TYPE_STATUS_REASON_MESSAGE = ['type', 'status', 'reason', 'message'];
 const STATUS_WITH_POD_IP = ['phase', 'conditions', 'hostIP', 'podIP', 'containerStatuses', 'qosClass'];
 const STATUS_WITHOUT_POD_IP = ['phase', 'conditions', 'hostIP', 'containerStatuses', 'qosClass'];
 
+const frozenIf = <T extends object>(frozen: boolean, value: T): T => (frozen ? Object.freeze(value) : value);
+
 /**
  * `{ ...c, lastTransitionTime }`: the same members in the same order, as one literal for
  * the shapes the kubelet generates. A copy that gains a member past the four an empty
@@ -60,9 +62,20 @@ const STATUS_WITHOUT_POD_IP = ['phase', 'conditions', 'hostIP', 'containerStatus
  * the written conditions live as long as the pod. Other shapes are copied and extended.
  */
 const withTransitionTime = (c: PodCondition, lastTransitionTime: string | undefined): PodCondition => {
-  if (hasKeys(c, TYPE_STATUS)) return { type: c.type, status: c.status, lastTransitionTime };
-  if (hasKeys(c, TYPE_STATUS_REASON)) return { type: c.type, status: c.status, reason: c.reason, lastTransitionTime };
-  if (hasKeys(c, TYPE_STATUS_REASON_MESSAGE)) return { type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime };
+  // Frozen at once when every member is defined (as the generated ones are), so that the
+  // write's freezeBuiltTree finds it frozen; one with an undefined member is left to it.
+  const defined = lastTransitionTime !== undefined && c.status !== undefined;
+  if (hasKeys(c, TYPE_STATUS)) return frozenIf(defined, { type: c.type, status: c.status, lastTransitionTime });
+  if (hasKeys(c, TYPE_STATUS_REASON)) return frozenIf(defined && c.reason !== undefined, { type: c.type, status: c.status, reason: c.reason, lastTransitionTime });
+  if (hasKeys(c, TYPE_STATUS_REASON_MESSAGE)) {
+    return frozenIf(defined && c.reason !== undefined && c.message !== undefined, {
+      type: c.type,
+      status: c.status,
+      reason: c.reason,
+      message: c.message,
+      lastTransitionTime,
+    });
+  }
   // Assign, then set: a spread gaining a member leaves V8's fast copy path.
   const copy: PodCondition = Object.assign({}, c);
   copy.lastTransitionTime = lastTransitionTime;
@@ -214,7 +227,9 @@ export class StatusManager {
    */
   #merged(status: PodStatus, target: Pod): PodStatus {
     const foreign = target.status?.conditions;
-    if (status.conditions !== undefined && (foreign === undefined || allKubelets(foreign))) return status;
+    // The kubelet's own list (the API has what it wrote: the usual case) holds only its
+    // conditions: it is built from the generated ones, by type.
+    if (status.conditions !== undefined && (foreign === undefined || foreign === status.conditions || allKubelets(foreign))) return status;
     return { ...status, conditions: [...(status.conditions ?? []), ...(foreign ?? []).filter((c) => !isKubeletCondition(c))] };
   }
 

@@ -502,6 +502,23 @@ describe('ApiServer Event creates and removals built as literals (issue 8)', () 
     expect(left(quick.api.client('kubelet').create('Event', recorded('Web_0'))).reason).toBe('Invalid');
   });
 
+  it('stores frozen copies of the members a caller did not freeze, leaving the caller\'s own as they were', () => {
+    const sim = createSimulation({ seed: 5 });
+    const client = sim.api.client('kubelet');
+    const input = recorded('web-0.f');
+    const noUid = { kind: 'Node', name: 'w1' };
+    const withNoUid = { ...recorded('web-0.g'), involvedObject: noUid };
+    const a = right(client.create('Event', input));
+    const b = right(client.create('Event', withNoUid));
+    expect([input.involvedObject, input.source, noUid, withNoUid.source].some((o) => Object.isFrozen(o))).toBe(false);
+    expect(a.involvedObject).not.toBe(input.involvedObject);
+    expect(a.source).not.toBe(input.source);
+    expect(b.involvedObject).not.toBe(noUid);
+    expect([a.involvedObject, a.source, b.involvedObject, b.source].every((o) => Object.isFrozen(o))).toBe(true);
+    expect(JSON.stringify(a)).toBe(JSON.stringify({ ...input, metadata: a.metadata }));
+    expect(b.involvedObject).toStrictEqual(noUid);
+  });
+
   it('stores one involvedObject for Events about the same object version, and the JSON each recorder sent', () => {
     const sim = createSimulation({ seed: 3 });
     const client = sim.api.client('kubelet');

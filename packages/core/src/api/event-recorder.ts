@@ -645,6 +645,8 @@ export class EventRecorder {
   #lastUid: string | undefined;
   /** The server's shared message texts (textsByServer), found on first use. */
   #texts: Map<string, string> | undefined;
+  /** The server's last event-name nanos (lastNanosByServer), found on first use: a WeakMap lookup per Event otherwise. */
+  #lastNanos: LastNanos | undefined;
 
   constructor(client: ApiClient, source: EventSource, options: { trace?: Trace; correlator?: Partial<EventCorrelatorOptions> } = {}) {
     this.#client = client;
@@ -1005,8 +1007,12 @@ export class EventRecorder {
     const ms = server.clock.epochMs + now;
     // BigInt(ms) threw for a fractional or unsafe time; it still does.
     if (!Number.isSafeInteger(ms) || ms < 0) BigInt(ms);
-    let last = lastNanosByServer.get(server);
-    if (last === undefined) lastNanosByServer.set(server, (last = { ms: 0, sub: 0 }));
+    let last = this.#lastNanos;
+    if (last === undefined) {
+      last = lastNanosByServer.get(server);
+      if (last === undefined) lastNanosByServer.set(server, (last = { ms: 0, sub: 0 }));
+      this.#lastNanos = last;
+    }
     // ms × 10^6 ≤ last (whose sub < 10^6) exactly when ms ≤ last.ms: then last + 1.
     if (ms <= last.ms) {
       if (++last.sub === NANOS_PER_MS) {

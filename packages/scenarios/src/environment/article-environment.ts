@@ -79,17 +79,17 @@ export const articleEnvironment = (options: ArticleEnvironmentOptions = {}): Art
   const host = vcenter.hosts()[0]!.name;
   // Powered on at time 0 like the workers: its agent answers once bootMs has passed.
   const masterVm = vcenter.createVm({ name: `vm-${random.uuid()}`, host, datastore, ipAddress: '10.27.51.184' }).name;
-  const persistentDisk = (vm: string, sizeMb: number): InstanceSpec => {
+  const persistentDisk = (vm: string, sizeMb: number, uuid?: string): InstanceSpec => {
     const diskCid = `disk-${random.uuid()}`;
     const created = vcenter.createDisk({ path: cpi.diskPath(diskCid), capacityInKB: sizeMb * 1024 }, { initiator: VSPHERE_CPI_INITIATOR });
     if (E.isLeft(created)) throw new Error(`articleEnvironment: ${created.left.message}`);
     const controllerKey = vcenter.vm(vm)!.controllers[0]!.key;
     const added = settled(vcenter.addDisk(vm, { fileName: cpi.diskPath(diskCid), controllerKey, diskMode: 'independent_persistent' }, { initiator: VSPHERE_CPI_INITIATOR, durationMs: 0 }));
     if (E.isLeft(added)) throw new Error(`articleEnvironment: ${added.left.message}`);
-    return { vmCid: vm, diskCid, diskSizeMb: sizeMb };
+    return uuid === undefined ? { vmCid: vm, diskCid, diskSizeMb: sizeMb } : { vmCid: vm, diskCid, diskSizeMb: sizeMb, uuid };
   };
   const master = persistentDisk(masterVm, options.masterDiskMb ?? 10_240);
-  const workers = [...env.vmForNode].map(([node, vm]) => ({ ...persistentDisk(vm, options.workerDiskMb ?? 51_200), uuid: node }));
+  const workers = [...env.vmForNode].map(([node, vm]) => persistentDisk(vm, options.workerDiskMb ?? 51_200, node));
 
   const director = new Director({ clock: cluster.sim.clock, random: cluster.sim.random.fork('bosh'), cpi, ...SEED_DIRECTOR, ...options.director });
   const deployment = options.deployment ?? SEED_DEPLOYMENT;
@@ -102,5 +102,7 @@ export const articleEnvironment = (options: ArticleEnvironmentOptions = {}): Art
   });
   if (E.isLeft(created)) throw new Error(`articleEnvironment: ${created.left}`);
 
-  return { ...env, cpi, director, bosh: new BoshCli(director), deployment, masterVm };
+  // Object.assign, not `{ ...env, cpi, … }`: properties added after a leading spread take
+  // V8's slow path, ~10 us of every environment built.
+  return Object.assign({}, env, { cpi, director, bosh: new BoshCli(director), deployment, masterVm });
 };

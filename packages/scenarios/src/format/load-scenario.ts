@@ -90,5 +90,7 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
       manifests.push({ manifest: value as unknown as Manifest, position: at([]) });
     });
   });
-  return errors.length > 0 ? E.left(errors) : E.right({ ...scenario, manifests });
+  // Object.assign, not `{ ...scenario, manifests }`: a property added after a leading
+  // spread takes V8's slow path (microseconds per load); same keys, same order.
+  return errors.length > 0 ? E.left(errors) : E.right(Object.assign({}, scenario, { manifests }));
 };

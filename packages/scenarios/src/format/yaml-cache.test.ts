@@ -30,6 +30,15 @@ describe('YamlCache', () => {
     expect((sources(cache.read(manifests, 'c.yaml', true))[0]?.value as { kind: string }).kind).toBe('StatefulSet');
   });
 
+  it('hands out copies on the first read too: what its caller changes, the cache does not keep', () => {
+    const cache = new YamlCache();
+    const first = sources(cache.read(manifests, 'a.yaml', true));
+    (first[0]?.value as { spec: { replicas: number } }).spec.replicas = 99;
+    const again = sources(cache.read(manifests, 'a.yaml', true));
+    expect(cache.hits).toBe(1);
+    expect(again.map((s) => s.value)).toEqual(sources(readYaml(manifests, 'a.yaml', true)).map((s) => s.value));
+  });
+
   it('keeps aliases shared inside one value, as Document.toJS gives them', () => {
     const cache = new YamlCache();
     const text = 'a: &x { k: 1 }\nb: *x\n';

@@ -3,14 +3,24 @@
 // for a library scenario and its manifest files, the rest of a load is ~0.5 ms), and the
 // same texts are parsed again and again in one process: `libraryScenarios()` parses every
 // library file to list them, `failsim compare` and the benchmarks load one scenario per
-// run, the dashboard reloads, a step's `kubectl apply -f` reads its file each run. Only the
-// parsed Documents of texts that passed every check are kept; each read still converts
-// them to fresh JavaScript values (Document.toJS), so callers get objects nobody else
-// holds, exactly as an uncached read gives them, and errors are never cached (they name
-// the file, and are cheap to find again).
+// run, the dashboard reloads, a step's `kubectl apply -f` reads its file each run. Only
+// texts that passed every check are kept, with their parsed Documents (for positions) and
+// the values Document.toJS gave, which nobody is handed: each read gets deep copies of them
+// (plain-copy.ts, a fraction of a second toJS; a value in which an alias shares an object
+// is converted again instead), so callers get objects nobody else holds, exactly as an
+// uncached read gives them. Errors are never cached (they name the file, and are cheap to
+// find again).
 import * as E from 'fp-ts/lib/Either.js';
+import { isTree, plainCopy } from './plain-copy.js';
 import type { ScenarioError } from './scenario-error.js';
-import { DEFAULT_YAML_LIMITS, parseYaml, readYaml, yamlSources, type ParsedYaml, type YamlLimits, type YamlSource } from './yaml-source.js';
+import { DEFAULT_YAML_LIMITS, parseYaml, readYaml, yamlSources, yamlSourcesWithValues, type ParsedYaml, type YamlLimits, type YamlSource } from './yaml-source.js';
+
+/** One way a text was read (one or many documents, under some limits), and what it gave. */
+interface Kept {
+  readonly parsed: ParsedYaml;
+  /** The documents' values as toJS gave them, never handed out; undefined when an alias shares an object (copies would not). */
+  readonly values: readonly unknown[] | undefined;
+}
 
 /** Bounds of a {@link YamlCache}. */
 export interface YamlCacheOptions {
@@ -33,18 +43,23 @@ export const DEFAULT_YAML_CACHE_OPTIONS: YamlCacheOptions = { maxTextChars: 64 *
  */
 export class YamlCache {
   readonly #options: YamlCacheOptions;
-  /** Map order is recency: a hit is moved to the end, eviction takes from the front. */
-  readonly #entries = new Map<string, { readonly parsed: ParsedYaml; readonly chars: number }>();
+  /**
+   * By text (the text itself is the key: a key made of it and the read's options was a new
+   * string to flatten and hash on every read), then by {@link variantOf}. Map order is
+   * recency: a hit is moved to the end, eviction takes from the front.
+   */
+  readonly #entries = new Map<string, Map<string, Kept>>();
   #chars = 0;
+  #size = 0;
   #hits = 0;
 
   constructor(options: Partial<YamlCacheOptions> = {}) {
     this.#options = { ...DEFAULT_YAML_CACHE_OPTIONS, ...options };
   }
 
-  /** Texts kept now. */
+  /** Texts kept now, once per way they were read. */
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
   }
 
   /** Reads answered without parsing, since this cache was made. */
@@ -55,40 +70,55 @@ export class YamlCache {
   /** As {@link readYaml}: `text`'s documents with fresh values, or every error with its position. */
   read(text: string, file: string, multi: boolean, limits: YamlLimits = DEFAULT_YAML_LIMITS): E.Either<ScenarioError[], YamlSource[]> {
     if (text.length > this.#options.maxTextChars) return readYaml(text, file, multi, limits);
-    // The limits decide whether a text passes, so a text that passed under some limits is
-    // not known to pass under others: they are part of the key.
-    const key = `${multi ? 'm' : 's'}${limits.maxBytes},${limits.maxDepth},${limits.maxAliasCount},${limits.maxDocuments}\n${text}`;
-    const entry = this.#entries.get(key);
-    if (entry !== undefined) {
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
+    const variant = variantOf(multi, limits);
+    const variants = this.#entries.get(text);
+    const kept = variants?.get(variant);
+    if (variants !== undefined && kept !== undefined) {
+      this.#entries.delete(text);
+      this.#entries.set(text, variants);
       this.#hits++;
       // The walk for tags and depth passed when the entry was made, under the same limits.
-      return yamlSources(entry.parsed, file, limits, true);
+      return kept.values === undefined ? yamlSources(kept.parsed, file, limits, true) : E.right(yamlSourcesWithValues(kept.parsed, file, kept.values.map(plainCopy)));
     }
     const parsed = parseYaml(text, file, multi, limits);
     if (E.isLeft(parsed)) return parsed;
     const sources = yamlSources(parsed.right, file, limits);
-    if (E.isRight(sources)) this.#keep(key, parsed.right, text.length);
-    return sources;
+    if (E.isLeft(sources)) return sources;
+    const values = sources.right.map((s) => s.value);
+    // The values just converted become the kept ones; the caller gets copies.
+    const tree = values.every((v) => isTree(v));
+    this.#keep(text, variants, variant, { parsed: parsed.right, values: tree ? values : undefined });
+    return tree ? E.right(yamlSourcesWithValues(parsed.right, file, values.map(plainCopy))) : sources;
   }
 
   /** Empties the cache. */
   clear(): void {
     this.#entries.clear();
     this.#chars = 0;
+    this.#size = 0;
   }
 
-  #keep(key: string, parsed: ParsedYaml, chars: number): void {
-    this.#entries.set(key, { parsed, chars });
-    this.#chars += chars;
-    for (const [oldest, entry] of this.#entries) {
+  #keep(text: string, variants: Map<string, Kept> | undefined, variant: string, kept: Kept): void {
+    if (variants === undefined) {
+      this.#entries.set(text, new Map([[variant, kept]]));
+      this.#chars += text.length;
+    } else {
+      variants.set(variant, kept);
+      this.#entries.delete(text);
+      this.#entries.set(text, variants);
+    }
+    this.#size++;
+    for (const [oldest, gone] of this.#entries) {
       if (this.#chars <= this.#options.maxTotalChars) break;
       this.#entries.delete(oldest);
-      this.#chars -= entry.chars;
+      this.#chars -= oldest.length;
+      this.#size -= gone.size;
     }
   }
 }
+
+/** The part of a read's arguments that decides whether a text passes: the limits, one or many documents. */
+const variantOf = (multi: boolean, limits: YamlLimits): string => `${multi ? 'm' : 's'}${limits.maxBytes},${limits.maxDepth},${limits.maxAliasCount},${limits.maxDocuments}`;
 
 /** The process's cache, shared by parseScenario, loadScenario and the runner's `kubectl apply -f`. */
 export const sharedYamlCache: YamlCache = new YamlCache();

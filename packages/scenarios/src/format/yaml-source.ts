@@ -174,6 +174,14 @@ export const yamlSources = (parsed: ParsedYaml, file: string, limits: YamlLimits
 };
 
 /**
+ * The documents of `parsed` (which passed {@link yamlSources} under the same limits) with
+ * the given values, one per document: how a cache hands out fresh copies of values it
+ * converted once.
+ */
+export const yamlSourcesWithValues = (parsed: ParsedYaml, file: string, values: readonly unknown[]): YamlSource[] =>
+  parsed.documents.map((document, i) => ({ file, document, value: values[i], positionOf: positionFinder(document, parsed.lineCounter) }));
+
+/**
  * Parses `text` into YAML documents (exactly one unless `multi`), enforcing `limits`.
  * Left: every syntax error, or the first limit or tag violation, each with its position.
  */

@@ -11,6 +11,7 @@ import { canonicalDatastorePath, VOLUME_DATA_DELETED, VSPHERE_CSI_DRIVER_NAME, t
 import * as E from 'fp-ts/lib/Either.js';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 import type { Subscription } from 'rxjs';
+import { watchWith } from '../runner/watch-handler.js';
 
 /** The dangers {@link detectHazards} reports; each is also the reason of its Warning Event. */
 export type HazardKind = 'SplitBrain' | 'VolumeDataDeleted' | 'PodOnDeletedNode' | 'DetachedWhileMounted';
@@ -270,21 +271,22 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
     options.onHazard?.(hazard);
   };
 
-  const subscriptions: Subscription[] = [
-    client.watch('Pod').subscribe((event) => {
+  // Handlers, not Observables: every Pod write, Node heartbeat and Event reaches them (watch-handler.ts).
+  const unwatch = [
+    watchWith(client, 'Pod', (event) => {
       const uid = event.object.metadata?.uid;
       if (uid !== undefined && event.type !== 'DELETED') pods.set(uid, event.object);
       scanSoon();
     }),
-    client.watch('Node').subscribe((event) => {
+    watchWith(client, 'Node', (event) => {
       if (event.type === 'DELETED') scanSoon();
     }),
-    client.watch('Event').subscribe((event) => {
+    watchWith(client, 'Event', (event) => {
       const e = event.object;
       if (event.type !== 'DELETED' && e.reason === VOLUME_DATA_DELETED && e.source?.component === HAZARD_SOURCE) onDataDeleted(e);
     }),
-    reachability.changes$().subscribe(() => scanSoon()),
   ];
+  const reachable: Subscription = reachability.changes$().subscribe(() => scanSoon());
   const untask = vcenter.tasks.onTask(onTask);
 
   return {
@@ -293,7 +295,8 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
     stop: () => {
       scanTimer?.cancel();
       untask();
-      subscriptions.forEach((s) => s.unsubscribe());
+      for (const stop of unwatch) stop();
+      reachable.unsubscribe();
     },
   };
 };

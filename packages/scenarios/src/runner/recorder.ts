@@ -2,12 +2,13 @@
 // the fields operators watch (kubectl STATUS of Nodes and Pods, a Pod's node, the VMs a
 // PV's VMDK is attached to, each VM's power). API objects are followed through watches,
 // the vSphere fields through vCenter's task completions, so nothing is polled.
-import type { ApiError, Kind, ObjectOf, WatchEvent } from '@failsim/core';
+import type { Kind, ObjectOf, WatchEvent } from '@failsim/core';
 import { formatEventSource, isNodeHeartbeatOnly, nodeStatus, podColumns } from '@failsim/controllers';
 import type { Event, Node, PersistentVolume } from 'kubernetes-types/core/v1.js';
-import { throwError, type Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { ArticleEnvironment } from '../environment/article-environment.js';
 import { vmdkOfPv } from './references.js';
+import { watchWith } from './watch-handler.js';
 
 /** One Event write (creation or count update), as `kubectl get events` would show it. */
 export interface RecordedEvent {
@@ -60,15 +61,6 @@ interface Followed {
   lastNode?: Node;
 }
 
-/**
- * Reports an exception as an RxJS subscriber without an error handler reports one (its
- * handler threw, or its Observable errored): config.onUnhandledError, else rethrown
- * asynchronously. The watches below are sinks, not subscriptions, and report the same way.
- */
-const reportUnhandled = (error: unknown): void => {
-  throwError(() => error).subscribe();
-};
-
 /** Records events and transitions of one environment from now on. */
 export class Recorder {
   readonly events: RecordedEvent[] = [];
@@ -97,25 +89,7 @@ export class Recorder {
   /** Starts watching; VMs that exist now are recorded as created. */
   start(): void {
     const client = this.#env.cluster.sim.api.client('scenario-recorder');
-    // Sinks, not Observables (issue 8): each Node heartbeat, Pod status write and Event
-    // reached the recorder through three RxJS Subscriber layers. A handler's exception and
-    // a watch's error are reported as a subscriber without an error handler reports them,
-    // and delivery goes on, as it did.
-    const watch = <K extends Kind>(kind: K, f: (event: WatchEvent<ObjectOf<K>>) => void): void => {
-      const sink = {
-        next(event: WatchEvent<ObjectOf<K>>): void {
-          try {
-            f(event);
-          } catch (error) {
-            reportUnhandled(error);
-          }
-        },
-        error(error: ApiError): void {
-          reportUnhandled(error);
-        },
-      };
-      this.#stops.push(client.watchTo(kind, {}, sink));
-    };
+    const watch = <K extends Kind>(kind: K, f: (event: WatchEvent<ObjectOf<K>>) => void): void => void this.#stops.push(watchWith(client, kind, f));
     watch('Event', ({ type, object }) => {
       if (type !== 'DELETED') this.#event(object);
     });

@@ -99,6 +99,8 @@ export interface PowerEvent {
 const DEFAULT_INITIATOR = 'administrator@vsphere.local';
 const NO_DISKS: readonly VirtualDisk[] = [];
 const GIB_KB = 1024 * 1024;
+/** A digit's text by its value, as `toString(16)` writes it. */
+const HEX_DIGITS = '0123456789abcdef';
 
 /** vim25 InvalidPowerState's message. */
 const invalidPowerState = (state: PowerState): VimFault =>
@@ -305,8 +307,10 @@ export class Vcenter {
 
   /** A fresh virtual-disk UUID in vSphere's form (`6000C29x-xxxx-…`). */
   newDiskUuid(): string {
-    const hex = (n: number): string => Array.from({ length: n }, () => this.#random.int(0, 16).toString(16)).join('');
-    const raw = `6000C29${hex(25)}`;
+    // 25 hex digits drawn in order, appended (an array and a string per digit cost ~60 µs of
+    // every environment built, its disks' UUIDs).
+    let raw = '6000C29';
+    for (let i = 0; i < 25; i++) raw += HEX_DIGITS[this.#random.int(0, 16)]!;
     // Joined, not a template literal: concatenation left a tree of ~5 cons strings (~370
     // bytes) kept for the file's life, where join makes one flat string (~65 bytes).
     return [raw.slice(0, 8), raw.slice(8, 12), raw.slice(12, 16), raw.slice(16, 20), raw.slice(20)].join('-');

@@ -28,6 +28,7 @@ export {
 } from './api/api-server.js';
 export { ApiClient } from './api/client.js';
 export { Informer, cacheKey, type InformerEvent } from './api/informer.js';
+export { watchSink, type WatchSinkOptions } from './api/watch-sink.js';
 export { EventRecorder, defaultCorrelatorOptions, type EventCorrelatorOptions, type EventSource, type EventType } from './api/event-recorder.js';
 export { GarbageCollector } from './api/garbage-collector.js';
 export {

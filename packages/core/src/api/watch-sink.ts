@@ -1,7 +1,8 @@
 // Sinks for ApiServer.watchTo that behave as the RxJS Subscriber of a subscription did
-// (issue 8): the informer, the garbage collector and the invariant checker take every
-// write of the cluster through a sink rather than through three RxJS Subscriber layers,
-// and must still handle their handlers' exceptions the way those layers did.
+// (issue 8): the informer, the garbage collector, the invariant checker and, through the
+// package's export, the scenario runner's recorder and hazard detector take every write of
+// the cluster through a sink rather than through three RxJS Subscriber layers, and must
+// still handle their handlers' exceptions the way those layers did.
 import { throwError, type Subscription } from 'rxjs';
 import type { WatchSink } from './api-server.js';
 import type { ApiError } from './errors.js';
@@ -12,7 +13,7 @@ import type { WatchEvent } from './watch.js';
  * Reports an exception as an RxJS subscriber reports one its observer threw
  * (handleUnhandledError: config.onUnhandledError, else rethrown asynchronously): an
  * Observable that errors, subscribed without an error handler, goes the same way. Never
- * throws (not exported from the package).
+ * throws (not exported from the package: {@link watchSink} is the public way to it).
  */
 export const reportUnhandled = (error: unknown): void => {
   throwError(() => error).subscribe();

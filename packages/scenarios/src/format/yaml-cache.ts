@@ -50,7 +50,6 @@ export class YamlCache {
    */
   readonly #entries = new Map<string, Map<string, Kept>>();
   #chars = 0;
-  #size = 0;
   #hits = 0;
 
   constructor(options: Partial<YamlCacheOptions> = {}) {
@@ -59,7 +58,9 @@ export class YamlCache {
 
   /** Texts kept now, once per way they were read. */
   get size(): number {
-    return this.#size;
+    let size = 0;
+    for (const variants of this.#entries.values()) size += variants.size;
+    return size;
   }
 
   /** Reads answered without parsing, since this cache was made. */
@@ -95,7 +96,6 @@ export class YamlCache {
   clear(): void {
     this.#entries.clear();
     this.#chars = 0;
-    this.#size = 0;
   }
 
   #keep(text: string, variants: Map<string, Kept> | undefined, variant: string, kept: Kept): void {
@@ -107,12 +107,10 @@ export class YamlCache {
       this.#entries.delete(text);
       this.#entries.set(text, variants);
     }
-    this.#size++;
-    for (const [oldest, gone] of this.#entries) {
+    for (const oldest of this.#entries.keys()) {
       if (this.#chars <= this.#options.maxTotalChars) break;
       this.#entries.delete(oldest);
       this.#chars -= oldest.length;
-      this.#size -= gone.size;
     }
   }
 }

@@ -196,8 +196,12 @@ suite('failsim serve driven by real kubectl', () => {
       const pods = kubectl(['get', 'pods', '-A'], binary);
       expect(pods.out.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
       expect(pods.out).toMatch(/^kube-system\s+kube-proxy-\w+\s+1\/1\s+Running\s+0\s+\S+$/m);
-      const describe = kubectl(['describe', 'pod', '-n', 'kube-system', pods.out.match(/kube-proxy-\w+/)![0]], binary);
-      expect(describe.code).toBe(0);
+      // The pod on worker-0: the first kube-proxy listed may be worker-3's, which the pod GC
+      // deletes a moment after the node (deleted above), between the list and the describe.
+      const proxy = kubectl(['get', 'pods', '-n', 'kube-system', '--field-selector', 'spec.nodeName=worker-0', '-o', 'name'], binary);
+      const name = proxy.out.match(/kube-proxy-\w+/)![0];
+      const describe = kubectl(['describe', 'pod', '-n', 'kube-system', name], binary);
+      expect(describe).toMatchObject({ code: 0 });
       expect(describe.out).toMatch(/^Controlled By:\s+DaemonSet\/kube-proxy$/m);
       expect(describe.out).toMatch(/^Events:/m);
     });

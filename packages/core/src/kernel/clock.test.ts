@@ -51,6 +51,25 @@ describe('SimClock time and dates', () => {
     expect(new SimClock({ epoch: '2019-12-31T23:59:59.999Z' }).iso(1_000)).toBe('2020-01-01T00:00:00Z');
   });
 
+  it('formats metav1.MicroTime as the Date of the epoch plus the time, whichever minute and second the last one was in', () => {
+    // isoMicro shares iso's remembered minute and hour: interleaved calls, both ways across
+    // seconds, minutes and days, from an epoch whose millisecond falls anywhere.
+    for (const epoch of ['2019-06-01T00:00:00Z', '2020-02-28T23:59:30.750Z', '2019-12-31T23:59:59.999Z']) {
+      const clock = new SimClock({ epoch });
+      const expected = (t: number): string => {
+        const whole = Math.floor(t);
+        const date = new Date(Date.parse(epoch) + whole).toISOString();
+        return `${date.slice(0, 19)}.${String(Number(date.slice(20, 23)) * 1000 + Math.round((t - whole) * 1000)).padStart(6, '0')}Z`;
+      };
+      // Fractions a float64 holds exactly: the truncation of others is the test above's.
+      const times = [0, 0.5, 999.125, 1_000, 29_250.25, 59_999, 60_000.375, 10_000, 86_400_000, 86_399_999.875, 3_600_000 * 24 * 366 + 1_234.5, -1, -60_000.5];
+      for (const t of times) {
+        expect(clock.isoMicro(t)).toBe(expected(t));
+        clock.iso(t + 3_600_000);
+      }
+    }
+  });
+
   it('formats the current time by default', () => {
     const clock = new SimClock();
     clock.runUntil(65_000);

@@ -580,9 +580,9 @@ function checkTime(what: string, value: number): void {
   }
 }
 
-/** `00:` … `59:` and `00Z` … `59Z`: the minutes and seconds of a metav1.Time after its hour. */
+/** `00:` … `59:` and `00` … `59`: the minutes and seconds of a metav1.Time after its hour. */
 const ISO_MINUTES: readonly string[] = Array.from({ length: 60 }, (_, m) => `${String(m).padStart(2, '0')}:`);
-const ISO_SECONDS: readonly string[] = Array.from({ length: 60 }, (_, s) => `${String(s).padStart(2, '0')}Z`);
+const ISO_SECONDS: readonly string[] = Array.from({ length: 60 }, (_, s) => String(s).padStart(2, '0'));
 
 /**
  * The virtual clock of a simulation: a current time in ms since virtual 0 and a queue of
@@ -610,7 +610,7 @@ export class SimClock {
   private isoText = '';
   /** The wall second of the epoch (virtual 0). */
   private readonly epochSecond: number;
-  /** The wall hour and minute (since the Unix epoch) of isoText, and its text up to them: `2019-06-01T00:`, `2019-06-01T00:01:`. */
+  /** The wall hour and minute (since the Unix epoch) secondText last formatted, and its text up to them: `2019-06-01T00:`, `2019-06-01T00:01:`. */
   private isoHour = Number.NaN;
   private isoHourText = '';
   private isoMinute = Number.NaN;
@@ -641,24 +641,11 @@ export class SimClock {
   /** `t` (default: now) as a metav1.Time string, truncated to seconds: `2019-06-01T00:00:05Z`. */
   iso(t: number = this.nowMs): string {
     // Every API write stamps a time, mostly the same second as the last: remember it.
+    // Wall seconds, as the epoch need not fall on one.
     const second = Math.floor(t / 1000);
     if (second !== this.isoSecond) {
-      // A new second is mostly in the same minute, and hour, as the last (heartbeats every
-      // 10 s): a Date is formatted (~3 µs) once an hour, not once a second. Wall seconds,
-      // minutes and hours, as the epoch need not fall on any of them.
-      const wallSecond = this.epochSecond + second;
-      const minute = Math.floor(wallSecond / 60);
-      if (minute !== this.isoMinute) {
-        const hour = Math.floor(minute / 60);
-        if (hour !== this.isoHour) {
-          this.isoHour = hour;
-          this.isoHourText = new Date(hour * 3_600_000).toISOString().slice(0, 14);
-        }
-        this.isoMinute = minute;
-        this.isoMinuteText = this.isoHourText + ISO_MINUTES[minute - hour * 60];
-      }
       this.isoSecond = second;
-      this.isoText = this.isoMinuteText + ISO_SECONDS[wallSecond - minute * 60];
+      this.isoText = `${this.secondText(this.epochSecond + second)}Z`;
     }
     return this.isoText;
   }
@@ -666,17 +653,38 @@ export class SimClock {
   /** `t` (default: now) as a metav1.MicroTime string, truncated to µs: `2019-06-01T00:00:05.123000Z`. */
   isoMicro(t: number = this.nowMs): string {
     // Remembered as iso() is: every kubelet of a cluster renews its Lease at the same
-    // virtual millisecond, and formatting builds a Date and four strings.
+    // virtual millisecond.
     if (t === this.isoMicroAt) return this.isoMicroText;
     // Split before adding the epoch: at ~1.5e12 ms a float64 no longer holds microseconds.
     const whole = Math.floor(t);
     // The epsilon keeps 0.123 ms (stored as 0.12299999…) from truncating to 122 µs.
     const micros = Math.floor((t - whole) * 1000 + 1e-6);
-    const s = new Date(this.epochMs + whole).toISOString();
-    const millis = Number(s.slice(20, 23));
+    const wallMs = this.epochMs + whole;
+    const wallSecond = Math.floor(wallMs / 1000);
     this.isoMicroAt = t;
-    this.isoMicroText = `${s.slice(0, 19)}.${String(millis * 1000 + micros).padStart(6, '0')}Z`;
+    // The second's text is iso()'s (no Date formatted: Lease renewals, every 10 s on every
+    // node, fall on other milliseconds, and mostly in the minute of the last; issue 8).
+    this.isoMicroText = `${this.secondText(wallSecond)}.${String((wallMs - wallSecond * 1000) * 1000 + micros).padStart(6, '0')}Z`;
     return this.isoMicroText;
+  }
+
+  /**
+   * `2019-06-01T00:00:05`: wall second `wallSecond` (since the Unix epoch) in RFC 3339, to
+   * the second. A new second is mostly in the same minute, and hour, as the last (heartbeats
+   * every 10 s): a Date is formatted (~3 µs) once an hour, not once a second.
+   */
+  private secondText(wallSecond: number): string {
+    const minute = Math.floor(wallSecond / 60);
+    if (minute !== this.isoMinute) {
+      const hour = Math.floor(minute / 60);
+      if (hour !== this.isoHour) {
+        this.isoHour = hour;
+        this.isoHourText = new Date(hour * 3_600_000).toISOString().slice(0, 14);
+      }
+      this.isoMinute = minute;
+      this.isoMinuteText = this.isoHourText + ISO_MINUTES[minute - hour * 60];
+    }
+    return this.isoMinuteText + ISO_SECONDS[wallSecond - minute * 60];
   }
 
   /**

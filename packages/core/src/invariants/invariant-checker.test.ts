@@ -180,6 +180,23 @@ describe('checkInvariants', () => {
     );
   });
 
+  it('at the catch-up check, names each watch still behind: the watch of everything, then those of the kinds written', () => {
+    // INJECTED BUG: the dropping watch again, the lost change the last of two kinds written.
+    const sim = createSimulation({ seed: 7 });
+    dropFromEveryWatch(sim, (e) => e.object.metadata?.name === 'lost');
+    const seen: InvariantViolation[] = [];
+    checkInvariants(sim, { onViolation: (v) => seen.push(v) });
+    const kubectl = sim.api.client('kubectl');
+    kubectl.create('Event', { metadata: { name: 'e1' }, involvedObject: { kind: 'Pod', name: 'lost' }, reason: 'Test', message: 'hello', type: 'Normal' });
+    kubectl.create('Pod', pod('lost'));
+    sim.clock.schedule(1_000, () => undefined, { owner: 'test', purpose: 'tick' });
+    sim.clock.runFor(5_000);
+    expect(seen.map((v) => v.detail)).toEqual([
+      'watch of all kinds never saw write create Pod default/lost rv=6 by kubectl@control-plane (last saw resourceVersion 5)',
+      'watch of Pod never saw write create Pod default/lost rv=6 by kubectl@control-plane (last saw resourceVersion 4)',
+    ]);
+  });
+
   it('catches a get that still returns a deleted object (injected bug)', () => {
     // INJECTED BUG: a stale read cache in front of get, which answers for objects the
     // store no longer has.

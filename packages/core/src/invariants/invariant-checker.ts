@@ -96,6 +96,8 @@ interface CheckedWatch {
   lastSeen: number;
   /** A watch of one kind: the resourceVersion of the kind's last write (0: none yet). */
   expected: number;
+  /** A watch of one kind: its kind was written since the last catch-up check. */
+  written: boolean;
 }
 
 /** Where a uid's entry says its object was deleted. */
@@ -274,14 +276,17 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   let writesSinceCatchUp = false;
   /** The checker's watch of everything (set once it is followed, below). */
   let allKinds: CheckedWatch | undefined;
-  /** Whether the commit in `slot` is one the watch of everything, or the watch of its kind, has not seen yet. */
-  const stillAwaited = (slot: number): boolean => {
-    const rv = commitRv[slot]!;
-    if (rv === 0) return false;
-    if (allKinds !== undefined && allKinds.lastSeen < rv) return true;
-    const ofKind = kindStates.get(commitKind[slot]!)?.watch;
-    return ofKind !== undefined && ofKind.lastSeen < rv;
-  };
+  /**
+   * The watches of one kind whose kind was written since the last catch-up check: only
+   * those can be behind, and a firing checks them rather than the watch of every kind.
+   */
+  const writtenWatches: CheckedWatch[] = [];
+  /**
+   * Whether the commit in `slot` is one the watch of everything has not seen yet. The
+   * server offers a change to the watches of its kind first, so a commit the watch of
+   * everything has seen, the watch of its kind has seen too (or missed: a report).
+   */
+  const stillAwaited = (slot: number): boolean => allKinds !== undefined && commitRv[slot]! > allKinds.lastSeen;
 
   const onWrite: WriteListener = (row, t, verb, kind, namespace, name, rv) => {
     rememberWrite(row);
@@ -293,8 +298,8 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
       return;
     }
     lastRv = rv;
-    // Grow while this write would overwrite a commit a watch has still to see (and the
-    // window may still grow): every commit is kept until both watches that see it have.
+    // Grow while this write would overwrite a commit the watches have still to see (and
+    // the window may still grow).
     while (mask + 1 < COMMIT_WINDOW && stillAwaited(rv & mask)) growWindow();
     const slot = rv & mask;
     commitRv[slot] = rv;
@@ -306,7 +311,14 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
     commitName[slot] = name;
     commitType[slot] = eventTypeOf(verb);
     state.lastRv = rv;
-    if (state.watch !== undefined) state.watch.expected = rv;
+    const watch = state.watch;
+    if (watch !== undefined) {
+      watch.expected = rv;
+      if (!watch.written) {
+        watch.written = true;
+        writtenWatches.push(watch);
+      }
+    }
     writesSinceCatchUp = true;
   };
 
@@ -348,7 +360,6 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   };
 
   // ---- the checker's watches ------------------------------------------------------------
-  const watches: CheckedWatch[] = [];
   /** What stops each watch. */
   const stops: (() => void)[] = [];
   const from = api.resourceVersion;
@@ -379,10 +390,9 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   // delivery goes on, as it did. A watch's error is a violation, and the sink, which ends
   // no subscription, keeps checking whatever the watch still delivers.
   const follow = (name: string, kind: Kind | undefined): void => {
-    const watch: CheckedWatch = { name, kind, lastSeen: Number(from), expected: kind === undefined ? 0 : kindState(kind).lastRv };
+    const watch: CheckedWatch = { name, kind, lastSeen: Number(from), expected: kind === undefined ? 0 : kindState(kind).lastRv, written: false };
     if (kind !== undefined) kindState(kind).watch = watch;
     else allKinds = watch;
-    watches.push(watch);
     const sink = watchSink(
       (event) => {
         check(watch, event);
@@ -397,16 +407,22 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   for (const kind of kinds) follow(`watch of ${kind}`, kind);
 
   /** By a timer firing every write has been delivered: a watch behind the server missed the rest. */
+  const caughtUp = (watch: CheckedWatch, last: number): void => {
+    if (watch.lastSeen < last) {
+      const commit = commitAt(last);
+      report('watch-order', `${watch.name} never saw ${commit ? describeWrite(commit) : `resourceVersion ${last}`} (last saw resourceVersion ${watch.lastSeen})`, recent());
+      watch.lastSeen = last;
+    }
+  };
   const checkCaughtUp = (): void => {
     writesSinceCatchUp = false;
-    for (const watch of watches) {
-      const last = watch.kind === undefined ? lastRv : watch.expected;
-      if (watch.lastSeen < last) {
-        const commit = commitAt(last);
-        report('watch-order', `${watch.name} never saw ${commit ? describeWrite(commit) : `resourceVersion ${last}`} (last saw resourceVersion ${watch.lastSeen})`, recent());
-        watch.lastSeen = last;
-      }
+    if (allKinds !== undefined) caughtUp(allKinds, lastRv);
+    // In the order of the kinds' first writes since the last check.
+    for (const watch of writtenWatches) {
+      watch.written = false;
+      caughtUp(watch, watch.expected);
     }
+    writtenWatches.length = 0;
   };
 
   // ---- timers -------------------------------------------------------------------------

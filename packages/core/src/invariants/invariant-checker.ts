@@ -406,7 +406,7 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
   follow('watch of all kinds', undefined);
   for (const kind of kinds) follow(`watch of ${kind}`, kind);
 
-  /** By a timer firing every write has been delivered: a watch behind the server missed the rest. */
+  /** Reports `watch` if it has not seen `last`, and takes it as seen. */
   const caughtUp = (watch: CheckedWatch, last: number): void => {
     if (watch.lastSeen < last) {
       const commit = commitAt(last);
@@ -414,6 +414,7 @@ export const checkInvariants = (sim: Pick<Simulation, 'clock' | 'trace' | 'api'>
       watch.lastSeen = last;
     }
   };
+  /** By a timer firing every write has been delivered: a watch behind the server missed the rest. */
   const checkCaughtUp = (): void => {
     writesSinceCatchUp = false;
     if (allKinds !== undefined) caughtUp(allKinds, lastRv);

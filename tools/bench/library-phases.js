@@ -9,30 +9,11 @@
 // simulated time it covers. Prints figures only: nothing here asserts, machines are noisy.
 // Run: node tools/bench/library-phases.js [scenario …] [--warm N] [--runs N] [--json]
 import { performance } from 'node:perf_hooks';
-import { libraryScenarios, loadScenario, runScenario } from '@failsim/scenarios';
+import { loadScenario, runScenario } from '@failsim/scenarios';
+import { libraryArgs } from './library-args.js';
 import { median } from './library-timing.js';
 
-const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const warm = flag('--warm', 3);
-const runs = flag('--runs', 7);
-if (!Number.isInteger(warm) || warm < 0 || !Number.isInteger(runs) || runs < 1) {
-  console.error('error: --warm takes an integer >= 0 and --runs an integer >= 1');
-  process.exit(2);
-}
-const json = args.includes('--json');
-const names = args.filter((a, i) => !a.startsWith('--') && !['--warm', '--runs'].includes(args[i - 1]));
-
-const library = libraryScenarios();
-const unknown = names.filter((n) => !library.some((s) => s.name === n));
-if (unknown.length > 0) {
-  console.error(`error: no library scenario ${unknown.join(', ')} (there are: ${library.map((s) => s.name).join(', ')})`);
-  process.exit(2);
-}
-const chosen = names.length > 0 ? library.filter((s) => names.includes(s.name)) : library;
+const { warm, runs, json, library, chosen } = libraryArgs(process.argv.slice(2), { warm: 3, runs: 7 });
 
 /** One run of `file` to its end: each phase's wall ms, and the simulated ms of start-up and rest. */
 const run = (file) => {

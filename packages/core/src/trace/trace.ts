@@ -174,6 +174,8 @@ class Chunk {
   bMax = 0xff;
   dMax = MAX_U16;
   nMax = MAX_U16;
+  /** Largest offset t holds now (MAX_U16 until it widens to whole times). */
+  tMax = MAX_U16;
 
   /** Room for `capacity` rows; the first chunk starts small (a scenario run writes a few thousand rows) and grows to CHUNK. */
   constructor(readonly capacity: number) {
@@ -206,6 +208,7 @@ class Chunk {
     next.bMax = this.bMax;
     next.dMax = this.dMax;
     next.nMax = this.nMax;
+    next.tMax = this.tMax;
     return next;
   }
 
@@ -213,11 +216,14 @@ class Chunk {
   time(i: number, t: number): void {
     if (this.t0 < 0) this.t0 = t;
     const offset = t - this.t0;
-    if ((offset < 0 || offset > MAX_U16) && this.t instanceof Uint16Array) {
+    // A number compared, not `instanceof`: once wide (a quiet cluster: every chunk of an
+    // idle hour spans more than 65.5 s) every row would ask again (issue 8).
+    if ((offset < 0 || offset > this.tMax) && this.tMax === MAX_U16) {
       const wide = new Uint32Array(this.capacity);
       for (let j = 0; j < this.capacity; j++) wide[j] = this.t[j]! + this.t0;
       this.t = wide;
       this.t0 = 0;
+      this.tMax = MAX_U32;
     }
     this.t[i] = t - this.t0;
   }

@@ -10,6 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { loadScenario, runScenario } from '@failsim/scenarios';
 import { libraryArgs } from './library-args.js';
 import { median } from './library-timing.js';
@@ -39,8 +41,14 @@ const settled = (file) => {
   return { clock, end: scenario.startMs + SETTLE_MS + hours * 3_600_000 };
 };
 
+// Each timed stretch starts after a full collection, so that it pays for its own garbage
+// and not for what the runs before it left (medians of identical clusters differed 2x).
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc');
+
 /** One timed idle stretch: wall ms and firings. */
 const idle = ({ clock, end }) => {
+  collect();
   const firedBefore = clock.eventsRun;
   const t0 = performance.now();
   clock.runUntil(end);

@@ -168,7 +168,7 @@ export const yamlSources = (parsed: ParsedYaml, file: string, limits: YamlLimits
     } catch (e) {
       return E.left([at(file, lineCounter, document.range[0], shortMessage(e instanceof Error ? e.message : String(e)))]);
     }
-    sources.push({ file, document, value, positionOf: positionFinder(document, lineCounter) });
+    sources.push(sourceOf(file, document, value, lineCounter));
   }
   return E.right(sources);
 };
@@ -179,7 +179,15 @@ export const yamlSources = (parsed: ParsedYaml, file: string, limits: YamlLimits
  * converted once.
  */
 export const yamlSourcesWithValues = (parsed: ParsedYaml, file: string, values: readonly unknown[]): YamlSource[] =>
-  parsed.documents.map((document, i) => ({ file, document, value: values[i], positionOf: positionFinder(document, parsed.lineCounter) }));
+  parsed.documents.map((document, i) => sourceOf(file, document, values[i], parsed.lineCounter));
+
+/** The source of one document of `file` with its value. */
+const sourceOf = (file: string, document: Document.Parsed, value: unknown, lineCounter: LineCounter): YamlSource => ({
+  file,
+  document,
+  value,
+  positionOf: positionFinder(document, lineCounter),
+});
 
 /**
  * Parses `text` into YAML documents (exactly one unless `multi`), enforcing `limits`.

@@ -8,10 +8,9 @@
 // Run: node tools/bench/library-ab.js OTHER_TREE [--rounds N] [--runs N] [--warm N] [--json]
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import * as here from '@failsim/scenarios';
-import { median } from './library-timing.js';
+import { median, timedRun } from './library-timing.js';
 
 const args = process.argv.slice(2);
 const valueOf = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -35,22 +34,14 @@ const trees = [
   { label: 'other', scenarios: await import(pathToFileURL(otherEntry).href) },
 ];
 
-/** One run of `file` by `scenarios` (a tree's @failsim/scenarios): load and run to the end, wall ms. */
-const timed = (scenarios, file) => {
-  const t0 = performance.now();
-  const loaded = scenarios.loadScenario(file);
-  if (loaded._tag !== 'Right') throw new Error(`${file}: ${loaded.left.map((e) => e.message).join('; ')}`);
-  scenarios.runScenario(loaded.right).runToEnd();
-  return performance.now() - t0;
-};
 /** Each tree runs its own copy of the library (its YAML, its manifests). */
 const sumOfMedians = ({ scenarios }) => {
   let sum = 0;
-  for (const { file } of scenarios.libraryScenarios()) sum += median(Array.from({ length: runs }, () => timed(scenarios, file)));
+  for (const { file } of scenarios.libraryScenarios()) sum += median(Array.from({ length: runs }, () => timedRun(file, scenarios).wallMs));
   return sum;
 };
 
-for (let pass = 0; pass < warm; pass++) for (const tree of trees) for (const { file } of tree.scenarios.libraryScenarios()) timed(tree.scenarios, file);
+for (let pass = 0; pass < warm; pass++) for (const tree of trees) for (const { file } of tree.scenarios.libraryScenarios()) timedRun(file, tree.scenarios);
 const sums = { this: [], other: [] };
 for (let round = 0; round < rounds; round++) {
   for (const tree of round % 2 === 0 ? trees : [...trees].reverse()) sums[tree.label].push(sumOfMedians(tree));

@@ -9,17 +9,18 @@ import { performance } from 'node:perf_hooks';
 import { libraryScenarios, loadScenario, runScenario } from '@failsim/scenarios';
 
 /**
- * One timed run: load and run to the end; its wall ms, virtual ms and a summary of its
+ * One timed run: load and run to the end, with `scenarios` (this tree's @failsim/scenarios
+ * unless another tree's is given, as library-ab.js does); its wall ms, virtual ms and a summary of its
  * result (Events and transitions counted, passed). Only the summary is kept: a run's
  * result reaches its whole simulation, and holding the ~90 runs of a library timing made
  * each later run's garbage collections mark every earlier simulation (the last scenarios
  * in the list ran ~2x slower than alone).
  */
-export const timedRun = (file) => {
+export const timedRun = (file, scenarios = { loadScenario, runScenario }) => {
   const t0 = performance.now();
-  const loaded = loadScenario(file);
+  const loaded = scenarios.loadScenario(file);
   if (loaded._tag !== 'Right') throw new Error(`${file}: ${loaded.left.map((e) => e.message).join('; ')}`);
-  const run = runScenario(loaded.right);
+  const run = scenarios.runScenario(loaded.right);
   const result = run.runToEnd();
   const wallMs = performance.now() - t0;
   return {

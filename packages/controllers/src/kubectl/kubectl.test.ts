@@ -71,6 +71,22 @@ describe('kubectl verbs', () => {
   });
 });
 
+describe('kubectl delete node, several at once', () => {
+  it('deletes each named Node, reports the missing one and still deletes the others', () => {
+    const cluster = settled();
+    const r = cluster.kubectl.deleteNodes({ names: ['cor-k8s-w01', 'no-such-node', 'cor-k8s-w02'] });
+    expect(r).toEqual(E.left(['node "cor-k8s-w01" deleted', 'Error from server (NotFound): nodes "no-such-node" not found', 'node "cor-k8s-w02" deleted'].join('\n')));
+    expect(must(cluster.sim.api.client('test').list('Node')).items.map((n) => n.metadata?.name)).toEqual(['cor-k8s-m01', 'cor-k8s-w03', 'cor-k8s-w04']);
+  });
+
+  it('deletes the Nodes a label selector matches, in the order the API lists them', () => {
+    const cluster = settled();
+    expect(lines(cluster.kubectl.deleteNodes({ selector: 'kubernetes.io/hostname in (cor-k8s-w04, cor-k8s-w02)' }))).toEqual(['node "cor-k8s-w02" deleted', 'node "cor-k8s-w04" deleted']);
+    expect(lines(cluster.kubectl.deleteNodes({ selector: 'kubernetes.io/hostname=cor-k8s-w04' }))).toEqual(['No resources found']);
+    expect(cluster.kubectl.deleteNodes({ selector: 'a in b' })).toEqual(E.left("Error from server (BadRequest): unable to parse requirement: found 'b' expected: '('"));
+  });
+});
+
 describe('kubectl drain', () => {
   const drained = (cluster: ReturnType<typeof settled>, node: string, options = {}) => {
     const out: string[] = [];

@@ -120,6 +120,32 @@ export class Kubectl {
     return E.isLeft(deleted) ? E.left(apiMessage(deleted.left)) : E.right([`node "${name}" deleted`]);
   }
 
+  /**
+   * `kubectl delete node A B …` (`names`) or `kubectl delete node -l <selector>`
+   * (`selector`: the Nodes its labels match, in the order the API lists them): each Node
+   * in turn. As kubectl, a Node that cannot be deleted is reported and the others are still
+   * deleted; the result is Left, with every line, if any failed. A selector that matches
+   * nothing deletes nothing: "No resources found".
+   */
+  deleteNodes(target: { readonly names: readonly string[] } | { readonly selector: string }): KubectlResult {
+    let names: readonly string[];
+    if ('selector' in target) {
+      const listed = this.#client.list('Node', { labelSelector: target.selector });
+      if (E.isLeft(listed)) return E.left(apiMessage(listed.left));
+      if (listed.right.items.length === 0) return E.right(['No resources found']);
+      names = listed.right.items.map((node) => node.metadata?.name ?? '');
+    } else names = target.names;
+    const lines: string[] = [];
+    let failed = false;
+    for (const name of names) {
+      const deleted = this.deleteNode(name);
+      failed ||= E.isLeft(deleted);
+      if (E.isLeft(deleted)) lines.push(deleted.left);
+      else lines.push(...deleted.right);
+    }
+    return failed ? E.left(lines.join('\n')) : E.right(lines);
+  }
+
   /** `kubectl delete pod <name> [-n ns] [--force --grace-period=0]`. */
   deletePod(name: string, options: { namespace?: string; force?: boolean; gracePeriod?: number } = {}): KubectlResult {
     const namespace = options.namespace ?? 'default';

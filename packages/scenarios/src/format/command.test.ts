@@ -48,6 +48,19 @@ describe('parseCommand', () => {
       E.right({ tool: 'failsim', verb: 'restart-kubelet', node: { raw: '{{ node of pod cassandra/cassandra-0 }}', parts: [{ kind: 'node-of-pod', namespace: 'cassandra', pod: 'cassandra-0' }] } }),
     );
   });
+  it('deletes several nodes, by name or by label selector, as kubectl does', () => {
+    expect(parseCommand('kubectl delete node w1')).toEqual(E.right({ tool: 'kubectl', verb: 'delete-node', node: lit('w1') }));
+    expect(parseCommand('kubectl delete nodes w1 w2 {{ node of pod db/db-0 }}')).toEqual(
+      E.right({
+        tool: 'kubectl',
+        verb: 'delete-nodes',
+        nodes: [lit('w1'), lit('w2'), { raw: '{{ node of pod db/db-0 }}', parts: [{ kind: 'node-of-pod', namespace: 'db', pod: 'db-0' }] }],
+      }),
+    );
+    for (const line of ['kubectl delete node -l topology.kubernetes.io/zone=zone-c', 'kubectl delete no --selector=topology.kubernetes.io/zone=zone-c']) {
+      expect(parseCommand(line)).toEqual(E.right({ tool: 'kubectl', verb: 'delete-nodes', nodes: [], selector: 'topology.kubernetes.io/zone=zone-c' }));
+    }
+  });
   it('refuses what it does not know, with one clear message', () => {
     const bad: [string, string][] = [
       ['kubeclt get pods', 'unknown command "kubeclt" (use kubectl, govc, bosh, partition, heal, restart-kubelet) (did you mean "kubectl"?)'],
@@ -57,7 +70,11 @@ describe('parseCommand', () => {
       ['kubectl drain w1 --ignore-daemonset', 'kubectl drain: unknown flag "--ignore-daemonset" (did you mean "--ignore-daemonsets"?)'],
       ['kubectl delete pod x --grace-period=soon', 'kubectl delete: flag --grace-period takes a whole number ≥ 0, not "soon"'],
       ['kubectl delete pvc x', 'kubectl delete: only nodes and pods can be deleted, not "pvc"'],
-      ['kubectl delete node a b', 'kubectl delete node: expects one node name, got 2'],
+      ['kubectl delete node', 'kubectl delete node: expects node names or -l <selector>, got neither'],
+      ['kubectl delete node a -l zone=c', 'kubectl delete node: name cannot be provided when a selector is specified'],
+      ['kubectl delete node -l "zone in c"', 'kubectl delete node: -l "zone in c": unable to parse requirement: found \'c\' expected: \'(\''],
+      ['kubectl delete node a --force', 'kubectl delete node: takes no flags but -l'],
+      ['kubectl delete pod -l app=web', 'kubectl delete: -l selects nodes only'],
       ['kubectl taint nodes w1 foo', 'kubectl taint: invalid taint "foo" (use key=value:Effect or key:Effect-)'],
       ['kubectl scale sts/x', 'kubectl scale: --replicas is required'],
       ['kubectl exec x', 'kubectl exec: give the command after "--"'],

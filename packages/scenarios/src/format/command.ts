@@ -5,6 +5,7 @@
 // --resolution, --report) and failsim's own `partition node X` / `heal node X` /
 // `restart-kubelet node X` (what `systemctl restart kubelet` on the node does).
 // Parsed now so a typo fails at load time; references inside words are resolved at run time.
+import { parseLabelSelector } from '@failsim/core';
 import * as E from 'fp-ts/lib/Either.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseDuration } from './duration.js';
@@ -21,6 +22,12 @@ export interface TaintArg {
 /** kubectl commands failsim runs. `namespace` is -n/--namespace when given. */
 export type KubectlCommand =
   | { readonly tool: 'kubectl'; readonly verb: 'delete-node'; readonly node: Template }
+  /**
+   * `kubectl delete node A B …` (`nodes`, in the order given) or `kubectl delete node -l
+   * <selector>` (`selector`, label selector syntax; `nodes` empty): every Node named or
+   * matching, as a zone's are deleted after a zone failure.
+   */
+  | { readonly tool: 'kubectl'; readonly verb: 'delete-nodes'; readonly nodes: readonly Template[]; readonly selector?: string }
   | {
       readonly tool: 'kubectl';
       readonly verb: 'delete-pod';
@@ -142,7 +149,7 @@ interface ParsedFlags {
 
 /** Flags every kubectl verb accepts; -n is --namespace. */
 const KUBECTL_GLOBAL: FlagSpec = { '--namespace': 'string' };
-const SHORT: Readonly<Record<string, string>> = { '-n': '--namespace', '-f': '--filename', '-c': '--container', '-d': '--deployment', '-i': '--stdin', '-t': '--tty' };
+const SHORT: Readonly<Record<string, string>> = { '-n': '--namespace', '-f': '--filename', '-c': '--container', '-d': '--deployment', '-i': '--stdin', '-t': '--tty', '-l': '--selector' };
 
 const parseFlags = (prefix: string, words: readonly string[], spec: FlagSpec): E.Either<string, ParsedFlags> => {
   const values = new Map<string, string | number | boolean>();
@@ -216,6 +223,27 @@ const onePositional = (prefix: string, flags: ParsedFlags, what: string): E.Eith
   return template(prefix, flags.positional[0] ?? '');
 };
 
+/** `kubectl delete node`'s names or `-l` selector (kubectl's rule: not both). */
+const deleteNodes = (prefix: string, flags: ParsedFlags, names: readonly string[]): E.Either<string, KubectlCommand> => {
+  const selector = str(flags, '--selector');
+  if (flags.values.size > (selector === undefined ? 0 : 1)) return E.left(`${prefix}: takes no flags but -l`);
+  if (selector !== undefined) {
+    if (names.length > 0) return E.left(`${prefix}: name cannot be provided when a selector is specified`);
+    const parsed = parseLabelSelector(selector);
+    if (E.isLeft(parsed)) return E.left(`${prefix}: -l ${JSON.stringify(selector)}: ${parsed.left.message}`);
+    return E.right({ tool: 'kubectl', verb: 'delete-nodes', nodes: [], selector });
+  }
+  if (names.length === 0) return E.left(`${prefix}: expects node names or -l <selector>, got neither`);
+  const nodes: Word[] = [];
+  for (const name of names) {
+    const node = template(prefix, name);
+    if (E.isLeft(node)) return node;
+    nodes.push(node.right);
+  }
+  const [only] = nodes;
+  return nodes.length === 1 && only !== undefined ? E.right({ tool: 'kubectl', verb: 'delete-node', node: only }) : E.right({ tool: 'kubectl', verb: 'delete-nodes', nodes });
+};
+
 const KUBECTL_VERBS = ['delete', 'drain', 'cordon', 'uncordon', 'taint', 'scale', 'apply', 'exec'];
 const NODE_TYPES = ['node', 'nodes', 'no'];
 const POD_TYPES = ['pod', 'pods', 'po'];
@@ -240,7 +268,7 @@ const typeAndName = (positional: readonly string[]): [string, string[]] => {
  */
 const withGlobal = (spec: FlagSpec): FlagSpec => Object.freeze({ ...KUBECTL_GLOBAL, ...spec });
 const KUBECTL_FLAGS = {
-  delete: withGlobal({ '--force': 'bool', '--grace-period': 'int', '--now': 'bool', '--wait': 'bool' }),
+  delete: withGlobal({ '--force': 'bool', '--grace-period': 'int', '--now': 'bool', '--wait': 'bool', '--selector': 'string' }),
   drain: withGlobal({
     '--ignore-daemonsets': 'bool', '--delete-emptydir-data': 'bool', '--delete-local-data': 'bool', '--force': 'bool',
     '--disable-eviction': 'bool', '--grace-period': 'int', '--timeout': 'duration',
@@ -262,10 +290,8 @@ const parseKubectl = (words: readonly string[]): E.Either<string, KubectlCommand
       if (E.isLeft(flags)) return flags;
       const [type, names] = typeAndName(flags.right.positional);
       const rest: ParsedFlags = { values: flags.right.values, positional: names };
-      if (NODE_TYPES.includes(type)) {
-        if (flags.right.values.size > 0) return E.left(`${prefix} node: takes no flags`);
-        return E.map((node: Word): KubectlCommand => ({ tool: 'kubectl', verb: 'delete-node', node }))(onePositional(`${prefix} node`, rest, 'node name'));
-      }
+      if (NODE_TYPES.includes(type)) return deleteNodes(`${prefix} node`, flags.right, names);
+      if (str(flags.right, '--selector') !== undefined) return E.left(`${prefix}: -l selects nodes only`);
       if (POD_TYPES.includes(type)) {
         const grace = bool(flags.right, '--now') ? 1 : num(flags.right, '--grace-period');
         return E.map((pod: Word): KubectlCommand => ({

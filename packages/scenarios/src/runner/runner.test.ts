@@ -186,6 +186,28 @@ describe('runScenario: free runs and commands typed live', () => {
     expect(result.steps[1]!.at).toBe(300);
   });
 
+  it('deletes several nodes by name or by label selector in one command, as kubectl does', () => {
+    const run = runScenario(load(), { free: true });
+    run.start();
+    run.env.cluster.sim.clock.runFor(5 * 60_000);
+    const records: { ok: boolean; output: string }[] = [];
+    const typed = (line: string): void => {
+      expect(run.command(line, (r) => records.push({ ok: r.ok, output: r.output }))).toEqual(E.right(undefined));
+    };
+    typed('kubectl delete nodes worker-3 worker-2');
+    typed('kubectl delete node -l kubernetes.io/hostname=worker-1');
+    typed('kubectl delete node -l kubernetes.io/hostname=worker-1');
+    typed('kubectl delete node worker-1 worker-0');
+    expect(records).toEqual([
+      { ok: true, output: 'node "worker-3" deleted\nnode "worker-2" deleted' },
+      { ok: true, output: 'node "worker-1" deleted' },
+      { ok: true, output: 'No resources found' },
+      { ok: false, output: 'Error from server (NotFound): nodes "worker-1" not found\nnode "worker-0" deleted' },
+    ]);
+    const nodes = run.env.cluster.sim.api.client('test').list('Node');
+    expect(E.isRight(nodes) && nodes.right.items.map((n) => n.metadata?.name)).toEqual(['master-0']);
+  });
+
   it('refuses a line that does not parse or names nothing, and changes nothing', () => {
     const run = runScenario(load(), { free: true });
     run.start();

@@ -274,6 +274,16 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
         switch (command.verb) {
           case 'delete-node':
             return withName(command.node, (n) => sync(k.deleteNode(n)));
+          case 'delete-nodes': {
+            if (command.selector !== undefined) return sync(k.deleteNodes({ selector: command.selector }));
+            const names: string[] = [];
+            for (const t of command.nodes) {
+              const n = name(t);
+              if (E.isLeft(n)) return done(false, n.left);
+              names.push(n.right);
+            }
+            return sync(k.deleteNodes({ names }));
+          }
           case 'delete-pod':
             return withName(command.pod, (n) =>
               sync(k.deletePod(n, { ...(command.namespace ? { namespace: command.namespace } : {}), force: command.force, ...(command.gracePeriodSeconds !== undefined ? { gracePeriod: command.gracePeriodSeconds } : {}) })),

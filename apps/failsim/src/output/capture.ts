@@ -17,6 +17,7 @@ import { describePod, getEvents, getNodes, getPods, type KubectlVersion } from '
 import type { KubeObject } from '@failsim/core';
 import { runScenario, type LoadedScenario, type RunOptions, type ScenarioResult, type ScenarioRun } from '@failsim/scenarios';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { TaskInfo } from '@failsim/vsphere';
 import { recentTasks } from './recent-tasks.js';
 
 /** One table or text an operator would have printed, at a virtual time. */
@@ -103,8 +104,30 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
     return { command: `kubectl get pods -o wide${nsFlag(namespaces[0] ?? 'default')}`, all: false };
   };
 
+  /**
+   * The Events at the API's resourceVersion `version`, by involvedObject name: the
+   * describes of one instant (and of the end) share one list, as they would one `kubectl
+   * get events`; each describe was a list of every Event (~100,000 built at 1,000 nodes).
+   */
+  let eventsListed: { readonly version: string; readonly byName: Map<string, Event[]> } | undefined;
+  /** The Events whose involvedObject is named `name`, in list order: describePod keeps its Pod's among them. */
+  const eventsNamed = (name: string): readonly Event[] => {
+    const version = env().cluster.sim.api.resourceVersion;
+    if (eventsListed?.version !== version) {
+      const byName = new Map<string, Event[]>();
+      for (const event of list<Event>('Event')) {
+        const about = event.involvedObject?.name ?? '';
+        const named = byName.get(about);
+        if (named === undefined) byName.set(about, [event]);
+        else named.push(event);
+      }
+      eventsListed = { version, byName };
+    }
+    return eventsListed.byName.get(name) ?? [];
+  };
+
   const describe = (pod: Pod, reason: string): void => {
-    const events = list<Event>('Event');
+    const events = eventsNamed(pod.metadata?.name ?? '');
     keep(`kubectl describe pod ${pod.metadata?.name ?? ''}${nsFlag(pod.metadata?.namespace ?? 'default')}`, describePod(pod, events, { now: clock().date() }), reason);
   };
 
@@ -122,14 +145,23 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
     keep(command, getPods(pods, { ...opts, now }), reason, [...getPods(pods, { ...opts, now: zero }), ...uids(pods)]);
   };
 
+  /**
+   * The tasks that started or ended since the last look, by their number (`task-<n>`), as
+   * each was last told: only they can be news, and a large run's log holds tens of
+   * thousands (reading the whole pane at each look was a third of a 100-node run).
+   */
+  const touchedTasks = new Map<number, TaskInfo>();
   const tasks = (reason: string): void => {
-    const vc = env().vcenter;
     const since = lastTasksAt ?? run.startMs - 1;
     const now = clock().now();
     const news = (t: number | undefined): boolean => t !== undefined && t > since && t <= now;
-    // Tasks queued or ended since the last look, as the Recent Tasks pane shows them now;
-    // the environment's own (BOSH creating its disks) came before the story.
-    const fresh = vc.recentTasks().slice(setupTasks).filter((t) => news(t.queuedAt) || news(t.completedAt));
+    // Tasks queued or ended since the last look, as the Recent Tasks pane shows them now,
+    // in its order; the environment's own (BOSH creating its disks) came before the story.
+    const fresh = [...touchedTasks]
+      .filter(([n, t]) => n > setupTasks && (news(t.queuedAt) || news(t.completedAt)))
+      .sort(([a], [b]) => a - b)
+      .map(([, t]) => t);
+    touchedTasks.clear();
     lastTasksAt = now;
     keep('vSphere Client: Recent Tasks', recentTasks(fresh, clock().date(0)), reason, undefined, false);
   };
@@ -193,6 +225,7 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
     },
   });
   setupTasks = run.env.vcenter.recentTasks().length;
+  const stopTasks = run.env.vcenter.tasks.onTask((task) => touchedTasks.set(Number(task.id.slice('task-'.length)), task));
   const result = run.runToEnd();
   flush();
   // The end: the Events of each namespace the story touched, oldest first, and every workload Pod described.
@@ -203,5 +236,6 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
     keep(`kubectl get events${nsFlag(namespace)} --sort-by=.lastTimestamp`, getEvents(inNs, { now, ...(version ? { kubectlVersion: version } : {}) }), 'end of run');
   }
   for (const pod of workloadPods()) describe(pod, 'end of run');
+  stopTasks();
   return { result, title: loaded.metadata.title, snapshots };
 };

@@ -52,7 +52,8 @@ const describeTask = (task: TaskInfo): string =>
  * - `data-until-deleted`: every VMDK seen before is still there, the same file, with at
  *   least the keys the guest had written — unless a deletion (`fileDeleted$`) took it.
  *
- * Cost per task end: O(VMs × disks + files); tasks are seconds of virtual time apart.
+ * Cost per task end: O(VMs × disks + files), map lookups only (a zone failure at 300 nodes
+ * ends ~2,500 tasks).
  *
  * @example
  * ```ts
@@ -99,15 +100,24 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
   const known = new Map<string, VmdkFile>();
   const knownKeys = new Map<string, number>();
   const deleted = new Set<string>();
+  // The files now, by path (vcenter.files() keys them by their canonical path): a check
+  // looked each known file up with vcenter.file(), which parses the path again, per file
+  // per task end (a third of a 300-node zone failure's runner time with the two below).
+  const current = new Map<string, VmdkFile>();
+  const look = (): void => {
+    current.clear();
+    for (const file of vcenter.files()) current.set(file.path, file);
+  };
   const remember = (): void => {
     known.clear();
     knownKeys.clear();
-    for (const file of vcenter.files()) {
-      known.set(file.path, file);
-      knownKeys.set(file.path, file.content.size);
+    for (const [path, file] of current) {
+      known.set(path, file);
+      knownKeys.set(path, file.content.size);
     }
     deleted.clear();
   };
+  look();
   remember();
 
   // The first powered-on VM with each disk open; a second one is rare (a violation) and
@@ -139,9 +149,10 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
         report('vmdk-single-writer', `open ${path} ${names.join(',')}`, `${path} is open by ${vms.length} powered-on VMs (${names.join(', ')}) and is not a multi-writer disk`);
       }
     }
+    look();
     for (const [path, was] of known) {
       if (deleted.has(path)) continue;
-      const now = vcenter.file(path);
+      const now = current.get(path);
       const keys = knownKeys.get(path) ?? 0;
       if (now === undefined) {
         report('data-until-deleted', `gone ${path} ${was.uuid}`, `${path} vanished from the datastore without a task deleting it`);

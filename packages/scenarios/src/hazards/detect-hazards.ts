@@ -51,6 +51,8 @@ interface RunningPod {
   readonly uid: string;
   readonly namespace: string;
   readonly name: string;
+  /** `namespace/name`, what two copies of a StatefulSet Pod share. */
+  readonly identity: string;
 }
 
 const keyOf = (kind: string, name: string, namespace?: string): string => (namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`);
@@ -125,10 +127,9 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
       const uses = (uidEntries.get(r.uid) ?? 0) + by;
       if (uses === 0) uidEntries.delete(r.uid);
       else uidEntries.set(r.uid, uses);
-      const identity = `${r.namespace}/${r.name}`;
-      const copies = (identityEntries.get(identity) ?? 0) + by;
-      if (copies === 0) identityEntries.delete(identity);
-      else identityEntries.set(identity, copies);
+      const copies = (identityEntries.get(r.identity) ?? 0) + by;
+      if (copies === 0) identityEntries.delete(r.identity);
+      else identityEntries.set(r.identity, copies);
       if (by === 1 ? copies === 2 : copies === 1) sharedIdentities += by;
     }
   };
@@ -145,7 +146,7 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
         for (const c of list) {
           if (c.state !== 'running' || seen.has(c.podUid)) continue;
           seen.add(c.podUid);
-          running.push({ node, uid: c.podUid, namespace: c.namespace, name: c.podName });
+          running.push({ node, uid: c.podUid, namespace: c.namespace, name: c.podName, identity: `${c.namespace}/${c.podName}` });
         }
       }
       count(was.running, -1);
@@ -178,10 +179,7 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
   /** Called only when two running Pods share a namespace and name. */
   const splitBrain = (running: readonly RunningPod[]): void => {
     const byIdentity = new Map<string, RunningPod[]>();
-    for (const r of running) {
-      const key = `${r.namespace}/${r.name}`;
-      byIdentity.set(key, [...(byIdentity.get(key) ?? []), r]);
-    }
+    for (const r of running) byIdentity.set(r.identity, [...(byIdentity.get(r.identity) ?? []), r]);
     for (const [, copies] of byIdentity) {
       if (copies.length < 2) continue;
       const objects = copies.map((c) => pods.get(c.uid));

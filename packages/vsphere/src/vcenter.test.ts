@@ -27,6 +27,23 @@ describe('Vcenter inventory', () => {
     expect([b.newDiskUuid(), b.newDiskUuid()]).toEqual(uuids);
   });
 
+  it('counts every change of its VMs, its files and their contents, and nothing else', () => {
+    const vc = withPvOnA();
+    const counts = () => [vc.vmChanges, vc.fileChanges, vc.contentChanges];
+    const [vms, files, contents] = counts();
+    vc.vms();
+    vc.files();
+    vc.vmsWithDisk(PV);
+    expect(counts()).toEqual([vms, files, contents]);
+    expect(E.isRight(settled(vc.powerOff('vm-b', { durationMs: 0 })))).toBe(true);
+    expect(counts()).toEqual([vms! + 1, files, contents]);
+    vc.file(PV)!.content.set('k', 'v');
+    vc.file(PV)!.content.clear();
+    expect(counts()).toEqual([vms! + 1, files, contents! + 2]);
+    expect(E.isRight(vc.createDisk({ path: '[vsanDatastore] kubevols/other.vmdk', capacityInKB: 1024, storagePolicy: 'raid-1' }))).toBe(true);
+    expect(counts()).toEqual([vms! + 1, files! + 1, contents! + 2]);
+  });
+
   it('finds a VM by BIOS UUID in any case, and not once it is unregistered', () => {
     const vc = smallVcenter();
     const vm = vc.vm('vm-a')!;

@@ -112,6 +112,41 @@ const fileLocked = (path: string): VimFault => vimFault(`Unable to access file $
 /** msg.disk.fileNotFound family (storage reference §8.1; wording Unverified across ESXi releases). */
 const fileNotFound = (path: string): VimFault => vimFault(`File ${path} was not found`);
 
+/** A count of changes, shared by the maps that add to it. */
+interface ChangeCount {
+  changes: number;
+}
+
+/**
+ * A Map that adds every set, delete and clear to `count`, so that the counts
+ * {@link Vcenter.vmChanges}, {@link Vcenter.fileChanges} and {@link Vcenter.contentChanges}
+ * cannot miss a change whatever code makes it: the invariant checker trusts them to skip
+ * what cannot have changed.
+ */
+class CountedMap<K, V> extends Map<K, V> {
+  readonly count: ChangeCount;
+
+  constructor(count: ChangeCount = { changes: 0 }) {
+    super();
+    this.count = count;
+  }
+
+  override set(key: K, value: V): this {
+    this.count.changes++;
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    this.count.changes++;
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.count.changes++;
+    super.clear();
+  }
+}
+
 /** The vCenter inventory and its task engine. */
 export class Vcenter {
   /** Datacenter name. */
@@ -125,10 +160,12 @@ export class Vcenter {
   readonly #hosts = new Map<string, HostSystem>();
   readonly #datastores = new Map<string, Datastore>();
   readonly #policies = new Map<string, StoragePolicy>();
-  readonly #vms = new Map<string, VirtualMachine>();
+  readonly #vms = new CountedMap<string, VirtualMachine>();
   /** vmByUuid's index, dropped when a VM is added or removed (a VM's UUID never changes). */
   #namesByUuid: Map<string, string> | undefined;
-  readonly #files = new Map<string, VmdkFile>();
+  readonly #files = new CountedMap<string, VmdkFile>();
+  /** The change count every file's `content` adds to. */
+  readonly #contents: ChangeCount = { changes: 0 };
   /**
    * The names of the VMs configured with each disk file (any power state), by canonical
    * path: every attach, power-on and delete asks who holds a file, and walking every VM for
@@ -153,6 +190,28 @@ export class Vcenter {
     this.datacenter = options.datacenter ?? 'Datacenter';
     this.cluster = options.cluster ?? 'Cluster';
     this.tasks = new TaskManager(options.clock, options.taskDurations);
+  }
+
+  /**
+   * Counts every change of the VMs (created, reconfigured, powered, removed): the same count
+   * at two reads means vms() holds the same objects. Readers that derive from every VM
+   * (the invariant checker, at each task end) skip what cannot have changed.
+   */
+  get vmChanges(): number {
+    return this.#vms.count.changes;
+  }
+
+  /**
+   * Counts every VMDK file added or removed: the same count at two reads means files()
+   * holds the same file objects (their `content` may still have been written).
+   */
+  get fileChanges(): number {
+    return this.#files.count.changes;
+  }
+
+  /** Counts every write to any VMDK file's `content` (the guest's keys), all files together. */
+  get contentChanges(): number {
+    return this.#contents.changes;
   }
 
   /** The virtual clock. */
@@ -578,7 +637,7 @@ export class Vcenter {
       ...(spec.storagePolicy !== undefined ? { storagePolicy: spec.storagePolicy } : {}),
       ...(spec.fcdId !== undefined ? { fcdId: spec.fcdId } : {}),
       ...(spec.parent !== undefined ? { parent: spec.parent } : {}),
-      content: new Map(),
+      content: new CountedMap<string, string>(this.#contents),
     };
     this.#files.set(path, file);
     if (file.fcdId !== undefined) {

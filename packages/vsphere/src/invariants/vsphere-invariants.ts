@@ -164,11 +164,37 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
     report('data-until-deleted', `lost ${path} ${uuid} ${size}`, `data written to ${path} vanished without a delete: ${keys - size} of ${keys} keys gone`);
   };
 
-  /** vmdk-single-writer over every powered-on VM. */
+  // Each VM as the last check read it (vCenter gives a VM a new object when it changes).
+  const readVms = new Map<string, VirtualMachine>();
+  /** Whether powered-on `vm` has a disk some other powered-on VM has too. */
+  const sharesADisk = (vm: VirtualMachine): boolean =>
+    vm.powerState === 'poweredOn' && vm.disks.some((disk) => vcenter.vmsWithDisk(disk.fileName).filter((holder) => holder.powerState === 'poweredOn').length > 1);
+
+  /**
+   * vmdk-single-writer over every powered-on VM, when a VM changed since the last check
+   * into one that shares a disk: a disk open twice that no changed VM has was open twice
+   * at the last check too, and reported then (or shareable).
+   */
   const checkOpenDisks = (): void => {
+    const vms = vcenter.vms();
+    let suspect = false;
+    for (const vm of vms) {
+      if (readVms.get(vm.name) === vm) continue;
+      readVms.set(vm.name, vm);
+      suspect ||= sharesADisk(vm);
+    }
+    if (readVms.size > vms.length) {
+      const present = new Set(vms.map((vm) => vm.name));
+      for (const name of readVms.keys()) if (!present.has(name)) readVms.delete(name);
+    }
+    if (suspect) reportOpenDisks(vms);
+  };
+
+  /** vmdk-single-writer over every powered-on VM of `vms` (vcenter.vms()). */
+  const reportOpenDisks = (vms: readonly VirtualMachine[]): void => {
     openBy.clear();
     let shared: Map<string, VirtualMachine[]> | undefined;
-    for (const vm of vcenter.vms()) {
+    for (const vm of vms) {
       if (vm.powerState !== 'poweredOn') continue;
       for (const disk of vm.disks) {
         const first = openBy.get(disk.fileName);

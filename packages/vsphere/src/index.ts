@@ -9,6 +9,7 @@ export * from './inventory.js';
 export * from './virtual-device-list.js';
 export * from './task.js';
 export * from './vcenter.js';
+export { VmChanges } from './vm-changes.js';
 export * from './node-machines.js';
 export { Govc, GOVC_COMMANDS, splitWords, type GovcError, type GovcResult } from './govc.js';
 export { pollUntil, type AttachableVolumePlugin } from './volume-plugin.js';

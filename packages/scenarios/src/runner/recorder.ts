@@ -4,7 +4,7 @@
 // the vSphere fields through vCenter's task completions, so nothing is polled.
 import type { Kind, ObjectOf, WatchEvent } from '@failsim/core';
 import { formatEventSource, isNodeHeartbeatOnly, nodeStatus, podColumns } from '@failsim/controllers';
-import type { VirtualDisk } from '@failsim/vsphere';
+import { VmChanges } from '@failsim/vsphere';
 import type { Event, Node, PersistentVolume } from 'kubernetes-types/core/v1.js';
 import type { Subscription } from 'rxjs';
 import type { ArticleEnvironment } from '../environment/article-environment.js';
@@ -77,18 +77,19 @@ export class Recorder {
   readonly #vms = new Map<string, Followed>();
   readonly #pvs = new Map<string, PersistentVolume>();
   /*
-   * A look at vSphere (each task end, each power event) re-reads the attachments of the PVs
-   * whose disk may have changed holders, not of every PV: each one cost two datastore path
-   * parses, and a zone failure at 300 nodes has ~900 PVs and ~2,500 task ends (16% of its
-   * runner time). Each PV's VMDK as #attached resolved it, the PVs by VMDK, and the PVs
-   * whose VMDK vCenter resolves (CSI: the first-class disk's path, which a task can create
-   * or delete), re-resolved at each look; each VM's disk list as the last look saw it (the
-   * inventory gives a VM a new list whenever its disks change).
+   * A look at vSphere (each task end, each power event) re-reads the power of the VMs that
+   * changed and the attachments of the PVs whose disk may have changed holders, not of
+   * every VM and PV: each PV cost two datastore path parses, and a zone failure at 300
+   * nodes has ~900 PVs and ~2,500 task ends (16% of its runner time). The VMs as the last
+   * look saw them; each PV's VMDK as #attached resolved it, the PVs by VMDK, and the PVs
+   * whose VMDK vCenter resolves (CSI: the first-class disk's path), re-resolved at a look
+   * after vCenter's files changed (its count at the last such look in #filesRead).
    */
+  readonly #vmChanges: VmChanges;
+  #filesRead = -1;
   readonly #vmdkOf = new Map<string, string | undefined>();
   readonly #pvsByVmdk = new Map<string, Set<string>>();
   readonly #resolvedByVcenter = new Set<string>();
-  readonly #vmDisks = new Map<string, readonly VirtualDisk[]>();
   readonly #subscriptions: Subscription[] = [];
   /** What stops each API watch. */
   readonly #stops: (() => void)[] = [];
@@ -98,6 +99,7 @@ export class Recorder {
     this.#env = env;
     this.#startMs = startMs;
     this.#listener = listener;
+    this.#vmChanges = new VmChanges(env.vcenter);
   }
 
   /** Starts watching; VMs that exist now are recorded as created. */
@@ -194,32 +196,29 @@ export class Recorder {
   }
 
   #vsphere(): void {
-    this.#power();
-    // The disks whose holders may have changed: those of each VM whose list changed, came or went.
+    // The VMs that changed: their power, and the disks whose holders may have changed
+    // (those of each VM whose disk list changed, came or went).
     const touched = new Set<string>();
-    const vms = this.#env.vcenter.vms();
-    let came = false;
-    for (const vm of vms) {
-      const before = this.#vmDisks.get(vm.name);
-      if (before === vm.disks) continue;
-      came ||= before === undefined;
-      for (const d of before ?? []) touched.add(d.fileName);
-      for (const d of vm.disks) touched.add(d.fileName);
-      this.#vmDisks.set(vm.name, vm.disks);
-    }
-    if (came || this.#vmDisks.size !== vms.length) {
-      const present = new Set(vms.map((vm) => vm.name));
-      for (const [name, disks] of this.#vmDisks) {
-        if (present.has(name)) continue;
-        for (const d of disks) touched.add(d.fileName);
-        this.#vmDisks.delete(name);
-      }
-    }
+    this.#vmChanges.look(
+      (vm, before) => {
+        this.#set(Recorder.#slot(this.#vms, vm.name, 'VirtualMachine', undefined), 'power', vm.powerState);
+        if (before?.disks === vm.disks) return;
+        for (const d of before?.disks ?? []) touched.add(d.fileName);
+        for (const d of vm.disks) touched.add(d.fileName);
+      },
+      (before) => {
+        for (const d of before.disks) touched.add(d.fileName);
+      },
+    );
     const again = new Set<string>();
     for (const path of touched) for (const name of this.#pvsByVmdk.get(path) ?? []) again.add(name);
-    for (const name of this.#resolvedByVcenter) {
-      const pv = this.#pvs.get(name);
-      if (pv !== undefined && vmdkOfPv(this.#env, pv) !== this.#vmdkOf.get(name)) again.add(name);
+    const files = this.#env.vcenter.fileChanges;
+    if (files !== this.#filesRead) {
+      this.#filesRead = files;
+      for (const name of this.#resolvedByVcenter) {
+        const pv = this.#pvs.get(name);
+        if (pv !== undefined && vmdkOfPv(this.#env, pv) !== this.#vmdkOf.get(name)) again.add(name);
+      }
     }
     // In the order every PV was re-read before, so the transitions come in that order.
     if (again.size > 0) for (const [name, pv] of this.#pvs) if (again.has(name)) this.#attached(name, pv);

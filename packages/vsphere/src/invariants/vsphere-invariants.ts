@@ -10,6 +10,7 @@ import type { Subscription } from 'rxjs';
 import type { VirtualMachine, VmdkFile } from '../inventory.js';
 import type { TaskInfo } from '../task.js';
 import type { Vcenter } from '../vcenter.js';
+import { VmChanges } from '../vm-changes.js';
 
 /** The rules {@link checkVsphereInvariants} checks. */
 export type VsphereInvariantRule = 'vmdk-single-writer' | 'data-until-deleted';
@@ -120,10 +121,10 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
   };
   look();
   remember();
-  // vCenter's change counts when the last check read the VMs and the files: after a task
-  // that changed neither (most of a zone failure's, which end by the thousand) a check
-  // reads only the files' key counts; a change of either is read in full.
-  let vmsRead = -1;
+  // What changed since the last check, by vCenter's change counts: after a task that
+  // changed no VM and no file (most of a zone failure's, which end by the thousand) a check
+  // reads nothing but, if a file's content was written, the files' key counts.
+  const vmChanges = new VmChanges(vcenter);
   let filesRead = vcenter.fileChanges;
   let contentsRead = vcenter.contentChanges;
 
@@ -131,10 +132,7 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
   // only then gets a list.
   const openBy = new Map<string, VirtualMachine>();
   const check = (): void => {
-    if (vcenter.vmChanges !== vmsRead) {
-      vmsRead = vcenter.vmChanges;
-      checkOpenDisks();
-    }
+    checkOpenDisks();
     if (vcenter.fileChanges !== filesRead) {
       filesRead = vcenter.fileChanges;
       contentsRead = vcenter.contentChanges;
@@ -164,8 +162,6 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
     report('data-until-deleted', `lost ${path} ${uuid} ${size}`, `data written to ${path} vanished without a delete: ${keys - size} of ${keys} keys gone`);
   };
 
-  // Each VM as the last check read it (vCenter gives a VM a new object when it changes).
-  const readVms = new Map<string, VirtualMachine>();
   /** Whether powered-on `vm` has a disk some other powered-on VM has too. */
   const sharesADisk = (vm: VirtualMachine): boolean =>
     vm.powerState === 'poweredOn' && vm.disks.some((disk) => vcenter.vmsWithDisk(disk.fileName).filter((holder) => holder.powerState === 'poweredOn').length > 1);
@@ -176,18 +172,11 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
    * at the last check too, and reported then (or shareable).
    */
   const checkOpenDisks = (): void => {
-    const vms = vcenter.vms();
     let suspect = false;
-    for (const vm of vms) {
-      if (readVms.get(vm.name) === vm) continue;
-      readVms.set(vm.name, vm);
+    vmChanges.look((vm) => {
       suspect ||= sharesADisk(vm);
-    }
-    if (readVms.size > vms.length) {
-      const present = new Set(vms.map((vm) => vm.name));
-      for (const name of readVms.keys()) if (!present.has(name)) readVms.delete(name);
-    }
-    if (suspect) reportOpenDisks(vms);
+    });
+    if (suspect) reportOpenDisks(vcenter.vms());
   };
 
   /** vmdk-single-writer over every powered-on VM of `vms` (vcenter.vms()). */

@@ -222,7 +222,6 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
       `Pod ${r.namespace}/${r.name} is running on node ${r.node}, which the API server no longer has: the machine is powered on and its kubelet still runs the Pod`,
     );
 
-
   let scanTimer: { cancel(): void } | undefined;
   const scan = (): void => {
     scanTimer?.cancel();

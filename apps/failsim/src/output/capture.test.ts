@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadScenario } from '@failsim/scenarios';
 import { findLibraryScenario } from '../library.js';
-import { captureRun, kubectlVersionOf, type Snapshot } from './capture.js';
+import { captureRun, kubectlVersionOf, reasonFor, WATCH_ABOVE_ROWS, type Snapshot } from './capture.js';
 
 const poweroff = (): ReturnType<typeof captureRun> => {
   const loaded = loadScenario(findLibraryScenario('statefulset-node-poweroff')!);
@@ -74,5 +77,114 @@ describe('captureRun (the seed article power-off, Kubernetes 1.12)', () => {
   it('keeps the snapshots in virtual time order', () => {
     const times = snapshots.map((s) => s.at);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+});
+
+describe('reasonFor', () => {
+  it('names up to six subjects, then the first three and a count', () => {
+    expect(reasonFor(['node/a NotReady', 'node/b NotReady'])).toBe('node/a NotReady, node/b NotReady');
+    expect(reasonFor(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'])).toBe('a, b, c and 5 more');
+  });
+});
+
+/**
+ * A Deployment of 30 Pods on three workers, scaled to `replicas` at 30 s, worker-2
+ * powered off at 1 min (profile 1.14: taint-based eviction ~5m45s later).
+ */
+const deployment = (replicas: number): ReturnType<typeof captureRun> => {
+  const dir = mkdtempSync(join(tmpdir(), 'failsim-capture-'));
+  writeFileSync(join(dir, 'web.yaml'), `apiVersion: v1
+kind: Namespace
+metadata: { name: shop }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  replicas: ${Math.min(replicas, 30)}
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: nginx:1.15 }] }
+`);
+  writeFileSync(join(dir, 'scenario.yaml'), `metadata: { name: large-deployment, title: A large Deployment on a powered-off worker }
+profile: "1.14"
+storage: vcp
+cluster:
+  nodes:
+    - { name: master-0, role: control-plane, zone: az1 }
+    - { name: worker-0, role: worker, zone: az1, host: esxi-01 }
+    - { name: worker-1, role: worker, zone: az1, host: esxi-02 }
+    - { name: worker-2, role: worker, zone: az1, host: esxi-03 }
+  vsphere:
+    hosts: [esxi-01, esxi-02, esxi-03]
+    datastores: [{ name: vsanDatastore }]
+resources: [{ file: web.yaml }]
+steps:
+  - { at: 30s, run: "kubectl scale deployment/web --replicas=${replicas} -n shop" }
+  - { id: poweroff, at: 1m, run: "govc vm.power -off {{ vm of node worker-2 }}" }
+seed: 3
+until: 8m
+`);
+  const loaded = loadScenario(join(dir, 'scenario.yaml'));
+  if (loaded._tag === 'Left') throw new Error(JSON.stringify(loaded.left));
+  return captureRun(loaded.right);
+};
+
+describe(`captureRun of a cluster with more than ${WATCH_ABOVE_ROWS} Pods`, () => {
+  const { snapshots } = deployment(60);
+  const rows = (s: Snapshot): string[] => s.lines.slice(1);
+  const watches = snapshots.filter((s) => s.command === 'kubectl get pods -o wide -n shop --watch');
+  const evictedAt = snapshots.find((s) => s.command.includes('Pods Terminating'))?.at;
+
+  it('prints whole tables while they are short, then only the rows that changed, as a --watch pane', () => {
+    const whole = snapshots.filter((s) => s.command === 'kubectl get pods -o wide -n shop');
+    expect(whole.length).toBeGreaterThan(0);
+    expect(Math.max(...whole.map((s) => rows(s).length))).toBeLessThanOrEqual(WATCH_ABOVE_ROWS);
+    expect(watches.length).toBeGreaterThan(0);
+    expect(watches.every((s) => !s.typed && s.lines[0]!.startsWith('NAME '))).toBe(true);
+    expect(whole.every((s) => s.at < watches[0]!.at)).toBe(true);
+  });
+
+  it('shows at the eviction the evicted Pods and their replacements, not the Pods that ran on', () => {
+    expect(evictedAt).toBeDefined();
+    const atEviction = watches.filter((s) => s.at === evictedAt).flatMap(rows);
+    const terminating = atEviction.filter((r) => / Terminating /.test(r));
+    expect(terminating.length).toBeGreaterThan(5);
+    expect(terminating.every((r) => / worker-2 /.test(r))).toBe(true);
+    expect(atEviction.filter((r) => / Running /.test(r))).toEqual([]);
+    expect(atEviction.filter((r) => / Pending /.test(r))).toHaveLength(terminating.length);
+  });
+
+  it('describes one of the Pods that reached a status together and says of how many', () => {
+    const describes = snapshots.filter((s) => s.at === evictedAt && s.command.startsWith('kubectl describe pod'));
+    const terminating = watches.filter((s) => s.at === evictedAt).flatMap(rows).filter((r) => / Terminating /.test(r));
+    expect(describes).toHaveLength(1);
+    expect(describes[0]!.command).toMatch(new RegExp(`^kubectl describe pod web-[a-z0-9-]+ -n shop {3}# one of ${terminating.length} Pods Terminating$`));
+    expect(describes[0]!.lines.some((l) => /^Status: +Terminating/.test(l))).toBe(true);
+  });
+
+  it('describes at the end one Pod of each STATUS', () => {
+    const end = snapshots.filter((s) => s.reason === 'end of run' && s.command.startsWith('kubectl describe pod'));
+    const evicted = watches.filter((s) => s.at === evictedAt).flatMap(rows).filter((r) => / Terminating /.test(r)).length;
+    // The evicted Pods stay Terminating: their node is gone, no kubelet confirms the deletion.
+    expect(end.map((s) => s.command.replace(/web-[a-z0-9-]+/, 'web-…'))).toEqual([
+      'kubectl describe pod web-… -n shop   # one of 60 Pods Running',
+      `kubectl describe pod web-… -n shop   # one of ${evicted} Pods Terminating`,
+    ]);
+  });
+});
+
+describe(`captureRun of a cluster with at most ${WATCH_ABOVE_ROWS} Pods`, () => {
+  it('prints whole tables and describes every Pod that reached a status', () => {
+    const { snapshots } = deployment(9);
+    expect(snapshots.some((s) => s.command.endsWith('--watch'))).toBe(false);
+    const tables = snapshots.filter((s) => s.command === 'kubectl get pods -o wide -n shop');
+    const evicted = snapshots.filter((s) => s.command.startsWith('kubectl describe pod') && s.reason !== 'end of run' && s.lines.some((l) => /^Status: +Terminating/.test(l)));
+    expect(evicted.length).toBeGreaterThan(0);
+    expect(evicted.every((s) => !s.command.includes('#'))).toBe(true);
+    // Each Pod at the end: nine Running and the evicted ones still Terminating.
+    expect(snapshots.filter((s) => s.reason === 'end of run' && s.command.startsWith('kubectl describe pod'))).toHaveLength(tables.at(-1)!.lines.length - 1);
+    expect(tables.at(-1)!.lines.length - 1).toBeGreaterThan(9);
   });
 });

@@ -13,12 +13,19 @@
 // runs after everything already due at that instant, and the tables show where the
 // instant settled. A table is kept only when it differs from the last one kept, ages
 // aside: a re-run of `kubectl get nodes` that shows the same rows tells nothing new.
-import { describePod, getEvents, getNodes, getPods, type KubectlVersion } from '@failsim/controllers';
+//
+// A large cluster's story is told the way an operator would follow it there: a table of
+// more than WATCH_ABOVE_ROWS rows prints only the rows that changed, came or went, as a
+// `kubectl get … --watch` pane beside the prompt does; of the Pods that reach the same
+// unusual status (or Warning) at one instant one is described, the snapshot's reason
+// saying of how many; and at the end one Pod of each STATUS is described, not all.
+import { describePod, getEvents, getNodes, getPods, podColumns, type KubectlVersion } from '@failsim/controllers';
 import type { KubeObject } from '@failsim/core';
 import { runScenario, type LoadedScenario, type RunOptions, type ScenarioResult, type ScenarioRun } from '@failsim/scenarios';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { TaskInfo } from '@failsim/vsphere';
 import { recentTasks } from './recent-tasks.js';
+import { watchRows, type RowChanges } from './watch-rows.js';
 
 /** One table or text an operator would have printed, at a virtual time. */
 export interface Snapshot {
@@ -49,6 +56,33 @@ const SYSTEM_NAMESPACES = new Set(['kube-system']);
 const ROUTINE_POD_STATUS = new Set(['Pending', 'ContainerCreating', 'Running', 'Completed']);
 const OWNER = 'failsim-transcript';
 
+/**
+ * Above this many rows a table prints only what changed (a `--watch` pane), and Pods are
+ * described by example. The seed article's clusters (≤ 10 Pods) are far below it; a
+ * 100-node zone failure's 3,000-row Pod table, printed whole at each of its ~250
+ * instants, made a transcript of 950,000 lines.
+ */
+export const WATCH_ABOVE_ROWS = 50;
+
+/** The reason of a snapshot taken for several subjects: all of them, or the first three and a count. */
+export const reasonFor = (reasons: readonly string[]): string =>
+  reasons.length <= 6 ? reasons.join(', ') : `${reasons.slice(0, 3).join(', ')} and ${reasons.length - 3} more`;
+
+/** `items` by `keyOf`, each group and the groups in the order first met. */
+const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+};
+
+/** `1,234`: counts in reasons as the tables' readers would write them. */
+const count = (n: number): string => n.toLocaleString('en-US');
+
 /** The kubectl minor version of a profile (`1.12`, `v1.28.15` → `1.28`); the printers' default otherwise. */
 export const kubectlVersionOf = (profile: string): KubectlVersion | undefined => {
   const minor = /^v?1\.(\d+)/.exec(profile)?.[1];
@@ -75,7 +109,8 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
   let setupTasks = 0;
   /** Per Pod uid, the Warning reasons already answered with a describe. */
   const warned = new Map<string, Set<string>>();
-  let pending: { reasons: Map<string, string>; describe: Set<string> } | undefined;
+  /** Subjects of this instant with their reasons, and the Pods (`namespace/name`) to describe with what they reached. */
+  let pending: { reasons: Map<string, string>; describe: Map<string, string> } | undefined;
 
   const env = (): ScenarioRun['env'] => run.env;
   const clock = (): ScenarioRun['env']['cluster']['sim']['clock'] => env().cluster.sim.clock;
@@ -105,44 +140,62 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
   };
 
   /**
-   * The Events at the API's resourceVersion `version`, by involvedObject name: the
-   * describes of one instant (and of the end) share one list, as they would one `kubectl
-   * get events`; each describe was a list of every Event (~100,000 built at 1,000 nodes).
+   * The Events about a Pod as `kubectl describe` asks for them: a list of its namespace's
+   * Events with the field selector `involvedObject.name=` (describePod then keeps those of
+   * its uid). Listing every Event for each describe built ~100,000 at 1,000 nodes.
    */
-  let eventsListed: { readonly version: string; readonly byName: Map<string, Event[]> } | undefined;
-  /** The Events whose involvedObject is named `name`, in list order: describePod keeps its Pod's among them. */
-  const eventsNamed = (name: string): readonly Event[] => {
-    const version = env().cluster.sim.api.resourceVersion;
-    if (eventsListed?.version !== version) {
-      const byName = new Map<string, Event[]>();
-      for (const event of list<Event>('Event')) {
-        const about = event.involvedObject?.name ?? '';
-        const named = byName.get(about);
-        if (named === undefined) byName.set(about, [event]);
-        else named.push(event);
-      }
-      eventsListed = { version, byName };
-    }
-    return eventsListed.byName.get(name) ?? [];
+  const eventsAbout = (pod: Pod): readonly Event[] => {
+    const r = client().list('Event', { namespace: pod.metadata?.namespace ?? 'default', fieldSelector: `involvedObject.name=${pod.metadata?.name ?? ''}` });
+    return r._tag === 'Right' ? r.right.items : [];
   };
 
-  const describe = (pod: Pod, reason: string): void => {
-    const events = eventsNamed(pod.metadata?.name ?? '');
-    keep(`kubectl describe pod ${pod.metadata?.name ?? ''}${nsFlag(pod.metadata?.namespace ?? 'default')}`, describePod(pod, events, { now: clock().date() }), reason);
+  /** `example`: in a large cluster, of how many Pods this one is an example, as a shell comment after the command. */
+  const describe = (pod: Pod, reason: string, example?: { of: number; reached: string }): void => {
+    const events = eventsAbout(pod);
+    const comment = example === undefined || example.of < 2 ? '' : `   # one of ${count(example.of)} Pods ${example.reached}`;
+    keep(`kubectl describe pod ${pod.metadata?.name ?? ''}${nsFlag(pod.metadata?.namespace ?? 'default')}${comment}`, describePod(pod, events, { now: clock().date() }), reason);
   };
 
-  const tables = (reason: string): void => {
+  const printer = version ? { kubectlVersion: version } : {};
+  // Each table's rows as a watch would have printed them, kept at every look (small tables too) so a table that grows past WATCH_ABOVE_ROWS prints what changed since the last.
+  const watchNodes = watchRows((node: Node) => getNodes([node], { now: clock().date(0) })[1] ?? '');
+  const watchPods = watchRows((pod: Pod) => getPods([pod], { ...printer, wide: true, allNamespaces: true, now: clock().date(0) })[1] ?? '');
+  /** Keeps the changed rows of a table as its `--watch` pane would have shown them, in table order. */
+  const keepChanges = <T extends KubeObject>(command: string, changes: RowChanges<T>, print: (objects: readonly T[]) => string[], reason: string): void =>
+    keep(`${command} --watch`, print([...changes.changed, ...changes.gone].sort(byNamespaceAndName)), reason, undefined, false);
+
+  const tables = (reason: string, pods: readonly Pod[]): void => {
     const now = clock().date();
     // The comparison key: the same table measured from the objects' own clock zero, so only ages differ.
     const zero = clock().date(0);
     const nodes = list<Node>('Node').sort(byNamespaceAndName);
     // uids tell a re-created object from the one it replaced, which the rows alone may not.
     const uids = (objects: readonly KubeObject[]): string[] => objects.map((o) => o.metadata?.uid ?? '');
-    keep('kubectl get nodes', getNodes(nodes, { now }), reason, [...getNodes(nodes, { now: zero }), ...uids(nodes)]);
-    const pods = workloadPods();
+    const nodeChanges = watchNodes(nodes);
+    if (nodes.length <= WATCH_ABOVE_ROWS) keep('kubectl get nodes', getNodes(nodes, { now }), reason, [...getNodes(nodes, { now: zero }), ...uids(nodes)]);
+    else keepChanges('kubectl get nodes', nodeChanges, (changed) => getNodes(changed, { now }), reason);
     const { command, all } = podsCommand(pods);
-    const opts = { wide: true, allNamespaces: all, ...(version ? { kubectlVersion: version } : {}) };
-    keep(command, getPods(pods, { ...opts, now }), reason, [...getPods(pods, { ...opts, now: zero }), ...uids(pods)]);
+    const opts = { wide: true, allNamespaces: all, ...printer };
+    const podChanges = watchPods(pods);
+    if (pods.length <= WATCH_ABOVE_ROWS) keep(command, getPods(pods, { ...opts, now }), reason, [...getPods(pods, { ...opts, now: zero }), ...uids(pods)]);
+    else keepChanges(command, podChanges, (changed) => getPods(changed, { ...opts, now }), reason);
+  };
+
+  /**
+   * Describes the Pods of `toDescribe` (Pod key → the status or Warning reason it reached):
+   * each in a small cluster; in a large one the first (by namespace and name) of each
+   * reason, saying of how many.
+   */
+  const describeAll = (pods: readonly Pod[], toDescribe: ReadonlyMap<string, string>, reason: string): void => {
+    const keyOf = (pod: Pod): string => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+    const chosen = pods.filter((pod) => toDescribe.has(keyOf(pod)));
+    if (pods.length <= WATCH_ABOVE_ROWS) {
+      for (const pod of chosen) describe(pod, reason);
+      return;
+    }
+    for (const [reached, [first, ...others]] of groupBy(chosen, (pod) => toDescribe.get(keyOf(pod))!)) {
+      describe(first!, reason, { of: others.length + 1, reached });
+    }
   };
 
   /**
@@ -170,21 +223,22 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
     const request = pending;
     pending = undefined;
     if (!request) return;
-    const reason = [...request.reasons.values()].join(', ');
-    tables(reason);
-    for (const pod of workloadPods()) if (request.describe.has(`${pod.metadata?.namespace}/${pod.metadata?.name}`)) describe(pod, reason);
+    const reason = reasonFor([...request.reasons.values()]);
+    const pods = workloadPods();
+    tables(reason, pods);
+    describeAll(pods, request.describe, reason);
     tasks(reason);
   };
 
   /** Asks for snapshots at the end of this instant. */
-  const request = (subject: string, reason: string, describeKey?: string): void => {
+  const request = (subject: string, reason: string, describe?: { key: string; reached: string }): void => {
     if (!pending) {
-      pending = { reasons: new Map(), describe: new Set() };
+      pending = { reasons: new Map(), describe: new Map() };
       clock().schedule(0, flush, { owner: OWNER, purpose: 'print what kubectl shows once this instant settles' });
     }
     // One reason per subject, the last: a Pod that went NodeLost then Unknown reads `Unknown`.
     pending.reasons.set(subject, reason);
-    if (describeKey !== undefined) pending.describe.add(describeKey);
+    if (describe !== undefined) pending.describe.set(describe.key, describe.reached);
   };
 
   const podKey = (object: string): string | undefined => {
@@ -207,7 +261,7 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
         const key = podKey(t.object);
         if (key === undefined) return;
         // A Pod that reaches a status out of the ordinary is described, as an operator would.
-        request(t.object, `pod/${key} ${t.to ?? 'deleted'}`, t.to !== null && !ROUTINE_POD_STATUS.has(t.to) ? key : undefined);
+        request(t.object, `pod/${key} ${t.to ?? 'deleted'}`, t.to !== null && !ROUTINE_POD_STATUS.has(t.to) ? { key, reached: t.to } : undefined);
       },
       event: (e) => {
         const key = podKey(e.object);
@@ -220,7 +274,7 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
         warned.set(uid, seen);
         if (seen.has(e.reason)) return;
         seen.add(e.reason);
-        request(e.object, `pod/${key} ${e.reason}`, key);
+        request(e.object, `pod/${key} ${e.reason}`, { key, reached: e.reason });
       },
     },
   });
@@ -235,7 +289,12 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
     const inNs = events.filter((e) => (e.metadata?.namespace ?? 'default') === namespace);
     keep(`kubectl get events${nsFlag(namespace)} --sort-by=.lastTimestamp`, getEvents(inNs, { now, ...(version ? { kubectlVersion: version } : {}) }), 'end of run');
   }
-  for (const pod of workloadPods()) describe(pod, 'end of run');
+  // Every workload Pod described; in a large cluster one of each STATUS, as an example.
+  const pods = workloadPods();
+  if (pods.length <= WATCH_ABOVE_ROWS) for (const pod of pods) describe(pod, 'end of run');
+  else {
+    for (const [status, [first, ...others]] of groupBy(pods, (pod) => podColumns(pod).status)) describe(first!, 'end of run', { of: others.length + 1, reached: status });
+  }
   stopTasks();
   return { result, title: loaded.metadata.title, snapshots };
 };

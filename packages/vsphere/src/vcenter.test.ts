@@ -44,6 +44,20 @@ describe('Vcenter inventory', () => {
     expect(counts()).toEqual([vms! + 1, files! + 1, contents! + 2]);
   });
 
+  it('lists the paths of the files added or removed since a count of fileChanges', () => {
+    const vc = withPvOnA();
+    const since = vc.fileChanges;
+    expect(vc.filesChangedSince(since)).toEqual([]);
+    const other = '[vsanDatastore] kubevols/other.vmdk';
+    expect(E.isRight(vc.createDisk({ path: '[vsanDatastore]   kubevols/other.vmdk', capacityInKB: 1024, storagePolicy: 'raid-1' }))).toBe(true);
+    expect(E.isRight(vc.deleteDisk(other))).toBe(true);
+    expect(E.isRight(vc.createDisk({ path: other, capacityInKB: 1024, storagePolicy: 'raid-1' }))).toBe(true);
+    // Canonical paths, a path once per change; a read after the first two changes sees the third only.
+    expect(vc.filesChangedSince(since)).toEqual([other, other, other]);
+    expect(vc.filesChangedSince(since + 2)).toEqual([other]);
+    expect(vc.filesChangedSince(vc.fileChanges)).toEqual([]);
+  });
+
   it('finds a VM by BIOS UUID in any case, and not once it is unregistered', () => {
     const vc = smallVcenter();
     const vm = vc.vm('vm-a')!;

@@ -147,6 +147,38 @@ class CountedMap<K, V> extends Map<K, V> {
   }
 }
 
+/**
+ * A CountedMap that also lists the key of each change, for a reader that wants which
+ * entries changed, not only whether any did: the invariant checker re-read every file
+ * after each created disk (15% of a 1,000-node zone failure's runner time).
+ */
+class JournaledMap<K, V> extends CountedMap<K, V> {
+  /** The key of each set and delete since the last clear, oldest first: change number #base + i + 1 is #keys[i]. */
+  readonly #keys: K[] = [];
+  #base = 0;
+
+  override set(key: K, value: V): this {
+    this.#keys.push(key);
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    this.#keys.push(key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    super.clear();
+    this.#keys.length = 0;
+    this.#base = this.count.changes;
+  }
+
+  /** The keys changed after the count was `since`, oldest first; undefined when a clear has dropped them. */
+  keysChangedSince(since: number): readonly K[] | undefined {
+    return since < this.#base ? undefined : this.#keys.slice(since - this.#base);
+  }
+}
+
 /** The vCenter inventory and its task engine. */
 export class Vcenter {
   /** Datacenter name. */
@@ -163,7 +195,7 @@ export class Vcenter {
   readonly #vms = new CountedMap<string, VirtualMachine>();
   /** vmByUuid's index, dropped when a VM is added or removed (a VM's UUID never changes). */
   #namesByUuid: Map<string, string> | undefined;
-  readonly #files = new CountedMap<string, VmdkFile>();
+  readonly #files = new JournaledMap<string, VmdkFile>();
   /** The change count every file's `content` adds to. */
   readonly #contents: ChangeCount = { changes: 0 };
   /**
@@ -207,6 +239,16 @@ export class Vcenter {
    */
   get fileChanges(): number {
     return this.#files.count.changes;
+  }
+
+  /**
+   * The canonical paths of the VMDK files added or removed since {@link fileChanges} read
+   * `since`, oldest first, a path once per change (a file deleted and created again
+   * twice); undefined when that is no longer known. With {@link file} a reader follows
+   * the files without walking them all.
+   */
+  filesChangedSince(since: number): readonly string[] | undefined {
+    return this.#files.keysChangedSince(since);
   }
 
   /** Counts every write to any VMDK file's `content` (the guest's keys), all files together. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvariantViolation } from '@failsim/core';
 import * as E from 'fp-ts/lib/Either.js';
+import { NEVER } from 'rxjs';
 import type { PersistentVolume } from 'kubernetes-types/core/v1.js';
 import { Govc } from '../govc.js';
 import { vsphereCluster } from '../environment.js';
@@ -136,6 +137,26 @@ describe('checkVsphereInvariants', () => {
     expect(seen.map((v) => [v.rule, v.detail])).toEqual([['data-until-deleted', `data written to ${PV} vanished without a delete: 1 of 1 keys gone`]]);
     expect(seen[0]!.history.map((h) => h.what)).toContain('power poweredOff vm-b');
   });
+  it('catches a file that goes without its deletion being told (injected bug), among files created since', () => {
+    const { vcenter } = diskOnA();
+    const seen: InvariantViolation[] = [];
+    // INJECTED BUG: vCenter deletes files without telling anyone (no fileDeleted$ event).
+    Object.defineProperty(vcenter, 'fileDeleted$', { get: () => NEVER });
+    checkVsphereInvariants(vcenter, { onViolation: (v) => seen.push(v) });
+    const other = '[vsanDatastore] kubevols/kubernetes-dynamic-pvc-2.vmdk';
+    expect(E.isRight(vcenter.createDisk({ path: other, capacityInKB: 1024 * 1024, storagePolicy: 'raid-1' }))).toBe(true);
+    expect(seen).toEqual([]);
+    // The new file, seen at its creation's task end, goes; then PV, held by vm-a until it is powered off.
+    expect(E.isRight(vcenter.deleteDisk(other))).toBe(true);
+    vcenter.powerOff('vm-a').subscribe();
+    vcenter.clock.runFor(5_000);
+    expect(E.isRight(vcenter.deleteDisk(PV))).toBe(true);
+    expect(seen.map((v) => v.detail)).toEqual([
+      `${other} vanished from the datastore without a task deleting it`,
+      `${PV} vanished from the datastore without a task deleting it`,
+    ]);
+  });
+
   it('reports two disks found open twice by one check in the order the disks were first seen open', () => {
     const { vcenter } = diskOnA();
     const second = '[vsanDatastore] kubevols/kubernetes-dynamic-pvc-2.vmdk';

@@ -54,8 +54,9 @@ const describeTask = (task: TaskInfo): string =>
  *   least the keys the guest had written — unless a deletion (`fileDeleted$`) took it.
  *
  * Cost per task end: nothing for what vCenter's change counts say is as the last check
- * read it (the VMs; the files; their contents), O(VMs × disks) and O(files) map lookups
- * for what changed (a zone failure at 1,000 nodes ends ~8,300 tasks).
+ * read it (the VMs; the files; their contents); for what changed, the changed VMs' disks
+ * (and every VM when one of them shares a disk), the files created or deleted, and
+ * O(files) key counts after a guest wrote (a zone failure at 1,000 nodes ends ~8,300 tasks).
  *
  * @example
  * ```ts
@@ -97,33 +98,24 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
     if (violation) throw violation;
   };
 
-  // Each file as the last check saw it, and how many keys it held then: two maps of plain
-  // values, refilled in place, so a check that finds nothing allocates no record per file.
+  // Each file as the last check saw it (in vCenter's order: files()), and how many keys it
+  // held then: two maps of plain values, kept in place, so a check that finds nothing
+  // allocates no record per file.
   const known = new Map<string, VmdkFile>();
   const knownKeys = new Map<string, number>();
   const deleted = new Set<string>();
-  // The files now, by path (vcenter.files() keys them by their canonical path): a check
-  // looked each known file up with vcenter.file(), which parses the path again, per file
-  // per task end (a third of a 300-node zone failure's runner time with the two below).
-  const current = new Map<string, VmdkFile>();
-  const look = (): void => {
-    current.clear();
-    for (const file of vcenter.files()) current.set(file.path, file);
+  const remember = (path: string, file: VmdkFile | undefined): void => {
+    known.delete(path);
+    knownKeys.delete(path);
+    if (file === undefined) return;
+    known.set(path, file);
+    knownKeys.set(path, file.content.size);
   };
-  const remember = (): void => {
-    known.clear();
-    knownKeys.clear();
-    for (const [path, file] of current) {
-      known.set(path, file);
-      knownKeys.set(path, file.content.size);
-    }
-    deleted.clear();
-  };
-  look();
-  remember();
+  for (const file of vcenter.files()) remember(file.path, file);
   // What changed since the last check, by vCenter's change counts: after a task that
   // changed no VM and no file (most of a zone failure's, which end by the thousand) a check
-  // reads nothing but, if a file's content was written, the files' key counts.
+  // reads nothing but, if a file's content was written, the files' key counts; after one
+  // that created or deleted a file, that file (filesChangedSince).
   const vmChanges = new VmChanges(vcenter);
   let filesRead = vcenter.fileChanges;
   let contentsRead = vcenter.contentChanges;
@@ -134,23 +126,20 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
   const check = (): void => {
     checkOpenDisks();
     if (vcenter.fileChanges !== filesRead) {
+      const paths = vcenter.filesChangedSince(filesRead);
       filesRead = vcenter.fileChanges;
+      checkFiles(paths ?? [...new Set([...known.keys(), ...vcenter.files().map((f) => f.path)])]);
+    }
+    // Every other file is the object the last check read: only keys can have gone from
+    // it, and only if a file's content was written.
+    if (vcenter.contentChanges !== contentsRead) {
       contentsRead = vcenter.contentChanges;
-      checkFiles();
-      return;
-    }
-    // The same file objects as the last check read: only keys can have gone from them,
-    // and only if a file's content was written.
-    if (vcenter.contentChanges === contentsRead) {
-      deleted.clear();
-      return;
-    }
-    contentsRead = vcenter.contentChanges;
-    for (const [path, was] of known) {
-      const keys = knownKeys.get(path) ?? 0;
-      const size = was.content.size;
-      knownKeys.set(path, size);
-      if (!deleted.has(path) && size < keys) lostKeys(was, keys);
+      for (const [path, was] of known) {
+        const keys = knownKeys.get(path) ?? 0;
+        const size = was.content.size;
+        knownKeys.set(path, size);
+        if (!deleted.has(path) && size < keys) lostKeys(was, keys);
+      }
     }
     deleted.clear();
   };
@@ -208,22 +197,29 @@ export const checkVsphereInvariants = (vcenter: Vcenter, options: VsphereInvaria
     }
   };
 
-  /** data-until-deleted over every file the last check saw, then what is there now. */
-  const checkFiles = (): void => {
-    look();
-    for (const [path, was] of known) {
-      if (deleted.has(path)) continue;
-      const now = current.get(path);
-      const keys = knownKeys.get(path) ?? 0;
-      if (now === undefined) {
-        report('data-until-deleted', `gone ${path} ${was.uuid}`, `${path} vanished from the datastore without a task deleting it`);
-      } else if (now !== was || now.content !== was.content) {
-        report('data-until-deleted', `replaced ${path} ${was.uuid}`, `${path} was replaced (disk uuid ${was.uuid} → ${now.uuid}) without a task deleting it`);
-      } else if (now.content.size < keys) {
-        lostKeys(now, keys);
+  /**
+   * data-until-deleted over the files at `paths` (those added or removed since the last
+   * check, each path once or more) that the last check saw, then what is there now.
+   */
+  const checkFiles = (paths: readonly string[]): void => {
+    const looked = new Set<string>();
+    for (const path of paths) {
+      if (looked.has(path)) continue;
+      looked.add(path);
+      const was = known.get(path);
+      const now = vcenter.file(path);
+      if (was !== undefined && !deleted.has(path)) {
+        const keys = knownKeys.get(path) ?? 0;
+        if (now === undefined) {
+          report('data-until-deleted', `gone ${path} ${was.uuid}`, `${path} vanished from the datastore without a task deleting it`);
+        } else if (now !== was || now.content !== was.content) {
+          report('data-until-deleted', `replaced ${path} ${was.uuid}`, `${path} was replaced (disk uuid ${was.uuid} → ${now.uuid}) without a task deleting it`);
+        } else if (now.content.size < keys) {
+          lostKeys(now, keys);
+        }
       }
+      if (now !== was) remember(path, now);
     }
-    remember();
   };
 
   const untask = vcenter.tasks.onTask((task) => {

@@ -8,7 +8,7 @@ export { articleEnvironment, SEED_DEPLOYMENT, SEED_DIRECTOR, type ArticleEnviron
 export { defaultVsphereCpiTimings, VsphereCpi, VSPHERE_CPI_INITIATOR, type VsphereCpiOptions, type VsphereCpiTimings } from './environment/vsphere-cpi.js';
 export { articleCassandra } from './environment/article-workloads.js';
 export { camelName, mergeOverrides, overrideKey, overrideValue, parseSetting, OVERRIDE_GROUPS, type OverrideGroup } from './format/overrides.js';
-export { parseScenario, parseObjectRef, checkRelativePath, scenarioFromSource, storageMismatch, type ParseScenarioOptions } from './format/parse-scenario.js';
+export { parseScenario, parseObjectRef, checkRelativePath, scenarioFromSource, storageMismatch, undeclaredDatastore, type ParseScenarioOptions } from './format/parse-scenario.js';
 export { loadScenario, type LoadedManifest, type LoadedScenario } from './format/load-scenario.js';
 export { formatScenarioError, formatPath, type ScenarioError } from './format/scenario-error.js';
 export { scenarioSchema } from './format/scenario-schema.js';

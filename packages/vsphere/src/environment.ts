@@ -45,8 +45,10 @@ export interface VsphereClusterOptions extends Omit<ClusterOptions, 'nodes' | 'p
   readonly nodes?: readonly NodeSpec[];
   /** ESXi hosts; default three (`10.27.51.11`–`13`), enough for raid-1. */
   readonly hosts?: readonly string[];
-  /** Default datastore; default `vsanDatastore`. */
+  /** Default datastore (the VMs' files, the provisioners' default); default `vsanDatastore`. */
   readonly datastore?: string;
+  /** Further datastores a StorageClass may name (vSAN, 4 TiB each, as the default one). */
+  readonly moreDatastores?: readonly string[];
   /** Storage policies; default raid-1. */
   readonly storagePolicies?: readonly StoragePolicy[];
   /** VM name per node; default `vm-<uuid>` as BOSH names VMs. */
@@ -183,7 +185,7 @@ export const vsphereCluster = (options: VsphereClusterOptions = {}): VsphereClus
 
   const vcenter = new Vcenter({ clock: cluster.sim.clock, random: cluster.sim.random.fork('vcenter'), ...(options.taskDurations ? { taskDurations: options.taskDurations } : {}) });
   for (const host of hosts) vcenter.addHost(host);
-  vcenter.addDatastore({ name: datastore, type: 'vsan', capacityBytes: 4 * 2 ** 40 });
+  for (const name of new Set([datastore, ...(options.moreDatastores ?? [])])) vcenter.addDatastore({ name, type: 'vsan', capacityBytes: 4 * 2 ** 40 });
   for (const policy of options.storagePolicies ?? [RAID1_POLICY]) vcenter.addStoragePolicy(policy);
   for (const s of vmSpecs) vcenter.createVm({ name: s.name, host: s.host, uuid: s.uuid, ipAddress: s.ipAddress, datastore });
 

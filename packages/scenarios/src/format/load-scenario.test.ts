@@ -47,6 +47,22 @@ describe('loadScenario', () => {
     ]);
   });
 
+  it('refuses a StorageClass naming a datastore the scenario does not declare, naming file, line and parameter', () => {
+    const vsphere = '  vsphere: { hosts: [h1], datastores: [{ name: vsanDatastore }, { name: nfsDatastore }] }\n';
+    const withVsphere = base.replace('storage: csi', 'storage: vcp').replace('  nodes: [{ name: w1, role: worker }]\n', `  nodes: [{ name: w1, role: worker }]\n${vsphere}`);
+    const sc = (parameters: string): string => `apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: { name: fast }\nprovisioner: kubernetes.io/vsphere-volume\nparameters:\n${parameters}`;
+    const dir = folder({ 'x.yaml': `${withVsphere}  - file: sc.yaml\n`, 'sc.yaml': sc('  Datastore: nfsDatastor\n') });
+    expect(errorsOf(join(dir, 'x.yaml'))).toEqual([
+      'sc.yaml:6:14: parameters.Datastore: StorageClass "fast" names datastore "nfsDatastor", which cluster.vsphere.datastores does not declare (it has vsanDatastore, nfsDatastore) (did you mean "nfsDatastore"?)',
+    ]);
+    // The second datastore declared is as good as the first; a scenario without cluster.vsphere has vsanDatastore only.
+    expect(errorsOf(join(folder({ 'x.yaml': `${withVsphere}  - file: sc.yaml\n`, 'sc.yaml': sc('  datastore: nfsDatastore\n') }), 'x.yaml'))).toEqual(['(loaded)']);
+    const csi = 'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: { name: csi }\nprovisioner: csi.vsphere.vmware.com\nparameters:\n  datastoreurl: ds:///vmfs/volumes/nfsDatastore/\n';
+    expect(errorsOf(join(folder({ 'x.yaml': `${base}  - file: sc.yaml\n`, 'sc.yaml': csi }), 'x.yaml'))).toEqual([
+      'sc.yaml:6:17: parameters.datastoreurl: StorageClass "csi" names datastore "nfsDatastore", which a scenario without cluster.vsphere has only vsanDatastore (did you mean "vsanDatastore"?)',
+    ]);
+  });
+
   it('refuses a symlink out of the folder', () => {
     const dir = folder({ 'x.yaml': `${base}  - file: link.yaml\n` });
     symlinkSync(join(testdata, 'outside', 'cm.yaml'), join(dir, 'link.yaml'));

@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { manifestProblems } from './manifest-check.js';
-import { parseScenario, storageMismatch, type ParseScenarioOptions } from './parse-scenario.js';
+import { parseScenario, storageMismatch, undeclaredDatastore, type ParseScenarioOptions } from './parse-scenario.js';
 import type { Manifest, Scenario, SourcePosition } from './scenario.js';
 import { formatPath, type ScenarioError } from './scenario-error.js';
 import { sharedYamlCache } from './yaml-cache.js';
@@ -87,6 +87,8 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
       if (problems.length > 0) return;
       const mismatch = storageMismatch(scenario.storage, value);
       if (mismatch !== undefined) return bad(['provisioner'], mismatch);
+      const datastore = undeclaredDatastore(scenario.cluster, value);
+      if (datastore !== undefined) return bad([...datastore.path], datastore.message);
       manifests.push({ manifest: value as unknown as Manifest, position: at([]) });
     });
   });

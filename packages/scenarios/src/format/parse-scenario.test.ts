@@ -109,6 +109,8 @@ describe('parseScenario', () => {
     ['bosh deployment unknown', `${base.replace('  nodes:', '  vsphere: { hosts: [h1], datastores: [{ name: ds }] }\n  bosh: { deployment: dep }\n  nodes:')}  - after: 1m\n    run: bosh -d other cck --auto\n`, ['scenarios/x.yaml:14:10: steps[1].run: bosh: no deployment "other" (cluster.bosh.deployment is "dep")']],
     ['a StorageClass of the other storage', `${base}resources:\n  - { apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: { name: sc }, provisioner: csi.vsphere.vmware.com }\n`,
       ['scenarios/x.yaml:12:95: resources[0].provisioner: StorageClass "sc" uses csi.vsphere.vmware.com but the scenario has storage: vcp (use kubernetes.io/vsphere-volume, or storage: csi)']],
+    ['a StorageClass on an undeclared datastore', `${base}resources:\n  - { apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: { name: sc }, provisioner: kubernetes.io/vsphere-volume, parameters: { datastore: ds9 } }\n`,
+      ['scenarios/x.yaml:12:150: resources[0].parameters.datastore: StorageClass "sc" names datastore "ds9", which a scenario without cluster.vsphere has only vsanDatastore']],
     ['bad regex', `${base}expectations:\n  - event: { reason: X, message: "/a(/" }\n`, ['scenarios/x.yaml:12:34: expectations[0].event.message: Invalid regular expression: /a(/: Unterminated group']],
   ];
   it.each(bad)('refuses %s', (_name, text, expected) => {

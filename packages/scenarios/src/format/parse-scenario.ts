@@ -332,6 +332,39 @@ export const storageMismatch = (storage: Scenario['storage'], manifest: { readon
   return `StorageClass "${String(manifest.metadata?.name)}" uses ${String(provisioner)} but the scenario has storage: ${storage} (use ${STORAGE_PROVISIONERS[storage]}, or storage: ${other})`;
 };
 
+/** The datastore a scenario without `cluster.vsphere` runs on (vsphereCluster's default). */
+const DEFAULT_DATASTORE = 'vsanDatastore';
+
+/**
+ * Why a StorageClass names a datastore the scenario's vCenter does not have (the in-tree
+ * plugin's `datastore` parameter, the CSI driver's `datastoreurl`
+ * `ds:///vmfs/volumes/<name>/`), with the parameter's path; undefined otherwise. Run, every
+ * claim of the class would fail to provision and retry to the end ("datastore 'x' not
+ * found"), which a scenario means by mistake, not on purpose: a typo, or a datastore left
+ * out of `cluster.vsphere.datastores`.
+ * @example undeclaredDatastore({ nodes: [], vsphere: { hosts: ['h'], datastores: [{ name: 'ds1', policies: [] }] } },
+ *   { kind: 'StorageClass', metadata: { name: 'sc' }, provisioner: 'kubernetes.io/vsphere-volume', parameters: { datastore: 'ds2' } })
+ * // → { path: ['parameters', 'datastore'], message: 'StorageClass "sc" names datastore "ds2", which cluster.vsphere.datastores does not declare (it has ds1)' }
+ */
+export const undeclaredDatastore = (
+  cluster: Scenario['cluster'],
+  manifest: { readonly kind?: unknown; readonly metadata?: { readonly name?: unknown }; readonly [k: string]: unknown },
+): { readonly path: readonly string[]; readonly message: string } | undefined => {
+  if (manifest.kind !== 'StorageClass') return undefined;
+  const parameters = manifest['parameters'];
+  if (typeof parameters !== 'object' || parameters === null) return undefined;
+  // Both read their parameter keys case-insensitively (vsphere_volume_util.go; the CSI driver's lower-cased keys).
+  const wanted = manifest['provisioner'] === STORAGE_PROVISIONERS.vcp ? 'datastore' : manifest['provisioner'] === STORAGE_PROVISIONERS.csi ? 'datastoreurl' : undefined;
+  const key = Object.keys(parameters).find((k) => k.toLowerCase() === wanted);
+  if (key === undefined) return undefined;
+  const value = String((parameters as Record<string, unknown>)[key]);
+  const name = wanted === 'datastoreurl' ? value.replace(/^ds:\/\/\/vmfs\/volumes\//, '').replace(/\/$/, '') : value;
+  const declared = cluster.vsphere?.datastores.map((d) => d.name) ?? [DEFAULT_DATASTORE];
+  if (declared.includes(name)) return undefined;
+  const where = cluster.vsphere === undefined ? `a scenario without cluster.vsphere has only ${DEFAULT_DATASTORE}` : `cluster.vsphere.datastores does not declare (it has ${declared.join(', ')})`;
+  return { path: ['parameters', key], message: `StorageClass "${String(manifest.metadata?.name)}" names datastore "${name}", which ${where}${didYouMean(name, declared)}` };
+};
+
 /** Validates a parsed YAML document as a scenario. */
 export const scenarioFromSource = (source: YamlSource): E.Either<ScenarioError[], Scenario> => {
   const c = new Checker(source);
@@ -370,6 +403,8 @@ export const scenarioFromSource = (source: YamlSource): E.Either<ScenarioError[]
       if (manifest !== undefined) {
         const mismatch = storageMismatch(doc['storage'] as Scenario['storage'], manifest);
         if (mismatch !== undefined) c.fail(['resources', i, 'provisioner'], mismatch);
+        const datastore = undeclaredDatastore(cluster, manifest);
+        if (datastore !== undefined) c.fail(['resources', i, ...datastore.path], datastore.message);
         resources.push({ source: 'inline', manifest, position });
       }
     }

@@ -4,6 +4,9 @@
 // after the pod object went), a failing expectation, a `when` that times out, determinism.
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadScenario, type LoadedScenario } from '../format/load-scenario.js';
 import { parseTemplate } from '../format/reference.js';
@@ -216,5 +219,47 @@ describe('runScenario: free runs and commands typed live', () => {
     expect(run.command('kubectl cordon {{ node of pod cassandra/nope }}')).toMatchObject({ _tag: 'Left' });
     expect(run.env.cluster.sim.api.resourceVersion).toBe(before);
     expect(run.finish().steps).toHaveLength(1);
+  });
+});
+
+describe('runScenario: the datastores of cluster.vsphere', () => {
+  it('builds every declared datastore, so a StorageClass may name any of them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'failsim-datastores-'));
+    writeFileSync(join(dir, 'x.yaml'), `metadata: { name: two-datastores, title: A claim on the second datastore }
+profile: "1.14"
+storage: vcp
+cluster:
+  nodes: [{ name: master-0, role: control-plane }, { name: worker-0, role: worker, host: esxi-01 }]
+  vsphere:
+    hosts: [esxi-01, esxi-02, esxi-03]
+    datastores: [{ name: vsanDatastore }, { name: nfsDatastore }]
+resources:
+  - { apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: { name: nfs }, provisioner: kubernetes.io/vsphere-volume, parameters: { datastore: nfsDatastore } }
+  - apiVersion: apps/v1
+    kind: StatefulSet
+    metadata: { name: db, namespace: default }
+    spec:
+      serviceName: db
+      replicas: 1
+      selector: { matchLabels: { app: db } }
+      template:
+        metadata: { labels: { app: db } }
+        spec: { containers: [{ name: db, image: db:1, volumeMounts: [{ name: data, mountPath: /data }] }] }
+      volumeClaimTemplates:
+        - metadata: { name: data }
+          spec: { accessModes: [ReadWriteOnce], storageClassName: nfs, resources: { requests: { storage: 1Gi } } }
+steps:
+  - { at: 2m, run: kubectl cordon worker-0 }
+expectations:
+  - state: { object: pod/default/db-0, status: Running, within: "0s..2m" }
+until: 3m
+`);
+    const loaded = loadScenario(join(dir, 'x.yaml'));
+    if (E.isLeft(loaded)) throw new Error(JSON.stringify(loaded.left));
+    const run = runScenario(loaded.right);
+    const result = run.runToEnd();
+    expect(run.env.vcenter.datastores().map((d) => d.name)).toEqual(['vsanDatastore', 'nfsDatastore']);
+    expect(result.passed).toBe(true);
+    expect(run.env.vcenter.files().filter((f) => f.path.includes('kubevols')).map((f) => f.datastore)).toEqual(['nfsDatastore']);
   });
 });

@@ -142,7 +142,8 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
   const profile = options.profile ?? loaded.profile;
   const nodes: NodeSpec[] = loaded.cluster.nodes.map((n) => ({ name: n.name, role: n.role, ...(n.zone ? { zone: n.zone } : {}) }));
   const vmOf = new Map(loaded.cluster.nodes.map((n) => [n.name, n.vm]));
-  const datastore = loaded.cluster.vsphere?.datastores[0]?.name;
+  // Every datastore the scenario declares; the first is the default one.
+  const [datastore, ...moreDatastores] = loaded.cluster.vsphere?.datastores.map((d) => d.name) ?? [];
   const policies = [...new Set(loaded.cluster.vsphere?.datastores.flatMap((d) => d.policies) ?? [])];
   // The scenario's VCP or CSI storage always lives in vSphere; with BOSH the director comes along.
   const env = articleEnvironment({
@@ -151,7 +152,7 @@ export const runScenario = (loaded: LoadedScenario, options: RunOptions = {}): S
     nodes,
     vmName: (node) => vmOf.get(node.name) ?? node.name,
     ...(loaded.cluster.vsphere ? { hosts: loaded.cluster.vsphere.hosts } : {}),
-    ...(datastore ? { datastore } : {}),
+    ...(datastore ? { datastore, moreDatastores } : {}),
     // A scenario names its policies; each is vSAN's default, RAID-1 with one failure to tolerate.
     ...(policies.length > 0 ? { storagePolicies: ['raid-1', ...policies.filter((p) => p !== 'raid-1')].map((name) => ({ name, hostFailuresToTolerate: 1, method: 'RAID-1' as const, minHosts: 3 })) } : {}),
     ...(loaded.cluster.bosh ? { deployment: loaded.cluster.bosh.deployment } : {}),

@@ -101,6 +101,11 @@ export class NodeMachines {
     for (const name of kubelets.keys()) this.#powered.set(name, true);
   }
 
+  /** Whether the machine is powered: `state(node).powered` without building the state (readers that look at every node per change). */
+  isPowered(node: string): boolean {
+    return this.#powered.get(node) ?? false;
+  }
+
   /** The machine's state. */
   state(node: string): NodeMachineState {
     return {

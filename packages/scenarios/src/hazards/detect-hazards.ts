@@ -113,45 +113,53 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
    * container of every node, built a record for each and counted identities, a third of
    * a 300-node zone failure's runner time. Per node, the running Pods as the last scan saw
    * them (from the kubelet's container list, which is a new list whenever it changes; none
-   * while the machine is off); how many of those entries each uid and each identity
-   * (namespace/name) has over all nodes; how many identities have two or more.
+   * while the machine is off), by uid too, so a new list counts only the Pods that came or
+   * went (a container starting recounted the node's ~30 Pods); how many of those entries
+   * each uid and each identity (namespace/name) has over all nodes; how many identities
+   * have two or more.
    */
-  const onNode = new Map<string, { readonly list: readonly unknown[] | undefined; readonly running: readonly RunningPod[] }>();
+  interface NodeRunning {
+    readonly list: readonly unknown[] | undefined;
+    readonly running: readonly RunningPod[];
+    readonly byUid: ReadonlyMap<string, RunningPod>;
+  }
+  const onNode = new Map<string, NodeRunning>();
   const uidEntries = new Map<string, number>();
   const identityEntries = new Map<string, number>();
   let sharedIdentities = 0;
-  const NOTHING_RUNS = { list: undefined, running: [] as readonly RunningPod[] };
+  const NOTHING_RUNS: NodeRunning = { list: undefined, running: [], byUid: new Map() };
 
-  const count = (running: readonly RunningPod[], by: 1 | -1): void => {
-    for (const r of running) {
-      const uses = (uidEntries.get(r.uid) ?? 0) + by;
-      if (uses === 0) uidEntries.delete(r.uid);
-      else uidEntries.set(r.uid, uses);
-      const copies = (identityEntries.get(r.identity) ?? 0) + by;
-      if (copies === 0) identityEntries.delete(r.identity);
-      else identityEntries.set(r.identity, copies);
-      if (by === 1 ? copies === 2 : copies === 1) sharedIdentities += by;
-    }
+  const count = (r: RunningPod, by: 1 | -1): void => {
+    const uses = (uidEntries.get(r.uid) ?? 0) + by;
+    if (uses === 0) uidEntries.delete(r.uid);
+    else uidEntries.set(r.uid, uses);
+    const copies = (identityEntries.get(r.identity) ?? 0) + by;
+    if (copies === 0) identityEntries.delete(r.identity);
+    else identityEntries.set(r.identity, copies);
+    if (by === 1 ? copies === 2 : copies === 1) sharedIdentities += by;
   };
 
   /** Brings what runs up to date: each node's running Pods (distinct uids, in its containers' order). */
   const refresh = (): void => {
     for (const [node, kubelet] of cluster.kubelets) {
       const was = onNode.get(node) ?? NOTHING_RUNS;
-      const list = cluster.machines.state(node).powered ? kubelet.containers() : undefined;
+      const list = cluster.machines.isPowered(node) ? kubelet.containers() : undefined;
       if (list === was.list) continue;
       const running: RunningPod[] = [];
-      if (list !== undefined) {
-        const seen = new Set<string>();
-        for (const c of list) {
-          if (c.state !== 'running' || seen.has(c.podUid)) continue;
-          seen.add(c.podUid);
-          running.push({ node, uid: c.podUid, namespace: c.namespace, name: c.podName, identity: `${c.namespace}/${c.podName}` });
+      const byUid = new Map<string, RunningPod>();
+      for (const c of list ?? []) {
+        if (c.state !== 'running' || byUid.has(c.podUid)) continue;
+        // A uid names one Pod: what ran before is the same entry.
+        let r = was.byUid.get(c.podUid);
+        if (r === undefined) {
+          r = { node, uid: c.podUid, namespace: c.namespace, name: c.podName, identity: `${c.namespace}/${c.podName}` };
+          count(r, 1);
         }
+        byUid.set(c.podUid, r);
+        running.push(r);
       }
-      count(was.running, -1);
-      count(running, 1);
-      onNode.set(node, { list, running });
+      for (const r of was.running) if (!byUid.has(r.uid)) count(r, -1);
+      onNode.set(node, { list, running, byUid });
     }
   };
 
@@ -204,9 +212,17 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
     }
   };
 
+  /**
+   * The nodes with a kubelet whose Node object the API server does not have (not yet
+   * registered, or deleted), by the Node watch: a scan asked the API server for every
+   * node's Node.
+   */
+  const nodeless = new Set(cluster.kubelets.keys());
   const podsOnDeletedNodes = (): void => {
+    if (nodeless.size === 0) return;
     // Node by node: each node's machine and Node object are looked at once.
     for (const node of cluster.kubelets.keys()) {
+      if (!nodeless.has(node)) continue;
       const running = onNode.get(node)?.running ?? [];
       if (running.length === 0 || !cluster.machines.state(node).kubeletRunning || E.isRight(client.get('Node', node))) continue;
       for (const r of running) podOnDeletedNode(r);
@@ -323,7 +339,12 @@ export const detectHazards = (env: VsphereCluster, options: HazardDetectorOption
       scanSoon();
     }),
     watchWith(client, 'Node', (event) => {
-      if (event.type === 'DELETED') scanSoon();
+      const name = event.object.metadata?.name ?? '';
+      if (event.type !== 'DELETED') nodeless.delete(name);
+      else {
+        if (cluster.kubelets.has(name)) nodeless.add(name);
+        scanSoon();
+      }
     }),
     watchWith(client, 'Event', (event) => {
       const e = event.object;

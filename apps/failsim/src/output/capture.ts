@@ -26,6 +26,7 @@ import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { TaskInfo } from '@failsim/vsphere';
 import { recentTasks } from './recent-tasks.js';
 import { watchRows, type RowChanges } from './watch-rows.js';
+import { WorkloadWatch } from './workload-watch.js';
 
 /** One table or text an operator would have printed, at a virtual time. */
 export interface Snapshot {
@@ -133,25 +134,15 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
     snapshots.push({ at: seconds(), command, lines, reason, typed });
   };
 
-  const podsCommand = (pods: readonly Pod[]): { command: string; all: boolean } => {
-    const namespaces = [...new Set(pods.map((p) => p.metadata?.namespace ?? 'default'))];
+  /** The command that lists the Pods of `namespaces` (one: `-n`, several: `--all-namespaces`). */
+  const podsCommand = (namespaces: readonly string[]): { command: string; all: boolean } => {
     if (namespaces.length > 1) return { command: 'kubectl get pods -o wide --all-namespaces', all: true };
     return { command: `kubectl get pods -o wide${nsFlag(namespaces[0] ?? 'default')}`, all: false };
   };
 
-  /**
-   * The Events about a Pod as `kubectl describe` asks for them: a list of its namespace's
-   * Events with the field selector `involvedObject.name=` (describePod then keeps those of
-   * its uid). Listing every Event for each describe built ~100,000 at 1,000 nodes.
-   */
-  const eventsAbout = (pod: Pod): readonly Event[] => {
-    const r = client().list('Event', { namespace: pod.metadata?.namespace ?? 'default', fieldSelector: `involvedObject.name=${pod.metadata?.name ?? ''}` });
-    return r._tag === 'Right' ? r.right.items : [];
-  };
-
   /** `example`: in a large cluster, of how many Pods this one is an example, as a shell comment after the command. */
   const describe = (pod: Pod, reason: string, example?: { of: number; reached: string }): void => {
-    const events = eventsAbout(pod);
+    const events = workload.eventsAbout(pod);
     const comment = example === undefined || example.of < 2 ? '' : `   # one of ${count(example.of)} Pods ${example.reached}`;
     keep(`kubectl describe pod ${pod.metadata?.name ?? ''}${nsFlag(pod.metadata?.namespace ?? 'default')}${comment}`, describePod(pod, events, { now: clock().date() }), reason);
   };
@@ -164,21 +155,29 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
   const keepChanges = <T extends KubeObject>(command: string, changes: RowChanges<T>, print: (objects: readonly T[]) => string[], reason: string): void =>
     keep(`${command} --watch`, print([...changes.changed, ...changes.gone].sort(byNamespaceAndName)), reason, undefined, false);
 
-  const tables = (reason: string, pods: readonly Pod[]): void => {
+  const tables = (reason: string): void => {
     const now = clock().date();
     // The comparison key: the same table measured from the objects' own clock zero, so only ages differ.
     const zero = clock().date(0);
     const nodes = list<Node>('Node').sort(byNamespaceAndName);
     // uids tell a re-created object from the one it replaced, which the rows alone may not.
     const uids = (objects: readonly KubeObject[]): string[] => objects.map((o) => o.metadata?.uid ?? '');
-    const nodeChanges = watchNodes(nodes);
+    const nodeChanges = watchNodes.look(nodes);
     if (nodes.length <= WATCH_ABOVE_ROWS) keep('kubectl get nodes', getNodes(nodes, { now }), reason, [...getNodes(nodes, { now: zero }), ...uids(nodes)]);
     else keepChanges('kubectl get nodes', nodeChanges, (changed) => getNodes(changed, { now }), reason);
-    const { command, all } = podsCommand(pods);
-    const opts = { wide: true, allNamespaces: all, ...printer };
-    const podChanges = watchPods(pods);
-    if (pods.length <= WATCH_ABOVE_ROWS) keep(command, getPods(pods, { ...opts, now }), reason, [...getPods(pods, { ...opts, now: zero }), ...uids(pods)]);
-    else keepChanges(command, podChanges, (changed) => getPods(changed, { ...opts, now }), reason);
+    const { written, deleted } = workload.takeChanges();
+    if (workload.pods.size <= WATCH_ABOVE_ROWS) {
+      // A short table is listed and printed whole, as the command re-typed would print it.
+      const pods = workloadPods();
+      watchPods.look(pods);
+      const { command, all } = podsCommand([...new Set(pods.map((p) => p.metadata?.namespace ?? 'default'))]);
+      const opts = { wide: true, allNamespaces: all, ...printer };
+      keep(command, getPods(pods, { ...opts, now }), reason, [...getPods(pods, { ...opts, now: zero }), ...uids(pods)]);
+    } else {
+      const { command, all } = podsCommand(workload.namespaces());
+      const opts = { wide: true, allNamespaces: all, ...printer };
+      keepChanges(command, watchPods.lookAt(written, deleted), (changed) => getPods(changed, { ...opts, now }), reason);
+    }
   };
 
   /**
@@ -186,10 +185,10 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
    * each in a small cluster; in a large one the first (by namespace and name) of each
    * reason, saying of how many.
    */
-  const describeAll = (pods: readonly Pod[], toDescribe: ReadonlyMap<string, string>, reason: string): void => {
+  const describeAll = (toDescribe: ReadonlyMap<string, string>, reason: string): void => {
     const keyOf = (pod: Pod): string => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
-    const chosen = pods.filter((pod) => toDescribe.has(keyOf(pod)));
-    if (pods.length <= WATCH_ABOVE_ROWS) {
+    const chosen = [...toDescribe.keys()].flatMap((key) => workload.pods.get(key) ?? []).sort(byNamespaceAndName);
+    if (workload.pods.size <= WATCH_ABOVE_ROWS) {
       for (const pod of chosen) describe(pod, reason);
       return;
     }
@@ -224,9 +223,8 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
     pending = undefined;
     if (!request) return;
     const reason = reasonFor([...request.reasons.values()]);
-    const pods = workloadPods();
-    tables(reason, pods);
-    describeAll(pods, request.describe, reason);
+    tables(reason);
+    describeAll(request.describe, reason);
     tasks(reason);
   };
 
@@ -280,6 +278,7 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
   });
   setupTasks = run.env.vcenter.recentTasks().length;
   const stopTasks = run.env.vcenter.tasks.onTask((task) => touchedTasks.set(Number(task.id.slice('task-'.length)), task));
+  const workload = new WorkloadWatch(client(), (namespace) => SYSTEM_NAMESPACES.has(namespace));
   const result = run.runToEnd();
   flush();
   // The end: the Events of each namespace the story touched, oldest first, and every workload Pod described.
@@ -296,5 +295,6 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
     for (const [status, [first, ...others]] of groupBy(pods, (pod) => podColumns(pod).status)) describe(first!, 'end of run', { of: others.length + 1, reached: status });
   }
   stopTasks();
+  workload.stop();
   return { result, title: loaded.metadata.title, snapshots };
 };

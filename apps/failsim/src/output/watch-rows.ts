@@ -20,42 +20,64 @@ interface SeenRow<T> {
   look: number;
 }
 
+/** The looks of one table's watch, from {@link watchRows}. */
+export interface RowWatch<T> {
+  /** Given every object of the table now: those changed or new, and those no longer listed. */
+  look(objects: readonly T[]): RowChanges<T>;
+  /**
+   * Given only the objects written since the last look (as they are now) and those
+   * deleted: the same answer without a walk of the table; a deleted object is told as
+   * the deletion left it.
+   */
+  lookAt(written: readonly T[], deleted: readonly T[]): RowChanges<T>;
+}
+
 /**
- * A watcher of one table: each call with the table's objects now returns those whose row
- * (`rowOf`, measured from a fixed time so ages do not count) differs from the last call's,
- * and those no longer listed. Objects are told apart by uid, so a re-created Pod of the
- * same name is new. The first call returns every object as changed.
+ * A watch of one table: each look returns the objects whose row (`rowOf`, measured from a
+ * fixed time so ages do not count) differs from the last look's, and those gone. Objects
+ * are told apart by uid, so a re-created Pod of the same name is new. The first look
+ * returns every object as changed.
  * @example
- * const look = watchRows((pod: Pod) => getPods([pod], { now: zero })[1]!);
- * const { changed, gone } = look(pods);
+ * const pods = watchRows((pod: Pod) => getPods([pod], { now: zero })[1]!);
+ * const { changed, gone } = pods.look(list);
  */
-export const watchRows = <T extends KubeObject>(rowOf: (object: T) => string): ((objects: readonly T[]) => RowChanges<T>) => {
+export const watchRows = <T extends KubeObject>(rowOf: (object: T) => string): RowWatch<T> => {
   const seen = new Map<string, SeenRow<T>>();
   let look = 0;
-  return (objects) => {
-    look++;
-    const changed: T[] = [];
-    for (const object of objects) {
-      const uid = object.metadata?.uid ?? '';
-      const resourceVersion = object.metadata?.resourceVersion ?? '';
-      const before = seen.get(uid);
-      if (before === undefined) {
-        seen.set(uid, { resourceVersion, row: rowOf(object), object, look });
-        changed.push(object);
-        continue;
+  /** Whether `object`'s row is news; remembers it as seen at this look. */
+  const changes = (object: T): boolean => {
+    const uid = object.metadata?.uid ?? '';
+    const resourceVersion = object.metadata?.resourceVersion ?? '';
+    const before = seen.get(uid);
+    if (before === undefined) {
+      seen.set(uid, { resourceVersion, row: rowOf(object), object, look });
+      return true;
+    }
+    before.look = look;
+    if (before.resourceVersion === resourceVersion) return false;
+    const row = rowOf(object);
+    const changed = row !== before.row;
+    Object.assign(before, { resourceVersion, row, object });
+    return changed;
+  };
+  return {
+    look: (objects) => {
+      look++;
+      const changed = objects.filter(changes);
+      const gone: T[] = [];
+      for (const [uid, before] of seen) {
+        if (before.look === look) continue;
+        gone.push(before.object);
+        seen.delete(uid);
       }
-      before.look = look;
-      if (before.resourceVersion === resourceVersion) continue;
-      const row = rowOf(object);
-      if (row !== before.row) changed.push(object);
-      Object.assign(before, { resourceVersion, row, object });
-    }
-    const gone: T[] = [];
-    for (const [uid, before] of seen) {
-      if (before.look === look) continue;
-      gone.push(before.object);
-      seen.delete(uid);
-    }
-    return { changed, gone };
+      return { changed, gone };
+    },
+    lookAt: (written, deleted) => {
+      look++;
+      const changed = written.filter(changes);
+      // Only what a look had seen: a Pod made and deleted between two looks was never shown.
+      const gone = deleted.filter((object) => seen.delete(object.metadata?.uid ?? ''));
+      return { changed, gone };
+    },
   };
 };

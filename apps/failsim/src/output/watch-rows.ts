@@ -23,13 +23,13 @@ interface SeenRow<T> {
 /** The looks of one table's watch, from {@link watchRows}. */
 export interface RowWatch<T> {
   /** Given every object of the table now: those changed or new, and those no longer listed. */
-  look(objects: readonly T[]): RowChanges<T>;
+  readonly look: (objects: readonly T[]) => RowChanges<T>;
   /**
    * Given only the objects written since the last look (as they are now) and those
    * deleted: the same answer without a walk of the table; a deleted object is told as
    * the deletion left it.
    */
-  lookAt(written: readonly T[], deleted: readonly T[]): RowChanges<T>;
+  readonly lookAt: (written: readonly T[], deleted: readonly T[]) => RowChanges<T>;
 }
 
 /**

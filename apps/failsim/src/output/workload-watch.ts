@@ -61,7 +61,7 @@ export class WorkloadWatch {
           if (events?.size === 0) this.#events.delete(about);
           return;
         }
-        if (events === undefined) this.#events.set(about, (events = new Map()));
+        if (events === undefined) this.#events.set(about, (events = new Map<string, Event>()));
         events.set(name, object);
       })),
     ];

@@ -17,8 +17,10 @@
 // A large cluster's story is told the way an operator would follow it there: a table of
 // more than WATCH_ABOVE_ROWS rows prints only the rows that changed, came or went, as a
 // `kubectl get … --watch` pane beside the prompt does; of the Pods that reach the same
-// unusual status (or Warning) at one instant one is described, the snapshot's reason
-// saying of how many; and at the end one Pod of each STATUS is described, not all.
+// unusual status (or Warning) at one instant one is described, a shell comment after the
+// command saying of how many; and at the end one Pod of each STATUS is described, not
+// all. The workload Pods and the Events about them are followed by watches
+// (workload-watch.ts), so a look costs what changed since the last, not the cluster.
 import { describePod, getEvents, getNodes, getPods, podColumns, type KubectlVersion } from '@failsim/controllers';
 import type { KubeObject } from '@failsim/core';
 import { runScenario, type LoadedScenario, type RunOptions, type ScenarioResult, type ScenarioRun } from '@failsim/scenarios';

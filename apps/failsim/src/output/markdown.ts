@@ -7,7 +7,7 @@
 import type { ScenarioResult, StepRecord } from '@failsim/scenarios';
 import type { Capture, Snapshot } from './capture.js';
 import type { TimelineEntry } from './timeline.js';
-import { isSystemObject, shortObject, storyTimeline, value } from './transcript.js';
+import { append, isSystemObject, shortObject, storyTimeline, value } from './transcript.js';
 import { virtualTime } from './virtual-time.js';
 
 /** A table cell: one line, pipes escaped, long text cut. */
@@ -51,7 +51,8 @@ const stepOf = (steps: readonly StepRecord[], snapshot: Snapshot): StepRecord | 
 export const markdown = (capture: Capture): string => {
   const { result, snapshots, title } = capture;
   const out: string[] = [`# ${title}`, '', summary(result), '', '## Timeline', '', '| T+ | what | detail |', '|---|---|---|'];
-  out.push(...storyTimeline(result).flatMap((e) => row(e) ?? []), '');
+  append(out, storyTimeline(result).flatMap((e) => row(e) ?? []));
+  out.push('');
   if (snapshots.length > 0) {
     out.push('## What an operator saw', '');
     let heading: string | undefined;
@@ -60,7 +61,7 @@ export const markdown = (capture: Capture): string => {
       const h = step ? `### ${virtualTime(step.at)} ${code(step.command.length > 100 ? `${step.command.slice(0, 99)}…` : step.command)}` : `### End of run (${virtualTime(snapshot.at)})`;
       if (h !== heading) out.push(h, '');
       heading = h;
-      out.push(...block(snapshot));
+      append(out, block(snapshot));
     }
   }
   out.push('## Expectations', '');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { sampleResult } from './testdata/sample-result.js';
 import type { Snapshot } from './capture.js';
-import { isSystemObject, shortObject, transcript } from './transcript.js';
+import { append, isSystemObject, shortObject, transcript } from './transcript.js';
 
 describe('transcript', () => {
   it('prints the timeline with virtual time in the margin, then the expectations and the verdict', () => {
@@ -71,5 +71,14 @@ describe('transcript', () => {
     expect(text).not.toContain('coredns');
     expect(isSystemObject('Pod/kube-system/coredns-1')).toBe(true);
     expect(isSystemObject('Node/kube-system')).toBe(false);
+  });
+});
+
+describe('append', () => {
+  it('appends more lines than a spread call can pass (a 5,000-node run prints 150,000 rows at once)', () => {
+    const lines = ['first'];
+    append(lines, Array.from({ length: 300_000 }, (_, i) => `row ${i}`));
+    expect(lines).toHaveLength(300_001);
+    expect(lines.at(-1)).toBe('row 299999');
   });
 });

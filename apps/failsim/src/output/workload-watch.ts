@@ -1,5 +1,5 @@
-// The scenario's own Pods and the Events about each Pod, kept by two watches of the API
-// server, as kubectl's informers keep theirs: the transcript looks at a large cluster at
+// The scenario's own Pods and the names of the Events about each Pod, kept by two watches
+// of the API server, as kubectl's informers keep theirs: the transcript looks at a large cluster at
 // thousands of instants, and listing 30,000 Pods and ~300,000 Events at each (the Event
 // store builds every Event it lists) made `failsim run` of a 1,000-node zone failure take
 // five times as long as the run itself.
@@ -15,11 +15,7 @@ export interface PodChanges {
 }
 
 /** The Events' list order (etcd's: by name, in UTF-16 code units, as the API server lists them). */
-const byName = (a: Event, b: Event): number => {
-  const x = a.metadata?.name ?? '';
-  const y = b.metadata?.name ?? '';
-  return x < y ? -1 : x > y ? 1 : 0;
-};
+const byCodeUnits = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 
 const keyOf = (namespace: string | undefined, name: string | undefined): string => `${namespace ?? ''}/${name ?? ''}`;
 
@@ -30,12 +26,18 @@ export class WorkloadWatch {
   readonly #podsInNamespace = new Map<string, number>();
   readonly #written = new Set<string>();
   readonly #deleted: Pod[] = [];
-  /** The Events of each namespace by involvedObject name (`namespace/name`), each by its own name. */
-  readonly #events = new Map<string, Map<string, Event>>();
+  /**
+   * The names of the Events of each namespace by involvedObject name (`namespace/name`):
+   * names, not the Events, which a 5,000-node run has a million of; a describe gets its
+   * few from the API server.
+   */
+  readonly #events = new Map<string, Set<string>>();
+  readonly #client: ApiClient;
   readonly #stops: (() => void)[];
 
   /** Watches `client`'s Pods outside the namespaces `isSystem` names, and every Event. */
   constructor(client: ApiClient, isSystem: (namespace: string) => boolean) {
+    this.#client = client;
     this.#stops = [
       client.watchTo('Pod', {}, watchSink(({ type, object }) => {
         const namespace = object.metadata?.namespace ?? 'default';
@@ -55,14 +57,14 @@ export class WorkloadWatch {
       client.watchTo('Event', {}, watchSink(({ type, object }) => {
         const about = keyOf(object.metadata?.namespace ?? 'default', object.involvedObject?.name);
         const name = object.metadata?.name ?? '';
-        let events = this.#events.get(about);
+        let names = this.#events.get(about);
         if (type === 'DELETED') {
-          events?.delete(name);
-          if (events?.size === 0) this.#events.delete(about);
+          names?.delete(name);
+          if (names?.size === 0) this.#events.delete(about);
           return;
         }
-        if (events === undefined) this.#events.set(about, (events = new Map<string, Event>()));
-        events.set(name, object);
+        if (names === undefined) this.#events.set(about, (names = new Set<string>()));
+        names.add(name);
       })),
     ];
   }
@@ -89,8 +91,12 @@ export class WorkloadWatch {
    * then keeping those of its uid.
    */
   eventsAbout(pod: Pod): Event[] {
-    const events = this.#events.get(keyOf(pod.metadata?.namespace ?? 'default', pod.metadata?.name));
-    return events === undefined ? [] : [...events.values()].sort(byName);
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const names = [...(this.#events.get(keyOf(namespace, pod.metadata?.name)) ?? [])].sort(byCodeUnits);
+    return names.flatMap((name) => {
+      const event = this.#client.get('Event', name, namespace);
+      return event._tag === 'Right' ? [event.right] : [];
+    });
   }
 
   /** Stops both watches. */

@@ -7,9 +7,10 @@ import { mergeOverrides, parseDuration, parseSetting } from '@failsim/scenarios'
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, type ExitCodeValue, type Io } from '../io.js';
 import { captureRun, type Capture } from '../output/capture.js';
-import { markdown } from '../output/markdown.js';
-import { ndjson } from '../output/ndjson.js';
-import { transcript } from '../output/transcript.js';
+import { inChunks, jsonChunks } from '../output/chunks.js';
+import { markdownLines } from '../output/markdown.js';
+import { ndjsonLines } from '../output/ndjson.js';
+import { transcriptLines } from '../output/transcript.js';
 import { loadScenarioArgument } from '../scenario-source.js';
 
 /** The formats of `--output`. */
@@ -62,11 +63,15 @@ export const collectSetting = (text: string, previous: ProfileOverrides = {}): P
   return mergeOverrides(previous, setting.right);
 };
 
-const render: Record<OutputFormat, (capture: Capture) => string> = {
-  json: ({ result }) => `${JSON.stringify(result, null, 2)}\n`,
-  markdown,
-  ndjson: ({ result }) => ndjson(result),
-  transcript: ({ result, snapshots }) => transcript(result, snapshots),
+/** Each output in pieces (output/chunks.ts): a 5,000-node run's would be near V8's cap on a string's length as one. */
+const render: Record<OutputFormat, (capture: Capture) => Iterable<string>> = {
+  json: function* ({ result }) {
+    yield* jsonChunks(result);
+    yield '\n';
+  },
+  markdown: (capture) => inChunks(markdownLines(capture)),
+  ndjson: ({ result }) => inChunks([...ndjsonLines(result), '']),
+  transcript: ({ result, snapshots }) => inChunks(transcriptLines(result, snapshots)),
 };
 
 /** Loads and runs scenario `arg`, prints the result; 0 passed, 1 failed, 2 bad input. */
@@ -90,7 +95,7 @@ export const run = (io: Io, arg: string, flags: RunFlags): ExitCodeValue => {
     io.err(`failsim: internal error, please report it with the scenario: ${e.message}\n`);
     return ExitCode.internal;
   }
-  io.out(render[flags.output](capture));
+  for (const piece of render[flags.output](capture)) io.out(piece);
   return capture.result.passed ? ExitCode.ok : ExitCode.failed;
 };
 

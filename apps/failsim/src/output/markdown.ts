@@ -48,7 +48,10 @@ const stepOf = (steps: readonly StepRecord[], snapshot: Snapshot): StepRecord | 
   [...steps].filter((s) => s.at <= snapshot.at).sort((a, b) => a.at - b.at).pop();
 
 /** The Markdown report of a run, ending with a newline. */
-export const markdown = (capture: Capture): string => {
+export const markdown = (capture: Capture): string => markdownLines(capture).join('\n');
+
+/** The lines of the Markdown report of a run, the last one empty. */
+export const markdownLines = (capture: Capture): string[] => {
   const { result, snapshots, title } = capture;
   const out: string[] = [`# ${title}`, '', summary(result), '', '## Timeline', '', '| T+ | what | detail |', '|---|---|---|'];
   append(out, storyTimeline(result).flatMap((e) => row(e) ?? []));
@@ -69,7 +72,8 @@ export const markdown = (capture: Capture): string => {
   for (const e of result.expectations) out.push(`- [${e.passed ? 'x' : ' '}] ${e.description}${e.detail === '' ? '' : ` — ${e.detail}`}`);
   const hazards = result.hazards.filter((h) => !isSystemObject(h.object));
   if (hazards.length > 0) out.push('', '## Hazards', '', ...hazards.map((h) => `- ⚠ ${virtualTime(h.at)} **${h.kind}**: ${h.message}`));
-  return [...out, ''].join('\n');
+  out.push('');
+  return out;
 };
 
 /** `` `name` · profile 1.12 · seed 7 · **PASSED** ``. */

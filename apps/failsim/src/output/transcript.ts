@@ -74,13 +74,17 @@ export const append = <T>(lines: T[], items: readonly T[]): void => {
 /** A snapshot as typed and printed (`$ command`, or `[vSphere Client: Recent Tasks]` for a pane), then its output, indented under the margin. */
 export const snapshotLines = (snapshot: Snapshot): string[] => indented([snapshot.typed ? `$ ${snapshot.command}` : `[${snapshot.command}]`, ...snapshot.lines]);
 
+/** The transcript of `result` (see {@link transcriptLines}), ending with a newline. */
+export const transcript = (result: ScenarioResult, snapshots: readonly Snapshot[] = []): string => transcriptLines(result, snapshots).join('\n');
+
 /**
- * The transcript of `result`, ending with a newline. Each snapshot goes after the last
+ * The lines of the transcript of `result`, the last one empty (joined by newlines, the
+ * text ends with one). Each snapshot goes after the last
  * line at or before its time; when its second is not the one in the margin above it (a
  * bosh task ends minutes after its step began, the end of the run), a margin line with
  * its time and reason comes first.
  */
-export const transcript = (result: ScenarioResult, snapshots: readonly Snapshot[] = []): string => {
+export const transcriptLines = (result: ScenarioResult, snapshots: readonly Snapshot[] = []): string[] => {
   const lines: string[] = [];
   let margin: string | undefined;
   let next = 0;
@@ -102,10 +106,11 @@ export const transcript = (result: ScenarioResult, snapshots: readonly Snapshot[
   const expectations = result.expectations.flatMap((e) => [`  ${e.passed ? '✓' : '✗'} ${e.description}`, ...(e.detail === '' ? [] : [`      ${e.detail}`])]);
   // Real-world dangers the run reproduced: not failures of the scenario, but what it warns of.
   const hazards = result.hazards.filter((h) => !isSystemObject(h.object)).map((h) => `  ⚠ ${virtualTime(h.at)}  ${h.kind}: ${h.message}`);
-  return [
-    ...lines, '', result.expectations.length > 0 ? 'Expectations:' : 'No expectations.', ...expectations,
-    ...(hazards.length > 0 ? ['', 'Hazards:', ...hazards] : []), '', verdict(result), '',
-  ].join('\n');
+  lines.push('', result.expectations.length > 0 ? 'Expectations:' : 'No expectations.');
+  append(lines, expectations);
+  if (hazards.length > 0) lines.push('', 'Hazards:', ...hazards);
+  lines.push('', verdict(result), '');
+  return lines;
 };
 
 /** `PASSED  name (profile 1.12, seed 7)`. */

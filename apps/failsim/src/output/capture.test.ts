@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadScenario } from '@failsim/scenarios';
 import { findLibraryScenario } from '../library.js';
 import { captureRun, kubectlVersionOf, reasonFor, WATCH_ABOVE_ROWS, type Snapshot } from './capture.js';
+import { transcript } from './transcript.js';
 
 const poweroff = (): ReturnType<typeof captureRun> => {
   const loaded = loadScenario(findLibraryScenario('statefulset-node-poweroff')!);
@@ -132,7 +133,7 @@ until: 8m
 };
 
 describe(`captureRun of a cluster with more than ${WATCH_ABOVE_ROWS} Pods`, () => {
-  const { snapshots } = deployment(60);
+  const { result, snapshots } = deployment(60);
   const rows = (s: Snapshot): string[] => s.lines.slice(1);
   const watches = snapshots.filter((s) => s.command === 'kubectl get pods -o wide -n shop --watch');
   const evictedAt = snapshots.find((s) => s.command.includes('Pods Terminating'))?.at;
@@ -162,6 +163,20 @@ describe(`captureRun of a cluster with more than ${WATCH_ABOVE_ROWS} Pods`, () =
     expect(describes).toHaveLength(1);
     expect(describes[0]!.command).toMatch(new RegExp(`^kubectl describe pod web-[a-z0-9-]+ -n shop {3}# one of ${terminating.length} Pods Terminating$`));
     expect(describes[0]!.lines.some((l) => /^Status: +Terminating/.test(l))).toBe(true);
+  });
+
+  it('counts the routine of Pods starting on one line per instant in the transcript, and keeps the rest', () => {
+    const text = transcript(result, snapshots);
+    expect(text).not.toMatch(/pod\/shop\/web-\S+ {2}Normal (Pulling|Started):/);
+    expect(text).not.toMatch(/pod\/shop\/web-\S+ {2}status Pending → ContainerCreating/);
+    const routine = text.split('\n').filter((l) => /^T\+\d\d:\d\d {4}routine starts/.test(l));
+    expect(routine.length).toBeGreaterThan(0);
+    // Every Pod's start is counted: 30, then 30 more scaled up at 30 s, then the evicted ones' replacements.
+    const started = routine.map((l) => Number(/Started ([\d,]+)/.exec(l)?.[1]?.replace(',', '') ?? 0)).reduce((a, b) => a + b, 0);
+    const evicted = watches.filter((s) => s.at === evictedAt).flatMap(rows).filter((r) => / Terminating /.test(r)).length;
+    expect(started).toBe(60 + evicted);
+    expect(text).toMatch(/pod\/shop\/web-\S+ {2}status Running → Terminating/);
+    expect(text).toMatch(/pod\/shop\/web-\S+ {2}Normal TaintManagerEviction:/);
   });
 
   it('describes at the end one Pod of each STATUS', () => {

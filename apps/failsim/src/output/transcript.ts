@@ -5,12 +5,15 @@
 // snapshots of capture.ts); at the end the Events and the Pods described; then the
 // expectations with ✓/✗ and their details, then the verdict. Objects of kube-system are
 // left out of the lines (the cluster's own DNS, proxy and flannel Pods restarting would
-// bury the scenario's story); `--output json` keeps them.
+// bury the scenario's story); `--output json` keeps them. In a cluster of more than
+// WATCH_ABOVE_ROWS workload Pods, the routine of Pods starting (routine.ts) is counted on
+// one line per instant instead.
 //   T+05:40    pod/cassandra/cassandra-0  status Running → Unknown
 //                $ kubectl get pods -o wide -n cassandra
 //                NAME          READY   STATUS    RESTARTS   AGE   IP …
 import type { ScenarioResult } from '@failsim/scenarios';
-import type { Snapshot } from './capture.js';
+import { WATCH_ABOVE_ROWS, type Snapshot } from './capture.js';
+import { isRoutine, routineSummary } from './routine.js';
 import { timeline, type TimelineEntry } from './timeline.js';
 import { virtualTime } from './virtual-time.js';
 
@@ -74,6 +77,9 @@ export const append = <T>(lines: T[], items: readonly T[]): void => {
 /** A snapshot as typed and printed (`$ command`, or `[vSphere Client: Recent Tasks]` for a pane), then its output, indented under the margin. */
 export const snapshotLines = (snapshot: Snapshot): string[] => indented([snapshot.typed ? `$ ${snapshot.command}` : `[${snapshot.command}]`, ...snapshot.lines]);
 
+/** How many workload Pods the story's transitions name. */
+const podsIn = (entries: readonly TimelineEntry[]): number => new Set(entries.flatMap((e) => (e.type === 'transition' && e.object.startsWith('Pod/') ? [e.object] : []))).size;
+
 /** The transcript of `result` (see {@link transcriptLines}), ending with a newline. */
 export const transcript = (result: ScenarioResult, snapshots: readonly Snapshot[] = []): string => transcriptLines(result, snapshots).join('\n');
 
@@ -97,11 +103,31 @@ export const transcriptLines = (result: ScenarioResult, snapshots: readonly Snap
       append(lines, snapshotLines(snapshot));
     }
   };
-  for (const entry of storyTimeline(result)) {
+  const entries = storyTimeline(result);
+  const condense = podsIn(entries) > WATCH_ABOVE_ROWS;
+  // In a large cluster the routine of Pods starting is gathered and told as one line, where
+  // its first entry was, until another line, a snapshot or the next second in the margin.
+  let routine: TimelineEntry[] = [];
+  let routineTime = '';
+  const tellRoutine = (): void => {
+    if (routine.length === 0) return;
+    lines.push(`${routineTime.padEnd(MARGIN)}${routineSummary(routine)}`);
+    routine = [];
+  };
+  for (const entry of entries) {
+    const time = virtualTime(entry.at);
+    if (time !== routineTime || (next < snapshots.length && snapshots[next]!.at < entry.at)) tellRoutine();
     emitSnapshotsBefore(entry.at);
-    append(lines, entryLines(entry));
-    margin = virtualTime(entry.at);
+    if (condense && isRoutine(entry)) {
+      routine.push(entry);
+      routineTime = time;
+    } else {
+      tellRoutine();
+      append(lines, entryLines(entry));
+    }
+    margin = time;
   }
+  tellRoutine();
   emitSnapshotsBefore(Infinity);
   const expectations = result.expectations.flatMap((e) => [`  ${e.passed ? '✓' : '✗'} ${e.description}`, ...(e.detail === '' ? [] : [`      ${e.detail}`])]);
   // Real-world dangers the run reproduced: not failures of the scenario, but what it warns of.

@@ -85,10 +85,9 @@ export const transcript = (result: ScenarioResult, snapshots: readonly Snapshot[
 
 /**
  * The lines of the transcript of `result`, the last one empty (joined by newlines, the
- * text ends with one). Each snapshot goes after the last
- * line at or before its time; when its second is not the one in the margin above it (a
- * bosh task ends minutes after its step began, the end of the run), a margin line with
- * its time and reason comes first.
+ * text ends with one). Each snapshot goes after the last line at or before its time;
+ * when its second is not the one in the margin above it (a bosh task ends minutes after
+ * its step began, the end of the run), a margin line with its time and reason comes first.
  */
 export const transcriptLines = (result: ScenarioResult, snapshots: readonly Snapshot[] = []): string[] => {
   const lines: string[] = [];

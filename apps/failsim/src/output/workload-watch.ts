@@ -1,8 +1,8 @@
 // The scenario's own Pods and the names of the Events about each Pod, kept by two watches
-// of the API server, as kubectl's informers keep theirs: the transcript looks at a large cluster at
-// thousands of instants, and listing 30,000 Pods and ~300,000 Events at each (the Event
-// store builds every Event it lists) made `failsim run` of a 1,000-node zone failure take
-// five times as long as the run itself.
+// of the API server, as kubectl's informers keep theirs: the transcript looks at a large
+// cluster at thousands of instants, and listing 30,000 Pods and ~300,000 Events at each
+// (the Event store builds every Event it lists) made `failsim run` of a 1,000-node zone
+// failure take five times as long as the run itself.
 import { watchSink, type ApiClient } from '@failsim/core';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 

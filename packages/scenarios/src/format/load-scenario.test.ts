@@ -63,6 +63,18 @@ describe('loadScenario', () => {
     ]);
   });
 
+  it('refuses a StorageClass on an undeclared datastore in a file a step applies, and leaves the rest of such files to the run', () => {
+    const applied = `${base.replace('storage: csi', 'storage: vcp').replace('run: partition node w1', 'run: kubectl apply -f later.yaml')}  - file: ns.yaml\n`;
+    const sc = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: shop }\n---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: { name: fast }\nprovisioner: kubernetes.io/vsphere-volume\nparameters: { datastore: ds9 }\n';
+    const ns = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: x }\n';
+    expect(errorsOf(join(folder({ 'x.yaml': applied, 'ns.yaml': ns, 'later.yaml': sc }), 'x.yaml'))).toEqual([
+      'later.yaml:9:26: [1].parameters.datastore: StorageClass "fast" names datastore "ds9", which a scenario without cluster.vsphere has only vsanDatastore',
+    ]);
+    // A missing file, or one kubectl would refuse, fails its step when it runs, as kubectl does.
+    expect(errorsOf(join(folder({ 'x.yaml': applied, 'ns.yaml': ns }), 'x.yaml'))).toEqual(['(loaded)']);
+    expect(errorsOf(join(folder({ 'x.yaml': applied, 'ns.yaml': ns, 'later.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: a }\n' }), 'x.yaml'))).toEqual(['(loaded)']);
+  });
+
   it('refuses a symlink out of the folder', () => {
     const dir = folder({ 'x.yaml': `${base}  - file: link.yaml\n` });
     symlinkSync(join(testdata, 'outside', 'cm.yaml'), join(dir, 'link.yaml'));

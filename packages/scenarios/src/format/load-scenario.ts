@@ -9,7 +9,7 @@ import { parseScenario, storageMismatch, undeclaredDatastore, type ParseScenario
 import type { Manifest, Scenario, SourcePosition } from './scenario.js';
 import { formatPath, type ScenarioError } from './scenario-error.js';
 import { sharedYamlCache } from './yaml-cache.js';
-import { DEFAULT_YAML_LIMITS } from './yaml-source.js';
+import { DEFAULT_YAML_LIMITS, type YamlSource } from './yaml-source.js';
 
 /** A manifest and where it was written. */
 export interface LoadedManifest {
@@ -50,29 +50,38 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
   const folder = realpathSync.native(dirname(resolve(path)));
   const errors: ScenarioError[] = [];
   const manifests: LoadedManifest[] = [];
+  /** The YAML documents of `relativePath` in the scenario's folder, with the file's name as errors give it. */
+  const readDocuments = (relativePath: string): E.Either<string | ScenarioError[], { file: string; documents: YamlSource[] }> => {
+    let real: string;
+    try {
+      real = realpathSync.native(resolve(folder, relativePath));
+    } catch {
+      return E.left(`no file "${relativePath}" in the scenario's folder`);
+    }
+    const inside = relative(folder, real);
+    if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || resolve(folder, inside) !== real)
+      return E.left(`path "${relativePath}" leads outside the scenario's folder (symlink)`);
+    const file = `${dirname(path)}/${relativePath}`;
+    const content = readText(real, limits.maxBytes);
+    if (E.isLeft(content)) return content;
+    const documents = sharedYamlCache.read(content.right, file, true, limits);
+    return E.isLeft(documents) ? documents : E.right({ file, documents: documents.right });
+  };
   scenario.resources.forEach((entry, i) => {
     if (entry.source === 'inline') {
       manifests.push({ manifest: entry.manifest, position: entry.position });
       return;
     }
-    const fail = (message: string): void => void errors.push({ ...entry.position, path: `resources[${i}].file`, message });
-    let real: string;
-    try {
-      real = realpathSync.native(resolve(folder, entry.path));
-    } catch {
-      return fail(`no file "${entry.path}" in the scenario's folder`);
+    const read = readDocuments(entry.path);
+    if (E.isLeft(read)) {
+      if (typeof read.left === 'string') errors.push({ ...entry.position, path: `resources[${i}].file`, message: read.left });
+      else errors.push(...read.left);
+      return;
     }
-    const inside = relative(folder, real);
-    if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || resolve(folder, inside) !== real)
-      return fail(`path "${entry.path}" leads outside the scenario's folder (symlink)`);
-    const file = `${dirname(path)}/${entry.path}`;
-    const content = readText(real, limits.maxBytes);
-    if (E.isLeft(content)) return fail(content.left);
-    const documents = sharedYamlCache.read(content.right, file, true, limits);
-    if (E.isLeft(documents)) return void errors.push(...documents.left);
-    documents.right.forEach((source, d) => {
+    const { file, documents } = read.right;
+    documents.forEach((source, d) => {
       const at = (p: (string | number)[]): SourcePosition => ({ file, ...source.positionOf(p) });
-      const docPath: (string | number)[] = documents.right.length > 1 ? [d] : [];
+      const docPath: (string | number)[] = documents.length > 1 ? [d] : [];
       const value = source.value as Record<string, unknown>;
       const bad = (p: (string | number)[], message: string): void => void errors.push({ ...at(p), path: formatPath([...docPath, ...p]), message });
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad([], 'a manifest is a mapping with apiVersion, kind and metadata');
@@ -92,6 +101,24 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
       manifests.push({ manifest: value as unknown as Manifest, position: at([]) });
     });
   });
+  // A file a step applies is read when the step runs, as kubectl reads it (a missing or
+  // invalid one fails the step then). A StorageClass in it on a datastore the scenario does
+  // not have is the scenario's own mistake, though, and every claim of it would fail to the
+  // end of the run: found now, as in a resource file.
+  for (const step of scenario.steps) {
+    if (step.command.tool !== 'kubectl' || step.command.verb !== 'apply') continue;
+    const read = readDocuments(step.command.file);
+    if (E.isLeft(read)) continue;
+    const { file, documents } = read.right;
+    documents.forEach((source, d) => {
+      const value = source.value;
+      if (typeof value !== 'object' || value === null) return;
+      const problem = undeclaredDatastore(scenario.cluster, value as Parameters<typeof undeclaredDatastore>[1]);
+      if (problem === undefined) return;
+      const at = [...(documents.length > 1 ? [d] : []), ...problem.path];
+      errors.push({ file, ...source.positionOf([...problem.path]), path: formatPath(at), message: problem.message });
+    });
+  }
   // Object.assign, not `{ ...scenario, manifests }`: a property added after a leading
   // spread takes V8's slow path (microseconds per load); same keys, same order.
   return errors.length > 0 ? E.left(errors) : E.right(Object.assign({}, scenario, { manifests }));

@@ -68,3 +68,26 @@ describe('cell', () => {
     expect(cell('abcdef', 4)).toBe('abc…');
   });
 });
+
+describe('markdown of a cluster with more than 50 Pods', () => {
+  it('counts the routine of Pods starting in one row a second, and keeps the rest', () => {
+    const pods = Array.from({ length: 60 }, (_, i) => `Pod/shop/web-${i}`);
+    const result = {
+      ...sampleResult,
+      steps: [],
+      events: pods.map((object) => ({ at: 61, type: 'Normal', reason: 'Started', object, message: 'Started container web', count: 1, source: 'kubelet, w-1' })),
+      transitions: [
+        ...pods.map((object) => ({ at: 60, object, field: 'status' as const, from: null, to: 'Pending' })),
+        ...pods.map((object) => ({ at: 60.5, object, field: 'node' as const, from: null, to: 'w-1' })),
+        ...pods.map((object) => ({ at: 61, object, field: 'status' as const, from: 'Pending', to: 'Running' })),
+        { at: 400, object: 'Pod/shop/web-3', field: 'status' as const, from: 'Running', to: 'Terminating' },
+      ],
+    };
+    const rows = markdown({ result, title: 'A large run', snapshots: [] }).split('\n').filter((l) => /^\| \d\d:\d\d /.test(l));
+    expect(rows).toEqual([
+      '| 01:00 | routine | routine starts of 60 Pods: status: Pending 60; bound to a node 60 |',
+      '| 01:01 | routine | routine starts of 60 Pods: status: Running 60; Normal: Started 60 |',
+      '| 06:40 | pod/shop/web-3 | status Running → Terminating |',
+    ]);
+  });
+});

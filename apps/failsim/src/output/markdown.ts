@@ -3,9 +3,11 @@
 // the steps, the transitions and the Warning Events (the Normal ones are in the
 // transcript); what an operator would have seen (the snapshots of capture.ts) as fenced
 // text blocks under a heading per step; the expectations as a checklist. Like the
-// transcript, objects of kube-system are left out.
+// transcript, objects of kube-system are left out, and a large cluster's routine of Pods
+// starting is counted (routine.ts).
 import type { ScenarioResult, StepRecord } from '@failsim/scenarios';
-import type { Capture, Snapshot } from './capture.js';
+import { WATCH_ABOVE_ROWS, type Capture, type Snapshot } from './capture.js';
+import { isRoutine, podsIn, routineSummary } from './routine.js';
 import type { TimelineEntry } from './timeline.js';
 import { append, isSystemObject, shortObject, storyTimeline, value } from './transcript.js';
 import { virtualTime } from './virtual-time.js';
@@ -43,6 +45,35 @@ const block = (snapshot: Snapshot): string[] => [
   '',
 ];
 
+/**
+ * The timeline's rows; above WATCH_ABOVE_ROWS Pods, as the transcript does, the routine of
+ * Pods starting in one second is one row where its first entry was (its Normal Events,
+ * which the table leaves out, are counted in it).
+ */
+const timelineRows = (entries: readonly TimelineEntry[]): string[] => {
+  const rows: string[] = [];
+  const condense = podsIn(entries) > WATCH_ABOVE_ROWS;
+  let routine: TimelineEntry[] = [];
+  const tellRoutine = (): void => {
+    if (routine.length === 0) return;
+    rows.push(`| ${time(routine[0]!.at)} | routine | ${cell(routineSummary(routine), 400)} |`);
+    routine = [];
+  };
+  for (const entry of entries) {
+    if (condense && isRoutine(entry)) {
+      if (routine.length > 0 && time(routine[0]!.at) !== time(entry.at)) tellRoutine();
+      routine.push(entry);
+      continue;
+    }
+    const text = row(entry);
+    if (text === undefined) continue;
+    tellRoutine();
+    rows.push(text);
+  }
+  tellRoutine();
+  return rows;
+};
+
 /** The step a snapshot belongs to: the last one started at or before it. */
 const stepOf = (steps: readonly StepRecord[], snapshot: Snapshot): StepRecord | undefined =>
   [...steps].filter((s) => s.at <= snapshot.at).sort((a, b) => a.at - b.at).pop();
@@ -54,7 +85,7 @@ export const markdown = (capture: Capture): string => markdownLines(capture).joi
 export const markdownLines = (capture: Capture): string[] => {
   const { result, snapshots, title } = capture;
   const out: string[] = [`# ${title}`, '', summary(result), '', '## Timeline', '', '| T+ | what | detail |', '|---|---|---|'];
-  append(out, storyTimeline(result).flatMap((e) => row(e) ?? []));
+  append(out, timelineRows(storyTimeline(result)));
   out.push('');
   if (snapshots.length > 0) {
     out.push('## What an operator saw', '');

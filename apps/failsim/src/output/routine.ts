@@ -13,6 +13,10 @@ const STARTING_EVENTS = new Set(['Scheduled', 'Pulling', 'Pulled', 'Created', 'S
 /** Kinds (as the runner keys objects) whose Normal SuccessfulCreate Event creates a Pod. */
 const POD_MAKERS = ['ReplicaSet/', 'StatefulSet/', 'DaemonSet/', 'Job/'];
 
+/** How many Pods the transitions among `entries` name: above WATCH_ABOVE_ROWS, a cluster whose routine is counted. */
+export const podsIn = (entries: readonly TimelineEntry[]): number =>
+  new Set(entries.flatMap((e) => (e.type === 'transition' && e.object.startsWith('Pod/') ? [e.object] : []))).size;
+
 /** Whether `entry` is part of a Pod's normal start. */
 export const isRoutine = (entry: TimelineEntry): boolean => {
   if (entry.type === 'transition') {

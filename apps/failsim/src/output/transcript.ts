@@ -13,7 +13,7 @@
 //                NAME          READY   STATUS    RESTARTS   AGE   IP …
 import type { ScenarioResult } from '@failsim/scenarios';
 import { WATCH_ABOVE_ROWS, type Snapshot } from './capture.js';
-import { isRoutine, routineSummary } from './routine.js';
+import { isRoutine, podsIn, routineSummary } from './routine.js';
 import { timeline, type TimelineEntry } from './timeline.js';
 import { virtualTime } from './virtual-time.js';
 
@@ -76,9 +76,6 @@ export const append = <T>(lines: T[], items: readonly T[]): void => {
 
 /** A snapshot as typed and printed (`$ command`, or `[vSphere Client: Recent Tasks]` for a pane), then its output, indented under the margin. */
 export const snapshotLines = (snapshot: Snapshot): string[] => indented([snapshot.typed ? `$ ${snapshot.command}` : `[${snapshot.command}]`, ...snapshot.lines]);
-
-/** How many workload Pods the story's transitions name. */
-const podsIn = (entries: readonly TimelineEntry[]): number => new Set(entries.flatMap((e) => (e.type === 'transition' && e.object.startsWith('Pod/') ? [e.object] : []))).size;
 
 /** The transcript of `result` (see {@link transcriptLines}), ending with a newline. */
 export const transcript = (result: ScenarioResult, snapshots: readonly Snapshot[] = []): string => transcriptLines(result, snapshots).join('\n');

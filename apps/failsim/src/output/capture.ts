@@ -27,6 +27,7 @@ import { runScenario, type LoadedScenario, type RunOptions, type ScenarioResult,
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { TaskInfo } from '@failsim/vsphere';
 import { recentTasks } from './recent-tasks.js';
+import { formatCount } from './routine.js';
 import { watchRows, type RowChanges } from './watch-rows.js';
 import { WorkloadWatch } from './workload-watch.js';
 
@@ -82,9 +83,6 @@ const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string): Map<string
   }
   return groups;
 };
-
-/** `1,234`: counts in reasons as the tables' readers would write them. */
-const count = (n: number): string => n.toLocaleString('en-US');
 
 /** The kubectl minor version of a profile (`1.12`, `v1.28.15` → `1.28`); the printers' default otherwise. */
 export const kubectlVersionOf = (profile: string): KubectlVersion | undefined => {
@@ -145,7 +143,7 @@ export const captureRun = (loaded: LoadedScenario, options: Omit<RunOptions, 'ob
   /** `example`: in a large cluster, of how many Pods this one is an example, as a shell comment after the command. */
   const describe = (pod: Pod, reason: string, example?: { of: number; reached: string }): void => {
     const events = workload.eventsAbout(pod);
-    const comment = example === undefined || example.of < 2 ? '' : `   # one of ${count(example.of)} Pods ${example.reached}`;
+    const comment = example === undefined || example.of < 2 ? '' : `   # one of ${formatCount(example.of)} Pods ${example.reached}`;
     keep(`kubectl describe pod ${pod.metadata?.name ?? ''}${nsFlag(pod.metadata?.namespace ?? 'default')}${comment}`, describePod(pod, events, { now: clock().date() }), reason);
   };
 

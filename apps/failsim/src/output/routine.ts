@@ -29,14 +29,14 @@ export const isRoutine = (entry: TimelineEntry): boolean => {
   return entry.reason === 'SuccessfulCreate' && POD_MAKERS.some((kind) => entry.object.startsWith(kind));
 };
 
-/** `1,234`. */
-const count = (n: number): string => n.toLocaleString('en-US');
+/** `1,234`: a count as the transcript's readers write it (routine lines, describe comments). */
+export const formatCount = (n: number): string => n.toLocaleString('en-US');
 
 /** `a 3 · b 1`: each key with its count, in the order first met. */
 const tally = (keys: readonly string[]): string => {
   const counts = new Map<string, number>();
   for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return [...counts].map(([key, n]) => `${key} ${count(n)}`).join(' · ');
+  return [...counts].map(([key, n]) => `${key} ${formatCount(n)}`).join(' · ');
 };
 
 /**
@@ -61,9 +61,9 @@ export const routineSummary = (entries: readonly TimelineEntry[]): string => {
   }
   const parts = [
     ...(reached.length > 0 ? [`status: ${tally(reached)}`] : []),
-    ...(bound > 0 ? [`bound to a node ${count(bound)}`] : []),
+    ...(bound > 0 ? [`bound to a node ${formatCount(bound)}`] : []),
     ...(events.length > 0 ? [`Normal: ${tally(events)}`] : []),
   ];
-  const of = pods.size === 0 ? '' : ` of ${count(pods.size)} Pod${pods.size === 1 ? '' : 's'}`;
+  const of = pods.size === 0 ? '' : ` of ${formatCount(pods.size)} Pod${pods.size === 1 ? '' : 's'}`;
   return `routine starts${of}: ${parts.join('; ')}`;
 };

@@ -67,6 +67,9 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
     const documents = sharedYamlCache.read(content.right, file, true, limits);
     return E.isLeft(documents) ? documents : E.right({ file, documents: documents.right });
   };
+  /** Reports a problem at `p` in document `d` of a file (its index leads the path when the file has several). */
+  const reportIn = (file: string, documents: readonly YamlSource[], d: number) => (p: readonly (string | number)[], message: string): void =>
+    void errors.push({ file, ...documents[d]!.positionOf([...p]), path: formatPath([...(documents.length > 1 ? [d] : []), ...p]), message });
   scenario.resources.forEach((entry, i) => {
     if (entry.source === 'inline') {
       manifests.push({ manifest: entry.manifest, position: entry.position });
@@ -80,10 +83,8 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
     }
     const { file, documents } = read.right;
     documents.forEach((source, d) => {
-      const at = (p: (string | number)[]): SourcePosition => ({ file, ...source.positionOf(p) });
-      const docPath: (string | number)[] = documents.length > 1 ? [d] : [];
       const value = source.value as Record<string, unknown>;
-      const bad = (p: (string | number)[], message: string): void => void errors.push({ ...at(p), path: formatPath([...docPath, ...p]), message });
+      const bad = reportIn(file, documents, d);
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad([], 'a manifest is a mapping with apiVersion, kind and metadata');
       const metadata = value['metadata'] as Record<string, unknown> | undefined;
       if (typeof value['apiVersion'] !== 'string') return bad([], 'missing required field "apiVersion"');
@@ -92,13 +93,13 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
       if (typeof metadata['name'] !== 'string') return bad(['metadata'], 'missing required field "name"');
       if (!NAME.test(metadata['name'])) return bad(['metadata', 'name'], `invalid name "${metadata['name']}" (lowercase RFC 1123 subdomain)`);
       const problems = manifestProblems(value);
-      for (const p of problems) bad([...p.path], p.message);
+      for (const p of problems) bad(p.path, p.message);
       if (problems.length > 0) return;
       const mismatch = storageMismatch(scenario.storage, value);
       if (mismatch !== undefined) return bad(['provisioner'], mismatch);
       const datastore = undeclaredDatastore(scenario.cluster, value);
-      if (datastore !== undefined) return bad([...datastore.path], datastore.message);
-      manifests.push({ manifest: value as unknown as Manifest, position: at([]) });
+      if (datastore !== undefined) return bad(datastore.path, datastore.message);
+      manifests.push({ manifest: value as unknown as Manifest, position: { file, ...source.positionOf([]) } });
     });
   });
   // A file a step applies is read when the step runs, as kubectl reads it (a missing or
@@ -114,9 +115,7 @@ export const loadScenario = (path: string, options: Omit<ParseScenarioOptions, '
       const value = source.value;
       if (typeof value !== 'object' || value === null) return;
       const problem = undeclaredDatastore(scenario.cluster, value as Parameters<typeof undeclaredDatastore>[1]);
-      if (problem === undefined) return;
-      const at = [...(documents.length > 1 ? [d] : []), ...problem.path];
-      errors.push({ file, ...source.positionOf([...problem.path]), path: formatPath(at), message: problem.message });
+      if (problem !== undefined) reportIn(file, documents, d)(problem.path, problem.message);
     });
   }
   // Object.assign, not `{ ...scenario, manifests }`: a property added after a leading

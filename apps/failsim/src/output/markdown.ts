@@ -7,7 +7,7 @@
 // starting is counted (routine.ts).
 import type { ScenarioResult, StepRecord } from '@failsim/scenarios';
 import { WATCH_ABOVE_ROWS, type Capture, type Snapshot } from './capture.js';
-import { isRoutine, podsIn, routineSummary } from './routine.js';
+import { gatherRoutine, isRoutine, podsIn, routineSummary } from './routine.js';
 import type { TimelineEntry } from './timeline.js';
 import { append, isSystemObject, shortObject, storyTimeline, value } from './transcript.js';
 import { virtualTime } from './virtual-time.js';
@@ -24,6 +24,9 @@ const code = (text: string): string => (text.includes('`') ? `\`\` ${text} \`\``
 
 const time = (at: number): string => virtualTime(at).slice(2);
 
+/** Whether the timeline table has a row for `entry`: Normal Events are routine (Pulling, Scheduled…); the Warnings are the story. */
+const inTable = (entry: TimelineEntry): boolean => entry.type !== 'event' || entry.eventType === 'Warning';
+
 const row = (entry: TimelineEntry): string | undefined => {
   switch (entry.type) {
     case 'step':
@@ -31,8 +34,7 @@ const row = (entry: TimelineEntry): string | undefined => {
     case 'transition':
       return `| ${time(entry.at)} | ${cell(shortObject(entry.object))} | ${entry.field} ${cell(value(entry.from))} → ${cell(value(entry.to))} |`;
     case 'event':
-      // Normal Events are routine (Pulling, Scheduled…); the Warnings are the story.
-      return entry.eventType === 'Warning' ? `| ${time(entry.at)} | ${cell(shortObject(entry.object))} | ⚠ ${cell(`${entry.reason}: ${entry.message}${entry.count > 1 ? ` (×${entry.count})` : ''}`)} |` : undefined;
+      return inTable(entry) ? `| ${time(entry.at)} | ${cell(shortObject(entry.object))} | ⚠ ${cell(`${entry.reason}: ${entry.message}${entry.count > 1 ? ` (×${entry.count})` : ''}`)} |` : undefined;
   }
 };
 
@@ -51,26 +53,12 @@ const block = (snapshot: Snapshot): string[] => [
  * which the table leaves out, are counted in it).
  */
 const timelineRows = (entries: readonly TimelineEntry[]): string[] => {
+  const items = podsIn(entries) > WATCH_ABOVE_ROWS ? gatherRoutine(entries, time, (_, entry) => !isRoutine(entry) && inTable(entry)) : entries;
   const rows: string[] = [];
-  const condense = podsIn(entries) > WATCH_ABOVE_ROWS;
-  let routine: TimelineEntry[] = [];
-  const tellRoutine = (): void => {
-    if (routine.length === 0) return;
-    rows.push(`| ${time(routine[0]!.at)} | routine | ${cell(routineSummary(routine), 400)} |`);
-    routine = [];
-  };
-  for (const entry of entries) {
-    if (condense && isRoutine(entry)) {
-      if (routine.length > 0 && time(routine[0]!.at) !== time(entry.at)) tellRoutine();
-      routine.push(entry);
-      continue;
-    }
-    const text = row(entry);
-    if (text === undefined) continue;
-    tellRoutine();
-    rows.push(text);
+  for (const item of items) {
+    const text = item.type === 'routine' ? `| ${time(item.at)} | routine | ${cell(routineSummary(item.entries), 400)} |` : row(item);
+    if (text !== undefined) rows.push(text);
   }
-  tellRoutine();
   return rows;
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isRoutine, routineSummary } from './routine.js';
+import { gatherRoutine, isRoutine, routineSummary } from './routine.js';
 import type { TimelineEntry } from './timeline.js';
 
 const status = (pod: string, from: string | null, to: string | null): TimelineEntry => ({ type: 'transition', at: 60, object: `Pod/bench/${pod}`, field: 'status', from, to });
@@ -33,5 +33,22 @@ describe('routineSummary', () => {
     ])).toBe('routine starts of 2 Pods: status: Pending 2 · ContainerCreating 1; bound to a node 1; Normal: SuccessfulCreate 2 · Scheduled 1');
     expect(routineSummary([event('ReplicaSet/bench/web-7f', 'SuccessfulCreate')])).toBe('routine starts: Normal: SuccessfulCreate 1');
     expect(routineSummary([event('Pod/bench/a', 'Pulled')])).toBe('routine starts of 1 Pod: Normal: Pulled 1');
+  });
+});
+
+describe('gatherRoutine', () => {
+  it('gathers the routine entries of one second into a run told where the first was, ended by the next second or by `ends`', () => {
+    const at = (entry: TimelineEntry, seconds: number): TimelineEntry => ({ ...entry, at: seconds });
+    const entries = [
+      at(status('a', null, 'Pending'), 60), at(status('b', null, 'Pending'), 60.5),
+      at(event('Node/w-1', 'Starting'), 60.5), // not told: passes through without ending the run
+      at(event('Pod/bench/a', 'Killing'), 60.7), // told: ends the run
+      at(status('c', null, 'Pending'), 60.8), at(status('d', null, 'Pending'), 61), // the next second: a run of its own
+    ];
+    const told = (entry: TimelineEntry): boolean => entry.type === 'event' && entry.reason === 'Killing';
+    const items = [...gatherRoutine(entries, (s) => String(Math.floor(s)), (_, entry) => told(entry))];
+    expect(items.map((item) => (item.type === 'routine' ? `routine@${item.at}×${item.entries.length}` : `${item.type === 'event' ? item.reason : item.type}@${item.at}`))).toEqual([
+      'Starting@60.5', 'routine@60×2', 'Killing@60.7', 'routine@60.8×1', 'routine@61×1',
+    ]);
   });
 });

@@ -67,3 +67,37 @@ export const routineSummary = (entries: readonly TimelineEntry[]): string => {
   const of = pods.size === 0 ? '' : ` of ${formatCount(pods.size)} Pod${pods.size === 1 ? '' : 's'}`;
   return `routine starts${of}: ${parts.join('; ')}`;
 };
+
+/** Routine entries told as one line (see {@link gatherRoutine}). */
+export interface RoutineRun {
+  readonly type: 'routine';
+  /** The virtual seconds of its first entry, where it is told. */
+  readonly at: number;
+  readonly entries: readonly TimelineEntry[];
+}
+
+/**
+ * `entries` with each run of routine ones (isRoutine) gathered into one RoutineRun, told
+ * where its first entry was; other entries pass through. A run holds the entries of one
+ * `second` (as the output prints the time) and ends before an entry for which
+ * `ends(previous, entry)` holds: a line the output prints, a snapshot between the two.
+ * @example gatherRoutine(entries, virtualTime, (_, entry) => !isRoutine(entry))
+ */
+export function* gatherRoutine(
+  entries: readonly TimelineEntry[],
+  second: (at: number) => string,
+  ends: (previous: TimelineEntry, entry: TimelineEntry) => boolean,
+): Generator<TimelineEntry | RoutineRun> {
+  let run: TimelineEntry[] = [];
+  let previous: TimelineEntry | undefined;
+  for (const entry of entries) {
+    if (run.length > 0 && (second(entry.at) !== second(run[0]!.at) || ends(previous!, entry))) {
+      yield { type: 'routine', at: run[0]!.at, entries: run };
+      run = [];
+    }
+    if (isRoutine(entry)) run.push(entry);
+    else yield entry;
+    previous = entry;
+  }
+  if (run.length > 0) yield { type: 'routine', at: run[0]!.at, entries: run };
+}

@@ -13,7 +13,7 @@
 //                NAME          READY   STATUS    RESTARTS   AGE   IP …
 import type { ScenarioResult } from '@failsim/scenarios';
 import { WATCH_ABOVE_ROWS, type Snapshot } from './capture.js';
-import { isRoutine, podsIn, routineSummary } from './routine.js';
+import { gatherRoutine, isRoutine, podsIn, routineSummary } from './routine.js';
 import { timeline, type TimelineEntry } from './timeline.js';
 import { virtualTime } from './virtual-time.js';
 
@@ -100,30 +100,20 @@ export const transcriptLines = (result: ScenarioResult, snapshots: readonly Snap
     }
   };
   const entries = storyTimeline(result);
-  const condense = podsIn(entries) > WATCH_ABOVE_ROWS;
-  // In a large cluster the routine of Pods starting is gathered and told as one line, where
-  // its first entry was, until another line, a snapshot or the next second in the margin.
-  let routine: TimelineEntry[] = [];
-  let routineTime = '';
-  const tellRoutine = (): void => {
-    if (routine.length === 0) return;
-    lines.push(`${routineTime.padEnd(MARGIN)}${routineSummary(routine)}`);
-    routine = [];
+  // In a large cluster the routine of Pods starting is told as one line, where its first
+  // entry was, until another line, a snapshot or the next second in the margin.
+  // Whether a snapshot falls in [from, to): those before `next` were printed, before `from`.
+  const snapshotBetween = (from: number, to: number): boolean => {
+    for (let i = next; i < snapshots.length && snapshots[i]!.at < to; i++) if (snapshots[i]!.at >= from) return true;
+    return false;
   };
-  for (const entry of entries) {
-    const time = virtualTime(entry.at);
-    if (time !== routineTime || (next < snapshots.length && snapshots[next]!.at < entry.at)) tellRoutine();
-    emitSnapshotsBefore(entry.at);
-    if (condense && isRoutine(entry)) {
-      routine.push(entry);
-      routineTime = time;
-    } else {
-      tellRoutine();
-      append(lines, entryLines(entry));
-    }
-    margin = time;
+  const items = podsIn(entries) > WATCH_ABOVE_ROWS ? gatherRoutine(entries, virtualTime, (previous, entry) => !isRoutine(entry) || snapshotBetween(previous.at, entry.at)) : entries;
+  for (const item of items) {
+    emitSnapshotsBefore(item.at);
+    if (item.type === 'routine') lines.push(`${virtualTime(item.at).padEnd(MARGIN)}${routineSummary(item.entries)}`);
+    else append(lines, entryLines(item));
+    margin = virtualTime(item.at);
   }
-  tellRoutine();
   emitSnapshotsBefore(Infinity);
   const expectations = result.expectations.flatMap((e) => [`  ${e.passed ? '✓' : '✗'} ${e.description}`, ...(e.detail === '' ? [] : [`      ${e.detail}`])]);
   // Real-world dangers the run reproduced: not failures of the scenario, but what it warns of.

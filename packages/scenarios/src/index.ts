@@ -8,7 +8,7 @@ export { articleEnvironment, SEED_DEPLOYMENT, SEED_DIRECTOR, type ArticleEnviron
 export { defaultVsphereCpiTimings, VsphereCpi, VSPHERE_CPI_INITIATOR, type VsphereCpiOptions, type VsphereCpiTimings } from './environment/vsphere-cpi.js';
 export { articleCassandra } from './environment/article-workloads.js';
 export { camelName, mergeOverrides, overrideKey, overrideValue, parseSetting, OVERRIDE_GROUPS, type OverrideGroup } from './format/overrides.js';
-export { parseScenario, parseObjectRef, checkRelativePath, scenarioFromSource, storageMismatch, undeclaredDatastore, type ParseScenarioOptions } from './format/parse-scenario.js';
+export { parseScenario, parseObjectRef, checkRelativePath, scenarioFromSource, storageMismatch, undeclaredDatastore, parseTaint, type ParseScenarioOptions } from './format/parse-scenario.js';
 export { loadScenario, type LoadedManifest, type LoadedScenario } from './format/load-scenario.js';
 export { formatScenarioError, formatPath, type ScenarioError } from './format/scenario-error.js';
 export { scenarioSchema } from './format/scenario-schema.js';
@@ -16,10 +16,10 @@ export { parseCommand, splitWords, BOSH_RESOLUTIONS, type Command, type KubectlC
 export { parseTemplate, parseReference, isLiteral, type Reference, type Template } from './format/reference.js';
 export { parseDuration, parseWindow, DURATION_HINT, type TimeWindow } from './format/duration.js';
 export { readYaml, DEFAULT_YAML_LIMITS, type YamlLimits, type YamlSource } from './format/yaml-source.js';
-export type { Scenario, ScenarioStep, StepTrigger, Expectation, ObjectRef, Manifest, ResourceEntry, ScenarioCluster, ScenarioNode, SourcePosition } from './format/scenario.js';
+export type { Scenario, ScenarioStep, StepTrigger, Expectation, ObjectRef, Manifest, ResourceEntry, ScenarioCluster, ScenarioNode, SourcePosition, StateCondition } from './format/scenario.js';
 export { runScenario, type HazardRecord, type RunObserver, type RunOptions, type ScenarioResult, type ScenarioRun, type StepRecord, type UpcomingStep } from './runner/runner.js';
-export { Recorder, objectKey, type RecordedEvent, type RecorderListener, type Transition, type TransitionField } from './runner/recorder.js';
-export { ABSENT, checkExpectation, expectationField, describeExpectation, formatMs, type DataProbe, type ExpectationContext, type ExpectationResult } from './runner/expectations.js';
+export { Recorder, objectKey, formatTaint, nodeTaints, type RecordedEvent, type RecorderListener, type Transition, type TransitionField } from './runner/recorder.js';
+export { ABSENT, carriesTaint, checkExpectation, expectationField, describeExpectation, formatMs, type DataProbe, type ExpectationContext, type ExpectationResult } from './runner/expectations.js';
 export { resolveReference, resolveTemplate, vmdkOfPv } from './runner/references.js';
 export { DEFAULT_SCENARIO, findLibraryScenario, LIBRARY_DIR, libraryScenarios, type LibraryScenario } from './library/library.js';
 export { ARTICLE_OBSERVATIONS, observationTable, type ArticleObservation } from './library/article-observations.js';

@@ -252,7 +252,8 @@ const SCALE_TYPES: Readonly<Record<string, 'statefulset' | 'deployment' | 'repli
   deployment: 'deployment', deployments: 'deployment', deploy: 'deployment',
   replicaset: 'replicaset', replicasets: 'replicaset', rs: 'replicaset',
 };
-const TAINT = /^([A-Za-z0-9][-A-Za-z0-9_./]*)(?:=([^:]*))?(?::(NoSchedule|PreferNoSchedule|NoExecute))?(-)?$/;
+/** A taint as `kubectl taint nodes` takes it: key, `=value`, `:Effect`, a trailing `-` to remove. */
+export const TAINT_ARG = /^([A-Za-z0-9][-A-Za-z0-9_./]*)(?:=([^:]*))?(?::(NoSchedule|PreferNoSchedule|NoExecute))?(-)?$/;
 
 /** `type name` or `type/name` as kubectl takes resources. */
 const typeAndName = (positional: readonly string[]): [string, string[]] => {
@@ -328,7 +329,7 @@ const parseKubectl = (words: readonly string[]): E.Either<string, KubectlCommand
       if (taintTexts.length === 0) return E.left(`${prefix}: no taint given`);
       const taints: TaintArg[] = [];
       for (const text of taintTexts) {
-        const m = TAINT.exec(text);
+        const m = TAINT_ARG.exec(text);
         const remove = m?.[4] === '-';
         if (m === null || (!remove && m[3] === undefined)) return E.left(`${prefix}: invalid taint "${text}" (use key=value:Effect or key:Effect-)`);
         taints.push({

@@ -60,6 +60,17 @@ describe('parseScenario', () => {
     expect(E.isRight(result) && result.right.expectations[0]).toMatchObject({ kind: 'held', status: 'absent', forMs: 60_000 });
   });
 
+  it('reads a taint in place of a status, present or absent', () => {
+    const result = parseScenario(
+      `${base}expectations:\n  - state: { object: node/w1, taint: node.kubernetes.io/unreachable:NoExecute, within: 1m, after: poweroff }\n  - held: { object: node/w1, taint: dedicated=db:NoSchedule, absent: true, for: 1m }\n`,
+      { file: FILE },
+    );
+    expect(E.isRight(result) && result.right.expectations.map((e) => e.kind === 'state' || e.kind === 'held' ? ('taint' in e ? [e.taint, e.absent] : e.status) : e.kind)).toEqual([
+      ['node.kubernetes.io/unreachable:NoExecute', false],
+      ['dedicated=db:NoSchedule', true],
+    ]);
+  });
+
   it('reads a when condition whose object holds a reference', () => {
     const result = parseScenario(base.replace('at: 1m', 'when: node/{{ node of pod cassandra/cassandra-0 }} is NotReady\n    timeout: 5m'), { file: FILE });
     expect(E.isRight(result) && result.right.steps[0]?.trigger).toEqual({
@@ -111,6 +122,12 @@ describe('parseScenario', () => {
       ['scenarios/x.yaml:12:95: resources[0].provisioner: StorageClass "sc" uses csi.vsphere.vmware.com but the scenario has storage: vcp (use kubernetes.io/vsphere-volume, or storage: csi)']],
     ['a StorageClass on an undeclared datastore', `${base}resources:\n  - { apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: { name: sc }, provisioner: kubernetes.io/vsphere-volume, parameters: { datastore: ds9 } }\n`,
       ['scenarios/x.yaml:12:150: resources[0].parameters.datastore: StorageClass "sc" names datastore "ds9", which a scenario without cluster.vsphere has only vsanDatastore']],
+    ['status and taint', `${base}expectations:\n  - state: { object: node/w1, status: NotReady, taint: x:NoSchedule, within: 50s }\n`, ['scenarios/x.yaml:12:12: expectations[0].state: a state expectation has exactly one of status, taint']],
+    ['neither status nor taint', `${base}expectations:\n  - held: { object: node/w1, for: 1m }\n`, ['scenarios/x.yaml:12:11: expectations[0].held: a held expectation has exactly one of status, taint']],
+    ['a pod\'s taint', `${base}expectations:\n  - state: { object: pod/ns/p, taint: x:NoSchedule, within: 50s }\n`, ['scenarios/x.yaml:12:39: expectations[0].state.taint: only nodes have taints (object is pod/…)']],
+    ['a taint\'s effect mistyped', `${base}expectations:\n  - state: { object: node/w1, taint: node.kubernetes.io/unreachable:NoExecut, within: 50s }\n`, ['scenarios/x.yaml:12:38: expectations[0].state.taint: invalid taint "node.kubernetes.io/unreachable:NoExecut": effect "NoExecut" is not one of NoSchedule, PreferNoSchedule, NoExecute (did you mean "NoExecute"?) (use key, key:Effect or key=value:Effect, e.g. node.kubernetes.io/unreachable:NoExecute)']],
+    ['a taint\'s value without effect', `${base}expectations:\n  - state: { object: node/w1, taint: dedicated=db, within: 50s }\n`, ['scenarios/x.yaml:12:38: expectations[0].state.taint: invalid taint "dedicated=db" (use key, key:Effect or key=value:Effect, e.g. node.kubernetes.io/unreachable:NoExecute)']],
+    ['absent with a status', `${base}expectations:\n  - state: { object: node/w1, status: Ready, absent: true, within: 50s }\n`, ['scenarios/x.yaml:12:46: expectations[0].state.absent: absent goes with taint (for an object that does not exist, use status: absent)']],
     ['bad regex', `${base}expectations:\n  - event: { reason: X, message: "/a(/" }\n`, ['scenarios/x.yaml:12:34: expectations[0].event.message: Invalid regular expression: /a(/: Unterminated group']],
   ];
   it.each(bad)('refuses %s', (_name, text, expected) => {

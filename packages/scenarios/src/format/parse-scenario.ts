@@ -7,13 +7,13 @@ import { findProfile, profiles, withOverrides, type ProfileOverrides, type Versi
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { posix } from 'node:path';
-import { parseCommand, type Command } from './command.js';
+import { parseCommand, TAINT_ARG, type Command } from './command.js';
 import { manifestProblems } from './manifest-check.js';
 import { camelName, overrideKey, overrideValue, OVERRIDE_GROUPS } from './overrides.js';
 import { didYouMean } from './did-you-mean.js';
 import { DURATION_HINT, parseDuration, parseWindow, type TimeWindow } from './duration.js';
 import { isLiteral, parseTemplate, type Template } from './reference.js';
-import type { Expectation, Manifest, ObjectRef, ResourceEntry, Scenario, ScenarioNode, ScenarioStep, SourcePosition, StepTrigger } from './scenario.js';
+import type { Expectation, Manifest, ObjectRef, ResourceEntry, Scenario, ScenarioNode, ScenarioStep, SourcePosition, StateCondition, StepTrigger } from './scenario.js';
 import { formatPath, type ScenarioError } from './scenario-error.js';
 import { scenarioSchema } from './scenario-schema.js';
 import { sharedYamlCache } from './yaml-cache.js';
@@ -282,6 +282,32 @@ const checkSteps = (c: Checker, raw: Json[], cluster: Scenario['cluster'], until
   return steps;
 };
 
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/**
+ * A taint as `state`/`held` name it: `key`, `key:Effect` or `key=value:Effect` (what
+ * `kubectl taint nodes` takes, without a removal's `-`).
+ * @example parseTaint('node.kubernetes.io/unreachable:NoExecute') // right
+ */
+export const parseTaint = (text: string): E.Either<string, string> => {
+  const m = TAINT_ARG.exec(text);
+  if (m !== null && m[4] === undefined && (m[2] === undefined || m[3] !== undefined)) return E.right(text);
+  const effect = /:([^:]*)$/.exec(text)?.[1]?.replace(/-$/, '');
+  const why = effect !== undefined && !TAINT_EFFECTS.includes(effect) ? `: effect "${effect}" is not one of ${TAINT_EFFECTS.join(', ')}${didYouMean(effect, TAINT_EFFECTS)}` : '';
+  return E.left(`invalid taint ${JSON.stringify(text)}${why} (use key, key:Effect or key=value:Effect, e.g. node.kubernetes.io/unreachable:NoExecute)`);
+};
+
+/** The `status`, or the `taint` and `absent`, of a `state`/`held` expectation at `path`. */
+const stateCondition = (c: Checker, path: Path, body: Json, object: ObjectRef | undefined): StateCondition | undefined => {
+  const status = body['status'] as string | undefined;
+  const taint = body['taint'] as string | undefined;
+  if ((status === undefined) === (taint === undefined)) return c.fail(path, `a ${String(path[2])} expectation has exactly one of status, taint`);
+  if (status !== undefined) return body['absent'] === undefined ? { status } : c.fail([...path, 'absent'], 'absent goes with taint (for an object that does not exist, use status: absent)', true);
+  if (object !== undefined && object.kind !== 'node') return c.fail([...path, 'taint'], `only nodes have taints (object is ${object.kind}/…)`);
+  const parsed = c.get([...path, 'taint'], parseTaint(taint ?? ''));
+  return parsed === undefined ? undefined : { taint: parsed, absent: body['absent'] === true };
+};
+
 const checkExpectations = (c: Checker, raw: Json[], stepIds: ReadonlySet<string>): Expectation[] => {
   const out: Expectation[] = [];
   raw.forEach((item, i) => {
@@ -294,10 +320,11 @@ const checkExpectations = (c: Checker, raw: Json[], stepIds: ReadonlySet<string>
     const object = body['object'] === undefined ? undefined : c.get([...path, 'object'], parseObjectRef(body['object'] as string));
     const within = body['within'] === undefined ? undefined : c.get([...path, 'within'], parseWindow(body['within'] as string));
     const withinOpt: { within?: TimeWindow } = within === undefined ? {} : { within };
-    if (kind === 'state' && object !== undefined && within !== undefined) out.push({ kind, object, status: body['status'] as string, within, ...opt, position });
+    const condition = kind === 'state' || kind === 'held' ? stateCondition(c, path, body, object) : undefined;
+    if (kind === 'state' && object !== undefined && within !== undefined && condition !== undefined) out.push({ kind, object, ...condition, within, ...opt, position });
     if (kind === 'held' && object !== undefined) {
       const forMs = c.get([...path, 'for'], parseDuration(body['for'] as string));
-      if (forMs !== undefined) out.push({ kind, object, status: body['status'] as string, forMs, ...opt, position });
+      if (forMs !== undefined && condition !== undefined) out.push({ kind, object, ...condition, forMs, ...opt, position });
     }
     if (kind === 'event') {
       const message = body['message'] === undefined ? undefined : c.get([...path, 'message'], parseMessage(body['message'] as string));

@@ -6,6 +6,13 @@
 
 const duration = { $ref: '#/$defs/duration' } as const;
 const text = { type: 'string', minLength: 1 } as const;
+// A `state`/`held` expectation has one of `status` and `taint`; the parser says so (a oneOf
+// here would make ajv report each branch's missing field too).
+const stateCondition = {
+  status: { ...text, description: 'kubectl STATUS (node/, pod/), power state (vm/), attached VMs (pv/), or "absent".' },
+  taint: { ...text, description: 'node/ only, instead of status: a taint the Node carries, "key", "key:Effect" or "key=value:Effect".' },
+  absent: { type: 'boolean', description: 'With taint: expect the Node NOT to carry it.' },
+} as const;
 
 /** The schema of a scenario file, as a plain JSON object. */
 export const scenarioSchema = {
@@ -132,14 +139,14 @@ export const scenarioSchema = {
           state: {
             type: 'object',
             additionalProperties: false,
-            required: ['object', 'status', 'within'],
-            properties: { object: text, status: text, within: { $ref: '#/$defs/window' }, after: { $ref: '#/$defs/name' } },
+            required: ['object', 'within'],
+            properties: { object: text, ...stateCondition, within: { $ref: '#/$defs/window' }, after: { $ref: '#/$defs/name' } },
           },
           held: {
             type: 'object',
             additionalProperties: false,
-            required: ['object', 'status', 'for'],
-            properties: { object: text, status: text, for: duration, after: { $ref: '#/$defs/name' } },
+            required: ['object', 'for'],
+            properties: { object: text, ...stateCondition, for: duration, after: { $ref: '#/$defs/name' } },
           },
           event: {
             type: 'object',

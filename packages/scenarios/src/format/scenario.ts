@@ -67,10 +67,18 @@ export interface ScenarioStep {
   readonly position: SourcePosition;
 }
 
+/**
+ * What a `state` or `held` expectation asks of its object: a status (kubectl STATUS, a VM's
+ * power, a PV's VMs, or `absent`), or, for a Node, that it carries a taint (`absent`: that
+ * it does not). A taint is `key`, `key:Effect` or `key=value:Effect`; a shorter form
+ * matches any value (and effect).
+ */
+export type StateCondition = { readonly status: string } | { readonly taint: string; readonly absent: boolean };
+
 /** What must happen. `after` is a step id; absent = from the scenario's start. */
 export type Expectation =
-  | { readonly kind: 'state'; readonly object: ObjectRef; readonly status: string; readonly within: TimeWindow; readonly after?: string; readonly position: SourcePosition }
-  | { readonly kind: 'held'; readonly object: ObjectRef; readonly status: string; readonly forMs: number; readonly after?: string; readonly position: SourcePosition }
+  | ({ readonly kind: 'state'; readonly object: ObjectRef; readonly within: TimeWindow; readonly after?: string; readonly position: SourcePosition } & StateCondition)
+  | ({ readonly kind: 'held'; readonly object: ObjectRef; readonly forMs: number; readonly after?: string; readonly position: SourcePosition } & StateCondition)
   | {
       readonly kind: 'event';
       readonly reason: string;

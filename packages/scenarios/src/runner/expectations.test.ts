@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseTemplate } from '../format/reference.js';
 import type { Expectation } from '../format/scenario.js';
-import { checkExpectation, formatMs } from './expectations.js';
+import { carriesTaint, checkExpectation, formatMs } from './expectations.js';
 import type { Transition } from './recorder.js';
 
 const name = (text: string) => {
@@ -32,6 +32,42 @@ describe('checkExpectation', () => {
     const result = checkExpectation(exp, { anchor: 0, object: E.right('w1'), transitions, events: [], end: 1000 });
     expect(result.passed).toBe(false);
     expect(result.detail).toBe('Node/w1 became NotReady at 100s (100s from the start) but changed to Ready at 500s (500s from the start), after 400s of the 10m');
+  });
+
+  it('taint: reads the Node\'s taints, matching by key, key:Effect or key=value:Effect', () => {
+    const taints = (at: number, from: string | null, to: string | null): Transition => ({ at, object: 'Node/w1', field: 'taints', from, to });
+    const u = 'node.kubernetes.io/unreachable';
+    // Tainted NoSchedule at 100 s, NoExecute at 160 s (the rate-limited pass), cleared at 500 s.
+    const h = [...transitions, taints(100, null, `${u}:NoSchedule`), taints(160, `${u}:NoSchedule`, `${u}:NoSchedule,${u}:NoExecute`), taints(500, `${u}:NoSchedule,${u}:NoExecute`, '')];
+    const ref = { kind: 'node' as const, name: name('w1') };
+    const ctx = { object: E.right('w1'), transitions: h, events: [], end: 1000, anchor: 60 };
+    const state = (taint: string, fromMs: number, toMs: number, absent = false): Expectation => ({ kind: 'state', object: ref, taint, absent, within: { fromMs, toMs }, after: 'off', position });
+    expect(checkExpectation(state(`${u}:NoExecute`, 30_000, 120_000), ctx)).toEqual({
+      description: `node/w1 is tainted ${u}:NoExecute within 30s..2m after off`,
+      passed: true,
+      detail: `Node/w1 became tainted ${u}:NoExecute at 160s (100s after off)`,
+    });
+    expect(checkExpectation(state(`${u}:NoExecute`, 30_000, 60_000), ctx)).toMatchObject({
+      passed: false,
+      detail: `expected Node/w1 tainted ${u}:NoExecute between 90s and 120s; it was tainted ${u}:NoSchedule at 120s and became tainted ${u}:NoExecute only at 160s (100s after off)`,
+    });
+    expect(checkExpectation(state(u, 30_000, 60_000), ctx).passed).toBe(true);
+    expect(checkExpectation(state(`${u}:NoExecute`, 0, 30_000, true), ctx)).toMatchObject({ passed: true, detail: `Node/w1 was untainted ${u}:NoExecute at 60s (0s after off)` });
+    const held = checkExpectation({ kind: 'held', object: ref, taint: u, absent: false, forMs: 600_000, position }, { ...ctx, anchor: 0 });
+    expect(held).toMatchObject({ passed: false, detail: `Node/w1 became tainted ${u} at 100s (100s from the start) but changed to untainted at 500s (500s from the start), after 400s of the 10m` });
+    // A Node the run never saw is not taken as untainted.
+    expect(checkExpectation(state(u, 0, 30_000, true), { ...ctx, object: E.right('w9') })).toMatchObject({ passed: false, detail: 'Node/w9 never existed during the run (is the name right?)' });
+  });
+
+  it('carriesTaint: a shorter form matches any value and effect', () => {
+    expect(carriesTaint('dedicated=db:NoSchedule,x:NoExecute', 'dedicated')).toBe(true);
+    expect(carriesTaint('dedicated=db:NoSchedule', 'dedicated:NoSchedule')).toBe(true);
+    expect(carriesTaint('dedicated=db:NoSchedule', 'dedicated=db:NoSchedule')).toBe(true);
+    expect(carriesTaint('dedicated=db:NoSchedule', 'dedicated=web:NoSchedule')).toBe(false);
+    expect(carriesTaint('dedicated=db:NoSchedule', 'dedicated:NoExecute')).toBe(false);
+    expect(carriesTaint('x:NoExecute', 'dedicated')).toBe(false);
+    expect(carriesTaint('', 'x')).toBe(false);
+    expect(carriesTaint(null, 'x')).toBe(false);
   });
 
   it('event: matches reason, message and window', () => {

@@ -3,7 +3,7 @@
 // can say what was expected, what happened instead, and when.
 import * as E from 'fp-ts/lib/Either.js';
 import type { TimeWindow } from '../format/duration.js';
-import type { Expectation, ObjectRef } from '../format/scenario.js';
+import type { Expectation, ObjectRef, StateCondition } from '../format/scenario.js';
 import { objectKey, type RecordedEvent, type Transition, type TransitionField } from './recorder.js';
 
 /** The verdict on one expectation. */
@@ -75,13 +75,16 @@ export const objectField = (ref: ObjectRef, name: string): E.Either<string, { ke
 export const expectationField = (ref: ObjectRef, name: string): E.Either<string, { key: string; field: TransitionField }> =>
   ref.kind === 'pv' ? E.right({ key: objectKey('PersistentVolume', name), field: 'attachedTo' }) : objectField(ref, name);
 
+/** The words for what a `state`/`held` expectation wants: `NotReady`, `tainted node.kubernetes.io/unreachable:NoExecute`. */
+const wantedText = (exp: StateCondition): string => ('status' in exp ? exp.status : `${exp.absent ? 'untainted' : 'tainted'} ${exp.taint}`);
+
 /** One sentence for an expectation. */
 export const describeExpectation = (exp: Expectation): string => {
   switch (exp.kind) {
     case 'state':
-      return `${refText(exp.object)} is ${exp.status} within ${windowText(exp.within)} ${since(exp.after)}`;
+      return `${refText(exp.object)} is ${wantedText(exp)} within ${windowText(exp.within)} ${since(exp.after)}`;
     case 'held':
-      return `${refText(exp.object)} stays ${exp.status} for ${formatMs(exp.forMs)} ${since(exp.after)}`;
+      return `${refText(exp.object)} stays ${wantedText(exp)} for ${formatMs(exp.forMs)} ${since(exp.after)}`;
     case 'event': {
       const message = exp.message === undefined ? '' : ` with message ${exp.message instanceof RegExp ? String(exp.message) : JSON.stringify(exp.message)}`;
       const object = exp.object ? ` on ${refText(exp.object)}` : '';
@@ -110,6 +113,59 @@ export const ABSENT = 'absent';
 
 const show = (v: string | null): string => (v === null ? ABSENT : v);
 
+/**
+ * Whether a Node's `taints` value (the recorder's: `key[=value]:Effect`, comma-separated)
+ * holds a taint as a scenario names it: `key`, `key:Effect` or `key=value:Effect`.
+ */
+export const carriesTaint = (taints: string | null, wanted: string): boolean => {
+  const [, key, value, effect] = /^([^=:]+)(?:=([^:]*))?(?::(.*))?$/.exec(wanted) ?? [];
+  return (taints ?? '').split(',').some((taint) => {
+    const [, k, v = '', e] = /^([^=:]+)(?:=([^:]*))?:(.*)$/.exec(taint) ?? [];
+    return k === key && (effect === undefined || e === effect) && (value === undefined || v === value);
+  });
+};
+
+/** What a `state`/`held` check reads: one field of one object, and which of its values pass. */
+interface Wanted {
+  readonly key: string;
+  readonly field: TransitionField;
+  /** See {@link wantedText}. */
+  readonly text: string;
+  readonly holds: (value: string | null) => boolean;
+  /** A value as a detail shows it. */
+  readonly show: (value: string | null) => string;
+  /** Why the expectation cannot be decided from what the run saw, if so (a mistyped name). */
+  readonly unseen?: string;
+}
+
+const wanted = (exp: Extract<Expectation, { kind: 'state' | 'held' }>, name: string, transitions: readonly Transition[]): E.Either<string, Wanted> => {
+  const text = wantedText(exp);
+  if ('taint' in exp) {
+    const key = objectKey('Node', name);
+    const { taint, absent } = exp;
+    const seen = transitions.some((t) => t.object === key && t.field === 'status');
+    return E.right({
+      key,
+      field: 'taints',
+      text,
+      holds: (v) => carriesTaint(v, taint) !== absent,
+      show: (v) => (v ? `tainted ${v}` : 'untainted'),
+      ...(seen ? {} : { unseen: `${key} never existed during the run (is the name right?)` }),
+    });
+  }
+  // `absent` is the removal (a transition to null); an object the run never saw cannot
+  // prove it, so a mistyped name fails instead of passing.
+  const want = exp.status === ABSENT ? null : exp.status;
+  return E.map(({ key, field }: { key: string; field: TransitionField }): Wanted => ({
+    key,
+    field,
+    text,
+    holds: (v) => v === want,
+    show,
+    ...(want === null && !transitions.some((t) => t.object === key && t.field === field) ? { unseen: `${key} never existed during the run, so it cannot be seen ${ABSENT} (is the name right?)` } : {}),
+  }))(expectationField(exp.object, name));
+};
+
 /** Checks one expectation; never throws. */
 export const checkExpectation = (exp: Expectation, ctx: ExpectationContext): ExpectationResult => {
   const description = describeExpectation(exp);
@@ -121,42 +177,40 @@ export const checkExpectation = (exp: Expectation, ctx: ExpectationContext): Exp
 
   if (exp.kind === 'state' || exp.kind === 'held') {
     if (ctx.object === undefined || E.isLeft(ctx.object)) return fail(ctx.object ? ctx.object.left : 'no object');
-    const target = expectationField(exp.object, ctx.object.right);
+    const target = wanted(exp, ctx.object.right, ctx.transitions);
     if (E.isLeft(target)) return fail(target.left);
-    const { key, field } = target.right;
-    const h = history(ctx.transitions, key, field);
-    // `absent` is the removal (a transition to null); an object the run never saw cannot
-    // prove it, so a mistyped name fails instead of passing.
-    const want = exp.status === ABSENT ? null : exp.status;
-    if (want === null && h.length === 0) return fail(`${key} never existed during the run, so it cannot be seen ${ABSENT} (is the name right?)`);
+    const { key, text, holds } = target.right;
+    if (target.right.unseen !== undefined) return fail(target.right.unseen);
+    const h = history(ctx.transitions, key, target.right.field);
+    const shown = (v: string | null): string => target.right.show(v);
     if (exp.kind === 'state') {
       const from = anchor + exp.within.fromMs / 1000;
       const to = anchor + exp.within.toMs / 1000;
-      if (valueAt(h, from) === want) return pass(`${key} was ${exp.status} at ${rel(from)}`);
+      if (holds(valueAt(h, from))) return pass(`${key} was ${text} at ${rel(from)}`);
       // Records at exactly `from` count too: a pod removed and re-created in one instant is
       // absent at that moment although the value in force at `from` is the new pod's.
-      const hit = h.find((c) => c.at >= from && c.at <= to && c.value === want);
-      if (hit) return pass(`${key} became ${exp.status} at ${rel(hit.at)}`);
-      const later = h.find((c) => c.at > to && c.value === want);
-      const earlier = [...h].reverse().find((c) => c.at >= anchor && c.at < from && c.value === want);
-      const seen = later ? `became ${exp.status} only at ${rel(later.at)}` : earlier ? `was ${exp.status} at ${rel(earlier.at)}, before the window, and left it` : `never became ${exp.status}`;
-      return fail(`expected ${key} ${exp.status} between ${secs(from)} and ${secs(to)}; it was ${show(valueAt(h, to))} at ${secs(to)} and ${seen}`);
+      const hit = h.find((c) => c.at >= from && c.at <= to && holds(c.value));
+      if (hit) return pass(`${key} became ${text} at ${rel(hit.at)}`);
+      const later = h.find((c) => c.at > to && holds(c.value));
+      const earlier = [...h].reverse().find((c) => c.at >= anchor && c.at < from && holds(c.value));
+      const seen = later ? `became ${text} only at ${rel(later.at)}` : earlier ? `was ${text} at ${rel(earlier.at)}, before the window, and left it` : `never became ${text}`;
+      return fail(`expected ${key} ${text} between ${secs(from)} and ${secs(to)}; it was ${shown(valueAt(h, to))} at ${secs(to)} and ${seen}`);
     }
     // The record that starts the hold: the one in force at the anchor, else the first after it.
     // Later records are searched by index, not time: a pod deleted and re-created in the same
     // instant has two records with one `at`, and the second still ends the hold.
     let atAnchor = -1;
     for (let i = 0; i < h.length && h[i]!.at <= anchor; i++) atAnchor = i;
-    const holdsAtAnchor = (atAnchor >= 0 ? h[atAnchor]!.value : null) === want;
-    const startIndex = holdsAtAnchor ? atAnchor : h.findIndex((c, i) => i > atAnchor && c.value === want);
+    const holdsAtAnchor = holds(atAnchor >= 0 ? h[atAnchor]!.value : null);
+    const startIndex = holdsAtAnchor ? atAnchor : h.findIndex((c, i) => i > atAnchor && holds(c.value));
     const startsAt = holdsAtAnchor ? anchor : startIndex >= 0 ? h[startIndex]!.at : undefined;
-    if (startsAt === undefined) return fail(`expected ${key} to become ${exp.status} and stay so for ${formatMs(exp.forMs)}; it never became ${exp.status} (last ${show(valueAt(h, ctx.end))})`);
+    if (startsAt === undefined) return fail(`expected ${key} to become ${text} and stay so for ${formatMs(exp.forMs)}; it never became ${text} (last ${shown(valueAt(h, ctx.end))})`);
     const until = startsAt + exp.forMs / 1000;
-    const left = h.find((c, i) => i > startIndex && c.value !== want);
+    const left = h.find((c, i) => i > startIndex && !holds(c.value));
     if (left && left.at < until)
-      return fail(`${key} became ${exp.status} at ${rel(startsAt)} but changed to ${show(left.value)} at ${rel(left.at)}, after ${secs(left.at - startsAt)} of the ${formatMs(exp.forMs)}`);
-    if (until > ctx.end) return fail(`${key} became ${exp.status} at ${rel(startsAt)}; the run ended at ${secs(ctx.end)}, before ${formatMs(exp.forMs)} had passed`);
-    return pass(`${key} was ${exp.status} from ${rel(startsAt)}${left ? ` until ${rel(left.at)}` : ' to the end'}`);
+      return fail(`${key} became ${text} at ${rel(startsAt)} but changed to ${shown(left.value)} at ${rel(left.at)}, after ${secs(left.at - startsAt)} of the ${formatMs(exp.forMs)}`);
+    if (until > ctx.end) return fail(`${key} became ${text} at ${rel(startsAt)}; the run ended at ${secs(ctx.end)}, before ${formatMs(exp.forMs)} had passed`);
+    return pass(`${key} was ${text} from ${rel(startsAt)}${left ? ` until ${rel(left.at)}` : ' to the end'}`);
   }
 
   if (exp.kind === 'event') {

@@ -20,9 +20,37 @@ describe('Recorder', () => {
       ['Node/w1', 'status', null, 'Ready'],
       ['VirtualMachine/vm-w1', 'power', 'poweredOn', 'poweredOff'],
       ['Node/w1', 'status', 'Ready', 'NotReady'],
+      // 1.12: TaintNodesByCondition (beta) taints it NoSchedule; TaintBasedEvictions is alpha, off.
+      ['Node/w1', 'taints', null, 'node.kubernetes.io/unreachable:NoSchedule'],
     ]);
     expect(mine[2]!.at).toBe(10);
     expect(recorder.events.some((e) => e.reason === 'NodeNotReady' && e.object === 'Node/w1')).toBe(true);
+  });
+});
+
+describe('Recorder follows Node taints', () => {
+  it('records a Node’s taints once it has one, as kubectl describe prints them, until it is Ready again', () => {
+    const env = articleEnvironment({ seed: 'recorder-taints', profile: '1.14', nodes: [{ name: 'w1', role: 'worker' }, { name: 'w2', role: 'worker' }], vmName: (n) => `vm-${n.name}` });
+    const clock = env.cluster.sim.clock;
+    const recorder = new Recorder(env, clock.now());
+    recorder.start();
+    clock.runFor(10_000);
+    env.cluster.kubectl.taint('w2', 'dedicated=db:NoSchedule');
+    env.govc.run('vm.power -off vm-w1');
+    clock.runFor(120_000);
+    env.govc.run('vm.power -on vm-w1');
+    clock.runFor(120_000);
+    recorder.stop();
+    const taints = recorder.transitions.filter((t) => t.field === 'taints').map(({ object, from, to }) => [object, from, to]);
+    const unreachable = 'node.kubernetes.io/unreachable';
+    expect(taints).toEqual([
+      ['Node/w2', null, 'dedicated=db:NoSchedule'],
+      // 1.14: the NoSchedule taint on the Node update, then the rate-limited NoExecute pass.
+      ['Node/w1', null, `${unreachable}:NoSchedule`],
+      ['Node/w1', `${unreachable}:NoSchedule`, `${unreachable}:NoSchedule,${unreachable}:NoExecute`],
+      ['Node/w1', `${unreachable}:NoSchedule,${unreachable}:NoExecute`, `${unreachable}:NoExecute`],
+      ['Node/w1', `${unreachable}:NoExecute`, ''],
+    ]);
   });
 });
 
@@ -67,13 +95,16 @@ describe('Recorder skips Node heartbeats', () => {
     const expected: string[] = [];
     const last = new Map<string, string>();
     let updates = 0;
+    const keep = (key: string, to: string): void => {
+      if (last.get(key) !== to) expected.push(`${key} ${last.get(key) ?? 'null'} -> ${to}`);
+      last.set(key, to);
+    };
     env.cluster.sim.api.client('reference').watch('Node').subscribe(({ type, object }) => {
       const name = object.metadata?.name ?? '';
-      const to = type === 'DELETED' ? 'null' : nodeStatus(object);
       if (type === 'MODIFIED') updates++;
-      if (last.get(name) !== to) expected.push(`Node/${name} ${last.get(name) ?? 'null'} -> ${to}`);
-      if (type === 'DELETED') last.delete(name);
-      else last.set(name, to);
+      keep(`Node/${name} status`, type === 'DELETED' ? 'null' : nodeStatus(object));
+      const taints = type === 'DELETED' ? 'null' : (object.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`).join(',');
+      if (taints !== '' || last.has(`Node/${name} taints`)) keep(`Node/${name} taints`, taints);
     });
     clock.runFor(60_000);
     env.cluster.kubectl.cordon('w2');
@@ -85,17 +116,21 @@ describe('Recorder skips Node heartbeats', () => {
     env.cluster.kubectl.deleteNode('w1');
     clock.runFor(30_000);
     recorder.stop();
-    const recorded = recorder.transitions.filter((t) => t.object.startsWith('Node/')).map((t) => `${t.object} ${t.from ?? 'null'} -> ${t.to ?? 'null'}`);
+    const recorded = recorder.transitions.filter((t) => t.object.startsWith('Node/')).map((t) => `${t.object} ${t.field} ${t.from ?? 'null'} -> ${t.to ?? 'null'}`);
     // Dozens of heartbeats, a handful of STATUS changes.
     expect(updates).toBeGreaterThan(20);
     expect(recorded).toEqual(expected);
     expect(recorded).toEqual([
-      'Node/w1 null -> Ready',
-      'Node/w2 null -> Ready',
-      'Node/w2 Ready -> Ready,SchedulingDisabled',
-      'Node/w1 Ready -> NotReady',
-      'Node/w2 Ready,SchedulingDisabled -> Ready',
-      'Node/w1 NotReady -> null',
+      'Node/w1 status null -> Ready',
+      'Node/w2 status null -> Ready',
+      'Node/w2 status Ready -> Ready,SchedulingDisabled',
+      'Node/w2 taints null -> node.kubernetes.io/unschedulable:NoSchedule',
+      'Node/w1 status Ready -> NotReady',
+      'Node/w1 taints null -> node.kubernetes.io/unreachable:NoSchedule',
+      'Node/w2 status Ready,SchedulingDisabled -> Ready',
+      'Node/w2 taints node.kubernetes.io/unschedulable:NoSchedule -> ',
+      'Node/w1 status NotReady -> null',
+      'Node/w1 taints node.kubernetes.io/unreachable:NoSchedule -> null',
     ]);
   });
 });
@@ -120,8 +155,9 @@ describe('Recorder reports a listener’s exception as RxJS does', () => {
       recorder.stop();
       // RxJS reports on a 0 ms host timer (reportUnhandledError): one set after them fires after.
       await sleep(0);
-      expect(reported.map((e) => (e as Error).message)).toEqual(['listener: Ready', 'listener: NotReady']);
-      expect(recorder.transitions.filter((t) => t.object === 'Node/w1').map((t) => t.to)).toEqual(['Ready', 'NotReady']);
+      const told = ['Ready', 'NotReady', 'node.kubernetes.io/unreachable:NoSchedule'];
+      expect(reported.map((e) => (e as Error).message)).toEqual(told.map((to) => `listener: ${to}`));
+      expect(recorder.transitions.filter((t) => t.object === 'Node/w1').map((t) => t.to)).toEqual(told);
     } finally {
       config.onUnhandledError = before;
     }

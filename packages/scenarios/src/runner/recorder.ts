@@ -1,11 +1,11 @@
 // What a scenario run records while it runs: every core/v1 Event write and the changes of
-// the fields operators watch (kubectl STATUS of Nodes and Pods, a Pod's node, the VMs a
-// PV's VMDK is attached to, each VM's power). API objects are followed through watches,
+// the fields operators watch (kubectl STATUS of Nodes and Pods, a Node's taints, a Pod's
+// node, the VMs a PV's VMDK is attached to, each VM's power). API objects are followed through watches,
 // the vSphere fields through vCenter's task completions, so nothing is polled.
 import type { Kind, ObjectOf, WatchEvent } from '@failsim/core';
 import { formatEventSource, isNodeHeartbeatOnly, nodeStatus, podColumns } from '@failsim/controllers';
 import { VmChanges } from '@failsim/vsphere';
-import type { Event, Node, PersistentVolume } from 'kubernetes-types/core/v1.js';
+import type { Event, Node, NodeSpec, PersistentVolume, Taint } from 'kubernetes-types/core/v1.js';
 import type { Subscription } from 'rxjs';
 import type { ArticleEnvironment } from '../environment/article-environment.js';
 import { vmdkOfPv } from './references.js';
@@ -26,7 +26,16 @@ export interface RecordedEvent {
 }
 
 /** The fields a run follows. */
-export type TransitionField = 'status' | 'node' | 'attachedTo' | 'power';
+export type TransitionField = 'status' | 'taints' | 'node' | 'attachedTo' | 'power';
+
+/** A taint as `kubectl describe node` prints it: `key=value:Effect`, or `key:Effect` without a value. */
+export const formatTaint = (taint: Taint): string => `${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect}`;
+
+/**
+ * A Node's `taints` value: its taints in spec order, {@link formatTaint}ed and
+ * comma-separated; "" for none.
+ */
+export const nodeTaints = (spec: NodeSpec | undefined): string => (spec?.taints ?? []).map(formatTaint).join(',');
 
 /** A change of one field of one object; `from` null on creation, `to` null on removal. */
 export interface Transition {
@@ -55,6 +64,7 @@ export interface RecorderListener {
 interface Followed {
   readonly key: string;
   status?: string;
+  taints?: string;
   node?: string;
   attachedTo?: string;
   power?: string;
@@ -119,9 +129,15 @@ export class Recorder {
         const last = slot.lastNode;
         slot.lastNode = object;
         if (last !== undefined && isNodeHeartbeatOnly(last, object)) return;
-        return this.#set(slot, 'status', nodeStatus(object));
+        this.#set(slot, 'status', nodeStatus(object));
+        // Like a Pod's node: nothing to say of a Node that never had a taint.
+        if (last?.spec === object.spec) return;
+        const taints = nodeTaints(object.spec);
+        if (taints !== '' || slot.taints !== undefined) this.#set(slot, 'taints', taints);
+        return;
       }
       this.#set(slot, 'status', null);
+      this.#set(slot, 'taints', null);
       this.#nodes.delete(name);
     });
     watch('Pod', ({ type, object }) => {

@@ -5,7 +5,7 @@
 // its storage chain. Only run when the describe view is open: it is the one deep read.
 import { describePod, nodeRoles, sortEvents, translateTimestampSince } from '@failsim/controllers';
 import type { ObjectOf } from '@failsim/core';
-import type { ScenarioRun } from '@failsim/scenarios';
+import { formatTaint, type ScenarioRun } from '@failsim/scenarios';
 import * as E from 'fp-ts/lib/Either.js';
 import { dashboardClient } from './nodes.js';
 import { sampleStorage } from './storage.js';
@@ -38,7 +38,7 @@ const describeNode = (run: ScenarioRun, node: ObjectOf<'Node'>, events: readonly
     `Name:               ${name}`,
     `Roles:              ${nodeRoles(node).join(',') || '<none>'}`,
     `CreationTimestamp:  ${node.metadata?.creationTimestamp ?? ''}`,
-    `Taints:             ${taints.length === 0 ? '<none>' : taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join('\n                    ')}`,
+    `Taints:             ${taints.length === 0 ? '<none>' : taints.map(formatTaint).join('\n                    ')}`,
     `Unschedulable:      ${node.spec?.unschedulable ? 'true' : 'false'}`,
     `VM:                 ${vm ?? '<none>'} (${vm ? (run.env.vcenter.vm(vm)?.powerState ?? 'not in vCenter') : '-'})`,
     'Conditions:',

@@ -74,6 +74,12 @@ export const scaleScenario = (n) => {
       { event: { reason: 'TaintManagerEviction', message: 'Marking for deletion Pod bench/', after: 'zone-down', within: '5m30s..6m' } },
     ],
     [
+      `At that rate the zone's ${dead.length} nodes are tainted NoExecute one every 10 s, from the pass after\n` +
+        'the one that set Ready=Unknown (the transcript\'s taints lines give the order, which the Lease\n' +
+        'renewals\' phases decide): whatever this node\'s place, by the last one\'s time.',
+      { state: { object: `node/${first}`, taint: 'node.kubernetes.io/unreachable:NoExecute', within: `35s..${56 + 10 * (dead.length - 1)}s`, after: 'zone-down' } },
+    ],
+    [
       'kubectl delete node: the pod GC deletes the dead nodes\' Pods, the StatefulSets make them again\n' +
         'elsewhere, and their disks are still attached to the powered-off VMs.',
       { event: { reason: 'FailedAttachVolume', message: 'Multi-Attach error for volume', after: 'delete-nodes', within: '20s' } },

@@ -28,8 +28,12 @@ test('the generated zone failure loads, runs and passes: NotReady, evictions, Mu
       result.expectations.map((e) => [e.description, true]),
       result.expectations.map((e) => e.detail).join('\n'),
     );
-    assert.equal(result.expectations.length, 5);
+    assert.equal(result.expectations.length, 6);
     assert.equal(result.passed, true);
+    // The rate limit in the results: the dead zone's Nodes tainted NoExecute 10 s apart (0.1/s).
+    const tainted = result.transitions.filter((t) => t.field === 'taints' && t.to?.includes(':NoExecute') && !t.from?.includes(':NoExecute'));
+    assert.deepEqual(tainted.map((t) => t.object).sort(), ['Node/w-3', 'Node/w-6']);
+    assert.equal(tainted[1].at - tainted[0].at, 10);
     // The zone's Nodes went with one command; the others stay.
     const nodes = scenario.env.cluster.sim.api.client('test').list('Node').right.items.map((n) => n.metadata.name);
     assert.deepEqual(nodes, ['master-0', 'w-1', 'w-2', 'w-4', 'w-5']);

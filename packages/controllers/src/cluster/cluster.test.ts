@@ -24,3 +24,26 @@ describe('the article cluster', () => {
     cluster.stop();
   });
 });
+
+describe('NodeMachines', () => {
+  it('tells onPowerChange listeners each power-off and power-on, once, until stopped', () => {
+    const cluster = articleCluster({ profile: '1.14', workers: 2, seed: 'power' });
+    const told: [string, boolean][] = [];
+    const stop = cluster.machines.onPowerChange((node) => void told.push([node, cluster.machines.isPowered(node)]));
+    const [worker] = [...cluster.kubelets.keys()].filter((n) => n !== 'cor-k8s-m01');
+    cluster.machines.powerOff(worker!);
+    cluster.machines.powerOff(worker!);
+    cluster.machines.partition(worker!);
+    cluster.machines.powerOn(worker!);
+    cluster.machines.reset(worker!);
+    stop();
+    cluster.machines.powerOff(worker!);
+    expect(told).toEqual([
+      [worker, false],
+      [worker, true],
+      [worker, false],
+      [worker, true],
+    ]);
+    cluster.stop();
+  });
+});

@@ -93,6 +93,7 @@ export class NodeMachines {
   readonly #powered = new Map<string, boolean>();
   readonly #partitioned = new Set<string>();
   readonly #boots = new Map<string, { cancel(): void }>();
+  readonly #powerListeners: ((node: string) => void)[] = [];
 
   constructor(sim: Simulation, timings: Timings, kubelets: ReadonlyMap<string, Kubelet>) {
     this.#sim = sim;
@@ -104,6 +105,19 @@ export class NodeMachines {
   /** Whether the machine is powered: `state(node).powered` without building the state (readers that look at every node per change). */
   isPowered(node: string): boolean {
     return this.#powered.get(node) ?? false;
+  }
+
+  /** Tells `listener` the node each time a machine is powered off or on (as {@link isPowered} changes). Returns what stops it. */
+  onPowerChange(listener: (node: string) => void): () => void {
+    this.#powerListeners.push(listener);
+    return () => {
+      const at = this.#powerListeners.indexOf(listener);
+      if (at >= 0) this.#powerListeners.splice(at, 1);
+    };
+  }
+
+  #powerChanged(node: string): void {
+    for (const listener of this.#powerListeners) listener(node);
   }
 
   /** The machine's state. */
@@ -122,6 +136,7 @@ export class NodeMachines {
     this.#boots.delete(node);
     if (!this.#powered.get(node)) return;
     this.#powered.set(node, false);
+    this.#powerChanged(node);
     kubelet.stop({ containers: 'kill' });
     this.#sim.reachability.set(nodeLocation(node), false);
   }
@@ -131,6 +146,7 @@ export class NodeMachines {
     const kubelet = this.#kubelet(node);
     if (this.#powered.get(node)) return;
     this.#powered.set(node, true);
+    this.#powerChanged(node);
     if (!this.#partitioned.has(node)) this.#sim.reachability.set(nodeLocation(node), true);
     this.#boots.set(
       node,

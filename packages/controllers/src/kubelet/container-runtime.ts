@@ -103,6 +103,8 @@ export interface ContainerRuntimeOptions {
   readonly hostIP: string;
   /** Images already on the node's disk. */
   readonly images?: readonly string[];
+  /** Told whenever {@link ContainerRuntime.generation} changes, before the call that changed it returns. */
+  readonly onChange?: () => void;
 }
 
 /** A pod's apiVersion and kind, as {@link keptPod} copies them. */
@@ -472,7 +474,10 @@ export class ContainerRuntime {
   /** Counts changes of the pods and their containers: readers cache what they derive from them (see {@link ContainerRuntime.generation}). */
   #generation = 0;
 
+  readonly #onChange: (() => void) | undefined;
+
   constructor(options: ContainerRuntimeOptions) {
+    this.#onChange = options.onChange;
     this.#clock = options.clock;
     this.#random = options.random;
     this.#scheme = options.runtimeVersion.split('://')[0] ?? 'docker';
@@ -565,6 +570,11 @@ export class ContainerRuntime {
     return this.#generation;
   }
 
+  #changed(): void {
+    this.#generation++;
+    this.#onChange?.();
+  }
+
   /** Every pod the runtime holds anything for, by uid. */
   pods(): RuntimePod[] {
     return [...this.#pods.values()];
@@ -636,7 +646,7 @@ export class ContainerRuntime {
     };
     // A created container that never started (its kubelet died mid-start) is replaced.
     record.addAttempt(created);
-    this.#generation++;
+    this.#changed();
     return created;
   }
 
@@ -677,7 +687,7 @@ export class ContainerRuntime {
       this.#timers.delete(c.id);
     }
     this.#pods.delete(uid);
-    this.#generation++;
+    this.#changed();
   }
 
   /**
@@ -696,7 +706,7 @@ export class ContainerRuntime {
       record.containers = record.containers.map((c) => (c.state === 'exited' ? c : exited(c, now, 255)));
       record.stopSandbox();
     }
-    this.#generation++;
+    this.#changed();
     this.#ipsInUse.fill(0);
   }
 
@@ -745,7 +755,7 @@ export class ContainerRuntime {
     if (!record) {
       record = new PodRecord(pod);
       this.#pods.set(uid, record);
-      this.#generation++;
+      this.#changed();
     } else if (!record.keeps(pod)) record.keep(pod);
     return record;
   }
@@ -759,7 +769,7 @@ export class ContainerRuntime {
     const record = this.#pods.get(uid);
     if (!record) return undefined;
     const updated = record.replaceAttempt(id, change);
-    this.#generation++;
+    this.#changed();
     return updated;
   }
 

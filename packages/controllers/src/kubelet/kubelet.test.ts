@@ -253,6 +253,31 @@ describe('Kubelet pod sync', () => {
     expect(kubelet.containers()).toEqual([]);
   });
 
+  it('tells onContainersChange listeners each time containers() will give a new list, until stopped', () => {
+    const { sim, kubelet } = setup({ images: ['nginx:1.17'] });
+    let told = 0;
+    const stop = kubelet.onContainersChange(() => void told++);
+    kubelet.start();
+    sim.clock.runFor(1_000);
+    let last = kubelet.containers();
+    createPod(sim, 'web-0', [container('web', 'nginx:1.17')]);
+    // Sandbox, create, start; then heartbeats and status syncs: a new list exactly when told.
+    for (let t = 0; t < 40; t++) {
+      const before = told;
+      sim.clock.runFor(500);
+      const now = kubelet.containers();
+      expect([t, now !== last]).toEqual([t, told !== before]);
+      last = now;
+    }
+    expect(last.map((c) => c.state)).toEqual(['running']);
+    stop();
+    const after = told;
+    sim.api.client('kubectl').delete('Pod', 'web-0');
+    sim.clock.runFor(2_000);
+    expect(kubelet.containers()).toEqual([]);
+    expect(told).toBe(after);
+  });
+
   it('lists containers by namespace, pod and container name, keeping the rows of containers that did not change', () => {
     const { sim, kubelet } = setup({ images: ['nginx:1.17', 'busybox:1.30'] });
     kubelet.start();

@@ -238,6 +238,7 @@ export class Kubelet implements Component {
   #process: KubeletProcess | undefined;
   /** containers() as last built, with the runtime generation it was built at. */
   #containers: { readonly generation: number; readonly list: readonly NodeContainer[] } | undefined;
+  readonly #containerListeners: (() => void)[] = [];
 
   constructor(ctx: ControllerContext, config: KubeletConfig) {
     this.#ctx = ctx;
@@ -254,6 +255,9 @@ export class Kubelet implements Component {
       podCIDR: this.#machine.podCIDR,
       hostIP: this.#machine.hostIP,
       ...(config.images ? { images: config.images } : {}),
+      onChange: () => {
+        for (const listener of this.#containerListeners) listener();
+      },
     });
     this.#volumeManager =
       typeof config.volumeManager === 'function' ? config.volumeManager(ctx, config.nodeName) : (config.volumeManager ?? new ImmediateVolumeManager());
@@ -310,9 +314,23 @@ export class Kubelet implements Component {
   }
 
   /**
+   * Tells `listener` (synchronously, without arguments) each time a pod or container of
+   * the runtime changes, i.e. each time {@link containers} will give a new list: a reader
+   * of many nodes' containers (the scenarios' hazard detector) visits only those that
+   * changed. Returns what stops it.
+   */
+  onContainersChange(listener: () => void): () => void {
+    this.#containerListeners.push(listener);
+    return () => {
+      const at = this.#containerListeners.indexOf(listener);
+      if (at >= 0) this.#containerListeners.splice(at, 1);
+    };
+  }
+
+  /**
    * The newest attempt of every container the runtime holds, by pod and container name:
    * one frozen list, the same object until a container or pod of the runtime changes
-   * (callers such as the scenarios' hazard scan ask at every virtual instant with changes).
+   * (see {@link onContainersChange}).
    */
   containers(): readonly NodeContainer[] {
     const generation = this.#runtime.generation;

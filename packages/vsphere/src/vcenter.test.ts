@@ -58,6 +58,21 @@ describe('Vcenter inventory', () => {
     expect(vc.filesChangedSince(vc.fileChanges)).toEqual([]);
   });
 
+  it('lists the names of the VMs changed since a count of vmChanges, and each VM\'s place in the inventory', () => {
+    const vc = smallVcenter();
+    const since = vc.vmChanges;
+    expect(vc.vmsChangedSince(since)).toEqual([]);
+    expect(E.isRight(settled(vc.powerOff('vm-b', { durationMs: 0 })))).toBe(true);
+    expect(E.isRight(settled(vc.unregisterVm('vm-b', { durationMs: 0 })))).toBe(true);
+    vc.createVm({ name: 'vm-b', host: '10.27.51.11' });
+    expect(vc.vmsChangedSince(since)).toEqual(['vm-b', 'vm-b', 'vm-b']);
+    expect(vc.vmsChangedSince(since + 2)).toEqual(['vm-b']);
+    // Made again: last in the inventory, as vms() lists it.
+    expect(vc.vms().map((vm) => vm.name)).toEqual(['vm-a', 'vm-c', 'vm-b']);
+    expect(['vm-a', 'vm-c', 'vm-b'].map((name) => vc.inventoryOrder(name)!)).toEqual([0, 2, 3]);
+    expect(vc.inventoryOrder('vm-z')).toBeUndefined();
+  });
+
   it('finds a VM by BIOS UUID in any case, and not once it is unregistered', () => {
     const vc = smallVcenter();
     const vm = vc.vm('vm-a')!;

@@ -192,7 +192,7 @@ export class Vcenter {
   readonly #hosts = new Map<string, HostSystem>();
   readonly #datastores = new Map<string, Datastore>();
   readonly #policies = new Map<string, StoragePolicy>();
-  readonly #vms = new CountedMap<string, VirtualMachine>();
+  readonly #vms = new JournaledMap<string, VirtualMachine>();
   /** vmByUuid's index, dropped when a VM is added or removed (a VM's UUID never changes). */
   #namesByUuid: Map<string, string> | undefined;
   readonly #files = new JournaledMap<string, VmdkFile>();
@@ -317,6 +317,21 @@ export class Vcenter {
   }
 
   /** A storage policy by name. */
+  /**
+   * The names of the VMs created, changed or removed since {@link vmChanges} read `since`,
+   * oldest first, a name once per change; undefined when that is no longer known. With
+   * {@link vm} and {@link inventoryOrder} a reader follows the VMs without walking them all
+   * (VmChanges).
+   */
+  vmsChangedSince(since: number): readonly string[] | undefined {
+    return this.#vms.keysChangedSince(since);
+  }
+
+  /** A VM's place in {@link vms}' order (created earlier: smaller); undefined for a name not in the inventory. */
+  inventoryOrder(name: string): number | undefined {
+    return this.#vmOrder.get(name);
+  }
+
   storagePolicy(name: string): StoragePolicy | undefined {
     return this.#policies.get(name);
   }

@@ -1,9 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { nodeStatus } from '@failsim/controllers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { config } from 'rxjs';
+import * as E from 'fp-ts/lib/Either.js';
+import { config, type Observable } from 'rxjs';
+import { diskName, settled } from '@failsim/vsphere';
 import { articleEnvironment } from '../environment/article-environment.js';
 import { Recorder } from './recorder.js';
+
+const settledRight = (task: Observable<unknown>): boolean => E.isRight(settled(task));
 
 describe('Recorder', () => {
   it('records VM power and node status changes, from null on creation', () => {
@@ -51,6 +55,38 @@ describe('Recorder follows Node taints', () => {
       ['Node/w1', `${unreachable}:NoSchedule,${unreachable}:NoExecute`, `${unreachable}:NoExecute`],
       ['Node/w1', `${unreachable}:NoExecute`, ''],
     ]);
+  });
+});
+
+describe('Recorder follows a CSI volume through its first-class disk', () => {
+  it('re-reads a PV whose disk is created, attached, detached and deleted after it', () => {
+    const env = articleEnvironment({ seed: 'recorder-fcd', nodes: [{ name: 'w1', role: 'worker' }], vmName: () => 'vm-w1' });
+    const clock = env.cluster.sim.clock;
+    const vcenter = env.vcenter;
+    const recorder = new Recorder(env, clock.now());
+    recorder.start();
+    const pv = { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-1' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], csi: { driver: 'csi.vsphere.vmware.com', volumeHandle: 'fcd-1' } } };
+    env.cluster.sim.api.client('test').create('PersistentVolume', pv);
+    clock.runFor(1_000);
+    const path = '[vsanDatastore] fcd/one.vmdk';
+    // Another disk first: a file change that moves nothing of pv-1.
+    expect(E.isRight(vcenter.createDisk({ path: '[vsanDatastore] fcd/other.vmdk', capacityInKB: 1024, fcdId: 'fcd-2' }))).toBe(true);
+    expect(E.isRight(vcenter.createDisk({ path, capacityInKB: 1024, fcdId: 'fcd-1' }))).toBe(true);
+    const attach = (): void => void expect(settledRight(vcenter.addDisk('vm-w1', { fileName: path }, { durationMs: 0 }))).toBe(true);
+    const detach = (): void => {
+      const disk = vcenter.vm('vm-w1')!.disks.find((d) => d.fileName === path)!;
+      expect(settledRight(vcenter.removeDevice('vm-w1', diskName(disk), true, { durationMs: 0 }))).toBe(true);
+    };
+    attach();
+    clock.runFor(1_000);
+    detach();
+    clock.runFor(1_000);
+    attach();
+    detach();
+    expect(E.isRight(vcenter.deleteDisk(path))).toBe(true);
+    clock.runFor(1_000);
+    recorder.stop();
+    expect(recorder.transitions.filter((t) => t.object === 'PersistentVolume/pv-1').map((t) => t.to)).toEqual(['', 'vm-w1', '', 'vm-w1', '']);
   });
 });
 

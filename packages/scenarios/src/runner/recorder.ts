@@ -95,14 +95,17 @@ export class Recorder {
    * every VM and PV: each PV cost two datastore path parses, and a zone failure at 300
    * nodes has ~900 PVs and ~2,500 task ends (16% of its runner time). The VMs as the last
    * look saw them; each PV's VMDK as #attached resolved it, the PVs by VMDK, and the PVs
-   * whose VMDK vCenter resolves (CSI: the first-class disk's path), re-resolved at a look
-   * after vCenter's files changed (its count at the last such look in #filesRead).
+   * whose VMDK vCenter resolves (CSI: the first-class disk's path, by volume handle),
+   * re-resolved at a look after a file they resolve to, or one of their first-class disk,
+   * was created or deleted (vCenter's file count at the last such look in #filesRead).
    */
   readonly #vmChanges: VmChanges;
   #filesRead = -1;
   readonly #vmdkOf = new Map<string, string | undefined>();
   readonly #pvsByVmdk = new Map<string, Set<string>>();
-  readonly #resolvedByVcenter = new Set<string>();
+  /** The PVs whose VMDK vCenter resolves, with their volume handle, and the PVs by handle. */
+  readonly #resolvedByVcenter = new Map<string, string>();
+  readonly #pvsByHandle = new Map<string, Set<string>>();
   readonly #subscriptions: Subscription[] = [];
   /** What stops each API watch. */
   readonly #stops: (() => void)[] = [];
@@ -234,9 +237,10 @@ export class Recorder {
     const again = new Set<string>();
     for (const path of touched) for (const name of this.#pvsByVmdk.get(path) ?? []) again.add(name);
     const files = this.#env.vcenter.fileChanges;
-    if (files !== this.#filesRead) {
+    if (files !== this.#filesRead && this.#resolvedByVcenter.size > 0) {
+      const paths = this.#filesRead < 0 ? undefined : this.#env.vcenter.filesChangedSince(this.#filesRead);
       this.#filesRead = files;
-      for (const name of this.#resolvedByVcenter) {
+      for (const name of paths === undefined ? this.#resolvedByVcenter.keys() : this.#resolvedFrom(paths)) {
         const pv = this.#pvs.get(name);
         if (pv !== undefined && vmdkOfPv(this.#env, pv) !== this.#vmdkOf.get(name)) again.add(name);
       }
@@ -249,13 +253,41 @@ export class Recorder {
     for (const name of names) this.#attached(name, this.#pvs.get(name)!);
   }
 
+  /**
+   * The PVs vCenter resolves whose VMDK a change of these files may move: those resolved
+   * to one of them (deleted), and those of a first-class disk one of them is (created).
+   */
+  #resolvedFrom(paths: readonly string[]): Set<string> {
+    const names = new Set<string>();
+    for (const path of new Set(paths)) {
+      for (const name of this.#pvsByVmdk.get(path) ?? []) if (this.#resolvedByVcenter.has(name)) names.add(name);
+      const fcd = this.#env.vcenter.file(path)?.fcdId;
+      for (const name of fcd === undefined ? [] : (this.#pvsByHandle.get(fcd) ?? [])) names.add(name);
+    }
+    return names;
+  }
+
+  #resolveByVcenter(name: string, handle: string | undefined): void {
+    const was = this.#resolvedByVcenter.get(name);
+    if (was === handle) return;
+    if (was !== undefined) {
+      this.#pvsByHandle.get(was)?.delete(name);
+      this.#resolvedByVcenter.delete(name);
+    }
+    if (handle === undefined) return;
+    this.#resolvedByVcenter.set(name, handle);
+    const named = this.#pvsByHandle.get(handle);
+    if (named === undefined) this.#pvsByHandle.set(handle, new Set([name]));
+    else named.add(name);
+  }
+
   /** Keeps PV `name`'s VMDK (`pv` undefined: the PV is gone) in the maps #vsphere reads. */
   #index(name: string, pv: PersistentVolume | undefined, vmdk: string | undefined): void {
     const was = this.#vmdkOf.get(name);
     if (was !== undefined && was !== vmdk) this.#pvsByVmdk.get(was)?.delete(name);
     if (pv === undefined) {
       this.#vmdkOf.delete(name);
-      this.#resolvedByVcenter.delete(name);
+      this.#resolveByVcenter(name, undefined);
       return;
     }
     this.#vmdkOf.set(name, vmdk);
@@ -264,8 +296,7 @@ export class Recorder {
       if (named === undefined) this.#pvsByVmdk.set(vmdk, new Set([name]));
       else named.add(name);
     }
-    if (pv.spec?.vsphereVolume?.volumePath === undefined && pv.spec?.csi?.volumeHandle !== undefined) this.#resolvedByVcenter.add(name);
-    else this.#resolvedByVcenter.delete(name);
+    this.#resolveByVcenter(name, pv.spec?.vsphereVolume?.volumePath === undefined ? pv.spec?.csi?.volumeHandle : undefined);
   }
 
   #attached(name: string, pv: PersistentVolume): void {

@@ -179,10 +179,9 @@ export const checkExpectation = (exp: Expectation, ctx: ExpectationContext): Exp
     if (ctx.object === undefined || E.isLeft(ctx.object)) return fail(ctx.object ? ctx.object.left : 'no object');
     const target = wanted(exp, ctx.object.right, ctx.transitions);
     if (E.isLeft(target)) return fail(target.left);
-    const { key, text, holds } = target.right;
-    if (target.right.unseen !== undefined) return fail(target.right.unseen);
-    const h = history(ctx.transitions, key, target.right.field);
-    const shown = (v: string | null): string => target.right.show(v);
+    const { key, field, text, holds, show: shown, unseen } = target.right;
+    if (unseen !== undefined) return fail(unseen);
+    const h = history(ctx.transitions, key, field);
     if (exp.kind === 'state') {
       const from = anchor + exp.within.fromMs / 1000;
       const to = anchor + exp.within.toMs / 1000;

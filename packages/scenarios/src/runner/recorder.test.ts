@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { nodeStatus } from '@failsim/controllers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as E from 'fp-ts/lib/Either.js';
+import type { PersistentVolume } from 'kubernetes-types/core/v1.js';
 import { config, type Observable } from 'rxjs';
 import { diskName, settled } from '@failsim/vsphere';
 import { articleEnvironment } from '../environment/article-environment.js';
@@ -65,7 +66,7 @@ describe('Recorder follows a CSI volume through its first-class disk', () => {
     const vcenter = env.vcenter;
     const recorder = new Recorder(env, clock.now());
     recorder.start();
-    const pv = { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-1' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], csi: { driver: 'csi.vsphere.vmware.com', volumeHandle: 'fcd-1' } } };
+    const pv: PersistentVolume = { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-1' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], csi: { driver: 'csi.vsphere.vmware.com', volumeHandle: 'fcd-1' } } };
     env.cluster.sim.api.client('test').create('PersistentVolume', pv);
     clock.runFor(1_000);
     const path = '[vsanDatastore] fcd/one.vmdk';

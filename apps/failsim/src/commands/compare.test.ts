@@ -20,6 +20,11 @@ describe('failsim compare', () => {
     expect(column(out, /^Node\(cassandra-0\) → NotReady /).every((t) => /^T\+\d\d:\d\d$/.test(t))).toBe(true);
     expect(column(out, /^Pod\/cassandra\/cassandra-0 → Unknown /)).toEqual([expect.stringMatching(/^T\+/), '—']);
     expect(column(out, /^TaintManagerEviction on Pod\/cassandra\/cassandra-0 /)).toEqual(['—', expect.stringMatching(/^T\+/)]);
+    // Both taint the node NoSchedule on NotReady; only 1.28 evicts by a NoExecute taint, and
+    // the master's role taint at registration is no moment.
+    expect(column(out, /^Node\(cassandra-0\) tainted node\.kubernetes\.io\/unreachable:NoSchedule /).every((t) => /^T\+\d\d:\d\d$/.test(t))).toBe(true);
+    expect(column(out, /^Node\(cassandra-0\) tainted node\.kubernetes\.io\/unreachable:NoExecute /)).toEqual(['—', expect.stringMatching(/^T\+/)]);
+    expect(out).not.toMatch(/tainted node-role/);
     const recovery = column(out, /^time to recovery /).map(seconds);
     expect(recovery.every((s) => s > 70 * 60)).toBe(true);
   }, 30_000);

@@ -1,6 +1,6 @@
 // `failsim compare NAME|FILE --profile A --profile B …`: runs one scenario under several
 // version profiles and prints the key moments side by side — when nodes and pods changed
-// status, when the storage events came, how many expectations held — so the difference
+// status, when nodes were tainted, when the storage events came, how many expectations held — so the difference
 // between versions reads in one table.
 import { withOverrides, tabwrite, GET_TAB_WRITER, type ProfileOverrides, type VersionProfile } from '@failsim/controllers';
 import { runScenario, type ScenarioResult } from '@failsim/scenarios';
@@ -71,10 +71,26 @@ export const keyMoments = (result: ScenarioResult): Map<string, number> => {
     seen.set(label, n);
     moments.set(n === 1 ? label : `${label} (#${n})`, at);
   };
+  // When each Node registered: the taints it registered with (a control plane's role) are no moment either.
+  const registered = new Map<string, number>();
   for (const t of result.transitions) {
-    if (t.field !== 'status' || !interesting(t.object)) continue;
+    if (!interesting(t.object)) continue;
+    if (t.field === 'taints') {
+      // Each taint put on or taken off a Node (not its deletion): 1.12's NoSchedule only
+      // against the NoExecute taint of taint-based eviction, a recovery's removal.
+      if (t.to === null || (t.from === null && registered.get(t.object) === t.at)) continue;
+      const before = t.from ? t.from.split(',') : [];
+      const after = t.to ? t.to.split(',') : [];
+      for (const taint of after) if (!before.includes(taint)) first(`${name(t.object)} tainted ${taint}`, t.at);
+      for (const taint of before) if (!after.includes(taint)) first(`${name(t.object)} untainted ${taint}`, t.at);
+      continue;
+    }
+    if (t.field !== 'status') continue;
     // Every node registers at the start under every profile: not a moment worth a row.
-    if (t.object.startsWith('Node/') && t.from === null) continue;
+    if (t.object.startsWith('Node/') && t.from === null) {
+      registered.set(t.object, t.at);
+      continue;
+    }
     first(`${name(t.object)} ${t.to === null ? 'removed' : `→ ${t.to}`}`, t.at);
   }
   // Events aggregate (count moves on one Event), so each reason counts once per object.

@@ -93,7 +93,7 @@ export class NodeMachines {
   readonly #powered = new Map<string, boolean>();
   readonly #partitioned = new Set<string>();
   readonly #boots = new Map<string, { cancel(): void }>();
-  readonly #powerListeners: ((node: string) => void)[] = [];
+  readonly #powerListeners = new Set<(node: string) => void>();
 
   constructor(sim: Simulation, timings: Timings, kubelets: ReadonlyMap<string, Kubelet>) {
     this.#sim = sim;
@@ -109,11 +109,8 @@ export class NodeMachines {
 
   /** Tells `listener` the node each time a machine is powered off or on (as {@link isPowered} changes). Returns what stops it. */
   onPowerChange(listener: (node: string) => void): () => void {
-    this.#powerListeners.push(listener);
-    return () => {
-      const at = this.#powerListeners.indexOf(listener);
-      if (at >= 0) this.#powerListeners.splice(at, 1);
-    };
+    this.#powerListeners.add(listener);
+    return () => this.#powerListeners.delete(listener);
   }
 
   #powerChanged(node: string): void {

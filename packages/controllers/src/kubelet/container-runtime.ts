@@ -103,8 +103,6 @@ export interface ContainerRuntimeOptions {
   readonly hostIP: string;
   /** Images already on the node's disk. */
   readonly images?: readonly string[];
-  /** Told whenever {@link ContainerRuntime.generation} changes, before the call that changed it returns. */
-  readonly onChange?: () => void;
 }
 
 /** A pod's apiVersion and kind, as {@link keptPod} copies them. */
@@ -474,10 +472,9 @@ export class ContainerRuntime {
   /** Counts changes of the pods and their containers: readers cache what they derive from them (see {@link ContainerRuntime.generation}). */
   #generation = 0;
 
-  readonly #onChange: (() => void) | undefined;
+  readonly #changeListeners = new Set<() => void>();
 
   constructor(options: ContainerRuntimeOptions) {
-    this.#onChange = options.onChange;
     this.#clock = options.clock;
     this.#random = options.random;
     this.#scheme = options.runtimeVersion.split('://')[0] ?? 'docker';
@@ -570,9 +567,15 @@ export class ContainerRuntime {
     return this.#generation;
   }
 
+  /** Calls `listener` whenever {@link generation} changes, before the call that changed it returns. */
+  onChange(listener: () => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
   #changed(): void {
     this.#generation++;
-    this.#onChange?.();
+    for (const listener of this.#changeListeners) listener();
   }
 
   /** Every pod the runtime holds anything for, by uid. */

@@ -238,7 +238,6 @@ export class Kubelet implements Component {
   #process: KubeletProcess | undefined;
   /** containers() as last built, with the runtime generation it was built at. */
   #containers: { readonly generation: number; readonly list: readonly NodeContainer[] } | undefined;
-  readonly #containerListeners: (() => void)[] = [];
 
   constructor(ctx: ControllerContext, config: KubeletConfig) {
     this.#ctx = ctx;
@@ -255,9 +254,6 @@ export class Kubelet implements Component {
       podCIDR: this.#machine.podCIDR,
       hostIP: this.#machine.hostIP,
       ...(config.images ? { images: config.images } : {}),
-      onChange: () => {
-        for (const listener of this.#containerListeners) listener();
-      },
     });
     this.#volumeManager =
       typeof config.volumeManager === 'function' ? config.volumeManager(ctx, config.nodeName) : (config.volumeManager ?? new ImmediateVolumeManager());
@@ -320,11 +316,7 @@ export class Kubelet implements Component {
    * changed. Returns what stops it.
    */
   onContainersChange(listener: () => void): () => void {
-    this.#containerListeners.push(listener);
-    return () => {
-      const at = this.#containerListeners.indexOf(listener);
-      if (at >= 0) this.#containerListeners.splice(at, 1);
-    };
+    return this.#runtime.onChange(listener);
   }
 
   /**

@@ -2,6 +2,7 @@
 // recorded transitions and events (and, for data, the runner's cqlsh probes), so a failure
 // can say what was expected, what happened instead, and when.
 import * as E from 'fp-ts/lib/Either.js';
+import { TAINT_ARG } from '../format/command.js';
 import type { TimeWindow } from '../format/duration.js';
 import type { Expectation, ObjectRef, StateCondition } from '../format/scenario.js';
 import { objectKey, type RecordedEvent, type Transition, type TransitionField } from './recorder.js';
@@ -118,9 +119,11 @@ const show = (v: string | null): string => (v === null ? ABSENT : v);
  * holds a taint as a scenario names it: `key`, `key:Effect` or `key=value:Effect`.
  */
 export const carriesTaint = (taints: string | null, wanted: string): boolean => {
-  const [, key, value, effect] = /^([^=:]+)(?:=([^:]*))?(?::(.*))?$/.exec(wanted) ?? [];
+  // Both are `kubectl taint` arguments: the wanted one checked by parseTaint, the recorded
+  // ones formatTaint's `key[=value]:Effect`.
+  const [, key, value, effect] = TAINT_ARG.exec(wanted) ?? [];
   return (taints ?? '').split(',').some((taint) => {
-    const [, k, v = '', e] = /^([^=:]+)(?:=([^:]*))?:(.*)$/.exec(taint) ?? [];
+    const [, k, v = '', e] = TAINT_ARG.exec(taint) ?? [];
     return k === key && (effect === undefined || e === effect) && (value === undefined || v === value);
   });
 };

@@ -50,6 +50,13 @@ export interface Transition {
 /** `Kind/ns/name` or `Kind/name`. */
 export const objectKey = (kind: string, name: string, namespace?: string): string => (namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`);
 
+/** Adds `name` to the set `sets` holds under `key`, made on first use. */
+const addTo = (sets: Map<string, Set<string>>, key: string, name: string): void => {
+  const named = sets.get(key);
+  if (named === undefined) sets.set(key, new Set([name]));
+  else named.add(name);
+};
+
 /** Told of each record as it is made (a live view, a transcript taking snapshots). */
 export interface RecorderListener {
   event?(event: RecordedEvent): void;
@@ -276,9 +283,7 @@ export class Recorder {
     }
     if (handle === undefined) return;
     this.#resolvedByVcenter.set(name, handle);
-    const named = this.#pvsByHandle.get(handle);
-    if (named === undefined) this.#pvsByHandle.set(handle, new Set([name]));
-    else named.add(name);
+    addTo(this.#pvsByHandle, handle, name);
   }
 
   /** Keeps PV `name`'s VMDK (`pv` undefined: the PV is gone) in the maps #vsphere reads. */
@@ -291,11 +296,7 @@ export class Recorder {
       return;
     }
     this.#vmdkOf.set(name, vmdk);
-    if (vmdk !== undefined) {
-      const named = this.#pvsByVmdk.get(vmdk);
-      if (named === undefined) this.#pvsByVmdk.set(vmdk, new Set([name]));
-      else named.add(name);
-    }
+    if (vmdk !== undefined) addTo(this.#pvsByVmdk, vmdk, name);
     this.#resolveByVcenter(name, pv.spec?.vsphereVolume?.volumePath === undefined ? pv.spec?.csi?.volumeHandle : undefined);
   }
 

@@ -43,7 +43,9 @@ export class VmChanges {
     if (went === undefined) return;
     // In the order the names were first seen, as a walk of #seen finds them.
     const gones = new Set(went);
-    for (const [name, before] of went.length === 1 ? [[went[0]!, this.#seen.get(went[0]!)!] as const] : [...this.#seen].filter(([n]) => gones.has(n))) {
+    const ordered = went.length === 1 ? went : [...this.#seen.keys()].filter((name) => gones.has(name));
+    for (const name of ordered) {
+      const before = this.#seen.get(name)!;
       this.#seen.delete(name);
       gone?.(before);
     }
